@@ -1,0 +1,5 @@
+import sys
+
+from fundsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,115 @@
+"""Contributors: the yearly assessment by cost-sharing formula and the payments that follow.
+
+Each budget year the mechanism's gross budget (cents) is split among the
+participating entities with the scenario's formula
+(:func:`fundsim.sharing.dispatch.compute_shares`); each entity pays its
+assessment in instalments, each arriving after a random delay, reduced by any cut
+in force and, with some probability, only partly paid. What is not paid stays as
+arrears (recorded, not recovered). An entity stops taking part after a scheduled
+exit, when its share exceeds ``participation.max_share``, or after a cut of at
+least ``participation.leave_after_cut``; shares are then recomputed among the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+from simpy.events import Timeout
+
+from fundsim.model.ledger import split_cents
+from fundsim.model.sampling import draw_non_negative
+from fundsim.model.shocks import ShockPlan
+
+if TYPE_CHECKING:
+    from fundsim.model.world import World
+
+
+class Contributors:
+    """Assessments, payments and participation of the UN entities over one replication."""
+
+    def __init__(self, world: World, plan: ShockPlan, rng: np.random.Generator) -> None:
+        s = world.scenario
+        self.world = world
+        self.plan = plan
+        self.rng = rng
+        self.static = world.static
+        self.names = s.entity_names
+        self.n = len(self.names)
+        years = s.simulation.years
+        self.assessed = np.zeros((self.n, years), dtype=np.int64)
+        self.paid = np.zeros((self.n, years), dtype=np.int64)
+        self.shares = np.zeros((self.n, years), dtype=np.float64)
+        self.participating = np.zeros((self.n, years), dtype=bool)
+        self.active = np.ones(self.n, dtype=bool)
+        self.largest: int | None = None
+        self._formula = s.mechanism.formula
+        self._fee = s.mechanism.admin_fee
+        self._inst = s.payments.instalments_per_year
+        self._delay = s.payments.delay_months
+        self._partial_p = s.payments.partial_probability
+        self._partial_f = s.payments.partial_fraction
+        self._leave_after_cut = s.participation.leave_after_cut
+        self._max_share = s.participation.max_share
+
+    # ------------------------------------------------------------------ assessment
+
+    def _participants(self, year: int, total_usd: float) -> NDArray[np.float64]:
+        """Decide who takes part in ``year`` and return their shares (zeros for the rest)."""
+        active = self.active
+        active &= self.plan.exit_year > year
+        active &= self.plan.cut[:, year] < self._leave_after_cut
+        if self.largest is None and year == 0:
+            self.largest = int(np.argmax(self.static.shares_among(active.copy(), total_usd)))
+        if self.plan.exit_largest_year is not None and year >= self.plan.exit_largest_year:
+            active[self.largest] = False
+        if not active.any():
+            return np.zeros(self.n)
+        shares = self.static.shares_among(active, total_usd)
+        # Opt-outs: whoever is assessed above the tolerance leaves; recompute among the rest.
+        while self._max_share < 1.0 and active.sum() > 1 and (shares > self._max_share + 1e-12).any():
+            active &= ~(shares > self._max_share + 1e-12)
+            shares = self.static.shares_among(active, total_usd) if active.any() else np.zeros(self.n)
+        return shares
+
+    def assess(self, year: int, gross_cents: int) -> None:
+        """Split ``gross_cents`` for ``year`` and schedule every instalment's payment."""
+        shares = self._participants(year, gross_cents / 100)
+        self.shares[:, year] = shares
+        self.participating[:, year] = shares > 0
+        assessed = split_cents(gross_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
+        self.assessed[:, year] = assessed
+        keep = 1.0 - self.plan.cut[:, year]
+        partial = self.rng.random(self.n) < self._partial_p
+        keep = np.where(partial, keep * self._partial_f, keep)
+        delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
+        env = self.world.env
+        now = env.now
+        n_inst = self._inst
+        step = 12 / n_inst
+        keep_l = keep.tolist()
+        delays_l = delays.tolist()
+        callback = self._on_payment
+        for i, total in enumerate(assessed.tolist()):
+            if total <= 0:
+                continue
+            part, extra = divmod(total, n_inst)
+            for k in range(n_inst):
+                cents = round((part + (extra if k == n_inst - 1 else 0)) * keep_l[i])
+                if cents <= 0:
+                    continue
+                at = 12 * year + k * step + delays_l[i][k]
+                ev = Timeout(env, max(at - now, 0.0), (i, year, cents))
+                ev.callbacks.append(callback)
+        # Draw order never depends on outcomes above: common random numbers across scenarios.
+
+    def _on_payment(self, event: Timeout) -> None:
+        i, year, cents = event._value
+        w = self.world
+        month = int(w.env.now)
+        w.fund.receive(month, w.acct_contrib, cents, w.env.now, self.names[i])
+        fee = round(cents * self._fee)
+        if fee:
+            w.fund.pay(month, w.acct_fees, fee, w.env.now, "admin fee")
+        self.paid[i, year] += cents

@@ -1,0 +1,220 @@
+"""Inter-agency PSEA coordinator posts (Rec 7): recruitment, contracts, renewal, lapse.
+
+One post per priority country. A vacant post starts recruiting only when the fund
+can commit its first contract (the renewal rule: the whole contract, or N months);
+after the recruitment lag it is filled; at the end of each contract it is renewed
+if the fund can commit the next one, otherwise it lapses and a later restart pays
+the recruitment lag again. Vacant posts start in priority order (risk tier first).
+
+Salaries are paid by one monthly payroll: the month's total is kept up to date by
+the state-change events (filled, commitment used up, contract end, lapse), so the
+payroll itself is one ledger posting, not a loop over posts. Posts whose months
+are not committed (the N-month rule) are paid one by one from free cash, and lapse
+when it is not there.
+
+Timing: state changes happen at whole months ``t``; the payroll for month ``m``
+runs at ``m + 0.5``, so a post filled at ``f`` on a ``C``-month contract is paid
+exactly ``C`` times before its contract ends at ``f + C``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+from simpy.events import Timeout
+
+from fundsim.model.ledger import to_cents
+from fundsim.model.sampling import draw_months
+
+if TYPE_CHECKING:
+    from fundsim.model.world import World
+
+VACANT, RECRUITING, FILLED = 0, 1, 2
+
+
+class Coordinators:
+    """State and payroll of every coordinator post in one replication."""
+
+    def __init__(self, world: World, rng: np.random.Generator) -> None:
+        s = world.scenario
+        self.world = world
+        self.rng = rng
+        posts = s.posts
+        self.n = len(s.countries)
+        self.order: list[int] = world.static.post_order
+        self.contract_months = posts.contract_months
+        self.commit_months = (
+            posts.contract_months
+            if posts.renewal_rule == "whole_contract"
+            else min(posts.renewal_commit_months, posts.contract_months)
+        )
+        self.restart_wait = posts.restart_wait_months
+        self._annual_cost = posts.annual_cost_usd
+        self._operating = posts.operating_cost_usd
+        self._lag_dist = posts.recruitment_lag_months
+        self._lags: list[int] = []
+        self.years = s.simulation.years
+        n = self.n
+        self.state = [VACANT] * n
+        self.monthly_cost = [0] * n  # cents, fixed when the contract is committed
+        self.commit_end = [0] * n  # month at which the post's committed months run out
+        self.restart_at = [0] * n
+        self.filled_since = [0] * n
+        self.generation = [0] * n
+        self.uncommitted: set[int] = set()  # filled posts paid from free cash
+        self.payroll_committed = 0  # cents a month, filled posts with committed months
+        self.filled = 0
+        self.filled_months = np.zeros((n, self.years), dtype=np.int32)
+        self.lapses = 0
+        self.missed_cents = 0
+        self.gap_by_year = np.zeros(self.years, dtype=np.int32)
+        self._op_cents = [to_cents(self._operating * p / 12) for p in world.price_index]
+        self._salary_cents = [to_cents(self._annual_cost * p / 12) for p in world.price_index]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _lag(self) -> int:
+        if not self._lags:
+            self._lags = draw_months(self._lag_dist, self.rng, 4 * self.n, minimum=1)
+        return self._lags.pop()
+
+    def monthly_cost_cents(self, year: int) -> int:
+        """Salary of one post for one month at ``year``'s price level, in cents."""
+        return self._salary_cents[min(year, self.years - 1)]
+
+    def planned_cost_usd(self, year: int) -> float:
+        """Cost of keeping every post filled for the whole of ``year`` (salary + operating), USD."""
+        return self.n * (self._annual_cost + self._operating) * self.world.price_index[year]
+
+    def _commit(self, i: int, month: int) -> bool:
+        """Commit the next contract's months for post ``i`` if free cash covers them."""
+        cost = self._salary_cents[min(month // 12, self.years - 1)]
+        need = cost * self.commit_months
+        fund = self.world.fund
+        if need > fund.ledger.balance[fund.account] - fund.committed:
+            return False
+        self.monthly_cost[i] = cost
+        fund.committed += need
+        return True
+
+    def _record_filled(self, i: int, until: int) -> None:
+        """Add the months post ``i`` was filled, from ``filled_since`` to ``until``, by year."""
+        start = self.filled_since[i]
+        row = self.filled_months[i]
+        while start < until:
+            y = start // 12
+            end = min(until, 12 * (y + 1))
+            row[y] += end - start
+            start = end
+        self.filled_since[i] = until
+
+    def _gap(self, month: int) -> None:
+        self.gap_by_year[min(month // 12, self.years - 1)] += 1
+
+    def _lapse(self, i: int, month: int) -> None:
+        """Post ``i`` stops for lack of money at ``month``: release what stays committed."""
+        fund = self.world.fund
+        if self.state[i] == FILLED:
+            self._record_filled(i, month)
+            self.filled -= 1
+            if i in self.uncommitted:
+                self.uncommitted.discard(i)
+            else:
+                self.payroll_committed -= self.monthly_cost[i]
+        left = max(0, self.commit_end[i] - month)
+        fund.committed -= self.monthly_cost[i] * left
+        self.state[i] = VACANT
+        self.generation[i] += 1
+        self.restart_at[i] = month + self.restart_wait
+        self.lapses += 1
+        self._gap(month)
+
+    def _schedule(self, delay: float, i: int, callback: object) -> None:
+        ev = Timeout(self.world.env, delay, (i, self.generation[i]))
+        ev.callbacks.append(callback)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ events
+
+    def start_recruitment(self, month: int) -> None:
+        """At the monthly tick: vacant posts start recruiting, in priority order, while funds allow."""
+        state, restart_at = self.state, self.restart_at
+        for i in self.order:
+            if state[i] != VACANT or restart_at[i] > month:
+                continue
+            if not self._commit(i, month):
+                break  # scarcity: lower-priority posts wait too
+            state[i] = RECRUITING
+            self._schedule(self._lag() - 0.5, i, self._on_filled)
+
+    def _on_filled(self, event: Timeout) -> None:
+        i, gen = event._value
+        if gen != self.generation[i]:
+            return
+        month = int(self.world.env.now)
+        self.state[i] = FILLED
+        self.filled += 1
+        self.filled_since[i] = month
+        self._start_contract(i, month)
+
+    def _start_contract(self, i: int, month: int) -> None:
+        self.commit_end[i] = month + self.commit_months
+        self.payroll_committed += self.monthly_cost[i]
+        self._schedule(self.contract_months, i, self._on_contract_end)
+        if self.commit_months < self.contract_months:
+            self._schedule(self.commit_months, i, self._on_commitment_used)
+
+    def _on_commitment_used(self, event: Timeout) -> None:
+        i, gen = event._value
+        if gen != self.generation[i] or self.state[i] != FILLED:
+            return
+        self.payroll_committed -= self.monthly_cost[i]
+        self.uncommitted.add(i)
+
+    def _on_contract_end(self, event: Timeout) -> None:
+        i, gen = event._value
+        if gen != self.generation[i]:
+            return
+        month = int(self.world.env.now)
+        if i in self.uncommitted:
+            self.uncommitted.discard(i)
+        else:
+            self.payroll_committed -= self.monthly_cost[i]
+        if self._commit(i, month):
+            self._start_contract(i, month)
+        else:
+            self.commit_end[i] = month  # nothing left committed
+            self.payroll_committed += self.monthly_cost[i]  # _lapse takes it off again
+            self._lapse(i, month)
+
+    # ------------------------------------------------------------------ payroll
+
+    def payroll(self, month: int) -> None:
+        """Pay every filled post for ``month`` (committed money first), and operating costs."""
+        if not self.filled:
+            return
+        w = self.world
+        fund = w.fund
+        total = self.payroll_committed
+        if total:
+            fund.pay(month, w.acct_salaries, total, w.env.now, "payroll")
+            fund.committed -= total
+        if self.uncommitted:
+            for i in sorted(self.uncommitted, key=self.order.index):
+                cost = self.monthly_cost[i]
+                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, w.env.now, "payroll"):
+                    self.missed_cents += cost
+                    self._lapse(i, month)
+        if self._operating and self.filled:
+            op = self._op_cents[month // 12] * self.filled
+            if not fund.try_pay_uncommitted(month, w.acct_operating, op, w.env.now, "operating"):
+                self.missed_cents += op
+                self._gap(month)
+
+    def finish(self, n_months: int) -> NDArray[np.int32]:
+        """Close the filled intervals still open at the end of the run; return filled months."""
+        for i in range(self.n):
+            if self.state[i] == FILLED:
+                self._record_filled(i, n_months)
+        return self.filled_months

@@ -1,0 +1,89 @@
+"""The ledger: double-entry postings in integer cents between named accounts.
+
+Every posting moves ``cents`` from one account to another and is added to a
+``month x to-account x from-account`` numpy array, so month-by-account totals,
+inflows and outflows of any fund come out of one array. Balances are Python
+integers (exact, and cheaper to update than numpy scalars on the hot path). The
+full journal, one tuple per posting, is kept only in audit mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class Ledger:
+    """Accounts, balances in cents and the month-by-account flow totals."""
+
+    def __init__(self, accounts: Sequence[str], n_months: int, audit: bool = False) -> None:
+        self.accounts: tuple[str, ...] = tuple(accounts)
+        self.index: dict[str, int] = {name: i for i, name in enumerate(self.accounts)}
+        self.n_months = n_months
+        n = len(self.accounts)
+        self.flows: NDArray[np.int64] = np.zeros((n_months, n, n), dtype=np.int64)
+        self.balance: list[int] = [0] * n
+        self.opening: list[int] = [0] * n
+        self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
+
+    def open(self, account: int, cents: int, source: int) -> None:
+        """Set an opening balance (moved from ``source`` before month 0, not a flow)."""
+        self.balance[account] += cents
+        self.balance[source] -= cents
+        self.opening[account] += cents
+        self.opening[source] -= cents
+
+    def post(self, month: int, to: int, frm: int, cents: int, time: float = 0.0, memo: str = "") -> None:
+        """Move ``cents`` (a non-negative int) from account ``frm`` to account ``to``."""
+        if cents == 0:
+            return
+        self.flows[month, to, frm] += cents
+        self.balance[to] += cents
+        self.balance[frm] -= cents
+        if self.journal is not None:
+            self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
+
+    def inflow_cents(self, account: int) -> int:
+        """Everything posted into ``account`` over the run, in cents."""
+        return int(self.flows[:, account, :].sum())
+
+    def outflow_cents(self, account: int) -> int:
+        """Everything posted out of ``account`` over the run, in cents."""
+        return int(self.flows[:, :, account].sum())
+
+    def monthly_net_cents(self, account: int) -> NDArray[np.int64]:
+        """Net flow into ``account`` per month, in cents."""
+        return self.flows[:, account, :].sum(axis=1) - self.flows[:, :, account].sum(axis=1)
+
+    def check_conservation(self, account: int) -> None:
+        """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent."""
+        expected = self.opening[account] + self.inflow_cents(account) - self.outflow_cents(account)
+        if expected != self.balance[account]:
+            raise AssertionError(
+                f"ledger does not balance for {self.accounts[account]}: "
+                f"{expected} != {self.balance[account]} cents"
+            )
+        if sum(self.balance) != 0:
+            raise AssertionError("double entry broken: balances do not sum to zero")
+
+
+def to_cents(usd: float) -> int:
+    """US dollars to integer cents, rounded half to even."""
+    return round(usd * 100)
+
+
+def split_cents(total: int, weights: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Split ``total`` cents by ``weights`` (summing to one) so the parts add up exactly.
+
+    Largest-remainder rounding: each part is floored, then the leftover cents go to
+    the largest fractional remainders (ties to the lower index).
+    """
+    raw = np.asarray(weights, dtype=np.float64) * total
+    parts = np.floor(raw).astype(np.int64)
+    left = int(total - parts.sum())
+    if left:
+        order = np.argsort(-(raw - parts), kind="stable")
+        parts[order[:left]] += 1
+    return parts

@@ -1,0 +1,79 @@
+"""Per-scenario data that every replication shares, computed once per process.
+
+Key columns as numpy vectors, the entity-by-country presence matrix, the posts'
+priority order, and a cache of formula shares by set of participants (a formula's
+shares depend only on who takes part, except the tiered formula's, which also
+depend on the budget). Replications only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fundsim.scenario.schema import Scenario
+from fundsim.sharing.dispatch import compute_shares
+
+
+@dataclass
+class StaticData:
+    """What one scenario's replications share (read-only for them)."""
+
+    scenario: Scenario
+    keys: dict[str, NDArray[np.float64]]
+    presence: NDArray[np.bool_]
+    country_cost: NDArray[np.float64]
+    post_order: list[int]
+    _share_cache: dict[tuple[bytes, float], NDArray[np.float64]] = field(default_factory=dict)
+
+    def shares_among(self, members: NDArray[np.bool_], total_usd: float) -> NDArray[np.float64]:
+        """Formula shares of the ``members`` (zeros elsewhere) for a budget of ``total_usd``."""
+        formula = self.scenario.mechanism.formula
+        key = (members.tobytes(), total_usd if formula.kind == "tiered" else 0.0)
+        cached = self._share_cache.get(key)
+        if cached is not None:
+            return cached
+        idx = np.flatnonzero(members)
+        shares = np.zeros(members.size)
+        if idx.size:
+            keys = {k: v[idx] for k, v in self.keys.items() if not np.isnan(v[idx]).any()}
+            shares[idx] = compute_shares(
+                formula,
+                idx.size,
+                keys,
+                presence=self.presence[idx],
+                country_cost=self.country_cost,
+                total_usd=total_usd,
+            )
+        if len(self._share_cache) < 4096:
+            self._share_cache[key] = shares
+        return shares
+
+
+_CACHE: dict[int, StaticData] = {}
+
+
+def static_for(scenario: Scenario) -> StaticData:
+    """The shared data of ``scenario``, built on first use in this process."""
+    found = _CACHE.get(id(scenario))
+    if found is not None and found.scenario is scenario:
+        return found
+    entities, countries = scenario.entities, scenario.countries
+    columns = sorted({k for e in entities for k in e.keys})
+    keys = {col: np.array([e.keys.get(col, np.nan) for e in entities]) for col in columns}
+    keys["voluntary_share"] = np.array([e.voluntary_share for e in entities])
+    presence = np.array(
+        [[e.name in c.entities or e.name == c.lead_entity for c in countries] for e in entities],
+        dtype=bool,
+    )
+    posts = scenario.posts
+    country_cost = np.full(len(countries), posts.annual_cost_usd + posts.operating_cost_usd)
+    tiers = np.array([c.risk_tier for c in countries])
+    order = np.lexsort((np.arange(len(countries)), tiers)).tolist()
+    data = StaticData(scenario, keys, presence, country_cost, order)
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[id(scenario)] = data
+    return data

@@ -1,0 +1,143 @@
+"""Run directories: the on-disk format of a run, written atomically, read back.
+
+A run directory holds ``manifest.json`` (what ran: scenario name and hash, seed,
+replications, versions, times, events, wall seconds), ``summary.json`` (each
+metric: mean, p05, p50, p95 and a 95 % interval of the mean),
+``replications.csv`` (one row per replication), ``monthly.parquet`` (month x
+metric quantiles), ``shares.csv`` (entity, year, formula share, assessed and paid
+USD) and further tables (``yearly.csv``, ``coverage.csv``). It is written in a
+hidden sibling folder and renamed into place, so a crash never leaves a
+half-written run directory under the final name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
+REPLICATIONS = "replications.csv"
+MONTHLY = "monthly.parquet"
+SHARES = "shares.csv"
+
+
+class RunDirError(ValueError):
+    """A folder that is not a complete run directory, or one that would be overwritten."""
+
+
+@dataclass
+class RunData:
+    """A run directory read back into memory."""
+
+    path: Path
+    manifest: dict[str, Any]
+    summary: dict[str, dict[str, float]]
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+    shares: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, default=_json_default, allow_nan=True) + "\n", encoding="utf-8")
+
+
+def write_run(
+    out_dir: str | Path,
+    *,
+    manifest: Mapping[str, Any],
+    summary: Mapping[str, Any],
+    replications: pd.DataFrame,
+    monthly: pd.DataFrame,
+    shares: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    files: Mapping[str, bytes] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a run directory atomically and return its path.
+
+    ``tables`` are extra CSV tables (name without extension); ``files`` extra raw
+    files (name with extension). Refuses to replace an existing directory unless
+    ``overwrite``.
+    """
+    out = Path(out_dir)
+    if out.exists() and not overwrite:
+        raise RunDirError(f"{out}: already exists (choose another --out, or remove it)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        write_json(tmp / MANIFEST, dict(manifest))
+        write_json(tmp / SUMMARY, dict(summary))
+        replications.to_csv(tmp / REPLICATIONS, index=False)
+        monthly.to_parquet(tmp / MONTHLY, index=False)
+        shares.to_csv(tmp / SHARES, index=False)
+        for name, table in (tables or {}).items():
+            table.to_csv(tmp / f"{name}.csv", index=False)
+        for name, blob in (files or {}).items():
+            (tmp / name).write_bytes(blob)
+        _fsync_dir(tmp)
+        if out.exists():
+            trash = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(out, trash)
+            os.replace(tmp, out)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _fsync_dir(path: Path) -> None:
+    for child in path.iterdir():
+        with open(child, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def is_run_dir(path: str | Path) -> bool:
+    """Whether ``path`` holds a complete run directory."""
+    p = Path(path)
+    return all((p / name).is_file() for name in (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES))
+
+
+def read_run(path: str | Path) -> RunData:
+    """Read a run directory; raise :class:`RunDirError` if it is not one."""
+    p = Path(path)
+    if not p.is_dir():
+        raise RunDirError(f"{p}: no such run directory")
+    missing = [n for n in (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES) if not (p / n).is_file()]
+    if missing:
+        raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
+    tables = {
+        f.stem: pd.read_csv(f)
+        for f in sorted(p.glob("*.csv"))
+        if f.name not in (REPLICATIONS, SHARES)
+    }
+    return RunData(
+        path=p,
+        manifest=json.loads((p / MANIFEST).read_text(encoding="utf-8")),
+        summary=json.loads((p / SUMMARY).read_text(encoding="utf-8")),
+        replications=pd.read_csv(p / REPLICATIONS),
+        monthly=pd.read_parquet(p / MONTHLY),
+        shares=pd.read_csv(p / SHARES),
+        tables=tables,
+    )

@@ -1,0 +1,299 @@
+"""Many replications: split into chunks, run on an executor, aggregate in order.
+
+``run_scenario`` is the engine behind ``fundsim run`` and the Python API
+(``fundsim.run``). Aggregation streams: per-replication metrics and monthly paths
+are kept (one row each per replication); entity-year and country-year tables are
+summed as chunks arrive, so memory does not grow with them.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundsim.model import MONTHLY_COLUMNS
+from fundsim.results import summarize, summary_frame, write_run
+from fundsim.runner.chunks import ChunkResult, run_chunk
+from fundsim.runner.executors import make_executor
+from fundsim.scenario import Scenario, load_scenario, scenario_hash
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+ProgressFactory = Callable[[int], Any]
+
+
+def chunk_indices(reps: int, workers: int, max_chunk: int = 25) -> list[list[int]]:
+    """Split ``range(reps)`` into chunks: about four per worker, at most ``max_chunk`` long."""
+    size = max(1, min(max_chunk, -(-reps // (4 * max(1, workers)))))
+    return [list(range(i, min(reps, i + size))) for i in range(0, reps, size)]
+
+
+class Aggregator:
+    """Collects chunk results in any order; keeps per-replication rows, sums the rest."""
+
+    def __init__(self, scenario: Scenario, reps: int) -> None:
+        years = scenario.simulation.years
+        n_ent, n_cty = len(scenario.entities), len(scenario.countries)
+        self.reps = reps
+        self.metric_names: tuple[str, ...] = ()
+        self.metrics: np.ndarray | None = None
+        self.monthly = np.zeros((reps, scenario.simulation.months, len(MONTHLY_COLUMNS)))
+        self.gap_by_year = np.zeros((reps, years), dtype=np.int32)
+        self.assessed_sum = np.zeros((n_ent, years), dtype=np.int64)
+        self.paid_sum = np.zeros((n_ent, years), dtype=np.int64)
+        self.share_sum = np.zeros((n_ent, years))
+        self.participation = np.zeros((n_ent, years), dtype=np.int64)
+        self.filled_sum = np.zeros((n_cty, years), dtype=np.int64)
+        self.events = 0
+        self.done = 0
+        self.journals: dict[int, list] = {}
+
+    def add(self, chunk: ChunkResult) -> None:
+        if self.metrics is None:
+            self.metric_names = chunk.metric_names
+            self.metrics = np.full((self.reps, len(chunk.metric_names)), np.nan)
+        idx = chunk.indices
+        self.metrics[idx] = chunk.metrics
+        self.monthly[idx] = chunk.monthly
+        self.gap_by_year[idx] = chunk.gap_by_year
+        self.assessed_sum += chunk.assessed_cents.sum(axis=0)
+        self.paid_sum += chunk.paid_cents.sum(axis=0)
+        self.share_sum += chunk.shares.sum(axis=0)
+        self.participation += (chunk.shares > 0).sum(axis=0)
+        self.filled_sum += chunk.filled_months.sum(axis=0)
+        self.events += chunk.events
+        self.done += idx.size
+        if chunk.journals is not None:
+            self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
+
+
+@dataclass
+class RunResult:
+    """A finished Monte Carlo run: tables as pandas DataFrames, and where it was saved."""
+
+    scenario: Scenario
+    seed: int
+    reps: int
+    replications: pd.DataFrame
+    summary: pd.DataFrame
+    monthly: pd.DataFrame
+    shares: pd.DataFrame
+    yearly: pd.DataFrame
+    coverage: pd.DataFrame
+    manifest: dict[str, Any]
+    journals: dict[int, list] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def p_gap(self) -> float:
+        """Probability of a funding gap over the horizon (share of replications)."""
+        return float(self.summary.loc["p_gap", "mean"])
+
+    def metric(self, name: str) -> pd.Series:
+        """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high)."""
+        return self.summary.loc[name]
+
+    def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
+        """Write the run directory (atomically) and remember its path."""
+        summary = {m: {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
+        files = {}
+        if self.journals:
+            rows = [
+                (rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]
+            ]
+            journal = pd.DataFrame(rows, columns=["replication", "time_months", "to", "from", "cents", "memo"])
+            files["journal.csv"] = journal.to_csv(index=False).encode()
+        self.path = write_run(
+            out_dir,
+            manifest=self.manifest,
+            summary=summary,
+            replications=self.replications,
+            monthly=self.monthly,
+            shares=self.shares,
+            tables={"yearly": self.yearly, "coverage": self.coverage},
+            files=files,
+            overwrite=overwrite,
+        )
+        return self.path
+
+
+def _as_scenario(scenario: Scenario | str | Path) -> tuple[Scenario, str | None]:
+    if isinstance(scenario, Scenario):
+        return scenario, None
+    return load_scenario(scenario), str(scenario)
+
+
+def run_scenario(
+    scenario: Scenario | str | Path,
+    reps: int | None = None,
+    seed: int | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    audit: bool = False,
+    progress: ProgressFactory | bool | None = None,
+    out: str | Path | None = None,
+) -> RunResult:
+    """Run ``reps`` replications of ``scenario`` (a path or a loaded Scenario).
+
+    ``reps`` and ``seed`` default to the scenario's ``[simulation]`` values.
+    ``workers`` > 1 runs local processes; ``scheduler`` runs on Dask. Results are
+    identical for a seed whatever the executor. ``progress`` is a factory
+    ``total -> bar`` (an object with ``update(n)`` and ``close()``), ``True`` for a
+    tqdm bar, or falsy for none. With ``out``, the run directory is written there.
+    """
+    scn, source = _as_scenario(scenario)
+    reps = scn.simulation.replications if reps is None else int(reps)
+    seed = scn.simulation.seed if seed is None else int(seed)
+    if reps < 1:
+        raise ValueError("reps must be at least 1")
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    executor = make_executor(workers, scheduler)
+    agg = Aggregator(scn, reps)
+    chunks = chunk_indices(reps, executor.workers)
+    bar = _progress(progress, reps)
+    try:
+        for chunk in executor.map_unordered(run_chunk, [(scn, seed, c, audit) for c in chunks]):
+            agg.add(chunk)
+            if bar is not None:
+                bar.update(chunk.indices.size)
+    finally:
+        executor.close()
+        if bar is not None:
+            bar.close()
+    wall = time.perf_counter() - t0
+    result = _build_result(scn, seed, reps, agg, source, started, wall, executor)
+    if out is not None:
+        result.save(out)
+    return result
+
+
+def _progress(progress: ProgressFactory | bool | None, total: int) -> Any:
+    if not progress:
+        return None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, unit="rep", desc="replications", leave=False, dynamic_ncols=True)
+    return progress(total)
+
+
+def _build_result(
+    scn: Scenario,
+    seed: int,
+    reps: int,
+    agg: Aggregator,
+    source: str | None,
+    started: datetime,
+    wall: float,
+    executor: Any,
+) -> RunResult:
+    from fundsim import __version__
+
+    sim = scn.simulation
+    years = np.arange(sim.start_year, sim.start_year + sim.years)
+    replications = pd.DataFrame(agg.metrics, columns=list(agg.metric_names))
+    replications.insert(0, "replication", np.arange(reps))
+    summary = summary_frame(summarize(replications))
+
+    months = np.arange(sim.months)
+    dates = [f"{sim.start_year + m // 12}-{m % 12 + 1:02d}" for m in months]
+    q = np.quantile(agg.monthly, QUANTILES, axis=0)  # quantiles x months x columns
+    mean = agg.monthly.mean(axis=0)
+    monthly = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "month": months,
+                    "date": dates,
+                    "metric": name,
+                    "mean": mean[:, j],
+                    **{f"p{round(p * 100):02d}": q[k, :, j] for k, p in enumerate(QUANTILES)},
+                }
+            )
+            for j, name in enumerate(MONTHLY_COLUMNS)
+        ],
+        ignore_index=True,
+    )
+
+    names = scn.entity_names
+    shares = pd.DataFrame(
+        {
+            "entity": np.repeat(names, sim.years),
+            "year": np.tile(years, len(names)),
+            "formula": scn.mechanism.formula.kind,
+            "share": (agg.share_sum / reps).ravel(),
+            "assessed_usd": (agg.assessed_sum / reps / 100).ravel(),
+            "paid_usd": (agg.paid_sum / reps / 100).ravel(),
+            "participation": (agg.participation / reps).ravel(),
+        }
+    )
+    gap_years = agg.gap_by_year > 0
+    annual = agg.monthly.reshape(reps, sim.years, 12, len(MONTHLY_COLUMNS))
+    yearly = pd.DataFrame(
+        {
+            "year": years,
+            "p_gap": gap_years.mean(axis=0),
+            "p_gap_by_then": np.maximum.accumulate(gap_years, axis=1).mean(axis=0),
+            "coverage": agg.filled_sum.sum(axis=0) / (reps * len(scn.countries) * 12),
+            "income_usd": annual[..., MONTHLY_COLUMNS.index("income_usd")].sum(axis=2).mean(axis=0),
+            "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")].sum(axis=2).mean(axis=0),
+            "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(axis=0),
+        }
+    )
+    codes = [c.code for c in scn.countries]
+    coverage = pd.DataFrame(
+        {
+            "country": np.repeat(codes, sim.years),
+            "risk_tier": np.repeat([c.risk_tier for c in scn.countries], sim.years),
+            "year": np.tile(years, len(codes)),
+            "coverage": (agg.filled_sum / (reps * 12)).ravel(),
+        }
+    )
+    import numpy
+    import simpy
+
+    manifest = {
+        "scenario": scn.name,
+        "scenario_file": source,
+        "scenario_hash": scenario_hash(scn),
+        "seed": seed,
+        "replications": reps,
+        "start_year": sim.start_year,
+        "years": sim.years,
+        "fundsim_version": __version__,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "simpy": simpy.__version__,
+        "executor": executor.name,
+        "workers": executor.workers,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "wall_seconds": round(wall, 3),
+        "events": int(agg.events),
+        "events_per_second": round(agg.events / wall, 1) if wall > 0 else None,
+        "command": " ".join(sys.argv) if sys.argv and sys.argv[0].endswith("fundsim") else None,
+    }
+    return RunResult(
+        scenario=scn,
+        seed=seed,
+        reps=reps,
+        replications=replications,
+        summary=summary,
+        monthly=monthly,
+        shares=shares,
+        yearly=yearly,
+        coverage=coverage,
+        manifest=manifest,
+        journals=agg.journals,
+    )

@@ -1,0 +1,348 @@
+"""Load scenario files: TOML with ``extends``, CSV data tables, one-line errors.
+
+``load_scenario(path)`` reads a TOML file, follows ``extends = "other.toml"``
+(relative to the file that says it, cycles refused), merges tables key by key
+(the child wins; arrays are replaced whole), reads the entity and country CSV
+files it names, validates everything against :mod:`fundsim.scenario.schema`
+and checks the cross references (entities named in cuts, formula columns...).
+Any problem raises :class:`ScenarioError` naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+import math
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from fundsim.scenario.errors import ScenarioError, did_you_mean
+from fundsim.scenario.schema import Country, Entity, Scenario
+
+#: Keys whose string value is a path, resolved against the file that sets it.
+_PATH_KEYS = (("entities", "file"), ("countries", "file"))
+#: Entity CSV columns that are not numeric keys.
+_ENTITY_TEXT_COLUMNS = {"name", "full_name", "groups", "source", "voluntary_share"}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate a scenario file; raise :class:`ScenarioError` on any problem."""
+    path = Path(path)
+    origin: dict[str, Path] = {}
+    raw = _load_merged(path, chain=(), origin=origin)
+    return _validate(raw, path, origin)
+
+
+def scenario_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> Scenario:
+    """Validate a scenario given as a dict (as parsed from TOML); paths relative to ``base_dir``."""
+    fake = Path(base_dir) / "<dict>"
+    raw = copy.deepcopy(dict(data))
+    raw.pop("extends", None)
+    origin: dict[str, Path] = {}
+    _resolve_paths(raw, fake, origin)
+    return _validate(raw, fake, origin)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario (data tables included), hex, for the manifest."""
+    blob = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- TOML and extends
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except OSError as exc:
+        raise ScenarioError(path, "", f"cannot read: {exc.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
+
+
+def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -> dict[str, Any]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise ScenarioError(path, "extends", f"cycle: {cycle}")
+    data = _read_toml(path)
+    parent_name = data.pop("extends", None)
+    base: dict[str, Any] = {}
+    if parent_name is not None:
+        if not isinstance(parent_name, str) or not parent_name:
+            raise ScenarioError(path, "extends", "must be the name of another scenario file")
+        parent = path.parent / parent_name
+        if not parent.exists():
+            raise ScenarioError(path, "extends", f"no such file '{parent_name}'")
+        base = _load_merged(parent, (*chain, resolved), origin)
+    _resolve_paths(data, path, origin)
+    _record_origin(data, path, origin, prefix="")
+    return _merge(base, data)
+
+
+def _resolve_paths(data: dict[str, Any], path: Path, origin: dict[str, Path]) -> None:
+    for section, key in _PATH_KEYS:
+        table = data.get(section)
+        if isinstance(table, dict) and isinstance(table.get(key), str):
+            table[key] = str((path.parent / table[key]).resolve())
+
+
+def _record_origin(data: Any, path: Path, origin: dict[str, Path], prefix: str) -> None:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            sub = f"{prefix}.{key}" if prefix else str(key)
+            origin[sub] = path
+            _record_origin(value, path, origin, sub)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _file_for(key_path: str, origin: Mapping[str, Path], default: Path) -> Path:
+    parts = key_path.replace("[", ".[").split(".")
+    for n in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:n]).replace(".[", "[")
+        if candidate in origin:
+            return origin[candidate]
+    return default
+
+
+# --------------------------------------------------------------------------- CSV tables
+
+
+def _read_csv(file: Path, ref_file: Path, key: str) -> list[dict[str, str]]:
+    try:
+        with file.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise ScenarioError(ref_file, key, f"data file not found: {file.name}") from None
+    if not rows:
+        raise ScenarioError(file, "", "the table has no rows")
+    return rows
+
+
+def _csv_error(file: Path, row_no: int, label: str, exc: ValidationError) -> ScenarioError:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"])
+    return ScenarioError(file, f"row {row_no} ({label}).{field}", _clean_msg(err["msg"]))
+
+
+def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
+    if not isinstance(table, dict) or set(table) != {"file"}:
+        raise ScenarioError(ref, "entities", "must be a table with one key: file = \"x.csv\"")
+    file = Path(table["file"])
+    rows = _read_csv(file, _file_for("entities.file", origin, ref), "entities.file")
+    header = set(rows[0])
+    for required in ("name", "voluntary_share", "source"):
+        if required not in header:
+            raise ScenarioError(file, "", f"missing column '{required}'")
+    out = []
+    for i, row in enumerate(rows, start=2):
+        label = row.get("name") or "?"
+        keys: dict[str, float] = {}
+        for col, cell in row.items():
+            if col in _ENTITY_TEXT_COLUMNS or col is None or cell is None or cell.strip() == "":
+                continue
+            try:
+                value = float(cell)
+            except ValueError:
+                raise ScenarioError(file, f"row {i} ({label}).{col}", f"not a number: '{cell}'") from None
+            if not math.isfinite(value):
+                raise ScenarioError(file, f"row {i} ({label}).{col}", "must be a finite number")
+            keys[col] = value
+        try:
+            out.append(
+                Entity(
+                    name=row["name"].strip(),
+                    full_name=(row.get("full_name") or "").strip(),
+                    voluntary_share=row["voluntary_share"],
+                    keys=keys,
+                    groups=tuple(g.strip() for g in (row.get("groups") or "").split(";") if g.strip()),
+                    source=(row.get("source") or "").strip(),
+                )
+            )
+        except ValidationError as exc:
+            raise _csv_error(file, i, label, exc) from None
+    return out
+
+
+def _load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Country]:
+    if not isinstance(table, dict) or set(table) != {"file"}:
+        raise ScenarioError(ref, "countries", "must be a table with one key: file = \"x.csv\"")
+    file = Path(table["file"])
+    rows = _read_csv(file, _file_for("countries.file", origin, ref), "countries.file")
+    known = set(Country.model_fields)
+    out = []
+    for i, row in enumerate(rows, start=2):
+        label = row.get("code") or "?"
+        for col in row:
+            if col not in known:
+                raise ScenarioError(file, f"row {i} ({label})", f"unknown column '{col}'{did_you_mean(str(col), known)}")
+        data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+        if "entities" in data:
+            data["entities"] = tuple(e.strip() for e in data["entities"].split(";") if e.strip())
+        try:
+            out.append(Country(**data))
+        except ValidationError as exc:
+            raise _csv_error(file, i, label, exc) from None
+    return out
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _clean_msg(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix):]
+    return msg
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith("function-") or part in ("int", "float", "str"):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, types.UnionType):
+        return None
+    return None
+
+
+def _pydantic_error(exc: ValidationError, path: Path, origin: Mapping[str, Path]) -> ScenarioError:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    key_path = _loc_to_path(loc)
+    file = _file_for(key_path, origin, path)
+    if err["type"] == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        hint = did_you_mean(str(loc[-1]), parent.model_fields) if parent else ""
+        return ScenarioError(file, key_path, f"unknown key{hint}")
+    if err["type"] == "missing":
+        return ScenarioError(file, key_path, "required key is missing")
+    return ScenarioError(file, key_path, _clean_msg(err["msg"]))
+
+
+def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Scenario:
+    data = dict(raw)
+    data.setdefault("name", path.stem)
+    if "entities" not in data:
+        raise ScenarioError(path, "entities", "required key is missing (entities = { file = \"x.csv\" })")
+    if "countries" not in data:
+        raise ScenarioError(path, "countries", "required key is missing (countries = { file = \"x.csv\" })")
+    data["entities"] = _load_entities(data["entities"], path, origin)
+    data["countries"] = _load_countries(data["countries"], path, origin)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _pydantic_error(exc, path, origin) from None
+    _check_references(scenario, raw, path, origin)
+    return scenario
+
+
+def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: Mapping[str, Path]) -> None:
+    def fail(key: str, msg: str) -> None:
+        raise ScenarioError(_file_for(key, origin, path), key, msg)
+
+    names = s.entity_names
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        fail("entities.file", f"entity '{dup}' appears twice")
+    codes = [c.code for c in s.countries]
+    if len(set(codes)) != len(codes):
+        dup = next(c for c in codes if codes.count(c) > 1)
+        fail("countries.file", f"country '{dup}' appears twice")
+    groups = s.groups()
+    for c in s.countries:
+        for ent in (c.lead_entity, *c.entities):
+            if ent and ent not in names:
+                fail("countries.file", f"country {c.code} names unknown entity '{ent}'{did_you_mean(ent, names)}")
+    f = s.mechanism.formula
+    for col in f.columns():
+        missing = [e.name for e in s.entities if col not in e.keys]
+        if missing:
+            key = "mechanism.formula.key" if col in (f.key, f.risk_key) else f"mechanism.formula.weights.{col}"
+            known = {k for e in s.entities for k in e.keys}
+            if len(missing) == len(names):
+                fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
+            fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+    n = len(names)
+    if f.floor * n > 1 + 1e-12:
+        fail("mechanism.formula.floor", f"{f.floor} x {n} entities exceeds 1")
+    if f.ceiling * n < 1 - 1e-12:
+        fail("mechanism.formula.ceiling", f"{f.ceiling} x {n} entities is below 1")
+    sim = s.simulation
+    for i, cut in enumerate(s.cuts):
+        if cut.entity and cut.entity not in names:
+            fail(f"cuts[{i}].entity", f"unknown entity '{cut.entity}'{did_you_mean(cut.entity, names)}")
+        if cut.group and cut.group not in groups:
+            fail(f"cuts[{i}].group", f"unknown group '{cut.group}'{did_you_mean(cut.group, groups)}")
+        if not sim.start_year <= cut.year <= sim.end_year:
+            fail(f"cuts[{i}].year", f"{cut.year} is outside the simulated years {sim.start_year}-{sim.end_year}")
+    for i, ex in enumerate(s.exits):
+        if ex.entity != "largest" and ex.entity not in names:
+            fail(f"exits[{i}].entity", f"unknown entity '{ex.entity}'{did_you_mean(ex.entity, names)}")
+        if not sim.start_year <= ex.year <= sim.end_year:
+            fail(f"exits[{i}].year", f"{ex.year} is outside the simulated years {sim.start_year}-{sim.end_year}")
+    if s.shocks.group and s.shocks.group not in groups:
+        fail("shocks.group", f"unknown group '{s.shocks.group}'{did_you_mean(s.shocks.group, groups)}")
+    for key in s.sources:
+        if not _has_key(raw, key):
+            fail(f"sources.{key}", "names no key of this scenario")
+
+
+def _has_key(raw: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = raw
+    for part in dotted.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
