@@ -39,7 +39,7 @@ class Contributors:
         self.n = len(self.names)
         years = s.simulation.years
         self.assessed = np.zeros((self.n, years), dtype=np.int64)
-        self.paid = np.zeros((self.n, years), dtype=np.int64)
+        self._paid = [[0] * years for _ in range(self.n)]  # cents; a list: cheap per payment
         self.shares = np.zeros((self.n, years), dtype=np.float64)
         self.participating = np.zeros((self.n, years), dtype=bool)
         self.active = np.ones(self.n, dtype=bool)
@@ -52,6 +52,11 @@ class Contributors:
         self._partial_f = s.payments.partial_fraction
         self._leave_after_cut = s.participation.leave_after_cut
         self._max_share = s.participation.max_share
+
+    @property
+    def paid(self) -> NDArray[np.int64]:
+        """Cents paid, by entity and assessment year."""
+        return np.array(self._paid, dtype=np.int64).reshape(self.n, -1)
 
     # ------------------------------------------------------------------ assessment
 
@@ -80,7 +85,7 @@ class Contributors:
         self.participating[:, year] = shares > 0
         assessed = split_cents(gross_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
         self.assessed[:, year] = assessed
-        keep = 1.0 - self.plan.cut[:, year]
+        keep = (1.0 - self.plan.cut[:, year]) * self.world.scenario.payments.contribution_scale
         partial = self.rng.random(self.n) < self._partial_p
         keep = np.where(partial, keep * self._partial_f, keep)
         delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
@@ -107,9 +112,10 @@ class Contributors:
     def _on_payment(self, event: Timeout) -> None:
         i, year, cents = event._value
         w = self.world
-        month = int(w.env.now)
-        w.fund.receive(month, w.acct_contrib, cents, w.env.now, self.names[i])
+        now = w.env._now
+        month = int(now)
+        w.fund.receive(month, w.acct_contrib, cents, now, self.names[i])
         fee = round(cents * self._fee)
         if fee:
-            w.fund.pay(month, w.acct_fees, fee, w.env.now, "admin fee")
-        self.paid[i, year] += cents
+            w.fund.pay(month, w.acct_fees, fee, now, "admin fee")
+        self._paid[i][year] += cents

@@ -152,7 +152,7 @@ class Coordinators:
         i, gen = event._value
         if gen != self.generation[i]:
             return
-        month = int(self.world.env.now)
+        month = int(self.world.env._now)
         self.state[i] = FILLED
         self.filled += 1
         self.filled_since[i] = month
@@ -176,7 +176,7 @@ class Coordinators:
         i, gen = event._value
         if gen != self.generation[i]:
             return
-        month = int(self.world.env.now)
+        month = int(self.world.env._now)
         if i in self.uncommitted:
             self.uncommitted.discard(i)
         else:
@@ -198,17 +198,17 @@ class Coordinators:
         fund = w.fund
         total = self.payroll_committed
         if total:
-            fund.pay(month, w.acct_salaries, total, w.env.now, "payroll")
+            fund.pay(month, w.acct_salaries, total, w.env._now, "payroll")
             fund.committed -= total
         if self.uncommitted:
             for i in sorted(self.uncommitted, key=self.order.index):
                 cost = self.monthly_cost[i]
-                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, w.env.now, "payroll"):
+                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, w.env._now, "payroll"):
                     self.missed_cents += cost
                     self._lapse(i, month)
         if self._operating and self.filled:
             op = self._op_cents[month // 12] * self.filled
-            if not fund.try_pay_uncommitted(month, w.acct_operating, op, w.env.now, "operating"):
+            if not fund.try_pay_uncommitted(month, w.acct_operating, op, w.env._now, "operating"):
                 self.missed_cents += op
                 self._gap(month)
 

@@ -1,10 +1,11 @@
 """The ledger: double-entry postings in integer cents between named accounts.
 
 Every posting moves ``cents`` from one account to another and is added to a
-``month x to-account x from-account`` numpy array, so month-by-account totals,
-inflows and outflows of any fund come out of one array. Balances are Python
-integers (exact, and cheaper to update than numpy scalars on the hot path). The
-full journal, one tuple per posting, is kept only in audit mode.
+``month x to-account x from-account`` table, so month-by-account totals, inflows
+and outflows of any fund come out of one array (:attr:`Ledger.flows`). While the
+simulation runs, the table is a flat list of Python integers: exact, and several
+times cheaper to update per posting than a numpy scalar; it becomes a numpy array
+once, when read. The full journal, one tuple per posting, is kept only in audit mode.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ class Ledger:
         self.index: dict[str, int] = {name: i for i, name in enumerate(self.accounts)}
         self.n_months = n_months
         n = len(self.accounts)
-        self.flows: NDArray[np.int64] = np.zeros((n_months, n, n), dtype=np.int64)
+        self._n = n
+        self._flat: list[int] = [0] * (n_months * n * n)
+        self._flows: NDArray[np.int64] | None = None
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
         self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
@@ -39,11 +42,21 @@ class Ledger:
         """Move ``cents`` (a non-negative int) from account ``frm`` to account ``to``."""
         if cents == 0:
             return
-        self.flows[month, to, frm] += cents
+        n = self._n
+        self._flat[(month * n + to) * n + frm] += cents
+        self._flows = None
         self.balance[to] += cents
         self.balance[frm] -= cents
         if self.journal is not None:
             self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
+
+    @property
+    def flows(self) -> NDArray[np.int64]:
+        """Cents moved, as a ``month x to-account x from-account`` int64 array."""
+        if self._flows is None:
+            n = self._n
+            self._flows = np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
+        return self._flows
 
     def inflow_cents(self, account: int) -> int:
         """Everything posted into ``account`` over the run, in cents."""

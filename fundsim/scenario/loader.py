@@ -2,7 +2,7 @@
 
 ``load_scenario(path)`` reads a TOML file, follows ``extends = "other.toml"``
 (relative to the file that says it, cycles refused), merges tables key by key
-(the child wins; arrays are replaced whole), reads the entity and country CSV
+(the child wins; arrays, distributions and formula weights are replaced whole), reads the entity and country CSV
 files it names, validates everything against :mod:`fundsim.scenario.schema`
 and checks the cross references (entities named in cuts, formula columns...).
 Any problem raises :class:`ScenarioError` naming the file and the key path.
@@ -18,7 +18,7 @@ import math
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,40 @@ def load_scenario(path: str | Path) -> Scenario:
     origin: dict[str, Path] = {}
     raw = _load_merged(path, chain=(), origin=origin)
     return _validate(raw, path, origin)
+
+
+def load_sweep(path: str | Path) -> list[tuple[str, Scenario, dict[str, Any]]]:
+    """The named scenarios of a file: its ``[sweep]`` variants, or the scenario alone.
+
+    Returns ``(name, scenario, parameters)`` triples; ``parameters`` maps each swept
+    key path to its value (empty without a sweep). A bad sweep, or a swept value the
+    schema rejects, is a :class:`ScenarioError` naming ``sweep.<key>``.
+    """
+    from fundsim.scenario.sweep import expand_sweep
+
+    path = Path(path)
+    origin: dict[str, Path] = {}
+    raw = _load_merged(path, chain=(), origin=origin)
+    sweep = _read_toml(path).get("sweep")
+    if sweep is None:
+        scenario = _validate(raw, path, origin)
+        return [(scenario.name, scenario, {})]
+    _validate(copy.deepcopy(raw), path, origin)  # the base itself must be valid
+    out = []
+    for name, variant, params in expand_sweep(raw, sweep, path):
+        try:
+            out.append((name, _validate(variant, path, origin), params))
+        except ScenarioError as exc:
+            swept = next((k for k in params if _same_branch(k, exc.key_path)), None)
+            if swept is None:
+                raise
+            raise ScenarioError(path, f"sweep.{swept}", f"{params[swept]!r}: {exc.message}") from None
+    return out
+
+
+def _same_branch(a: str, b: str) -> bool:
+    """Whether key paths ``a`` and ``b`` are equal or one lies inside the other."""
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
 def scenario_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> Scenario:
@@ -79,6 +113,7 @@ def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(path, "extends", f"cycle: {cycle}")
     data = _read_toml(path)
+    data.pop("sweep", None)  # a sweep belongs to the file that declares it: see load_sweep
     parent_name = data.pop("extends", None)
     base: dict[str, Any] = {}
     if parent_name is not None:
@@ -108,10 +143,17 @@ def _record_origin(data: Any, path: Path, origin: dict[str, Path], prefix: str) 
             _record_origin(value, path, origin, sub)
 
 
+#: Tables replaced whole by a child, never merged key by key (a distribution or a set of
+#: weights is one value: merging a child's ``{dist = "uniform", ...}`` into the parent's
+#: triangular one would mix their parameters).
+_LEAF_TABLES = frozenset({"weights"})
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        leaf = key in _LEAF_TABLES or (isinstance(value, dict) and "dist" in value)
+        if not leaf and isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         else:
             out[key] = value
@@ -333,9 +375,44 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
             fail(f"exits[{i}].year", f"{ex.year} is outside the simulated years {sim.start_year}-{sim.end_year}")
     if s.shocks.group and s.shocks.group not in groups:
         fail("shocks.group", f"unknown group '{s.shocks.group}'{did_you_mean(s.shocks.group, groups)}")
+    if s.victims is not None:
+        _check_victims(s, fail)
     for key in s.sources:
         if not _has_key(raw, key):
             fail(f"sources.{key}", "names no key of this scenario")
+    if s.uncertainties:
+        dump = s.model_dump()
+        for key in s.uncertainties:
+            if not _has_key(dump, key):
+                fail(f"uncertainties.{key}", "names no key of this scenario")
+
+
+def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:
+    """Cross references of the ``[victims]`` section (victim-assistance window)."""
+    v = s.victims
+    assert v is not None
+    f = v.funding.formula
+    if f is not None:
+        names = s.entity_names
+        known = {k for e in s.entities for k in e.keys}
+        for col in f.columns():
+            missing = [e.name for e in s.entities if col not in e.keys]
+            if missing:
+                key = "victims.funding.formula.key" if col in (f.key, f.risk_key) else f"victims.funding.formula.weights.{col}"
+                if len(missing) == len(names):
+                    fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
+                fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+    sim = s.simulation
+    for i, surge in enumerate(v.allegations.surges):
+        if not sim.start_year <= surge.year <= sim.end_year:
+            fail(f"victims.allegations.surges[{i}].year", f"{surge.year} is outside the simulated years {sim.start_year}-{sim.end_year}")
+    seen: set[str] = set()
+    for i, service in enumerate(v.services):
+        if service.name in seen:
+            fail(f"victims.services[{i}].name", f"service '{service.name}' appears twice")
+        seen.add(service.name)
+    if v.funding.shared_admin_fee is not None and v.windows != "shared_host":
+        fail("victims.funding.shared_admin_fee", "only used with victims.windows = \"shared_host\"")
 
 
 def _has_key(raw: Mapping[str, Any], dotted: str) -> bool:
@@ -343,6 +420,8 @@ def _has_key(raw: Mapping[str, Any], dotted: str) -> bool:
     for part in dotted.split("."):
         if isinstance(node, dict) and part in node:
             node = node[part]
+        elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]  # "cuts.0.fraction": the first cut's fraction
         else:
             return False
     return True

@@ -285,6 +285,7 @@ class Payments(StrictModel):
     delay_months: Dist = Field(default_factory=lambda: Distribution(value=0))
     partial_probability: Fraction = 0.0
     partial_fraction: Fraction = 1.0  # the fraction of the instalment PAID when a payment is partial
+    contribution_scale: Positive = 1.0  # each entity pays this multiple of its assessment (a lever for `fundsim solve`)
 
 
 class Costs(StrictModel):
@@ -338,6 +339,163 @@ class Participation(StrictModel):
     leave_after_cut: Fraction = 1.0
 
 
+# --------------------------------------------------------------------------- victims (Rec 12/14)
+
+#: Days in a month, to turn SimPy months into days (365.25 / 12).
+DAYS_PER_MONTH = 30.4375
+
+
+class Surge(StrictModel):
+    """A temporary rise in allegations: from ``year``, for ``years`` years, the arrival
+    rate is multiplied by ``factor`` (1.5 is a 50 % surge)."""
+
+    year: Year
+    factor: Positive
+    years: int = Field(1, ge=1, le=50)
+
+
+class Allegations(StrictModel):
+    """SEA allegations: Poisson arrivals at each country's ``allegations_per_year``
+    (countries table) times ``scale``, growing by ``trend_annual`` a year, with surges.
+
+    Each allegation brings ``victims_per_allegation`` victims (drawn, rounded, at
+    least 1); each victim is a child with probability ``child_share``. An allegation
+    involves an implementing partner with probability ``ip_share``; with
+    ``ip_payer = "partner"`` the partner pays those victims' services, outside the fund.
+    """
+
+    scale: NonNegative = 1.0
+    trend_annual: Annotated[float, Field(ge=-0.5, le=1.0)] = 0.0
+    surges: tuple[Surge, ...] = ()
+    victims_per_allegation: Dist = Field(default_factory=lambda: Distribution(value=1))
+    child_share: Fraction = 0.2
+    ip_share: Fraction = 0.0
+    ip_payer: Literal["fund", "partner"] = "fund"
+
+
+class Caseworkers(StrictModel):
+    """Case slots that take a victim's case in (intake, needs assessment, referral).
+
+    ``capacity`` is the number of cases handled at once: in the whole pool
+    (``pooling = "pooled"``) or in each country (``"per_country"``). A case holds a
+    slot for ``handling_days`` (days); cases wait first come, first served.
+    """
+
+    pooling: Literal["pooled", "per_country"] = "pooled"
+    capacity: int = Field(ge=1, le=1_000_000)
+    handling_days: Dist
+
+
+class Service(StrictModel):
+    """One service of the assistance package: a victim needs it with probability
+    ``share``; it costs ``cost_usd`` in all (start-year prices), paid in equal parts
+    over ``months`` months. ``applies_to`` limits it to children or adults."""
+
+    name: str = Field(min_length=1)
+    share: Fraction
+    cost_usd: Dist
+    months: int = Field(1, ge=1, le=60)
+    applies_to: Literal["all", "children", "adults"] = "all"
+
+
+class Priority(StrictModel):
+    """Who gets money first when it is short, and how long a case can wait for it.
+
+    ``fifo``: by arrival; ``children_first``: child victims first, then by arrival
+    (longest wait first); ``smallest_first``: cheapest package first. A case not
+    started ``max_wait_months`` after its arrival is dropped: its cost is unmet need.
+    """
+
+    rule: Literal["fifo", "children_first", "smallest_first"] = "children_first"
+    max_wait_months: int = Field(12, ge=1, le=120)
+
+
+class Children(StrictModel):
+    """Children born of SEA (Rec 14): interim support until age 18 unless a paternity
+    claim succeeds (with probability ``paternity_success``, ``paternity_delay_months``
+    after support starts) and shifts the cost to the father.
+
+    ``stock`` children are supported from the start, aged ``stock_age_years``; new
+    children arrive at ``new_per_year`` a year, scaled like allegations (trend and
+    surges). ``discount_rate`` (real, per year) discounts the obligations still owed
+    at the end of the horizon to their present value.
+    """
+
+    stock: int = Field(0, ge=0, le=1_000_000)
+    stock_age_years: Dist = Field(default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
+    new_per_year: NonNegative = 0.0
+    support_usd_year: Dist = Field(default_factory=lambda: Distribution(value=0))
+    paternity_success: Fraction = 0.0
+    paternity_delay_months: Dist = Field(default_factory=lambda: Distribution(value=24))
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
+
+
+class Pledges(StrictModel):
+    """Member State voluntary pledges and withheld payments (GA res. 70/286), USD a year.
+
+    Year ``y`` (0 = start year) pledges a draw of ``annual_usd`` times
+    ``(1 - fatigue_annual) ** y`` (donor fatigue); withheld payments add a draw of
+    ``withheld_usd``. Each arrives once a year at a random month.
+    """
+
+    annual_usd: Dist = Field(default_factory=lambda: Distribution(value=0))
+    fatigue_annual: Fraction = 0.0
+    withheld_usd: Dist = Field(default_factory=lambda: Distribution(value=0))
+
+
+class VictimFunding(StrictModel):
+    """How the victim-assistance window is financed.
+
+    Each year the window's need (expected services + child support + reserve top-up,
+    less cash in hand and expected pledges) is multiplied by ``entity_cost_share`` and
+    assessed on the entities with ``formula`` (none: the mechanism's formula), with the
+    mechanism's payment terms. Fee rule: with ``windows = "separate"`` the window has
+    its own host and pays ``admin_fee`` on what it receives; with ``"shared_host"``
+    both windows pay ``shared_admin_fee`` (none: the mechanism's ``admin_fee``) to the
+    one host.
+    """
+
+    formula: Formula | None = None
+    entity_cost_share: Fraction = 1.0
+    admin_fee: Fraction = 0.0
+    shared_admin_fee: Fraction | None = None
+    reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
+    opening_balance_usd: NonNegative = 0.0
+    pledges: Pledges = Field(default_factory=Pledges)
+
+
+class Victims(StrictModel):
+    """Victim assistance (Rec 12) and children born of SEA (Rec 14): a second window.
+
+    ``windows``: ``"separate"`` funds or one fund with two windows sharing a host.
+    ``transfers``: ``"coordinator_surplus"`` moves, each December, the coordinator
+    window's cash above next year's planned cost plus its reserve target to this window.
+    """
+
+    allegations: Allegations = Field(default_factory=Allegations)
+    caseworkers: Caseworkers
+    services: tuple[Service, ...] = Field(min_length=1)
+    priority: Priority = Field(default_factory=Priority)
+    children: Children = Field(default_factory=Children)
+    funding: VictimFunding = Field(default_factory=VictimFunding)
+    windows: Literal["separate", "shared_host"] = "separate"
+    transfers: Literal["none", "coordinator_surplus"] = "none"
+
+
+class Range(StrictModel):
+    """An uncertain input's range for sensitivity analysis (``[uncertainties]``), in the
+    unit of the key it names; sampled uniformly between ``low`` and ``high``."""
+
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError("low must be below high")
+        return self
+
+
 class Scenario(StrictModel):
     """Everything one run needs; produced by :func:`fundsim.scenario.load_scenario`."""
 
@@ -354,7 +512,10 @@ class Scenario(StrictModel):
     exits: tuple[Exit, ...] = ()
     shocks: Shocks = Field(default_factory=Shocks)
     participation: Participation = Field(default_factory=Participation)
+    victims: Victims | None = None  # victim assistance window (Rec 12/14); none: coordinators only
     sources: dict[str, str] = Field(default_factory=dict)
+    #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`
+    uncertainties: dict[str, Range] = Field(default_factory=dict)
 
     @property
     def entity_names(self) -> tuple[str, ...]:

@@ -1,0 +1,64 @@
+"""``fundsim run`` end to end, as a user types it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from fundsim.cli import main
+
+FUNDSIM = [sys.executable, "-m", "fundsim.cli"]
+
+
+def test_run_writes_a_complete_run_directory(tmp_path: Path, mini_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [*FUNDSIM, "run", str(mini_path), "--reps", "20", "--seed", "4", "--out", str(out)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "p_gap" in proc.stdout and f"Results: {out}/" in proc.stdout
+    for name in ("manifest.json", "summary.json", "replications.csv", "monthly.parquet", "shares.csv", "yearly.csv", "coverage.csv"):
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"] == "mini" and manifest["seed"] == 4 and manifest["replications"] == 20
+    assert manifest["events"] > 0 and manifest["wall_seconds"] > 0
+    assert len(manifest["scenario_hash"]) == 64
+    summary = json.loads((out / "summary.json").read_text())
+    for metric in ("p_gap", "coordinator_coverage", "closing_balance_usd", "income_cv", "top3_share"):
+        assert {"mean", "p05", "p50", "p95"} <= set(summary[metric])
+    reps = pd.read_csv(out / "replications.csv")
+    assert len(reps) == 20
+    assert {"opening_balance_usd", "inflows_usd", "outflows_usd", "closing_balance_usd", "gap",
+            "coordinator_coverage", "income_cv", "top3_share"} <= set(reps.columns)
+    assert summary["p_gap"]["mean"] == reps["gap"].mean()
+    shares = pd.read_csv(out / "shares.csv")
+    assert list(shares.columns[:6]) == ["entity", "year", "formula", "share", "assessed_usd", "paid_usd"]
+    assert shares.groupby("year")["share"].sum().round(9).eq(1.0).all()
+    monthly = pd.read_parquet(out / "monthly.parquet")
+    assert {"month", "metric", "p05", "p50", "p95"} <= set(monthly.columns)
+    assert len(monthly[monthly.metric == "balance_usd"]) == 60
+
+
+def test_run_refuses_to_overwrite_a_run_directory(tmp_path: Path, mini_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["run", str(mini_path), "--reps", "2", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys) -> None:
+    assert main(["run", str(tmp_path / "nope.toml")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_validate_the_shipped_scenarios(root: Path, capsys) -> None:
+    files = sorted(str(p) for p in (root / "scenarios").glob("*.toml"))
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": ok (") == len(files)
