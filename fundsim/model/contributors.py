@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from simpy.events import Timeout
 
+from fundsim.model.fund import Fund
 from fundsim.model.ledger import split_cents
 from fundsim.model.sampling import draw_non_negative
 from fundsim.model.shocks import ShockPlan
@@ -78,25 +79,47 @@ class Contributors:
             shares = self.static.shares_among(active, total_usd) if active.any() else np.zeros(self.n)
         return shares
 
-    def assess(self, year: int, gross_cents: int) -> None:
-        """Split ``gross_cents`` for ``year`` and schedule every instalment's payment."""
+    def assess(self, year: int, gross_cents: int, host_needs_cents: list[int] | None = None) -> None:
+        """Split the pooled fund's ``gross_cents`` for ``year`` by the formula, add what
+        each entity puts in its own budget line for the posts it hosts (siloed and hybrid
+        modes), and schedule every instalment's payment."""
         shares = self._participants(year, gross_cents / 100)
-        self.shares[:, year] = shares
-        self.participating[:, year] = shares > 0
         assessed = split_cents(gross_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
-        self.assessed[:, year] = assessed
+        host = np.zeros(self.n, dtype=np.int64)
+        if host_needs_cents is not None:
+            # An entity that has left the mechanism no longer funds even its own posts.
+            host = np.where(self.active, np.asarray(host_needs_cents, dtype=np.int64), 0)
+        total = assessed + host
+        self.assessed[:, year] = total
+        self.shares[:, year] = total / total.sum() if total.sum() > 0 else shares
+        self.participating[:, year] = total > 0
+        # The same draws every year, whatever the mode: common random numbers.
         keep = (1.0 - self.plan.cut[:, year]) * self.world.scenario.payments.contribution_scale
         partial = self.rng.random(self.n) < self._partial_p
         keep = np.where(partial, keep * self._partial_f, keep)
         delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
+        w = self.world
+        self._schedule(year, assessed, keep, delays, w.fund, self._fee)
+        if host.any():
+            names = w.scenario.entity_names
+            for e in np.flatnonzero(host).tolist():
+                one = np.zeros(self.n, dtype=np.int64)
+                one[e] = host[e]
+                self._schedule(year, one, keep, delays, w.host_funds[names[e]], 0.0)
+
+    def _schedule(
+        self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
+        delays: NDArray[np.float64], fund: Fund, fee: float,
+    ) -> None:
+        """One Timeout per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``."""
         env = self.world.env
-        now = env.now
+        now = env._now
         n_inst = self._inst
         step = 12 / n_inst
         keep_l = keep.tolist()
         delays_l = delays.tolist()
         callback = self._on_payment
-        for i, total in enumerate(assessed.tolist()):
+        for i, total in enumerate(amounts.tolist()):
             if total <= 0:
                 continue
             part, extra = divmod(total, n_inst)
@@ -105,17 +128,16 @@ class Contributors:
                 if cents <= 0:
                     continue
                 at = 12 * year + k * step + delays_l[i][k]
-                ev = Timeout(env, max(at - now, 0.0), (i, year, cents))
+                ev = Timeout(env, max(at - now, 0.0), (i, year, cents, fund, fee))
                 ev.callbacks.append(callback)
-        # Draw order never depends on outcomes above: common random numbers across scenarios.
 
     def _on_payment(self, event: Timeout) -> None:
-        i, year, cents = event._value
+        i, year, cents, fund, fee_rate = event._value
         w = self.world
         now = w.env._now
         month = int(now)
-        w.fund.receive(month, w.acct_contrib, cents, now, self.names[i])
-        fee = round(cents * self._fee)
+        fund.receive(month, w.acct_contrib, cents, now, self.names[i])
+        fee = round(cents * fee_rate)
         if fee:
-            w.fund.pay(month, w.acct_fees, fee, now, "admin fee")
+            fund.pay(month, w.acct_fees, fee, now, "admin fee")
         self._paid[i][year] += cents

@@ -1,16 +1,20 @@
 """Inter-agency PSEA coordinator posts (Rec 7): recruitment, contracts, renewal, lapse.
 
-One post per priority country. A vacant post starts recruiting only when the fund
+One post per priority country. A vacant post starts recruiting only when its fund
 can commit its first contract (the renewal rule: the whole contract, or N months);
 after the recruitment lag it is filled; at the end of each contract it is renewed
 if the fund can commit the next one, otherwise it lapses and a later restart pays
 the recruitment lag again. Vacant posts start in priority order (risk tier first).
 
-Salaries are paid by one monthly payroll: the month's total is kept up to date by
-the state-change events (filled, commitment used up, contract end, lapse), so the
-payroll itself is one ledger posting, not a loop over posts. Posts whose months
-are not committed (the N-month rule) are paid one by one from free cash, and lapse
-when it is not there.
+Which fund pays a post depends on the mechanism mode: the pooled fund (``pooled``),
+the budget of the country's lead entity (``siloed``), or the lead entity first and
+the pooled reserve when the lead entity cannot (``hybrid``).
+
+Salaries are paid by one monthly payroll: each fund's monthly total is kept up to
+date by the state-change events (filled, commitment used up, contract end, lapse),
+so the payroll is one ledger posting per fund, not a loop over posts. Posts whose
+months are not committed (the N-month rule) are paid one by one from free cash,
+and lapse when it is not there.
 
 Timing: state changes happen at whole months ``t``; the payroll for month ``m``
 runs at ``m + 0.5``, so a post filled at ``f`` on a ``C``-month contract is paid
@@ -25,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from simpy.events import Timeout
 
+from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
 
@@ -32,41 +37,60 @@ if TYPE_CHECKING:
     from fundsim.model.world import World
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
+#: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
+#: a post's k-th recruitment takes the same lag in every mode (common random numbers).
+_LAGS_AHEAD = 8
 
 
 class Coordinators:
     """State and payroll of every coordinator post in one replication."""
 
-    def __init__(self, world: World, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        world: World,
+        rng: np.random.Generator,
+        post_funds: list[Fund],
+        backstop: Fund | None = None,
+        contract_months: int | None = None,
+    ) -> None:
         s = world.scenario
         self.world = world
         self.rng = rng
         posts = s.posts
         self.n = len(s.countries)
         self.order: list[int] = world.static.post_order
-        self.contract_months = posts.contract_months
+        self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *([backstop] if backstop else [])]))
+        fund_index = {id(f): k for k, f in enumerate(self.funds)}
+        self.post_fund: list[int] = [fund_index[id(f)] for f in post_funds]
+        self.backstop: int | None = fund_index[id(backstop)] if backstop else None
+        self.contract_months = contract_months or posts.contract_months
         self.commit_months = (
-            posts.contract_months
+            self.contract_months
             if posts.renewal_rule == "whole_contract"
-            else min(posts.renewal_commit_months, posts.contract_months)
+            else min(posts.renewal_commit_months, self.contract_months)
         )
         self.restart_wait = posts.restart_wait_months
         self._annual_cost = posts.annual_cost_usd
         self._operating = posts.operating_cost_usd
         self._lag_dist = posts.recruitment_lag_months
-        self._lags: list[int] = []
+        self._lags: list[list[int]] = [
+            row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
+        ]
         self.years = s.simulation.years
         n = self.n
         self.state = [VACANT] * n
         self.monthly_cost = [0] * n  # cents, fixed when the contract is committed
         self.commit_end = [0] * n  # month at which the post's committed months run out
+        self.paid_by = [0] * n  # index of the fund paying the current contract
         self.restart_at = [0] * n
         self.filled_since = [0] * n
         self.generation = [0] * n
         self.uncommitted: set[int] = set()  # filled posts paid from free cash
-        self.payroll_committed = 0  # cents a month, filled posts with committed months
+        self.payroll_committed = [0] * len(self.funds)  # cents a month, per fund
+        self.filled_by_fund = [0] * len(self.funds)
         self.filled = 0
         self.filled_months = np.zeros((n, self.years), dtype=np.int32)
+        self.backstop_contracts = 0
         self.lapses = 0
         self.missed_cents = 0
         self.gap_by_year = np.zeros(self.years, dtype=np.int32)
@@ -75,29 +99,42 @@ class Coordinators:
 
     # ------------------------------------------------------------------ helpers
 
-    def _lag(self) -> int:
-        if not self._lags:
-            self._lags = draw_months(self._lag_dist, self.rng, 4 * self.n, minimum=1)
-        return self._lags.pop()
+    def _lag(self, i: int) -> int:
+        lags = self._lags[i]
+        if not lags:
+            lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
+        return lags.pop()
 
     def monthly_cost_cents(self, year: int) -> int:
         """Salary of one post for one month at ``year``'s price level, in cents."""
         return self._salary_cents[min(year, self.years - 1)]
 
-    def planned_cost_usd(self, year: int) -> float:
-        """Cost of keeping every post filled for the whole of ``year`` (salary + operating), USD."""
-        return self.n * (self._annual_cost + self._operating) * self.world.price_index[year]
+    def planned_cost_usd(self, year: int, posts: int | None = None) -> float:
+        """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
+        (salary + operating), USD."""
+        count = self.n if posts is None else posts
+        return count * (self._annual_cost + self._operating) * self.world.price_index[year]
 
-    def _commit(self, i: int, month: int) -> bool:
-        """Commit the next contract's months for post ``i`` if free cash covers them."""
-        cost = self._salary_cents[min(month // 12, self.years - 1)]
+    def _try_commit(self, k: int, i: int, cost: int) -> bool:
+        fund = self.funds[k]
         need = cost * self.commit_months
-        fund = self.world.fund
         if need > fund.ledger.balance[fund.account] - fund.committed:
             return False
-        self.monthly_cost[i] = cost
         fund.committed += need
+        self.paid_by[i] = k
         return True
+
+    def _commit(self, i: int, month: int) -> bool:
+        """Commit the next contract's months for post ``i`` from its own fund, or else
+        from the backstop; return whether either could."""
+        cost = self._salary_cents[min(month // 12, self.years - 1)]
+        self.monthly_cost[i] = cost
+        if self._try_commit(self.post_fund[i], i, cost):
+            return True
+        if self.backstop is not None and self._try_commit(self.backstop, i, cost):
+            self.backstop_contracts += 1
+            return True
+        return False
 
     def _record_filled(self, i: int, until: int) -> None:
         """Add the months post ``i`` was filled, from ``filled_since`` to ``until``, by year."""
@@ -113,18 +150,24 @@ class Coordinators:
     def _gap(self, month: int) -> None:
         self.gap_by_year[min(month // 12, self.years - 1)] += 1
 
+    def _stop_paying(self, i: int) -> None:
+        """Take filled post ``i`` off its fund's payroll."""
+        k = self.paid_by[i]
+        if i in self.uncommitted:
+            self.uncommitted.discard(i)
+        else:
+            self.payroll_committed[k] -= self.monthly_cost[i]
+
     def _lapse(self, i: int, month: int) -> None:
         """Post ``i`` stops for lack of money at ``month``: release what stays committed."""
-        fund = self.world.fund
+        k = self.paid_by[i]
         if self.state[i] == FILLED:
             self._record_filled(i, month)
             self.filled -= 1
-            if i in self.uncommitted:
-                self.uncommitted.discard(i)
-            else:
-                self.payroll_committed -= self.monthly_cost[i]
+            self.filled_by_fund[k] -= 1
+            self._stop_paying(i)
         left = max(0, self.commit_end[i] - month)
-        fund.committed -= self.monthly_cost[i] * left
+        self.funds[k].committed -= self.monthly_cost[i] * left
         self.state[i] = VACANT
         self.generation[i] += 1
         self.restart_at[i] = month + self.restart_wait
@@ -138,15 +181,18 @@ class Coordinators:
     # ------------------------------------------------------------------ events
 
     def start_recruitment(self, month: int) -> None:
-        """At the monthly tick: vacant posts start recruiting, in priority order, while funds allow."""
+        """At the monthly tick: vacant posts start recruiting, in priority order, while
+        their funds allow (a fund that cannot pay one post funds no lower-priority one)."""
         state, restart_at = self.state, self.restart_at
+        blocked: set[int] = set()
         for i in self.order:
-            if state[i] != VACANT or restart_at[i] > month:
+            if state[i] != VACANT or restart_at[i] > month or self.post_fund[i] in blocked:
                 continue
             if not self._commit(i, month):
-                break  # scarcity: lower-priority posts wait too
+                blocked.add(self.post_fund[i])
+                continue
             state[i] = RECRUITING
-            self._schedule(self._lag() - 0.5, i, self._on_filled)
+            self._schedule(self._lag(i) - 0.5, i, self._on_filled)
 
     def _on_filled(self, event: Timeout) -> None:
         i, gen = event._value
@@ -155,12 +201,13 @@ class Coordinators:
         month = int(self.world.env._now)
         self.state[i] = FILLED
         self.filled += 1
+        self.filled_by_fund[self.paid_by[i]] += 1
         self.filled_since[i] = month
         self._start_contract(i, month)
 
     def _start_contract(self, i: int, month: int) -> None:
         self.commit_end[i] = month + self.commit_months
-        self.payroll_committed += self.monthly_cost[i]
+        self.payroll_committed[self.paid_by[i]] += self.monthly_cost[i]
         self._schedule(self.contract_months, i, self._on_contract_end)
         if self.commit_months < self.contract_months:
             self._schedule(self.commit_months, i, self._on_commitment_used)
@@ -169,7 +216,7 @@ class Coordinators:
         i, gen = event._value
         if gen != self.generation[i] or self.state[i] != FILLED:
             return
-        self.payroll_committed -= self.monthly_cost[i]
+        self.payroll_committed[self.paid_by[i]] -= self.monthly_cost[i]
         self.uncommitted.add(i)
 
     def _on_contract_end(self, event: Timeout) -> None:
@@ -177,15 +224,19 @@ class Coordinators:
         if gen != self.generation[i]:
             return
         month = int(self.world.env._now)
-        if i in self.uncommitted:
-            self.uncommitted.discard(i)
-        else:
-            self.payroll_committed -= self.monthly_cost[i]
+        old = self.paid_by[i]
+        self._stop_paying(i)
+        self.filled_by_fund[old] -= 1
         if self._commit(i, month):
+            self.filled_by_fund[self.paid_by[i]] += 1
             self._start_contract(i, month)
         else:
-            self.commit_end[i] = month  # nothing left committed
-            self.payroll_committed += self.monthly_cost[i]  # _lapse takes it off again
+            # Nothing left committed; put the post back on its payroll so _lapse can
+            # take it off the same way as any filled post.
+            self.paid_by[i] = old
+            self.filled_by_fund[old] += 1
+            self.commit_end[i] = month
+            self.payroll_committed[old] += self.monthly_cost[i]
             self._lapse(i, month)
 
     # ------------------------------------------------------------------ payroll
@@ -195,22 +246,25 @@ class Coordinators:
         if not self.filled:
             return
         w = self.world
-        fund = w.fund
-        total = self.payroll_committed
-        if total:
-            fund.pay(month, w.acct_salaries, total, w.env._now, "payroll")
-            fund.committed -= total
+        now = w.env._now
+        for k, total in enumerate(self.payroll_committed):
+            if total:
+                fund = self.funds[k]
+                fund.pay(month, w.acct_salaries, total, now, "payroll")
+                fund.committed -= total
         if self.uncommitted:
             for i in sorted(self.uncommitted, key=self.order.index):
                 cost = self.monthly_cost[i]
-                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, w.env._now, "payroll"):
+                fund = self.funds[self.paid_by[i]]
+                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, now, "payroll"):
                     self.missed_cents += cost
                     self._lapse(i, month)
-        if self._operating and self.filled:
-            op = self._op_cents[month // 12] * self.filled
-            if not fund.try_pay_uncommitted(month, w.acct_operating, op, w.env._now, "operating"):
-                self.missed_cents += op
-                self._gap(month)
+        if self._operating:
+            op = self._op_cents[month // 12]
+            for k, count in enumerate(self.filled_by_fund):
+                if count and not self.funds[k].try_pay_uncommitted(month, w.acct_operating, op * count, now, "operating"):
+                    self.missed_cents += op * count
+                    self._gap(month)
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""

@@ -26,6 +26,7 @@ class StaticData:
     presence: NDArray[np.bool_]
     country_cost: NDArray[np.float64]
     post_order: list[int]
+    hosts: tuple[str, ...]  # lead entities, in the order they first appear in the countries
     _share_cache: dict[tuple[bytes, float], NDArray[np.float64]] = field(default_factory=dict)
 
     def shares_among(self, members: NDArray[np.bool_], total_usd: float) -> NDArray[np.float64]:
@@ -72,7 +73,8 @@ def static_for(scenario: Scenario) -> StaticData:
     country_cost = np.full(len(countries), posts.annual_cost_usd + posts.operating_cost_usd)
     tiers = np.array([c.risk_tier for c in countries])
     order = np.lexsort((np.arange(len(countries)), tiers)).tolist()
-    data = StaticData(scenario, keys, presence, country_cost, order)
+    hosts = tuple(dict.fromkeys(c.lead_entity for c in countries if c.lead_entity))
+    data = StaticData(scenario, keys, presence, country_cost, order, hosts)
     if len(_CACHE) > 16:
         _CACHE.clear()
     _CACHE[id(scenario)] = data

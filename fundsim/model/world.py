@@ -27,6 +27,7 @@ from fundsim.model.fund import Fund
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.shocks import plan_shocks
 from fundsim.model.static import static_for
+from fundsim.model.victim_window import VICTIM_ACCOUNTS, VictimWindow
 from fundsim.scenario.schema import Scenario
 
 #: Ledger accounts. ``coordinator_fund`` is the fund's cash; the others are outside it.
@@ -70,7 +71,10 @@ class World:
         self.n_months = sim.months
         self.years = sim.years
         self.env = simpy.Environment()
-        self.ledger = Ledger(ACCOUNTS, self.n_months, audit=audit)
+        mechanism = scenario.mechanism
+        self.mode = mechanism.mode
+        hosts = self.static.hosts if self.mode != "pooled" else ()
+        self.ledger = Ledger((*ACCOUNTS, *(f"host:{h}" for h in hosts), *(VICTIM_ACCOUNTS if scenario.victims else ())), self.n_months, audit=audit)
         ix = self.ledger.index
         self.acct_contrib = ix["contributions"]
         self.acct_interest = ix["interest"]
@@ -78,12 +82,28 @@ class World:
         self.acct_operating = ix["operating"]
         self.acct_fees = ix["admin_fees"]
         self.fund = Fund(self.ledger, "coordinator_fund")
+        # Siloed and hybrid: each lead entity's own budget line for the posts it hosts.
+        self.host_funds = {h: Fund(self.ledger, f"host:{h}") for h in hosts}
+        self.funds: list[Fund] = [self.fund, *self.host_funds.values()]
         costs = scenario.costs
         rates = rng_for("costs").normal(costs.inflation_annual, costs.inflation_sd, self.years)
         rates[0] = 0.0  # prices are those of the start year during the first year
         self.price_index: list[float] = np.cumprod(1.0 + rates).tolist()
         self.contributors = Contributors(self, plan_shocks(scenario, rng_for("shocks")), rng_for("payments"))
-        self.coordinators = Coordinators(self, rng_for("recruitment"))
+        if self.mode == "pooled":
+            post_funds = [self.fund] * len(scenario.countries)
+        else:
+            post_funds = [self.host_funds[c.lead_entity] for c in scenario.countries]
+        self.coordinators = Coordinators(
+            self,
+            rng_for("recruitment"),
+            post_funds,
+            backstop=self.fund if self.mode == "hybrid" else None,
+            contract_months=mechanism.siloed_contract_months if self.mode != "pooled" else None,
+        )
+        self._hosted = [
+            sum(1 for c in scenario.countries if c.lead_entity == name) for name in scenario.entity_names
+        ]
         self.ledger.open(self.fund.account, to_cents(scenario.mechanism.opening_balance_usd), ix["opening"])
         self._monthly_rate = scenario.mechanism.interest_rate_annual / 12
         self._reserve_months = scenario.mechanism.reserve_target_months
@@ -91,31 +111,70 @@ class World:
         self._cash: list[int] = [0] * self.n_months
         self._committed: list[int] = [0] * self.n_months
         self._filled: list[int] = [0] * self.n_months
+        # Victim assistance (Rec 12/14): a second window, only when the scenario has one.
+        self.victims = VictimWindow(self, rng_for) if scenario.victims is not None else None
+        if self.victims is not None and self.victims.coordinator_fee is not None:
+            self._fee = self.contributors._fee = self.victims.coordinator_fee  # one host, one fee rate
 
     # ------------------------------------------------------------------ budget cycle
 
     def budget_cents(self, year: int) -> int:
-        """Gross budget to assess for ``year``: planned cost plus reserve target, less cash
-        in hand, grossed up for the admin fee; in cents."""
+        """Gross budget of the pooled fund for ``year``, in cents.
+
+        ``pooled``: planned cost of every post plus the reserve target, less cash in
+        hand, grossed up for the admin fee. ``hybrid``: the pooled fund is a reserve
+        only, so its budget is the reserve target less cash. ``siloed``: nothing.
+        """
+        if self.mode == "siloed":
+            return 0
         planned = self.coordinators.planned_cost_usd(year)
         reserve = planned * self._reserve_months / 12
-        need = max(0.0, planned + reserve - self.fund.cash_cents / 100)
+        target = reserve if self.mode == "hybrid" else planned + reserve
+        need = max(0.0, target - self.fund.cash_cents / 100)
         return to_cents(need / (1.0 - self._fee)) if self._fee < 1 else 0
+
+    def host_needs_cents(self, year: int) -> list[int]:
+        """What each entity puts in its own budget line for the posts it hosts in ``year``
+        (siloed and hybrid modes): their planned cost less the line's cash, in cents."""
+        needs = [0] * len(self._hosted)
+        if self.mode == "pooled":
+            return needs
+        coord = self.coordinators
+        for e, name in enumerate(self.scenario.entity_names):
+            if self._hosted[e]:
+                planned = coord.planned_cost_usd(year, self._hosted[e])
+                needs[e] = to_cents(max(0.0, planned - self.host_funds[name].cash_cents / 100))
+        return needs
+
+    def _set_budget(self, year: int) -> None:
+        self.contributors.assess(year, self.budget_cents(year), self.host_needs_cents(year))
 
     def _tick(self) -> Any:
         env, fund, coord = self.env, self.fund, self.coordinators
         cash, committed, filled = self._cash, self._committed, self._filled
-        balance, account = self.ledger.balance, fund.account
+        balance, funds = self.ledger.balance, self.funds
+        account = fund.account
+        single = len(funds) == 1
         yield env.timeout(0.5)
         for month in range(self.n_months):
             if self._monthly_rate > 0 and fund.cash_cents > 0:
                 fund.receive(month, self.acct_interest, round(fund.cash_cents * self._monthly_rate), env.now, "interest")
             coord.payroll(month)
             coord.start_recruitment(month)
+            if self.victims is not None:
+                self.victims.tick(month)
             if month % 12 == 11 and month // 12 + 1 < self.years:
-                self.contributors.assess(month // 12 + 1, self.budget_cents(month // 12 + 1))
-            cash[month] = balance[account]
-            committed[month] = fund.committed
+                if self.victims is not None:
+                    self.victims.december(month)  # window transfers come before the budgets
+                self._set_budget(month // 12 + 1)
+                if self.victims is not None:
+                    self.victims.assess(month // 12 + 1)
+            if single:
+                cash[month] = balance[account]
+                committed[month] = fund.committed
+            else:
+                cash[month] = sum(balance[f.account] for f in funds)
+                committed[month] = sum(f.committed for f in funds)
             filled[month] = coord.filled
             yield env.timeout(1)
 
@@ -123,7 +182,9 @@ class World:
 
     def run(self) -> ReplicationResult:
         env = self.env
-        self.contributors.assess(0, self.budget_cents(0))
+        self._set_budget(0)
+        if self.victims is not None:
+            self.victims.assess(0)
         env.process(self._tick())
         env.run(until=self.n_months)
         # Events processed = events scheduled - events still queued (SimPy's own counters).
@@ -131,12 +192,18 @@ class World:
         return self._result(events)
 
     def _result(self, events: int) -> ReplicationResult:
-        ledger, fund = self.ledger, self.fund
-        acct = fund.account
-        ledger.check_conservation(acct)
+        ledger = self.ledger
+        accts = [f.account for f in self.funds]
+        for a in accts:
+            ledger.check_conservation(a)
         flows = ledger.flows
-        income_m = flows[:, acct, self.acct_contrib]
-        spending_m = flows[:, :, acct].sum(axis=1)
+        # Money entering and leaving the coordinator mechanism (all its funds together).
+        inside = np.zeros(len(ledger.accounts), dtype=bool)
+        inside[accts] = True
+        into = flows[:, inside][:, :, ~inside]  # month x fund x outside
+        out_of = flows[:, ~inside][:, :, inside]  # month x outside x fund
+        income_m = flows[:, accts, self.acct_contrib].sum(axis=1)
+        spending_m = out_of.sum(axis=(1, 2))
         cash = np.array(self._cash, dtype=np.int64)
         committed = np.array(self._committed, dtype=np.int64)
         monthly = np.empty((self.n_months, len(MONTHLY_COLUMNS)))
@@ -156,10 +223,10 @@ class World:
         filled_months = coord.finish(self.n_months)
         needed = coord.n * self.n_months
         metrics = {
-            "opening_balance_usd": ledger.opening[acct] / 100,
-            "inflows_usd": ledger.inflow_cents(acct) / 100,
-            "outflows_usd": ledger.outflow_cents(acct) / 100,
-            "closing_balance_usd": ledger.balance[acct] / 100,
+            "opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
+            "inflows_usd": int(into.sum()) / 100,
+            "outflows_usd": int(out_of.sum()) / 100,
+            "closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
             "gap": float(coord.gap_by_year.sum() > 0),
             "coordinator_coverage": float(filled_months.sum() / needed),
             "income_cv": income_cv,
@@ -168,8 +235,11 @@ class World:
             "missed_payments_usd": coord.missed_cents / 100,
             "assessed_usd": float(contrib.assessed.sum()) / 100,
             "paid_usd": float(contrib.paid.sum()) / 100,
-            "admin_fees_usd": int(flows[:, self.acct_fees, acct].sum()) / 100,
+            "admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
+            "backstop_contracts": float(coord.backstop_contracts),
         }
+        if self.victims is not None:
+            metrics.update(self.victims.metrics())  # checks both windows' conservation too
         return ReplicationResult(
             metrics=metrics,
             monthly=monthly,
