@@ -346,6 +346,10 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
         for ent in (c.lead_entity, *c.entities):
             if ent and ent not in names:
                 fail("countries.file", f"country {c.code} names unknown entity '{ent}'{did_you_mean(ent, names)}")
+    if s.mechanism.mode != "pooled":
+        for c in s.countries:
+            if not c.lead_entity:
+                fail("countries.file", f"country {c.code} has no lead_entity (mode '{s.mechanism.mode}' needs one)")
     f = s.mechanism.formula
     for col in f.columns():
         missing = [e.name for e in s.entities if col not in e.keys]

@@ -252,9 +252,18 @@ class Formula(StrictModel):
 
 
 class Mechanism(StrictModel):
-    """The fund: how it is organised, what it charges, what reserve it keeps."""
+    """The fund: how it is organised, what it charges, what reserve it keeps.
+
+    ``mode``: ``pooled`` (one common fund, cost-shared by ``formula``); ``siloed``
+    (today: each country's lead entity pays its coordinator from its own budget, under
+    its own cuts and delays); ``hybrid`` (siloed hosting with a pooled reserve, cost-shared
+    by ``formula`` and sized by ``reserve_target_months``, that takes over a contract
+    when the lead entity cannot pay it).
+    """
 
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
+    #: Contract length when the lead entity hosts and pays (siloed, hybrid); default: posts'.
+    siloed_contract_months: int | None = Field(None, ge=1, le=60)
     admin_fee: Fraction = 0.0
     interest_rate_annual: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
