@@ -53,6 +53,10 @@ class Contributors:
         self._partial_f = s.payments.partial_fraction
         self._leave_after_cut = s.participation.leave_after_cut
         self._max_share = s.participation.max_share
+        self._env = world.env
+        self._post = world.ledger.post
+        self._acct_contrib = world.acct_contrib
+        self._acct_fees = world.acct_fees
 
     @property
     def paid(self) -> NDArray[np.int64]:
@@ -132,12 +136,13 @@ class Contributors:
                 ev.callbacks.append(callback)
 
     def _on_payment(self, event: Timeout) -> None:
+        # Hot path: one call per instalment paid; posts straight to the ledger.
         i, year, cents, fund, fee_rate = event._value
-        w = self.world
-        now = w.env._now
+        now = self._env._now
         month = int(now)
-        fund.receive(month, w.acct_contrib, cents, now, self.names[i])
-        fee = round(cents * fee_rate)
-        if fee:
-            fund.pay(month, w.acct_fees, fee, now, "admin fee")
+        post = self._post
+        post(month, fund.account, self._acct_contrib, cents, now, self.names[i])
+        if fee_rate:
+            fee = round(cents * fee_rate)
+            post(month, self._acct_fees, fund.account, fee, now, "admin fee")
         self._paid[i][year] += cents

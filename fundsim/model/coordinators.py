@@ -89,6 +89,7 @@ class Coordinators:
         self.payroll_committed = [0] * len(self.funds)  # cents a month, per fund
         self.filled_by_fund = [0] * len(self.funds)
         self.filled = 0
+        self.vacant = n
         self.filled_months = np.zeros((n, self.years), dtype=np.int32)
         self.backstop_contracts = 0
         self.lapses = 0
@@ -169,6 +170,7 @@ class Coordinators:
         left = max(0, self.commit_end[i] - month)
         self.funds[k].committed -= self.monthly_cost[i] * left
         self.state[i] = VACANT
+        self.vacant += 1
         self.generation[i] += 1
         self.restart_at[i] = month + self.restart_wait
         self.lapses += 1
@@ -183,6 +185,8 @@ class Coordinators:
     def start_recruitment(self, month: int) -> None:
         """At the monthly tick: vacant posts start recruiting, in priority order, while
         their funds allow (a fund that cannot pay one post funds no lower-priority one)."""
+        if not self.vacant:
+            return
         state, restart_at = self.state, self.restart_at
         blocked: set[int] = set()
         for i in self.order:
@@ -192,6 +196,7 @@ class Coordinators:
                 blocked.add(self.post_fund[i])
                 continue
             state[i] = RECRUITING
+            self.vacant -= 1
             self._schedule(self._lag(i) - 0.5, i, self._on_filled)
 
     def _on_filled(self, event: Timeout) -> None:

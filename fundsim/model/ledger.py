@@ -26,7 +26,6 @@ class Ledger:
         n = len(self.accounts)
         self._n = n
         self._flat: list[int] = [0] * (n_months * n * n)
-        self._flows: NDArray[np.int64] | None = None
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
         self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
@@ -44,7 +43,6 @@ class Ledger:
             return
         n = self._n
         self._flat[(month * n + to) * n + frm] += cents
-        self._flows = None
         self.balance[to] += cents
         self.balance[frm] -= cents
         if self.journal is not None:
@@ -52,11 +50,10 @@ class Ledger:
 
     @property
     def flows(self) -> NDArray[np.int64]:
-        """Cents moved, as a ``month x to-account x from-account`` int64 array."""
-        if self._flows is None:
-            n = self._n
-            self._flows = np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
-        return self._flows
+        """Cents moved, as a ``month x to-account x from-account`` int64 array (a new
+        array at each call: read it once, after the run)."""
+        n = self._n
+        return np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
 
     def inflow_cents(self, account: int) -> int:
         """Everything posted into ``account`` over the run, in cents."""
@@ -70,9 +67,10 @@ class Ledger:
         """Net flow into ``account`` per month, in cents."""
         return self.flows[:, account, :].sum(axis=1) - self.flows[:, :, account].sum(axis=1)
 
-    def check_conservation(self, account: int) -> None:
+    def check_conservation(self, account: int, flows: NDArray[np.int64] | None = None) -> None:
         """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent."""
-        expected = self.opening[account] + self.inflow_cents(account) - self.outflow_cents(account)
+        f = self.flows if flows is None else flows
+        expected = self.opening[account] + int(f[:, account, :].sum()) - int(f[:, :, account].sum())
         if expected != self.balance[account]:
             raise AssertionError(
                 f"ledger does not balance for {self.accounts[account]}: "

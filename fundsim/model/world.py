@@ -194,9 +194,9 @@ class World:
     def _result(self, events: int) -> ReplicationResult:
         ledger = self.ledger
         accts = [f.account for f in self.funds]
-        for a in accts:
-            ledger.check_conservation(a)
         flows = ledger.flows
+        for a in accts:
+            ledger.check_conservation(a, flows)
         # Money entering and leaving the coordinator mechanism (all its funds together).
         inside = np.zeros(len(ledger.accounts), dtype=bool)
         inside[accts] = True
