@@ -2,8 +2,8 @@
 
 Key columns as numpy vectors, the entity-by-country presence matrix, the posts'
 priority order, and a cache of formula shares by set of participants (a formula's
-shares depend only on who takes part, except the tiered formula's, which also
-depend on the budget). Replications only read it.
+shares depend only on who takes part, except when flat amounts are involved — tiered
+bands, a minimum in USD — which also depend on the budget). Replications only read it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ class StaticData:
     def shares_among(self, members: NDArray[np.bool_], total_usd: float) -> NDArray[np.float64]:
         """Formula shares of the ``members`` (zeros elsewhere) for a budget of ``total_usd``."""
         formula = self.scenario.mechanism.formula
-        key = (members.tobytes(), total_usd if formula.kind == "tiered" else 0.0)
+        # Shares depend on the budget only for flat amounts: tiered bands, a USD floor.
+        by_budget = formula.kind == "tiered" or getattr(formula, "floor_usd", 0.0) > 0
+        key = (members.tobytes(), total_usd if by_budget else 0.0)
         cached = self._share_cache.get(key)
         if cached is not None:
             return cached

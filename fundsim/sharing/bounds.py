@@ -76,7 +76,7 @@ def apply_floor_ceiling(shares: ArrayLike, floor: float = 0.0, ceiling: float = 
         raise ValueError(f"no shares of {n} entities fit between {floor} and {ceiling}")
     if np.all(s >= floor) and np.all(s <= ceiling):
         return s
-    if n * floor >= 1 - _TOL:
+    if n * floor >= 1 - _TOL or n * ceiling <= 1 + _TOL:
         return np.full(n, 1.0 / n)
 
     def total_at(lam: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -87,22 +87,24 @@ def apply_floor_ceiling(shares: ArrayLike, floor: float = 0.0, ceiling: float = 
     # entity meets a bound; find the linear piece on which it crosses one.
     kinks = np.unique(np.concatenate(([0.0], floor / positive, ceiling / positive)))
     sums = total_at(kinks)
-    above = np.flatnonzero(sums >= 1.0)
+    above = np.flatnonzero(sums >= 1.0 - _TOL)
     if above.size == 0:
         raise ValueError(
             f"ceiling {ceiling}: only {positive.size} of {n} entities have a positive share, "
             "too few to absorb the excess"
         )
     k = int(above[0])
-    if k == 0:  # only possible when the shares already fit, handled above
-        return np.clip(kinks[0] * s, floor, ceiling)
-    mid = 0.5 * (kinks[k - 1] + kinks[k])
-    at_floor = mid * s <= floor
-    at_ceiling = mid * s >= ceiling
+    # Where the sum reaches one at a kink, every bound is decided there; otherwise the
+    # middle of the linear piece tells who is bounded, and the free ones share the rest.
+    reached_at_kink = k == 0 or sums[k] <= 1.0 + _TOL
+    lam = kinks[k] if reached_at_kink else 0.5 * (kinks[k - 1] + kinks[k])
+    at_floor = lam * s <= floor
+    at_ceiling = lam * s >= ceiling
     free = ~(at_floor | at_ceiling)
     out = np.where(at_floor, floor, ceiling)
-    remaining = 1.0 - out[~free].sum()
-    out[free] = s[free] * (remaining / s[free].sum())
+    if free.any():
+        remaining = 1.0 - out[~free].sum()
+        out[free] = s[free] * (remaining / s[free].sum())
     return out
 
 

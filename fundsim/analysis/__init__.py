@@ -1,0 +1,1 @@
+"""Post-processing: tables and comparisons built from scenarios and run results."""

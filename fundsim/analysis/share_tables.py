@@ -1,0 +1,288 @@
+"""Per-formula share tables for a scenario: who pays what under each formula, and how fair.
+
+:func:`share_tables` applies every cost-sharing formula (or those named) to the
+scenario's entities and coordinator network and returns pandas DataFrames: a long
+table (one row per formula and entity), wide views of shares, amounts (USD a
+year) and burden ratios, and one row of fairness and stability measures per
+formula. Formulas the scenario does not configure get the defaults of
+:func:`default_formulas`, each with its precedent in ``docs/cost-sharing.md``.
+
+The annual network cost is one coordinator post per priority country:
+``countries x (posts.annual_cost_usd + posts.operating_cost_usd)`` USD a year,
+``operating_cost_usd`` being the per-country operating budget
+(``../shared/DATA_SOURCES.md``, suggested defaults).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from fundsim.scenario.schema import Band, Formula, Scenario
+from fundsim.sharing import fairness
+from fundsim.sharing.dispatch import KINDS, compute_shares
+
+#: Capacity key for burden ratios and the size-based defaults (CEB total expenses, USD).
+CAPACITY_KEY = "expenses_usd"
+
+#: UN scale of assessments ceiling (GA resolution 55/5, 2000), fraction.
+UN_SCALE_CEILING = 0.22
+#: UNDSS field-security minimum contribution, 2005 (DATA_SOURCES.md §4.2), USD a year.
+UNDSS_MINIMUM_USD = 75_000.0
+#: UNDSS 2002-03 flat tiers, per biennium halved to a year (DATA_SOURCES.md §4.2):
+#: under 0.5 % of field staff USD 25,000 a biennium, 0.5-1 % USD 100,000 a biennium.
+UNDSS_BANDS: tuple[tuple[float, float], ...] = ((0.005, 12_500.0), (0.01, 50_000.0))
+#: Illustrative assumptions (no precedent gives a figure): equal base of the
+#: base-plus-variable formula and weight of risk exposure, fractions.
+DEFAULT_BASE_FRACTION = 0.2
+DEFAULT_RISK_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class ShareTables:
+    """Share tables of one scenario (see :func:`share_tables`).
+
+    ``long`` has columns ``formula, entity, share, amount_usd, burden_ratio``;
+    ``shares``, ``amounts_usd`` and ``burden_ratios`` are entity x formula;
+    ``fairness`` is indexed by formula; ``formulas`` holds the parameters used and
+    ``notes`` what a reader must know (defaults, gaps filled with zero, skips).
+    """
+
+    scenario: str
+    total_usd: float
+    capacity_key: str
+    formulas: Mapping[str, Formula]
+    long: pd.DataFrame
+    shares: pd.DataFrame
+    amounts_usd: pd.DataFrame
+    burden_ratios: pd.DataFrame
+    fairness: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def country_costs_usd(scenario: Scenario) -> NDArray[np.float64]:
+    """Annual cost of each country's coordinator post plus its operating budget, USD."""
+    per_post = scenario.posts.annual_cost_usd + scenario.posts.operating_cost_usd
+    return np.full(len(scenario.countries), per_post, dtype=np.float64)
+
+
+def network_cost_usd(scenario: Scenario) -> float:
+    """Annual cost of the whole coordinator network, USD (no inflation applied)."""
+    return float(country_costs_usd(scenario).sum())
+
+
+def presence_matrix(scenario: Scenario) -> NDArray[np.bool_]:
+    """Entities x countries: the entity is listed in the country or leads it."""
+    index = {name: i for i, name in enumerate(scenario.entity_names)}
+    out = np.zeros((len(scenario.entities), len(scenario.countries)), dtype=bool)
+    for c, country in enumerate(scenario.countries):
+        for name in (*country.entities, country.lead_entity):
+            if name:
+                out[index[name], c] = True
+    return out
+
+
+def _has_column(scenario: Scenario, column: str) -> bool:
+    return any(column in e.keys for e in scenario.entities)
+
+
+def _first_column(scenario: Scenario, *candidates: str) -> str | None:
+    return next((c for c in candidates if _has_column(scenario, c)), None)
+
+
+def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> dict[str, Formula]:
+    """One formula per kind, named by kind: the scenario's own for its kind, defaults otherwise.
+
+    Defaults (precedents in ``docs/cost-sharing.md``): proportional to
+    ``capacity_key`` (JIU); weighted half ``capacity_key``, half field personnel
+    (JIU + UNDSS); base plus variable with 20 % split equally (illustrative);
+    tiered by ``capacity_key`` with the UNDSS 2002-03 bands (the precedent banded by
+    field staff, but the personnel data are from 2019 with uneven coverage); capacity
+    on ``capacity_key`` with the scenario's floor and ceiling (else the UN-scale
+    ceiling of 22 %) and the scenario's USD floor (else the UNDSS USD 75,000
+    minimum); risk-adjusted half by HRP-country
+    expenses (or SEA allegations); usage split within each country by
+    ``capacity_key``; Shapley of the network cost. Kinds whose columns exist for no
+    entity are left out.
+    """
+    personnel = _first_column(scenario, "field_personnel", "personnel")
+    risk = _first_column(scenario, "hrp_expenses_usd", "sea_allegations")
+    has_capacity = _has_column(scenario, capacity_key)
+    own = scenario.mechanism.formula
+    bounded = own.floor > 0 or own.ceiling < 1 or own.floor_usd > 0
+    out: dict[str, Formula] = {"equal": Formula(kind="equal")}
+    if has_capacity:
+        out["proportional"] = Formula(kind="proportional", key=capacity_key)
+        if personnel:
+            out["weighted"] = Formula(kind="weighted", weights={capacity_key: 0.5, personnel: 0.5})
+        out["base_plus_variable"] = Formula(
+            kind="base_plus_variable", key=capacity_key, base_fraction=DEFAULT_BASE_FRACTION
+        )
+    if has_capacity:
+        bands = tuple(Band(up_to_share=u, amount_usd=a) for u, a in UNDSS_BANDS)
+        out["tiered"] = Formula(kind="tiered", key=capacity_key, bands=bands)
+        # The scenario's bounds where it sets them, else the UN-scale ceiling; the UNDSS
+        # minimum unless the scenario sets its own, so that the floor binds for small entities.
+        out["capacity"] = Formula(
+            kind="capacity",
+            key=capacity_key,
+            floor=own.floor,
+            ceiling=own.ceiling if bounded else UN_SCALE_CEILING,
+            floor_usd=own.floor_usd or UNDSS_MINIMUM_USD,
+        )
+        if risk:
+            out["risk_adjusted"] = Formula(
+                kind="risk_adjusted", key=capacity_key, risk_key=risk, risk_weight=DEFAULT_RISK_WEIGHT
+            )
+    out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
+    out["shapley"] = Formula(kind="shapley")
+    out[own.kind] = own
+    return {kind: out[kind] for kind in KINDS if kind in out}
+
+
+def describe(formula: Formula) -> str:
+    """One line saying which keys and parameters a formula uses."""
+    parts = [formula.kind]
+    if formula.key:
+        parts.append(f"key={formula.key}")
+    if formula.weights:
+        parts.append("weights=" + "+".join(f"{w:g}x{k}" for k, w in formula.weights.items()))
+    if formula.kind == "base_plus_variable":
+        parts.append(f"base_fraction={formula.base_fraction:g}")
+    if formula.bands:
+        parts.append("bands=" + "; ".join(f"<{b.up_to_share:.2%}: USD {b.amount_usd:,.0f}" for b in formula.bands))
+    if formula.risk_key:
+        parts.append(f"risk_key={formula.risk_key} risk_weight={formula.risk_weight:g}")
+    if formula.floor > 0:
+        parts.append(f"floor={formula.floor:.2%}")
+    if formula.floor_usd > 0:
+        parts.append(f"floor_usd={formula.floor_usd:,.0f}")
+    if formula.ceiling < 1:
+        parts.append(f"ceiling={formula.ceiling:.2%}")
+    return " ".join(parts)
+
+
+def _key_vectors(
+    scenario: Scenario, columns: Sequence[str], notes: list[str]
+) -> dict[str, NDArray[np.float64]]:
+    out = {}
+    for col in columns:
+        missing = [e.name for e in scenario.entities if col not in e.keys]
+        if missing and len(missing) < len(scenario.entities):
+            notes.append(f"column '{col}' is empty for {', '.join(missing)}: counted as 0")
+        out[col] = np.array([e.keys.get(col, 0.0) for e in scenario.entities], dtype=np.float64)
+    return out
+
+
+def share_tables(
+    scenario: Scenario,
+    names: Sequence[str] | None = None,
+    capacity_key: str = CAPACITY_KEY,
+) -> ShareTables:
+    """Shares, amounts, burden ratios and fairness measures under each formula.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario.
+    names
+        Formula names (kinds) to include; all of :func:`default_formulas` when omitted.
+    capacity_key
+        Entity column measuring capacity to pay, for burden ratios, the Suits index
+        and the size-based defaults.
+
+    Raises
+    ------
+    ValueError
+        When a name is not a formula of this scenario, or the capacity key is
+        missing for every entity.
+    """
+    available = default_formulas(scenario, capacity_key)
+    if names:
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise ValueError(
+                f"unknown formula '{unknown[0]}' (this scenario has: {', '.join(available)})"
+            )
+        chosen = {n: available[n] for n in dict.fromkeys(names)}
+    else:
+        chosen = available
+    if not _has_column(scenario, capacity_key):
+        raise ValueError(f"no entity has the capacity column '{capacity_key}'")
+
+    notes: list[str] = []
+    entities = list(scenario.entity_names)
+    n = len(entities)
+    columns = {capacity_key}
+    for f in chosen.values():
+        columns.update(f.columns())
+    keys = _key_vectors(scenario, sorted(columns), notes)
+    presence = presence_matrix(scenario)
+    country_cost = country_costs_usd(scenario)
+    total = float(country_cost.sum())
+    capacity = keys[capacity_key]
+    own = scenario.mechanism.formula
+
+    def apply(formula: Formula, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+        return compute_shares(
+            formula, idx.size, {k: v[idx] for k, v in keys.items()},
+            presence=presence[idx], country_cost=country_cost, total_usd=total,
+        )
+
+    rows, fair_rows, used = [], [], {}
+    everyone = np.arange(n)
+    for name, formula in chosen.items():
+        try:
+            s = apply(formula, everyone)
+        except ValueError as exc:
+            notes.append(f"{name}: not computed ({exc})")
+            continue
+        used[name] = formula
+        if formula == own:
+            notes.append(f"{name}: as configured in the scenario ({describe(formula)})")
+        burden = fairness.burden_ratio(s, capacity)
+        usd = fairness.amounts_usd(s, total)
+        rows.extend(zip([name] * n, entities, s, usd, burden, strict=True))
+        moves = fairness.exit_sensitivity(lambda idx, f=formula: apply(f, idx), s)
+        finite_burden = burden[np.isfinite(burden)]
+        fair_rows.append({
+            "formula": name,
+            "suits_index": fairness.suits_index(s, capacity),
+            "gini": fairness.gini(s),
+            "hhi": fairness.hhi(s),
+            "top3_share": fairness.top_share(s, 3),
+            "burden_ratio_min": float(finite_burden.min()) if finite_burden.size else np.nan,
+            "burden_ratio_max": float(finite_burden.max()) if finite_burden.size else np.nan,
+            "exit_max_change": moves.worst,
+            "exit_mean_change": moves.average,
+            "exit_max_relative": moves.worst_relative,
+            "exit_mean_relative": moves.average_relative,
+            "usd_min": float(usd.min()),
+            "usd_median": float(np.median(usd)),
+            "usd_max": float(usd.max()),
+            "parameters": describe(formula),
+        })
+    long = pd.DataFrame(rows, columns=["formula", "entity", "share", "amount_usd", "burden_ratio"])
+    order = list(used)
+
+    def wide(column: str) -> pd.DataFrame:
+        table = long.pivot(index="entity", columns="formula", values=column)
+        return table.reindex(index=entities, columns=order)
+
+    fair = pd.DataFrame(fair_rows).set_index("formula") if fair_rows else pd.DataFrame()
+    return ShareTables(
+        scenario=scenario.name,
+        total_usd=total,
+        capacity_key=capacity_key,
+        formulas=used,
+        long=long,
+        shares=wide("share"),
+        amounts_usd=wide("amount_usd"),
+        burden_ratios=wide("burden_ratio"),
+        fairness=fair,
+        notes=tuple(notes),
+    )
