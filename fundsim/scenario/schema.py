@@ -268,7 +268,7 @@ class Mechanism(StrictModel):
     interest_rate_annual: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: NonNegative = 0.0
-    formula: Formula = Field(default_factory=Formula)
+    formula: Formula = Field(default_factory=lambda: Formula(kind="equal"))
 
 
 class Posts(StrictModel):
