@@ -26,6 +26,7 @@ class Ledger:
         n = len(self.accounts)
         self._n = n
         self._flat: list[int] = [0] * (n_months * n * n)
+        self._flows: NDArray[np.int64] | None = None  # set by close()
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
         self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
@@ -48,10 +49,17 @@ class Ledger:
         if self.journal is not None:
             self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
 
+    def close(self) -> None:
+        """End of the run: build the flow array once; any later posting is an error."""
+        n = self._n
+        self._flows = np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
+        self._flat = None  # type: ignore[assignment]
+
     @property
     def flows(self) -> NDArray[np.int64]:
-        """Cents moved, as a ``month x to-account x from-account`` int64 array (a new
-        array at each call: read it once, after the run)."""
+        """Cents moved, as a ``month x to-account x from-account`` int64 array."""
+        if self._flows is not None:
+            return self._flows
         n = self._n
         return np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
 

@@ -193,6 +193,7 @@ class World:
 
     def _result(self, events: int) -> ReplicationResult:
         ledger = self.ledger
+        ledger.close()
         accts = [f.account for f in self.funds]
         flows = ledger.flows
         for a in accts:

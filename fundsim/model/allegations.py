@@ -1,0 +1,157 @@
+"""Allegations, victims and their needs for one replication, drawn for the whole horizon.
+
+Allegations form one Poisson process whose rate is the sum of the countries'
+``allegations_per_year`` times ``victims.allegations.scale``, the yearly trend and
+any surges; the country of each arrival is drawn in proportion to its rate. Arrival
+times invert the cumulative rate at unit-rate exponential points, and every
+attribute (country, victims, implementing partner, child, handling time, each
+service's need and cost) has its own named stream drawn in arrival order. So the
+k-th allegation keeps its draws when another scenario changes the rate (a 50 %
+surge adds allegations, it does not reshuffle the others): common random numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from fundsim.model.sampling import draw, draw_non_negative
+from fundsim.scenario.schema import DAYS_PER_MONTH, Scenario, Victims
+
+RngFor = Callable[[str], np.random.Generator]
+
+
+def yearly_multiplier(victims: Victims, start_year: int, years: int) -> NDArray[np.float64]:
+    """Rate multiplier of each simulated year: ``scale x (1 + trend) ** y x surges``."""
+    a = victims.allegations
+    y = np.arange(years)
+    mult = a.scale * (1.0 + a.trend_annual) ** y
+    for surge in a.surges:
+        y0 = surge.year - start_year
+        mult[y0 : y0 + surge.years] *= surge.factor
+    return mult
+
+
+def poisson_times(rate_per_year: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+    """Arrival times (months) of a Poisson process with a rate constant within each year.
+
+    The cumulative rate is inverted at the points of a unit-rate process, drawn in
+    order: two rates see the same underlying points (common random numbers).
+    """
+    years = rate_per_year.size
+    cum = np.concatenate(([0.0], np.cumsum(rate_per_year)))
+    total = float(cum[-1])
+    if total <= 0:
+        return np.empty(0)
+    points = np.cumsum(rng.exponential(1.0, int(total + 6 * np.sqrt(total) + 16)))
+    while points[-1] < total:  # rare: extend; later draws continue the same stream
+        more = np.cumsum(rng.exponential(1.0, int(2 * np.sqrt(total) + 16))) + points[-1]
+        points = np.concatenate((points, more))
+    points = points[points < total]
+    return np.interp(points, cum, 12.0 * np.arange(years + 1))
+
+
+@dataclass
+class VictimDraws:
+    """Everything drawn about allegations and victims (months, cents at start-year prices).
+
+    Victims of allegation ``a`` are ``first_victim[a]`` to ``first_victim[a + 1] - 1``.
+    ``profile[v, k]`` is what victim ``v``'s package costs in its ``k``-th month of
+    services; ``package_cents[v]`` its sum.
+    """
+
+    alleg_time: NDArray[np.float64]
+    first_victim: NDArray[np.int64]
+    country: NDArray[np.int64]  # per victim
+    partner_pays: NDArray[np.bool_]  # per victim: an implementing partner pays
+    child: NDArray[np.bool_]
+    handling_months: NDArray[np.float64]
+    profile: NDArray[np.int64]
+    package_cents: NDArray[np.int64]
+
+    @property
+    def n_victims(self) -> int:
+        return int(self.child.size)
+
+    @property
+    def victim_time(self) -> NDArray[np.float64]:
+        """Arrival time of each victim (that of their allegation), months."""
+        return np.repeat(self.alleg_time, np.diff(self.first_victim))
+
+
+def country_rates(scenario: Scenario) -> NDArray[np.float64]:
+    """Allegations a year by country, from the countries table."""
+    return np.array([c.allegations_per_year for c in scenario.countries], dtype=np.float64)
+
+
+def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
+    """Draw every allegation and victim of one replication (streams ``allegations``,
+    ``allegation_*``, ``victim_profile``, ``caseworkers``, ``service_needs``, ``services.<name>``)."""
+    v = scenario.victims
+    assert v is not None
+    sim = scenario.simulation
+    a = v.allegations
+    rates = country_rates(scenario)
+    base = float(rates.sum())
+    mult = yearly_multiplier(v, sim.start_year, sim.years)
+    times = poisson_times(base * mult, rng_for("allegations"))
+    n_a = times.size
+    counts = np.maximum(1, np.rint(draw(a.victims_per_allegation, rng_for("allegation_victims"), n_a))).astype(np.int64)
+    ip = rng_for("allegation_partners").random(n_a) < a.ip_share
+    cum_w = np.cumsum(rates) / base if base > 0 else np.ones(rates.size)
+    alleg_country = np.minimum(np.searchsorted(cum_w, rng_for("allegation_countries").random(n_a), side="right"), rates.size - 1)
+    first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    n_v = int(first[-1])
+    country = np.repeat(alleg_country, counts)
+    partner = np.repeat(ip, counts) if a.ip_payer == "partner" else np.zeros(n_v, dtype=bool)
+    child = rng_for("victim_profile").random(n_v) < a.child_share
+    handling = draw_non_negative(v.caseworkers.handling_days, rng_for("caseworkers"), n_v) / DAYS_PER_MONTH
+    services = v.services
+    width = max(s.months for s in services)
+    profile = np.zeros((n_v, width), dtype=np.int64)
+    needs = rng_for("service_needs").random((n_v, len(services)))
+    for j, s in enumerate(services):
+        cents = np.rint(draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100).astype(np.int64)
+        need = needs[:, j] < s.share
+        if s.applies_to == "children":
+            need &= child
+        elif s.applies_to == "adults":
+            need &= ~child
+        cents *= need
+        part = cents // s.months
+        profile[:, : s.months] += part[:, None]
+        profile[:, s.months - 1] += cents - part * s.months  # remainder in the last month: sums exact
+    return VictimDraws(
+        alleg_time=times,
+        first_victim=first,
+        country=country,
+        partner_pays=partner,
+        child=child,
+        handling_months=handling,
+        profile=profile,
+        package_cents=profile.sum(axis=1),
+    )
+
+
+def expected_victims_per_year(scenario: Scenario, year: int) -> float:
+    """Planning estimate of victims in simulated ``year`` (the distribution's mean, at least 1)."""
+    v = scenario.victims
+    assert v is not None
+    sim = scenario.simulation
+    mult = yearly_multiplier(v, sim.start_year, sim.years)[year]
+    return float(country_rates(scenario).sum() * mult * max(1.0, v.allegations.victims_per_allegation.expected))
+
+
+def expected_package_usd(scenario: Scenario) -> float:
+    """Expected cost of one victim's package at start-year prices, USD."""
+    v = scenario.victims
+    assert v is not None
+    child = v.allegations.child_share
+    total = 0.0
+    for s in v.services:
+        applies = {"all": 1.0, "children": child, "adults": 1.0 - child}[s.applies_to]
+        total += s.share * applies * max(0.0, s.cost_usd.expected)
+    return total

@@ -1,0 +1,163 @@
+"""Victim assistance (Rec 12): caseworker queue, waiting for money, priority, metrics."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+from builders import DATA, mini_dict
+from victim_builders import run_world, victim_scenario
+
+from fundsim.model import simulate
+from fundsim.model.allegations import draw_victims
+from fundsim.runner.seeds import Streams, replication_seed
+from fundsim.scenario import ScenarioError, scenario_from_dict
+
+VICTIM_METRICS = ("victims_assisted_share", "median_wait_days", "unmet_need_usd", "funded_ratio", "obligations_pv_usd", "children_supported")
+
+
+def _resource_starts(world) -> np.ndarray:
+    """Caseworker start times of the same cases through a plain ``simpy.Resource`` per pool."""
+    draws = world.victims.assistance.draws
+    arrival = draws.victim_time
+    v = world.scenario.victims
+    pools = draws.country if v.caseworkers.pooling == "per_country" else np.zeros(draws.n_victims, dtype=int)
+    env = simpy.Environment()
+    resources = {p: simpy.Resource(env, v.caseworkers.capacity) for p in np.unique(pools).tolist()}
+    starts = np.full(draws.n_victims, np.nan)
+
+    def case(i: int):
+        yield env.timeout(arrival[i])
+        with resources[int(pools[i])].request() as req:
+            yield req
+            starts[i] = env.now
+            yield env.timeout(draws.handling_months[i])
+
+    for i in range(draws.n_victims):
+        env.process(case(i))
+    env.run(until=world.n_months)
+    return starts
+
+
+@pytest.mark.parametrize("pooling", ["pooled", "per_country"])
+def test_caseworker_pool_starts_cases_exactly_like_a_simpy_resource(pooling: str) -> None:
+    scn = victim_scenario(caseworkers={"pooling": pooling, "capacity": 2, "handling_days": {"dist": "exponential", "mean": 40}})
+    world = run_world(scn)
+    ours = world.victims.assistance.cw_start
+    theirs = _resource_starts(world)
+    assert np.isnan(ours).sum() == np.isnan(theirs).sum()
+    assert (theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()).any()  # a real queue formed
+    np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=0, atol=1e-9)
+
+
+def test_scenario_without_victims_emits_no_victim_metrics(mini) -> None:
+    result = simulate(mini, Streams(replication_seed(3, 0)))
+    assert not set(VICTIM_METRICS) & set(result.metrics)
+
+
+def test_a_separate_victim_window_leaves_the_coordinator_fund_untouched() -> None:
+    """Same seed, same coordinator results with or without the victims window (separate
+    hosts, no transfers): its draws come from its own streams."""
+    raw = mini_dict()
+    without = simulate(scenario_from_dict(raw, base_dir=DATA), Streams(replication_seed(5, 2)))
+    with_v = simulate(victim_scenario(), Streams(replication_seed(5, 2)))
+    for key, value in without.metrics.items():
+        assert with_v.metrics[key] == value, key
+    np.testing.assert_array_equal(without.monthly, with_v.monthly)
+    for key in VICTIM_METRICS:
+        assert key in with_v.metrics
+
+
+def test_with_plenty_of_money_every_victim_is_assisted_and_nothing_is_unmet() -> None:
+    scn = victim_scenario(funding={"opening_balance_usd": 1e9})
+    m = run_world(scn).result.metrics
+    assert m["victims_assisted_share"] == 1.0
+    assert m["unmet_need_usd"] == 0.0
+    assert m["victims_dropped"] == 0.0
+    # Waits are intake plus at most the month to the next tick, in days.
+    assert 0 < m["median_wait_days"] < 30 * 3
+
+
+def test_without_money_nobody_is_assisted_and_the_need_is_unmet() -> None:
+    scn = victim_scenario(
+        funding={"opening_balance_usd": 0, "entity_cost_share": 0.0, "pledges": {"annual_usd": 0}},
+        allegations={"ip_payer": "fund"},
+    )
+    world = run_world(scn)
+    m = world.result.metrics
+    a = world.victims.assistance
+    assisted = ~np.isnan(a.first_assist)
+    # Only cases that need no paid service at all get through (their package costs nothing).
+    assert (a.draws.package_cents[assisted] == 0).all()
+    assert m["victims_assisted_share"] < 0.2
+    assert m["victims_dropped"] > 0
+    assert m["unmet_need_usd"] > 0
+    assert m["child_support_paid_usd"] == 0.0
+
+
+def test_children_first_serves_child_victims_before_adults_when_money_is_short() -> None:
+    short = {"opening_balance_usd": 0, "entity_cost_share": 0.3, "reserve_target_months": 0}
+    shares = {}
+    for rule in ("children_first", "fifo"):
+        world = run_world(victim_scenario(funding=short, priority={"rule": rule}, children={"stock": 0, "new_per_year": 0}))
+        a = world.victims.assistance
+        child = a.draws.child
+        assisted = ~np.isnan(a.first_assist)
+        shares[rule] = (assisted[child].mean(), assisted[~child].mean())
+    child_cf, adult_cf = shares["children_first"]
+    assert child_cf > adult_cf  # children first
+    assert child_cf > shares["fifo"][0]  # ... and more of them than first come, first served
+
+
+def test_partner_paid_cases_cost_the_fund_nothing() -> None:
+    fund = run_world(victim_scenario(allegations={"ip_payer": "fund"})).result.metrics
+    partner = run_world(victim_scenario(allegations={"ip_payer": "partner"})).result.metrics
+    assert fund["partner_paid_usd"] == 0.0
+    assert partner["partner_paid_usd"] > 0
+    assert partner["services_paid_usd"] < fund["services_paid_usd"]
+
+
+def test_a_surge_adds_allegations_and_keeps_the_earlier_ones() -> None:
+    base = victim_scenario()
+    surge = victim_scenario(allegations={"surges": [{"year": 2028, "factor": 1.5, "years": 2}]})
+    d0 = draw_victims(base, Streams(replication_seed(9, 0)))
+    d1 = draw_victims(surge, Streams(replication_seed(9, 0)))
+    before = d0.alleg_time < 24
+    np.testing.assert_array_equal(d0.alleg_time[before], d1.alleg_time[: before.sum()])
+    in_surge0 = ((d0.alleg_time >= 24) & (d0.alleg_time < 48)).sum()
+    in_surge1 = ((d1.alleg_time >= 24) & (d1.alleg_time < 48)).sum()
+    assert in_surge1 > in_surge0
+
+
+def test_arrival_rate_matches_the_countries_table() -> None:
+    scn = victim_scenario(allegations={"victims_per_allegation": 1})
+    n = [draw_victims(scn, Streams(replication_seed(1, r))).alleg_time.size for r in range(40)]
+    expected = sum(c.allegations_per_year for c in scn.countries) * scn.simulation.years
+    assert abs(np.mean(n) - expected) < 3 * math.sqrt(expected / 40)
+
+
+def test_package_costs_add_up_to_the_services_drawn() -> None:
+    d = draw_victims(victim_scenario(), Streams(replication_seed(2, 0)))
+    assert (d.profile.sum(axis=1) == d.package_cents).all()
+    assert (d.package_cents >= 0).all()
+    # psychosocial is a fixed USD 600 over 6 months: whoever needs it pays 10,000 cents a month
+    assert set(np.unique(d.profile[:, 2:6])) <= {0, 10_000}
+
+
+@pytest.mark.parametrize(
+    ("victims", "key"),
+    [
+        ({"funding": {"shared_admin_fee": 0.05}}, "victims.funding.shared_admin_fee"),
+        ({"funding": {"formula": {"kind": "proportional", "key": "expenditure"}}}, "victims.funding.formula.key"),
+        ({"allegations": {"surges": [{"year": 2050, "factor": 2}]}}, "victims.allegations.surges[0].year"),
+        ({"services": [{"name": "a", "share": 1, "cost_usd": 1}, {"name": "a", "share": 1, "cost_usd": 1}]}, "victims.services[1].name"),
+        ({"priority": {"rule": "richest_first"}}, "victims.priority.rule"),
+    ],
+)
+def test_bad_victim_sections_give_one_line_errors(victims: dict, key: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        victim_scenario(**victims)
+    assert key in str(err.value)
+    assert "\n" not in str(err.value)
