@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from fundsim.scenario.errors import ScenarioError
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "run")
+COMMANDS: tuple[str, ...] = ("validate", "run", "batch", "shares", "compare", "stress", "solve", "sensitivity", "report")
 
 
 class BadInput(Exception):

@@ -1,0 +1,218 @@
+"""Paired comparison of two runs: the difference B - A of every metric, with its interval.
+
+Two runs of the same seed and replication count share their random draws
+(common random numbers, :mod:`fundsim.runner.seeds`), so replication ``r`` of run A
+and replication ``r`` of run B differ only by the scenario change. The 95 %
+interval of the mean difference is then a t-interval on the per-replication
+differences, which is much narrower than the interval that treats the runs as
+independent (Welch). Both are reported, with their ratio: the variance-reduction
+factor (unpaired width / paired width). Runs with different seeds or replication
+counts are compared unpaired (Welch) and say so. Runs over different horizons,
+or with no metric in common, are refused with :class:`CompareError`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from fundsim.results import RunData
+
+#: Columns of replications.csv that are not metrics.
+_NOT_METRICS = ("replication",)
+#: 0/1 columns reported under the name of the probability they estimate.
+_RENAME = {"gap": "p_gap"}
+
+#: Columns of :attr:`Comparison.table`, in order.
+COLUMNS = (
+    "metric",
+    "mean_a",
+    "mean_b",
+    "diff",
+    "ci95_low",
+    "ci95_high",
+    "paired",
+    "paired_width",
+    "unpaired_ci95_low",
+    "unpaired_ci95_high",
+    "unpaired_width",
+    "variance_reduction",
+    "n",
+)
+
+
+class CompareError(ValueError):
+    """Two runs that cannot be compared (different horizons, no common metric)."""
+
+
+@dataclass(frozen=True)
+class RunSide:
+    """What the comparison needs of one run: its identity and its per-replication table."""
+
+    label: str
+    manifest: dict[str, Any]
+    replications: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare_runs`.
+
+    ``table`` has one row per metric (columns :data:`COLUMNS`); ``paired`` says
+    whether the runs shared seed and replication count; ``reason`` says why not.
+    """
+
+    a: str
+    b: str
+    paired: bool
+    reason: str
+    table: pd.DataFrame
+
+    def row(self, metric: str) -> pd.Series:
+        """One metric's row of :attr:`table`."""
+        hit = self.table[self.table["metric"] == metric]
+        if hit.empty:
+            raise KeyError(metric)
+        return hit.iloc[0]
+
+
+def _side(run: Any, label: str | None) -> RunSide:
+    """Accept a :class:`RunData` (a read run directory) or a ``RunResult`` (in memory)."""
+    if isinstance(run, RunSide):
+        return run
+    if isinstance(run, RunData):
+        name = label or str(run.path)
+        return RunSide(name, dict(run.manifest), run.replications)
+    if hasattr(run, "manifest") and hasattr(run, "replications"):
+        name = label or (str(run.path) if getattr(run, "path", None) else run.manifest.get("scenario", "run"))
+        return RunSide(name, dict(run.manifest), run.replications)
+    raise TypeError(f"cannot compare a {type(run).__name__}: give a RunData or a RunResult")
+
+
+def _pairing(a: RunSide, b: RunSide) -> tuple[bool, str]:
+    ma, mb = a.manifest, b.manifest
+    for key, what in (("start_year", "start years"), ("years", "horizons")):
+        if key in ma and key in mb and ma[key] != mb[key]:
+            raise CompareError(
+                f"cannot compare {a.label} and {b.label}: different {what} ({ma[key]} vs {mb[key]})"
+            )
+    reasons = []
+    if ma.get("seed") != mb.get("seed"):
+        reasons.append(f"seeds differ ({ma.get('seed')} vs {mb.get('seed')})")
+    na, nb = len(a.replications), len(b.replications)
+    if na != nb:
+        reasons.append(f"replication counts differ ({na} vs {nb})")
+    elif "replication" in a.replications and not np.array_equal(
+        a.replications["replication"].to_numpy(), b.replications["replication"].to_numpy()
+    ):
+        reasons.append("replication numbers differ")
+    if reasons:
+        return False, "; ".join(reasons)
+    return True, "same seed and replication count: common random numbers"
+
+
+def _t_half_width(sd: float, n: int, df: float) -> float:
+    if n < 2 or not math.isfinite(sd) or df <= 0:
+        return math.nan
+    return float(stats.t.ppf(0.975, df) * sd / math.sqrt(n))
+
+
+def paired_interval(x_a: np.ndarray, x_b: np.ndarray) -> tuple[float, float, float]:
+    """Mean of ``x_b - x_a`` (matched by position) and its 95 % t-interval."""
+    d = np.asarray(x_b, float) - np.asarray(x_a, float)
+    n = d.size
+    mean = float(d.mean())
+    half = _t_half_width(float(d.std(ddof=1)) if n > 1 else math.nan, n, n - 1)
+    return mean, mean - half, mean + half
+
+
+def welch_interval(x_a: np.ndarray, x_b: np.ndarray) -> tuple[float, float, float]:
+    """Difference of means ``mean(x_b) - mean(x_a)`` and its 95 % Welch interval."""
+    a, b = np.asarray(x_a, float), np.asarray(x_b, float)
+    na, nb = a.size, b.size
+    mean = float(b.mean() - a.mean())
+    if na < 2 or nb < 2:
+        return mean, math.nan, math.nan
+    va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
+    se2 = va + vb
+    if se2 == 0:
+        return mean, mean, mean
+    df = se2**2 / ((va**2 / (na - 1) if va else 0.0) + (vb**2 / (nb - 1) if vb else 0.0))
+    half = float(stats.t.ppf(0.975, df) * math.sqrt(se2))
+    return mean, mean - half, mean + half
+
+
+def _factor(unpaired: float, paired: float) -> float:
+    if not (math.isfinite(unpaired) and math.isfinite(paired)):
+        return math.nan
+    if paired > 0:
+        return unpaired / paired
+    return math.inf if unpaired > 0 else math.nan  # identical in every replication
+
+
+def compare_runs(
+    run_a: Any,
+    run_b: Any,
+    metrics: list[str] | None = None,
+    *,
+    label_a: str | None = None,
+    label_b: str | None = None,
+) -> Comparison:
+    """Compare run B with run A, metric by metric (B - A).
+
+    ``run_a`` and ``run_b`` are :class:`~fundsim.results.RunData` (from
+    ``read_run``) or ``RunResult`` objects. ``metrics`` restricts the metrics
+    (names as in summary.json; ``p_gap`` is the 0/1 ``gap`` column). Differences
+    are in the metric's unit (USD, fractions, counts). Raises
+    :class:`CompareError` when the runs cover different years or share no metric.
+    """
+    a, b = _side(run_a, label_a), _side(run_b, label_b)
+    paired, reason = _pairing(a, b)
+    cols_a = [c for c in a.replications.columns if c not in _NOT_METRICS]
+    cols_b = set(b.replications.columns)
+    common = [c for c in cols_a if c in cols_b]
+    if metrics is not None:
+        wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
+        missing = [m for m in metrics if m not in wanted]
+        if missing:
+            raise CompareError(f"metric {missing[0]!r} is not in both runs")
+        common = [wanted[m] for m in metrics]
+    if not common:
+        raise CompareError(f"cannot compare {a.label} and {b.label}: they share no metric")
+    rows = []
+    for col in common:
+        xa = a.replications[col].to_numpy(dtype=float)
+        xb = b.replications[col].to_numpy(dtype=float)
+        _, ulo, uhi = welch_interval(xa[~np.isnan(xa)], xb[~np.isnan(xb)])
+        if paired:
+            ok = ~(np.isnan(xa) | np.isnan(xb))
+            diff, lo, hi = paired_interval(xa[ok], xb[ok])
+            n = int(ok.sum())
+        else:
+            diff, lo, hi = float(np.nanmean(xb) - np.nanmean(xa)), ulo, uhi
+            n = min(int((~np.isnan(xa)).sum()), int((~np.isnan(xb)).sum()))
+        uw = uhi - ulo
+        pw = hi - lo if paired else math.nan
+        rows.append(
+            {
+                "metric": _RENAME.get(col, col),
+                "mean_a": float(np.nanmean(xa)),
+                "mean_b": float(np.nanmean(xb)),
+                "diff": diff,
+                "ci95_low": lo,
+                "ci95_high": hi,
+                "paired": paired,
+                "paired_width": pw,
+                "unpaired_ci95_low": ulo,
+                "unpaired_ci95_high": uhi,
+                "unpaired_width": uw,
+                "variance_reduction": _factor(uw, pw) if paired else math.nan,
+                "n": n,
+            }
+        )
+    return Comparison(a.label, b.label, paired, reason, pd.DataFrame(rows, columns=list(COLUMNS)))

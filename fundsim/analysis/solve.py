@@ -1,0 +1,250 @@
+"""Solve for a target: the lever value at which a metric meets a threshold.
+
+``solve(scenario, "p_gap<=0.05", "mechanism.reserve_target_months")`` finds the
+reserve that keeps the probability of a funding gap at or under 5 %, by stochastic
+bisection with common random numbers: every evaluation runs the same replications
+with the same seed, so the estimated metric moves with the lever, not with the
+noise, and is monotone in it in expectation. The answer comes with its uncertainty:
+
+- the final bracket (the last value that failed and the first that met the target);
+- the metric's 95 % interval at the solution;
+- the *clear range*: between the largest lever value whose interval lies wholly on
+  the failing side and the smallest whose interval lies wholly on the meeting side,
+  among the values evaluated (where the target is statistically indistinguishable);
+- every run evaluated (lever value, metric mean and interval, met or not).
+
+Levers are dotted scenario keys holding a number (``mechanism.reserve_target_months``,
+``posts.annual_cost_usd``, ``payments.contribution_scale``...); ``budget_scale`` is
+accepted as an alias of ``payments.contribution_scale``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pydantic.fields import FieldInfo
+
+from fundsim.analysis.variants import VariantError, numeric_value, with_overrides
+from fundsim.runner import run_scenario
+from fundsim.scenario import Scenario
+
+#: Lever names accepted besides dotted keys.
+ALIASES = {"budget_scale": "payments.contribution_scale", "contribution_scale": "payments.contribution_scale"}
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+}
+_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
+
+
+class SolveError(ValueError):
+    """A target or lever that cannot be solved for (bad syntax, unknown key, bad range)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric op threshold``, e.g. ``p_gap <= 0.05`` (the threshold in the metric's unit)."""
+
+    metric: str
+    op: str
+    threshold: float
+
+    def met(self, value: float) -> bool:
+        return _OPS[self.op](value, self.threshold)
+
+    @property
+    def upper(self) -> bool:
+        """Whether the target is an upper bound on the metric (``<`` or ``<=``)."""
+        return self.op.startswith("<")
+
+    def __str__(self) -> str:
+        return f"{self.metric}{self.op}{self.threshold:g}"
+
+
+def parse_target(text: str) -> Target:
+    """Parse ``"p_gap<=0.05"`` (or ``"p_gap <= 5%"``) into a :class:`Target`."""
+    m = _TARGET.match(text)
+    if not m:
+        raise SolveError(f"target {text!r}: write it as METRIC<=VALUE (or <, >=, >), e.g. p_gap<=0.05")
+    value = float(m.group(3)) / (100 if m.group(4) else 1)
+    return Target(m.group(1), m.group(2), value)
+
+
+def _schema_bounds(lever: str) -> tuple[float | None, float | None]:
+    """The ge/le bounds the schema puts on ``lever``, when it declares them."""
+    from fundsim.scenario.schema import Scenario as Model
+
+    model: object = Model
+    info: FieldInfo | None = None
+    for part in lever.split("."):
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return None, None
+        info = fields[part]
+        model = info.annotation
+    lo = hi = None
+    for meta in info.metadata if info else ():
+        lo = getattr(meta, "ge", lo) if getattr(meta, "ge", None) is not None else lo
+        hi = getattr(meta, "le", hi) if getattr(meta, "le", None) is not None else hi
+    return lo, hi
+
+
+def default_bracket(scenario: Scenario, lever: str) -> tuple[float, float]:
+    """A search range for ``lever``: the schema's bounds where it has them, else from a
+    quarter to four times the current value (from 0 to 4 x for a current value of 0: 1)."""
+    current = numeric_value(scenario, lever)
+    lo, hi = _schema_bounds(lever)
+    if lo is None:
+        lo = current / 4 if current > 0 else 0.0
+    if hi is None:
+        hi = 4 * current if current > 0 else max(1.0, lo + 1.0)
+    return float(lo), float(hi)
+
+
+@dataclass
+class SolveResult:
+    """What :func:`solve` found; ``status`` is ``"solved"``, ``"met_everywhere"`` or
+    ``"not_met"`` (the last two: the bracket does not contain a crossing)."""
+
+    target: Target
+    lever: str
+    status: str
+    value: float
+    bracket: tuple[float, float]
+    metric_mean: float
+    metric_ci: tuple[float, float]
+    clear_range: tuple[float, float]
+    runs: pd.DataFrame
+    reps: int
+    seed: int
+    message: str = ""
+    increasing: bool | None = field(default=None)
+
+
+def solve(
+    scenario: Scenario,
+    target: Target | str,
+    lever: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    reps: int | None = None,
+    seed: int | None = None,
+    tolerance: float | None = None,
+    max_runs: int = 14,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> SolveResult:
+    """Find the lever value at which ``target`` is just met, by bisection with CRN.
+
+    Evaluates both ends of ``[low, high]`` (default :func:`default_bracket`), then
+    halves the bracket until it is narrower than ``tolerance`` (default 1 % of the
+    starting range) or ``max_runs`` evaluations have run. The solution is the bracket
+    end that meets the target (a value known to meet it, in the lever's unit).
+    ``progress`` is called with each lever value before it is evaluated.
+    """
+    tgt = parse_target(target) if isinstance(target, str) else target
+    key = ALIASES.get(lever, lever)
+    try:
+        blo, bhi = default_bracket(scenario, key)
+    except VariantError as exc:
+        raise SolveError(f"lever {exc}") from None
+    lo = blo if low is None else float(low)
+    hi = bhi if high is None else float(high)
+    if not lo < hi:
+        raise SolveError(f"lever {key}: low ({lo:g}) must be below high ({hi:g})")
+    if max_runs < 3:
+        raise SolveError("max_runs must be at least 3")
+    reps = scenario.simulation.replications if reps is None else reps
+    seed = scenario.simulation.seed if seed is None else seed
+    tol = (hi - lo) / 100 if tolerance is None else tolerance
+    rows: list[dict[str, float | bool]] = []
+
+    def evaluate(x: float) -> dict[str, float | bool]:
+        if progress:
+            progress(x)
+        try:
+            variant = with_overrides(scenario, {key: x})
+        except VariantError as exc:
+            raise SolveError(f"lever {exc}") from None
+        t0 = time.perf_counter()
+        run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler)
+        if tgt.metric not in run.summary.index:
+            known = ", ".join(run.summary.index)
+            raise SolveError(f"target metric {tgt.metric!r} is not a metric of this scenario ({known})")
+        s = run.summary.loc[tgt.metric]
+        row = {
+            "run": len(rows) + 1,
+            "lever_value": x,
+            "mean": float(s["mean"]),
+            "ci95_low": float(s["ci95_low"]),
+            "ci95_high": float(s["ci95_high"]),
+            "met": tgt.met(float(s["mean"])),
+            "wall_seconds": round(time.perf_counter() - t0, 3),
+        }
+        rows.append(row)
+        return row
+
+    r_lo, r_hi = evaluate(lo), evaluate(hi)
+    frame = lambda: pd.DataFrame(rows)  # noqa: E731
+    if r_lo["met"] == r_hi["met"]:
+        status = "met_everywhere" if r_lo["met"] else "not_met"
+        best = r_lo if r_lo["met"] else (r_hi if _closer(tgt, r_hi, r_lo) else r_lo)
+        where = f"{key} in [{lo:g}, {hi:g}]"
+        msg = (
+            f"target {tgt} is met at both ends of {where} ({tgt.metric} {r_lo['mean']:.4g} and {r_hi['mean']:.4g}): "
+            "narrow the range with --low/--high"
+            if r_lo["met"]
+            else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at {lo:g}, "
+            f"{r_hi['mean']:.4g} at {hi:g}): widen the range with --low/--high"
+        )
+        return SolveResult(
+            tgt, key, status, float(best["lever_value"]), (lo, hi), float(best["mean"]),
+            (float(best["ci95_low"]), float(best["ci95_high"])), (math.nan, math.nan), frame(), reps, seed, msg,
+        )
+    # `good` meets the target, `bad` does not; the lever improves the metric from bad to good.
+    good, bad = (r_hi, r_lo) if r_hi["met"] else (r_lo, r_hi)
+    while abs(float(good["lever_value"]) - float(bad["lever_value"])) > tol and len(rows) < max_runs:
+        mid = evaluate((float(good["lever_value"]) + float(bad["lever_value"])) / 2)
+        if mid["met"]:
+            good = mid
+        else:
+            bad = mid
+    increasing = float(good["lever_value"]) > float(bad["lever_value"])
+    runs = frame()
+    clear = _clear_range(runs, tgt, increasing)
+    gv, bv = float(good["lever_value"]), float(bad["lever_value"])
+    converged = abs(gv - bv) <= tol
+    msg = "" if converged else f"stopped after {len(rows)} runs (max_runs) before the bracket reached {tol:g}"
+    return SolveResult(
+        tgt, key, "solved", gv, (min(gv, bv), max(gv, bv)), float(good["mean"]),
+        (float(good["ci95_low"]), float(good["ci95_high"])), clear, runs, reps, seed, msg, increasing,
+    )
+
+
+def _closer(tgt: Target, a: dict, b: dict) -> bool:
+    return abs(float(a["mean"]) - tgt.threshold) < abs(float(b["mean"]) - tgt.threshold)
+
+
+def _clear_range(runs: pd.DataFrame, tgt: Target, increasing: bool) -> tuple[float, float]:
+    """Lever values between which the target is not clearly met nor clearly missed."""
+    if tgt.upper:
+        clearly_met = runs["ci95_high"] <= tgt.threshold
+        clearly_missed = runs["ci95_low"] > tgt.threshold
+    else:
+        clearly_met = runs["ci95_low"] >= tgt.threshold
+        clearly_missed = runs["ci95_high"] < tgt.threshold
+    met_x, missed_x = runs.loc[clearly_met, "lever_value"], runs.loc[clearly_missed, "lever_value"]
+    if increasing:
+        return (float(missed_x.max()) if len(missed_x) else math.nan, float(met_x.min()) if len(met_x) else math.nan)
+    return (float(met_x.max()) if len(met_x) else math.nan, float(missed_x.min()) if len(missed_x) else math.nan)

@@ -1,0 +1,275 @@
+"""The standard stress battery, after the IMF's debt-sustainability stress tests.
+
+Each shock is a scenario variant (built with :func:`~fundsim.analysis.variants.with_overrides`)
+run with the baseline's seed and replication count, so that the difference it makes
+is measured with common random numbers (:mod:`fundsim.analysis.compare`). Shocks
+start in the second simulated year (the first is the fund's set-up year):
+
+- ``voluntary_-25%_2y``: entities tagged ``voluntary`` pay 25 % less for two years;
+- ``largest_leaves``: the largest payer leaves the mechanism;
+- ``all_-15%``: every contribution 15 % lower from then on (a regular-budget cut like 2026's);
+- ``payments_6m_late``: every instalment arrives six months later (liquidity);
+- ``post_costs_+10%``: post and operating costs 10 % higher;
+- ``allegations_+50%``: 50 % more allegations (``victims.allegations.scale`` x 1.5);
+- ``combined``: the first four together.
+
+A shock that cannot apply to a scenario (no ``voluntary`` group, no victim-assistance
+window) is not run: its rows say why in ``note`` rather than report a zero effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundsim.analysis.compare import compare_runs
+from fundsim.analysis.variants import with_overrides
+from fundsim.runner import RunResult, run_scenario
+from fundsim.runner.executors import make_executor
+from fundsim.scenario import Scenario
+
+#: Metrics in the stress table, when the run has them (victim metrics come with the
+#: victim-assistance model).
+DEFAULT_METRICS = (
+    "p_gap",
+    "coordinator_coverage",
+    "closing_balance_usd",
+    "missed_payments_usd",
+    "lapses",
+    "income_cv",
+    "victims_assisted_share",
+    "median_wait_days",
+    "unmet_need_usd",
+    "funded_ratio",
+)
+
+#: Columns of the stress table, in order.
+COLUMNS = (
+    "shock",
+    "label",
+    "metric",
+    "baseline_mean",
+    "shocked_mean",
+    "diff",
+    "ci95_low",
+    "ci95_high",
+    "relative_change",
+    "significant",
+    "paired",
+    "note",
+)
+
+
+class NotApplicable(Exception):
+    """A shock that this scenario has nothing to apply to (the message says why)."""
+
+
+Apply = Callable[[Scenario], tuple[Scenario, str]]
+
+
+@dataclass(frozen=True)
+class Shock:
+    """One stress test: a name, a label for people, and a function building the variant
+    (returning it with a note on how it was applied)."""
+
+    name: str
+    label: str
+    apply: Apply
+
+
+def _shock_year(s: Scenario) -> int:
+    sim = s.simulation
+    return min(sim.start_year + 1, sim.end_year)
+
+
+def _voluntary_cut(s: Scenario) -> tuple[Scenario, str]:
+    if "voluntary" not in s.groups():
+        raise NotApplicable("no entity is tagged 'voluntary' in this scenario")
+    year = _shock_year(s)
+    cut = {"year": year, "group": "voluntary", "fraction": 0.25, "years": 2, "entity": None}
+    cuts = [c.model_dump() for c in s.cuts] + [cut]
+    return with_overrides(s, {"cuts": cuts}), f"{year}-{year + 1}, on top of any cuts in the scenario"
+
+
+def _largest_leaves(s: Scenario) -> tuple[Scenario, str]:
+    year = _shock_year(s)
+    exits = [e.model_dump() for e in s.exits] + [{"entity": "largest", "year": year}]
+    return with_overrides(s, {"exits": exits}), f"from {year}"
+
+
+def _all_cut(s: Scenario) -> tuple[Scenario, str]:
+    year = _shock_year(s)
+    cut = {"year": year, "fraction": 0.15, "entity": None, "group": None, "years": None}
+    cuts = [c.model_dump() for c in s.cuts] + [cut]
+    return with_overrides(s, {"cuts": cuts}), f"every entity, from {year} on"
+
+
+def shifted_delay(delay: dict[str, Any], months: float) -> tuple[dict[str, Any], str]:
+    """The payment-delay distribution moved ``months`` later, and how it was done.
+
+    Fixed, uniform, triangular and normal delays shift exactly. A lognormal keeps its
+    standard deviation and gets the shifted mean. Exponential and Poisson delays cannot
+    be shifted within their family: they become a normal with the shifted mean and the
+    same standard deviation (draws are clipped at 0, as for any delay).
+    """
+    d = dict(delay)
+    kind = d["dist"]
+    if kind == "fixed":
+        d["value"] += months
+    elif kind in ("uniform", "triangular"):
+        for k in ("low", "mode", "high"):
+            if d.get(k) is not None:
+                d[k] += months
+    elif kind in ("normal", "lognormal"):
+        d["mean"] += months
+    else:  # exponential, poisson
+        sd = d["mean"] if kind == "exponential" else d["mean"] ** 0.5
+        new = {"dist": "normal", "mean": d["mean"] + months, "sd": sd}
+        return new, f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd {sd:.3g})"
+    if kind == "lognormal":
+        return d, "lognormal delay: mean shifted, same sd"
+    return d, f"{kind} delay shifted by {months:g} months"
+
+
+def _late(s: Scenario) -> tuple[Scenario, str]:
+    delay, how = shifted_delay(s.payments.delay_months.model_dump(), 6.0)
+    return with_overrides(s, {"payments.delay_months": delay}), how
+
+
+def _costs(s: Scenario) -> tuple[Scenario, str]:
+    p = s.posts
+    return (
+        with_overrides(
+            s, {"posts.annual_cost_usd": p.annual_cost_usd * 1.1, "posts.operating_cost_usd": p.operating_cost_usd * 1.1}
+        ),
+        "post and operating cost x 1.1 from the start",
+    )
+
+
+def _allegations(s: Scenario) -> tuple[Scenario, str]:
+    victims = getattr(s, "victims", None)
+    if victims is None:
+        raise NotApplicable("no victim-assistance window in this scenario")
+    # The victims section multiplies every country's allegations_per_year by its scale:
+    # scaling it (not the country column as well) raises arrivals by exactly 50 %.
+    scale = victims.allegations.scale
+    return (
+        with_overrides(s, {"victims.allegations.scale": scale * 1.5}),
+        f"victims.allegations.scale {scale:g} -> {scale * 1.5:g} from the start",
+    )
+
+
+#: The battery, in the order of the table and the heat map.
+SHOCKS: tuple[Shock, ...] = (
+    Shock("voluntary_-25%_2y", "voluntary funding -25 % for two years", _voluntary_cut),
+    Shock("largest_leaves", "the largest contributor leaves", _largest_leaves),
+    Shock("all_-15%", "all contributions -15 % (regular-budget cut)", _all_cut),
+    Shock("payments_6m_late", "payments six months late", _late),
+    Shock("post_costs_+10%", "post costs +10 %", _costs),
+    Shock("allegations_+50%", "allegations +50 %", _allegations),
+)
+
+
+def _combined(s: Scenario) -> tuple[Scenario, str]:
+    notes = []
+    for shock in SHOCKS[:4]:
+        try:
+            s, _how = shock.apply(s)
+            notes.append(shock.name)
+        except NotApplicable:
+            pass
+    if not notes:
+        raise NotApplicable("none of the first four shocks applies")
+    return s, "together: " + ", ".join(notes)
+
+
+BATTERY: tuple[Shock, ...] = (*SHOCKS, Shock("combined", "combined shock (first four together)", _combined))
+
+
+@dataclass
+class StressResult:
+    """The stress table (columns :data:`COLUMNS`) and the runs behind it."""
+
+    table: pd.DataFrame
+    baseline: RunResult
+    runs: dict[str, RunResult] = field(default_factory=dict)
+
+
+def stress_test(
+    scenario: Scenario,
+    reps: int | None = None,
+    seed: int | None = None,
+    *,
+    shocks: Sequence[Shock] = BATTERY,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StressResult:
+    """Run the baseline and each shock with the same seed and reps; tabulate the changes.
+
+    Differences are shocked minus baseline, in each metric's unit, with paired 95 %
+    intervals; ``relative_change`` is the difference over the baseline mean (NaN when
+    that is 0). ``significant`` is True when the interval excludes 0. The runs go to
+    ``workers`` processes (or Dask at ``scheduler``), one run per worker at a time;
+    ``progress`` is called with each run's name when it finishes.
+    """
+    reps = scenario.simulation.replications if reps is None else reps
+    seed = scenario.simulation.seed if seed is None else seed
+    variants: dict[str, tuple[Scenario, str]] = {}
+    not_run: dict[str, str] = {}
+    for shock in shocks:
+        try:
+            variants[shock.name] = shock.apply(scenario)
+        except NotApplicable as why:
+            not_run[shock.name] = f"not run: {why}"
+    # One executor for the whole battery: each run is serial inside a worker, which
+    # costs one pool start-up instead of one per run.
+    tasks = [("baseline", scenario, reps, seed)] + [(n, v, reps, seed) for n, (v, _) in variants.items()]
+    runs: dict[str, RunResult] = {}
+    executor = make_executor(workers, scheduler)
+    try:
+        for name, run in executor.map_unordered(_run_one, tasks):
+            runs[name] = run
+            if progress:
+                progress(name)
+    finally:
+        executor.close()
+    base = runs.pop("baseline")
+    present = set(base.summary.index)
+    wanted = [m for m in metrics if m in present]
+    rows: list[dict[str, Any]] = []
+    for shock in shocks:
+        if shock.name in not_run:
+            rows.append({"shock": shock.name, "label": shock.label, "metric": "", "note": not_run[shock.name]})
+            continue
+        note = variants[shock.name][1]
+        cmp = compare_runs(base, runs[shock.name], wanted)
+        for _, r in cmp.table.iterrows():
+            base_mean = r["mean_a"]
+            rows.append(
+                {
+                    "shock": shock.name,
+                    "label": shock.label,
+                    "metric": r["metric"],
+                    "baseline_mean": base_mean,
+                    "shocked_mean": r["mean_b"],
+                    "diff": r["diff"],
+                    "ci95_low": r["ci95_low"],
+                    "ci95_high": r["ci95_high"],
+                    "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
+                    "significant": bool(r["ci95_low"] > 0 or r["ci95_high"] < 0),
+                    "paired": bool(r["paired"]),
+                    "note": note,
+                }
+            )
+    return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+
+
+def _run_one(name: str, scenario: Scenario, reps: int, seed: int) -> tuple[str, RunResult]:
+    """One run of the battery, serial (module-level: worker processes run it)."""
+    return name, run_scenario(scenario, reps=reps, seed=seed, workers=1)

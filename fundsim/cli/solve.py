@@ -1,0 +1,99 @@
+"""``fundsim solve FILE --target "p_gap<=0.05" --lever KEY``: the lever value that meets a target.
+
+Stochastic bisection with common random numbers (see :mod:`fundsim.analysis.solve`).
+Writes to ``--out DIR``: ``solve_runs.csv`` (every run evaluated), ``solve.json``
+(the answer, its bracket and uncertainty) and ``solve.png`` (metric against lever).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from fundsim.cli._format import fmt_value, table
+from fundsim.cli.run import add_run_options, default_workers, positive_int
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("solve", help="find the lever value (budget, reserve, scale) that meets a target")
+    p.add_argument("file", metavar="FILE", help="scenario TOML file")
+    p.add_argument("--target", required=True, help='e.g. "p_gap<=0.05" or "coordinator_coverage>=0.9"')
+    p.add_argument(
+        "--lever", required=True,
+        help="dotted scenario key to vary (mechanism.reserve_target_months, posts.annual_cost_usd, "
+        "payments.contribution_scale; budget_scale is an alias of the last)",
+    )
+    p.add_argument("--low", type=float, help="lower end of the search range (default: from the schema or value/4)")
+    p.add_argument("--high", type=float, help="upper end of the search range (default: from the schema or 4 x value)")
+    p.add_argument("--tol", type=float, help="stop when the bracket is this narrow (default: 1 %% of the range)")
+    p.add_argument("--max-runs", type=positive_int, default=14, help="at most this many evaluations (default 14)")
+    p.add_argument("--out", help="output folder (default: results/<scenario>-solve-<time>)")
+    add_run_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fundsim.analysis.solve import SolveError, solve
+    from fundsim.cli import BadInput
+    from fundsim.scenario import load_scenario
+    from fundsim.viz.figures import solve_path
+    from fundsim.viz.style import save_figure
+
+    scenario = load_scenario(args.file)
+    reps = args.reps or scenario.simulation.replications
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-solve-{stamp}"
+    if out.exists():
+        raise BadInput(f"{out}: already exists (choose another --out)")
+    tell = None if args.no_progress else (lambda x: print(f"  evaluating {args.lever} = {x:.6g}...", file=sys.stderr))
+    try:
+        res = solve(
+            scenario, args.target, args.lever, low=args.low, high=args.high, reps=reps, seed=args.seed,
+            tolerance=args.tol, max_runs=args.max_runs, workers=args.workers or default_workers(reps),
+            scheduler=args.scheduler, progress=tell,
+        )
+    except SolveError as exc:
+        raise BadInput(f"{args.file}: {exc}") from None
+    out.mkdir(parents=True)
+    res.runs.to_csv(out / "solve_runs.csv", index=False)
+    answer = {
+        "scenario": scenario.name, "target": str(res.target), "lever": res.lever, "status": res.status,
+        "value": res.value, "bracket": list(res.bracket), "clear_range": list(res.clear_range),
+        "metric_mean": res.metric_mean, "metric_ci95": list(res.metric_ci), "reps": res.reps, "seed": res.seed,
+        "runs": len(res.runs), "message": res.message,
+    }
+    (out / "solve.json").write_text(json.dumps(answer, indent=2, allow_nan=True) + "\n", encoding="utf-8")
+    save_figure(solve_path(res.runs, res.lever, res.target.metric, res.target.threshold,
+                           res.value if res.status == "solved" else None), out / "solve.png")
+    m = res.target.metric
+    rows = [
+        [f"{r.run}", f"{r.lever_value:.6g}", fmt_value(m, r.mean),
+         f"[{fmt_value(m, r.ci95_low)}, {fmt_value(m, r.ci95_high)}]", "yes" if r.met else "no"]
+        for r in res.runs.itertuples()
+    ]
+    print(f"{scenario.name}: solving {res.target} over {res.lever}, {reps} replications per run, seed {res.seed}")
+    print()
+    print(table(rows, ["run", res.lever, m, "95% interval", "met"]))
+    print()
+    if res.status != "solved":
+        print(f"Runs: {out}/")
+        raise BadInput(f"{args.file}: {res.message}")
+    lo, hi = res.bracket
+    c0, c1 = res.clear_range
+
+    def show(x: float) -> str:
+        return "?" if not math.isfinite(x) else f"{x:.4g}"
+
+    print(f"Answer: {res.lever} = {res.value:.4g}  ({m} {fmt_value(m, res.metric_mean)}, "
+          f"95% interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])")
+    print(f"  bracket after {len(res.runs)} runs: [{lo:.4g}, {hi:.4g}]")
+    legend = " (? = no evaluated value is clearly on that side: add --reps)" if "?" in (show(c0), show(c1)) else ""
+    print(f"  not statistically distinguishable from the target between {show(c0)} and {show(c1)}{legend}")
+    if res.message:
+        print(f"  note: {res.message}")
+    print(f"Results: {out}/  (solve.json, solve_runs.csv, solve.png)")
+    return 0

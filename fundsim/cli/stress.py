@@ -1,0 +1,91 @@
+"""``fundsim stress FILE``: the standard stress battery, each shock paired with the baseline.
+
+Writes to ``--out DIR``: ``stress.csv`` (one row per shock and metric: baseline and
+shocked means, the paired difference and its 95 % interval, the relative change, a
+note on how the shock was applied or why it was not run), ``stress.png`` (the heat
+map) and ``baseline/``, the baseline's run directory with a copy of ``stress.csv``,
+so that ``fundsim report DIR/baseline`` includes the stress table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from fundsim.cli._format import fmt_value, table
+from fundsim.cli.run import add_run_options, default_workers
+
+#: Metrics shown in the printed table (all of them go to stress.csv).
+SHOWN = ("p_gap", "coordinator_coverage", "closing_balance_usd", "lapses", "victims_assisted_share", "funded_ratio")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stress", help="standard stress tests (IMF-style battery), each paired with the baseline")
+    p.add_argument("file", metavar="FILE", help="scenario TOML file (the baseline of the battery)")
+    p.add_argument("--out", help="output folder (default: results/<scenario>-stress-<time>)")
+    add_run_options(p)
+    p.set_defaults(func=run)
+
+
+def _cell(metric: str, r) -> str:
+    if not math.isfinite(r["diff"]):
+        return "-"
+    mark = "" if r["significant"] else "~"
+    return f"{mark}{fmt_value(metric, r['diff'])}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from fundsim.analysis.stress import stress_test
+    from fundsim.cli import BadInput
+    from fundsim.scenario import load_scenario
+    from fundsim.viz.figures import MissingData, stress_heatmap
+    from fundsim.viz.style import save_figure
+
+    scenario = load_scenario(args.file)
+    reps = args.reps or scenario.simulation.replications
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-stress-{stamp}"
+    if out.exists():
+        raise BadInput(f"{out}: already exists (choose another --out)")
+    tell = (lambda name: print(f"  finished {name}", file=sys.stderr)) if not args.no_progress else None
+    result = stress_test(
+        scenario, reps=reps, seed=args.seed, workers=args.workers or default_workers(reps),
+        scheduler=args.scheduler, progress=tell,
+    )
+    st = result.table
+    out.mkdir(parents=True)
+    st.to_csv(out / "stress.csv", index=False)
+    result.baseline.manifest["scenario_file"] = str(args.file)  # lets `fundsim report` draw the reserve target
+    base_dir = result.baseline.save(out / "baseline")
+    st.to_csv(base_dir / "stress.csv", index=False)
+    with contextlib.suppress(MissingData):  # no shock applied: the table says why, no picture
+        save_figure(stress_heatmap(st, f"Stress tests of {scenario.name}: change against the baseline"),
+                    out / "stress.png")
+    print(f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
+          "(every shock paired with the baseline: common random numbers)")
+    print()
+    ran = st[st["metric"].fillna("") != ""]
+    shown = [m for m in SHOWN if m in set(ran["metric"])]
+    base = ran.drop_duplicates("metric").set_index("metric")["baseline_mean"]
+    rows = [["baseline (level)", *(fmt_value(m, base[m]) for m in shown)]]
+    skipped = []
+    for shock in dict.fromkeys(st["shock"]):
+        sub = st[st["shock"] == shock]
+        if (sub["metric"].fillna("") == "").all():
+            skipped.append(f"{shock}: {sub['note'].iloc[0]}")
+            continue
+        by = sub.set_index("metric")
+        rows.append([shock, *(_cell(m, by.loc[m]) for m in shown)])
+    print("Change against the baseline (shocked - baseline; fractions in percentage points; "
+          "~ = the 95 % interval includes 0):")
+    print(table(rows, ["shock", *shown]))
+    for line in skipped:
+        print(line)
+    print()
+    print(f"Results: {out}/  (stress.csv, stress.png, baseline/ run directory)")
+    print(f"Report:  fundsim report {out / 'baseline'}")
+    return 0

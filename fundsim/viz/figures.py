@@ -1,0 +1,305 @@
+"""The figures of fundsim, each from a DataFrame of a run directory or an analysis table.
+
+Every function returns a :class:`matplotlib.figure.Figure` in the style of
+:mod:`fundsim.viz.style`; write it with :func:`~fundsim.viz.style.save_figure`.
+A function whose data are absent raises :class:`MissingData` (the report skips
+that figure) rather than draw an empty picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from fundsim.viz.style import (
+    ACCENT,
+    DARK,
+    DIVERGING,
+    HATCHES,
+    INK,
+    LIGHT,
+    MID,
+    PALE,
+    SEQUENTIAL,
+    new_figure,
+    styled,
+    usd_label,
+)
+
+
+class MissingData(ValueError):
+    """The table lacks what the figure shows (a column, a metric, any rows)."""
+
+
+def _need(frame: pd.DataFrame | None, columns: Sequence[str], what: str) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        raise MissingData(f"{what}: no data")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingData(f"{what}: the table has no column {', '.join(repr(c) for c in missing)}")
+    return frame
+
+
+# --------------------------------------------------------------------------- fan chart
+
+
+def fan_chart(
+    monthly: pd.DataFrame,
+    metric: str = "balance_usd",
+    reserve_target: pd.DataFrame | None = None,
+    title: str = "Fund balance",
+) -> Figure:
+    """Fan chart of a monthly metric across replications: 5-95 and 25-75 bands, median.
+
+    ``monthly`` is monthly.parquet (columns month, date, metric, p05, p25, p50, p75,
+    p95). ``reserve_target`` (columns year, reserve_target_usd) is drawn as a step
+    line: the reserve the budget aims to hold in each year, in USD.
+    """
+    _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
+    m = monthly[monthly["metric"] == metric].sort_values("month")
+    if m.empty:
+        raise MissingData(f"fan chart: no monthly metric {metric!r}")
+    x = m["month"].to_numpy() / 12.0
+    start = int(str(m["date"].iloc[0])[:4]) if "date" in m else 0
+    x = start + x
+    with styled():
+        fig = new_figure(7.0, 3.8)
+        ax = fig.add_subplot()
+        ax.fill_between(x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post")
+        ax.fill_between(x, m["p25"], m["p75"], color=LIGHT, lw=0, label="25-75 %", step="post")
+        ax.step(x, m["p50"], where="post", color=DARK, label="median")
+        if reserve_target is not None and not reserve_target.empty:
+            rt = reserve_target.sort_values("year")
+            xs = np.append(rt["year"].to_numpy(float), rt["year"].iloc[-1] + 1)
+            ys = np.append(rt["reserve_target_usd"].to_numpy(float), rt["reserve_target_usd"].iloc[-1])
+            ax.step(xs, ys, where="post", color=ACCENT, ls="--", lw=1.2, label="reserve target")
+        ax.axhline(0, color=INK, lw=0.6)
+        ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
+        ax.set_ylabel("USD")
+        ax.set_xlabel("year")
+        ax.set_title(title)
+        ax.legend(loc="upper left", ncols=4)
+    return fig
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def coverage_heatmap(coverage: pd.DataFrame, title: str = "Coordinator coverage by country and year") -> Figure:
+    """Country x year heat map of coverage (share of post-months filled, mean over
+    replications), countries ordered by risk tier then code; each cell labelled in %."""
+    _need(coverage, ("country", "year", "coverage"), "coverage heat map")
+    cov = coverage.copy()
+    order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
+    countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
+    grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
+    n_rows, n_cols = grid.shape
+    with styled():
+        fig = new_figure(min(2.0 + 0.6 * n_cols, 9.0), min(1.5 + 0.28 * n_rows, 11.0))
+        ax = fig.add_subplot()
+        im = ax.imshow(grid.to_numpy(), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
+        ax.grid(False)
+        ax.set_xticks(range(n_cols), [str(y) for y in grid.columns], rotation=0)
+        tiers = cov.drop_duplicates("country").set_index("country")["risk_tier"] if "risk_tier" in cov else None
+        labels = [f"{c} (t{int(tiers[c])})" if tiers is not None else c for c in countries]
+        ax.set_yticks(range(n_rows), labels)
+        values = grid.to_numpy()
+        if n_rows * n_cols <= 400:
+            for i in range(n_rows):
+                for j in range(n_cols):
+                    v = values[i, j]
+                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6.5,
+                            color="white" if v > 0.6 else INK)
+        cbar = fig.colorbar(im, ax=ax, shrink=0.8)
+        cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        cbar.set_label("post-months filled")
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- shares
+
+
+def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays") -> Figure:
+    """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
+    formula share in % beside each bar; largest payer on top."""
+    _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
+    agg = {"assessed_usd": ("assessed_usd", "mean"), "paid_usd": ("paid_usd", "mean")}
+    if "share" in shares:
+        agg["share"] = ("share", "mean")
+    g = shares.groupby("entity", sort=False).agg(**agg).sort_values("assessed_usd")
+    y = np.arange(len(g))
+    with styled():
+        fig = new_figure(7.0, 1.2 + 0.26 * len(g))
+        ax = fig.add_subplot()
+        h = 0.4
+        ax.barh(y + h / 2, g["assessed_usd"], height=h, color=MID, label="assessed", edgecolor=INK, lw=0.3)
+        ax.barh(y - h / 2, g["paid_usd"], height=h, color=PALE, hatch=HATCHES[1], label="paid",
+                edgecolor=INK, lw=0.3)
+        ax.set_yticks(y, g.index)
+        ax.xaxis.set_major_formatter(FuncFormatter(usd_label))
+        ax.set_xlabel("USD a year (mean over years and replications)")
+        ax.grid(axis="y", visible=False)
+        if "share" in g:
+            xmax = float(g["assessed_usd"].max())
+            for yi, (_, r) in zip(y, g.iterrows(), strict=True):
+                ax.text(r["assessed_usd"] + 0.01 * xmax, yi + h / 2, f"{100 * r['share']:.1f} %",
+                        va="center", fontsize=7, color=INK)
+            ax.set_xlim(0, xmax * 1.15)
+        ax.legend(loc="lower right")
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- waiting time
+
+
+def waiting_time_distribution(
+    replications: pd.DataFrame, column: str = "median_wait_days", title: str = "Victims' waiting time"
+) -> Figure:
+    """Histogram over replications of the median wait of a victim for assistance (days),
+    with the mean and the 5th-95th percentiles marked."""
+    _need(replications, (column,), "waiting-time distribution")
+    x = replications[column].dropna().to_numpy(float)
+    if x.size == 0:
+        raise MissingData(f"waiting-time distribution: {column!r} has no values")
+    with styled():
+        fig = new_figure(6.0, 3.4)
+        ax = fig.add_subplot()
+        ax.hist(x, bins=min(30, max(5, x.size // 5)), color=LIGHT, edgecolor=INK, lw=0.4)
+        lo, hi = np.percentile(x, [5, 95])
+        ax.axvline(x.mean(), color=DARK, lw=1.4, label=f"mean {x.mean():.1f} days")
+        ax.axvspan(lo, hi, color=PALE, alpha=0.35, lw=0, label=f"5-95 %: {lo:.1f}-{hi:.1f} days")
+        ax.set_xlabel("median wait per replication (days)")
+        ax.set_ylabel("replications")
+        ax.legend()
+        ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- stress
+
+
+#: Metrics for which a higher value is worse (their colour is flipped in the heat map).
+HIGHER_IS_WORSE = ("p_gap", "lapses", "missed_payments_usd", "income_cv", "median_wait_days", "unmet_need_usd",
+                   "top3_share")
+
+
+def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
+    """Shocks x metrics heat map of the relative change (shocked - baseline) / |baseline|.
+
+    Colour: blue is better, red worse (for metrics in :data:`HIGHER_IS_WORSE` a rise
+    is worse); cells whose paired 95 % interval includes 0 are hatched and their
+    label bracketed. Shocks not run (a ``note`` and no metric) are listed as such.
+    """
+    _need(stress, ("shock", "metric", "relative_change", "diff"), "stress heat map")
+    ran = stress[stress["metric"].fillna("") != ""]
+    if ran.empty:
+        raise MissingData("stress heat map: no shock was run")
+    shocks = list(dict.fromkeys(stress["shock"]))
+    metrics = list(dict.fromkeys(ran["metric"]))
+    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
+    sig = (
+        ran.pivot(index="shock", columns="metric", values="significant").reindex(index=shocks, columns=metrics)
+        if "significant" in ran
+        else None
+    )
+    sign = np.array([-1.0 if m in HIGHER_IS_WORSE else 1.0 for m in metrics])
+    good = rel.to_numpy(float) * sign  # > 0 better, < 0 worse
+    lim = float(np.nanmax(np.abs(good))) if np.isfinite(good).any() else 1.0
+    lim = max(min(lim, 1.0), 0.01)
+    with styled():
+        fig = new_figure(1.8 + 1.05 * len(metrics), 1.4 + 0.42 * len(shocks))
+        ax = fig.add_subplot()
+        im = ax.imshow(np.clip(good, -lim, lim), cmap=DIVERGING, vmin=-lim, vmax=lim, aspect="auto")
+        ax.grid(False)
+        ax.set_xticks(range(len(metrics)), metrics, rotation=30, ha="right")
+        ax.set_yticks(range(len(shocks)), shocks)
+        for i in range(len(shocks)):
+            for j in range(len(metrics)):
+                v = rel.iloc[i, j]
+                if not np.isfinite(v):
+                    not_run = rel.iloc[i].isna().all()
+                    ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
+                            va="center", fontsize=7, color=INK)
+                    continue
+                significant = bool(sig.iloc[i, j]) if sig is not None else True
+                text = f"{100 * v:+.1f}%"
+                if not significant:
+                    text = f"({text})"
+                    ax.add_patch(_hatch_cell(j, i))
+                shade = abs(good[i, j]) / lim
+                ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                        color="white" if shade > 0.6 else INK)
+        cbar = fig.colorbar(im, ax=ax, shrink=0.8)
+        cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        cbar.set_label("relative change (blue better, red worse)")
+        ax.set_title(title)
+        ax.set_xlabel("(bracketed, hatched: the paired 95 % interval includes 0)", fontsize=7)
+    return fig
+
+
+def _hatch_cell(j: int, i: int):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#969696", lw=0)
+
+
+# --------------------------------------------------------------------------- sensitivity, solve
+
+
+def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> Figure:
+    """Bars of the sensitivity indices per input with their 95 % intervals: Sobol first
+    (S1) and total (ST) order, or Morris mu* (and sigma)."""
+    if "ST" in table:
+        pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST"))
+        xlabel = "Sobol index (share of output variance)"
+    else:
+        _need(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
+        pairs = (("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"), ("sigma", None, "sigma"))
+        xlabel = f"elementary effect on {metric}" if metric else "elementary effect"
+    _need(table, ("input",), "sensitivity bars")
+    y = np.arange(len(table))
+    with styled():
+        fig = new_figure(7.0, 1.4 + 0.45 * len(table))
+        ax = fig.add_subplot()
+        h = 0.38
+        for k, (col, conf, label) in enumerate(pairs):
+            err = table[conf].to_numpy(float) if conf else None
+            ax.barh(y + (0.5 - k) * h, table[col].to_numpy(float), height=h, xerr=err,
+                    color=(DARK, PALE)[k], hatch=HATCHES[2 * k], edgecolor=INK, lw=0.3,
+                    error_kw={"ecolor": INK, "lw": 0.8, "capsize": 2}, label=label)
+        ax.set_yticks(y, table["input"])
+        ax.invert_yaxis()
+        ax.axvline(0, color=INK, lw=0.6)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(xlabel)
+        ax.legend(loc="lower right")
+        ax.set_title(title or f"Sensitivity of {metric}")
+    return fig
+
+
+def solve_path(runs: pd.DataFrame, lever: str, metric: str, threshold: float, solution: float | None = None) -> Figure:
+    """The runs of a solve: metric mean and 95 % interval against the lever value, the
+    target threshold, and the solution."""
+    _need(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
+    r = runs.sort_values("lever_value")
+    with styled():
+        fig = new_figure(6.5, 3.6)
+        ax = fig.add_subplot()
+        # clipped: a Wilson bound can sit a rounding error inside the mean at p = 0 or 1
+        yerr = np.clip(np.vstack([r["mean"] - r["ci95_low"], r["ci95_high"] - r["mean"]]), 0, None)
+        ax.errorbar(r["lever_value"], r["mean"], yerr=yerr, fmt="o-", color=DARK, ms=4, capsize=2,
+                    lw=1.0, label=f"{metric} (mean, 95 % interval)")
+        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {threshold:g}")
+        if solution is not None and np.isfinite(solution):
+            ax.axvline(solution, color=MID, ls=":", lw=1.4, label=f"solution {solution:.4g}")
+        ax.set_xlabel(lever)
+        ax.set_ylabel(metric)
+        ax.legend()
+        ax.set_title(f"Solving for {metric} against {lever}")
+    return fig

@@ -1,0 +1,66 @@
+"""Solve for a target: bisection with common random numbers lands on a value that meets it."""
+
+from __future__ import annotations
+
+import pytest
+
+from fundsim.analysis.solve import SolveError, Target, default_bracket, parse_target, solve
+from fundsim.analysis.variants import with_overrides
+from fundsim.runner import run_scenario
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("p_gap<=0.05", Target("p_gap", "<=", 0.05)),
+        (" coordinator_coverage >= 0.9 ", Target("coordinator_coverage", ">=", 0.9)),
+        ("p_gap < 5%", Target("p_gap", "<", 0.05)),
+    ],
+)
+def test_targets_parse(text, expected):
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize("text", ["p_gap=0.05", "<=0.05", "p_gap<=", "p_gap<=five"])
+def test_bad_targets_are_refused_with_the_syntax(text):
+    with pytest.raises(SolveError, match="METRIC<=VALUE"):
+        parse_target(text)
+
+
+def test_default_bracket_uses_schema_bounds_or_the_current_value(mini):
+    assert default_bracket(mini, "mechanism.reserve_target_months") == (0.0, 60.0)
+    assert default_bracket(mini, "posts.annual_cost_usd") == (70000.0, 1120000.0)
+
+
+def test_solution_meets_the_target_and_the_other_end_of_the_bracket_does_not(mini):
+    lever, reps, seed = "payments.contribution_scale", 6, 3
+    ends = [
+        run_scenario(with_overrides(mini, {lever: x}), reps=reps, seed=seed, workers=1).summary.loc[
+            "coordinator_coverage", "mean"
+        ]
+        for x in (0.5, 1.5)
+    ]
+    assert ends[1] > ends[0]  # more money, more coverage: the lever works on this scenario
+    threshold = (ends[0] + ends[1]) / 2
+    res = solve(mini, f"coordinator_coverage>={threshold}", lever, low=0.5, high=1.5, reps=reps, seed=seed,
+                tolerance=0.05, max_runs=10)
+    assert res.status == "solved"
+    assert res.metric_mean >= threshold
+    lo, hi = res.bracket
+    assert res.value == hi and hi - lo <= 0.05
+    bad = res.runs[res.runs["lever_value"] == lo]
+    assert not bad["met"].iloc[0]
+    assert len(res.runs) <= 10
+
+
+def test_unreachable_target_is_reported_not_invented(mini):
+    res = solve(mini, "coordinator_coverage>=1.01", "mechanism.reserve_target_months", low=0, high=12, reps=2,
+                seed=1, max_runs=5)
+    assert res.status == "not_met"
+    assert "not met anywhere" in res.message
+    assert len(res.runs) == 2
+
+
+def test_unknown_lever_is_refused(mini):
+    with pytest.raises(SolveError, match="names no key"):
+        solve(mini, "p_gap<=0.05", "mechanism.reserve_months", reps=2)

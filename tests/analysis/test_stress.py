@@ -1,0 +1,85 @@
+"""The stress battery: every shock changes what it says, paired with the baseline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fundsim.analysis.stress import BATTERY, shifted_delay, stress_test
+from fundsim.analysis.variants import with_overrides
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
+
+
+@pytest.fixture(scope="module")
+def stressed():
+    from fundsim.scenario import load_scenario
+    mini = load_scenario(MINI)
+    return stress_test(mini, reps=6, seed=5, workers=1, metrics=("coordinator_coverage", "paid_usd", "assessed_usd"))
+
+
+def test_every_shock_has_rows_and_runs_are_paired(stressed):
+    t = stressed.table
+    assert list(dict.fromkeys(t["shock"])) == [s.name for s in BATTERY]
+    ran = t[t["metric"] != ""]
+    assert ran["paired"].all()
+    assert (ran["ci95_low"] <= ran["ci95_high"]).all()
+
+
+def test_allegation_shock_says_it_has_nothing_to_apply_to(stressed, mini):
+    row = stressed.table[stressed.table["shock"] == "allegations_+50%"]
+    if getattr(mini, "victims", None) is None:
+        assert len(row) == 1
+        assert "no victim-assistance window" in row["note"].iloc[0]
+    else:
+        assert (row["metric"] != "").all()
+
+
+def test_cuts_reduce_what_entities_pay(stressed):
+    t = stressed.table.set_index(["shock", "metric"])
+    for shock in ("all_-15%", "voluntary_-25%_2y", "combined"):
+        r = t.loc[(shock, "paid_usd")]
+        assert r["diff"] < 0 and r["significant"]
+
+
+def test_cost_shock_raises_the_assessments(stressed):
+    r = stressed.table.set_index(["shock", "metric"]).loc[("post_costs_+10%", "assessed_usd")]
+    assert r["diff"] > 0 and r["significant"]
+
+
+def test_no_voluntary_group_means_the_shock_is_not_run(mini):
+    ents = [e.model_dump() | {"groups": ()} for e in mini.entities]
+    plain = with_overrides(mini, {"entities": ents, "shocks.group": None})
+    res = stress_test(plain, reps=2, seed=1, workers=1, shocks=BATTERY[:1], metrics=("paid_usd",))
+    assert "no entity is tagged 'voluntary'" in res.table["note"].iloc[0]
+    assert not res.runs
+
+
+@pytest.mark.parametrize(
+    ("delay", "expected"),
+    [
+        ({"dist": "fixed", "value": 1.0}, {"value": 7.0}),
+        ({"dist": "uniform", "low": 0.0, "high": 2.0}, {"low": 6.0, "high": 8.0}),
+        ({"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 4.0}, {"low": 7.0, "mode": 8.0, "high": 10.0}),
+        ({"dist": "exponential", "mean": 2.0}, {"dist": "normal", "mean": 8.0, "sd": 2.0}),
+    ],
+)
+def test_delays_move_six_months_later(delay, expected):
+    shifted, how = shifted_delay(delay, 6.0)
+    for k, v in expected.items():
+        assert shifted[k] == v
+    assert how
+
+
+def test_allegation_shock_scales_victim_arrivals_by_half(baseline_path):
+    from fundsim.scenario import load_scenario
+
+    base = load_scenario(baseline_path)
+    if base.victims is None:
+        pytest.skip("the shipped baseline has no victim-assistance window")
+    shock = next(s for s in BATTERY if s.name == "allegations_+50%")
+    shocked, note = shock.apply(base)
+    assert shocked.victims.allegations.scale == pytest.approx(1.5 * base.victims.allegations.scale)
+    assert shocked.countries == base.countries  # not scaled twice
+    assert "1.5" in note

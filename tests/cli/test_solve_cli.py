@@ -1,0 +1,40 @@
+"""``fundsim solve``: an answer with its bracket, or exit 2 with the reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from fundsim.cli import main
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
+
+
+def test_solve_writes_the_answer_and_every_run(tmp_path, capsys):
+    out = tmp_path / "solve"
+    code = main(["solve", str(MINI), "--target", "coordinator_coverage>=0.6", "--lever", "budget_scale",
+                 "--low", "0.3", "--high", "1.5", "--tol", "0.1", "--reps", "4", "--out", str(out), "--no-progress"])
+    text = capsys.readouterr().out
+    answer = json.loads((out / "solve.json").read_text())
+    runs = pd.read_csv(out / "solve_runs.csv")
+    # A third of the money fills a quarter of the posts, half again as much fills most: 0.6 lies between.
+    assert code == 0
+    assert answer["status"] == "solved"
+    assert answer["metric_mean"] >= 0.6
+    assert answer["bracket"][1] - answer["bracket"][0] <= 0.1
+    assert f"payments.contribution_scale = {answer['value']:.4g}" in text
+    assert len(runs) == answer["runs"] and (out / "solve.png").is_file()
+
+
+def test_bad_target_exits_2(tmp_path, capsys):
+    assert main(["solve", str(MINI), "--target", "p_gap=0.05", "--lever", "mechanism.reserve_target_months",
+                 "--out", str(tmp_path / "x")]) == 2
+    assert "METRIC<=VALUE" in capsys.readouterr().err
+
+
+def test_unknown_lever_exits_2(tmp_path, capsys):
+    assert main(["solve", str(MINI), "--target", "p_gap<=0.05", "--lever", "mechanism.reserve",
+                 "--out", str(tmp_path / "x")]) == 2
+    assert "names no key" in capsys.readouterr().err

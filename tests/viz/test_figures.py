@@ -1,0 +1,86 @@
+"""Figures: each draws what its data hold, and refuses to draw what they lack."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from fundsim.viz import figures
+from fundsim.viz.style import save_figure, usd_label
+
+
+@pytest.fixture(scope="module")
+def run():
+    from pathlib import Path
+
+    from fundsim.runner import run_scenario
+
+    return run_scenario(Path(__file__).resolve().parents[1] / "data" / "mini.toml", reps=6, seed=4, workers=1)
+
+
+def _collection_count(fig: Figure) -> int:
+    return sum(len(ax.collections) for ax in fig.axes)
+
+
+def test_fan_chart_has_two_bands_a_median_and_the_reserve_target(run):
+    target = pd.DataFrame({"year": [2026, 2027], "reserve_target_usd": [1e5, 1.1e5]})
+    fig = figures.fan_chart(run.monthly, reserve_target=target)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 2  # 5-95 and 25-75 bands
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "median" in labels and "reserve target" in labels
+    median = next(line for line in ax.get_lines() if line.get_label() == "median")
+    expected = run.monthly[run.monthly["metric"] == "balance_usd"]["p50"].to_numpy()
+    np.testing.assert_allclose(median.get_ydata(), expected)
+
+
+def test_coverage_heatmap_shows_every_country_and_year(run):
+    fig = figures.coverage_heatmap(run.coverage)
+    ax = fig.axes[0]
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (run.coverage["country"].nunique(), run.coverage["year"].nunique())
+    assert float(np.nanmax(image)) <= 1.0
+
+
+def test_share_bars_one_pair_per_entity(run):
+    fig = figures.share_bars(run.shares)
+    n = run.shares["entity"].nunique()
+    assert len(fig.axes[0].patches) == 2 * n
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == (
+        run.shares.groupby("entity")["assessed_usd"].mean().idxmax()
+    )
+
+
+def test_waiting_time_needs_its_column(run):
+    if "median_wait_days" not in run.replications:
+        with pytest.raises(figures.MissingData, match="median_wait_days"):
+            figures.waiting_time_distribution(run.replications)
+    fake = pd.DataFrame({"median_wait_days": np.linspace(10, 90, 40)})
+    fig = figures.waiting_time_distribution(fake)
+    assert sum(p.get_height() for p in fig.axes[0].patches if hasattr(p, "get_height")) >= 40
+
+
+def test_stress_heatmap_marks_shocks_not_run():
+    table = pd.DataFrame(
+        [
+            {"shock": "a", "metric": "p_gap", "relative_change": 0.5, "diff": 0.1, "significant": True},
+            {"shock": "a", "metric": "coordinator_coverage", "relative_change": -0.1, "diff": -0.05,
+             "significant": False},
+            {"shock": "b", "metric": "", "relative_change": np.nan, "diff": np.nan, "significant": False},
+        ]
+    )
+    fig = figures.stress_heatmap(table)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "+50.0%" in texts and "(-10.0%)" in texts and "not run" in texts
+
+
+def test_save_figure_writes_a_png(run, tmp_path):
+    path = save_figure(figures.coverage_heatmap(run.coverage), tmp_path / "sub" / "c.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(("value", "text"), [(1_250_000, "1.25M"), (2_000_000, "2M"), (350_000, "350k"), (900, "900")])
+def test_dollar_axis_labels_are_not_rounded_into_lies(value, text):
+    assert usd_label(value) == text
