@@ -22,7 +22,7 @@ test-quick: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
 notebooks: $(STAMP)
-	$(PY) -m fundsim.notebooks_runner --export results/notebooks
+	$(PY) notebooks/execute.py --export results/notebooks
 
 bench: $(STAMP)
 	$(PY) bench/events_per_second.py

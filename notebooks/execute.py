@@ -1,0 +1,65 @@
+"""Execute the notebooks top to bottom, keep their outputs, export HTML.
+
+    python notebooks/execute.py                  # every notebook, outputs saved in place
+    python notebooks/execute.py --export results/notebooks   # also HTML copies there
+    python notebooks/execute.py 02_cost_sharing_formulas.ipynb --no-save
+
+The environment variable ``FUNDSIM_REPS`` sets the replication count the notebooks use
+(they default to a larger count when it is unset). Notebooks run with the repository root
+as working directory, so they can name ``scenarios/baseline.toml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def execute(path: Path, save: bool = True, timeout: int = 1200) -> nbformat.NotebookNode:
+    """Run one notebook from the repository root; save it with its outputs if ``save``."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}})
+    client.execute()
+    if save:
+        nbformat.write(nb, path)
+    return nb
+
+
+def export_html(nb: nbformat.NotebookNode, out: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    out.write_text(body, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook files (default: all in notebooks/)")
+    parser.add_argument("--export", metavar="DIR", help="also write HTML copies into DIR")
+    parser.add_argument("--no-save", action="store_true", help="do not write outputs back")
+    args = parser.parse_args()
+    paths = [Path(p) if Path(p).exists() else HERE / p for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
+    if args.export:
+        Path(args.export).mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        t0 = time.perf_counter()
+        nb = execute(path, save=not args.no_save)
+        msg = f"{path.name}: ran in {time.perf_counter() - t0:.0f} s"
+        if args.export:
+            out = Path(args.export) / f"{path.stem}.html"
+            export_html(nb, out)
+            msg += f", HTML in {out}"
+        print(msg)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
