@@ -11,7 +11,7 @@ from pathlib import Path
 from fundsim.cli._format import fmt_value, summary_table, table
 from fundsim.scenario import load_scenario
 
-#: The metrics printed first, in this order (the rest follow in summary.json).
+#: The metrics printed, in this order, when the run has them (all are in summary.json).
 HEADLINE = (
     "p_gap",
     "coordinator_coverage",
@@ -22,6 +22,12 @@ HEADLINE = (
     "lapses",
     "income_cv",
     "top3_share",
+    "victims_assisted_share",
+    "median_wait_days",
+    "unmet_need_usd",
+    "children_supported",
+    "obligations_pv_usd",
+    "funded_ratio",
 )
 
 
