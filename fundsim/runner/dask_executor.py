@@ -1,18 +1,32 @@
 """Dask distributed executor: joins a running scheduler or starts a ``LocalCluster``.
 
 Imported only when ``--scheduler`` is given, so Dask is never loaded otherwise.
+Arguments shared by every task (the scenario) are scattered to the workers once,
+and only a few tasks per worker are in flight at a time, so neither the scheduler
+nor this process holds the results of a long run at once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 Task = tuple[Any, ...]
 
+#: Tasks in flight per worker: enough to keep workers busy while results travel back.
+IN_FLIGHT_PER_WORKER = 3
+#: How long to wait for a remote cluster to have at least one worker (seconds).
+WORKER_WAIT_SECONDS = 60
+
 
 class DaskExecutor:
-    """Submit chunks to a Dask cluster and yield results as they complete."""
+    """Submit chunks to a Dask cluster and yield results as they complete.
+
+    ``scheduler`` is ``"local"`` (start a ``LocalCluster`` of ``workers`` processes,
+    one thread each: the model is pure Python and holds the GIL) or the address of a
+    running scheduler, such as ``tcp://127.0.0.1:8786``.
+    """
 
     name = "dask"
 
@@ -22,22 +36,60 @@ class DaskExecutor:
         self._cluster = None
         if scheduler == "local":
             self._cluster = LocalCluster(
-                n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers or 2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)
         else:
             self._client = Client(scheduler, timeout="20s")
+            try:
+                self._client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+            except BaseException:
+                self._client.close()
+                raise
         self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
 
     def map_unordered(self, fn: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
         from dask.distributed import as_completed
 
-        futures = [self._client.submit(fn, *task, pure=False) for task in tasks]
-        for fut in as_completed(futures):
-            yield fut.result()
+        if not tasks:
+            return
+        tasks = self._scatter_shared(tasks)
+        queue = list(tasks)
+        queue.reverse()
+        limit = IN_FLIGHT_PER_WORKER * self.workers
+        first = [self._client.submit(fn, *queue.pop(), pure=False) for _ in range(min(limit, len(queue)))]
+        running = as_completed(first)
+        for fut in running:
+            if queue:
+                running.add(self._client.submit(fn, *queue.pop(), pure=False))
+            result = fut.result()
             fut.release()
+            yield result
+
+    def _scatter_shared(self, tasks: Sequence[Task]) -> list[Task]:
+        """Replace an argument that is the same object in every task by one scattered copy."""
+        out = [list(t) for t in tasks]
+        for pos, arg in enumerate(tasks[0]):
+            if isinstance(arg, bool | int | float | str | None) or len(tasks) < 2:
+                continue
+            if all(len(t) > pos and t[pos] is arg for t in tasks):
+                shared = self._client.scatter(arg, broadcast=True, hash=False)
+                for t in out:
+                    t[pos] = shared
+        return [tuple(t) for t in out]
 
     def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        # A LocalCluster logs every step of its shutdown at INFO on the user's terminal.
+        log = logging.getLogger("distributed")
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        finally:
+            log.setLevel(level)

@@ -8,6 +8,9 @@ executor or the number of workers.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Protocol
@@ -40,6 +43,21 @@ class SerialExecutor:
         pass
 
 
+def exit_with_parent(parent_pid: int, poll_seconds: float = 1.0) -> None:
+    """Worker initializer: end this worker when its parent is gone.
+
+    A pool's workers outlive a parent killed with SIGKILL (a batch stopped by a job
+    scheduler), and would go on burning cores for a run nobody will collect.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(poll_seconds)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ProcessExecutor:
     """Runs tasks in a pool of local worker processes (``spawn`` start method: safe with
     threads, the same on every platform)."""
@@ -48,7 +66,12 @@ class ProcessExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     def map_unordered(self, fn: Callable[..., Any], tasks: Sequence[Task]) -> Iterator[Any]:
         # Keep at most 2 tasks per worker in flight: bounded memory for long runs.

@@ -2,8 +2,11 @@
 
 ``run_scenario`` is the engine behind ``fundsim run`` and the Python API
 (``fundsim.run``). Aggregation streams: per-replication metrics and monthly paths
-are kept (one row each per replication); entity-year and country-year tables are
-summed as chunks arrive, so memory does not grow with them.
+are kept (one row each per replication: about 6 KB per replication of a 10-year
+scenario, which the monthly quantiles need); entity-year and country-year tables
+are summed as chunks arrive, so memory does not grow with them. Float sums are
+added in replication order whatever order chunks arrive in, so a seed gives
+bit-identical tables on every executor and worker count.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pandas as pd
 from fundsim.model import MONTHLY_COLUMNS
 from fundsim.results import summarize, summary_frame, write_run
 from fundsim.runner.chunks import ChunkResult, run_chunk
-from fundsim.runner.executors import make_executor
+from fundsim.runner.executors import Executor, make_executor
 from fundsim.scenario import Scenario, load_scenario, scenario_hash
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -32,8 +35,9 @@ ProgressFactory = Callable[[int], Any]
 
 
 def chunk_indices(reps: int, workers: int, max_chunk: int = 25) -> list[list[int]]:
-    """Split ``range(reps)`` into chunks: about four per worker, at most ``max_chunk`` long."""
-    size = max(1, min(max_chunk, -(-reps // (4 * max(1, workers)))))
+    """Split ``range(reps)`` into chunks: about eight per worker (so that the last chunks
+    to finish leave little idle time), at most ``max_chunk`` long."""
+    size = max(1, min(max_chunk, -(-reps // (8 * max(1, workers)))))
     return [list(range(i, min(reps, i + size))) for i in range(0, reps, size)]
 
 
@@ -56,6 +60,10 @@ class Aggregator:
         self.events = 0
         self.done = 0
         self.journals: dict[int, list] = {}
+        # Float shares of chunks that arrived ahead of their turn, keyed by first
+        # replication; bounded by the executor's tasks in flight.
+        self._next_rep = 0
+        self._early_shares: dict[int, np.ndarray] = {}
 
     def add(self, chunk: ChunkResult) -> None:
         if self.metrics is None:
@@ -67,13 +75,28 @@ class Aggregator:
         self.gap_by_year[idx] = chunk.gap_by_year
         self.assessed_sum += chunk.assessed_cents.sum(axis=0)
         self.paid_sum += chunk.paid_cents.sum(axis=0)
-        self.share_sum += chunk.shares.sum(axis=0)
+        self._add_shares_in_order(idx, chunk.shares)
         self.participation += (chunk.shares > 0).sum(axis=0)
         self.filled_sum += chunk.filled_months.sum(axis=0)
         self.events += chunk.events
         self.done += idx.size
         if chunk.journals is not None:
             self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
+
+    def _add_shares_in_order(self, idx: np.ndarray, shares: np.ndarray) -> None:
+        # Float addition is not associative: adding replication by replication in
+        # index order makes the sum independent of chunk sizes and arrival order.
+        first = int(idx[0])
+        if idx.size and not np.array_equal(idx, np.arange(first, first + idx.size)):
+            for rep, row in zip(idx.tolist(), shares, strict=True):
+                self._early_shares[rep] = row[np.newaxis]
+        else:
+            self._early_shares[first] = shares
+        while self._next_rep in self._early_shares:
+            block = self._early_shares.pop(self._next_rep)
+            for row in block:
+                self.share_sum += row
+            self._next_rep += block.shape[0]
 
 
 @dataclass
@@ -142,6 +165,7 @@ def run_scenario(
     audit: bool = False,
     progress: ProgressFactory | bool | None = None,
     out: str | Path | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Run ``reps`` replications of ``scenario`` (a path or a loaded Scenario).
 
@@ -150,6 +174,8 @@ def run_scenario(
     identical for a seed whatever the executor. ``progress`` is a factory
     ``total -> bar`` (an object with ``update(n)`` and ``close()``), ``True`` for a
     tqdm bar, or falsy for none. With ``out``, the run directory is written there.
+    ``executor`` reuses an open executor (a batch opens one for all its runs); it is
+    left open, and ``workers`` and ``scheduler`` are then ignored.
     """
     scn, source = _as_scenario(scenario)
     reps = scn.simulation.replications if reps is None else int(reps)
@@ -158,7 +184,9 @@ def run_scenario(
         raise ValueError("reps must be at least 1")
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    executor = make_executor(workers, scheduler)
+    own_executor = executor is None
+    if executor is None:
+        executor = make_executor(workers, scheduler)
     agg = Aggregator(scn, reps)
     chunks = chunk_indices(reps, executor.workers)
     bar = _progress(progress, reps)
@@ -168,7 +196,8 @@ def run_scenario(
             if bar is not None:
                 bar.update(chunk.indices.size)
     finally:
-        executor.close()
+        if own_executor:
+            executor.close()
         if bar is not None:
             bar.close()
     wall = time.perf_counter() - t0
@@ -208,7 +237,12 @@ def _build_result(
 
     months = np.arange(sim.months)
     dates = [f"{sim.start_year + m // 12}-{m % 12 + 1:02d}" for m in months]
-    q = np.quantile(agg.monthly, QUANTILES, axis=0)  # quantiles x months x columns
+    # One column at a time: np.quantile sorts a copy of its input, and a copy of one
+    # column is a sixth of a copy of the whole per-replication table.
+    q = np.stack(
+        [np.quantile(agg.monthly[:, :, j], QUANTILES, axis=0) for j in range(len(MONTHLY_COLUMNS))],
+        axis=-1,
+    )  # quantiles x months x columns
     mean = agg.monthly.mean(axis=0)
     monthly = pd.concat(
         [

@@ -1,0 +1,289 @@
+"""Batch runs: every scenario (and sweep variant) of some files and folders, each into
+its own run directory, resumable after a crash.
+
+``plan_batch`` finds the scenario files (a folder gives its ``*.toml`` files, not
+those of its sub-folders), loads them all and expands their sweeps, so a bad file
+stops the batch before anything runs. ``run_batch`` then runs each item into
+``<out>/<name>/``. Each run directory is written aside and renamed into place
+(:func:`fundsim.results.write_run`), so a batch killed part-way leaves complete
+run directories and hidden ``.<name>.tmp-*`` leftovers, never a half-written
+directory under a final name. With ``resume``, a run whose directory is complete
+and whose manifest matches the scenario hash, seed and replications is kept; the
+leftovers are removed and the rest is run again. ``batch.csv`` in ``out`` indexes
+every run with its status and key metrics; it is rewritten (atomically) after
+each run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from fundsim.results import is_run_dir
+from fundsim.runner.executors import Executor, make_executor
+from fundsim.runner.montecarlo import run_scenario
+from fundsim.scenario import Scenario, scenario_hash
+from fundsim.scenario.loader import load_sweep
+
+INDEX = "batch.csv"
+#: Key metrics copied from each run's summary into the index: (column, metric, statistic).
+KEY_METRICS = (
+    ("p_gap", "p_gap", "mean"),
+    ("coordinator_coverage_mean", "coordinator_coverage", "mean"),
+    ("closing_balance_usd_mean", "closing_balance_usd", "mean"),
+)
+#: Statuses in the index.
+PENDING, DONE, KEPT, FAILED = "pending", "done", "kept", "failed"
+
+
+class BatchError(ValueError):
+    """A batch that cannot start: nothing found, two runs with one name, runs in the way."""
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One run of a batch: a scenario (or sweep variant) and where it came from."""
+
+    name: str
+    file: Path
+    scenario: Scenario
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BatchOutcome:
+    """What happened to one item: its status, run directory, key metrics, error if any."""
+
+    item: BatchItem
+    status: str = PENDING
+    path: Path | None = None
+    seed: int | None = None
+    reps: int | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+    wall_seconds: float | None = None
+    error: str = ""
+
+
+def find_scenario_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The scenario files named by ``paths``: files as given, folders' ``*.toml`` (sorted,
+    hidden files skipped, sub-folders not searched), each file once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.glob("*.toml") if f.is_file() and not f.name.startswith("."))
+        elif p.exists():
+            files = [p]
+        else:
+            raise BatchError(f"{p}: no such file or folder")
+        for f in files:
+            if f.resolve() not in seen:
+                seen.add(f.resolve())
+                found.append(f)
+    if not found:
+        raise BatchError(f"no scenario files (*.toml) in {', '.join(map(str, paths))}")
+    return found
+
+
+def plan_batch(paths: Iterable[str | Path]) -> list[BatchItem]:
+    """Load every scenario file under ``paths`` and expand sweeps into named items.
+
+    Raises :class:`fundsim.scenario.ScenarioError` for a bad file and
+    :class:`BatchError` when two items would share a run directory name.
+    """
+    items: list[BatchItem] = []
+    owner: dict[str, Path] = {}
+    for file in find_scenario_files(paths):
+        for name, scenario, params in load_sweep(file):
+            if name in owner:
+                raise BatchError(f"{file}: run name '{name}' is also produced by {owner[name]}")
+            owner[name] = file
+            items.append(BatchItem(name=name, file=file, scenario=scenario, parameters=params))
+    return items
+
+
+def run_key(scenario: Scenario, seed: int, reps: int) -> dict[str, Any]:
+    """What a finished run directory must match to be kept on resume."""
+    return {"scenario_hash": scenario_hash(scenario), "seed": int(seed), "replications": int(reps)}
+
+
+def is_finished(path: Path, key: dict[str, Any]) -> bool:
+    """Whether ``path`` is a complete run directory of exactly the run ``key`` describes."""
+    if not is_run_dir(path):
+        return False
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return all(manifest.get(k) == v for k, v in key.items())
+
+
+def remove_leftovers(out: Path, names: Iterable[str]) -> list[Path]:
+    """Delete the hidden ``.<name>.tmp-*`` / ``.<name>.old-*`` folders an interrupted write
+    left in ``out``; return what was removed."""
+    removed = []
+    for name in names:
+        for pattern in (f".{name}.tmp-*", f".{name}.old-*"):
+            for stale in out.glob(pattern):
+                shutil.rmtree(stale, ignore_errors=True)
+                removed.append(stale)
+    return removed
+
+
+class _SharedBar:
+    """Hands one batch-wide progress bar to each run (``run_scenario`` closes what it gets)."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def close(self) -> None:
+        pass
+
+
+def run_batch(
+    items: Sequence[BatchItem],
+    out: str | Path,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: Callable[[int], Any] | bool | None = None,
+    on_run: Callable[[BatchOutcome], None] | None = None,
+) -> list[BatchOutcome]:
+    """Run every item into ``<out>/<item.name>/`` and index them in ``<out>/batch.csv``.
+
+    ``reps`` and ``seed`` override each scenario's own (a sweep's variants share the
+    seed of their file, so their differences are paired). One executor serves the
+    whole batch. Without ``resume``, existing run directories are an error
+    (:class:`BatchError`, raised before anything runs). ``progress`` is a factory
+    ``total -> bar`` for one bar over every replication still to run (``True``: tqdm).
+    ``on_run`` is called after each item. A run that raises is recorded as failed and
+    the batch goes on; the outcomes come back in the order of ``items``.
+    """
+    out = Path(out)
+    outcomes = [BatchOutcome(item) for item in items]
+    for o in outcomes:
+        o.reps = o.item.scenario.simulation.replications if reps is None else int(reps)
+        o.seed = o.item.scenario.simulation.seed if seed is None else int(seed)
+        o.path = out / o.item.name
+    if not resume:
+        taken = [o.item.name for o in outcomes if o.path.exists()]  # type: ignore[union-attr]
+        if taken:
+            raise BatchError(f"{out}: already holds {', '.join(taken[:3])}"
+                             f"{' ...' if len(taken) > 3 else ''} (use --resume, or another --out)")
+    out.mkdir(parents=True, exist_ok=True)
+    if resume:
+        remove_leftovers(out, [o.item.name for o in outcomes])
+        for stale in out.glob(f".{INDEX}.tmp-*"):
+            stale.unlink(missing_ok=True)
+        for o in outcomes:
+            if is_finished(o.path, run_key(o.item.scenario, o.seed, o.reps)):  # type: ignore[arg-type]
+                _read_back(o)
+    write_index(out, outcomes)
+    todo = [o for o in outcomes if o.status != KEPT]
+    bar = _open_bar(progress, sum(o.reps for o in todo))  # type: ignore[misc]
+    executor: Executor | None = make_executor(workers, scheduler) if todo else None
+    try:
+        for o in outcomes:
+            if o.status != KEPT:
+                _run_one(o, executor, bar)  # type: ignore[arg-type]
+                write_index(out, outcomes)
+            if on_run is not None:
+                on_run(o)
+    finally:
+        if executor is not None:
+            executor.close()
+        if bar is not None:
+            bar.close()
+    return outcomes
+
+
+def _open_bar(progress: Callable[[int], Any] | bool | None, total: int) -> Any:
+    if not progress or total == 0:
+        return None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, unit="rep", desc="batch", dynamic_ncols=True)
+    return progress(total)
+
+
+def _run_one(o: BatchOutcome, executor: Executor, bar: Any) -> None:
+    t0 = time.perf_counter()
+    try:
+        result = run_scenario(
+            o.item.scenario,
+            reps=o.reps,
+            seed=o.seed,
+            executor=executor,
+            progress=(lambda _total: _SharedBar(bar)) if bar is not None else None,
+        )
+        result.manifest["scenario_file"] = str(o.item.file)
+        result.manifest["batch_name"] = o.item.name
+        if o.item.parameters:
+            result.manifest["sweep"] = dict(o.item.parameters)
+        # overwrite: on resume an outdated or incomplete directory is replaced whole.
+        result.save(o.path, overwrite=True)  # type: ignore[arg-type]
+    except Exception as exc:  # a failed run must not stop an unattended batch
+        o.status = FAILED
+        o.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        o.wall_seconds = round(time.perf_counter() - t0, 3)
+        return
+    o.status = DONE
+    o.metrics = _key_metrics(result.summary.to_dict(orient="index"))
+    o.wall_seconds = float(result.manifest["wall_seconds"])
+
+
+def _read_back(o: BatchOutcome) -> None:
+    path = o.path
+    assert path is not None
+    summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    o.status = KEPT
+    o.metrics = _key_metrics(summary)
+    o.wall_seconds = manifest.get("wall_seconds")
+
+
+def _key_metrics(summary: dict[str, dict[str, Any]]) -> dict[str, float]:
+    out = {}
+    for column, metric, stat in KEY_METRICS:
+        value = summary.get(metric, {}).get(stat)
+        out[column] = math.nan if value is None else float(value)
+    return out
+
+
+def index_frame(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
+    """The batch index: one row per run (name, file, sweep parameters, status, metrics)."""
+    param_keys = list(dict.fromkeys(k for o in outcomes for k in o.item.parameters))
+    rows = []
+    for o in outcomes:
+        row: dict[str, Any] = {"run": o.item.name, "scenario_file": str(o.item.file), "status": o.status}
+        row.update({f"sweep.{k}": o.item.parameters.get(k) for k in param_keys})
+        row.update({"seed": o.seed, "replications": o.reps})
+        row.update({column: o.metrics.get(column, math.nan) for column, _, _ in KEY_METRICS})
+        row.update({"wall_seconds": o.wall_seconds, "error": o.error})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_index(out: Path, outcomes: Sequence[BatchOutcome]) -> Path:
+    """Write ``<out>/batch.csv`` atomically (a reader never sees half a file)."""
+    path = out / INDEX
+    tmp = out / f".{INDEX}.tmp-{os.getpid()}"
+    index_frame(outcomes).to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path
