@@ -27,6 +27,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/events_per_second.py
 	$(PY) bench/parallel_speedup.py
+	$(PY) bench/memory.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fundsim.scenario import ScenarioError, load_scenario
+from fundsim.scenario import ScenarioError
+from fundsim.scenario.loader import load_sweep
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,11 +19,14 @@ def run(args: argparse.Namespace) -> int:
     bad = 0
     for file in args.files:
         try:
-            scenario = load_scenario(file)
+            variants = load_sweep(file)  # a sweep file: every variant is checked
         except ScenarioError as exc:
             print(f"fundsim: {exc}", file=sys.stderr)
             bad += 1
         else:
-            print(f"{file}: ok ({scenario.name}: {len(scenario.entities)} entities, "
-                  f"{len(scenario.countries)} countries, {scenario.simulation.years} years)")
+            _, scenario, params = variants[0]
+            sweep = f", sweep of {len(variants)} variants" if params else ""
+            name = scenario.name.split("__")[0] if params else scenario.name
+            print(f"{file}: ok ({name}: {len(scenario.entities)} entities, "
+                  f"{len(scenario.countries)} countries, {scenario.simulation.years} years{sweep})")
     return 2 if bad else 0
