@@ -1,9 +1,12 @@
-"""Plain-text tables for the terminal (no colour, fixed-width, readable in a log)."""
+"""Plain-text tables for the terminal (no colour, fixed-width, readable in a log), and
+the default output folder of the commands that write one."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -43,3 +46,16 @@ def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None) -
         for m in names
     ]
     return table(rows, ["metric", "mean", "p05", "p50", "p95"])
+
+
+def new_output_dir(out: str | None, scenario_name: str, kind: str = "") -> Path:
+    """``--out`` if given, else ``results/<scenario>[-<kind>]-<time>``; refuses an existing
+    folder (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten)."""
+    from fundsim.cli import BadInput
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    suffix = f"-{kind}" if kind else ""
+    path = Path(out) if out else Path("results") / f"{scenario_name}{suffix}-{stamp}"
+    if path.exists():
+        raise BadInput(f"{path}: already exists (choose another --out)")
+    return path

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
-from pathlib import Path
 
-from fundsim.cli._format import fmt_value, summary_table, table
+from fundsim.cli._format import fmt_value, new_output_dir, summary_table, table
 from fundsim.scenario import load_scenario
 
 #: The metrics printed, in this order, when the run has them (all are in summary.json).
@@ -70,12 +68,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)  # bad input stops here: nothing written
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-{stamp}"
-    if out.exists():
-        from fundsim.cli import BadInput
-
-        raise BadInput(f"{out}: already exists (choose another --out)")
+    out = new_output_dir(args.out, scenario.name)
     result = run_scenario(
         scenario,
         reps=reps,

@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
-from pathlib import Path
 
-from fundsim.cli._format import table
+from fundsim.cli._format import new_output_dir, table
 from fundsim.cli.run import positive_int
 
 
@@ -54,10 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-sensitivity-{stamp}"
-    if out.exists():
-        raise BadInput(f"{out}: already exists (choose another --out)")
+    out = new_output_dir(args.out, scenario.name, "sensitivity")
     last = [0]
 
     def tell(done: int, total: int) -> None:

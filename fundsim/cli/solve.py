@@ -11,10 +11,8 @@ import argparse
 import json
 import math
 import sys
-from datetime import datetime
-from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
+from fundsim.cli._format import fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers, positive_int
 
 
@@ -45,10 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-solve-{stamp}"
-    if out.exists():
-        raise BadInput(f"{out}: already exists (choose another --out)")
+    out = new_output_dir(args.out, scenario.name, "solve")
     tell = None if args.no_progress else (lambda x: print(f"  evaluating {args.lever} = {x:.6g}...", file=sys.stderr))
     try:
         res = solve(

@@ -13,10 +13,8 @@ import argparse
 import contextlib
 import math
 import sys
-from datetime import datetime
-from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
+from fundsim.cli._format import fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers
 
 #: Metrics shown in the printed table (all of them go to stress.csv).
@@ -40,17 +38,13 @@ def _cell(metric: str, r) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
-    from fundsim.cli import BadInput
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import MissingData, stress_heatmap
     from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-stress-{stamp}"
-    if out.exists():
-        raise BadInput(f"{out}: already exists (choose another --out)")
+    out = new_output_dir(args.out, scenario.name, "stress")
     tell = (lambda name: print(f"  finished {name}", file=sys.stderr)) if not args.no_progress else None
     result = stress_test(
         scenario, reps=reps, seed=args.seed, workers=args.workers or default_workers(reps),

@@ -78,3 +78,14 @@ def test_missing_inputs_are_reported():
         compute_shares(Formula(kind="usage"), 4, KEYS)
     with pytest.raises(ValueError, match="needs total_usd"):
         shares(FORMULAS["tiered"][0], total_usd=None)
+
+
+def test_every_formula_kind_of_the_schema_is_implemented() -> None:
+    # The schema cannot import the sharing layer (DESIGN.md §1), so the two lists are kept
+    # in step by this test.
+    from typing import get_args
+
+    from fundsim.scenario.schema import FormulaKind
+    from fundsim.sharing.dispatch import KINDS
+
+    assert set(get_args(FormulaKind)) == set(KINDS)
