@@ -22,8 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _reserve_target(manifest: dict, scenario_file: str | None):
     """Reserve target per year (USD): the budget's reserve for a fully staffed year at
     expected prices, as the model sets it; None when the scenario is not at hand."""
-    import pandas as pd
-
+    from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.cli import BadInput
     from fundsim.scenario import load_scenario, scenario_hash
 
@@ -35,16 +34,7 @@ def _reserve_target(manifest: dict, scenario_file: str | None):
         if scenario_file:
             raise BadInput(f"{scenario_file}: is not the scenario of this run (its hash differs from the manifest's)")
         return None
-    sim, posts = scenario.simulation, scenario.posts
-    months = scenario.mechanism.reserve_target_months
-    if months <= 0:
-        return None
-    rows = []
-    for y in range(sim.years):
-        price = (1 + scenario.costs.inflation_annual) ** y
-        planned = len(scenario.countries) * (posts.annual_cost_usd + posts.operating_cost_usd) * price
-        rows.append({"year": sim.start_year + y, "reserve_target_usd": planned * months / 12})
-    return pd.DataFrame(rows)
+    return reserve_target_by_year(scenario)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -189,12 +189,31 @@ HIGHER_IS_WORSE = ("p_gap", "lapses", "missed_payments_usd", "income_cv", "media
                    "top3_share")
 
 
-def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
-    """Shocks x metrics heat map of the relative change (shocked - baseline) / |baseline|.
+def _is_fraction(metric: str) -> bool:
+    """Probabilities and shares: their changes read best in percentage points."""
+    return metric.startswith("p_") or metric.endswith(("_share", "coverage", "_ratio"))
 
-    Colour: blue is better, red worse (for metrics in :data:`HIGHER_IS_WORSE` a rise
-    is worse); cells whose paired 95 % interval includes 0 are hatched and their
-    label bracketed. Shocks not run (a ``note`` and no metric) are listed as such.
+
+def _compact(value: float) -> str:
+    """A signed number in k/M units for a heat-map cell."""
+    a = abs(value)
+    if a >= 1e6:
+        return f"{value / 1e6:+.1f}M"
+    if a >= 1e3:
+        return f"{value / 1e3:+.1f}k"
+    return f"{value:+.2g}"
+
+
+def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
+    """Shocks x metrics heat map of each metric's change against the baseline.
+
+    Probabilities and shares (``p_gap``, coverage, ``*_share``, ``funded_ratio``) change
+    in percentage points; other metrics by relative change (shocked - baseline) /
+    |baseline|, or, when the baseline is (near) zero or the change exceeds +-1000 %, by
+    their absolute change. Colour: blue is better, red worse (for metrics in
+    :data:`HIGHER_IS_WORSE` a rise is worse), capped at +-100 %; cells whose paired 95 %
+    interval includes 0 are hatched and their label bracketed. Shocks not run (a ``note``
+    and no metric) are listed as such.
     """
     _need(stress, ("shock", "metric", "relative_change", "diff"), "stress heat map")
     ran = stress[stress["metric"].fillna("") != ""]
@@ -203,13 +222,18 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
     shocks = list(dict.fromkeys(stress["shock"]))
     metrics = list(dict.fromkeys(ran["metric"]))
     rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
+    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
     sig = (
         ran.pivot(index="shock", columns="metric", values="significant").reindex(index=shocks, columns=metrics)
         if "significant" in ran
         else None
     )
+    fraction = np.array([_is_fraction(m) for m in metrics])
+    relative = rel.to_numpy(float)
+    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
+    change = np.where(fraction, diff.to_numpy(float), np.where(usable, relative, np.sign(diff.to_numpy(float))))
     sign = np.array([-1.0 if m in HIGHER_IS_WORSE else 1.0 for m in metrics])
-    good = rel.to_numpy(float) * sign  # > 0 better, < 0 worse
+    good = change * sign  # > 0 better, < 0 worse
     lim = float(np.nanmax(np.abs(good))) if np.isfinite(good).any() else 1.0
     lim = max(min(lim, 1.0), 0.01)
     with styled():
@@ -220,15 +244,20 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
         ax.set_xticks(range(len(metrics)), metrics, rotation=30, ha="right")
         ax.set_yticks(range(len(shocks)), shocks)
         for i in range(len(shocks)):
+            not_run = diff.iloc[i].isna().all()
             for j in range(len(metrics)):
-                v = rel.iloc[i, j]
-                if not np.isfinite(v):
-                    not_run = rel.iloc[i].isna().all()
+                d = diff.iloc[i, j]
+                if not np.isfinite(d):
                     ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
                             va="center", fontsize=7, color=INK)
                     continue
+                if fraction[j]:
+                    text = f"{100 * d:+.1f} pt"
+                elif usable[i, j]:
+                    text = f"{100 * relative[i, j]:+.1f}%"
+                else:
+                    text = _compact(d)
                 significant = bool(sig.iloc[i, j]) if sig is not None else True
-                text = f"{100 * v:+.1f}%"
                 if not significant:
                     text = f"({text})"
                     ax.add_patch(_hatch_cell(j, i))
@@ -237,9 +266,9 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
                         color="white" if shade > 0.6 else INK)
         cbar = fig.colorbar(im, ax=ax, shrink=0.8)
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        cbar.set_label("relative change (blue better, red worse)")
+        cbar.set_label("change (points or relative; blue better, red worse)")
         ax.set_title(title)
-        ax.set_xlabel("(bracketed, hatched: the paired 95 % interval includes 0)", fontsize=7)
+        ax.set_xlabel("pt: percentage points; (bracketed, hatched): the paired 95 % interval includes 0", fontsize=7)
     return fig
 
 

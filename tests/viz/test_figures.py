@@ -73,7 +73,22 @@ def test_stress_heatmap_marks_shocks_not_run():
     )
     fig = figures.stress_heatmap(table)
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "+50.0%" in texts and "(-10.0%)" in texts and "not run" in texts
+    # Probabilities and coverage change in percentage points, not relative per cent.
+    assert "+10.0 pt" in texts and "(-5.0 pt)" in texts and "not run" in texts
+
+
+def test_stress_heatmap_labels_money_by_relative_change_unless_the_baseline_is_zero():
+    table = pd.DataFrame(
+        [
+            {"shock": "a", "metric": "closing_balance_usd", "relative_change": -0.25, "diff": -1e6, "significant": True},
+            {"shock": "a", "metric": "lapses", "relative_change": np.nan, "diff": 3.0, "significant": True},
+            {"shock": "a", "metric": "unmet_need_usd", "relative_change": 78_000.0, "diff": 2.5e6, "significant": True},
+        ]
+    )
+    texts = [t.get_text() for t in figures.stress_heatmap(table).axes[0].texts]
+    assert "-25.0%" in texts  # a relative change where the baseline is not ~0
+    assert "+3" in texts  # baseline 0: the absolute change
+    assert "+2.5M" in texts  # a +7.8 million % change reads as dollars instead
 
 
 def test_save_figure_writes_a_png(run, tmp_path):
