@@ -68,6 +68,7 @@ class VictimDraws:
     country: NDArray[np.int64]  # per victim
     partner_pays: NDArray[np.bool_]  # per victim: an implementing partner pays
     child: NDArray[np.bool_]
+    entity: NDArray[np.int64]  # per victim: the entity its allegation involves
     handling_months: NDArray[np.float64]
     profile: NDArray[np.int64]
     package_cents: NDArray[np.int64]
@@ -80,6 +81,34 @@ class VictimDraws:
     def victim_time(self) -> NDArray[np.float64]:
         """Arrival time of each victim (that of their allegation), months."""
         return np.repeat(self.alleg_time, np.diff(self.first_victim))
+
+
+def entity_weights(scenario: Scenario) -> NDArray[np.float64]:
+    """Probability that an allegation in each country involves each entity (entities x
+    countries, columns summing to 1): the entities present there (the country's list and
+    its lead entity), weighted by ``allegations.entity_key`` or equally."""
+    v = scenario.victims
+    assert v is not None
+    key = v.allegations.entity_key
+    names = scenario.entity_names
+    weight = np.array([e.keys.get(key, 0.0) if key else 1.0 for e in scenario.entities])
+    out = np.zeros((len(names), len(scenario.countries)))
+    for c, country in enumerate(scenario.countries):
+        present = np.array([n in country.entities or n == country.lead_entity for n in names])
+        w = np.where(present, weight, 0.0)
+        if w.sum() <= 0:  # nobody (weighted) present: every present entity alike, else all
+            w = present.astype(float) if present.any() else np.ones(len(names))
+        out[:, c] = w / w.sum()
+    return out
+
+
+def entity_victim_shares(scenario: Scenario) -> NDArray[np.float64]:
+    """Expected share of all victims whose allegation involves each entity."""
+    rates = country_rates(scenario)
+    total = rates.sum()
+    if total <= 0:
+        return np.zeros(len(scenario.entities))
+    return entity_weights(scenario) @ (rates / total)
 
 
 def country_rates(scenario: Scenario) -> NDArray[np.float64]:
@@ -103,6 +132,11 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     ip = rng_for("allegation_partners").random(n_a) < a.ip_share
     cum_w = np.cumsum(rates) / base if base > 0 else np.ones(rates.size)
     alleg_country = np.minimum(np.searchsorted(cum_w, rng_for("allegation_countries").random(n_a), side="right"), rates.size - 1)
+    # The entity each allegation involves: always drawn (common random numbers), used
+    # by the siloed mode, where that entity pays.
+    cum_e = np.cumsum(entity_weights(scenario), axis=0)  # entities x countries
+    u = rng_for("allegation_entities").random(n_a)
+    alleg_entity = np.minimum((u[None, :] >= cum_e[:, alleg_country]).sum(axis=0), cum_e.shape[0] - 1)
     first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     n_v = int(first[-1])
     country = np.repeat(alleg_country, counts)
@@ -130,6 +164,7 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
         country=country,
         partner_pays=partner,
         child=child,
+        entity=np.repeat(alleg_entity, counts).astype(np.int64),
         handling_months=handling,
         profile=profile,
         package_cents=profile.sum(axis=1),

@@ -12,6 +12,12 @@ and withheld payments; it pays victims' services and child support. The fee rule
   pay ``victims.funding.shared_admin_fee`` (default: ``mechanism.admin_fee``) to the
   host's account ``admin_fees``.
 
+In the ``siloed`` mechanism mode (today's arrangement) there is no cost-shared
+assessment: each entity pays the services of the victims whose allegation involves
+it from its own budget line (accounts ``victims:<entity>``), funded each year by that
+entity alone under its own delays and cuts, and the window itself, like today's Trust
+Fund, lives on Member State pledges and withheld payments and pays child support.
+
 With ``transfers = "coordinator_surplus"``, each December the coordinator window's
 uncommitted cash above next year's planned cost plus its reserve target moves to
 this window. Each window, and the two together, conserve money to the cent.
@@ -32,6 +38,7 @@ from simpy.events import Timeout
 
 from fundsim.model.allegations import (
     draw_victims,
+    entity_victim_shares,
     expected_package_usd,
     expected_victims_per_year,
     yearly_multiplier,
@@ -132,6 +139,11 @@ class VictimWindow:
         ix = ledger.index
         self.ledger = ledger
         self.fund = Fund(ledger, "victim_fund")
+        # Siloed mode: each entity's own line for its victims' services.
+        self.siloed = world.mode == "siloed"
+        self.lines = {n: Fund(ledger, f"victims:{n}") for n in s.entity_names} if self.siloed else {}
+        self.case_funds: list[Fund] = [self.fund, *self.lines.values()]
+        self._entity_share = entity_victim_shares(s)
         self.acct_services = ix["victim_services"]
         self.acct_child = ix["child_support"]
         self.acct_pledges = ix["pledges"]
@@ -148,7 +160,8 @@ class VictimWindow:
         self.children = ChildSupport(v.children, mult, self.n_months, self.price_index, rng_for)
         view_scenario, view_static = _assessment_data(world, self.fee)
         view = _WindowView(
-            self.env, view_scenario, view_static, ledger, self.fund, ix["victim_contributions"], self.acct_fees
+            self.env, view_scenario, view_static, ledger, self.fund, ix["victim_contributions"], self.acct_fees,
+            host_funds=self.lines,
         )
         self.contributors = Contributors(view, world.contributors.plan, rng_for("victim_payments"))  # type: ignore[arg-type]
         self._package_usd = expected_package_usd(s)
@@ -185,7 +198,10 @@ class VictimWindow:
     def budget_cents(self, year: int) -> int:
         """Gross amount to assess on the entities for ``year`` (cents): expected services
         and child support plus the reserve target, less uncommitted cash and expected
-        pledges, times ``entity_cost_share``, grossed up for the fee."""
+        pledges, times ``entity_cost_share``, grossed up for the fee. Nothing in siloed
+        mode: the entities fund their own lines (:meth:`line_needs_cents`)."""
+        if self.siloed:
+            return 0
         s = self.scenario
         price = self.price_index[year]
         services = expected_victims_per_year(s, year) * self._package_usd * price
@@ -199,11 +215,22 @@ class VictimWindow:
             return 0
         return to_cents(need * self.funding.entity_cost_share / (1.0 - self.fee))
 
+    def line_needs_cents(self, year: int) -> list[int] | None:
+        """Siloed mode: what each entity puts in its own line for ``year`` — the expected
+        services of the victims its allegations involve, less the line's free cash (cents)."""
+        if not self.siloed:
+            return None
+        victims = expected_victims_per_year(self.scenario, year) * self._package_usd * self.price_index[year]
+        return [
+            to_cents(max(0.0, victims * share - line.available_cents / 100))
+            for share, line in zip(self._entity_share.tolist(), self.lines.values(), strict=True)
+        ]
+
     def assess(self, year: int) -> None:
         """Assess the entities for ``year`` (the same largest payer as the coordinator fund)."""
         if self.contributors.largest is None:
             self.contributors.largest = self.world.contributors.largest
-        self.contributors.assess(year, self.budget_cents(year))
+        self.contributors.assess(year, self.budget_cents(year), self.line_needs_cents(year))
 
     def december(self, month: int) -> None:
         """Before next year's budgets: move the coordinator window's surplus, if the rule says so."""
@@ -238,8 +265,9 @@ class VictimWindow:
         """Raise ``AssertionError`` unless the victim window, and both windows taken
         together, balance to the cent (opening + inflows - outflows = closing)."""
         ledger = self.ledger
-        ledger.check_conservation(self.fund.account)
-        inside = [ledger.index[name] for name in WINDOW_ACCOUNTS]
+        for fund in self.case_funds:
+            ledger.check_conservation(fund.account)
+        inside = [ledger.index[name] for name in WINDOW_ACCOUNTS] + [f.account for f in self.lines.values()]
         outside = [i for i in range(len(ledger.accounts)) if i not in inside]
         total = ledger.flows.sum(axis=0)  # to x from
         inflow = int(total[np.ix_(inside, outside)].sum())
@@ -252,7 +280,9 @@ class VictimWindow:
     def metrics(self) -> dict[str, float]:
         """Per-replication metrics of the window (names in docs/victims.md)."""
         self.check_conservation()
-        ledger, acct = self.ledger, self.fund.account
+        ledger = self.ledger
+        accts = [f.account for f in self.case_funds]
+        flows = ledger.flows
         children = self.children
         out = self.assistance.metrics()
         pv = children.obligations_pv_cents() / 100
@@ -267,15 +297,15 @@ class VictimWindow:
                 "child_support_missed_usd": children.missed_cents / 100,
                 "obligations_pv_usd": pv,
                 "funded_ratio": assets / pv if pv > 0 else float("nan"),
-                "victim_opening_balance_usd": ledger.opening[acct] / 100,
-                "victim_inflows_usd": ledger.inflow_cents(acct) / 100,
-                "victim_outflows_usd": ledger.outflow_cents(acct) / 100,
-                "victim_closing_balance_usd": ledger.balance[acct] / 100,
+                "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
+                "victim_inflows_usd": sum(ledger.inflow_cents(a) for a in accts) / 100,
+                "victim_outflows_usd": sum(ledger.outflow_cents(a) for a in accts) / 100,
+                "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
                 "victim_assessed_usd": float(contrib.assessed.sum()) / 100,
                 "victim_paid_usd": float(contrib.paid.sum()) / 100,
                 "pledges_usd": self.pledged_cents / 100,
                 "withheld_usd": self.withheld_cents / 100,
-                "victim_admin_fees_usd": int(ledger.flows[:, self.acct_fees, acct].sum()) / 100,
+                "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
                 "transfers_usd": self.transfers_cents / 100,
             }
         )

@@ -75,7 +75,11 @@ class VictimAssistance:
         else:
             self._key = self._arrival
         self._width = draws.profile.shape[1]
-        self.due = np.zeros(self.n_months + self._width, dtype=np.int64)  # committed cents by month
+        # Which fund pays each case: the window (0), or in siloed mode the line of the entity
+        # its allegation involves (1 + entity).
+        self._fund_of: list[int] = (draws.entity + 1).tolist() if window.siloed else [0] * n
+        n_funds = len(window.case_funds)
+        self.due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)  # committed cents by month
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
@@ -137,24 +141,42 @@ class VictimAssistance:
                         kept.append(v)
                 waiting[:] = kept
             waiting.sort(key=self._key.__getitem__)
-            # Exact cents of every waiting package at this year's prices, in priority order;
-            # strict priority starts the longest prefix that uncommitted cash covers.
-            fund = w.fund
-            scaled = self.draws.profile[waiting]
-            if price != 1.0:
-                scaled = np.rint(scaled * price).astype(np.int64)
-            cum = np.cumsum(scaled.sum(axis=1))
-            started = int(np.searchsorted(cum, fund.available_cents - keep_back_cents, side="right"))
-            if started:
-                first_assist[waiting[:started]] = now
+            funds = w.case_funds
+            if len(funds) == 1:
+                started = self._start(waiting, 0, funds[0].available_cents - keep_back_cents, month, now, price)
                 del waiting[:started]
-                self.due[month : month + self._width] += scaled[:started].sum(axis=0)
-                fund.committed += int(cum[started - 1])
-        pay = int(self.due[month])
-        if pay:
-            w.fund.pay(month, w.acct_services, pay, now, "victim services")
-            w.fund.committed -= pay
-            self.paid_cents += pay
+            else:
+                # Each entity's line pays for its own cases, in the same priority order.
+                groups: dict[int, list[int]] = {}
+                fund_of = self._fund_of
+                for v in waiting:
+                    groups.setdefault(fund_of[v], []).append(v)
+                done: set[int] = set()
+                for f, cases in groups.items():
+                    avail = funds[f].available_cents - (keep_back_cents if f == 0 else 0)
+                    done.update(cases[: self._start(cases, f, avail, month, now, price)])
+                if done:
+                    waiting[:] = [v for v in waiting if v not in done]
+        for f, fund in enumerate(w.case_funds):
+            pay = int(self.due[f, month])
+            if pay:
+                fund.pay(month, w.acct_services, pay, now, "victim services")
+                fund.committed -= pay
+                self.paid_cents += pay
+
+    def _start(self, cases: list[int], f: int, available_cents: int, month: int, now: float, price: float) -> int:
+        """Start the longest prefix of ``cases`` (in priority order) whose packages, at this
+        year's prices, ``available_cents`` of fund ``f`` covers; return how many started."""
+        scaled = self.draws.profile[cases]
+        if price != 1.0:
+            scaled = np.rint(scaled * price).astype(np.int64)
+        cum = np.cumsum(scaled.sum(axis=1))
+        started = int(np.searchsorted(cum, available_cents, side="right"))
+        if started:
+            self.first_assist[cases[:started]] = now
+            self.due[f, month : month + self._width] += scaled[:started].sum(axis=0)
+            self.window.case_funds[f].committed += int(cum[started - 1])
+        return started
 
     # ------------------------------------------------------------------ results
 

@@ -74,7 +74,10 @@ class World:
         mechanism = scenario.mechanism
         self.mode = mechanism.mode
         hosts = self.static.hosts if self.mode != "pooled" else ()
-        self.ledger = Ledger((*ACCOUNTS, *(f"host:{h}" for h in hosts), *(VICTIM_ACCOUNTS if scenario.victims else ())), self.n_months, audit=audit)
+        victim_accounts = VICTIM_ACCOUNTS if scenario.victims else ()
+        if scenario.victims and self.mode == "siloed":
+            victim_accounts = (*victim_accounts, *(f"victims:{n}" for n in scenario.entity_names))
+        self.ledger = Ledger((*ACCOUNTS, *(f"host:{h}" for h in hosts), *victim_accounts), self.n_months, audit=audit)
         ix = self.ledger.index
         self.acct_contrib = ix["contributions"]
         self.acct_interest = ix["interest"]

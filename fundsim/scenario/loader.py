@@ -406,6 +406,14 @@ def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:
                 if len(missing) == len(names):
                     fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
                 fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+    key = v.allegations.entity_key
+    if key is not None:
+        known = {k for e in s.entities for k in e.keys}
+        missing = [e.name for e in s.entities if key not in e.keys]
+        if len(missing) == len(s.entities):
+            fail("victims.allegations.entity_key", f"no entity column '{key}'{did_you_mean(key, known)}")
+        if missing:
+            fail("victims.allegations.entity_key", f"column '{key}' is empty for {', '.join(missing[:3])}")
     sim = s.simulation
     for i, surge in enumerate(v.allegations.surges):
         if not sim.start_year <= surge.year <= sim.end_year:

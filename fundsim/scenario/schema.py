@@ -371,6 +371,9 @@ class Allegations(StrictModel):
     least 1); each victim is a child with probability ``child_share``. An allegation
     involves an implementing partner with probability ``ip_share``; with
     ``ip_payer = "partner"`` the partner pays those victims' services, outside the fund.
+    Each allegation involves one of the entities present in its country, drawn with
+    weights from the entity column ``entity_key`` (equal weights when none); in the
+    ``siloed`` mechanism mode that entity pays its victims' services.
     """
 
     scale: NonNegative = 1.0
@@ -380,6 +383,7 @@ class Allegations(StrictModel):
     child_share: Fraction = 0.2
     ip_share: Fraction = 0.0
     ip_payer: Literal["fund", "partner"] = "fund"
+    entity_key: str | None = None
 
 
 class Caseworkers(StrictModel):
