@@ -62,3 +62,14 @@ def test_validate_the_shipped_scenarios(root: Path, capsys) -> None:
     files = sorted(str(p) for p in (root / "scenarios").glob("*.toml"))
     assert main(["validate", *files]) == 0
     assert capsys.readouterr().out.count(": ok (") == len(files)
+
+
+def test_a_closed_pipe_stops_quietly_after_the_results_are_written(tmp_path: Path, mini_path: Path) -> None:
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        f"{sys.executable} -m fundsim.cli run {mini_path} --reps 5 --out {out} | head -1",
+        shell=True, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert proc.stdout.startswith("mini: 5 replications")
+    assert (out / "summary.json").is_file()
