@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 class Contributors:
     """Assessments, payments and participation of the UN entities over one replication."""
 
-    def __init__(self, world: World, plan: ShockPlan, rng: np.random.Generator) -> None:
+    def __init__(self, world: World, plan: ShockPlan, rng: np.random.Generator, fee: float | None = None) -> None:
+        """``fee``: the host's fee rate on contributions (default: ``mechanism.admin_fee``)."""
         s = world.scenario
         self.world = world
         self.plan = plan
@@ -42,11 +43,9 @@ class Contributors:
         self.assessed = np.zeros((self.n, years), dtype=np.int64)
         self._paid = [[0] * years for _ in range(self.n)]  # cents; a list: cheap per payment
         self.shares = np.zeros((self.n, years), dtype=np.float64)
-        self.participating = np.zeros((self.n, years), dtype=bool)
         self.active = np.ones(self.n, dtype=bool)
         self.largest: int | None = None
-        self._formula = s.mechanism.formula
-        self._fee = s.mechanism.admin_fee
+        self._fee = s.mechanism.admin_fee if fee is None else fee
         self._inst = s.payments.instalments_per_year
         self._delay = s.payments.delay_months
         self._partial_p = s.payments.partial_probability
@@ -96,7 +95,6 @@ class Contributors:
         total = assessed + host
         self.assessed[:, year] = total
         self.shares[:, year] = total / total.sum() if total.sum() > 0 else shares
-        self.participating[:, year] = total > 0
         # The same draws every year, whatever the mode: common random numbers.
         keep = (1.0 - self.plan.cut[:, year]) * self.world.scenario.payments.contribution_scale
         partial = self.rng.random(self.n) < self._partial_p

@@ -106,10 +106,6 @@ class Coordinators:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
 
-    def monthly_cost_cents(self, year: int) -> int:
-        """Salary of one post for one month at ``year``'s price level, in cents."""
-        return self._salary_cents[min(year, self.years - 1)]
-
     def planned_cost_usd(self, year: int, posts: int | None = None) -> float:
         """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
         (salary + operating), USD."""

@@ -71,10 +71,6 @@ class Ledger:
         """Everything posted out of ``account`` over the run, in cents."""
         return int(self.flows[:, :, account].sum())
 
-    def monthly_net_cents(self, account: int) -> NDArray[np.int64]:
-        """Net flow into ``account`` per month, in cents."""
-        return self.flows[:, account, :].sum(axis=1) - self.flows[:, :, account].sum(axis=1)
-
     def check_conservation(self, account: int, flows: NDArray[np.int64] | None = None) -> None:
         """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent."""
         f = self.flows if flows is None else flows

@@ -148,7 +148,7 @@ class VictimWindow:
         self.acct_child = ix["child_support"]
         self.acct_pledges = ix["pledges"]
         self.acct_withheld = ix["withheld"]
-        self.fee, self.coordinator_fee = window_fees(s)
+        self.fee = window_fees(s)[0]
         self.acct_fees = ix["admin_fees"] if v.windows == "shared_host" else ix["victim_admin_fees"]
         ledger.open(self.fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
         self.funding = v.funding

@@ -27,7 +27,7 @@ from fundsim.model.fund import Fund
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.shocks import plan_shocks
 from fundsim.model.static import static_for
-from fundsim.model.victim_window import VICTIM_ACCOUNTS, VictimWindow
+from fundsim.model.victim_window import VICTIM_ACCOUNTS, VictimWindow, window_fees
 from fundsim.scenario.schema import Scenario
 
 #: Ledger accounts. ``coordinator_fund`` is the fund's cash; the others are outside it.
@@ -92,7 +92,12 @@ class World:
         rates = rng_for("costs").normal(costs.inflation_annual, costs.inflation_sd, self.years)
         rates[0] = 0.0  # prices are those of the start year during the first year
         self.price_index: list[float] = np.cumprod(1.0 + rates).tolist()
-        self.contributors = Contributors(self, plan_shocks(scenario, rng_for("shocks")), rng_for("payments"))
+        # The host's fee on coordinator contributions: with a shared host, one rate for both windows.
+        shared_fee = window_fees(scenario)[1] if scenario.victims is not None else None
+        self._fee = mechanism.admin_fee if shared_fee is None else shared_fee
+        self.contributors = Contributors(
+            self, plan_shocks(scenario, rng_for("shocks")), rng_for("payments"), fee=self._fee
+        )
         if self.mode == "pooled":
             post_funds = [self.fund] * len(scenario.countries)
         else:
@@ -110,14 +115,11 @@ class World:
         self.ledger.open(self.fund.account, to_cents(scenario.mechanism.opening_balance_usd), ix["opening"])
         self._monthly_rate = scenario.mechanism.interest_rate_annual / 12
         self._reserve_months = scenario.mechanism.reserve_target_months
-        self._fee = scenario.mechanism.admin_fee
         self._cash: list[int] = [0] * self.n_months
         self._committed: list[int] = [0] * self.n_months
         self._filled: list[int] = [0] * self.n_months
         # Victim assistance (Rec 12/14): a second window, only when the scenario has one.
         self.victims = VictimWindow(self, rng_for) if scenario.victims is not None else None
-        if self.victims is not None and self.victims.coordinator_fee is not None:
-            self._fee = self.contributors._fee = self.victims.coordinator_fee  # one host, one fee rate
 
     # ------------------------------------------------------------------ budget cycle
 

@@ -118,9 +118,6 @@ class Distribution(StrictModel):
             return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
         return float(self.mean)  # type: ignore[arg-type]
 
-    @property
-    def is_random(self) -> bool:
-        return self.dist != "fixed"
 
 
 def _number_to_fixed(value: Any) -> Any:
