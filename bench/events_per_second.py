@@ -6,6 +6,15 @@ per second (one process yielding ``env.timeout(1)`` the same number of times), a
 their ratio; then the medians. Both are measured in the same run, alternately, so
 the ratio holds when the machine's speed drifts.
 
+Then where a replication's time goes, from a second, instrumented pass over the same
+replications: set-up (drawing the horizon's allegations, victims, lags and shocks;
+the first budgets), the monthly ticks (payroll, recruitment, the victim window's
+queue and payments, December budgets and the instalment events they schedule),
+event handling (SimPy's loop and our callbacks: everything else inside
+``env.run``) and results (ledger close, conservation checks, metrics). The last
+line compares the event handling alone with bare SimPy: the ratio the whole
+replication would reach if set-up, ticks and results cost nothing.
+
     python bench/events_per_second.py [SCENARIO] [--reps 100] [--repeats 5]
 """
 
@@ -18,15 +27,21 @@ from pathlib import Path
 
 import simpy
 
+from fundsim.model import World
 from fundsim.runner.chunks import run_chunk
+from fundsim.runner.seeds import Streams, replication_seed
 from fundsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bare_simpy_events_per_second(n_events: int) -> float:
-    """Events/s of one SimPy process yielding ``n_events`` timeouts of 1."""
+def bare_simpy_events_per_second(n_events: int, pending: int = 0) -> float:
+    """Events/s of one SimPy process yielding ``n_events`` timeouts of 1, with ``pending``
+    other events waiting in the queue beyond the horizon (a model's concurrent activity:
+    each push and pop then sifts through a heap of that size)."""
     env = simpy.Environment()
+    for k in range(pending):
+        env.timeout(n_events + 1 + k)
 
     def loop(env: simpy.Environment):
         for _ in range(n_events):
@@ -34,9 +49,9 @@ def bare_simpy_events_per_second(n_events: int) -> float:
 
     env.process(loop(env))
     t0 = time.perf_counter()
-    env.run()
+    env.run(until=n_events + 1)
     dt = time.perf_counter() - t0
-    processed = next(env._eid) - len(env._queue)
+    processed = next(env._eid) - len(env._queue) - pending
     return processed / dt
 
 
@@ -45,6 +60,47 @@ def fundsim_events_per_second(scenario, reps: int, seed: int) -> tuple[float, in
     chunk = run_chunk(scenario, seed, list(range(reps)))
     dt = time.perf_counter() - t0
     return chunk.events / dt, chunk.events
+
+
+PHASES = ("set-up", "monthly ticks", "event handling", "results")
+
+
+def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], int, float]:
+    """Seconds spent in each of :data:`PHASES` over ``reps`` replications, the events, and
+    the mean number of events waiting in SimPy's queue (sampled at each monthly tick)."""
+    out = dict.fromkeys(PHASES, 0.0)
+    events = 0
+    queued: list[int] = []
+    for r in range(reps):
+        t0 = time.perf_counter()
+        world = World(scenario, Streams(replication_seed(seed, r)))
+        world.open()
+        t1 = time.perf_counter()
+        ticks = [0.0]
+
+        def timed(gen, queue=world.env._queue, ticks=ticks):
+            value = None
+            while True:
+                queued.append(len(queue))
+                t = time.perf_counter()
+                try:
+                    event = gen.send(value)
+                except StopIteration:
+                    ticks[0] += time.perf_counter() - t
+                    return
+                ticks[0] += time.perf_counter() - t
+                value = yield event
+
+        world.env.process(timed(world.months()))
+        world.env.run(until=world.n_months)
+        t2 = time.perf_counter()
+        events += world.result().events
+        t3 = time.perf_counter()
+        out["set-up"] += t1 - t0
+        out["monthly ticks"] += ticks[0]
+        out["event handling"] += t2 - t1 - ticks[0]
+        out["results"] += t3 - t2
+    return out, events, statistics.fmean(queued)
 
 
 def main() -> None:
@@ -57,18 +113,43 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
     ours, bare, ratios = [], [], []
+    shares: dict[str, list[float]] = {p: [] for p in PHASES}
+    per_rep: dict[str, list[float]] = {p: [] for p in PHASES}
+    engine, engine_deep, whole_deep, depth = [], [], [], []
     print(f"scenario {scenario.name}: {args.reps} replications per round, serial")
     print(f"{'round':>5} {'fundsim ev/s':>14} {'bare SimPy ev/s':>16} {'ratio':>7}")
     for i in range(args.repeats):
+        # The plain measurement, then the instrumented pass, each next to its bare loops.
         eps, n = fundsim_events_per_second(scenario, args.reps, args.seed + i)
         beps = bare_simpy_events_per_second(n)
         ours.append(eps)
         bare.append(beps)
         ratios.append(eps / beps)
         print(f"{i + 1:>5} {eps:>14,.0f} {beps:>16,.0f} {eps / beps:>7.3f}")
+        secs, n, pending = phase_seconds(scenario, args.reps, args.seed + i)
+        total = sum(secs.values())
+        bare_s = n / bare_simpy_events_per_second(n)
+        deep_s = n / bare_simpy_events_per_second(n, round(pending))
+        for p in PHASES:
+            shares[p].append(secs[p] / total)
+            per_rep[p].append(secs[p] / args.reps)
+        engine.append(bare_s / secs["event handling"])
+        engine_deep.append(deep_s / secs["event handling"])
+        whole_deep.append(deep_s / total)
+        depth.append(pending)
     print(f"median {statistics.median(ours):>13,.0f} {statistics.median(bare):>16,.0f} "
           f"{statistics.median(ratios):>7.3f}")
     print(f"events per replication: {n / args.reps:,.0f}")
+
+    print("\nwhere a replication's time goes (instrumented pass; medians over rounds)")
+    for p in PHASES:
+        print(f"  {p:<15} {statistics.median(per_rep[p]) * 1e3:7.2f} ms/replication  "
+              f"{statistics.median(shares[p]):6.1%}")
+    print(f"events waiting in SimPy's queue, mean at the monthly ticks: {statistics.median(depth):.0f}")
+    print("ratios against bare SimPy (same number of events, same round):")
+    print(f"  event handling alone, bare loop with an empty queue:         {statistics.median(engine):.3f}")
+    print(f"  event handling alone, bare loop with as many events waiting: {statistics.median(engine_deep):.3f}")
+    print(f"  whole replication,    bare loop with as many events waiting: {statistics.median(whole_deep):.3f}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.sampling import draw, draw_non_negative
+from fundsim.model.static import static_for
 from fundsim.scenario.schema import DAYS_PER_MONTH, Scenario, Victims
 
 RngFor = Callable[[str], np.random.Generator]
@@ -59,8 +60,9 @@ class VictimDraws:
     """Everything drawn about allegations and victims (months, cents at start-year prices).
 
     Victims of allegation ``a`` are ``first_victim[a]`` to ``first_victim[a + 1] - 1``.
-    ``profile[v, k]`` is what victim ``v``'s package costs in its ``k``-th month of
-    services; ``package_cents[v]`` its sum.
+    ``by_month[k, v]`` is what victim ``v``'s package costs in its ``k``-th month of
+    services (months first: a year's victims are a contiguous block of columns);
+    ``package_cents[v]`` its sum.
     """
 
     alleg_time: NDArray[np.float64]
@@ -70,7 +72,7 @@ class VictimDraws:
     child: NDArray[np.bool_]
     entity: NDArray[np.int64]  # per victim: the entity its allegation involves
     handling_months: NDArray[np.float64]
-    profile: NDArray[np.int64]
+    by_month: NDArray[np.int64]  # months of services x victims
     package_cents: NDArray[np.int64]
 
     @property
@@ -108,7 +110,7 @@ def entity_victim_shares(scenario: Scenario) -> NDArray[np.float64]:
     total = rates.sum()
     if total <= 0:
         return np.zeros(len(scenario.entities))
-    return entity_weights(scenario) @ (rates / total)
+    return static_for(scenario).derived("entity_weights", entity_weights) @ (rates / total)
 
 
 def country_rates(scenario: Scenario) -> NDArray[np.float64]:
@@ -123,7 +125,8 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     assert v is not None
     sim = scenario.simulation
     a = v.allegations
-    rates = country_rates(scenario)
+    static = static_for(scenario)
+    rates = static.derived("country_rates", country_rates)
     base = float(rates.sum())
     mult = yearly_multiplier(v, sim.start_year, sim.years)
     times = poisson_times(base * mult, rng_for("allegations"))
@@ -133,10 +136,18 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     cum_w = np.cumsum(rates) / base if base > 0 else np.ones(rates.size)
     alleg_country = np.minimum(np.searchsorted(cum_w, rng_for("allegation_countries").random(n_a), side="right"), rates.size - 1)
     # The entity each allegation involves: always drawn (common random numbers), used
-    # by the siloed mode, where that entity pays.
-    cum_e = np.cumsum(entity_weights(scenario), axis=0)  # entities x countries
+    # by the siloed mode, where that entity pays. Within its country, the first entity
+    # whose cumulative weight exceeds the uniform draw.
+    cum_e = static.derived("entity_cum_weights", lambda s: np.cumsum(entity_weights(s), axis=0))  # entities x countries
     u = rng_for("allegation_entities").random(n_a)
-    alleg_entity = np.minimum((u[None, :] >= cum_e[:, alleg_country]).sum(axis=0), cum_e.shape[0] - 1)
+    alleg_entity = np.empty(n_a, dtype=np.int64)
+    by_country = np.argsort(alleg_country, kind="stable")
+    bounds = np.searchsorted(alleg_country[by_country], np.arange(rates.size + 1)).tolist()
+    for c in range(rates.size):
+        idx = by_country[bounds[c] : bounds[c + 1]]
+        if idx.size:
+            alleg_entity[idx] = np.searchsorted(cum_e[:, c], u[idx], side="right")
+    np.minimum(alleg_entity, cum_e.shape[0] - 1, out=alleg_entity)
     first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     n_v = int(first[-1])
     country = np.repeat(alleg_country, counts)
@@ -145,7 +156,10 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     handling = draw_non_negative(v.caseworkers.handling_days, rng_for("caseworkers"), n_v) / DAYS_PER_MONTH
     services = v.services
     width = max(s.months for s in services)
-    profile = np.zeros((n_v, width), dtype=np.int64)
+    # Month-by-month cost, built as differences over months (one row per month, then
+    # summed): service s adds cents // months to each of its months and the remainder to
+    # its last, so that every package sums exactly to its services' costs.
+    delta = np.zeros((width + 1, n_v), dtype=np.int64)
     needs = rng_for("service_needs").random((n_v, len(services)))
     for j, s in enumerate(services):
         cents = np.rint(draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100).astype(np.int64)
@@ -156,8 +170,11 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
             need &= ~child
         cents *= need
         part = cents // s.months
-        profile[:, : s.months] += part[:, None]
-        profile[:, s.months - 1] += cents - part * s.months  # remainder in the last month: sums exact
+        rest = cents - part * s.months
+        delta[0] += part
+        delta[s.months - 1] += rest
+        delta[s.months] -= part + rest
+    by_month = np.cumsum(delta[:width], axis=0)
     return VictimDraws(
         alleg_time=times,
         first_victim=first,
@@ -166,8 +183,8 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
         child=child,
         entity=np.repeat(alleg_entity, counts).astype(np.int64),
         handling_months=handling,
-        profile=profile,
-        package_cents=profile.sum(axis=1),
+        by_month=by_month,
+        package_cents=by_month.sum(axis=0),
     )
 
 

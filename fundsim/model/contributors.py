@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from simpy.events import Timeout
 
+from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import split_cents
 from fundsim.model.sampling import draw_non_negative
@@ -113,27 +113,23 @@ class Contributors:
         self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
         delays: NDArray[np.float64], fund: Fund, fee: float,
     ) -> None:
-        """One Timeout per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``."""
-        env = self.world.env
-        now = env._now
+        """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``,
+        in equal instalments (the remainder cent in the last), each rounded to the cent."""
+        env = self._env
         n_inst = self._inst
-        step = 12 / n_inst
-        keep_l = keep.tolist()
-        delays_l = delays.tolist()
+        part, extra = np.divmod(amounts, n_inst)
+        cents = np.repeat(part[:, None], n_inst, axis=1)
+        cents[:, -1] += extra
+        cents = np.rint(cents * keep[:, None]).astype(np.int64)
+        cents[amounts <= 0] = 0
+        at = (12 * year + np.arange(n_inst) * (12 / n_inst))[None, :] + delays
+        paid = cents > 0
+        entity, _ = np.nonzero(paid)
         callback = self._on_payment
-        for i, total in enumerate(amounts.tolist()):
-            if total <= 0:
-                continue
-            part, extra = divmod(total, n_inst)
-            for k in range(n_inst):
-                cents = round((part + (extra if k == n_inst - 1 else 0)) * keep_l[i])
-                if cents <= 0:
-                    continue
-                at = 12 * year + k * step + delays_l[i][k]
-                ev = Timeout(env, max(at - now, 0.0), (i, year, cents, fund, fee))
-                ev.callbacks.append(callback)
+        for i, c, d in zip(entity.tolist(), cents[paid].tolist(), np.maximum(at[paid] - env._now, 0.0).tolist(), strict=True):
+            Due(env, d, (i, year, c, fund, fee), callback)
 
-    def _on_payment(self, event: Timeout) -> None:
+    def _on_payment(self, event: Due) -> None:
         # Hot path: one call per instalment paid; posts straight to the ledger.
         i, year, cents, fund, fee_rate = event._value
         now = self._env._now

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from simpy.events import Timeout
 
+from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
@@ -173,8 +173,7 @@ class Coordinators:
         self._gap(month)
 
     def _schedule(self, delay: float, i: int, callback: object) -> None:
-        ev = Timeout(self.world.env, delay, (i, self.generation[i]))
-        ev.callbacks.append(callback)  # type: ignore[arg-type]
+        Due(self.world.env, delay, (i, self.generation[i]), callback)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ events
 
@@ -195,7 +194,7 @@ class Coordinators:
             self.vacant -= 1
             self._schedule(self._lag(i) - 0.5, i, self._on_filled)
 
-    def _on_filled(self, event: Timeout) -> None:
+    def _on_filled(self, event: Due) -> None:
         i, gen = event._value
         if gen != self.generation[i]:
             return
@@ -213,14 +212,14 @@ class Coordinators:
         if self.commit_months < self.contract_months:
             self._schedule(self.commit_months, i, self._on_commitment_used)
 
-    def _on_commitment_used(self, event: Timeout) -> None:
+    def _on_commitment_used(self, event: Due) -> None:
         i, gen = event._value
         if gen != self.generation[i] or self.state[i] != FILLED:
             return
         self.payroll_committed[self.paid_by[i]] -= self.monthly_cost[i]
         self.uncommitted.add(i)
 
-    def _on_contract_end(self, event: Timeout) -> None:
+    def _on_contract_end(self, event: Due) -> None:
         i, gen = event._value
         if gen != self.generation[i]:
             return

@@ -8,7 +8,9 @@ bands, a minimum in USD — which also depend on the budget). Replications only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +30,15 @@ class StaticData:
     post_order: list[int]
     hosts: tuple[str, ...]  # lead entities, in the order they first appear in the countries
     _share_cache: dict[tuple[bytes, float], NDArray[np.float64]] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict)
+
+    def derived(self, name: str, build: Callable[[Scenario], Any]) -> Any:
+        """``build(scenario)``, computed once per process and kept under ``name``: for other
+        modules' per-scenario constants (replications must not modify what it returns)."""
+        found = self._derived.get(name)
+        if found is None:
+            found = self._derived[name] = build(self.scenario)
+        return found
 
     def shares_among(self, members: NDArray[np.bool_], total_usd: float) -> NDArray[np.float64]:
         """Formula shares of the ``members`` (zeros elsewhere) for a budget of ``total_usd``."""

@@ -34,7 +34,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from simpy.events import Timeout
 
 from fundsim.model.allegations import (
     draw_victims,
@@ -45,6 +44,7 @@ from fundsim.model.allegations import (
 )
 from fundsim.model.children import ChildSupport
 from fundsim.model.contributors import Contributors
+from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.pledges import expected_pledges_usd, plan_pledges
@@ -174,14 +174,14 @@ class VictimWindow:
         plan = plan_pledges(v.funding.pledges, self.years, rng_for("pledges"))
         for t, cents in zip(plan.pledge_time, plan.pledge_cents, strict=True):
             if cents > 0:
-                Timeout(self.env, t, (self.acct_pledges, cents)).callbacks.append(self._on_receipt)
+                Due(self.env, t, (self.acct_pledges, cents), self._on_receipt)
         for t, cents in zip(plan.withheld_time, plan.withheld_cents, strict=True):
             if cents > 0:
-                Timeout(self.env, t, (self.acct_withheld, cents)).callbacks.append(self._on_receipt)
+                Due(self.env, t, (self.acct_withheld, cents), self._on_receipt)
 
     # ------------------------------------------------------------------ money in
 
-    def _on_receipt(self, event: Timeout) -> None:
+    def _on_receipt(self, event: Due) -> None:
         source, cents = event._value
         now = self.env._now
         month = int(now)

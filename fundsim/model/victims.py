@@ -23,12 +23,14 @@ are assisted at the next tick at the partner's cost, outside the fund.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from simpy.events import Timeout
 
 from fundsim.model.allegations import VictimDraws
+from fundsim.model.events import Due
 from fundsim.scenario.schema import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -49,43 +51,72 @@ class VictimAssistance:
         self.n_months = window.n_months
         self._handling: list[float] = draws.handling_months.tolist()
         per_country = v.caseworkers.pooling == "per_country"
-        self._pool_of: list[int] = draws.country.tolist() if per_country else [0] * n
-        n_pools = len(window.scenario.countries) if per_country else 1
         # Each pool's cases in arrival order (victims are numbered in arrival order).
-        self._lineup: list[list[int]] = [[] for _ in range(n_pools)]
-        for i, p in enumerate(self._pool_of):
-            self._lineup[p].append(i)
+        if per_country:
+            self._pool_of: list[int] = draws.country.tolist()
+            n_pools = len(window.scenario.countries)
+            order = np.argsort(draws.country, kind="stable")
+            bounds = np.searchsorted(draws.country[order], np.arange(n_pools + 1)).tolist()
+            self._lineup: list[list[int]] = [order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)]
+        else:
+            self._pool_of = [0] * n
+            n_pools = 1
+            self._lineup = [list(range(n))]
         self._next = [0] * n_pools
         self.arrival = draws.victim_time
         self._arrival: list[float] = self.arrival.tolist()
         self._partner: list[bool] = draws.partner_pays.tolist()
+        self._any_partner = bool(draws.partner_pays.any())
         self._package: list[int] = draws.package_cents.tolist()
-        self.cw_start = np.full(n, np.nan)  # months: when a caseworker took the case
-        self.first_assist = np.full(n, np.nan)  # months: the tick of the first service payment
-        self.dropped = np.zeros(n, dtype=bool)
-        self._cw_start: list[float] = [float("nan")] * n
+        nan = float("nan")
+        self._cw_start: list[float] = [nan] * n  # months: when a caseworker took the case
+        self._first_assist: list[float] = [nan] * n  # months: the tick of the first service payment
+        self._dropped: list[int] = []  # cases dropped after max_wait_months
         self._ready: list[int] = []
         self._waiting: list[int] = []
         self._max_wait = v.priority.max_wait_months
-        child = draws.child.tolist()
         if v.priority.rule == "children_first":
-            self._key: list[float] = [t + (0.0 if c else 1e9) for t, c in zip(self._arrival, child, strict=True)]
+            self._key: list[float] = (self.arrival + np.where(draws.child, 0.0, 1e9)).tolist()
         elif v.priority.rule == "smallest_first":
-            self._key = [p + t / 1e6 for p, t in zip(self._package, self._arrival, strict=True)]
+            self._key = (draws.package_cents + self.arrival / 1e6).tolist()
         else:
             self._key = self._arrival
-        self._width = draws.profile.shape[1]
+        self._width = draws.by_month.shape[0]
         # Which fund pays each case: the window (0), or in siloed mode the line of the entity
         # its allegation involves (1 + entity).
         self._fund_of: list[int] = (draws.entity + 1).tolist() if window.siloed else [0] * n
         n_funds = len(window.case_funds)
-        self.due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)  # committed cents by month
+        # Cents committed to services, by fund and month.
+        self._due: list[list[int]] = [[0] * (self.n_months + self._width) for _ in range(n_funds)]
+        # Packages at this year's prices (set at the first tick of each year for the cases
+        # that can start in it): cents by month of services x victim, and their totals.
+        self._year = -1
+        self._scaled = draws.by_month.copy()
+        self._totals: list[int] = list(self._package)
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
+        self._on_handled = self._handler()
         for p in range(n_pools):
             for _ in range(min(v.caseworkers.capacity, len(self._lineup[p]))):
                 self._take(p)
+
+    @property
+    def cw_start(self) -> np.ndarray:
+        """When a caseworker took each case (months; NaN: never within the horizon)."""
+        return np.array(self._cw_start)
+
+    @property
+    def first_assist(self) -> np.ndarray:
+        """The tick of each case's first service payment (months; NaN: never)."""
+        return np.array(self._first_assist)
+
+    @property
+    def dropped(self) -> np.ndarray:
+        """Whether each case was dropped after waiting ``max_wait_months``."""
+        out = np.zeros(self.n, dtype=bool)
+        out[self._dropped] = True
+        return out
 
     # ------------------------------------------------------------------ caseworkers
 
@@ -101,15 +132,50 @@ class VictimAssistance:
         arrival = self._arrival[v]
         start = arrival if arrival > now else now
         self._cw_start[v] = start
-        ev = Timeout(self.env, start + self._handling[v] - now, v)
-        ev.callbacks.append(self._on_handled)
+        Due(self.env, start + self._handling[v] - now, v, self._on_handled)
 
-    def _on_handled(self, event: Timeout) -> None:
-        v = event._value
-        self._ready.append(v)
-        self._take(self._pool_of[v])
+    def _handler(self) -> Callable[[Due], None]:
+        """The callback that ends a case's handling: the case is ready for money and its
+        slot takes the next case of its pool. The model's hottest line (one call per
+        case), so a closure over local names, with ``_take`` inlined."""
+        env, ready, nxt, lineup = self.env, self._ready, self._next, self._lineup
+        pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        ready_append = ready.append
+
+        def on_handled(event: Due) -> None:
+            v = event._value
+            ready_append(v)
+            pool = pool_of[v]
+            k = nxt[pool]
+            line = lineup[pool]
+            if k == len(line):
+                return
+            nxt[pool] = k + 1
+            v = line[k]
+            now = env._now
+            start = arrival[v]
+            if start < now:
+                start = now
+            cw_start[v] = start
+            Due(env, start + handling[v] - now, v, on_handled)
+
+        return on_handled
 
     # ------------------------------------------------------------------ money
+
+    def _prices_for(self, year: int, price: float) -> None:
+        """Scale the packages of the cases that can start in ``year`` to its prices: the
+        victims arrived from ``max_wait_months`` before the year to its end (victims are
+        numbered in arrival order, so they are one slice). Each month's amount is rounded
+        to the cent, so a package's total is the sum of its rounded months."""
+        self._year = year
+        lo = bisect_left(self._arrival, 12 * year - self._max_wait - 1)
+        hi = bisect_left(self._arrival, 12 * (year + 1))
+        cols = self.draws.by_month[:, lo:hi]
+        if price != 1.0:
+            cols = np.rint(cols * price).astype(np.int64)
+        self._scaled[:, lo:hi] = cols
+        self._totals[lo:hi] = cols.sum(axis=0).tolist()
 
     def tick(self, month: int, keep_back_cents: int = 0) -> None:
         """Monthly: admit ready cases, drop those waited too long, start packages in
@@ -117,25 +183,31 @@ class VictimAssistance:
         pay this month's services."""
         w = self.window
         now = month + 0.5
-        price = w.price_index[min(month // 12, len(w.price_index) - 1)]
-        first_assist = self.first_assist
+        year = month // 12
+        price = w.price_index[min(year, len(w.price_index) - 1)]
+        if year != self._year:
+            self._prices_for(year, price)
         if self._ready:
-            for v in self._ready:
-                if self._partner[v]:
-                    first_assist[v] = now
-                    self.partner_cents += round(self._package[v] * price)
-                else:
-                    self._waiting.append(v)
+            if not self._any_partner:
+                self._waiting.extend(self._ready)
+            else:
+                first_assist = self._first_assist
+                for v in self._ready:
+                    if self._partner[v]:
+                        first_assist[v] = now
+                        self.partner_cents += round(self._package[v] * price)
+                    else:
+                        self._waiting.append(v)
             self._ready.clear()
         waiting = self._waiting
         if waiting:
             limit = now - self._max_wait
             arrival = self._arrival
-            if any(arrival[v] <= limit for v in waiting):
+            if min(map(arrival.__getitem__, waiting)) <= limit:
                 kept = []
                 for v in waiting:
                     if arrival[v] <= limit:
-                        self.dropped[v] = True
+                        self._dropped.append(v)
                         self.unmet_cents += round(self._package[v] * price)
                     else:
                         kept.append(v)
@@ -143,7 +215,7 @@ class VictimAssistance:
             waiting.sort(key=self._key.__getitem__)
             funds = w.case_funds
             if len(funds) == 1:
-                started = self._start(waiting, 0, funds[0].available_cents - keep_back_cents, month, now, price)
+                started = self._start(waiting, 0, funds[0].available_cents - keep_back_cents, month, now)
                 del waiting[:started]
             else:
                 # Each entity's line pays for its own cases, in the same priority order.
@@ -154,48 +226,62 @@ class VictimAssistance:
                 done: set[int] = set()
                 for f, cases in groups.items():
                     avail = funds[f].available_cents - (keep_back_cents if f == 0 else 0)
-                    done.update(cases[: self._start(cases, f, avail, month, now, price)])
+                    done.update(cases[: self._start(cases, f, avail, month, now)])
                 if done:
                     waiting[:] = [v for v in waiting if v not in done]
+        due = self._due
         for f, fund in enumerate(w.case_funds):
-            pay = int(self.due[f, month])
+            pay = due[f][month]
             if pay:
                 fund.pay(month, w.acct_services, pay, now, "victim services")
                 fund.committed -= pay
                 self.paid_cents += pay
 
-    def _start(self, cases: list[int], f: int, available_cents: int, month: int, now: float, price: float) -> int:
+    def _start(self, cases: list[int], f: int, available_cents: int, month: int, now: float) -> int:
         """Start the longest prefix of ``cases`` (in priority order) whose packages, at this
         year's prices, ``available_cents`` of fund ``f`` covers; return how many started."""
-        scaled = self.draws.profile[cases]
-        if price != 1.0:
-            scaled = np.rint(scaled * price).astype(np.int64)
-        cum = np.cumsum(scaled.sum(axis=1))
-        started = int(np.searchsorted(cum, available_cents, side="right"))
+        totals = self._totals
+        first_assist = self._first_assist
+        committed = sum(map(totals.__getitem__, cases))
+        if committed <= available_cents:  # the usual case: every waiting case starts
+            started = len(cases)
+            for v in cases:
+                first_assist[v] = now
+        else:
+            committed = started = 0
+            for v in cases:
+                total = totals[v]
+                if committed + total > available_cents:
+                    break
+                committed += total
+                first_assist[v] = now
+                started += 1
         if started:
-            self.first_assist[cases[:started]] = now
-            self.due[f, month : month + self._width] += scaled[:started].sum(axis=0)
-            self.window.case_funds[f].committed += int(cum[started - 1])
+            index = np.fromiter(cases, dtype=np.intp, count=started)
+            rows = self._scaled.take(index, axis=1).sum(axis=1).tolist()
+            due = self._due[f]
+            for k, cents in enumerate(rows, start=month):
+                due[k] += cents
+            self.window.case_funds[f].committed += committed
         return started
 
     # ------------------------------------------------------------------ results
 
     def metrics(self) -> dict[str, float]:
         """Per-replication victim metrics (see docs/victims.md)."""
-        self.cw_start[:] = self._cw_start
-        arrival, first = self.arrival, self.first_assist
+        cw_start, first, arrival = self.cw_start, self.first_assist, self.arrival
         assisted = ~np.isnan(first)
         # The cohort whose fate is settled within the horizon: arrived max_wait before the end.
         cohort = arrival < self.n_months - self._max_wait
         n_cohort = int(cohort.sum())
         waits = (first[assisted] - arrival[assisted]) * DAYS_PER_MONTH
-        taken = ~np.isnan(self.cw_start)
-        cw_wait = (self.cw_start[taken] - arrival[taken]) * DAYS_PER_MONTH
+        taken = ~np.isnan(cw_start)
+        cw_wait = (cw_start[taken] - arrival[taken]) * DAYS_PER_MONTH
         return {
             "victims_arrived": float(self.n),
             "victims_assisted": float(assisted.sum()),
             "victims_assisted_share": float(assisted[cohort].sum() / n_cohort) if n_cohort else float("nan"),
-            "victims_dropped": float(self.dropped.sum()),
+            "victims_dropped": float(len(self._dropped)),
             "median_wait_days": float(np.median(waits)) if waits.size else float("nan"),
             "caseworker_wait_days": float(cw_wait.mean()) if cw_wait.size else float("nan"),
             "p_caseworker_wait": float((cw_wait > 0).mean()) if cw_wait.size else float("nan"),

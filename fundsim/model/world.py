@@ -13,7 +13,7 @@ scenarios run with the same seed share their draws where their structure agrees.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,7 +154,9 @@ class World:
     def _set_budget(self, year: int) -> None:
         self.contributors.assess(year, self.budget_cents(year), self.host_needs_cents(year))
 
-    def _tick(self) -> Any:
+    def months(self) -> Generator[simpy.events.Event, Any, None]:
+        """The monthly tick, a SimPy process: at mid-month (``m + 0.5``) it pays the month
+        and records it; in December it sets next year's budgets."""
         env, fund, coord = self.env, self.fund, self.coordinators
         cash, committed, filled = self._cash, self._committed, self._filled
         balance, funds = self.ledger.balance, self.funds
@@ -185,18 +187,27 @@ class World:
 
     # ------------------------------------------------------------------ run
 
-    def run(self) -> ReplicationResult:
-        env = self.env
+    def open(self) -> None:
+        """Set the first year's budgets and assessments (before the clock starts)."""
         self._set_budget(0)
         if self.victims is not None:
             self.victims.assess(0)
-        env.process(self._tick())
-        env.run(until=self.n_months)
-        # Events processed = events scheduled - events still queued (SimPy's own counters).
-        events = next(env._eid) - len(env._queue)
-        return self._result(events)
 
-    def _result(self, events: int) -> ReplicationResult:
+    def run(self) -> ReplicationResult:
+        """Run the replication: first budgets, the monthly process, every event to the
+        horizon; then the result (``bench/events_per_second.py`` times these steps apart)."""
+        self.open()
+        self.env.process(self.months())
+        self.env.run(until=self.n_months)
+        return self.result()
+
+    def events_processed(self) -> int:
+        """SimPy events processed so far: scheduled minus still queued (SimPy's own counters)."""
+        return next(self.env._eid) - len(self.env._queue)
+
+    def result(self) -> ReplicationResult:
+        """Close the ledger, check conservation and compute the metrics and tables."""
+        events = self.events_processed()
         ledger = self.ledger
         ledger.close()
         accts = [f.account for f in self.funds]

@@ -140,10 +140,10 @@ def test_arrival_rate_matches_the_countries_table() -> None:
 
 def test_package_costs_add_up_to_the_services_drawn() -> None:
     d = draw_victims(victim_scenario(), Streams(replication_seed(2, 0)))
-    assert (d.profile.sum(axis=1) == d.package_cents).all()
+    assert (d.by_month.sum(axis=0) == d.package_cents).all()
     assert (d.package_cents >= 0).all()
     # psychosocial is a fixed USD 600 over 6 months: whoever needs it pays 10,000 cents a month
-    assert set(np.unique(d.profile[:, 2:6])) <= {0, 10_000}
+    assert set(np.unique(d.by_month[2:6])) <= {0, 10_000}
 
 
 @pytest.mark.parametrize(
