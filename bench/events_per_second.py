@@ -1,10 +1,11 @@
 """Events per second of a fundsim scenario against a bare SimPy timeout loop, same process.
 
 Prints, for each of ``--repeats`` rounds, the scenario's SimPy events per second
-(serial, one process: replications run back to back), a bare SimPy loop's events
-per second (one process yielding ``env.timeout(1)`` the same number of times), and
-their ratio; then the medians. Both are measured in the same run, alternately, so
-the ratio holds when the machine's speed drifts.
+(serial, one process: replications run one after another), a bare SimPy loop's
+events per second (one process yielding ``env.timeout(1)`` as many times), and
+their ratio; then the medians. The two alternate replication by replication (one
+replication, then a bare loop of as many events), so that both see the same machine
+even when its speed drifts within a round.
 
 Then where a replication's time goes, from a second, instrumented pass over the same
 replications: set-up (drawing the horizon's allegations, victims, lags and shocks;
@@ -55,21 +56,35 @@ def bare_simpy_events_per_second(n_events: int, pending: int = 0) -> float:
     return processed / dt
 
 
-def fundsim_events_per_second(scenario, reps: int, seed: int) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    chunk = run_chunk(scenario, seed, list(range(reps)))
-    dt = time.perf_counter() - t0
-    return chunk.events / dt, chunk.events
+def bare_simpy_seconds(n_events: int, pending: int = 0) -> float:
+    """Seconds a bare SimPy loop takes for ``n_events`` (see :func:`bare_simpy_events_per_second`)."""
+    return n_events / bare_simpy_events_per_second(n_events, pending)
+
+
+def events_per_second_pair(scenario, reps: int, seed: int) -> tuple[float, float, int]:
+    """(fundsim events/s, bare SimPy events/s, events) over ``reps`` replications, each
+    replication followed by a bare loop of as many events."""
+    ours = bare = 0.0
+    events = 0
+    for r in range(reps):
+        t0 = time.perf_counter()
+        chunk = run_chunk(scenario, seed, [r])
+        ours += time.perf_counter() - t0
+        bare += bare_simpy_seconds(chunk.events)
+        events += chunk.events
+    return events / ours, events / bare, events
 
 
 PHASES = ("set-up", "monthly ticks", "event handling", "results")
 
 
-def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], int, float]:
-    """Seconds spent in each of :data:`PHASES` over ``reps`` replications, the events, and
+def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], dict[str, float], float]:
+    """Seconds spent in each of :data:`PHASES` over ``reps`` replications; seconds of bare
+    SimPy loops of as many events, with an empty queue (``"empty"``) and with as many
+    events waiting as the model had (``"waiting"``), each run after its replication; and
     the mean number of events waiting in SimPy's queue (sampled at each monthly tick)."""
     out = dict.fromkeys(PHASES, 0.0)
-    events = 0
+    bare = {"empty": 0.0, "waiting": 0.0}
     queued: list[int] = []
     for r in range(reps):
         t0 = time.perf_counter()
@@ -94,13 +109,15 @@ def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], int
         world.env.process(timed(world.months()))
         world.env.run(until=world.n_months)
         t2 = time.perf_counter()
-        events += world.result().events
+        events = world.result().events
         t3 = time.perf_counter()
         out["set-up"] += t1 - t0
         out["monthly ticks"] += ticks[0]
         out["event handling"] += t2 - t1 - ticks[0]
         out["results"] += t3 - t2
-    return out, events, statistics.fmean(queued)
+        bare["empty"] += bare_simpy_seconds(events)
+        bare["waiting"] += bare_simpy_seconds(events, round(statistics.fmean(queued[-world.n_months :])))
+    return out, bare, statistics.fmean(queued)
 
 
 def main() -> None:
@@ -120,16 +137,14 @@ def main() -> None:
     print(f"{'round':>5} {'fundsim ev/s':>14} {'bare SimPy ev/s':>16} {'ratio':>7}")
     for i in range(args.repeats):
         # The plain measurement, then the instrumented pass, each next to its bare loops.
-        eps, n = fundsim_events_per_second(scenario, args.reps, args.seed + i)
-        beps = bare_simpy_events_per_second(n)
+        eps, beps, n = events_per_second_pair(scenario, args.reps, args.seed + i)
         ours.append(eps)
         bare.append(beps)
         ratios.append(eps / beps)
         print(f"{i + 1:>5} {eps:>14,.0f} {beps:>16,.0f} {eps / beps:>7.3f}")
-        secs, n, pending = phase_seconds(scenario, args.reps, args.seed + i)
+        secs, bare_secs, pending = phase_seconds(scenario, args.reps, args.seed + i)
         total = sum(secs.values())
-        bare_s = n / bare_simpy_events_per_second(n)
-        deep_s = n / bare_simpy_events_per_second(n, round(pending))
+        bare_s, deep_s = bare_secs["empty"], bare_secs["waiting"]
         for p in PHASES:
             shares[p].append(secs[p] / total)
             per_rep[p].append(secs[p] / args.reps)

@@ -190,11 +190,16 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
 
 def expected_victims_per_year(scenario: Scenario, year: int) -> float:
     """Planning estimate of victims in simulated ``year`` (the distribution's mean, at least 1)."""
+    return static_for(scenario).derived("expected_victims", _expected_victims)[year]
+
+
+def _expected_victims(scenario: Scenario) -> list[float]:
     v = scenario.victims
     assert v is not None
     sim = scenario.simulation
-    mult = yearly_multiplier(v, sim.start_year, sim.years)[year]
-    return float(country_rates(scenario).sum() * mult * max(1.0, v.allegations.victims_per_allegation.expected))
+    mult = yearly_multiplier(v, sim.start_year, sim.years)
+    per_year = country_rates(scenario).sum() * mult * max(1.0, v.allegations.victims_per_allegation.expected)
+    return [float(x) for x in per_year]
 
 
 def expected_package_usd(scenario: Scenario) -> float:

@@ -3,9 +3,11 @@
 Every posting moves ``cents`` from one account to another and is added to a
 ``month x to-account x from-account`` table, so month-by-account totals, inflows
 and outflows of any fund come out of one array (:attr:`Ledger.flows`). While the
-simulation runs, the table is a flat list of Python integers: exact, and several
-times cheaper to update per posting than a numpy scalar; it becomes a numpy array
-once, when read. The full journal, one tuple per posting, is kept only in audit mode.
+simulation runs, a posting only appends its cell of that table and its cents to two
+Python lists (a replication posts a few thousand times into a table of tens or
+hundreds of thousands of cells, most of them empty); the table is summed from them
+once, exactly in int64, when read. The full journal, one tuple per posting, is kept
+only in audit mode.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class Ledger:
         self.n_months = n_months
         n = len(self.accounts)
         self._n = n
-        self._flat: list[int] = [0] * (n_months * n * n)
+        self._cells: list[int] = []  # flat index of each posting's (month, to, from) cell
+        self._cents: list[int] = []
         self._flows: NDArray[np.int64] | None = None  # set by close()
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
@@ -43,25 +46,30 @@ class Ledger:
         if cents == 0:
             return
         n = self._n
-        self._flat[(month * n + to) * n + frm] += cents
+        self._cells.append((month * n + to) * n + frm)
+        self._cents.append(cents)
         self.balance[to] += cents
         self.balance[frm] -= cents
         if self.journal is not None:
             self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
 
+    def _table(self) -> NDArray[np.int64]:
+        n = self._n
+        flat = np.zeros(self.n_months * n * n, dtype=np.int64)
+        np.add.at(flat, np.array(self._cells, dtype=np.intp), np.array(self._cents, dtype=np.int64))
+        return flat.reshape(self.n_months, n, n)
+
     def close(self) -> None:
         """End of the run: build the flow array once; any later posting is an error."""
-        n = self._n
-        self._flows = np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
-        self._flat = None  # type: ignore[assignment]
+        self._flows = self._table()
+        self._cells = self._cents = None  # type: ignore[assignment]
 
     @property
     def flows(self) -> NDArray[np.int64]:
         """Cents moved, as a ``month x to-account x from-account`` int64 array."""
         if self._flows is not None:
             return self._flows
-        n = self._n
-        return np.array(self._flat, dtype=np.int64).reshape(self.n_months, n, n)
+        return self._table()
 
     def inflow_cents(self, account: int) -> int:
         """Everything posted into ``account`` over the run, in cents."""

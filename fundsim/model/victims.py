@@ -88,11 +88,13 @@ class VictimAssistance:
         n_funds = len(window.case_funds)
         # Cents committed to services, by fund and month.
         self._due: list[list[int]] = [[0] * (self.n_months + self._width) for _ in range(n_funds)]
-        # Packages at this year's prices (set at the first tick of each year for the cases
-        # that can start in it): cents by month of services x victim, and their totals.
+        # Packages at this year's prices, set at the first tick of each year for the victims
+        # who can start in it (numbers _lo onwards): cents by month of services x victim,
+        # and every victim's total (a list indexed by victim).
         self._year = -1
-        self._scaled = draws.by_month.copy()
-        self._totals: list[int] = list(self._package)
+        self._lo = 0
+        self._scaled = draws.by_month
+        self._totals: list[int] = [0] * n
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
@@ -104,12 +106,12 @@ class VictimAssistance:
     @property
     def cw_start(self) -> np.ndarray:
         """When a caseworker took each case (months; NaN: never within the horizon)."""
-        return np.array(self._cw_start)
+        return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
 
     @property
     def first_assist(self) -> np.ndarray:
         """The tick of each case's first service payment (months; NaN: never)."""
-        return np.array(self._first_assist)
+        return np.fromiter(self._first_assist, dtype=np.float64, count=self.n)
 
     @property
     def dropped(self) -> np.ndarray:
@@ -137,10 +139,12 @@ class VictimAssistance:
     def _handler(self) -> Callable[[Due], None]:
         """The callback that ends a case's handling: the case is ready for money and its
         slot takes the next case of its pool. The model's hottest line (one call per
-        case), so a closure over local names, with ``_take`` inlined."""
+        case), so a closure over local names, with ``_take`` inlined (and, with one pool,
+        whose line-up is every case in order, without the pool lookups)."""
         env, ready, nxt, lineup = self.env, self._ready, self._next, self._lineup
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
         ready_append = ready.append
+        n = self.n
 
         def on_handled(event: Due) -> None:
             v = event._value
@@ -159,7 +163,20 @@ class VictimAssistance:
             cw_start[v] = start
             Due(env, start + handling[v] - now, v, on_handled)
 
-        return on_handled
+        def on_handled_one_pool(event: Due) -> None:
+            ready_append(event._value)
+            v = nxt[0]  # the next case in arrival order
+            if v == n:
+                return
+            nxt[0] = v + 1
+            now = env._now
+            start = arrival[v]
+            if start < now:
+                start = now
+            cw_start[v] = start
+            Due(env, start + handling[v] - now, v, on_handled_one_pool)
+
+        return on_handled_one_pool if len(lineup) == 1 else on_handled
 
     # ------------------------------------------------------------------ money
 
@@ -174,7 +191,8 @@ class VictimAssistance:
         cols = self.draws.by_month[:, lo:hi]
         if price != 1.0:
             cols = np.rint(cols * price).astype(np.int64)
-        self._scaled[:, lo:hi] = cols
+        self._lo = lo
+        self._scaled = cols
         self._totals[lo:hi] = cols.sum(axis=0).tolist()
 
     def tick(self, month: int, keep_back_cents: int = 0) -> None:
@@ -258,6 +276,7 @@ class VictimAssistance:
                 started += 1
         if started:
             index = np.fromiter(cases, dtype=np.intp, count=started)
+            index -= self._lo
             rows = self._scaled.take(index, axis=1).sum(axis=1).tolist()
             due = self._due[f]
             for k, cents in enumerate(rows, start=month):
