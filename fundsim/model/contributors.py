@@ -53,6 +53,7 @@ class Contributors:
         self._leave_after_cut = s.participation.leave_after_cut
         self._max_share = s.participation.max_share
         self._env = world.env
+        self._host_funds: list[Fund | None] | None = None  # each entity's own budget line, if any
         self._post = world.ledger.post
         self._acct_contrib = world.acct_contrib
         self._acct_fees = world.acct_fees
@@ -103,18 +104,17 @@ class Contributors:
         w = self.world
         self._schedule(year, assessed, keep, delays, w.fund, self._fee)
         if host.any():
-            names = w.scenario.entity_names
-            for e in np.flatnonzero(host).tolist():
-                one = np.zeros(self.n, dtype=np.int64)
-                one[e] = host[e]
-                self._schedule(year, one, keep, delays, w.host_funds[names[e]], 0.0)
+            if self._host_funds is None:
+                self._host_funds = [w.host_funds.get(name) for name in self.names]
+            self._schedule(year, host, keep, delays, self._host_funds, 0.0)  # type: ignore[arg-type]
 
     def _schedule(
         self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
-        delays: NDArray[np.float64], fund: Fund, fee: float,
+        delays: NDArray[np.float64], fund: Fund | list[Fund], fee: float,
     ) -> None:
-        """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``,
-        in equal instalments (the remainder cent in the last), each rounded to the cent."""
+        """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
+        (or into ``fund[i]``, its own budget line), in equal instalments (the remainder cent
+        in the last), each rounded to the cent; entity by entity, instalment by instalment."""
         env = self._env
         n_inst = self._inst
         part, extra = np.divmod(amounts, n_inst)
@@ -126,8 +126,13 @@ class Contributors:
         paid = cents > 0
         entity, _ = np.nonzero(paid)
         callback = self._on_payment
-        for i, c, d in zip(entity.tolist(), cents[paid].tolist(), np.maximum(at[paid] - env._now, 0.0).tolist(), strict=True):
-            Due(env, d, (i, year, c, fund, fee), callback)
+        delay = np.maximum(at[paid] - env._now, 0.0).tolist()
+        if isinstance(fund, list):
+            for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
+                Due(env, d, (i, year, c, fund[i], fee), callback)
+        else:
+            for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
+                Due(env, d, (i, year, c, fund, fee), callback)
 
     def _on_payment(self, event: Due) -> None:
         # Hot path: one call per instalment paid; posts straight to the ledger.

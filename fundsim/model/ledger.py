@@ -30,6 +30,7 @@ class Ledger:
         self._cells: list[int] = []  # flat index of each posting's (month, to, from) cell
         self._cents: list[int] = []
         self._flows: NDArray[np.int64] | None = None  # set by close()
+        self._totals: NDArray[np.int64] | None = None  # the flows summed over months, after close()
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
         self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
@@ -71,18 +72,29 @@ class Ledger:
             return self._flows
         return self._table()
 
+    @property
+    def totals(self) -> NDArray[np.int64]:
+        """Cents moved over the whole run, as a ``to-account x from-account`` int64 array."""
+        if self._totals is not None:
+            return self._totals
+        totals = self.flows.sum(axis=0)
+        if self._flows is not None:  # closed: nothing changes any more
+            self._totals = totals
+        return totals
+
     def inflow_cents(self, account: int) -> int:
         """Everything posted into ``account`` over the run, in cents."""
-        return int(self.flows[:, account, :].sum())
+        return int(self.totals[account, :].sum())
 
     def outflow_cents(self, account: int) -> int:
         """Everything posted out of ``account`` over the run, in cents."""
-        return int(self.flows[:, :, account].sum())
+        return int(self.totals[:, account].sum())
 
     def check_conservation(self, account: int, flows: NDArray[np.int64] | None = None) -> None:
-        """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent."""
-        f = self.flows if flows is None else flows
-        expected = self.opening[account] + int(f[:, account, :].sum()) - int(f[:, :, account].sum())
+        """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent
+        (from ``flows``, a month x to x from table, when given; else from the ledger's own)."""
+        t = self.totals if flows is None else flows.sum(axis=0)
+        expected = self.opening[account] + int(t[account, :].sum()) - int(t[:, account].sum())
         if expected != self.balance[account]:
             raise AssertionError(
                 f"ledger does not balance for {self.accounts[account]}: "

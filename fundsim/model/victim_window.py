@@ -269,7 +269,7 @@ class VictimWindow:
             ledger.check_conservation(fund.account)
         inside = [ledger.index[name] for name in WINDOW_ACCOUNTS] + [f.account for f in self.lines.values()]
         outside = [i for i in range(len(ledger.accounts)) if i not in inside]
-        total = ledger.flows.sum(axis=0)  # to x from
+        total = ledger.totals  # to x from
         inflow = int(total[np.ix_(inside, outside)].sum())
         outflow = int(total[np.ix_(outside, inside)].sum())
         opening = sum(ledger.opening[i] for i in inside)

@@ -34,6 +34,7 @@ from fundsim.model.events import Due
 from fundsim.scenario.schema import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
+    from fundsim.model.fund import Fund
     from fundsim.model.victim_window import VictimWindow
 
 
@@ -236,17 +237,7 @@ class VictimAssistance:
                 started = self._start(waiting, 0, funds[0].available_cents - keep_back_cents, month, now)
                 del waiting[:started]
             else:
-                # Each entity's line pays for its own cases, in the same priority order.
-                groups: dict[int, list[int]] = {}
-                fund_of = self._fund_of
-                for v in waiting:
-                    groups.setdefault(fund_of[v], []).append(v)
-                done: set[int] = set()
-                for f, cases in groups.items():
-                    avail = funds[f].available_cents - (keep_back_cents if f == 0 else 0)
-                    done.update(cases[: self._start(cases, f, avail, month, now)])
-                if done:
-                    waiting[:] = [v for v in waiting if v not in done]
+                self._start_by_line(waiting, funds, keep_back_cents, month, now)
         due = self._due
         for f, fund in enumerate(w.case_funds):
             pay = due[f][month]
@@ -283,6 +274,43 @@ class VictimAssistance:
                 due[k] += cents
             self.window.case_funds[f].committed += committed
         return started
+
+    def _start_by_line(self, waiting: list[int], funds: list[Fund], keep_back_cents: int, month: int, now: float) -> None:
+        """Siloed mode: each entity's line pays for its own cases, in the same priority
+        order, strictly (a line's first case that does not fit stops that line's round);
+        ``waiting`` keeps the cases not started, in order."""
+        totals, fund_of, first_assist = self._totals, self._fund_of, self._first_assist
+        avail = [fund.available_cents for fund in funds]
+        avail[0] -= keep_back_cents
+        stopped = [False] * len(funds)
+        started: dict[int, list[int]] = {}
+        kept = []
+        for v in waiting:
+            f = fund_of[v]
+            if not stopped[f]:
+                total = totals[v]
+                if total <= avail[f]:
+                    avail[f] -= total
+                    first_assist[v] = now
+                    started.setdefault(f, []).append(v)
+                    continue
+                stopped[f] = True
+            kept.append(v)
+        if not started:
+            return
+        waiting[:] = kept
+        # Every line's month-by-month services at once: one gather, summed line by line.
+        lines = sorted(started)
+        cases = [v for f in lines for v in started[f]]
+        bounds = np.cumsum([0] + [len(started[f]) for f in lines[:-1]])
+        index = np.fromiter(cases, dtype=np.intp, count=len(cases))
+        index -= self._lo
+        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1).T.tolist()
+        for f, rows in zip(lines, sums, strict=True):
+            due = self._due[f]
+            for k, cents in enumerate(rows, start=month):
+                due[k] += cents
+            funds[f].committed += sum(totals[v] for v in started[f])
 
     # ------------------------------------------------------------------ results
 

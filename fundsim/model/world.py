@@ -213,7 +213,7 @@ class World:
         accts = [f.account for f in self.funds]
         flows = ledger.flows
         for a in accts:
-            ledger.check_conservation(a, flows)
+            ledger.check_conservation(a)
         # Money entering and leaving the coordinator mechanism (all its funds together).
         inside = np.zeros(len(ledger.accounts), dtype=bool)
         inside[accts] = True
