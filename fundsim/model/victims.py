@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,7 +89,7 @@ class VictimAssistance:
         self._fund_of: list[int] = (draws.entity + 1).tolist() if window.siloed else [0] * n
         n_funds = len(window.case_funds)
         # Cents committed to services, by fund and month.
-        self._due: list[list[int]] = [[0] * (self.n_months + self._width) for _ in range(n_funds)]
+        self._due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)
         # Packages at this year's prices, set at the first tick of each year for the victims
         # who can start in it (numbers _lo onwards): cents by month of services x victim,
         # and every victim's total (a list indexed by victim).
@@ -238,10 +239,9 @@ class VictimAssistance:
                 del waiting[:started]
             else:
                 self._start_by_line(waiting, funds, keep_back_cents, month, now)
-        due = self._due
-        for f, fund in enumerate(w.case_funds):
-            pay = due[f][month]
+        for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
+                fund = w.case_funds[f]
                 fund.pay(month, w.acct_services, pay, now, "victim services")
                 fund.committed -= pay
                 self.paid_cents += pay
@@ -268,10 +268,7 @@ class VictimAssistance:
         if started:
             index = np.fromiter(cases, dtype=np.intp, count=started)
             index -= self._lo
-            rows = self._scaled.take(index, axis=1).sum(axis=1).tolist()
-            due = self._due[f]
-            for k, cents in enumerate(rows, start=month):
-                due[k] += cents
+            self._due[f, month : month + self._width] += self._scaled.take(index, axis=1).sum(axis=1)
             self.window.case_funds[f].committed += committed
         return started
 
@@ -282,6 +279,7 @@ class VictimAssistance:
         totals, fund_of, first_assist = self._totals, self._fund_of, self._first_assist
         avail = [fund.available_cents for fund in funds]
         avail[0] -= keep_back_cents
+        before = avail[:]
         stopped = [False] * len(funds)
         started: dict[int, list[int]] = {}
         kept = []
@@ -302,15 +300,13 @@ class VictimAssistance:
         # Every line's month-by-month services at once: one gather, summed line by line.
         lines = sorted(started)
         cases = [v for f in lines for v in started[f]]
-        bounds = np.cumsum([0] + [len(started[f]) for f in lines[:-1]])
+        bounds = list(accumulate((len(started[f]) for f in lines[:-1]), initial=0))
         index = np.fromiter(cases, dtype=np.intp, count=len(cases))
         index -= self._lo
-        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1).T.tolist()
-        for f, rows in zip(lines, sums, strict=True):
-            due = self._due[f]
-            for k, cents in enumerate(rows, start=month):
-                due[k] += cents
-            funds[f].committed += sum(totals[v] for v in started[f])
+        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1)  # months x lines
+        self._due[lines, month : month + self._width] += sums.T
+        for f in lines:
+            funds[f].committed += before[f] - avail[f]
 
     # ------------------------------------------------------------------ results
 
