@@ -16,7 +16,7 @@ event handling (SimPy's loop and our callbacks: everything else inside
 line compares the event handling alone with bare SimPy: the ratio the whole
 replication would reach if set-up, ticks and results cost nothing.
 
-    python bench/events_per_second.py [SCENARIO] [--reps 100] [--repeats 5]
+    python bench/events_per_second.py [SCENARIO] [--reps 100] [--repeats 5] [--plain]
 """
 
 from __future__ import annotations
@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--plain", action="store_true",
+                        help="only the events/s ratio, no breakdown (also runs against older revisions)")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)
     run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
@@ -142,6 +144,8 @@ def main() -> None:
         bare.append(beps)
         ratios.append(eps / beps)
         print(f"{i + 1:>5} {eps:>14,.0f} {beps:>16,.0f} {eps / beps:>7.3f}")
+        if args.plain:
+            continue
         secs, bare_secs, pending = phase_seconds(scenario, args.reps, args.seed + i)
         total = sum(secs.values())
         bare_s, deep_s = bare_secs["empty"], bare_secs["waiting"]
@@ -155,6 +159,8 @@ def main() -> None:
     print(f"median {statistics.median(ours):>13,.0f} {statistics.median(bare):>16,.0f} "
           f"{statistics.median(ratios):>7.3f}")
     print(f"events per replication: {n / args.reps:,.0f}")
+    if args.plain:
+        return
 
     print("\nwhere a replication's time goes (instrumented pass; medians over rounds)")
     for p in PHASES:
