@@ -92,11 +92,12 @@ def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], dic
         world.open()
         t1 = time.perf_counter()
         ticks = [0.0]
+        depth: list[int] = []  # this replication's queue length at each tick
 
-        def timed(gen, queue=world.env._queue, ticks=ticks):
+        def timed(gen, queue=world.env._queue, ticks=ticks, depth=depth):
             value = None
             while True:
-                queued.append(len(queue))
+                depth.append(len(queue))
                 t = time.perf_counter()
                 try:
                     event = gen.send(value)
@@ -116,7 +117,8 @@ def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], dic
         out["event handling"] += t2 - t1 - ticks[0]
         out["results"] += t3 - t2
         bare["empty"] += bare_simpy_seconds(events)
-        bare["waiting"] += bare_simpy_seconds(events, round(statistics.fmean(queued[-world.n_months :])))
+        bare["waiting"] += bare_simpy_seconds(events, round(statistics.fmean(depth)))
+        queued.extend(depth)
     return out, bare, statistics.fmean(queued)
 
 

@@ -201,13 +201,11 @@ class World:
         self.env.run(until=self.n_months)
         return self.result()
 
-    def events_processed(self) -> int:
-        """SimPy events processed so far: scheduled minus still queued (SimPy's own counters)."""
-        return next(self.env._eid) - len(self.env._queue)
-
     def result(self) -> ReplicationResult:
-        """Close the ledger, check conservation and compute the metrics and tables."""
-        events = self.events_processed()
+        """Close the ledger, check conservation and compute the metrics and tables (once,
+        after the run)."""
+        # Events processed = events scheduled - events still queued (SimPy's own counters).
+        events = next(self.env._eid) - len(self.env._queue)
         ledger = self.ledger
         ledger.close()
         accts = [f.account for f in self.funds]
