@@ -138,7 +138,8 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     # The entity each allegation involves: always drawn (common random numbers), used
     # by the siloed mode, where that entity pays. Within its country, the first entity
     # whose cumulative weight exceeds the uniform draw.
-    cum_e = static.derived("entity_cum_weights", lambda s: np.cumsum(entity_weights(s), axis=0))  # entities x countries
+    weights = static.derived("entity_weights", entity_weights)  # entities x countries
+    cum_e = static.derived("entity_cum_weights", lambda _: np.cumsum(weights, axis=0))
     u = rng_for("allegation_entities").random(n_a)
     alleg_entity = np.empty(n_a, dtype=np.int64)
     by_country = np.argsort(alleg_country, kind="stable")

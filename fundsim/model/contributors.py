@@ -53,7 +53,8 @@ class Contributors:
         self._leave_after_cut = s.participation.leave_after_cut
         self._max_share = s.participation.max_share
         self._env = world.env
-        self._host_funds: list[Fund | None] | None = None  # each entity's own budget line, if any
+        # Each entity's own budget line (siloed and hybrid modes), None where it has none.
+        self._host_funds: list[Fund | None] = [world.host_funds.get(name) for name in self.names]
         self._post = world.ledger.post
         self._acct_contrib = world.acct_contrib
         self._acct_fees = world.acct_fees
@@ -104,8 +105,6 @@ class Contributors:
         w = self.world
         self._schedule(year, assessed, keep, delays, w.fund, self._fee)
         if host.any():
-            if self._host_funds is None:
-                self._host_funds = [w.host_funds.get(name) for name in self.names]
             self._schedule(year, host, keep, delays, self._host_funds, 0.0)  # type: ignore[arg-type]
 
     def _schedule(

@@ -90,11 +90,9 @@ class Ledger:
         """Everything posted out of ``account`` over the run, in cents."""
         return int(self.totals[:, account].sum())
 
-    def check_conservation(self, account: int, flows: NDArray[np.int64] | None = None) -> None:
-        """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent
-        (from ``flows``, a month x to x from table, when given; else from the ledger's own)."""
-        t = self.totals if flows is None else flows.sum(axis=0)
-        expected = self.opening[account] + int(t[account, :].sum()) - int(t[:, account].sum())
+    def check_conservation(self, account: int) -> None:
+        """Raise ``AssertionError`` unless opening + inflows - outflows = balance, to the cent."""
+        expected = self.opening[account] + self.inflow_cents(account) - self.outflow_cents(account)
         if expected != self.balance[account]:
             raise AssertionError(
                 f"ledger does not balance for {self.accounts[account]}: "

@@ -87,28 +87,22 @@ class _WindowView:
     fund: Fund
     acct_contrib: int
     acct_fees: int
-    host_funds: dict[str, Fund] = dataclasses.field(default_factory=dict)  # never used: no host needs
+    host_funds: dict[str, Fund] = dataclasses.field(default_factory=dict)  # siloed mode: each entity's line
 
 
-_VIEWS: dict[int, tuple[Scenario, Scenario, StaticData]] = {}
+def _assessment_data(world: World) -> tuple[Scenario, StaticData]:
+    """The scenario seen by the window's assessment (its formula, its fee) and its shared
+    data, built once per scenario and process."""
 
+    def build(s: Scenario) -> tuple[Scenario, StaticData]:
+        v = s.victims
+        assert v is not None
+        formula = v.funding.formula or s.mechanism.formula
+        mech = s.mechanism.model_copy(update={"formula": formula, "admin_fee": window_fees(s)[0]})
+        view = s.model_copy(update={"mechanism": mech})
+        return view, dataclasses.replace(world.static, scenario=view, _share_cache={}, _derived={})
 
-def _assessment_data(world: World, fee: float) -> tuple[Scenario, StaticData]:
-    """The scenario seen by the window's assessment (its formula and fee), cached per process."""
-    s = world.scenario
-    found = _VIEWS.get(id(s))
-    if found is not None and found[0] is s:
-        return found[1], found[2]
-    v = s.victims
-    assert v is not None
-    formula = v.funding.formula or s.mechanism.formula
-    mech = s.mechanism.model_copy(update={"formula": formula, "admin_fee": fee})
-    view = s.model_copy(update={"mechanism": mech})
-    static = dataclasses.replace(world.static, scenario=view, _share_cache={})
-    if len(_VIEWS) > 16:
-        _VIEWS.clear()
-    _VIEWS[id(s)] = (s, view, static)
-    return view, static
+    return world.static.derived("victim_assessment", build)
 
 
 def window_fees(scenario: Scenario) -> tuple[float, float | None]:
@@ -158,7 +152,7 @@ class VictimWindow:
         self._mult = mult
         self.assistance = VictimAssistance(self, draw_victims(s, rng_for))
         self.children = ChildSupport(v.children, mult, self.n_months, self.price_index, rng_for)
-        view_scenario, view_static = _assessment_data(world, self.fee)
+        view_scenario, view_static = _assessment_data(world)
         view = _WindowView(
             self.env, view_scenario, view_static, ledger, self.fund, ix["victim_contributions"], self.acct_fees,
             host_funds=self.lines,

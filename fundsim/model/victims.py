@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +35,6 @@ from fundsim.model.events import Due
 from fundsim.scenario.schema import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
-    from fundsim.model.fund import Fund
     from fundsim.model.victim_window import VictimWindow
 
 
@@ -68,7 +67,6 @@ class VictimAssistance:
         self.arrival = draws.victim_time
         self._arrival: list[float] = self.arrival.tolist()
         self._partner: list[bool] = draws.partner_pays.tolist()
-        self._any_partner = bool(draws.partner_pays.any())
         self._package: list[int] = draws.package_cents.tolist()
         nan = float("nan")
         self._cw_start: list[float] = [nan] * n  # months: when a caseworker took the case
@@ -100,10 +98,10 @@ class VictimAssistance:
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
-        self._on_handled = self._handler()
+        take = self._caseworkers()
         for p in range(n_pools):
             for _ in range(min(v.caseworkers.capacity, len(self._lineup[p]))):
-                self._take(p)
+                take(p)
 
     @property
     def cw_start(self) -> np.ndarray:
@@ -124,31 +122,30 @@ class VictimAssistance:
 
     # ------------------------------------------------------------------ caseworkers
 
-    def _take(self, pool: int) -> None:
-        """A slot of ``pool`` is free now: it takes the next case in line (when it arrives)."""
-        k = self._next[pool]
-        line = self._lineup[pool]
-        if k == len(line):
-            return  # no more cases in the horizon: the slot stays free
-        self._next[pool] = k + 1
-        v = line[k]
-        now = self.env._now
-        arrival = self._arrival[v]
-        start = arrival if arrival > now else now
-        self._cw_start[v] = start
-        Due(self.env, start + self._handling[v] - now, v, self._on_handled)
-
-    def _handler(self) -> Callable[[Due], None]:
-        """The callback that ends a case's handling: the case is ready for money and its
-        slot takes the next case of its pool. The model's hottest line (one call per
-        case), so a closure over local names, with ``_take`` inlined (and, with one pool,
-        whose line-up is every case in order, without the pool lookups)."""
-        env, ready, nxt, lineup = self.env, self._ready, self._next, self._lineup
+    def _caseworkers(self) -> Callable[[int], None]:
+        """The caseworker pools: return ``take(pool)``, which gives a free slot of ``pool``
+        the next case in its line-up (from when that case arrives) and schedules the end of
+        its handling; when that comes, the case is ready for money and the slot takes the
+        next one. One event per case, the model's hottest line: closures over local names."""
+        env, ready_append, nxt, lineup = self.env, self._ready.append, self._next, self._lineup
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
-        ready_append = ready.append
-        n = self.n
 
-        def on_handled(event: Due) -> None:
+        def take(pool: int) -> None:
+            k = nxt[pool]
+            line = lineup[pool]
+            if k == len(line):
+                return  # no more cases in the horizon: the slot stays free
+            nxt[pool] = k + 1
+            v = line[k]
+            now = env._now
+            start = arrival[v]
+            if start < now:
+                start = now
+            cw_start[v] = start
+            Due(env, start + handling[v] - now, v, handled)
+
+        def handled(event: Due) -> None:
+            # take(pool_of[v]) inlined: one call less per case on the model's hottest line.
             v = event._value
             ready_append(v)
             pool = pool_of[v]
@@ -163,22 +160,9 @@ class VictimAssistance:
             if start < now:
                 start = now
             cw_start[v] = start
-            Due(env, start + handling[v] - now, v, on_handled)
+            Due(env, start + handling[v] - now, v, handled)
 
-        def on_handled_one_pool(event: Due) -> None:
-            ready_append(event._value)
-            v = nxt[0]  # the next case in arrival order
-            if v == n:
-                return
-            nxt[0] = v + 1
-            now = env._now
-            start = arrival[v]
-            if start < now:
-                start = now
-            cw_start[v] = start
-            Due(env, start + handling[v] - now, v, on_handled_one_pool)
-
-        return on_handled_one_pool if len(lineup) == 1 else on_handled
+        return take
 
     # ------------------------------------------------------------------ money
 
@@ -208,16 +192,13 @@ class VictimAssistance:
         if year != self._year:
             self._prices_for(year, price)
         if self._ready:
-            if not self._any_partner:
-                self._waiting.extend(self._ready)
-            else:
-                first_assist = self._first_assist
-                for v in self._ready:
-                    if self._partner[v]:
-                        first_assist[v] = now
-                        self.partner_cents += round(self._package[v] * price)
-                    else:
-                        self._waiting.append(v)
+            partner, to_wait = self._partner, self._waiting.append
+            for v in self._ready:
+                if partner[v]:  # its implementing partner pays, outside the fund
+                    self._first_assist[v] = now
+                    self.partner_cents += round(self._package[v] * price)
+                else:
+                    to_wait(v)
             self._ready.clear()
         waiting = self._waiting
         if waiting:
@@ -233,12 +214,7 @@ class VictimAssistance:
                         kept.append(v)
                 waiting[:] = kept
             waiting.sort(key=self._key.__getitem__)
-            funds = w.case_funds
-            if len(funds) == 1:
-                started = self._start(waiting, 0, funds[0].available_cents - keep_back_cents, month, now)
-                del waiting[:started]
-            else:
-                self._start_by_line(waiting, funds, keep_back_cents, month, now)
+            self._start(waiting, keep_back_cents, month, now)
         for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
                 fund = w.case_funds[f]
@@ -246,66 +222,48 @@ class VictimAssistance:
                 fund.committed -= pay
                 self.paid_cents += pay
 
-    def _start(self, cases: list[int], f: int, available_cents: int, month: int, now: float) -> int:
-        """Start the longest prefix of ``cases`` (in priority order) whose packages, at this
-        year's prices, ``available_cents`` of fund ``f`` covers; return how many started."""
-        totals = self._totals
-        first_assist = self._first_assist
-        committed = sum(map(totals.__getitem__, cases))
-        if committed <= available_cents:  # the usual case: every waiting case starts
-            started = len(cases)
-            for v in cases:
-                first_assist[v] = now
-        else:
-            committed = started = 0
-            for v in cases:
-                total = totals[v]
-                if committed + total > available_cents:
-                    break
-                committed += total
-                first_assist[v] = now
-                started += 1
-        if started:
-            index = np.fromiter(cases, dtype=np.intp, count=started)
-            index -= self._lo
-            self._due[f, month : month + self._width] += self._scaled.take(index, axis=1).sum(axis=1)
-            self.window.case_funds[f].committed += committed
-        return started
-
-    def _start_by_line(self, waiting: list[int], funds: list[Fund], keep_back_cents: int, month: int, now: float) -> None:
-        """Siloed mode: each entity's line pays for its own cases, in the same priority
-        order, strictly (a line's first case that does not fit stops that line's round);
-        ``waiting`` keeps the cases not started, in order."""
-        totals, fund_of, first_assist = self._totals, self._fund_of, self._first_assist
+    def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
+        """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
+        (beyond ``keep_back_cents`` for the window) covers the whole package at this year's
+        prices; a fund's first case that does not fit stops that fund's round (strict
+        priority). A case's fund is the window, or in siloed mode the line of the entity its
+        allegation involves. ``waiting`` keeps the cases not started, in order."""
+        funds = self.window.case_funds
+        totals, first_assist = self._totals, self._first_assist
         avail = [fund.available_cents for fund in funds]
         avail[0] -= keep_back_cents
         before = avail[:]
-        stopped = [False] * len(funds)
-        started: dict[int, list[int]] = {}
-        kept = []
-        for v in waiting:
-            f = fund_of[v]
-            if not stopped[f]:
-                total = totals[v]
-                if total <= avail[f]:
-                    avail[f] -= total
+        started: list[list[int]] = [[] for _ in funds]
+        kept: list[int] = []
+        total = sum(map(totals.__getitem__, waiting))
+        if len(funds) == 1 and total <= avail[0]:  # the usual case: one fund, every case fits
+            started[0] = waiting[:]
+            avail[0] -= total
+            for v in waiting:
+                first_assist[v] = now
+        else:
+            fund_of, stopped = self._fund_of, [False] * len(funds)
+            for v in waiting:
+                f = fund_of[v]
+                if not stopped[f] and totals[v] <= avail[f]:
+                    avail[f] -= totals[v]
+                    started[f].append(v)
                     first_assist[v] = now
-                    started.setdefault(f, []).append(v)
-                    continue
-                stopped[f] = True
-            kept.append(v)
-        if not started:
+                else:
+                    stopped[f] = True
+                    kept.append(v)
+        n_started = len(waiting) - len(kept)
+        if not n_started:
             return
         waiting[:] = kept
-        # Every line's month-by-month services at once: one gather, summed line by line.
-        lines = sorted(started)
-        cases = [v for f in lines for v in started[f]]
-        bounds = list(accumulate((len(started[f]) for f in lines[:-1]), initial=0))
-        index = np.fromiter(cases, dtype=np.intp, count=len(cases))
+        # Every fund's month-by-month services at once: one gather, summed fund by fund.
+        index = np.fromiter(chain.from_iterable(started), dtype=np.intp, count=n_started)
         index -= self._lo
-        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1)  # months x lines
-        self._due[lines, month : month + self._width] += sums.T
-        for f in lines:
+        paying = [f for f, cases in enumerate(started) if cases]
+        bounds = list(accumulate((len(started[f]) for f in paying[:-1]), initial=0))
+        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1)  # months x paying funds
+        for j, f in enumerate(paying):
+            self._due[f, month : month + self._width] += sums[:, j]
             funds[f].committed += before[f] - avail[f]
 
     # ------------------------------------------------------------------ results
