@@ -15,6 +15,7 @@ from fundsim.analysis.share_tables import CAPACITY_KEY, ShareTables, share_table
 from fundsim.cli import BadInput
 from fundsim.scenario import load_scenario
 from fundsim.scenario.errors import did_you_mean
+from fundsim.scenario.names import folder_name
 from fundsim.sharing.dispatch import KINDS
 from fundsim.viz.share_report import share_bar_figure, write_share_workbook
 
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"{args.file}: {exc}") from None
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-shares"
+    out = Path(args.out) if args.out else Path("results") / f"{folder_name(scenario.name)}-shares"
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
+from fundsim.scenario.names import folder_name
 from fundsim.scenario.schema import Scenario
 
 #: Keys of ``[sweep]`` that configure the design rather than name a parameter.
@@ -43,7 +43,6 @@ METHODS = ("factorial", "latin_hypercube")
 #: Top-level keys a sweep may not vary.
 _FIXED = ("name", "extends", "sweep", "sources", "description")
 _RANGE_KEYS = {"low", "high", "integer"}
-_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]")
 
 
 def expand_sweep(
@@ -82,7 +81,7 @@ def expand_sweep(
     out = []
     seen: dict[str, int] = {}
     for name, point in zip(names, points, strict=True):
-        name = _UNSAFE.sub("-", name)
+        name = folder_name(name)
         if name in seen:
             raise ScenarioError(file, "sweep", f"two variants would both be named '{name}'")
         seen[name] = 1
