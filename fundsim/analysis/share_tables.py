@@ -10,7 +10,7 @@ formula. Formulas the scenario does not configure get the defaults of
 The annual network cost is one coordinator post per priority country:
 ``countries x (posts.annual_cost_usd + posts.operating_cost_usd)`` USD a year,
 ``operating_cost_usd`` being the per-country operating budget
-(``../shared/DATA_SOURCES.md``, suggested defaults).
+(PLAUSIBLE USD 50k-150k a year, docs/data.md "Reasoned ranges").
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ CAPACITY_KEY = "expenses_usd"
 
 #: UN scale of assessments ceiling (GA resolution 55/5, 2000), fraction.
 UN_SCALE_CEILING = 0.22
-#: UNDSS field-security minimum contribution, 2005 (DATA_SOURCES.md §4.2), USD a year.
+#: UNDSS field-security minimum contribution, 2005 (CEB/2005/HLCM/R.4), USD a year.
 UNDSS_MINIMUM_USD = 75_000.0
-#: UNDSS 2002-03 flat tiers, per biennium halved to a year (DATA_SOURCES.md §4.2):
+#: UNDSS 2002-03 flat tiers, per biennium halved to a year (CEB HLCM; docs/data.md):
 #: under 0.5 % of field staff USD 25,000 a biennium, 0.5-1 % USD 100,000 a biennium.
 UNDSS_BANDS: tuple[tuple[float, float], ...] = ((0.005, 12_500.0), (0.01, 50_000.0))
 #: Illustrative assumptions (no precedent gives a figure): equal base of the

@@ -18,7 +18,7 @@ ceiling rises to :math:`1/n`.
 Precedents: the UN scale of assessments (ceiling and floor rates, excess above
 the ceiling redistributed pro rata; GA resolution 55/5 set the ceiling at 22 %),
 and the minimum of USD 75,000 a year in the 2005 UNDSS field-security
-cost-sharing (``../shared/DATA_SOURCES.md`` §4.2).
+cost-sharing (CEB/2005/HLCM/R.4; docs/data.md, Sources).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each returns a vector of shares (fractions of the annual cost) that sums to one,
 in the order of the key vectors given. Pure numpy, no SimPy and no I/O.
-Precedents are in ``../shared/DATA_SOURCES.md`` §4; the formulas with more
+Precedents are listed in docs/data.md (Sources); the formulas with more
 structure live beside this module (:mod:`~fundsim.sharing.tiered`,
 :mod:`~fundsim.sharing.capacity`, :mod:`~fundsim.sharing.risk`,
 :mod:`~fundsim.sharing.usage`, :mod:`~fundsim.sharing.shapley`).
@@ -34,7 +34,8 @@ def equal(n: int) -> Shares:
 def proportional(key: ArrayLike) -> Shares:
     """Shares proportional to one key, :math:`s_i = k_i / \\sum_j k_j`.
 
-    Precedents (§4.3): the JIU is shared on total expenditure from all sources in
+    Precedents (CEB "Inter-organization cost-sharing"; HLCM 2005): the JIU is
+    shared on total expenditure from all sources in
     the previous year (since 1967); ICSC and CCAQ costs on the number of
     Professional posts (since 1961); UNDSS field security on each organization's
     share of field staff (2005).
@@ -54,7 +55,7 @@ def weighted(keys: Mapping[str, ArrayLike], weights: Mapping[str, float]) -> Sha
     "personnel": 1}`` means two thirds by expenses, one third by personnel. Each key
     is normalised on its own first, so keys in different units mix fairly.
 
-    Precedent (§4.1, unverified, L): the UNSDG cost-sharing of the Resident
+    Precedent (unverified recollection, L): the UNSDG cost-sharing of the Resident
     Coordinator system is recalled to combine entity size and country presence.
     """
     names = list(weights)
@@ -75,7 +76,8 @@ def base_plus_variable(key: ArrayLike, base_fraction: float) -> Shares:
     base_fraction
         :math:`b`, the fraction of the total split equally (0 to 1).
 
-    Precedent (§4.1, L): the UNSDG Resident Coordinator cost-share is recalled to
+    Precedent (unverified recollection, L): the UNSDG Resident Coordinator
+    cost-share is recalled to
     combine a minimum or fixed part with a variable part based on entity size.
     """
     if not 0.0 <= base_fraction <= 1.0:

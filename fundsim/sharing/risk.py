@@ -16,9 +16,9 @@ where :math:`\\rho_i = r_i / k_i` is the entity's risk intensity and
 :math:`\\bar\\rho = \\sum r / \\sum k` the system average: the capacity share scaled
 up or down by how much riskier than average the entity's portfolio is.
 
-Precedent: none found among UN cost-sharing arrangements (``../shared/DATA_SOURCES.md``
-§4); the entities themselves ask that financing "reflect each entity's risk profile
-and operational reality" (Rec 12, ``../shared/BRIEF.md``).
+Precedent: none found among UN cost-sharing arrangements (docs/data.md,
+Sources); the entities themselves ask that financing "reflect each entity's risk profile
+and operational reality" (Rec 12; CEB comments on JIU report A/80/609).
 """
 
 from __future__ import annotations

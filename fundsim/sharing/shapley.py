@@ -32,7 +32,7 @@ Three ways to compute it, cross-checked in the tests:
 :func:`shapley_value` applies the rule "exact up to 15 entities, sampled beyond"
 to any cost function. Precedent: the Shapley value is the classic cost-allocation
 rule for shared infrastructure (airport landing fees, Littlechild and Owen 1973);
-no UN arrangement is known to use it (``../shared/DATA_SOURCES.md`` §4).
+no UN arrangement is known to use it (docs/data.md, Sources).
 """
 
 from __future__ import annotations

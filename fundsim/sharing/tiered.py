@@ -1,6 +1,6 @@
 """Tiered bands: fixed amounts for small entities by size band, the rest by key.
 
-Precedent (``../shared/DATA_SOURCES.md`` §4.2): in 2002–03 inter-agency field
+Precedent (CEB HLCM on UNDSS field security, 2005): in 2002–03 inter-agency field
 security costs were shared with flat rates for small organizations (under 0.5 % of
 the field workforce: USD 25,000 a biennium; 0.5–1 %: USD 100,000 a biennium) and
 by share of field staff for the others.

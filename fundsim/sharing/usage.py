@@ -17,8 +17,8 @@ over the rest, which is what dividing by :math:`\\sum_{c \\in U} C_c` does. A
 country whose present entities all have a zero key is split equally among them.
 
 Precedent: UNDSS field-related security costs follow each organization's field
-presence (share of field staff, ``../shared/DATA_SOURCES.md`` §4.2); the Resident
-Coordinator cost-share is recalled to weigh country presence (§4.1, L).
+presence (share of field staff, CEB/2005/HLCM/R.4); the Resident
+Coordinator cost-share is recalled to weigh country presence (unverified, L).
 """
 
 from __future__ import annotations
