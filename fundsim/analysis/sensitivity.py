@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fundsim.analysis.variants import VariantError, get_value, with_overrides
+from fundsim.errors import BadInput
 from fundsim.runner import run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
@@ -29,8 +30,10 @@ from fundsim.scenario import Scenario
 METHODS = ("sobol", "morris")
 
 
-class SensitivityError(ValueError):
+class SensitivityError(BadInput):
     """No uncertain inputs, a range the schema refuses, an unknown metric or method."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)

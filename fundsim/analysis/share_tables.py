@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fundsim.errors import BadInput
 from fundsim.scenario.schema import Band, Formula, Scenario
 from fundsim.sharing import fairness
 from fundsim.sharing.dispatch import KINDS, compute_shares
@@ -40,6 +41,12 @@ UNDSS_BANDS: tuple[tuple[float, float], ...] = ((0.005, 12_500.0), (0.01, 50_000
 #: base-plus-variable formula and weight of risk exposure, fractions.
 DEFAULT_BASE_FRACTION = 0.2
 DEFAULT_RISK_WEIGHT = 0.5
+
+
+class ShareTablesError(BadInput):
+    """A formula name the scenario does not have, or a capacity column no entity has."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)
@@ -197,7 +204,7 @@ def share_tables(
 
     Raises
     ------
-    ValueError
+    ShareTablesError
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
@@ -205,14 +212,14 @@ def share_tables(
     if names:
         unknown = [n for n in names if n not in available]
         if unknown:
-            raise ValueError(
+            raise ShareTablesError(
                 f"unknown formula '{unknown[0]}' (this scenario has: {', '.join(available)})"
             )
         chosen = {n: available[n] for n in dict.fromkeys(names)}
     else:
         chosen = available
     if not _has_column(scenario, capacity_key):
-        raise ValueError(f"no entity has the capacity column '{capacity_key}'")
+        raise ShareTablesError(f"no entity has the capacity column '{capacity_key}'")
 
     notes: list[str] = []
     entities = list(scenario.entity_names)

@@ -31,6 +31,7 @@ import pandas as pd
 from pydantic.fields import FieldInfo
 
 from fundsim.analysis.variants import VariantError, numeric_value, with_overrides
+from fundsim.errors import BadInput
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario
 
@@ -46,8 +47,10 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
 
 
-class SolveError(ValueError):
+class SolveError(BadInput):
     """A target or lever that cannot be solved for (bad syntax, unknown key, bad range)."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)

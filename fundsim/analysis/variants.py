@@ -16,12 +16,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fundsim.errors import BadInput
 from fundsim.scenario import Scenario
 from fundsim.scenario.errors import did_you_mean
 
 
-class VariantError(ValueError):
+class VariantError(BadInput):
     """A key that names nothing in the scenario, or a value the schema refuses."""
+
+    about_scenario = True
 
 
 def _thaw(obj: Any) -> Any:

@@ -62,10 +62,7 @@ def run(args: argparse.Namespace) -> int:
         if name not in KINDS:
             raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, KINDS)}")
     scenario = load_scenario(args.file)
-    try:
-        tables = share_tables(scenario, args.formulas, args.capacity_key)
-    except ValueError as exc:
-        raise BadInput(f"{args.file}: {exc}") from None
+    tables = share_tables(scenario, args.formulas, args.capacity_key)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-shares"
