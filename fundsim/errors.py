@@ -7,11 +7,11 @@ line and exits 2. Anything else reaching the command line is a bug: it prints th
 traceback and exits 1. This module imports nothing from fundsim, so every layer
 may use it.
 
-The classes of each layer derive from these (``ScenarioError``, ``RunDirError``,
-``BatchError``, ``CompareError``, ``SolveError``, ``SensitivityError``,
-``VariantError``, ``ShareTablesError`` from :class:`BadInput`; ``MissingData`` and
-``NotApplicable``, which their callers catch to skip a figure or a shock, from
-:class:`FundsimError` alone). :class:`BadInput` is also a :class:`ValueError`, as
+The classes of each layer derive from these: ``ScenarioError``, ``OverrideError``
+(once ``VariantError``), ``RunDirError``, ``BatchError``, ``CompareError``,
+``SolveError``, ``SensitivityError`` and ``ShareTablesError`` from :class:`BadInput`;
+``MissingData`` and ``NotApplicable``, which their callers catch to skip a figure
+or a shock, from :class:`FundsimError` alone. :class:`BadInput` is also a :class:`ValueError`, as
 the classes it replaces were.
 """
 

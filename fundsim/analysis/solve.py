@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from pydantic.fields import FieldInfo
 
-from fundsim.analysis.variants import VariantError, numeric_value, with_overrides
+from fundsim.analysis.variants import numeric_value, with_overrides
 from fundsim.errors import BadInput
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario
+from fundsim.scenario.overrides import OverrideError
 
 #: Lever names accepted besides dotted keys.
 ALIASES = {"budget_scale": "payments.contribution_scale", "contribution_scale": "payments.contribution_scale"}
@@ -160,7 +161,7 @@ def solve(
     key = ALIASES.get(lever, lever)
     try:
         blo, bhi = default_bracket(scenario, key)
-    except VariantError as exc:
+    except OverrideError as exc:
         raise SolveError(f"lever {exc}") from None
     lo = blo if low is None else float(low)
     hi = bhi if high is None else float(high)
@@ -178,7 +179,7 @@ def solve(
             progress(x)
         try:
             variant = with_overrides(scenario, {key: x})
-        except VariantError as exc:
+        except OverrideError as exc:
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
         run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler)

@@ -16,16 +16,16 @@ from fundsim.analysis.sensitivity import SensitivityError
 from fundsim.analysis.share_tables import ShareTablesError
 from fundsim.analysis.solve import SolveError
 from fundsim.analysis.stress import NotApplicable
-from fundsim.analysis.variants import VariantError
 from fundsim.cli import main
 from fundsim.errors import BadInput, FundsimError
 from fundsim.results import RunDirError
 from fundsim.runner.batch import BatchError
 from fundsim.scenario import ScenarioError
+from fundsim.scenario.overrides import OverrideError
 from fundsim.viz.figures import MissingData
 
 USER_ERRORS = (
-    ScenarioError, RunDirError, BatchError, CompareError, SolveError, SensitivityError, VariantError,
+    ScenarioError, RunDirError, BatchError, CompareError, SolveError, SensitivityError, OverrideError,
     ShareTablesError,
 )
 
