@@ -9,7 +9,7 @@ the name says otherwise. Unknown keys are rejected; every number must be finite.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -193,6 +193,9 @@ FormulaKind = Literal[
     "usage",
     "shapley",
 ]
+#: Every formula kind, in the order tables and help texts list them: the one list of
+#: kinds (``fundsim.sharing.dispatch`` implements each; a test keeps the two in step).
+FORMULA_KINDS: tuple[str, ...] = get_args(FormulaKind)
 
 
 class Band(StrictModel):
