@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
 from fundsim.cli.run import add_run_options, default_workers
 
 #: Default output folder: fixed (not time-stamped) so that ``--resume`` finds it again.
@@ -32,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fundsim.cli._format import fmt_value, table
     from fundsim.runner.batch import DONE, FAILED, KEPT, plan_batch, run_batch
 
     out = Path(args.out) if args.out else DEFAULT_OUT

@@ -6,8 +6,6 @@ import argparse
 import math
 from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -23,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.compare import compare_runs
+    from fundsim.cli._format import fmt_value, table
     from fundsim.results import read_run
 
     a, b = read_run(args.run_a), read_run(args.run_b)

@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 
-from fundsim.cli._format import new_output_dir, table
 from fundsim.cli.run import positive_int
 
 
@@ -46,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
+    from fundsim.cli._format import new_output_dir, table
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure

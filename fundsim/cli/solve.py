@@ -12,7 +12,6 @@ import json
 import math
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers, positive_int
 
 
@@ -36,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.solve import solve
+    from fundsim.cli._format import fmt_value, new_output_dir, table
     from fundsim.errors import BadInput
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import solve_path

@@ -24,10 +24,6 @@ from numpy.typing import NDArray
 
 from fundsim.scenario.schema import Scenario
 
-#: The key measuring an entity's capacity to pay (CEB total expenses, USD a year): for
-#: burden ratios, the Suits index and the size-based default formulas.
-CAPACITY_KEY = "expenses_usd"
-
 
 def key_columns(scenario: Scenario) -> tuple[str, ...]:
     """Every key column that at least one entity has a value in, sorted by name."""

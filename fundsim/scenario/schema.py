@@ -9,7 +9,7 @@ the name says otherwise. Unknown keys are rejected; every number must be finite.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +19,8 @@ from pydantic import (
     Field,
     model_validator,
 )
+
+from fundsim.scenario.names import FormulaKind
 
 
 class StrictModel(BaseModel):
@@ -182,20 +184,6 @@ class Simulation(StrictModel):
         return self.start_year + self.years - 1
 
 
-FormulaKind = Literal[
-    "equal",
-    "proportional",
-    "weighted",
-    "base_plus_variable",
-    "tiered",
-    "capacity",
-    "risk_adjusted",
-    "usage",
-    "shapley",
-]
-#: Every formula kind, in the order tables and help texts list them: the one list of
-#: kinds (``fundsim.sharing.dispatch`` implements each; a test keeps the two in step).
-FORMULA_KINDS: tuple[str, ...] = get_args(FormulaKind)
 
 
 class Band(StrictModel):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import fundsim.cli.validate
+import fundsim.scenario.loader
 from fundsim.analysis.compare import CompareError
 from fundsim.analysis.sensitivity import SensitivityError
 from fundsim.analysis.share_tables import ShareTablesError
@@ -50,21 +50,21 @@ def _raising(exc: BaseException):
 
 
 def test_bad_input_from_any_command_exits_2_with_one_line(monkeypatch, capsys, mini_path: Path) -> None:
-    monkeypatch.setattr(fundsim.cli.validate, "load_sweep", _raising(BadInput("x.toml: a: must be\npositive")))
+    monkeypatch.setattr(fundsim.scenario.loader, "load_sweep", _raising(BadInput("x.toml: a: must be\npositive")))
     assert main(["validate", str(mini_path)]) == 2
     err = capsys.readouterr().err
     assert err == "fundsim: x.toml: a: must be positive\n"
 
 
 def test_a_bug_exits_1_with_its_traceback(monkeypatch, capsys, mini_path: Path) -> None:
-    monkeypatch.setattr(fundsim.cli.validate, "load_sweep", _raising(KeyError("oops")))
+    monkeypatch.setattr(fundsim.scenario.loader, "load_sweep", _raising(KeyError("oops")))
     assert main(["validate", str(mini_path)]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err and "KeyError: 'oops'" in err and "internal error" in err
 
 
 def test_a_fundsim_error_that_is_not_bad_input_is_a_bug(monkeypatch, capsys, mini_path: Path) -> None:
-    monkeypatch.setattr(fundsim.cli.validate, "load_sweep", _raising(MissingData("fan chart: no data")))
+    monkeypatch.setattr(fundsim.scenario.loader, "load_sweep", _raising(MissingData("fan chart: no data")))
     assert main(["validate", str(mini_path)]) == 1
     assert "internal error" in capsys.readouterr().err
 
