@@ -28,8 +28,8 @@ from numpy.typing import NDArray
 from fundsim.errors import BadInput
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
-from fundsim.scenario.names import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.scenario.schema import Band, Formula, Scenario
+from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.sharing import fairness
 from fundsim.sharing.dispatch import compute_shares
 

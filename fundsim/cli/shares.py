@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from fundsim.errors import BadInput
 from fundsim.scenario.errors import did_you_mean
-from fundsim.scenario.names import CAPACITY_KEY, FORMULA_KINDS
+from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 
 if TYPE_CHECKING:
     from fundsim.analysis.share_tables import ShareTables

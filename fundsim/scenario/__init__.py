@@ -1,10 +1,10 @@
 """Scenario files: the schema, the loader and its one-line errors, and the arithmetic
 every layer needs from a scenario, each in one home: the network cost (``costs``),
 presence and key vectors (``keys``), dotted-key overrides (``overrides``), and the
-list of formula kinds (``names``).
+list of formula kinds and the capacity key (``vocabulary``).
 
 The names below are imported on first use, so that importing a light module of this
-package (``names``, ``errors``) does not load pydantic and the schema.
+package (``vocabulary``, ``errors``, ``names``) does not load pydantic and the schema.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from fundsim.scenario.names import FormulaKind
+from fundsim.scenario.vocabulary import FormulaKind
 
 
 class StrictModel(BaseModel):

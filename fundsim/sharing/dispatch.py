@@ -55,7 +55,7 @@ def _shapley(formula: Any, n: int, keys: Keys, presence: Presence, country_cost:
 
 #: Each formula kind and how to compute its shares before bounds, from
 #: ``(formula, n, keys, presence, country_cost, total_usd)``. The schema's list of kinds
-#: (``fundsim.scenario.names.FORMULA_KINDS``) names the same kinds, in the same order
+#: (``fundsim.scenario.vocabulary.FORMULA_KINDS``) names the same kinds, in the same order
 #: (a test keeps them in step: this package does not import the scenario layer).
 _FORMULAS: dict[str, Callable[[Any, int, Keys, Presence, Costs, float | None], Shares]] = {
     "equal": lambda f, n, keys, *_: formulas.equal(n),
