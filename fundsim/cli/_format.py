@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from fundsim.scenario.names import folder_name
+
 
 def fmt_value(metric: str, value: float) -> str:
     """Format one number for a person: dollars with thousands separators, ratios as %."""
@@ -55,7 +57,7 @@ def new_output_dir(out: str | None, scenario_name: str, kind: str = "") -> Path:
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = f"-{kind}" if kind else ""
-    path = Path(out) if out else Path("results") / f"{scenario_name}{suffix}-{stamp}"
+    path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
     if path.exists():
         raise BadInput(f"{path}: already exists (choose another --out)")
     return path

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from fundsim.errors import BadInput
 from fundsim.scenario.errors import did_you_mean
+from fundsim.scenario.names import folder_name
 from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     tables = share_tables(scenario, args.formulas, args.capacity_key)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-shares"
+    out = Path(args.out) if args.out else Path("results") / f"{folder_name(scenario.name)}-shares"
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -82,6 +82,10 @@ def write_run(
     out = Path(out_dir)
     if out.exists() and not overwrite:
         raise RunDirError(f"{out}: already exists (choose another --out, or remove it)")
+    if out.exists() and not _replaceable(out):
+        # Only a run directory (or an empty folder) is ever replaced: never a folder of
+        # the user's that happens to carry the same name.
+        raise RunDirError(f"{out}: exists and is not a run directory; not replacing it")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
@@ -107,6 +111,14 @@ def write_run(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether ``write_run(..., overwrite=True)`` may replace ``path``: a folder that
+    holds a run's manifest, or an empty folder."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    return (path / MANIFEST).is_file() or not any(path.iterdir())
 
 
 def _fsync_dir(path: Path) -> None:

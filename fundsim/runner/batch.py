@@ -21,6 +21,7 @@ import math
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
 from fundsim.scenario import Scenario, scenario_hash
 from fundsim.scenario.loader import load_sweep
+from fundsim.scenario.names import folder_name
 
 INDEX = "batch.csv"
 #: Key metrics copied from each run's summary into the index: (column, metric, statistic).
@@ -104,7 +106,8 @@ def plan_batch(paths: Iterable[str | Path]) -> list[BatchItem]:
     items: list[BatchItem] = []
     owner: dict[str, Path] = {}
     for file in find_scenario_files(paths):
-        for name, scenario, params in load_sweep(file):
+        for raw_name, scenario, params in load_sweep(file):
+            name = folder_name(raw_name)  # a name is never a path: no '..', '/', '.'
             if name in owner:
                 raise BatchError(f"{file}: run name '{name}' is also produced by {owner[name]}")
             owner[name] = file
@@ -180,7 +183,11 @@ def run_batch(
     for o in outcomes:
         o.reps = o.item.scenario.simulation.replications if reps is None else int(reps)
         o.seed = o.item.scenario.simulation.seed if seed is None else int(seed)
-        o.path = out / o.item.name
+        o.path = out / folder_name(o.item.name)
+    folders = [o.path.name for o in outcomes]  # type: ignore[union-attr]
+    clash = sorted(f for f, n in Counter(folders).items() if n > 1)
+    if clash:
+        raise BatchError(f"{out}: two runs would share the folder '{clash[0]}' (rename a scenario)")
     if not resume:
         taken = [o.item.name for o in outcomes if o.path.exists()]  # type: ignore[union-attr]
         if taken:
@@ -188,7 +195,7 @@ def run_batch(
                              f"{' ...' if len(taken) > 3 else ''} (use --resume, or another --out)")
     out.mkdir(parents=True, exist_ok=True)
     if resume:
-        remove_leftovers(out, [o.item.name for o in outcomes])
+        remove_leftovers(out, folders)
         for stale in out.glob(f".{INDEX}.tmp-*"):
             stale.unlink(missing_ok=True)
         for o in outcomes:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
+from fundsim.scenario.names import folder_name
 from fundsim.scenario.overrides import OverrideError, check_key, set_key
 
 #: Keys of ``[sweep]`` that configure the design rather than name a parameter.
@@ -41,7 +41,6 @@ METHODS = ("factorial", "latin_hypercube")
 #: Top-level keys a sweep may not vary.
 _FIXED = ("name", "extends", "sweep", "sources", "description")
 _RANGE_KEYS = {"low", "high", "integer"}
-_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]")
 
 
 def expand_sweep(
@@ -80,7 +79,7 @@ def expand_sweep(
     out = []
     seen: dict[str, int] = {}
     for name, point in zip(names, points, strict=True):
-        name = _UNSAFE.sub("-", name)
+        name = folder_name(name)
         if name in seen:
             raise ScenarioError(file, "sweep", f"two variants would both be named '{name}'")
         seen[name] = 1
