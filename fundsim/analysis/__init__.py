@@ -1,1 +1,87 @@
-"""Post-processing: tables and comparisons built from scenarios and run results."""
+"""Analyses of runs and scenarios: paired comparison, stress battery, sensitivity,
+solve-for-a-target, share tables, reserve targets and scenario variants.
+
+The names below are what notebooks and scripts use; each is imported from its module
+on first use, so ``import fundsim.analysis`` stays light::
+
+    from fundsim.analysis import compare_runs, stress_test, with_overrides
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fundsim.analysis.compare import CompareError, Comparison, RunSide, compare_runs
+    from fundsim.analysis.reserve import reserve_target_by_year
+    from fundsim.analysis.sensitivity import SensitivityError, SensitivityResult, sensitivity
+    from fundsim.analysis.share_tables import (
+        ShareTables,
+        ShareTablesError,
+        default_formulas,
+        describe,
+        share_tables,
+    )
+    from fundsim.analysis.solve import SolveError, SolveResult, Target, parse_target, solve
+    from fundsim.analysis.stress import BATTERY, StressResult, stress_test
+    from fundsim.analysis.variants import (
+        VariantError,
+        get_value,
+        numeric_value,
+        scaled,
+        with_overrides,
+    )
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
+    "reserve_target_by_year": "reserve",
+    **dict.fromkeys(("SensitivityError", "SensitivityResult", "sensitivity"), "sensitivity"),
+    **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
+    **dict.fromkeys(("SolveError", "SolveResult", "Target", "parse_target", "solve"), "solve"),
+    **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
+    **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
+}
+
+__all__ = [
+    "BATTERY",
+    "CompareError",
+    "Comparison",
+    "RunSide",
+    "SensitivityError",
+    "SensitivityResult",
+    "ShareTables",
+    "ShareTablesError",
+    "SolveError",
+    "SolveResult",
+    "StressResult",
+    "Target",
+    "VariantError",
+    "compare_runs",
+    "default_formulas",
+    "describe",
+    "get_value",
+    "numeric_value",
+    "parse_target",
+    "reserve_target_by_year",
+    "scaled",
+    "sensitivity",
+    "share_tables",
+    "solve",
+    "stress_test",
+    "with_overrides",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'fundsim.analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"fundsim.analysis.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

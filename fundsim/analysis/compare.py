@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from fundsim.errors import BadInput
 from fundsim.results import RunData
 
 #: Columns of replications.csv that are not metrics.
@@ -46,7 +47,7 @@ COLUMNS = (
 )
 
 
-class CompareError(ValueError):
+class CompareError(BadInput):
     """Two runs that cannot be compared (different horizons, no common metric)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fundsim.scenario import Scenario
+from fundsim.scenario.costs import network_cost_usd
 
 
 def reserve_target_by_year(scenario: Scenario) -> pd.DataFrame | None:
@@ -14,8 +15,8 @@ def reserve_target_by_year(scenario: Scenario) -> pd.DataFrame | None:
     months = scenario.mechanism.reserve_target_months
     if months <= 0:
         return None
-    sim, posts = scenario.simulation, scenario.posts
-    per_year = len(scenario.countries) * (posts.annual_cost_usd + posts.operating_cost_usd)
+    sim = scenario.simulation
+    per_year = network_cost_usd(scenario)
     rows = [
         {
             "year": sim.start_year + y,

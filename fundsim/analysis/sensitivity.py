@@ -21,16 +21,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fundsim.analysis.variants import VariantError, get_value, with_overrides
+from fundsim.analysis.variants import get_value, with_overrides
+from fundsim.errors import BadInput
 from fundsim.runner import run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
+from fundsim.scenario.overrides import OverrideError
 
 METHODS = ("sobol", "morris")
 
 
-class SensitivityError(ValueError):
+class SensitivityError(BadInput):
     """No uncertain inputs, a range the schema refuses, an unknown metric or method."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ def sensitivity(
         for end in (lo, hi):
             try:
                 with_overrides(scenario, {k: end})
-            except VariantError as exc:
+            except OverrideError as exc:
                 raise SensitivityError(f"uncertainties.{k}: {end:g} is refused ({exc})") from None
     seed = scenario.simulation.seed if seed is None else seed
     problem = _problem(merged)

@@ -10,7 +10,10 @@ formula. Formulas the scenario does not configure get the defaults of
 The annual network cost is one coordinator post per priority country:
 ``countries x (posts.annual_cost_usd + posts.operating_cost_usd)`` USD a year,
 ``operating_cost_usd`` being the per-country operating budget
-(PLAUSIBLE USD 50k-150k a year, docs/data.md "Reasoned ranges").
+(PLAUSIBLE USD 50k-150k a year, docs/data.md "Reasoned ranges"), as
+:mod:`fundsim.scenario.costs` computes it for the model too. Key vectors and the
+presence matrix come from :mod:`fundsim.scenario.keys`: a gap in a key column
+counts as 0 and is said in the notes.
 """
 
 from __future__ import annotations
@@ -22,12 +25,26 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from fundsim.errors import BadInput
+from fundsim.scenario.costs import country_costs_usd, network_cost_usd
+from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
 from fundsim.scenario.schema import Band, Formula, Scenario
+from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.sharing import fairness
-from fundsim.sharing.dispatch import KINDS, compute_shares
+from fundsim.sharing.dispatch import compute_shares
 
-#: Capacity key for burden ratios and the size-based defaults (CEB total expenses, USD).
-CAPACITY_KEY = "expenses_usd"
+__all__ = [
+    "CAPACITY_KEY",
+    "ShareTables",
+    "ShareTablesError",
+    "country_costs_usd",
+    "default_formulas",
+    "describe",
+    "network_cost_usd",
+    "presence_matrix",
+    "share_tables",
+]
+
 
 #: UN scale of assessments ceiling (GA resolution 55/5, 2000), fraction.
 UN_SCALE_CEILING = 0.22
@@ -40,6 +57,12 @@ UNDSS_BANDS: tuple[tuple[float, float], ...] = ((0.005, 12_500.0), (0.01, 50_000
 #: base-plus-variable formula and weight of risk exposure, fractions.
 DEFAULT_BASE_FRACTION = 0.2
 DEFAULT_RISK_WEIGHT = 0.5
+
+
+class ShareTablesError(BadInput):
+    """A formula name the scenario does not have, or a capacity column no entity has."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)
@@ -62,28 +85,6 @@ class ShareTables:
     burden_ratios: pd.DataFrame
     fairness: pd.DataFrame
     notes: tuple[str, ...]
-
-
-def country_costs_usd(scenario: Scenario) -> NDArray[np.float64]:
-    """Annual cost of each country's coordinator post plus its operating budget, USD."""
-    per_post = scenario.posts.annual_cost_usd + scenario.posts.operating_cost_usd
-    return np.full(len(scenario.countries), per_post, dtype=np.float64)
-
-
-def network_cost_usd(scenario: Scenario) -> float:
-    """Annual cost of the whole coordinator network, USD (no inflation applied)."""
-    return float(country_costs_usd(scenario).sum())
-
-
-def presence_matrix(scenario: Scenario) -> NDArray[np.bool_]:
-    """Entities x countries: the entity is listed in the country or leads it."""
-    index = {name: i for i, name in enumerate(scenario.entity_names)}
-    out = np.zeros((len(scenario.entities), len(scenario.countries)), dtype=bool)
-    for c, country in enumerate(scenario.countries):
-        for name in (*country.entities, country.lead_entity):
-            if name:
-                out[index[name], c] = True
-    return out
 
 
 def _has_column(scenario: Scenario, column: str) -> bool:
@@ -141,7 +142,7 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
     out[own.kind] = own
-    return {kind: out[kind] for kind in KINDS if kind in out}
+    return {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
 
 
 def describe(formula: Formula) -> str:
@@ -166,18 +167,6 @@ def describe(formula: Formula) -> str:
     return " ".join(parts)
 
 
-def _key_vectors(
-    scenario: Scenario, columns: Sequence[str], notes: list[str]
-) -> dict[str, NDArray[np.float64]]:
-    out = {}
-    for col in columns:
-        missing = [e.name for e in scenario.entities if col not in e.keys]
-        if missing and len(missing) < len(scenario.entities):
-            notes.append(f"column '{col}' is empty for {', '.join(missing)}: counted as 0")
-        out[col] = np.array([e.keys.get(col, 0.0) for e in scenario.entities], dtype=np.float64)
-    return out
-
-
 def share_tables(
     scenario: Scenario,
     names: Sequence[str] | None = None,
@@ -197,7 +186,7 @@ def share_tables(
 
     Raises
     ------
-    ValueError
+    ShareTablesError
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
@@ -205,14 +194,14 @@ def share_tables(
     if names:
         unknown = [n for n in names if n not in available]
         if unknown:
-            raise ValueError(
+            raise ShareTablesError(
                 f"unknown formula '{unknown[0]}' (this scenario has: {', '.join(available)})"
             )
         chosen = {n: available[n] for n in dict.fromkeys(names)}
     else:
         chosen = available
     if not _has_column(scenario, capacity_key):
-        raise ValueError(f"no entity has the capacity column '{capacity_key}'")
+        raise ShareTablesError(f"no entity has the capacity column '{capacity_key}'")
 
     notes: list[str] = []
     entities = list(scenario.entity_names)
@@ -220,10 +209,14 @@ def share_tables(
     columns = {capacity_key}
     for f in chosen.values():
         columns.update(f.columns())
-    keys = _key_vectors(scenario, sorted(columns), notes)
+    keys = key_vectors(scenario, sorted(columns))
+    for col in keys:
+        gaps = key_gaps(scenario, col)
+        if gaps and len(gaps) < len(scenario.entities):
+            notes.append(f"column '{col}' is empty for {', '.join(gaps)}: counted as 0")
     presence = presence_matrix(scenario)
     country_cost = country_costs_usd(scenario)
-    total = float(country_cost.sum())
+    total = network_cost_usd(scenario)
     capacity = keys[capacity_key]
     own = scenario.mechanism.formula
 

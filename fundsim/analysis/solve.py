@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from pydantic.fields import FieldInfo
 
-from fundsim.analysis.variants import VariantError, numeric_value, with_overrides
+from fundsim.analysis.variants import numeric_value, with_overrides
+from fundsim.errors import BadInput
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario
+from fundsim.scenario.overrides import OverrideError
 
 #: Lever names accepted besides dotted keys.
 ALIASES = {"budget_scale": "payments.contribution_scale", "contribution_scale": "payments.contribution_scale"}
@@ -46,8 +48,10 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 _TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
 
 
-class SolveError(ValueError):
+class SolveError(BadInput):
     """A target or lever that cannot be solved for (bad syntax, unknown key, bad range)."""
+
+    about_scenario = True
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def solve(
     key = ALIASES.get(lever, lever)
     try:
         blo, bhi = default_bracket(scenario, key)
-    except VariantError as exc:
+    except OverrideError as exc:
         raise SolveError(f"lever {exc}") from None
     lo = blo if low is None else float(low)
     hi = bhi if high is None else float(high)
@@ -175,7 +179,7 @@ def solve(
             progress(x)
         try:
             variant = with_overrides(scenario, {key: x})
-        except VariantError as exc:
+        except OverrideError as exc:
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
         run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler)

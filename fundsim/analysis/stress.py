@@ -28,6 +28,7 @@ import pandas as pd
 
 from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
+from fundsim.errors import FundsimError
 from fundsim.runner import RunResult, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
@@ -64,7 +65,7 @@ COLUMNS = (
 )
 
 
-class NotApplicable(Exception):
+class NotApplicable(FundsimError):
     """A shock that this scenario has nothing to apply to (the message says why)."""
 
 

@@ -3,8 +3,14 @@
 Each sub-command module exposes ``register(subparsers)``, which adds its parser
 and sets ``func`` to a callable taking the parsed arguments and returning an
 exit code. Exit codes: 0 success, 2 bad input (one line on stderr naming the file
-and key path, never a traceback), 1 internal error. This package is the only part
-of fundsim that parses arguments or prints.
+and key path, never a traceback), 1 internal error. :func:`main` alone turns
+exceptions into exit codes: any :class:`fundsim.errors.BadInput` is bad input,
+anything else a bug. This package is the only part of fundsim that parses
+arguments or prints.
+
+Building the parser imports each sub-command module, so those modules import at
+their top only what ``--help`` needs (argparse, the standard library); pandas,
+matplotlib and the layers that use them are imported inside ``run``.
 """
 
 from __future__ import annotations
@@ -16,14 +22,12 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from fundsim.scenario.errors import ScenarioError
+from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = ("validate", "run", "batch", "shares", "compare", "stress", "solve", "sensitivity", "report")
 
-
-class BadInput(Exception):
-    """A user error that is not about a scenario file (a bad run directory, a bad flag value)."""
+__all__ = ["COMMANDS", "BadInput", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ScenarioError, BadInput) as exc:
-        print(f"fundsim: {exc}", file=sys.stderr)
+    except BadInput as exc:
+        print(f"fundsim: {_one_line(exc, args)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("fundsim: interrupted", file=sys.stderr)
@@ -62,6 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
         return 1
+
+
+def _one_line(exc: BadInput, args: argparse.Namespace) -> str:
+    """The message of a user error on one line, after the scenario file when it is about
+    the command's scenario but does not name it."""
+    text = " ".join(str(exc).split())
+    file = getattr(args, "file", None)
+    return f"{file}: {text}" if exc.about_scenario and file else text
 
 
 if __name__ == "__main__":

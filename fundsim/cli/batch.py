@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
 from fundsim.cli.run import add_run_options, default_workers
 
 #: Default output folder: fixed (not time-stamped) so that ``--resume`` finds it again.
@@ -32,30 +31,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.cli import BadInput
-    from fundsim.runner.batch import DONE, FAILED, KEPT, BatchError, plan_batch, run_batch
+    from fundsim.cli._format import fmt_value, table
+    from fundsim.runner.batch import DONE, FAILED, KEPT, plan_batch, run_batch
 
     out = Path(args.out) if args.out else DEFAULT_OUT
-    try:
-        items = plan_batch(args.paths)  # bad input stops here: nothing written
-    except BatchError as exc:
-        raise BadInput(str(exc)) from None
+    items = plan_batch(args.paths)  # bad input stops here: nothing written
     biggest = max(args.reps or i.scenario.simulation.replications for i in items)
     workers = args.workers or default_workers(biggest)
     print(f"batch: {len(items)} run(s) from {len({i.file for i in items})} file(s) into {out}/")
-    try:
-        outcomes = run_batch(
-            items,
-            out,
-            reps=args.reps,
-            seed=args.seed,
-            workers=workers,
-            scheduler=args.scheduler,
-            resume=args.resume,
-            progress=not args.no_progress and sys.stderr.isatty(),
-        )
-    except BatchError as exc:
-        raise BadInput(str(exc)) from None
+    outcomes = run_batch(
+        items,
+        out,
+        reps=args.reps,
+        seed=args.seed,
+        workers=workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
     rows = [
         [
             o.item.name,

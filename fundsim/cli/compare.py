@@ -6,8 +6,6 @@ import argparse
 import math
 from pathlib import Path
 
-from fundsim.cli._format import fmt_value, table
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -22,15 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.analysis.compare import CompareError, compare_runs
-    from fundsim.cli import BadInput
-    from fundsim.results import RunDirError, read_run
+    from fundsim.analysis.compare import compare_runs
+    from fundsim.cli._format import fmt_value, table
+    from fundsim.results import read_run
 
-    try:
-        a, b = read_run(args.run_a), read_run(args.run_b)
-        cmp = compare_runs(a, b, args.metric)
-    except (RunDirError, CompareError) as exc:
-        raise BadInput(str(exc)) from None
+    a, b = read_run(args.run_a), read_run(args.run_b)
+    cmp = compare_runs(a, b, args.metric)
     ma, mb = a.manifest, b.manifest
     print(f"A: {args.run_a}  ({ma.get('scenario')}, seed {ma.get('seed')}, {ma.get('replications')} replications)")
     print(f"B: {args.run_b}  ({mb.get('scenario')}, seed {mb.get('seed')}, {mb.get('replications')} replications)")

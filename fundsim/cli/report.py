@@ -23,7 +23,7 @@ def _reserve_target(manifest: dict, scenario_file: str | None):
     """Reserve target per year (USD): the budget's reserve for a fully staffed year at
     expected prices, as the model sets it; None when the scenario is not at hand."""
     from fundsim.analysis.reserve import reserve_target_by_year
-    from fundsim.cli import BadInput
+    from fundsim.errors import BadInput
     from fundsim.scenario import load_scenario, scenario_hash
 
     path = scenario_file or manifest.get("scenario_file")
@@ -40,14 +40,11 @@ def _reserve_target(manifest: dict, scenario_file: str | None):
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from fundsim.cli import BadInput
-    from fundsim.results import RunDirError, read_run
+    from fundsim.errors import BadInput
+    from fundsim.results import read_run
     from fundsim.viz.report import write_report
 
-    try:
-        data = read_run(args.run_dir)
-    except RunDirError as exc:
-        raise BadInput(str(exc)) from None
+    data = read_run(args.run_dir)
     stress = None
     if args.stress:
         if not Path(args.stress).is_file():

@@ -6,9 +6,6 @@ import argparse
 import os
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, summary_table, table
-from fundsim.scenario import load_scenario
-
 #: The metrics printed, in this order, when the run has them (all are in summary.json).
 HEADLINE = (
     "p_gap",
@@ -63,7 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fundsim.cli._format import new_output_dir, summary_table
     from fundsim.runner import run_scenario
+    from fundsim.scenario import load_scenario
 
     scenario = load_scenario(args.file)  # bad input stops here: nothing written
     reps = args.reps or scenario.simulation.replications
@@ -94,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 def shares_table(result) -> str:
     """Each entity's mean share and yearly dollars over the horizon."""
+    from fundsim.cli._format import fmt_value, table
+
     s = result.shares
     g = s.groupby("entity", sort=False).agg(
         share=("share", "mean"), assessed=("assessed_usd", "mean"), paid=("paid_usd", "mean"),

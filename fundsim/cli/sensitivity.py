@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 
-from fundsim.cli._format import new_output_dir, table
 from fundsim.cli.run import positive_int
 
 
@@ -45,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.analysis.sensitivity import SensitivityError, sensitivity
-    from fundsim.cli import BadInput
+    from fundsim.analysis.sensitivity import sensitivity
+    from fundsim.cli._format import new_output_dir, table
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure
@@ -60,14 +59,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {done}/{total} points", file=sys.stderr)
         last[0] = done
 
-    try:
-        res = sensitivity(
-            scenario, args.metric, method=args.method, samples=args.samples, reps=args.reps, seed=args.seed,
-            ranges=dict(args.range), workers=args.workers or min(4, os.cpu_count() or 1),
-            scheduler=args.scheduler, progress=None if args.no_progress else tell,
-        )
-    except SensitivityError as exc:
-        raise BadInput(f"{args.file}: {exc}") from None
+    res = sensitivity(
+        scenario, args.metric, method=args.method, samples=args.samples, reps=args.reps, seed=args.seed,
+        ranges=dict(args.range), workers=args.workers or min(4, os.cpu_count() or 1),
+        scheduler=args.scheduler, progress=None if args.no_progress else tell,
+    )
     out.mkdir(parents=True)
     res.table.to_csv(out / "sensitivity.csv", index=False)
     res.samples.to_csv(out / "sensitivity_samples.csv", index=False)

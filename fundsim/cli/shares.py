@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fundsim.analysis.share_tables import CAPACITY_KEY, ShareTables, share_tables
-from fundsim.cli import BadInput
-from fundsim.scenario import load_scenario
+from fundsim.errors import BadInput
 from fundsim.scenario.errors import did_you_mean
 from fundsim.scenario.names import folder_name
-from fundsim.sharing.dispatch import KINDS
-from fundsim.viz.share_report import share_bar_figure, write_share_workbook
+from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 
-#: Column labels short enough for a terminal.
-_LABELS = {
-    "equal": "equal",
-    "proportional": "prop",
-    "weighted": "weighted",
-    "base_plus_variable": "base+var",
-    "tiered": "tiered",
-    "capacity": "capacity",
-    "risk_adjusted": "risk",
-    "usage": "usage",
-    "shapley": "shapley",
-}
+if TYPE_CHECKING:
+    from fundsim.analysis.share_tables import ShareTables
+
+#: Column labels short enough for a terminal, where the kind's name is not.
+_LABELS = {"proportional": "prop", "base_plus_variable": "base+var", "risk_adjusted": "risk"}
 
 STEM = "formula_shares"
 
@@ -45,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument(
         "--formula", dest="formulas", action="extend", nargs="+", metavar="NAME", default=None,
-        help=f"formulas to show (default: all): {', '.join(KINDS)}",
+        help=f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}",
     )
     p.add_argument(
         "--out", metavar="DIR", default=None,
@@ -59,14 +50,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fundsim.analysis.share_tables import share_tables
+    from fundsim.scenario import load_scenario
+    from fundsim.viz.share_report import share_bar_figure, write_share_workbook
+
     for name in args.formulas or ():
-        if name not in KINDS:
-            raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, KINDS)}")
+        if name not in FORMULA_KINDS:
+            raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, FORMULA_KINDS)}")
     scenario = load_scenario(args.file)
-    try:
-        tables = share_tables(scenario, args.formulas, args.capacity_key)
-    except ValueError as exc:
-        raise BadInput(f"{args.file}: {exc}") from None
+    tables = share_tables(scenario, args.formulas, args.capacity_key)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
     out = Path(args.out) if args.out else Path("results") / f"{folder_name(scenario.name)}-shares"

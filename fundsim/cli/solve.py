@@ -12,7 +12,6 @@ import json
 import math
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers, positive_int
 
 
@@ -35,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.analysis.solve import SolveError, solve
-    from fundsim.cli import BadInput
+    from fundsim.analysis.solve import solve
+    from fundsim.cli._format import fmt_value, new_output_dir, table
+    from fundsim.errors import BadInput
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import solve_path
     from fundsim.viz.style import save_figure
@@ -45,14 +45,11 @@ def run(args: argparse.Namespace) -> int:
     reps = args.reps or scenario.simulation.replications
     out = new_output_dir(args.out, scenario.name, "solve")
     tell = None if args.no_progress else (lambda x: print(f"  evaluating {args.lever} = {x:.6g}...", file=sys.stderr))
-    try:
-        res = solve(
-            scenario, args.target, args.lever, low=args.low, high=args.high, reps=reps, seed=args.seed,
-            tolerance=args.tol, max_runs=args.max_runs, workers=args.workers or default_workers(reps),
-            scheduler=args.scheduler, progress=tell,
-        )
-    except SolveError as exc:
-        raise BadInput(f"{args.file}: {exc}") from None
+    res = solve(
+        scenario, args.target, args.lever, low=args.low, high=args.high, reps=reps, seed=args.seed,
+        tolerance=args.tol, max_runs=args.max_runs, workers=args.workers or default_workers(reps),
+        scheduler=args.scheduler, progress=tell,
+    )
     out.mkdir(parents=True)
     res.runs.to_csv(out / "solve_runs.csv", index=False)
     answer = {

@@ -14,7 +14,6 @@ import contextlib
 import math
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers
 
 #: Metrics shown in the printed table (all of them go to stress.csv).
@@ -30,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cell(metric: str, r) -> str:
+    from fundsim.cli._format import fmt_value
+
     if not math.isfinite(r["diff"]):
         return "-"
     mark = "" if r["significant"] else "~"
@@ -38,6 +39,7 @@ def _cell(metric: str, r) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
+    from fundsim.cli._format import fmt_value, new_output_dir, table
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import MissingData, stress_heatmap
     from fundsim.viz.style import save_figure

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fundsim.scenario import ScenarioError
-from fundsim.scenario.loader import load_sweep
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 2 if not")
@@ -16,6 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fundsim.scenario import ScenarioError
+    from fundsim.scenario.loader import load_sweep
+
     bad = 0
     for file in args.files:
         try:

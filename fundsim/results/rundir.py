@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from fundsim.errors import BadInput
+
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 REPLICATIONS = "replications.csv"
@@ -30,7 +32,7 @@ MONTHLY = "monthly.parquet"
 SHARES = "shares.csv"
 
 
-class RunDirError(ValueError):
+class RunDirError(BadInput):
     """A folder that is not a complete run directory, or one that would be overwritten."""
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
@@ -47,7 +48,7 @@ KEY_METRICS = (
 PENDING, DONE, KEPT, FAILED = "pending", "done", "kept", "failed"
 
 
-class BatchError(ValueError):
+class BatchError(BadInput):
     """A batch that cannot start: nothing found, two runs with one name, runs in the way."""
 
 

@@ -1,8 +1,31 @@
-"""Scenario files: the schema, the loader and its one-line errors."""
+"""Scenario files: the schema, the loader and its one-line errors, and the arithmetic
+every layer needs from a scenario, each in one home: the network cost (``costs``),
+presence and key vectors (``keys``), dotted-key overrides (``overrides``), and the
+list of formula kinds and the capacity key (``vocabulary``).
 
-from fundsim.scenario.errors import ScenarioError
-from fundsim.scenario.loader import load_scenario, scenario_from_dict, scenario_hash
-from fundsim.scenario.schema import Distribution, Scenario
+The names below are imported on first use, so that importing a light module of this
+package (``vocabulary``, ``errors``, ``names``) does not load pydantic and the schema.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fundsim.scenario.errors import ScenarioError
+    from fundsim.scenario.loader import load_scenario, scenario_from_dict, scenario_hash
+    from fundsim.scenario.schema import Distribution, Scenario
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    "Distribution": "fundsim.scenario.schema",
+    "Scenario": "fundsim.scenario.schema",
+    "ScenarioError": "fundsim.scenario.errors",
+    "load_scenario": "fundsim.scenario.loader",
+    "scenario_from_dict": "fundsim.scenario.loader",
+    "scenario_hash": "fundsim.scenario.loader",
+}
 
 __all__ = [
     "Distribution",
@@ -12,3 +35,16 @@ __all__ = [
     "scenario_from_dict",
     "scenario_hash",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'fundsim.scenario' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

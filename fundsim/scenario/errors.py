@@ -1,7 +1,8 @@
 """Scenario errors: one line that names the file and the key path.
 
 Every problem found while loading or validating a scenario becomes a
-:class:`ScenarioError`; the command line prints ``str(error)`` and exits 2.
+:class:`ScenarioError`, a :class:`fundsim.errors.BadInput`: the command line prints
+``str(error)`` and exits 2.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from collections.abc import Iterable
 from difflib import get_close_matches
 from pathlib import Path
 
+from fundsim.errors import BadInput
 
-class ScenarioError(ValueError):
+
+class ScenarioError(BadInput):
     """A bad scenario file: ``<file>: <key.path>: <message>``."""
 
     def __init__(self, file: str | Path, key_path: str, message: str) -> None:

@@ -16,8 +16,6 @@ import hashlib
 import json
 import math
 import tomllib
-import types
-import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
+from fundsim.scenario.overrides import has_key, validation_problem
 from fundsim.scenario.schema import Country, Entity, Scenario
 
 #: Keys whose string value is a path, resolved against the file that sets it.
@@ -183,10 +182,9 @@ def _read_csv(file: Path, ref_file: Path, key: str) -> list[dict[str, str]]:
     return rows
 
 
-def _csv_error(file: Path, row_no: int, label: str, exc: ValidationError) -> ScenarioError:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"])
-    return ScenarioError(file, f"row {row_no} ({label}).{field}", _clean_msg(err["msg"]))
+def _csv_error(file: Path, row: type[BaseModel], row_no: int, label: str, exc: ValidationError) -> ScenarioError:
+    field, message = validation_problem(exc, row)
+    return ScenarioError(file, f"row {row_no} ({label}).{field}", message)
 
 
 def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
@@ -224,7 +222,7 @@ def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[En
                 )
             )
         except ValidationError as exc:
-            raise _csv_error(file, i, label, exc) from None
+            raise _csv_error(file, Entity, i, label, exc) from None
     return out
 
 
@@ -246,70 +244,16 @@ def _load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[C
         try:
             out.append(Country(**data))
         except ValidationError as exc:
-            raise _csv_error(file, i, label, exc) from None
+            raise _csv_error(file, Country, i, label, exc) from None
     return out
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def _clean_msg(msg: str) -> str:
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            return msg[len(prefix):]
-    return msg
-
-
-def _loc_to_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif str(part).startswith("function-") or part in ("int", "float", "str"):
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    model: Any = Scenario
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    if isinstance(annotation, types.UnionType):
-        return None
-    return None
-
-
 def _pydantic_error(exc: ValidationError, path: Path, origin: Mapping[str, Path]) -> ScenarioError:
-    err = exc.errors()[0]
-    loc = tuple(err["loc"])
-    key_path = _loc_to_path(loc)
-    file = _file_for(key_path, origin, path)
-    if err["type"] == "extra_forbidden":
-        parent = _model_at(loc[:-1])
-        hint = did_you_mean(str(loc[-1]), parent.model_fields) if parent else ""
-        return ScenarioError(file, key_path, f"unknown key{hint}")
-    if err["type"] == "missing":
-        return ScenarioError(file, key_path, "required key is missing")
-    return ScenarioError(file, key_path, _clean_msg(err["msg"]))
+    key_path, message = validation_problem(exc)
+    return ScenarioError(_file_for(key_path, origin, path), key_path, message)
 
 
 def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Scenario:
@@ -382,12 +326,12 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
     if s.victims is not None:
         _check_victims(s, fail)
     for key in s.sources:
-        if not _has_key(raw, key):
+        if not has_key(raw, key):
             fail(f"sources.{key}", "names no key of this scenario")
     if s.uncertainties:
         dump = s.model_dump()
         for key in s.uncertainties:
-            if not _has_key(dump, key):
+            if not has_key(dump, key):
                 fail(f"uncertainties.{key}", "names no key of this scenario")
 
 
@@ -426,14 +370,3 @@ def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:
     if v.funding.shared_admin_fee is not None and v.windows != "shared_host":
         fail("victims.funding.shared_admin_fee", "only used with victims.windows = \"shared_host\"")
 
-
-def _has_key(raw: Mapping[str, Any], dotted: str) -> bool:
-    node: Any = raw
-    for part in dotted.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]  # "cuts.0.fraction": the first cut's fraction
-        else:
-            return False
-    return True

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from fundsim.scenario.vocabulary import FormulaKind
+
 
 class StrictModel(BaseModel):
     """Frozen model that rejects unknown keys and non-finite floats."""
@@ -182,17 +184,6 @@ class Simulation(StrictModel):
         return self.start_year + self.years - 1
 
 
-FormulaKind = Literal[
-    "equal",
-    "proportional",
-    "weighted",
-    "base_plus_variable",
-    "tiered",
-    "capacity",
-    "risk_adjusted",
-    "usage",
-    "shapley",
-]
 
 
 class Band(StrictModel):

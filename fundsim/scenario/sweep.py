@@ -25,17 +25,15 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
 from fundsim.scenario.names import folder_name
-from fundsim.scenario.schema import Scenario
+from fundsim.scenario.overrides import OverrideError, check_key, set_key
 
 #: Keys of ``[sweep]`` that configure the design rather than name a parameter.
 DESIGN_KEYS = ("method", "samples", "seed")
@@ -173,65 +171,20 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _check_path(raw: Mapping[str, Any], key: str, file: str | Path) -> None:
     """A key path exists if the scenario sets it or the schema knows it."""
-    parts = key.split(".")
-    if parts[0] in _FIXED:
-        raise ScenarioError(file, f"sweep.{key}", f"'{parts[0]}' cannot be swept")
-    node: Any = raw
-    model: Any = Scenario
-    for i, part in enumerate(parts):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]  # "cuts.0.fraction": the first cut's fraction
-            continue
-        in_raw = isinstance(node, Mapping) and part in node
-        field = model.model_fields.get(part) if _is_model(model) else None
-        if not in_raw and field is None:
-            known = set(node) if isinstance(node, Mapping) else set()
-            if _is_model(model):
-                known |= set(model.model_fields)
-            where = ".".join(parts[:i]) or "the scenario"
-            raise ScenarioError(
-                file, f"sweep.{key}", f"no key '{part}' in {where}{did_you_mean(part, known)}"
-            )
-        node = node.get(part) if in_raw else None
-        model = _annotation_model(field.annotation) if field is not None else None
-
-
-def _is_model(model: Any) -> bool:
-    return isinstance(model, type) and issubclass(model, BaseModel)
-
-
-def _annotation_model(annotation: Any) -> Any:
-    """The pydantic model inside an annotation (``Dist``, ``Formula | None``...), if any."""
-    if _is_model(annotation):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _annotation_model(arg)
-        if found is not None:
-            return found
-    return None
+    first = key.split(".")[0]
+    if first in _FIXED:
+        raise ScenarioError(file, f"sweep.{key}", f"'{first}' cannot be swept")
+    try:
+        check_key(raw, key)
+    except OverrideError as exc:
+        raise ScenarioError(file, f"sweep.{key}", exc.message) from None
 
 
 def _set_path(data: dict[str, Any], key: str, value: Any, file: str | Path) -> None:
-    parts = key.split(".")
-    node: Any = data
-    for part in parts[:-1]:
-        if isinstance(node, list):
-            node = node[int(part)]  # checked by _check_path
-            continue
-        child = node.get(part)
-        if child is None:
-            child = node[part] = {}
-        elif isinstance(child, int | float) and not isinstance(child, bool):
-            # A bare number is a fixed distribution: sweeping one of its parameters
-            # needs the table form, so say so rather than guess.
-            raise ScenarioError(file, f"sweep.{key}", f"'{part}' is a plain number here, not a table")
-        elif not isinstance(child, dict | list):
-            raise ScenarioError(file, f"sweep.{key}", f"'{part}' is not a table")
-        node = child
-    if isinstance(node, list):
-        node[int(parts[-1])] = copy.deepcopy(value)
-    else:
-        node[parts[-1]] = copy.deepcopy(value)
+    try:
+        set_key(data, key, value, create_tables=True)
+    except OverrideError as exc:
+        raise ScenarioError(file, f"sweep.{key}", exc.message) from None
 
 
 def _short_labels(keys: list[str]) -> dict[str, str]:

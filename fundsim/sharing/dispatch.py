@@ -9,32 +9,69 @@ that this package never imports the scenario layer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.sharing import formulas
-from fundsim.sharing.bounds import effective_bounds
+from fundsim.sharing.bounds import Shares, effective_bounds
 from fundsim.sharing.capacity import capacity_to_pay
 from fundsim.sharing.risk import risk_adjusted
 from fundsim.sharing.shapley import network_shapley
 from fundsim.sharing.tiered import tiered
 from fundsim.sharing.usage import usage_based
 
+#: Entity column name -> vector over the participating entities.
+Keys = Mapping[str, NDArray[np.float64]]
+#: Entities x countries (``usage`` and ``shapley`` only).
+Presence = NDArray[np.bool_] | None
+#: Annual cost of each country's post, USD (``usage`` and ``shapley`` only).
+Costs = NDArray[np.float64] | None
+
+
+def _needs_network(kind: str, presence: Presence, country_cost: Costs) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    if presence is None or country_cost is None:
+        raise ValueError(f"formula '{kind}' needs presence and country_cost")
+    return presence, country_cost
+
+
+def _tiered(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+    if total_usd is None:
+        raise ValueError("formula 'tiered' needs total_usd")
+    bands = [(b.up_to_share, b.amount_usd) for b in formula.bands]
+    return tiered(keys[formula.key], bands, total_usd)
+
+
+def _usage(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+    where, cost = _needs_network("usage", presence, country_cost)
+    return usage_based(where, cost, keys[formula.key] if formula.key else None)
+
+
+def _shapley(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+    return network_shapley(*_needs_network("shapley", presence, country_cost))
+
+
+#: Each formula kind and how to compute its shares before bounds, from
+#: ``(formula, n, keys, presence, country_cost, total_usd)``. The schema's list of kinds
+#: (``fundsim.scenario.vocabulary.FORMULA_KINDS``) names the same kinds, in the same order
+#: (a test keeps them in step: this package does not import the scenario layer).
+_FORMULAS: dict[str, Callable[[Any, int, Keys, Presence, Costs, float | None], Shares]] = {
+    "equal": lambda f, n, keys, *_: formulas.equal(n),
+    "proportional": lambda f, n, keys, *_: formulas.proportional(keys[f.key]),
+    "weighted": lambda f, n, keys, *_: formulas.weighted(keys, f.weights),
+    "base_plus_variable": lambda f, n, keys, *_: formulas.base_plus_variable(keys[f.key], f.base_fraction),
+    "tiered": _tiered,
+    # The floor and ceiling are this formula's own; they are applied below like any other.
+    "capacity": lambda f, n, keys, *_: capacity_to_pay(keys[f.key]),
+    "risk_adjusted": lambda f, n, keys, *_: risk_adjusted(keys[f.key], keys[f.risk_key], f.risk_weight),
+    "usage": _usage,
+    "shapley": _shapley,
+}
+
 #: Every formula kind :func:`compute_shares` knows.
-KINDS: tuple[str, ...] = (
-    "equal",
-    "proportional",
-    "weighted",
-    "base_plus_variable",
-    "tiered",
-    "capacity",
-    "risk_adjusted",
-    "usage",
-    "shapley",
-)
+KINDS: tuple[str, ...] = tuple(_FORMULAS)
 
 
 def compute_shares(
@@ -76,34 +113,10 @@ def compute_shares(
         When the inputs the formula needs are missing or admit no solution.
     """
     kind = formula.kind
-    if kind == "equal":
-        shares = formulas.equal(n)
-    elif kind == "proportional":
-        shares = formulas.proportional(keys[formula.key])
-    elif kind == "weighted":
-        shares = formulas.weighted(keys, formula.weights)
-    elif kind == "base_plus_variable":
-        shares = formulas.base_plus_variable(keys[formula.key], formula.base_fraction)
-    elif kind == "tiered":
-        if total_usd is None:
-            raise ValueError("formula 'tiered' needs total_usd")
-        bands = [(b.up_to_share, b.amount_usd) for b in formula.bands]
-        shares = tiered(keys[formula.key], bands, total_usd)
-    elif kind == "capacity":
-        # The floor and ceiling are this formula's own; they are applied below like any other.
-        shares = capacity_to_pay(keys[formula.key])
-    elif kind == "risk_adjusted":
-        shares = risk_adjusted(keys[formula.key], keys[formula.risk_key], formula.risk_weight)
-    elif kind in ("usage", "shapley"):
-        if presence is None or country_cost is None:
-            raise ValueError(f"formula '{kind}' needs presence and country_cost")
-        if kind == "usage":
-            key = keys[formula.key] if formula.key else None
-            shares = usage_based(presence, country_cost, key)
-        else:
-            shares = network_shapley(presence, country_cost)
-    else:
+    compute = _FORMULAS.get(kind)
+    if compute is None:
         raise ValueError(f"unknown formula '{kind}' (known: {', '.join(KINDS)})")
+    shares = compute(formula, n, keys, presence, country_cost, total_usd)
     if shares.size != n:
         raise ValueError(f"formula '{kind}' gave {shares.size} shares for {n} entities")
     floor, ceiling = effective_bounds(

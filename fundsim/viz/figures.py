@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from fundsim.errors import FundsimError
 from fundsim.viz.style import (
     ACCENT,
     DARK,
@@ -31,7 +32,7 @@ from fundsim.viz.style import (
 )
 
 
-class MissingData(ValueError):
+class MissingData(FundsimError, ValueError):
     """The table lacks what the figure shows (a column, a metric, any rows)."""
 
 
