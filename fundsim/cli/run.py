@@ -112,7 +112,7 @@ def shares_table(result: Run) -> str:
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [name, fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
+        [str(name), fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
          fmt_value("share", r.participation)]
         for name, r in g.iterrows()
     ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -84,15 +84,15 @@ class Run:
     @property
     def p_gap(self) -> float:
         """Probability of a funding gap over the horizon (share of replications)."""
-        return float(self.summary.loc["p_gap", "mean"])
+        return float(self.summary["mean"].astype(float)["p_gap"])
 
     def metric(self, name: str) -> pd.Series:
         """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high, n)."""
-        return self.summary.loc[name]
+        return cast(pd.Series, self.summary.loc[name])
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
-        summary = {m: {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
+        summary = {str(m): {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
         files = {}
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]

@@ -21,7 +21,7 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,7 +270,7 @@ def _read_back(o: BatchOutcome) -> None:
     o.wall_seconds = manifest.get("wall_seconds")
 
 
-def _key_metrics(summary: dict[str, dict[str, Any]]) -> dict[str, float]:
+def _key_metrics(summary: Mapping[Any, Mapping[Any, Any]]) -> dict[str, float]:
     out = {}
     for column, metric, stat in KEY_METRICS:
         value = summary.get(metric, {}).get(stat)
