@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Replications for every documented run: enough for intervals and paired differences.
-REPS = 3
+REPS = 2
 SHELL_TAGS = ("sh", "console", "shell", "bash")
 #: Commands not run here, with where they are tested instead.
 SKIPPED = {
