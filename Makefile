@@ -31,6 +31,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy fundsim
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from fundsim.errors import BadInput
-from fundsim.results import RunData
+from fundsim.results import Run
 
 #: Columns of replications.csv that are not metrics.
 _NOT_METRICS = ("replication",)
@@ -82,17 +82,14 @@ class Comparison:
         return hit.iloc[0]
 
 
-def _side(run: Any, label: str | None) -> RunSide:
-    """Accept a :class:`RunData` (a read run directory) or a ``RunResult`` (in memory)."""
+def _side(run: Run | RunSide, label: str | None) -> RunSide:
+    """What the comparison needs of a :class:`~fundsim.results.Run` (computed or read back)."""
     if isinstance(run, RunSide):
         return run
-    if isinstance(run, RunData):
-        name = label or str(run.path)
+    if isinstance(run, Run):
+        name = label or (str(run.path) if run.path is not None else run.name)
         return RunSide(name, dict(run.manifest), run.replications)
-    if hasattr(run, "manifest") and hasattr(run, "replications"):
-        name = label or (str(run.path) if getattr(run, "path", None) else run.manifest.get("scenario", "run"))
-        return RunSide(name, dict(run.manifest), run.replications)
-    raise TypeError(f"cannot compare a {type(run).__name__}: give a RunData or a RunResult")
+    raise TypeError(f"cannot compare a {type(run).__name__}: give a Run (from fundsim.run or read_run)")
 
 
 def _pairing(a: RunSide, b: RunSide) -> tuple[bool, str]:
@@ -157,8 +154,8 @@ def _factor(unpaired: float, paired: float) -> float:
 
 
 def compare_runs(
-    run_a: Any,
-    run_b: Any,
+    run_a: Run | RunSide,
+    run_b: Run | RunSide,
     metrics: list[str] | None = None,
     *,
     label_a: str | None = None,
@@ -166,8 +163,8 @@ def compare_runs(
 ) -> Comparison:
     """Compare run B with run A, metric by metric (B - A).
 
-    ``run_a`` and ``run_b`` are :class:`~fundsim.results.RunData` (from
-    ``read_run``) or ``RunResult`` objects. ``metrics`` restricts the metrics
+    ``run_a`` and ``run_b`` are :class:`~fundsim.results.Run` objects (from
+    ``fundsim.run`` or ``read_run``). ``metrics`` restricts the metrics
     (names as in summary.json; ``p_gap`` is the 0/1 ``gap`` column). Differences
     are in the metric's unit (USD, fractions, counts). Raises
     :class:`CompareError` when the runs cover different years or share no metric.

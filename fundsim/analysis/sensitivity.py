@@ -79,7 +79,7 @@ def evaluate_points(
     out = []
     for x in points:
         run = run_scenario(_point_scenario(scenario, keys, ints, x), reps=reps, seed=seed, workers=1)
-        out.append(float(run.summary.loc[metric, "mean"]) if metric in run.summary.index else math.nan)
+        out.append(float(run.metric(metric)["mean"]) if metric in run.summary.index else math.nan)
     return out
 
 

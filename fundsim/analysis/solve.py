@@ -186,7 +186,7 @@ def solve(
         if tgt.metric not in run.summary.index:
             known = ", ".join(run.summary.index)
             raise SolveError(f"target metric {tgt.metric!r} is not a metric of this scenario ({known})")
-        s = run.summary.loc[tgt.metric]
+        s = run.metric(tgt.metric)
         row = {
             "run": len(rows) + 1,
             "lever_value": x,

@@ -29,7 +29,7 @@ import pandas as pd
 from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
 from fundsim.errors import FundsimError
-from fundsim.runner import RunResult, run_scenario
+from fundsim.runner import Provenance, Run, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 
@@ -196,8 +196,8 @@ class StressResult:
     """The stress table (columns :data:`COLUMNS`) and the runs behind it."""
 
     table: pd.DataFrame
-    baseline: RunResult
-    runs: dict[str, RunResult] = field(default_factory=dict)
+    baseline: Run
+    runs: dict[str, Run] = field(default_factory=dict)
 
 
 def stress_test(
@@ -210,6 +210,7 @@ def stress_test(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
+    provenance: Provenance | None = None,
 ) -> StressResult:
     """Run the baseline and each shock with the same seed and reps; tabulate the changes.
 
@@ -217,7 +218,8 @@ def stress_test(
     intervals; ``relative_change`` is the difference over the baseline mean (NaN when
     that is 0). ``significant`` is True when the interval excludes 0. The runs go to
     ``workers`` processes (or Dask at ``scheduler``), one run per worker at a time;
-    ``progress`` is called with each run's name when it finishes.
+    ``progress`` is called with each run's name when it finishes. ``provenance`` (the
+    scenario's file, hash and command) goes into the baseline run's manifest.
     """
     reps = scenario.simulation.replications if reps is None else reps
     seed = scenario.simulation.seed if seed is None else seed
@@ -230,8 +232,10 @@ def stress_test(
             not_run[shock.name] = f"not run: {why}"
     # One executor for the whole battery: each run is serial inside a worker, which
     # costs one pool start-up instead of one per run.
-    tasks = [("baseline", scenario, reps, seed)] + [(n, v, reps, seed) for n, (v, _) in variants.items()]
-    runs: dict[str, RunResult] = {}
+    tasks = [("baseline", scenario, reps, seed, provenance)] + [
+        (n, v, reps, seed, None) for n, (v, _) in variants.items()
+    ]
+    runs: dict[str, Run] = {}
     executor = make_executor(workers, scheduler)
     try:
         for name, run in executor.map_unordered(_run_one, tasks):
@@ -271,6 +275,8 @@ def stress_test(
     return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
 
 
-def _run_one(name: str, scenario: Scenario, reps: int, seed: int) -> tuple[str, RunResult]:
+def _run_one(
+    name: str, scenario: Scenario, reps: int, seed: int, provenance: Provenance | None
+) -> tuple[str, Run]:
     """One run of the battery, serial (module-level: worker processes run it)."""
-    return name, run_scenario(scenario, reps=reps, seed=seed, workers=1)
+    return name, run_scenario(scenario, reps=reps, seed=seed, workers=1, provenance=provenance)

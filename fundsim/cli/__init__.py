@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = ["fundsim", *(sys.argv[1:] if argv is None else argv)]  # for the manifest's "command"
     try:
         return int(args.func(args) or 0)
     except BadInput as exc:

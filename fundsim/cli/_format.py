@@ -44,7 +44,7 @@ def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None) -
     """Metric x (mean, p05, p50, p95) as text."""
     names = [m for m in (metrics or summary.index) if m in summary.index]
     rows = [
-        [m, *(fmt_value(m, float(summary.loc[m, c])) for c in ("mean", "p05", "p50", "p95"))]
+        [m, *(fmt_value(m, float(summary[c].astype(float)[m])) for c in ("mean", "p05", "p50", "p95"))]
         for m in names
     ]
     return table(rows, ["metric", "mean", "p05", "p50", "p95"])

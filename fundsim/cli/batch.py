@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
-from fundsim.cli.run import add_run_options, default_workers
+from fundsim.cli.run import add_run_options, command_argv, default_workers
 
 #: Default output folder: fixed (not time-stamped) so that ``--resume`` finds it again.
 DEFAULT_OUT = Path("results") / "batch"
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         resume=args.resume,
         progress=not args.no_progress and sys.stderr.isatty(),
+        command=shlex.join(argv) if (argv := command_argv(args)) else None,
     )
     rows = [
         [

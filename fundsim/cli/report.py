@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,22 +24,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _reserve_target(manifest: dict, scenario_file: str | None):
-    """Reserve target per year (USD): the budget's reserve for a fully staffed year at
-    expected prices, as the model sets it; None when the scenario is not at hand."""
+def _scenario_of_run(path: str, manifest: dict[str, Any]) -> Any:
+    """The scenario in ``path`` whose hash is the manifest's (the file itself, or one of
+    its sweep variants), or ``None``."""
+    from fundsim.scenario import scenario_hash
+    from fundsim.scenario.loader import load_sweep
+
+    wanted = manifest.get("scenario_hash")
+    return next((s for _, s, _ in load_sweep(path) if scenario_hash(s) == wanted), None)
+
+
+def reserve_target(manifest: dict[str, Any], scenario_file: str | None) -> tuple[pd.DataFrame | None, str]:
+    """Reserve target per year (USD) as the model's budget sets it, from the run's scenario
+    (``scenario_file``, else the file the manifest names); or ``None`` and why not.
+
+    A ``scenario_file`` given by the user that is not the run's scenario is bad input;
+    a file named by the manifest that is missing, broken or changed is only a reason."""
     from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.errors import BadInput
-    from fundsim.scenario import load_scenario, scenario_hash
+    from fundsim.scenario import ScenarioError
 
-    path = scenario_file or manifest.get("scenario_file")
-    if not path or not Path(path).is_file():
-        return None
-    scenario = load_scenario(path)
-    if scenario_hash(scenario) != manifest.get("scenario_hash"):
-        if scenario_file:
+    if scenario_file:
+        scenario = _scenario_of_run(scenario_file, manifest)
+        if scenario is None:
             raise BadInput(f"{scenario_file}: is not the scenario of this run (its hash differs from the manifest's)")
-        return None
-    return reserve_target_by_year(scenario)
+    else:
+        path = manifest.get("scenario_file")
+        if not path:
+            return None, "the manifest names no scenario file (a run started from Python); pass --scenario FILE"
+        if not Path(path).is_file():
+            return None, f"{path} (named in the manifest) is not found from here; pass --scenario FILE"
+        try:
+            scenario = _scenario_of_run(path, manifest)
+        except ScenarioError as exc:
+            return None, f"the scenario file named in the manifest does not load: {exc}"
+        if scenario is None:
+            return None, f"{path} has changed since the run (its hash differs from the manifest's)"
+    target = reserve_target_by_year(scenario)
+    if target is None:
+        return None, "the scenario keeps no reserve (mechanism.reserve_target_months = 0)"
+    return target, ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,10 +79,14 @@ def run(args: argparse.Namespace) -> int:
         if not Path(args.stress).is_file():
             raise BadInput(f"{args.stress}: no such stress table")
         stress = pd.read_csv(args.stress)
-    reserve = _reserve_target(data.manifest, args.scenario)
-    html_path, xlsx_path, skipped = write_report(data, args.out, stress=stress, reserve_target=reserve)
+    target, why = reserve_target(data.manifest, args.scenario)
+    if target is None:
+        print(f"fundsim report: no reserve line on the fan chart: {why}", file=sys.stderr)
+    html_path, xlsx_path, skipped = write_report(
+        data, args.out, stress=stress, reserve_target=target, reserve_note=why or None
+    )
     print(f"Report: {html_path}")
     print(f"Workbook: {xlsx_path}")
     if skipped:
-        print(f"Not drawn (no data): {', '.join(skipped)}")
+        print(f"Not drawn: {', '.join(skipped)}")
     return 0

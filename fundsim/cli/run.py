@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fundsim.results import Run
 
 #: The metrics printed, in this order, when the run has them (all are in summary.json).
 HEADLINE = (
@@ -59,9 +63,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def command_argv(args: argparse.Namespace) -> list[str] | None:
+    """The command line that started this command (program name first), as ``main``
+    recorded it; ``None`` when the command was called without ``main``."""
+    return getattr(args, "argv", None)
+
+
 def run(args: argparse.Namespace) -> int:
     from fundsim.cli._format import new_output_dir, summary_table
-    from fundsim.runner import run_scenario
+    from fundsim.runner import Provenance, run_scenario
     from fundsim.scenario import load_scenario
 
     scenario = load_scenario(args.file)  # bad input stops here: nothing written
@@ -77,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         audit=args.audit,
         progress=not args.no_progress and sys.stderr.isatty(),
         out=out,
+        provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     m = result.manifest
     print(f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
@@ -91,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def shares_table(result) -> str:
+def shares_table(result: Run) -> str:
     """Each entity's mean share and yearly dollars over the horizon."""
     from fundsim.cli._format import fmt_value, table
 
@@ -102,9 +113,10 @@ def shares_table(result) -> str:
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [name, fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
+        [str(name), fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
          fmt_value("share", r.participation)]
         for name, r in g.iterrows()
     ]
-    title = f"Cost shares ({result.scenario.mechanism.formula.kind} formula), mean per year in USD:"
+    formula = s["formula"].iloc[0] if len(s) else "?"
+    title = f"Cost shares ({formula} formula), mean per year in USD:"
     return title + "\n" + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])

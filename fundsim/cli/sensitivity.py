@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {res.method} sensitivity of {res.metric}, {len(res.samples)} points x "
           f"{res.reps} replications, seed {res.seed} at every point")
     print()
+    cols: tuple[tuple[str, str | None], ...]
     if res.method == "sobol":
         cols = (("S1", "S1_conf"), ("ST", "ST_conf"))
     else:

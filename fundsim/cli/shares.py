@@ -121,7 +121,7 @@ def format_tables(tables: ShareTables, countries: int) -> str:
     for column, title, fmt in rows:
         cells = []
         for name in names:
-            value = float(tables.fairness.loc[name, column])
+            value = float(tables.fairness[column].astype(float)[name])
             if value != value:  # nan
                 text = "-"
             elif fmt == "pp":

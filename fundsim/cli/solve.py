@@ -63,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
                            res.value if res.status == "solved" else None), out / "solve.png")
     m = res.target.metric
     rows = [
-        [f"{r.run}", f"{r.lever_value:.6g}", fmt_value(m, r.mean),
-         f"[{fmt_value(m, r.ci95_low)}, {fmt_value(m, r.ci95_high)}]", "yes" if r.met else "no"]
-        for r in res.runs.itertuples()
+        [f"{r['run']}", f"{r['lever_value']:.6g}", fmt_value(m, r["mean"]),
+         f"[{fmt_value(m, r['ci95_low'])}, {fmt_value(m, r['ci95_high'])}]", "yes" if r["met"] else "no"]
+        for r in res.runs.to_dict("records")
     ]
     print(f"{scenario.name}: solving {res.target} over {res.lever}, {reps} replications per run, seed {res.seed}")
     print()

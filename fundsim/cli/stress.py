@@ -14,7 +14,7 @@ import contextlib
 import math
 import sys
 
-from fundsim.cli.run import add_run_options, default_workers
+from fundsim.cli.run import add_run_options, command_argv, default_workers
 
 #: Metrics shown in the printed table (all of them go to stress.csv).
 SHOWN = ("p_gap", "coordinator_coverage", "closing_balance_usd", "lapses", "victims_assisted_share", "funded_ratio")
@@ -40,6 +40,7 @@ def _cell(metric: str, r) -> str:
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
     from fundsim.cli._format import fmt_value, new_output_dir, table
+    from fundsim.runner import Provenance
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import MissingData, stress_heatmap
     from fundsim.viz.style import save_figure
@@ -51,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
     result = stress_test(
         scenario, reps=reps, seed=args.seed, workers=args.workers or default_workers(reps),
         scheduler=args.scheduler, progress=tell,
+        provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     st = result.table
     out.mkdir(parents=True)
     st.to_csv(out / "stress.csv", index=False)
-    result.baseline.manifest["scenario_file"] = str(args.file)  # lets `fundsim report` draw the reserve target
     base_dir = result.baseline.save(out / "baseline")
     st.to_csv(base_dir / "stress.csv", index=False)
     with contextlib.suppress(MissingData):  # no shock applied: the table says why, no picture

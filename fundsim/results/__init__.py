@@ -1,7 +1,20 @@
-"""Run directories (format, writing, reading) and the summary metrics computed from
-per-replication records. Imports no other part of fundsim."""
+"""Run directories (format, writing, reading), the :class:`Run` they hold, and the
+summary metrics computed from per-replication records. Imports no other part of fundsim."""
 
 from fundsim.results.metrics import summarize, summary_frame
-from fundsim.results.rundir import RunData, RunDirError, is_run_dir, read_run, write_run
+from fundsim.results.run import Run, read_run
+from fundsim.results.rundir import RunDirError, is_run_dir, write_run
 
-__all__ = ["RunData", "RunDirError", "is_run_dir", "read_run", "summarize", "summary_frame", "write_run"]
+#: The former name of a run read back (one type since :class:`Run`).
+RunData = Run
+
+__all__ = [
+    "Run",
+    "RunData",
+    "RunDirError",
+    "is_run_dir",
+    "read_run",
+    "summarize",
+    "summary_frame",
+    "write_run",
+]

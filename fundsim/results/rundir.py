@@ -7,7 +7,8 @@ metric: mean, p05, p50, p95 and a 95 % interval of the mean),
 metric quantiles), ``shares.csv`` (entity, year, formula share, assessed and paid
 USD) and further tables (``yearly.csv``, ``coverage.csv``). It is written in a
 hidden sibling folder and renamed into place, so a crash never leaves a
-half-written run directory under the final name.
+half-written run directory under the final name. :func:`fundsim.results.read_run`
+reads one back into a :class:`fundsim.results.Run`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +30,12 @@ SUMMARY = "summary.json"
 REPLICATIONS = "replications.csv"
 MONTHLY = "monthly.parquet"
 SHARES = "shares.csv"
+#: The files every run directory holds.
+REQUIRED = (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES)
 
 
 class RunDirError(BadInput):
     """A folder that is not a complete run directory, or one that would be overwritten."""
-
-
-@dataclass
-class RunData:
-    """A run directory read back into memory."""
-
-    path: Path
-    manifest: dict[str, Any]
-    summary: dict[str, dict[str, float]]
-    replications: pd.DataFrame
-    monthly: pd.DataFrame
-    shares: pd.DataFrame
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _json_default(value: Any) -> Any:
@@ -130,28 +119,14 @@ def _fsync_dir(path: Path) -> None:
 def is_run_dir(path: str | Path) -> bool:
     """Whether ``path`` holds a complete run directory."""
     p = Path(path)
-    return all((p / name).is_file() for name in (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES))
+    return not missing_files(p)
 
 
-def read_run(path: str | Path) -> RunData:
-    """Read a run directory; raise :class:`RunDirError` if it is not one."""
-    p = Path(path)
-    if not p.is_dir():
-        raise RunDirError(f"{p}: no such run directory")
-    missing = [n for n in (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES) if not (p / n).is_file()]
-    if missing:
-        raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
-    tables = {
-        f.stem: pd.read_csv(f)
-        for f in sorted(p.glob("*.csv"))
-        if f.name not in (REPLICATIONS, SHARES)
-    }
-    return RunData(
-        path=p,
-        manifest=json.loads((p / MANIFEST).read_text(encoding="utf-8")),
-        summary=json.loads((p / SUMMARY).read_text(encoding="utf-8")),
-        replications=pd.read_csv(p / REPLICATIONS),
-        monthly=pd.read_parquet(p / MONTHLY),
-        shares=pd.read_csv(p / SHARES),
-        tables=tables,
-    )
+def missing_files(path: Path) -> list[str]:
+    """The files a complete run directory must hold that ``path`` lacks."""
+    return [n for n in REQUIRED if not (path / n).is_file()]
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file of a run directory (``manifest.json``, ``summary.json``)."""
+    return json.loads(path.read_text(encoding="utf-8"))

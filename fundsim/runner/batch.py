@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
+from fundsim.runner.provenance import Provenance
 from fundsim.scenario import Scenario, scenario_hash
 from fundsim.scenario.loader import load_sweep
 from fundsim.scenario.names import folder_name
@@ -167,6 +168,7 @@ def run_batch(
     resume: bool = False,
     progress: Callable[[int], Any] | bool | None = None,
     on_run: Callable[[BatchOutcome], None] | None = None,
+    command: str | None = None,
 ) -> list[BatchOutcome]:
     """Run every item into ``<out>/<item.name>/`` and index them in ``<out>/batch.csv``.
 
@@ -176,7 +178,9 @@ def run_batch(
     (:class:`BatchError`, raised before anything runs). ``progress`` is a factory
     ``total -> bar`` for one bar over every replication still to run (``True``: tqdm).
     ``on_run`` is called after each item. A run that raises is recorded as failed and
-    the batch goes on; the outcomes come back in the order of ``items``.
+    the batch goes on; the outcomes come back in the order of ``items``. Each run's
+    manifest names its scenario file, batch name, sweep values and ``command`` (the
+    command line that started the batch, if any).
     """
     out = Path(out)
     outcomes = [BatchOutcome(item) for item in items]
@@ -208,7 +212,7 @@ def run_batch(
     try:
         for o in outcomes:
             if o.status != KEPT:
-                _run_one(o, executor, bar)  # type: ignore[arg-type]
+                _run_one(o, executor, bar, command)
                 write_index(out, outcomes)
             if on_run is not None:
                 on_run(o)
@@ -230,7 +234,18 @@ def _open_bar(progress: Callable[[int], Any] | bool | None, total: int) -> Any:
     return progress(total)
 
 
-def _run_one(o: BatchOutcome, executor: Executor, bar: Any) -> None:
+def provenance_of(item: BatchItem, command: str | None = None) -> Provenance:
+    """What the manifest of ``item``'s run records about its origin."""
+    return Provenance(
+        scenario_file=str(item.file),
+        command=command,
+        batch_name=item.name,
+        sweep=dict(item.parameters),
+    )
+
+
+def _run_one(o: BatchOutcome, executor: Executor | None, bar: Any, command: str | None) -> None:
+    assert o.path is not None and o.reps is not None
     t0 = time.perf_counter()
     try:
         result = run_scenario(
@@ -239,13 +254,10 @@ def _run_one(o: BatchOutcome, executor: Executor, bar: Any) -> None:
             seed=o.seed,
             executor=executor,
             progress=(lambda _total: _SharedBar(bar)) if bar is not None else None,
+            provenance=provenance_of(o.item, command),
         )
-        result.manifest["scenario_file"] = str(o.item.file)
-        result.manifest["batch_name"] = o.item.name
-        if o.item.parameters:
-            result.manifest["sweep"] = dict(o.item.parameters)
         # overwrite: on resume an outdated or incomplete directory is replaced whole.
-        result.save(o.path, overwrite=True)  # type: ignore[arg-type]
+        result.save(o.path, overwrite=True)
     except Exception as exc:  # a failed run must not stop an unattended batch
         o.status = FAILED
         o.error = f"{type(exc).__name__}: {exc}".splitlines()[0]
@@ -266,7 +278,7 @@ def _read_back(o: BatchOutcome) -> None:
     o.wall_seconds = manifest.get("wall_seconds")
 
 
-def _key_metrics(summary: dict[str, dict[str, Any]]) -> dict[str, float]:
+def _key_metrics(summary: Mapping[Any, Mapping[Any, Any]]) -> dict[str, float]:
     out = {}
     for column, metric, stat in KEY_METRICS:
         value = summary.get(metric, {}).get(stat)

@@ -12,10 +12,8 @@ bit-identical tables on every executor and worker count.
 from __future__ import annotations
 
 import platform
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,10 +22,11 @@ import numpy as np
 import pandas as pd
 
 from fundsim.model import MONTHLY_COLUMNS
-from fundsim.results import summarize, summary_frame, write_run
+from fundsim.results import Run, summarize, summary_frame
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
-from fundsim.scenario import Scenario, load_scenario, scenario_hash
+from fundsim.runner.provenance import Provenance
+from fundsim.scenario import Scenario, load_scenario
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -99,60 +98,18 @@ class Aggregator:
             self._next_rep += block.shape[0]
 
 
-@dataclass
-class RunResult:
-    """A finished Monte Carlo run: tables as pandas DataFrames, and where it was saved."""
-
-    scenario: Scenario
-    seed: int
-    reps: int
-    replications: pd.DataFrame
-    summary: pd.DataFrame
-    monthly: pd.DataFrame
-    shares: pd.DataFrame
-    yearly: pd.DataFrame
-    coverage: pd.DataFrame
-    manifest: dict[str, Any]
-    journals: dict[int, list] = field(default_factory=dict)
-    path: Path | None = None
-
-    @property
-    def p_gap(self) -> float:
-        """Probability of a funding gap over the horizon (share of replications)."""
-        return float(self.summary.loc["p_gap", "mean"])
-
-    def metric(self, name: str) -> pd.Series:
-        """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high)."""
-        return self.summary.loc[name]
-
-    def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
-        """Write the run directory (atomically) and remember its path."""
-        summary = {m: {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
-        files = {}
-        if self.journals:
-            rows = [
-                (rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]
-            ]
-            journal = pd.DataFrame(rows, columns=["replication", "time_months", "to", "from", "cents", "memo"])
-            files["journal.csv"] = journal.to_csv(index=False).encode()
-        self.path = write_run(
-            out_dir,
-            manifest=self.manifest,
-            summary=summary,
-            replications=self.replications,
-            monthly=self.monthly,
-            shares=self.shares,
-            tables={"yearly": self.yearly, "coverage": self.coverage},
-            files=files,
-            overwrite=overwrite,
-        )
-        return self.path
+#: The former name of a run returned by the runner (one type since :class:`Run`).
+RunResult = Run
 
 
-def _as_scenario(scenario: Scenario | str | Path) -> tuple[Scenario, str | None]:
+def _as_scenario(
+    scenario: Scenario | str | Path, provenance: Provenance | None
+) -> tuple[Scenario, Provenance]:
+    """The scenario to run and its provenance, its hash checked or filled in."""
     if isinstance(scenario, Scenario):
-        return scenario, None
-    return load_scenario(scenario), str(scenario)
+        return scenario, (provenance or Provenance()).checked(scenario)
+    scn = load_scenario(scenario)
+    return scn, (provenance or Provenance(scenario_file=str(scenario))).checked(scn)
 
 
 def run_scenario(
@@ -166,7 +123,8 @@ def run_scenario(
     progress: ProgressFactory | bool | None = None,
     out: str | Path | None = None,
     executor: Executor | None = None,
-) -> RunResult:
+    provenance: Provenance | None = None,
+) -> Run:
     """Run ``reps`` replications of ``scenario`` (a path or a loaded Scenario).
 
     ``reps`` and ``seed`` default to the scenario's ``[simulation]`` values.
@@ -175,9 +133,13 @@ def run_scenario(
     ``total -> bar`` (an object with ``update(n)`` and ``close()``), ``True`` for a
     tqdm bar, or falsy for none. With ``out``, the run directory is written there.
     ``executor`` reuses an open executor (a batch opens one for all its runs); it is
-    left open, and ``workers`` and ``scheduler`` are then ignored.
+    left open, and ``workers`` and ``scheduler`` are then ignored. ``provenance`` (the
+    scenario file, hash and command line, as the caller knows them) goes into the
+    manifest; a path given as ``scenario`` is its own provenance, a loaded scenario
+    without one records no file. A provenance whose hash is not the scenario's raises
+    :class:`~fundsim.runner.provenance.ProvenanceError`.
     """
-    scn, source = _as_scenario(scenario)
+    scn, prov = _as_scenario(scenario, provenance)
     reps = scn.simulation.replications if reps is None else int(reps)
     seed = scn.simulation.seed if seed is None else int(seed)
     if reps < 1:
@@ -201,7 +163,7 @@ def run_scenario(
         if bar is not None:
             bar.close()
     wall = time.perf_counter() - t0
-    result = _build_result(scn, seed, reps, agg, source, started, wall, executor)
+    result = _build_result(scn, seed, reps, agg, prov, started, wall, executor)
     if out is not None:
         result.save(out)
     return result
@@ -222,11 +184,11 @@ def _build_result(
     seed: int,
     reps: int,
     agg: Aggregator,
-    source: str | None,
+    prov: Provenance,
     started: datetime,
     wall: float,
-    executor: Any,
-) -> RunResult:
+    executor: Executor,
+) -> Run:
     from fundsim import __version__
 
     sim = scn.simulation
@@ -297,10 +259,12 @@ def _build_result(
     import numpy
     import simpy
 
-    manifest = {
+    fields = prov.manifest_fields()
+    command = fields.pop("command")
+    manifest: dict[str, Any] = {
         "scenario": scn.name,
-        "scenario_file": source,
-        "scenario_hash": scenario_hash(scn),
+        "scenario_file": fields.pop("scenario_file"),
+        "scenario_hash": fields.pop("scenario_hash"),
         "seed": seed,
         "replications": reps,
         "start_year": sim.start_year,
@@ -316,18 +280,16 @@ def _build_result(
         "wall_seconds": round(wall, 3),
         "events": int(agg.events),
         "events_per_second": round(agg.events / wall, 1) if wall > 0 else None,
-        "command": " ".join(sys.argv) if sys.argv and sys.argv[0].endswith("fundsim") else None,
+        "command": command,
+        **fields,
     }
-    return RunResult(
-        scenario=scn,
-        seed=seed,
-        reps=reps,
-        replications=replications,
+    return Run(
+        manifest=manifest,
         summary=summary,
+        replications=replications,
         monthly=monthly,
         shares=shares,
-        yearly=yearly,
-        coverage=coverage,
-        manifest=manifest,
+        tables={"yearly": yearly, "coverage": coverage},
+        scenario=scn,
         journals=agg.journals,
     )

@@ -90,11 +90,10 @@ def fan_chart(
 # --------------------------------------------------------------------------- coverage
 
 
-def coverage_heatmap(coverage: pd.DataFrame, title: str = "Coordinator coverage by country and year") -> Figure:
+def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year") -> Figure:
     """Country x year heat map of coverage (share of post-months filled, mean over
     replications), countries ordered by risk tier then code; each cell labelled in %."""
-    _need(coverage, ("country", "year", "coverage"), "coverage heat map")
-    cov = coverage.copy()
+    cov = _need(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
     order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
     countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
     grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
@@ -244,10 +243,11 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
         ax.grid(False)
         ax.set_xticks(range(len(metrics)), metrics, rotation=30, ha="right")
         ax.set_yticks(range(len(shocks)), shocks)
+        diffs = diff.to_numpy(float)
         for i in range(len(shocks)):
-            not_run = diff.iloc[i].isna().all()
+            not_run = bool(np.isnan(diffs[i]).all())
             for j in range(len(metrics)):
-                d = diff.iloc[i, j]
+                d = float(diffs[i, j])
                 if not np.isfinite(d):
                     ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
                             va="center", fontsize=7, color=INK)
@@ -286,7 +286,10 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
     """Bars of the sensitivity indices per input with their 95 % intervals: Sobol first
     (S1) and total (ST) order, or Morris mu* (and sigma)."""
     if "ST" in table:
-        pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST"))
+        pairs: tuple[tuple[str, str | None, str], ...] = (
+            ("S1", "S1_conf", "first order S1"),
+            ("ST", "ST_conf", "total order ST"),
+        )
         xlabel = "Sobol index (share of output variance)"
     else:
         _need(table, ("mu_star", "mu_star_conf"), "sensitivity bars")

@@ -28,7 +28,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fundsim.results import RunData
+from fundsim.results import Run
 from fundsim.viz import figures
 from fundsim.viz.style import styled
 
@@ -70,10 +70,20 @@ def fmt(name: str, value: Any) -> str:
 # --------------------------------------------------------------------------- figures
 
 
+#: The entry in the list of what was not drawn when the reserve target is unknown.
+RESERVE_LINE = "Reserve target on the fan chart"
+
+
 def run_figures(
-    run: RunData, stress: pd.DataFrame | None = None, reserve_target: pd.DataFrame | None = None
+    run: Run,
+    stress: pd.DataFrame | None = None,
+    reserve_target: pd.DataFrame | None = None,
+    reserve_note: str | None = None,
 ) -> tuple[dict[str, Figure], dict[str, str]]:
-    """The report's figures for ``run`` (title -> Figure), and those skipped (title -> why)."""
+    """The report's figures for ``run`` (title -> Figure), and those skipped (title -> why).
+
+    ``reserve_note`` says why ``reserve_target`` is missing; it is listed with the
+    figures not drawn."""
     makers: list[tuple[str, Callable[[], Figure]]] = [
         ("Fund balance (fan chart)", lambda: figures.fan_chart(run.monthly, reserve_target=reserve_target)),
         ("Coverage by country and year", lambda: figures.coverage_heatmap(run.tables.get("coverage"))),
@@ -91,6 +101,8 @@ def run_figures(
             skipped[title] = str(why)
     if stress is None:
         skipped["Stress tests"] = "no stress.csv in the run directory (run `fundsim stress`)"
+    if reserve_target is None and reserve_note:
+        skipped[RESERVE_LINE] = reserve_note
     return out, skipped
 
 
@@ -126,10 +138,10 @@ def _html_table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def summary_table(run: RunData) -> pd.DataFrame:
+def summary_table(run: Run) -> pd.DataFrame:
     """summary.json as a table: one row per metric, columns :data:`SUMMARY_COLUMNS`."""
-    rows = [{"metric": m, **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS}} for m, s in run.summary.items()]
-    return pd.DataFrame(rows, columns=["metric", *SUMMARY_COLUMNS])
+    table = run.summary.reindex(columns=list(SUMMARY_COLUMNS)).rename_axis("metric").reset_index()
+    return table[["metric", *SUMMARY_COLUMNS]]
 
 
 def shares_by_year(shares: pd.DataFrame, column: str = "assessed_usd") -> pd.DataFrame:
@@ -153,14 +165,14 @@ img{max-width:100%;border:1px solid #eee}.note{color:#555;font-size:12px}
 
 
 def build_html(
-    run: RunData,
+    run: Run,
     figs: Mapping[str, Figure],
     skipped: Mapping[str, str] | None = None,
     stress: pd.DataFrame | None = None,
 ) -> str:
     """The self-contained HTML page for ``run`` (figures embedded)."""
     m = run.manifest
-    name = html.escape(str(m.get("scenario", run.path.name)))
+    name = html.escape(str(m.get("scenario", run.path.name if run.path else "run")))
     facts = (
         f"{m.get('replications')} replications, seed {m.get('seed')}, "
         f"{m.get('start_year')}-{int(m.get('start_year', 0)) + int(m.get('years', 1)) - 1}; "
@@ -200,7 +212,7 @@ def build_html(
     return "\n".join(parts)
 
 
-def _years(run: RunData) -> list[str]:
+def _years(run: Run) -> list[str]:
     return [*(str(y) for y in sorted(run.shares["year"].unique())), "total"]
 
 
@@ -266,7 +278,7 @@ def _write_sheet(
     ws.freeze_panes = "B2"
 
 
-def build_xlsx(run: RunData, path: str | Path, stress: pd.DataFrame | None = None) -> Path:
+def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -> Path:
     """Write the workbook for ``run`` to ``path``; returns it."""
     wb = Workbook()
     ws = wb.active
@@ -299,20 +311,25 @@ def build_xlsx(run: RunData, path: str | Path, stress: pd.DataFrame | None = Non
 
 
 def write_report(
-    run: RunData,
+    run: Run,
     out_dir: str | Path | None = None,
     *,
     stress: pd.DataFrame | None = None,
     reserve_target: pd.DataFrame | None = None,
+    reserve_note: str | None = None,
 ) -> tuple[Path, Path, Sequence[str]]:
     """Write ``report.html`` and ``report.xlsx`` for ``run`` into ``out_dir`` (default: the
     run directory). ``stress`` defaults to the run directory's ``stress.csv`` when present.
-    Returns both paths and the titles of the figures skipped."""
+    ``reserve_note`` says why there is no ``reserve_target`` (the page lists it). Returns
+    both paths and the titles of what was not drawn."""
+    if out_dir is None and run.path is None:
+        raise ValueError("the run is not saved: give out_dir")
     out = Path(out_dir) if out_dir is not None else run.path
+    assert out is not None
     out.mkdir(parents=True, exist_ok=True)
     if stress is None:
         stress = run.tables.get("stress")
-    figs, skipped = run_figures(run, stress, reserve_target)
+    figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
     html_path = out / HTML_NAME
     html_path.write_text(build_html(run, figs, skipped, stress), encoding="utf-8")
     xlsx_path = build_xlsx(run, out / XLSX_NAME, stress)

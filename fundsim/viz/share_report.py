@@ -182,8 +182,8 @@ def write_share_workbook(
     ws = wb.create_sheet("Long")
     _write_header(ws, list(long.columns))
     formats = {"share": _PERCENT, "amount_usd": _USD, "burden_ratio": _RATIO}
-    for row in long.itertuples(index=False):
-        ws.append([_cell_value(v) for v in row])
+    for record in long.itertuples(index=False):
+        ws.append([_cell_value(v) for v in record])
     for j, name in enumerate(long.columns, start=1):
         if name in formats:
             for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):

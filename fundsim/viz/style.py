@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -30,7 +31,7 @@ DIVERGING = "RdBu"
 SEQUENTIAL = "Blues"
 HATCHES = ("", "///", "...", "xxx")
 
-RC: dict[str, object] = {
+RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.titlesize": 10,
@@ -60,7 +61,7 @@ RC: dict[str, object] = {
 @contextmanager
 def styled() -> Iterator[None]:
     """Build figures inside this context to get the fundsim style."""
-    with mpl.rc_context(RC):
+    with mpl.rc_context(cast(Any, RC)):  # the stubs want literal keys only
         yield
 
 

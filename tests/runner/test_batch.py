@@ -81,9 +81,9 @@ def test_batch_writes_every_run_and_an_index_of_their_metrics(tmp_path: Path, mi
         run = read_run(out / row["run"])
         assert run.manifest["replications"] == REPS
         assert run.manifest["sweep"] == {"mechanism.reserve_target_months": row["sweep.mechanism.reserve_target_months"]}
-        assert row["p_gap"] == run.summary["p_gap"]["mean"]
-        assert row["coordinator_coverage_mean"] == run.summary["coordinator_coverage"]["mean"]
-        assert row["closing_balance_usd_mean"] == run.summary["closing_balance_usd"]["mean"]
+        assert row["p_gap"] == run.summary.loc["p_gap", "mean"]
+        assert row["coordinator_coverage_mean"] == run.summary.loc["coordinator_coverage", "mean"]
+        assert row["closing_balance_usd_mean"] == run.summary.loc["closing_balance_usd", "mean"]
         assert row["wall_seconds"] == run.manifest["wall_seconds"]
 
 

@@ -1,0 +1,156 @@
+"""A Monte Carlo run as one object, whether it was just computed or read back from disk.
+
+``fundsim.run(...)`` (the runner) and :func:`fundsim.results.read_run` both return a
+:class:`Run`: the manifest (what ran), the summary (metric x statistic), the
+per-replication table, the monthly quantiles, the shares, further tables (``yearly``,
+``coverage``, and ``stress`` or ``journal`` when present) and where it is saved. A run
+computed in this process also keeps its loaded scenario and, with ``audit``, its ledger
+journals; a run read back has neither (its manifest names the scenario file and hash).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+
+from fundsim.results.metrics import summary_frame
+from fundsim.results.rundir import (
+    MANIFEST,
+    MONTHLY,
+    REPLICATIONS,
+    SHARES,
+    SUMMARY,
+    RunDirError,
+    missing_files,
+    read_json,
+    write_run,
+)
+
+#: Columns of journal.csv (one row per ledger posting).
+JOURNAL_COLUMNS = ("replication", "time_months", "to", "from", "cents", "memo")
+
+
+@dataclass
+class Run:
+    """A finished Monte Carlo run: tables as pandas DataFrames, and where it was saved.
+
+    ``summary`` has one row per metric (index ``metric``) and the columns mean, p05,
+    p50, p95, ci95_low, ci95_high, n, each in the metric's unit (USD, fractions,
+    counts). ``tables`` holds the further tables by name (``yearly``, ``coverage``;
+    ``stress`` when a stress battery was copied in). ``scenario`` is the loaded
+    scenario object when the run was computed in this process, else ``None``.
+    ``journals`` maps a replication to its ledger postings (only with ``audit``).
+    """
+
+    manifest: dict[str, Any]
+    summary: pd.DataFrame
+    replications: pd.DataFrame
+    monthly: pd.DataFrame
+    shares: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    path: Path | None = None
+    scenario: Any = None
+    journals: dict[int, list[Any]] = field(default_factory=dict)
+
+    @property
+    def seed(self) -> int:
+        """The root seed of the run."""
+        return int(self.manifest["seed"])
+
+    @property
+    def reps(self) -> int:
+        """The number of replications."""
+        return int(self.manifest["replications"])
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return str(self.manifest.get("scenario", "run"))
+
+    @property
+    def yearly(self) -> pd.DataFrame:
+        """Year by year: p_gap, coverage, income, spending and closing balance (USD)."""
+        return self.tables["yearly"]
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Coverage by country and year (filled months / 12, mean over replications)."""
+        return self.tables["coverage"]
+
+    @property
+    def p_gap(self) -> float:
+        """Probability of a funding gap over the horizon (share of replications)."""
+        return float(self.summary["mean"].astype(float)["p_gap"])
+
+    def metric(self, name: str) -> pd.Series:
+        """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high, n)."""
+        return cast(pd.Series, self.summary.loc[name])
+
+    def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
+        """Write the run directory (atomically) and remember its path."""
+        summary = {str(m): {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
+        files = {}
+        if self.journals:
+            rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]
+            journal = pd.DataFrame(rows, columns=list(JOURNAL_COLUMNS))
+            files["journal.csv"] = journal.to_csv(index=False).encode()
+        self.path = write_run(
+            out_dir,
+            manifest=self.manifest,
+            summary=summary,
+            replications=self.replications,
+            monthly=self.monthly,
+            shares=self.shares,
+            tables=self.tables,
+            files=files,
+            overwrite=overwrite,
+        )
+        return self.path
+
+    def _headline(self) -> str:
+        m = self.manifest
+        where = f", saved in {self.path}" if self.path is not None else ", not saved"
+        gap = f", p_gap {self.p_gap:.3f}" if "p_gap" in self.summary.index else ""
+        return f"{self.name}: {m.get('replications')} replications, seed {m.get('seed')}{gap}{where}"
+
+    def __repr__(self) -> str:
+        return f"<Run {self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the headline, the scenario file and the summary table."""
+        m = self.manifest
+        source = m.get("scenario_file") or "(no scenario file: built in Python)"
+        return (
+            f"<p><b>Run</b> {html.escape(self._headline())}<br>"
+            f"scenario file {html.escape(str(source))}, hash {html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
+            + self.summary.to_html(float_format=lambda v: f"{v:,.4g}")
+        )
+
+
+def read_run(path: str | Path) -> Run:
+    """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` if it is
+    not one. Every CSV besides replications.csv and shares.csv lands in ``tables``."""
+    p = Path(path)
+    if not p.is_dir():
+        raise RunDirError(f"{p}: no such run directory")
+    missing = missing_files(p)
+    if missing:
+        raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
+    tables = {
+        f.stem: pd.read_csv(f)
+        for f in sorted(p.glob("*.csv"))
+        if f.name not in (REPLICATIONS, SHARES)
+    }
+    return Run(
+        manifest=read_json(p / MANIFEST),
+        summary=summary_frame(read_json(p / SUMMARY)),
+        replications=pd.read_csv(p / REPLICATIONS),
+        monthly=pd.read_parquet(p / MONTHLY),
+        shares=pd.read_csv(p / SHARES),
+        tables=tables,
+        path=p,
+    )
