@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, summary_table, table
+from fundsim.cli._format import fmt_unit, new_output_dir, summary_table, table
 from fundsim.scenario import load_scenario
 
 #: The metrics printed, in this order, when the run has them (all are in summary.json).
@@ -101,8 +101,8 @@ def shares_table(result) -> str:
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [name, fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
-         fmt_value("share", r.participation)]
+        [name, fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
+         fmt_unit("share", r.participation)]
         for name, r in g.iterrows()
     ]
     title = f"Cost shares ({result.scenario.mechanism.formula.kind} formula), mean per year in USD:"
