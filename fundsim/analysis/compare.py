@@ -184,7 +184,7 @@ def compare_runs(
     paired, reason = _pairing(a, b)
     cols_a = [c for c in a.replications.columns if c not in _NOT_METRICS]
     cols_b = set(b.replications.columns)
-    common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(c, c)))
+    common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c))))
     if metrics is not None:
         wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
         missing = [m for m in metrics if m not in wanted]

@@ -67,16 +67,20 @@ def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None) -
     return table(rows, header, align="lrlrrrl")
 
 
-def check_metric(name: str) -> str:
-    """``name`` if the registry knows it; else ``fundsim.cli.BadInput`` (exit 2) with a
-    did-you-mean, before anything runs."""
+def check_metric(name: str, scenario: object | None = None) -> str:
+    """``name`` if the registry knows it (and ``scenario``, when given, has the part that
+    emits it); else ``fundsim.cli.BadInput`` (exit 2) with a did-you-mean, before anything
+    runs."""
     from fundsim.cli import BadInput
     from fundsim.results.registry import UnknownMetric
 
     try:
-        return lookup(name).name
+        metric = lookup(name)
     except UnknownMetric as exc:
         raise BadInput(str(exc)) from None
+    if scenario is not None and metric.requires == "victims" and getattr(scenario, "victims", None) is None:
+        raise BadInput(f"metric {name!r} needs a victim-assistance window, and this scenario has none")
+    return metric.name
 
 
 def new_output_dir(out: str | None, scenario_name: str, kind: str = "") -> Path:

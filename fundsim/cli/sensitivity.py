@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from fundsim.cli._format import new_output_dir, table
+from fundsim.cli._format import check_metric, new_output_dir, table
 from fundsim.cli.run import positive_int
 
 
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
+    check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
     out = new_output_dir(args.out, scenario.name, "sensitivity")
     last = [0]
 

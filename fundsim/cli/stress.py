@@ -14,7 +14,7 @@ import contextlib
 import math
 import sys
 
-from fundsim.cli._format import fmt_value, new_output_dir, table
+from fundsim.cli._format import fmt_diff, fmt_value, new_output_dir, table
 from fundsim.cli.run import add_run_options, default_workers
 
 #: Metrics shown in the printed table (all of them go to stress.csv).
@@ -33,7 +33,7 @@ def _cell(metric: str, r) -> str:
     if not math.isfinite(r["diff"]):
         return "-"
     mark = "" if r["significant"] else "~"
-    return f"{mark}{fmt_value(metric, r['diff'])}"
+    return f"{mark}{fmt_diff(metric, r['diff'])}"
 
 
 def run(args: argparse.Namespace) -> int:

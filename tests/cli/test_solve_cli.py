@@ -38,3 +38,14 @@ def test_unknown_lever_exits_2(tmp_path, capsys):
     assert main(["solve", str(MINI), "--target", "p_gap<=0.05", "--lever", "mechanism.reserve",
                  "--out", str(tmp_path / "x")]) == 2
     assert "names no key" in capsys.readouterr().err
+
+
+def test_a_misspelt_target_metric_exits_2_before_any_run(tmp_path, capsys, monkeypatch):
+    import fundsim.analysis.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "run_scenario", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    assert main(["solve", str(MINI), "--target", "pgap<=0.05", "--lever", "mechanism.reserve_target_months",
+                 "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'p_gap'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
