@@ -211,6 +211,24 @@ _ORDER = {m.name: i for i, m in enumerate(METRICS)}
 RENAMED_COLUMNS: dict[str, str] = {m.source_column: m.name for m in METRICS if m.column}
 
 
+#: Units of the run directory's table columns that are not metrics (yearly.csv,
+#: coverage.csv, shares.csv, stress.csv), so that tables are written like metrics.
+COLUMN_UNITS: dict[str, Unit] = {
+    "p_gap_by_then": "probability",
+    "coverage": "share",
+    "share": "share",
+    "participation": "share",
+    "relative_change": "ratio",
+    "income_usd": "USD",
+    "spending_usd": "USD",
+    "assessed_usd": "USD",
+    "paid_usd": "USD",
+    "reserve_target_usd": "USD",
+}
+#: Columns holding whole numbers written without separators (years, counts of replications).
+INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run")
+
+
 def lookup(name: str) -> Metric:
     """The metric called ``name``; raises :class:`UnknownMetric` with a did-you-mean."""
     try:
@@ -321,6 +339,33 @@ def format_interval(name: str, low: float | None, high: float | None, *, differe
     return f"[{one(name, low)}, {one(name, high)}]"
 
 
+def format_column(column: str, value: float | None) -> str:
+    """A value of a table column: a metric by the registry, a known column by its unit
+    (:data:`COLUMN_UNITS`), a year or count of replications as a bare integer (``2026``,
+    never ``2,026``), anything else as a plain number."""
+    if _missing(value):
+        return "-"
+    if column in REGISTRY:
+        return format_value(column, value)
+    if column in COLUMN_UNITS:
+        return format_unit(COLUMN_UNITS[column], value)
+    v = float(value)  # type: ignore[arg-type]
+    if column in INTEGER_COLUMNS and v.is_integer():
+        return str(int(v))
+    return _plain(v, "decimal", "")
+
+
+def column_excel_format(column: str) -> str | None:
+    """The Excel number format of a table column (None: leave it general)."""
+    if column in REGISTRY:
+        return excel_format(column)
+    if column in COLUMN_UNITS:
+        return EXCEL_FORMATS[UNIT_FORMATS[COLUMN_UNITS[column]]]
+    if column in INTEGER_COLUMNS:
+        return "0"
+    return None
+
+
 def format_unit(unit: Unit, value: float | None) -> str:
     """A number that is not a metric (a cost share, a dollar amount in a table) written
     as the unit ``unit`` would be."""
@@ -344,3 +389,25 @@ EXCEL_FORMATS: dict[Format, str] = {
 def excel_format(name: str) -> str:
     """The Excel number format of metric ``name``'s values."""
     return EXCEL_FORMATS[describe(name).fmt]
+
+
+#: Excel number format of a difference, by format: percentage points for values written
+#: x 100 (see :func:`excel_difference`), signed dollars and counts otherwise.
+EXCEL_DIFFERENCE_FORMATS: dict[Format, str] = {
+    "percent": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "usd": "+#,##0;-#,##0;0",
+    "count": "+#,##0.0;-#,##0.0;0.0",
+    "days": "+#,##0.0;-#,##0.0;0.0",
+    "decimal": "+0.000;-0.000;0.000",
+}
+
+
+def excel_difference(name: str, value: float | None) -> tuple[float | None, str]:
+    """A difference of metric ``name`` as a workbook cell: the number to store (in
+    percentage points for metrics read in %, so that Excel shows ``-7.1 pp``, not
+    ``-7.1%``) and its number format."""
+    m = describe(name)
+    if _missing(value):
+        return None, EXCEL_DIFFERENCE_FORMATS[m.fmt]
+    v = float(value)  # type: ignore[arg-type]
+    return (100 * v if m.is_percent else v), EXCEL_DIFFERENCE_FORMATS[m.fmt]
