@@ -238,6 +238,8 @@ def lookup(name: str) -> Metric:
     if name in RENAMED_COLUMNS:
         return REGISTRY[RENAMED_COLUMNS[name]]
     close = difflib.get_close_matches(name, list(REGISTRY), n=3, cutoff=0.6)
+    if not close and len(name) >= 3:  # a part of a name: "coverage" -> coordinator_coverage
+        close = [n for n in REGISTRY if name.lower() in n][:3]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else " (see docs/run-directory.md)"
     raise UnknownMetric(f"unknown metric {name!r}{hint}")
 
