@@ -309,7 +309,12 @@ def _write_sheet(
         for cell in ws[ws.max_row]:
             cell.font = _BOLD
     for j, c in enumerate(frame.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(10, min(40, len(str(c)) + 4))
+        # wide enough for the header and for every value as it is shown (numbers formatted)
+        shown = [len(str(c))]
+        for k, v in enumerate(frame[c]):
+            metric = str(frame[row_metric].iloc[k]) if row_metric and c != row_metric else str(c)
+            shown.append(len(fmt(metric, v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)))
+        ws.column_dimensions[get_column_letter(j)].width = max(10, min(60, max(shown) + 3))
     ws.freeze_panes = "B2"
 
 
@@ -319,7 +324,6 @@ def build_xlsx(run: RunData, path: str | Path, stress: pd.DataFrame | None = Non
     ws = wb.active
     ws.title = "Summary"
     _write_sheet(ws, summary_table(run), row_metric="metric")
-    ws.column_dimensions["A"].width = 26
     years = _years(run)
     usd = dict.fromkeys(years, _USD)
     _write_sheet(wb.create_sheet("Assessed by year"), shares_by_year(run.shares, "assessed_usd"), usd, total_row=True)

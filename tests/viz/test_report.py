@@ -125,3 +125,14 @@ def test_summary_rows_carry_label_unit_and_direction_and_the_page_a_glossary(run
     assert gap["mean"].number_format == "0.0%" and cash["mean"].number_format == "#,##0"
     assert cash["better when"].value == "-" and cash["unit"].value == "USD"
     assert rows["coordinator_coverage"]["n"].number_format == "0"
+
+
+def test_summary_columns_are_wide_enough_for_labels_and_money(run_dir, tmp_path):
+    _, xlsx_path, _ = write_report(read_run(run_dir), tmp_path)
+    ws = load_workbook(xlsx_path)["Summary"]
+    header = [c.value for c in ws[1]]
+    for j, name in enumerate(header, start=1):
+        letter = ws.cell(1, j).column_letter
+        longest = max(len(str(ws.cell(r, j).value or "")) for r in range(1, ws.max_row + 1))
+        if name in ("metric", "what it is"):
+            assert ws.column_dimensions[letter].width >= longest, name
