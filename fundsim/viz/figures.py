@@ -16,7 +16,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from fundsim.results.registry import describe, format_difference
+from fundsim.results.registry import describe, format_difference, format_value
 from fundsim.viz.style import (
     ACCENT,
     DARK,
@@ -347,11 +347,16 @@ def solve_path(runs: pd.DataFrame, lever: str, metric: str, threshold: float, so
         yerr = np.clip(np.vstack([r["mean"] - r["ci95_low"], r["ci95_high"] - r["mean"]]), 0, None)
         ax.errorbar(r["lever_value"], r["mean"], yerr=yerr, fmt="o-", color=DARK, ms=4, capsize=2,
                     lw=1.0, label=f"{metric} (mean, 95 % interval)")
-        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {threshold:g}")
+        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {format_value(metric, threshold)}")
         if solution is not None and np.isfinite(solution):
             ax.axvline(solution, color=MID, ls=":", lw=1.4, label=f"solution {solution:.4g}")
         ax.set_xlabel(lever)
-        ax.set_ylabel(metric)
+        info = describe(metric)
+        ax.set_ylabel(f"{metric}: {info.heading}" if info.label != metric else metric)
+        if info.is_percent:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        elif info.fmt == "usd":
+            ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.legend()
         ax.set_title(f"Solving for {metric} against {lever}")
     return fig
