@@ -5,8 +5,12 @@ Two runs of the same seed and replication count share their random draws
 and replication ``r`` of run B differ only by the scenario change. The 95 %
 interval of the mean difference is then a t-interval on the per-replication
 differences, which is much narrower than the interval that treats the runs as
-independent (Welch). Both are reported, with their ratio: the variance-reduction
-factor (unpaired width / paired width). Runs with different seeds or replication
+independent (Welch). Both are reported, with two ratios: ``width_ratio`` (unpaired
+width / paired width: how many times narrower pairing makes the interval) and
+``variance_ratio`` (its square: the variance reduction, how many times more
+unpaired replications the same precision would need). Differences are in the
+metric's unit (fractions for shares and probabilities: read them in percentage
+points, :func:`fundsim.results.registry.format_difference`). Runs with different seeds or replication
 counts are compared unpaired (Welch) and say so. Runs over different horizons,
 or with no metric in common, are refused with :class:`CompareError`.
 """
@@ -23,15 +27,17 @@ from scipy import stats
 
 from fundsim.errors import BadInput
 from fundsim.results import Run
+from fundsim.results.registry import RENAMED_COLUMNS, UnknownMetric, describe, lookup, order
 
 #: Columns of replications.csv that are not metrics.
 _NOT_METRICS = ("replication",)
 #: 0/1 columns reported under the name of the probability they estimate.
-_RENAME = {"gap": "p_gap"}
+_RENAME = RENAMED_COLUMNS
 
 #: Columns of :attr:`Comparison.table`, in order.
 COLUMNS = (
     "metric",
+    "unit",
     "mean_a",
     "mean_b",
     "diff",
@@ -42,6 +48,8 @@ COLUMNS = (
     "unpaired_ci95_low",
     "unpaired_ci95_high",
     "unpaired_width",
+    "width_ratio",
+    "variance_ratio",
     "variance_reduction",
     "n",
 )
@@ -167,17 +175,22 @@ def compare_runs(
     ``fundsim.run`` or ``read_run``). ``metrics`` restricts the metrics
     (names as in summary.json; ``p_gap`` is the 0/1 ``gap`` column). Differences
     are in the metric's unit (USD, fractions, counts). Raises
-    :class:`CompareError` when the runs cover different years or share no metric.
+    :class:`CompareError` when the runs cover different years or share no metric,
+    or a name in ``metrics`` is not a metric (with a did-you-mean) or not in both runs.
     """
     a, b = _side(run_a, label_a), _side(run_b, label_b)
     paired, reason = _pairing(a, b)
     cols_a = [c for c in a.replications.columns if c not in _NOT_METRICS]
     cols_b = set(b.replications.columns)
-    common = [c for c in cols_a if c in cols_b]
+    common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c))))
     if metrics is not None:
         wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
         missing = [m for m in metrics if m not in wanted]
         if missing:
+            try:
+                lookup(missing[0])
+            except UnknownMetric as exc:
+                raise CompareError(str(exc)) from None
             raise CompareError(f"metric {missing[0]!r} is not in both runs")
         common = [wanted[m] for m in metrics]
     if not common:
@@ -196,9 +209,12 @@ def compare_runs(
             n = min(int((~np.isnan(xa)).sum()), int((~np.isnan(xb)).sum()))
         uw = uhi - ulo
         pw = hi - lo if paired else math.nan
+        width_ratio = _factor(uw, pw) if paired else math.nan
+        name = _RENAME.get(col, col)
         rows.append(
             {
-                "metric": _RENAME.get(col, col),
+                "metric": name,
+                "unit": describe(name).unit,
                 "mean_a": float(np.nanmean(xa)),
                 "mean_b": float(np.nanmean(xb)),
                 "diff": diff,
@@ -209,7 +225,10 @@ def compare_runs(
                 "unpaired_ci95_low": ulo,
                 "unpaired_ci95_high": uhi,
                 "unpaired_width": uw,
-                "variance_reduction": _factor(uw, pw) if paired else math.nan,
+                "width_ratio": width_ratio,
+                "variance_ratio": width_ratio**2,
+                # Deprecated: the width ratio under its old name (notebooks 01 and 04 read it).
+                "variance_reduction": width_ratio,
                 "n": n,
             }
         )

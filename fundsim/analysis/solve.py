@@ -1,7 +1,8 @@
 """Solve for a target: the lever value at which a metric meets a threshold.
 
 ``solve(scenario, "p_gap<=0.05", "mechanism.reserve_target_months")`` finds the
-reserve that keeps the probability of a funding gap at or under 5 %, by stochastic
+reserve that keeps the probability of a funding gap at or under 5 % (``p_gap<0.05``:
+strictly under), by stochastic
 bisection with common random numbers: every evaluation runs the same replications
 with the same seed, so the estimated metric moves with the lever, not with the
 noise, and is monotone in it in expectation. The answer comes with its uncertainty:
@@ -32,6 +33,7 @@ from pydantic.fields import FieldInfo
 
 from fundsim.analysis.variants import numeric_value, with_overrides
 from fundsim.errors import BadInput
+from fundsim.results.registry import UnknownMetric, lookup
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario
 from fundsim.scenario.overrides import OverrideError
@@ -56,7 +58,8 @@ class SolveError(BadInput):
 
 @dataclass(frozen=True)
 class Target:
-    """``metric op threshold``, e.g. ``p_gap <= 0.05`` (the threshold in the metric's unit)."""
+    """``metric op threshold``, e.g. ``p_gap <= 0.05`` (the threshold in the metric's unit).
+    ``<`` and ``>`` are strict: a mean equal to the threshold does not meet them."""
 
     metric: str
     op: str
@@ -64,6 +67,14 @@ class Target:
 
     def met(self, value: float) -> bool:
         return _OPS[self.op](value, self.threshold)
+
+    def clearly_met(self, low: float, high: float) -> bool:
+        """Whether the whole 95 % interval ``[low, high]`` meets the target."""
+        return self.met(high) if self.upper else self.met(low)
+
+    def clearly_missed(self, low: float, high: float) -> bool:
+        """Whether no value of the 95 % interval ``[low, high]`` meets the target."""
+        return not (self.met(low) if self.upper else self.met(high))
 
     @property
     def upper(self) -> bool:
@@ -75,12 +86,24 @@ class Target:
 
 
 def parse_target(text: str) -> Target:
-    """Parse ``"p_gap<=0.05"`` (or ``"p_gap <= 5%"``) into a :class:`Target`."""
+    """Parse ``"p_gap<=0.05"`` (or ``"p_gap <= 5%"``) into a :class:`Target`.
+
+    The metric must be in the registry (:mod:`fundsim.results.registry`: an unknown
+    name fails here, with a did-you-mean, before anything runs); a ``%`` threshold is
+    accepted only for a metric read in %."""
     m = _TARGET.match(text)
     if not m:
         raise SolveError(f"target {text!r}: write it as METRIC<=VALUE (or <, >=, >), e.g. p_gap<=0.05")
+    try:
+        metric = lookup(m.group(1))
+    except UnknownMetric as exc:
+        raise SolveError(f"target {text!r}: {exc}") from None
+    if m.group(4) and not metric.is_percent:
+        raise SolveError(f"target {text!r}: {metric.name} is in {metric.unit}, not a percentage; drop the %")
     value = float(m.group(3)) / (100 if m.group(4) else 1)
-    return Target(m.group(1), m.group(2), value)
+    if not math.isfinite(value):
+        raise SolveError(f"target {text!r}: the threshold must be a finite number")
+    return Target(metric.name, m.group(2), value)
 
 
 def _schema_bounds(lever: str) -> tuple[float | None, float | None]:
@@ -158,6 +181,8 @@ def solve(
     ``progress`` is called with each lever value before it is evaluated.
     """
     tgt = parse_target(target) if isinstance(target, str) else target
+    if lookup(tgt.metric).requires == "victims" and getattr(scenario, "victims", None) is None:
+        raise SolveError(f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has none")
     key = ALIASES.get(lever, lever)
     try:
         blo, bhi = default_bracket(scenario, key)
@@ -241,13 +266,12 @@ def _closer(tgt: Target, a: dict, b: dict) -> bool:
 
 
 def _clear_range(runs: pd.DataFrame, tgt: Target, increasing: bool) -> tuple[float, float]:
-    """Lever values between which the target is not clearly met nor clearly missed."""
-    if tgt.upper:
-        clearly_met = runs["ci95_high"] <= tgt.threshold
-        clearly_missed = runs["ci95_low"] > tgt.threshold
-    else:
-        clearly_met = runs["ci95_low"] >= tgt.threshold
-        clearly_missed = runs["ci95_high"] < tgt.threshold
+    """Lever values between which the target is not clearly met nor clearly missed
+    (``<`` and ``<=`` each as written: an interval ending on the threshold clearly meets
+    ``<=`` but not ``<``)."""
+    bounds = list(zip(runs["ci95_low"], runs["ci95_high"], strict=True))
+    clearly_met = pd.Series([tgt.clearly_met(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool)
+    clearly_missed = pd.Series([tgt.clearly_missed(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool)
     met_x, missed_x = runs.loc[clearly_met, "lever_value"], runs.loc[clearly_missed, "lever_value"]
     if increasing:
         return (float(missed_x.max()) if len(missed_x) else math.nan, float(met_x.min()) if len(met_x) else math.nan)

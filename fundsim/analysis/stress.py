@@ -29,22 +29,29 @@ import pandas as pd
 from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
 from fundsim.errors import FundsimError
+from fundsim.results.registry import describe, lookup
 from fundsim.runner import Provenance, Run, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 
 #: Metrics in the stress table, when the run has them (victim metrics come with the
-#: victim-assistance model).
+#: victim-assistance model; some are registered before the model emits them).
 DEFAULT_METRICS = (
     "p_gap",
+    "funding_lost_share",
+    "p_tier1_interrupted",
     "coordinator_coverage",
     "closing_balance_usd",
     "missed_payments_usd",
+    "liquidity_at_risk_usd",
     "lapses",
     "income_cv",
+    "invoice_cv",
     "victims_assisted_share",
     "median_wait_days",
     "unmet_need_usd",
+    "victims_dropped",
+    "dropped_cases",
     "funded_ratio",
 )
 
@@ -53,6 +60,8 @@ COLUMNS = (
     "shock",
     "label",
     "metric",
+    "unit",
+    "good",
     "baseline_mean",
     "shocked_mean",
     "diff",
@@ -60,6 +69,7 @@ COLUMNS = (
     "ci95_high",
     "relative_change",
     "significant",
+    "effect",
     "paired",
     "note",
 )
@@ -216,11 +226,16 @@ def stress_test(
 
     Differences are shocked minus baseline, in each metric's unit, with paired 95 %
     intervals; ``relative_change`` is the difference over the baseline mean (NaN when
-    that is 0). ``significant`` is True when the interval excludes 0. The runs go to
+    that is 0). ``significant`` is True when the interval excludes 0. ``unit`` and
+    ``good`` (the good direction, ``""`` for none) come from the metric registry;
+    ``effect`` says whether a significant change is ``better`` or ``worse``
+    (:func:`effect`). The runs go to
     ``workers`` processes (or Dask at ``scheduler``), one run per worker at a time;
     ``progress`` is called with each run's name when it finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
+    for name in metrics:
+        lookup(name)  # an unknown name fails here (with a did-you-mean), before any run
     reps = scenario.simulation.replications if reps is None else reps
     seed = scenario.simulation.seed if seed is None else seed
     variants: dict[str, tuple[Scenario, str]] = {}
@@ -256,23 +271,37 @@ def stress_test(
         cmp = compare_runs(base, runs[shock.name], wanted)
         for _, r in cmp.table.iterrows():
             base_mean = r["mean_a"]
+            significant = bool(r["ci95_low"] > 0 or r["ci95_high"] < 0)
+            good = describe(r["metric"]).good
             rows.append(
                 {
                     "shock": shock.name,
                     "label": shock.label,
                     "metric": r["metric"],
+                    "unit": r["unit"],
+                    "good": good or "",
                     "baseline_mean": base_mean,
                     "shocked_mean": r["mean_b"],
                     "diff": r["diff"],
                     "ci95_low": r["ci95_low"],
                     "ci95_high": r["ci95_high"],
                     "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
-                    "significant": bool(r["ci95_low"] > 0 or r["ci95_high"] < 0),
+                    "significant": significant,
+                    "effect": effect(good, r["diff"], significant),
                     "paired": bool(r["paired"]),
                     "note": note,
                 }
             )
     return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+
+
+def effect(good: str | None, diff: float, significant: bool) -> str:
+    """``"better"`` or ``"worse"`` for a significant change of a metric with a good
+    direction (``"higher"``, ``"lower"``); ``""`` for no significant change or an
+    undirected metric (closing cash is neither better nor worse higher)."""
+    if not good or not significant or not diff:
+        return ""
+    return "better" if (diff > 0) == (good == "higher") else "worse"
 
 
 def _run_one(

@@ -1,29 +1,39 @@
 """Plain-text tables for the terminal (no colour, fixed-width, readable in a log), and
-the default output folder of the commands that write one."""
+the default output folder of the commands that write one. Numbers are written by the
+metric registry (:mod:`fundsim.results.registry`), the one formatter of every output."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
+from fundsim.results.registry import (
+    describe,
+    format_difference,
+    format_interval,
+    format_unit,
+    format_value,
+    lookup,
+)
 from fundsim.scenario.names import folder_name
 
+__all__ = [
+    "check_metric",
+    "fmt_diff",
+    "fmt_unit",
+    "fmt_value",
+    "new_output_dir",
+    "summary_table",
+    "table",
+]
 
-def fmt_value(metric: str, value: float) -> str:
-    """Format one number for a person: dollars with thousands separators, ratios as %."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if metric.endswith("_usd"):
-        return f"{value:,.0f}"
-    if metric in ("share", "coverage") or metric.startswith("p_") or metric.endswith(("_share", "_coverage", "_ratio")):
-        return f"{100 * value:.1f}%"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+#: The registry's formatters under the names the commands use.
+fmt_value = format_value
+fmt_diff = format_difference
+fmt_unit = format_unit
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str], align: str | None = None) -> str:
@@ -41,13 +51,37 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], align: str | Non
 
 
 def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None) -> str:
-    """Metric x (mean, p05, p50, p95) as text."""
+    """Metric x (mean, 95 % interval of the mean, p05, p50, p95, what it is) as text, for
+    the metrics of ``metrics`` (default: all) that ``summary`` has."""
     names = [m for m in (metrics or summary.index) if m in summary.index]
-    rows = [
-        [m, *(fmt_value(m, float(summary[c].astype(float)[m])) for c in ("mean", "p05", "p50", "p95"))]
-        for m in names
-    ]
-    return table(rows, ["metric", "mean", "p05", "p50", "p95"])
+    rows = []
+    for m in names:
+        s = summary.loc[m].to_dict()
+        rows.append([
+            m,
+            format_value(m, float(s["mean"])),
+            format_interval(m, float(s["ci95_low"]), float(s["ci95_high"])),
+            *(format_value(m, float(s[c])) for c in ("p05", "p50", "p95")),
+            describe(m).heading,
+        ])
+    header = ["metric", "mean", "95% interval of mean", "p05", "p50", "p95", "what it is"]
+    return table(rows, header, align="lrlrrrl")
+
+
+def check_metric(name: str, scenario: object | None = None) -> str:
+    """``name`` if the registry knows it (and ``scenario``, when given, has the part that
+    emits it); else ``fundsim.cli.BadInput`` (exit 2) with a did-you-mean, before anything
+    runs."""
+    from fundsim.cli import BadInput
+    from fundsim.results.registry import UnknownMetric
+
+    try:
+        metric = lookup(name)
+    except UnknownMetric as exc:
+        raise BadInput(str(exc)) from None
+    if scenario is not None and metric.requires == "victims" and getattr(scenario, "victims", None) is None:
+        raise BadInput(f"metric {name!r} needs a victim-assistance window, and this scenario has none")
+    return metric.name
 
 
 def new_output_dir(out: str | None, scenario_name: str, kind: str = "") -> Path:

@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
             o.item.name,
             o.status,
             fmt_value("p_gap", o.metrics.get("p_gap", float("nan"))),
-            fmt_value("coverage", o.metrics.get("coordinator_coverage_mean", float("nan"))),
-            fmt_value("x_usd", o.metrics.get("closing_balance_usd_mean", float("nan"))),
+            fmt_value("coordinator_coverage", o.metrics.get("coordinator_coverage_mean", float("nan"))),
+            fmt_value("closing_balance_usd", o.metrics.get("closing_balance_usd_mean", float("nan"))),
             "-" if o.wall_seconds is None else f"{o.wall_seconds:.1f}",
         ]
         for o in outcomes

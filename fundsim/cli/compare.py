@@ -21,8 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.compare import compare_runs
-    from fundsim.cli._format import fmt_value, table
+    from fundsim.cli._format import fmt_diff, fmt_value, table
     from fundsim.results import read_run
+    from fundsim.results.registry import format_interval
 
     a, b = read_run(args.run_a), read_run(args.run_b)
     cmp = compare_runs(a, b, args.metric)
@@ -35,19 +36,25 @@ def run(args: argparse.Namespace) -> int:
     rows = []
     for _, r in cmp.table.iterrows():
         m = r["metric"]
-        ci = f"[{fmt_value(m, r['ci95_low'])}, {fmt_value(m, r['ci95_high'])}]"
-        factor = r["variance_reduction"]
+        factor = r["width_ratio"]
         rows.append([
-            m, fmt_value(m, r["mean_a"]), fmt_value(m, r["mean_b"]), fmt_value(m, r["diff"]), ci,
-            fmt_value(m, r["unpaired_width"]),
+            m, fmt_value(m, r["mean_a"]), fmt_value(m, r["mean_b"]), fmt_diff(m, r["diff"]),
+            format_interval(m, r["ci95_low"], r["ci95_high"], difference=True),
+            format_interval(m, r["unpaired_ci95_low"], r["unpaired_ci95_high"], difference=True),
             "-" if not math.isfinite(factor) else f"{factor:.1f}x",
         ])
-    print(table(rows, ["metric", "A mean", "B mean", "B - A", "95% interval", "unpaired width", "narrower by"]))
+    interval = "95% interval (paired)" if cmp.paired else "95% interval"
+    print(table(rows, ["metric", "A mean", "B mean", "B - A", interval, "unpaired interval", "width ratio"],
+                align="lrrrlll"))
+    print("\nDifferences of percentages are in percentage points (pp); money in USD. Width ratio: how many "
+          "times narrower the paired interval is than the unpaired one.")
     if cmp.paired and "coordinator_coverage" in set(cmp.table["metric"]):
-        f = cmp.row("coordinator_coverage")["variance_reduction"]
+        row = cmp.row("coordinator_coverage")
+        f, v = row["width_ratio"], row["variance_ratio"]
         if math.isfinite(f):
-            print(f"\nCommon random numbers: the paired interval for coordinator_coverage is {f:.1f} times "
-                  "narrower than the unpaired one.")
+            print(f"Common random numbers: the paired interval for coordinator_coverage is {f:.1f} times "
+                  f"narrower than the unpaired one (variance ratio {v:.1f}: the same precision unpaired would "
+                  f"need {v:.1f} times the replications).")
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)

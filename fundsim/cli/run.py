@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
 
 def shares_table(result: Run) -> str:
     """Each entity's mean share and yearly dollars over the horizon."""
-    from fundsim.cli._format import fmt_value, table
+    from fundsim.cli._format import fmt_unit, table
 
     s = result.shares
     g = s.groupby("entity", sort=False).agg(
@@ -113,8 +113,8 @@ def shares_table(result: Run) -> str:
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [str(name), fmt_value("share", r.share), fmt_value("x_usd", r.assessed), fmt_value("x_usd", r.paid),
-         fmt_value("share", r.participation)]
+        [name, fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
+         fmt_unit("share", r.participation)]
         for name, r in g.iterrows()
     ]
     formula = s["formula"].iloc[0] if len(s) else "?"

@@ -45,12 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
-    from fundsim.cli._format import new_output_dir, table
+    from fundsim.cli._format import check_metric, new_output_dir, table
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
+    check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
     out = new_output_dir(args.out, scenario.name, "sensitivity")
     last = [0]
 

@@ -33,6 +33,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _finite(value):
+    """``value`` with every NaN or infinite float (also inside lists and dicts) as None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.solve import solve
     from fundsim.cli._format import fmt_value, new_output_dir, table
@@ -58,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         "metric_mean": res.metric_mean, "metric_ci95": list(res.metric_ci), "reps": res.reps, "seed": res.seed,
         "runs": len(res.runs), "message": res.message,
     }
-    (out / "solve.json").write_text(json.dumps(answer, indent=2, allow_nan=True) + "\n", encoding="utf-8")
+    # Strict JSON: an unknown bound (no evaluated value clearly on that side) is null, not NaN.
+    (out / "solve.json").write_text(json.dumps(_finite(answer), indent=2, allow_nan=False) + "\n", encoding="utf-8")
     save_figure(solve_path(res.runs, res.lever, res.target.metric, res.target.threshold,
                            res.value if res.status == "solved" else None), out / "solve.png")
     m = res.target.metric

@@ -29,12 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _cell(metric: str, r) -> str:
-    from fundsim.cli._format import fmt_value
+    from fundsim.cli._format import fmt_diff
 
     if not math.isfinite(r["diff"]):
         return "-"
     mark = "" if r["significant"] else "~"
-    return f"{mark}{fmt_value(metric, r['diff'])}"
+    return f"{mark}{fmt_diff(metric, r['diff'])}"
 
 
 def run(args: argparse.Namespace) -> int:

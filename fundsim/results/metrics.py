@@ -1,9 +1,11 @@
 """Summary metrics computed from the per-replication table.
 
 Every metric gets its mean, the 5th, 50th and 95th percentiles across
-replications, and a 95 % interval for the mean (normal approximation; Wilson
-interval for probabilities). ``p_gap`` is the share of replications with a
-funding gap (the mean of the 0/1 column ``gap``).
+replications, a 95 % interval for the mean (normal approximation; Wilson
+interval for probabilities estimated from a 0/1 column), the number of
+replications ``n`` and its ``unit`` from :mod:`fundsim.results.registry`.
+``p_gap`` is the share of replications with a funding gap (the mean of the 0/1
+column ``gap``).
 """
 
 from __future__ import annotations
@@ -13,22 +15,22 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy import stats
+
+from fundsim.results.registry import RENAMED_COLUMNS, describe
 
 #: Columns of replications.csv that are bookkeeping, not metrics.
 NON_METRICS = ("replication",)
-#: 0/1 columns summarised as probabilities, under the name given here.
-PROBABILITIES = {"gap": "p_gap"}
+#: 0/1 columns summarised as probabilities, under the name given here (``gap`` -> ``p_gap``).
+PROBABILITIES = RENAMED_COLUMNS
 
 
-def wilson_interval(successes: float, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
+def wilson_interval(successes: float, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval for a binomial proportion (``successes`` of ``n``)."""
     if n == 0:
         return (math.nan, math.nan)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    ci = stats.binomtest(round(successes), n).proportion_ci(0.95, method="wilson")
+    return (float(ci.low), float(ci.high))
 
 
 def summarize_column(values: Iterable[float], probability: bool = False) -> dict[str, float]:
@@ -45,24 +47,27 @@ def summarize_column(values: Iterable[float], probability: bool = False) -> dict
     else:
         se = float(x.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
         lo, hi = mean - 1.959964 * se, mean + 1.959964 * se
+        if x.min() >= 0:  # the mean of a non-negative metric is not negative (unmet need, counts)
+            lo = max(lo, 0.0)
     return {"mean": mean, "p05": p05, "p50": p50, "p95": p95, "ci95_low": lo, "ci95_high": hi, "n": n}
 
 
-def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Summary of every metric column of ``replications`` (``gap`` becomes ``p_gap``)."""
-    out: dict[str, dict[str, float]] = {}
+def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
+    """Summary of every metric column of ``replications`` (``gap`` becomes ``p_gap``), each
+    with its registry unit (``"USD"``, ``"share"``, ``"count"``...)."""
+    out: dict[str, dict[str, float | int | str]] = {}
     for col in replications.columns:
         if col in NON_METRICS:
             continue
-        if col in PROBABILITIES:
-            out[PROBABILITIES[col]] = summarize_column(replications[col].to_numpy(), probability=True)
-        else:
-            out[col] = summarize_column(replications[col].to_numpy())
+        name = PROBABILITIES.get(col, col)
+        row = summarize_column(replications[col].to_numpy(), probability=col in PROBABILITIES)
+        out[name] = {**row, "unit": describe(name).unit}
     return out
 
 
-def summary_frame(summary: dict[str, dict[str, float]]) -> pd.DataFrame:
-    """The summary as a DataFrame: one row per metric, columns mean, p05, p50, p95, ci95_low, ci95_high."""
+def summary_frame(summary: dict[str, dict[str, float | int | str]]) -> pd.DataFrame:
+    """The summary as a DataFrame: one row per metric, columns mean, p05, p50, p95,
+    ci95_low, ci95_high, n and unit."""
     frame = pd.DataFrame.from_dict(summary, orient="index")
     frame.index.name = "metric"
     return frame

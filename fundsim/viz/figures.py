@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from fundsim.errors import FundsimError
+from fundsim.results.registry import describe, format_difference, format_value
 from fundsim.viz.style import (
     ACCENT,
     DARK,
@@ -184,14 +186,8 @@ def waiting_time_distribution(
 # --------------------------------------------------------------------------- stress
 
 
-#: Metrics for which a higher value is worse (their colour is flipped in the heat map).
-HIGHER_IS_WORSE = ("p_gap", "lapses", "missed_payments_usd", "income_cv", "median_wait_days", "unmet_need_usd",
-                   "top3_share")
-
-
-def _is_fraction(metric: str) -> bool:
-    """Probabilities and shares: their changes read best in percentage points."""
-    return metric.startswith("p_") or metric.endswith(("_share", "coverage", "_ratio"))
+#: Arrow after a metric's name on the heat map: the direction in which it is better.
+_ARROWS = {"higher": " \u2191", "lower": " \u2193"}
 
 
 def _compact(value: float) -> str:
@@ -204,16 +200,15 @@ def _compact(value: float) -> str:
     return f"{value:+.2g}"
 
 
-def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
-    """Shocks x metrics heat map of each metric's change against the baseline.
+def stress_goodness(stress: pd.DataFrame) -> pd.DataFrame:
+    """Shock x metric: how much better (> 0) or worse (< 0) each change is, by the
+    metric's good direction in the registry; NaN for metrics with no good direction
+    (closing cash) and for shocks not run.
 
-    Probabilities and shares (``p_gap``, coverage, ``*_share``, ``funded_ratio``) change
-    in percentage points; other metrics by relative change (shocked - baseline) /
-    |baseline|, or, when the baseline is (near) zero or the change exceeds +-1000 %, by
-    their absolute change. Colour: blue is better, red worse (for metrics in
-    :data:`HIGHER_IS_WORSE` a rise is worse), capped at +-100 %; cells whose paired 95 %
-    interval includes 0 are hatched and their label bracketed. Shocks not run (a ``note``
-    and no metric) are listed as such.
+    Metrics read in % change in percentage points (as fractions: 0.05 is 5 points);
+    other metrics by relative change (shocked - baseline) / |baseline|, or only by
+    the sign of their change when the baseline is (near) zero or the change exceeds
+    +-1000 %.
     """
     _need(stress, ("shock", "metric", "relative_change", "diff"), "stress heat map")
     ran = stress[stress["metric"].fillna("") != ""]
@@ -223,37 +218,63 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
     metrics = list(dict.fromkeys(ran["metric"]))
     rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
     diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
+    percent = np.array([describe(m).is_percent for m in metrics])
+    relative = rel.to_numpy(float)
+    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
+    d = diff.to_numpy(float)
+    change = np.where(percent, d, np.where(usable, relative, np.sign(d)))
+    sign = np.array([{"higher": 1.0, "lower": -1.0}.get(describe(m).good or "", np.nan) for m in metrics])
+    return pd.DataFrame(change * sign, index=shocks, columns=metrics)
+
+
+def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
+    """Shocks x metrics heat map of each metric's change against the baseline.
+
+    Each cell is coloured by whether the change is good for that metric, by its good
+    direction in the metric registry (:mod:`fundsim.results.registry`): blue better,
+    red worse, capped at +-100 % (see :func:`stress_goodness`). Metrics with no good
+    direction (closing cash) are left uncoloured. Labels: metrics read in % change in
+    percentage points (``pp``); money and counts by their relative change, or their
+    absolute change when the baseline is (near) zero. Cells whose paired 95 % interval
+    includes 0 are hatched and their label bracketed. Shocks not run (a ``note`` and no
+    metric) are listed as such.
+    """
+    goodness = stress_goodness(stress)
+    ran = stress[stress["metric"].fillna("") != ""]
+    shocks, metrics = list(goodness.index), list(goodness.columns)
+    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
+    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
     sig = (
         ran.pivot(index="shock", columns="metric", values="significant").reindex(index=shocks, columns=metrics)
         if "significant" in ran
         else None
     )
-    fraction = np.array([_is_fraction(m) for m in metrics])
     relative = rel.to_numpy(float)
     usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
-    change = np.where(fraction, diff.to_numpy(float), np.where(usable, relative, np.sign(diff.to_numpy(float))))
-    sign = np.array([-1.0 if m in HIGHER_IS_WORSE else 1.0 for m in metrics])
-    good = change * sign  # > 0 better, < 0 worse
+    good = goodness.to_numpy(float)
     lim = float(np.nanmax(np.abs(good))) if np.isfinite(good).any() else 1.0
     lim = max(min(lim, 1.0), 0.01)
+    cmap = colormaps[DIVERGING].with_extremes(bad="white")
     with styled():
         fig = new_figure(1.8 + 1.05 * len(metrics), 1.4 + 0.42 * len(shocks))
         ax = fig.add_subplot()
-        im = ax.imshow(np.clip(good, -lim, lim), cmap=DIVERGING, vmin=-lim, vmax=lim, aspect="auto")
+        im = ax.imshow(np.ma.masked_invalid(np.clip(good, -lim, lim)), cmap=cmap, vmin=-lim, vmax=lim,
+                       aspect="auto")
         ax.grid(False)
-        ax.set_xticks(range(len(metrics)), metrics, rotation=30, ha="right")
+        names = [m + _ARROWS.get(describe(m).good or "", "") for m in metrics]
+        ax.set_xticks(range(len(metrics)), names, rotation=30, ha="right")
         ax.set_yticks(range(len(shocks)), shocks)
         diffs = diff.to_numpy(float)
         for i in range(len(shocks)):
             not_run = bool(np.isnan(diffs[i]).all())
-            for j in range(len(metrics)):
+            for j, metric in enumerate(metrics):
                 d = float(diffs[i, j])
                 if not np.isfinite(d):
                     ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
                             va="center", fontsize=7, color=INK)
                     continue
-                if fraction[j]:
-                    text = f"{100 * d:+.1f} pt"
+                if describe(metric).is_percent:
+                    text = format_difference(metric, d)
                 elif usable[i, j]:
                     text = f"{100 * relative[i, j]:+.1f}%"
                 else:
@@ -262,14 +283,16 @@ def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change agai
                 if not significant:
                     text = f"({text})"
                     ax.add_patch(_hatch_cell(j, i))
-                shade = abs(good[i, j]) / lim
+                shade = abs(good[i, j]) / lim if np.isfinite(good[i, j]) else 0.0
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="white" if shade > 0.6 else INK)
         cbar = fig.colorbar(im, ax=ax, shrink=0.8)
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        cbar.set_label("change (points or relative; blue better, red worse)")
+        cbar.set_label("how much better (blue) or worse (red)")
         ax.set_title(title)
-        ax.set_xlabel("pt: percentage points; (bracketed, hatched): the paired 95 % interval includes 0", fontsize=7)
+        ax.set_xlabel("\u2191 higher is better, \u2193 lower is better, no arrow: neither (uncoloured); "
+                      "pp: percentage points;\n(bracketed, hatched): the paired 95 % interval includes 0",
+                      fontsize=7)
     return fig
 
 
@@ -328,11 +351,16 @@ def solve_path(runs: pd.DataFrame, lever: str, metric: str, threshold: float, so
         yerr = np.clip(np.vstack([r["mean"] - r["ci95_low"], r["ci95_high"] - r["mean"]]), 0, None)
         ax.errorbar(r["lever_value"], r["mean"], yerr=yerr, fmt="o-", color=DARK, ms=4, capsize=2,
                     lw=1.0, label=f"{metric} (mean, 95 % interval)")
-        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {threshold:g}")
+        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {format_value(metric, threshold)}")
         if solution is not None and np.isfinite(solution):
             ax.axvline(solution, color=MID, ls=":", lw=1.4, label=f"solution {solution:.4g}")
         ax.set_xlabel(lever)
-        ax.set_ylabel(metric)
+        info = describe(metric)
+        ax.set_ylabel(f"{metric}: {info.heading}" if info.label != metric else metric)
+        if info.is_percent:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        elif info.fmt == "usd":
+            ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.legend()
         ax.set_title(f"Solving for {metric} against {lever}")
     return fig

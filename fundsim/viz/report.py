@@ -29,6 +29,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fundsim.results import Run
+from fundsim.results.registry import (
+    REGISTRY,
+    UNIT_FORMATS,
+    column_excel_format,
+    describe,
+    excel_difference,
+    format_column,
+    format_difference,
+    format_unit,
+    order,
+)
 from fundsim.viz import figures
 from fundsim.viz.style import styled
 
@@ -44,27 +55,22 @@ _BOLD = Font(bold=True)
 
 
 def is_fraction(name: str) -> bool:
-    """Whether a metric or column is a fraction shown in % (p_gap, coverage, shares...)."""
-    return (
-        name in ("share", "coverage", "participation", "relative_change")
-        or name.startswith("p_")
-        or name.endswith(("_share", "_coverage", "_ratio", "_cv"))
-    ) and not name.endswith("_usd")
+    """Whether a metric or column is read in % (p_gap, coverage, shares...), by the registry."""
+    if name in UNIT_FORMATS:
+        return UNIT_FORMATS[name] == "percent"  # type: ignore[index]
+    return column_excel_format(name) == "0.0%"
 
 
 def fmt(name: str, value: Any) -> str:
-    """A number as a person reads it: dollars with separators, fractions in %."""
+    """A number as a person reads it, by the metric registry: ``name`` is a metric, a
+    table column or a unit (``"USD"``, ``"share"``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    if name.endswith("_usd") or name in ("diff_usd",):
-        return f"{value:,.0f}"
-    if is_fraction(name):
-        return f"{100 * value:.1f}%"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+    if name in UNIT_FORMATS:
+        return format_unit(name, value)  # type: ignore[arg-type]
+    return format_column(name, value)
 
 
 # --------------------------------------------------------------------------- figures
@@ -117,9 +123,10 @@ def png_base64(fig: Figure, dpi: int = 110) -> str:
 # --------------------------------------------------------------------------- HTML
 
 
-def _cell(name: str, value: Any) -> str:
+def _cell(name: str, value: Any, difference: bool = False) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f'<td class="num" data-value="{float(value)!r}">{html.escape(fmt(name, value))}</td>'
+        text = format_difference(name, value) if difference else fmt(name, value)
+        return f'<td class="num" data-value="{float(value)!r}">{html.escape(text)}</td>'
     return f"<td>{html.escape(str(value))}</td>"
 
 
@@ -138,10 +145,31 @@ def _html_table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+#: Descriptive columns of the summary table, from the metric registry.
+LABEL_COLUMNS = ("what it is", "unit", "better when")
+
+
 def summary_table(run: Run) -> pd.DataFrame:
-    """summary.json as a table: one row per metric, columns :data:`SUMMARY_COLUMNS`."""
-    table = run.summary.reindex(columns=list(SUMMARY_COLUMNS)).rename_axis("metric").reset_index()
-    return table[["metric", *SUMMARY_COLUMNS]]
+    """summary.json as a table: one row per metric (in registry order), its label, unit
+    and good direction from the registry, then :data:`SUMMARY_COLUMNS`."""
+    rows = []
+    for m in sorted(run.summary.index, key=order):
+        s, info = run.summary.loc[m].to_dict(), describe(m)
+        rows.append({"metric": m, "what it is": info.label, "unit": info.unit, "better when": info.good or "-",
+                     **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS}})
+    return pd.DataFrame(rows, columns=["metric", *LABEL_COLUMNS, *SUMMARY_COLUMNS])
+
+
+def glossary(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(name, "label (unit; better when ...)", meaning) of each registered metric among ``names``."""
+    out = []
+    for name in sorted(dict.fromkeys(names), key=order):
+        if name not in REGISTRY:
+            continue
+        m = REGISTRY[name]
+        better = f"better {m.good}" if m.good else "neither better nor worse higher"
+        out.append((name, f"{m.label} ({m.unit}; {better})", m.meaning))
+    return out
 
 
 def shares_by_year(shares: pd.DataFrame, column: str = "assessed_usd") -> pd.DataFrame:
@@ -160,6 +188,7 @@ table{border-collapse:collapse;margin:0.6em 0;font-size:12px}
 th{background:#08306b;color:#fff;padding:3px 8px;text-align:left}
 td{padding:2px 8px;border-bottom:1px solid #ddd}td.num{text-align:right;font-variant-numeric:tabular-nums}
 img{max-width:100%;border:1px solid #eee}.note{color:#555;font-size:12px}
+dl.glossary{font-size:12px}dl.glossary dt{margin-top:0.4em}dl.glossary dd{margin-left:1.5em;color:#333}
 @media print{h2{page-break-after:avoid}img{page-break-inside:avoid}}
 """
 
@@ -189,6 +218,11 @@ def build_html(
         "<h2>Summary</h2>",
         _html_table(summary_table(run), "summary", {"n": "n"}, row_key="metric"),
     ]
+    terms = glossary(list(run.summary))
+    if terms:
+        items = "".join(f"<dt><code>{html.escape(n)}</code>: {html.escape(label)}</dt><dd>{html.escape(text)}</dd>"
+                        for n, label, text in terms)
+        parts += ["<h2>What the metrics mean</h2>", f'<dl class="glossary">{items}</dl>']
     for title, fig in figs.items():
         parts.append(f"<h2>{html.escape(title)}</h2>")
         parts.append(f'<img alt="{html.escape(title)}" src="data:image/png;base64,{png_base64(fig)}">')
@@ -200,13 +234,13 @@ def build_html(
                                                                                    {"year": "year"})]
     parts += [
         "<h2>Assessed per entity and year (USD, mean over replications)</h2>",
-        _html_table(shares_by_year(run.shares, "assessed_usd"), "shares", {c: "x_usd" for c in _years(run)}),
+        _html_table(shares_by_year(run.shares, "assessed_usd"), "shares", dict.fromkeys(_years(run), "USD")),
         "<h2>Paid per entity and year (USD, mean over replications)</h2>",
-        _html_table(shares_by_year(run.shares, "paid_usd"), "paid", {c: "x_usd" for c in _years(run)}),
+        _html_table(shares_by_year(run.shares, "paid_usd"), "paid", dict.fromkeys(_years(run), "USD")),
     ]
     if stress is not None:
         cols = [c for c in ("shock", "metric", "baseline_mean", "shocked_mean", "diff", "ci95_low", "ci95_high",
-                            "relative_change", "note") if c in stress]
+                            "relative_change", "effect", "note") if c in stress]
         parts += ["<h2>Stress tests (paired with the baseline)</h2>", _stress_html(stress[cols])]
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -224,24 +258,27 @@ def _stress_html(stress: pd.DataFrame) -> str:
         cells = []
         for c in stress.columns:
             v = r[c]
-            kind = "relative_change" if c == "relative_change" else metric
-            cells.append(_cell(kind, v) if c not in ("shock", "metric", "note") else f"<td>{html.escape(str(v if isinstance(v, str) else ''))}</td>")
+            if c in ("shock", "metric", "effect", "note"):
+                cells.append(f"<td>{html.escape(str(v if isinstance(v, str) else ''))}</td>")
+            elif c == "relative_change":
+                cells.append(_cell(c, v))
+            else:  # the means read as the metric, the difference and its interval as differences
+                cells.append(_cell(metric, v, difference=c in _DIFFERENCES))
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="stress"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 # --------------------------------------------------------------------------- XLSX
 
+#: Stress-table columns that are differences (pp for metrics read in %).
+_DIFFERENCES = ("diff", "ci95_low", "ci95_high")
+
 
 def _number_format(column: str, metric: str = "") -> str | None:
-    name = metric or column
+    """The Excel format of ``column``, or of ``metric``'s values on a metric's row."""
     if column in ("n", "year", "replication", "month", "risk_tier"):
         return "0"
-    if name.endswith("_usd") or column.endswith("_usd"):
-        return _USD
-    if is_fraction(name) or is_fraction(column):
-        return _PCT
-    return None
+    return column_excel_format(metric or column)
 
 
 def _write_sheet(
@@ -250,31 +287,46 @@ def _write_sheet(
     formats: Mapping[str, str] | None = None,
     row_metric: str = "",
     total_row: bool = False,
+    differences: bool = False,
 ) -> None:
+    """Write ``frame`` with a header row; each number gets the format of its column (or of
+    the row's metric, ``row_metric``); with ``differences``, the stress columns
+    :data:`_DIFFERENCES` are written as differences (percentage points for metrics read
+    in %)."""
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for _, row in frame.iterrows():
-        values = []
+        metric = str(row[row_metric]) if row_metric else ""
+        values, cell_formats = [], []
         for c in frame.columns:
             v = row[c]
             if isinstance(v, float) and math.isnan(v):
                 v = None
             elif hasattr(v, "item"):
                 v = v.item()
+            f = (formats or {}).get(str(c))
+            if f is None and differences and c in _DIFFERENCES and metric:
+                v, f = excel_difference(metric, v)
+            elif f is None and isinstance(v, int | float) and not isinstance(v, bool):
+                f = _number_format(str(c), metric if c != row_metric else "")
             values.append(v)
+            cell_formats.append(f)
         ws.append(values)
         r = ws.max_row
-        metric = str(row[row_metric]) if row_metric else ""
-        for j, c in enumerate(frame.columns, start=1):
-            f = (formats or {}).get(str(c)) or _number_format(str(c), metric if c != row_metric else "")
+        for j, f in enumerate(cell_formats, start=1):
             if f:
                 ws.cell(r, j).number_format = f
     if total_row:
         for cell in ws[ws.max_row]:
             cell.font = _BOLD
     for j, c in enumerate(frame.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(10, min(40, len(str(c)) + 4))
+        # wide enough for the header and for every value as it is shown (numbers formatted)
+        shown = [len(str(c))]
+        for k, v in enumerate(frame[c]):
+            metric = str(frame[row_metric].iloc[k]) if row_metric and c != row_metric else str(c)
+            shown.append(len(fmt(metric, v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)))
+        ws.column_dimensions[get_column_letter(j)].width = max(10, min(60, max(shown) + 3))
     ws.freeze_panes = "B2"
 
 
@@ -284,7 +336,6 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -
     ws = wb.active
     ws.title = "Summary"
     _write_sheet(ws, summary_table(run), row_metric="metric")
-    ws.column_dimensions["A"].width = 26
     years = _years(run)
     usd = dict.fromkeys(years, _USD)
     _write_sheet(wb.create_sheet("Assessed by year"), shares_by_year(run.shares, "assessed_usd"), usd, total_row=True)
@@ -294,7 +345,8 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -
         if name in run.tables:
             _write_sheet(wb.create_sheet(name.capitalize()), run.tables[name])
     if stress is not None:
-        _write_sheet(wb.create_sheet("Stress"), stress, {"relative_change": _PCT}, row_metric="metric")
+        _write_sheet(wb.create_sheet("Stress"), stress, {"relative_change": _PCT}, row_metric="metric",
+                     differences=True)
     man = wb.create_sheet("Manifest")
     man.append(["key", "value"])
     for cell in man[1]:

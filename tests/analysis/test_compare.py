@@ -35,8 +35,9 @@ def test_same_seed_is_paired_and_narrower(runs):
     assert row["diff"] == pytest.approx(row["mean_b"] - row["mean_a"])
     assert row["ci95_low"] <= row["diff"] <= row["ci95_high"]
     assert row["paired_width"] < row["unpaired_width"]
-    assert row["variance_reduction"] == pytest.approx(row["unpaired_width"] / row["paired_width"])
-    assert row["variance_reduction"] > 1
+    assert row["width_ratio"] == pytest.approx(row["unpaired_width"] / row["paired_width"])
+    assert row["variance_ratio"] == pytest.approx(row["width_ratio"] ** 2)
+    assert row["width_ratio"] > 1
 
 
 def test_different_seeds_fall_back_to_welch(runs):
@@ -46,7 +47,7 @@ def test_different_seeds_fall_back_to_welch(runs):
     assert "seeds differ" in cmp.reason
     row = cmp.row("coordinator_coverage")
     assert row["ci95_low"] == row["unpaired_ci95_low"]
-    assert math.isnan(row["variance_reduction"])
+    assert math.isnan(row["width_ratio"])
 
 
 def test_a_run_against_itself_differs_by_exactly_zero(runs):
@@ -73,10 +74,18 @@ def test_different_horizons_are_refused(runs, mini):
         compare_runs(a, short)
 
 
-def test_unknown_metric_is_refused(runs):
+def test_unknown_metric_is_refused_with_a_suggestion(runs):
+    a, b, _ = runs
+    with pytest.raises(CompareError, match="unknown metric 'no_such_metric'"):
+        compare_runs(a, b, ["no_such_metric"])
+    with pytest.raises(CompareError, match="did you mean 'p_gap'"):
+        compare_runs(a, b, ["p_gapp"])
+
+
+def test_a_registered_metric_the_runs_lack_is_refused(runs):
     a, b, _ = runs
     with pytest.raises(CompareError, match="not in both runs"):
-        compare_runs(a, b, ["no_such_metric"])
+        compare_runs(a, b, ["funding_lost_share"])
 
 
 def test_intervals_match_textbook_formulas():

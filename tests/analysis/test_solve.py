@@ -64,3 +64,37 @@ def test_unreachable_target_is_reported_not_invented(mini):
 def test_unknown_lever_is_refused(mini):
     with pytest.raises(SolveError, match="names no key"):
         solve(mini, "p_gap<=0.05", "mechanism.reserve_months", reps=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("pgap<=0.05", "did you mean 'p_gap'"), ("p_gapp<0.1", "did you mean 'p_gap'"),
+     ("closing_balance_usd>=5%", "not a percentage")],
+)
+def test_unknown_metrics_and_misused_percentages_are_refused_before_any_run(text, message):
+    with pytest.raises(SolveError, match=message):
+        parse_target(text)
+
+
+def test_strict_and_non_strict_bounds_mean_what_they_say():
+    strict, loose = parse_target("p_gap<0.05"), parse_target("p_gap<=0.05")
+    assert strict.op == "<" and loose.op == "<="
+    assert not strict.met(0.05) and loose.met(0.05)
+    assert strict.met(0.04)
+    assert not parse_target("coordinator_coverage>0.9").met(0.9)
+    # an interval that ends on the threshold clearly meets <= but not <
+    assert loose.clearly_met(0.01, 0.05) and not strict.clearly_met(0.01, 0.05)
+    assert strict.clearly_missed(0.05, 0.2) and not loose.clearly_missed(0.05, 0.2)
+
+
+def test_a_victim_metric_without_a_victims_window_is_refused_before_any_run(mini, monkeypatch):
+    import fundsim.analysis.solve as solve_module
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("a replication ran")
+
+    monkeypatch.setattr(solve_module, "run_scenario", no_run)
+    if getattr(mini, "victims", None) is not None:
+        pytest.skip("the test scenario has a victims' window")
+    with pytest.raises(SolveError, match="victim-assistance window"):
+        solve(mini, "median_wait_days<=30", "mechanism.reserve_target_months", reps=2)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fundsim.analysis.stress import BATTERY, shifted_delay, stress_test
+from fundsim.analysis.stress import BATTERY, effect, shifted_delay, stress_test
 from fundsim.analysis.variants import with_overrides
+from fundsim.results.registry import UnknownMetric
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
 
@@ -41,6 +42,36 @@ def test_cuts_reduce_what_entities_pay(stressed):
     for shock in ("all_-15%", "voluntary_-25%_2y", "combined"):
         r = t.loc[(shock, "paid_usd")]
         assert r["diff"] < 0 and r["significant"]
+
+
+def test_a_cut_that_lowers_coverage_is_marked_worse_and_money_flows_are_undirected(stressed):
+    t = stressed.table.set_index(["shock", "metric"])
+    cov = t.loc[("all_-15%", "coordinator_coverage")]
+    assert cov["good"] == "higher" and cov["unit"] == "share"
+    if cov["significant"] and cov["diff"] < 0:
+        assert cov["effect"] == "worse"
+    paid = t.loc[("all_-15%", "paid_usd")]
+    assert paid["good"] == "" and paid["effect"] == ""  # less money in is neither better nor worse in itself
+
+
+@pytest.mark.parametrize(
+    ("good", "diff", "significant", "expected"),
+    [
+        ("lower", -0.2, True, "better"),  # p_gap falls
+        ("lower", 0.2, True, "worse"),
+        ("higher", -0.1, True, "worse"),  # coverage falls
+        ("higher", 0.1, True, "better"),
+        ("lower", -0.2, False, ""),  # within the noise
+        (None, -1e6, True, ""),  # closing cash: no direction
+    ],
+)
+def test_effect_follows_the_good_direction(good, diff, significant, expected):
+    assert effect(good, diff, significant) == expected
+
+
+def test_an_unknown_metric_is_refused_before_any_run(mini):
+    with pytest.raises(UnknownMetric, match="did you mean 'p_gap'"):
+        stress_test(mini, reps=2, seed=1, workers=1, metrics=("p_gapp",))
 
 
 def test_cost_shock_raises_the_assessments(stressed):

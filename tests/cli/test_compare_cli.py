@@ -35,8 +35,8 @@ def test_paired_runs_print_the_factor_and_write_csv(run_dirs, tmp_path, capsys):
     assert "PAIRED" in text and "times narrower" in text
     table = pd.read_csv(out)
     row = table[table["metric"] == "coordinator_coverage"].iloc[0]
-    assert row["paired"] and row["variance_reduction"] > 1
-    assert f"{row['variance_reduction']:.1f} times narrower" in text
+    assert row["paired"] and row["width_ratio"] > 1
+    assert f"{row['width_ratio']:.1f} times narrower" in text
 
 
 def test_different_seeds_are_compared_unpaired(run_dirs, capsys):

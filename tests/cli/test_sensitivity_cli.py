@@ -36,3 +36,16 @@ def test_malformed_range_is_a_usage_error(tmp_path, capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "KEY=LOW:HIGH" in capsys.readouterr().err
+
+
+def test_a_misspelt_metric_exits_2_before_any_replication(tmp_path, capsys, monkeypatch):
+    import fundsim.analysis.sensitivity as sens
+
+    monkeypatch.setattr(sens, "run_scenario", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")),
+                        raising=False)
+    code = main(["sensitivity", str(MINI), "--metric", "p_gapp", "--range", "mechanism.reserve_target_months=0:12",
+                 "--out", str(tmp_path / "x"), "--no-progress"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown metric 'p_gapp'; did you mean 'p_gap'?" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()

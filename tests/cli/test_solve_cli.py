@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from fundsim.cli import main
 
@@ -17,7 +18,8 @@ def test_solve_writes_the_answer_and_every_run(tmp_path, capsys):
     code = main(["solve", str(MINI), "--target", "coordinator_coverage>=0.6", "--lever", "budget_scale",
                  "--low", "0.3", "--high", "1.5", "--tol", "0.1", "--reps", "4", "--out", str(out), "--no-progress"])
     text = capsys.readouterr().out
-    answer = json.loads((out / "solve.json").read_text())
+    raw = (out / "solve.json").read_text()
+    answer = json.loads(raw, parse_constant=lambda name: pytest.fail(f"solve.json holds {name}: not JSON"))
     runs = pd.read_csv(out / "solve_runs.csv")
     # A third of the money fills a quarter of the posts, half again as much fills most: 0.6 lies between.
     assert code == 0
@@ -38,3 +40,14 @@ def test_unknown_lever_exits_2(tmp_path, capsys):
     assert main(["solve", str(MINI), "--target", "p_gap<=0.05", "--lever", "mechanism.reserve",
                  "--out", str(tmp_path / "x")]) == 2
     assert "names no key" in capsys.readouterr().err
+
+
+def test_a_misspelt_target_metric_exits_2_before_any_run(tmp_path, capsys, monkeypatch):
+    import fundsim.analysis.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "run_scenario", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    assert main(["solve", str(MINI), "--target", "pgap<=0.05", "--lever", "mechanism.reserve_target_months",
+                 "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'p_gap'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()

@@ -74,7 +74,44 @@ def test_stress_heatmap_marks_shocks_not_run():
     fig = figures.stress_heatmap(table)
     texts = [t.get_text() for t in fig.axes[0].texts]
     # Probabilities and coverage change in percentage points, not relative per cent.
-    assert "+10.0 pt" in texts and "(-5.0 pt)" in texts and "not run" in texts
+    assert "+10.0 pp" in texts and "(-5.0 pp)" in texts and "not run" in texts
+
+
+def _cell_colour(fig, i: int, j: int):
+    """The RGBA colour of heat-map cell (row i, column j); None if left uncoloured."""
+    im = fig.axes[0].images[0]
+    value = im.get_array()[i, j]
+    if np.ma.is_masked(value):
+        return None
+    return im.cmap(im.norm(value))
+
+
+def test_stress_heatmap_colours_each_metric_by_its_good_direction():
+    table = pd.DataFrame(
+        [
+            # lower is better: a drop is good (blue), a rise bad (red)
+            {"shock": "a", "metric": "p_gap", "relative_change": -0.5, "diff": -0.2, "significant": True},
+            {"shock": "a", "metric": "median_wait_days", "relative_change": 0.4, "diff": 12.0, "significant": True},
+            # higher is better: a drop is bad (red)
+            {"shock": "a", "metric": "coordinator_coverage", "relative_change": -0.1, "diff": -0.08,
+             "significant": True},
+            # no good direction: left uncoloured whatever it does
+            {"shock": "a", "metric": "closing_balance_usd", "relative_change": -0.3, "diff": -1e6, "significant": True},
+        ]
+    )
+    goodness = figures.stress_goodness(table)
+    assert goodness.loc["a", "p_gap"] > 0
+    assert goodness.loc["a", "median_wait_days"] < 0
+    assert goodness.loc["a", "coordinator_coverage"] < 0
+    assert np.isnan(goodness.loc["a", "closing_balance_usd"])
+    fig = figures.stress_heatmap(table)
+    blue = _cell_colour(fig, 0, 0)  # p_gap dropped: good
+    red_wait, red_cov = _cell_colour(fig, 0, 1), _cell_colour(fig, 0, 2)
+    assert blue[2] > blue[0]  # more blue than red
+    assert red_wait[0] > red_wait[2] and red_cov[0] > red_cov[2]
+    assert _cell_colour(fig, 0, 3) is None
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["p_gap \u2193", "median_wait_days \u2193", "coordinator_coverage \u2191", "closing_balance_usd"]
 
 
 def test_stress_heatmap_labels_money_by_relative_change_unless_the_baseline_is_zero():

@@ -100,6 +100,39 @@ def test_stress_table_in_the_run_directory_is_included(run_dir, tmp_path):
     assert html_path.parent == copy
     assert "Stress tests" not in skipped
     assert '<table class="stress">' in html_path.read_text(encoding="utf-8")
+    page = html_path.read_text(encoding="utf-8")
+    # a fall of coverage from 70 % to 60 % is -10 percentage points, never "-10.0%"
+    assert ">-10.0 pp<" in page
     ws = load_workbook(xlsx_path)["Stress"]
-    rows = list(ws.iter_rows(values_only=True))
-    assert dict(zip(rows[0], rows[1], strict=True))["diff"] == pytest.approx(-0.1)
+    header = [c.value for c in ws[1]]
+    cells = dict(zip(header, ws[2], strict=True))
+    assert cells["diff"].value == pytest.approx(-10.0) and "pp" in cells["diff"].number_format
+    assert cells["ci95_low"].value == pytest.approx(-12.0)
+    assert cells["baseline_mean"].value == pytest.approx(0.7) and cells["baseline_mean"].number_format == "0.0%"
+
+
+def test_summary_rows_carry_label_unit_and_direction_and_the_page_a_glossary(run_dir, tmp_path):
+    html_path, xlsx_path, _ = write_report(read_run(run_dir), tmp_path)
+    page = html_path.read_text(encoding="utf-8")
+    assert "What the metrics mean" in page
+    assert "probability of a funding gap (probability; better lower)" in page
+    assert "2,026" not in page  # years are not thousands
+    ws = load_workbook(xlsx_path)["Summary"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0].value: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2)}
+    gap, cash = rows["p_gap"], rows["closing_balance_usd"]
+    assert gap["what it is"].value == "probability of a funding gap" and gap["better when"].value == "lower"
+    assert gap["mean"].number_format == "0.0%" and cash["mean"].number_format == "#,##0"
+    assert cash["better when"].value == "-" and cash["unit"].value == "USD"
+    assert rows["coordinator_coverage"]["n"].number_format == "0"
+
+
+def test_summary_columns_are_wide_enough_for_labels_and_money(run_dir, tmp_path):
+    _, xlsx_path, _ = write_report(read_run(run_dir), tmp_path)
+    ws = load_workbook(xlsx_path)["Summary"]
+    header = [c.value for c in ws[1]]
+    for j, name in enumerate(header, start=1):
+        letter = ws.cell(1, j).column_letter
+        longest = max(len(str(ws.cell(r, j).value or "")) for r in range(1, ws.max_row + 1))
+        if name in ("metric", "what it is"):
+            assert ws.column_dimensions[letter].width >= longest, name
