@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -147,7 +148,7 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
 
 def describe(formula: Formula) -> str:
     """One line saying which keys and parameters a formula uses."""
-    parts = [formula.kind]
+    parts: list[str] = [formula.kind]
     if formula.key:
         parts.append(f"key={formula.key}")
     if formula.weights:
@@ -226,7 +227,9 @@ def share_tables(
             presence=presence[idx], country_cost=country_cost, total_usd=total,
         )
 
-    rows, fair_rows, used = [], [], {}
+    rows: list[tuple[object, ...]] = []
+    fair_rows: list[dict[str, object]] = []
+    used: dict[str, Formula] = {}
     everyone = np.arange(n)
     for name, formula in chosen.items():
         try:
@@ -240,7 +243,7 @@ def share_tables(
         burden = fairness.burden_ratio(s, capacity)
         usd = fairness.amounts_usd(s, total)
         rows.extend(zip([name] * n, entities, s, usd, burden, strict=True))
-        moves = fairness.exit_sensitivity(lambda idx, f=formula: apply(f, idx), s)
+        moves = fairness.exit_sensitivity(partial(apply, formula), s)
         finite_burden = burden[np.isfinite(burden)]
         fair_rows.append({
             "formula": name,

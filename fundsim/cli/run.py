@@ -113,7 +113,7 @@ def shares_table(result: Run) -> str:
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [name, fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
+        [str(name), fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
          fmt_unit("share", r.participation)]
         for name, r in g.iterrows()
     ]

@@ -187,6 +187,20 @@ def _csv_error(file: Path, row: type[BaseModel], row_no: int, label: str, exc: V
     return ScenarioError(file, f"row {row_no} ({label}).{field}", message)
 
 
+def _number_cell(file: Path, row_no: int, label: str, col: str, cell: str | None) -> float:
+    """A CSV cell that must hold a finite number (``ScenarioError`` naming file, row and column)."""
+    where = f"row {row_no} ({label}).{col}"
+    if cell is None or cell.strip() == "":
+        raise ScenarioError(file, where, "is empty (a number is required)")
+    try:
+        value = float(cell)
+    except ValueError:
+        raise ScenarioError(file, where, f"not a number: '{cell[:40]}'") from None
+    if not math.isfinite(value):
+        raise ScenarioError(file, where, "must be a finite number")
+    return value
+
+
 def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "entities", "must be a table with one key: file = \"x.csv\"")
@@ -215,7 +229,7 @@ def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[En
                 Entity(
                     name=row["name"].strip(),
                     full_name=(row.get("full_name") or "").strip(),
-                    voluntary_share=row["voluntary_share"],
+                    voluntary_share=_number_cell(file, i, label, "voluntary_share", row.get("voluntary_share")),
                     keys=keys,
                     groups=tuple(g.strip() for g in (row.get("groups") or "").split(";") if g.strip()),
                     source=(row.get("source") or "").strip(),
@@ -350,14 +364,14 @@ def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:
                 if len(missing) == len(names):
                     fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
                 fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
-    key = v.allegations.entity_key
-    if key is not None:
+    ekey = v.allegations.entity_key
+    if ekey is not None:
         known = {k for e in s.entities for k in e.keys}
-        missing = [e.name for e in s.entities if key not in e.keys]
+        missing = [e.name for e in s.entities if ekey not in e.keys]
         if len(missing) == len(s.entities):
-            fail("victims.allegations.entity_key", f"no entity column '{key}'{did_you_mean(key, known)}")
+            fail("victims.allegations.entity_key", f"no entity column '{ekey}'{did_you_mean(ekey, known)}")
         if missing:
-            fail("victims.allegations.entity_key", f"column '{key}' is empty for {', '.join(missing[:3])}")
+            fail("victims.allegations.entity_key", f"column '{ekey}' is empty for {', '.join(missing[:3])}")
     sim = s.simulation
     for i, surge in enumerate(v.allegations.surges):
         if not sim.start_year <= surge.year <= sim.end_year:

@@ -67,7 +67,8 @@ def _default(field: Any) -> str:
         return "required"
     if isinstance(value, BaseModel):
         if type(value).__name__ == "Distribution":
-            return str(value.value) if value.dist == "fixed" else value.dist
+            dist = getattr(value, "dist", "")
+            return str(getattr(value, "value", "")) if dist == "fixed" else str(dist)
         return "(table)"
     if value in ((), {}, None):
         return {(): "[]", None: "none"}.get(value, "{}") if not isinstance(value, dict) else "{}"

@@ -57,7 +57,7 @@ _BOLD = Font(bold=True)
 def is_fraction(name: str) -> bool:
     """Whether a metric or column is read in % (p_gap, coverage, shares...), by the registry."""
     if name in UNIT_FORMATS:
-        return UNIT_FORMATS[name] == "percent"  # type: ignore[index]
+        return UNIT_FORMATS[name] == "percent"
     return column_excel_format(name) == "0.0%"
 
 
@@ -218,7 +218,7 @@ def build_html(
         "<h2>Summary</h2>",
         _html_table(summary_table(run), "summary", {"n": "n"}, row_key="metric"),
     ]
-    terms = glossary(list(run.summary))
+    terms = glossary(list(run.summary.index))
     if terms:
         items = "".join(f"<dt><code>{html.escape(n)}</code>: {html.escape(label)}</dt><dd>{html.escape(text)}</dd>"
                         for n, label, text in terms)
