@@ -87,17 +87,20 @@ def apply_floor_ceiling(shares: ArrayLike, floor: float = 0.0, ceiling: float = 
     # entity meets a bound; find the linear piece on which it crosses one.
     kinks = np.unique(np.concatenate(([0.0], floor / positive, ceiling / positive)))
     sums = total_at(kinks)
-    above = np.flatnonzero(sums >= 1.0 - _TOL)
+    above = np.flatnonzero(sums >= 1.0)
+    if above.size == 0 and sums[-1] >= 1.0 - _TOL:
+        above = np.array([sums.size - 1])  # reaches one at the last kink, but for rounding
     if above.size == 0:
         raise ValueError(
             f"ceiling {ceiling}: only {positive.size} of {n} entities have a positive share, "
             "too few to absorb the excess"
         )
     k = int(above[0])
-    # Where the sum reaches one at a kink, every bound is decided there; otherwise the
-    # middle of the linear piece tells who is bounded, and the free ones share the rest.
-    reached_at_kink = k == 0 or sums[k] <= 1.0 + _TOL
-    lam = kinks[k] if reached_at_kink else 0.5 * (kinks[k - 1] + kinks[k])
+    # The sum crosses one on the linear piece that ends at kink k: its middle tells who
+    # is bounded, and the free ones share the rest exactly. (Deciding at the kink itself
+    # when the sum is within rounding of one there would pin a free entity to its bound
+    # and leave a positive key with nothing.)
+    lam = kinks[k] if k == 0 else 0.5 * (kinks[k - 1] + kinks[k])
     at_floor = lam * s <= floor
     at_ceiling = lam * s >= ceiling
     free = ~(at_floor | at_ceiling)
