@@ -20,7 +20,7 @@ VICTIM_METRICS = ("victims_assisted_share", "median_wait_days", "unmet_need_usd"
 
 def _resource_starts(world) -> np.ndarray:
     """Caseworker start times of the same cases through a plain ``simpy.Resource`` per pool."""
-    draws = world.victims.assistance.draws
+    draws = world.cases.draws
     arrival = draws.victim_time
     v = world.scenario.victims
     pools = draws.country if v.caseworkers.pooling == "per_country" else np.zeros(draws.n_victims, dtype=int)
@@ -45,7 +45,7 @@ def _resource_starts(world) -> np.ndarray:
 def test_caseworker_pool_starts_cases_exactly_like_a_simpy_resource(pooling: str) -> None:
     scn = victim_scenario(caseworkers={"pooling": pooling, "capacity": 2, "handling_days": {"dist": "exponential", "mean": 40}})
     world = run_world(scn)
-    ours = world.victims.assistance.cw_start
+    ours = world.cases.cw_start
     theirs = _resource_starts(world)
     assert np.isnan(ours).sum() == np.isnan(theirs).sum()
     assert (theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()).any()  # a real queue formed
@@ -87,7 +87,7 @@ def test_without_money_nobody_is_assisted_and_the_need_is_unmet() -> None:
     )
     world = run_world(scn)
     m = world.result.metrics
-    a = world.victims.assistance
+    a = world.cases
     assisted = ~np.isnan(a.first_assist)
     # Only cases that need no paid service at all get through (their package costs nothing).
     assert (a.draws.package_cents[assisted] == 0).all()
@@ -102,7 +102,7 @@ def test_children_first_serves_child_victims_before_adults_when_money_is_short()
     shares = {}
     for rule in ("children_first", "fifo"):
         world = run_world(victim_scenario(funding=short, priority={"rule": rule}, children={"stock": 0, "new_per_year": 0}))
-        a = world.victims.assistance
+        a = world.cases
         child = a.draws.child
         assisted = ~np.isnan(a.first_assist)
         shares[rule] = (assisted[child].mean(), assisted[~child].mean())
