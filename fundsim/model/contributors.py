@@ -2,7 +2,7 @@
 
 One :class:`Contributors` per fund that assesses the entities (the coordinator
 fund; the victims' fund). Each budget year the fund's gross budget (cents) is split
-among the participating entities with the scenario's formula
+among the participating entities with the fund's formula
 (:class:`~fundsim.model.formula_shares.FormulaShares`); each entity pays its
 assessment in instalments, each arriving after a random delay, reduced by any cut
 in force and, with some probability, only partly paid. What is not paid stays as

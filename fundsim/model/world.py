@@ -165,8 +165,13 @@ class World:
         # The caseworkers' first cases are scheduled before the pledges (SimPy breaks ties
         # between events due at the same time in the order they were scheduled).
         cases = VictimCases(
-            ctx, draw_victims(scenario, rng_for), v.caseworkers, v.priority, len(scenario.countries),
-            [fund, *lines], ix["victim_services"],
+            ctx,
+            draw_victims(scenario, rng_for),
+            v.caseworkers,
+            v.priority,
+            n_countries=len(scenario.countries),
+            funds=[fund, *lines],
+            services_account=ix["victim_services"],
         )
         own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
         contributors = Contributors(
@@ -184,7 +189,16 @@ class World:
             fees_account=fees_account,
         )
         victim_fund = VictimFund(
-            ctx, v, caseload_plan(scenario), fund, lines, self.fund, contributors, fee, fees_account, rng_for
+            ctx,
+            v,
+            caseload_plan(scenario),
+            fund=fund,
+            lines=lines,
+            coordinator_fund=self.fund,
+            contributors=contributors,
+            fee=fee,
+            fees_account=fees_account,
+            rng_for=rng_for,
         )
         return cases, victim_fund
 
