@@ -1,5 +1,7 @@
 """One replication of the mechanism in SimPy: world, ledger, fund, contributors,
-coordinator posts, shocks. Never touches files, executors or plots."""
+coordinator posts, the victims' cases and fund, children, shocks. Each part is built
+with the shared context and its own inputs; only ``world`` knows every part. Never
+touches files, executors or plots."""
 
 from fundsim.model.world import MONTHLY_COLUMNS, ReplicationResult, World, simulate
 

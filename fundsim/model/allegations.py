@@ -29,7 +29,7 @@ def yearly_multiplier(victims: Victims, start_year: int, years: int) -> NDArray[
     """Rate multiplier of each simulated year: ``scale x (1 + trend) ** y x surges``."""
     a = victims.allegations
     y = np.arange(years)
-    mult = a.scale * (1.0 + a.trend_annual) ** y
+    mult = (a.scale * (1.0 + a.trend_annual) ** y).astype(np.float64)
     for surge in a.surges:
         y0 = surge.year - start_year
         mult[y0 : y0 + surge.years] *= surge.factor
@@ -213,3 +213,34 @@ def expected_package_usd(scenario: Scenario) -> float:
         applies = {"all": 1.0, "children": child, "adults": 1.0 - child}[s.applies_to]
         total += s.share * applies * max(0.0, s.cost_usd.expected)
     return total
+
+
+@dataclass(frozen=True)
+class CaseloadPlan:
+    """What the victims' budget expects of the caseload: planning estimates, not draws
+    (shared by the replications of a scenario; read-only)."""
+
+    multiplier: NDArray[np.float64]  # yearly rate multiplier: scale x trend x surges
+    victims_per_year: list[float]  # expected victims in each simulated year
+    package_usd: float  # expected package the fund pays per victim, start-year prices, USD
+    entity_shares: NDArray[np.float64]  # expected share of victims whose allegation involves each entity
+
+
+def caseload_plan(scenario: Scenario) -> CaseloadPlan:
+    """The scenario's :class:`CaseloadPlan`, built once per scenario and process."""
+    return static_for(scenario).derived("caseload_plan", _caseload_plan)
+
+
+def _caseload_plan(scenario: Scenario) -> CaseloadPlan:
+    v = scenario.victims
+    assert v is not None
+    sim = scenario.simulation
+    package = expected_package_usd(scenario)
+    if v.allegations.ip_payer == "partner":
+        package *= 1.0 - v.allegations.ip_share
+    return CaseloadPlan(
+        multiplier=yearly_multiplier(v, sim.start_year, sim.years),
+        victims_per_year=[expected_victims_per_year(scenario, y) for y in range(sim.years)],
+        package_usd=package,
+        entity_shares=entity_victim_shares(scenario),
+    )

@@ -1,8 +1,9 @@
 """Contributors: the yearly assessment by cost-sharing formula and the payments that follow.
 
-Each budget year the mechanism's gross budget (cents) is split among the
-participating entities with the scenario's formula
-(:func:`fundsim.sharing.dispatch.compute_shares`); each entity pays its
+One :class:`Contributors` per fund that assesses the entities (the coordinator
+fund; the victims' fund). Each budget year the fund's gross budget (cents) is split
+among the participating entities with the fund's formula
+(:class:`~fundsim.model.formula_shares.FormulaShares`); each entity pays its
 assessment in instalments, each arriving after a random delay, reduced by any cut
 in force and, with some probability, only partly paid. What is not paid stays as
 arrears (recorded, not recovered). An entity stops taking part after a scheduled
@@ -12,52 +13,75 @@ least ``participation.leave_after_cut``; shares are then recomputed among the re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
+from fundsim.model.context import Context
 from fundsim.model.events import Due
+from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import split_cents
 from fundsim.model.sampling import draw_non_negative
 from fundsim.model.shocks import ShockPlan
-
-if TYPE_CHECKING:
-    from fundsim.model.world import World
+from fundsim.scenario.schema import Participation, Payments
 
 
 class Contributors:
-    """Assessments, payments and participation of the UN entities over one replication."""
+    """Assessments, payments and participation of the UN entities for one fund, over one
+    replication.
 
-    def __init__(self, world: World, plan: ShockPlan, rng: np.random.Generator, fee: float | None = None) -> None:
-        """``fee``: the host's fee rate on contributions (default: ``mechanism.admin_fee``)."""
-        s = world.scenario
-        self.world = world
+    Built with the shared :class:`~fundsim.model.context.Context` and its own inputs:
+    ``names`` (the entities, in the scenario's order), the scenario's ``payments`` and
+    ``participation`` sections, the ``shares`` of the fund's formula, the replication's
+    shock ``plan``, its ``rng`` (one stream per fund), the ``fund`` that receives the
+    cost-shared assessment, ``lines`` (each entity's own budget line for what it funds
+    alone, or None), the host's ``fee`` rate on what the fund receives, and the ledger
+    accounts money comes from (``contributions_account``) and fees go to (``fees_account``).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        names: Sequence[str],
+        payments: Payments,
+        participation: Participation,
+        shares: FormulaShares,
+        plan: ShockPlan,
+        rng: np.random.Generator,
+        fund: Fund,
+        lines: Sequence[Fund | None],
+        fee: float,
+        contributions_account: int,
+        fees_account: int,
+    ) -> None:
         self.plan = plan
         self.rng = rng
-        self.static = world.static
-        self.names = s.entity_names
+        self.formula_shares = shares
+        self.names = list(names)
         self.n = len(self.names)
-        years = s.simulation.years
+        years = ctx.years
         self.assessed = np.zeros((self.n, years), dtype=np.int64)
         self._paid = [[0] * years for _ in range(self.n)]  # cents; a list: cheap per payment
         self.shares = np.zeros((self.n, years), dtype=np.float64)
         self.active = np.ones(self.n, dtype=bool)
         self.largest: int | None = None
-        self._fee = s.mechanism.admin_fee if fee is None else fee
-        self._inst = s.payments.instalments_per_year
-        self._delay = s.payments.delay_months
-        self._partial_p = s.payments.partial_probability
-        self._partial_f = s.payments.partial_fraction
-        self._leave_after_cut = s.participation.leave_after_cut
-        self._max_share = s.participation.max_share
-        self._env = world.env
+        self.fund = fund
+        self._fee = fee
+        self._inst = payments.instalments_per_year
+        self._delay = payments.delay_months
+        self._partial_p = payments.partial_probability
+        self._partial_f = payments.partial_fraction
+        self._scale = payments.contribution_scale
+        self._leave_after_cut = participation.leave_after_cut
+        self._max_share = participation.max_share
+        self._env = ctx.env
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
-        self._host_funds: list[Fund | None] = [world.host_funds.get(name) for name in self.names]
-        self._post = world.ledger.post
-        self._acct_contrib = world.acct_contrib
-        self._acct_fees = world.acct_fees
+        self._lines: list[Fund | None] = list(lines)
+        self._post = ctx.ledger.post
+        self._acct_contrib = contributions_account
+        self._acct_fees = fees_account
 
     @property
     def paid(self) -> NDArray[np.int64]:
@@ -72,48 +96,48 @@ class Contributors:
         active &= self.plan.exit_year > year
         active &= self.plan.cut[:, year] < self._leave_after_cut
         if self.largest is None and year == 0:
-            self.largest = int(np.argmax(self.static.shares_among(active.copy(), total_usd)))
+            self.largest = int(np.argmax(self.formula_shares.among(active.copy(), total_usd)))
         if self.plan.exit_largest_year is not None and year >= self.plan.exit_largest_year:
             active[self.largest] = False
         if not active.any():
             return np.zeros(self.n)
-        shares = self.static.shares_among(active, total_usd)
+        shares = self.formula_shares.among(active, total_usd)
         # Opt-outs: whoever is assessed above the tolerance leaves; recompute among the rest.
         while self._max_share < 1.0 and active.sum() > 1 and (shares > self._max_share + 1e-12).any():
             active &= ~(shares > self._max_share + 1e-12)
-            shares = self.static.shares_among(active, total_usd) if active.any() else np.zeros(self.n)
+            shares = self.formula_shares.among(active, total_usd) if active.any() else np.zeros(self.n)
         return shares
 
-    def assess(self, year: int, gross_cents: int, host_needs_cents: list[int] | None = None) -> None:
-        """Split the pooled fund's ``gross_cents`` for ``year`` by the formula, add what
-        each entity puts in its own budget line for the posts it hosts (siloed and hybrid
-        modes), and schedule every instalment's payment."""
+    def assess(self, year: int, gross_cents: int, line_needs_cents: Sequence[int] | None = None) -> None:
+        """Split the fund's ``gross_cents`` for ``year`` by the formula, add what each entity
+        puts in its own budget line (``line_needs_cents``: the posts it hosts, the services
+        of its victims; siloed and hybrid modes), and schedule every instalment's payment."""
         shares = self._participants(year, gross_cents / 100)
         assessed = split_cents(gross_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
         host = np.zeros(self.n, dtype=np.int64)
-        if host_needs_cents is not None:
+        if line_needs_cents is not None:
             # An entity that has left the mechanism no longer funds even its own posts.
-            host = np.where(self.active, np.asarray(host_needs_cents, dtype=np.int64), 0)
+            host = np.where(self.active, np.asarray(line_needs_cents, dtype=np.int64), 0)
         total = assessed + host
         self.assessed[:, year] = total
         self.shares[:, year] = total / total.sum() if total.sum() > 0 else shares
         # The same draws every year, whatever the mode: common random numbers.
-        keep = (1.0 - self.plan.cut[:, year]) * self.world.scenario.payments.contribution_scale
+        keep = (1.0 - self.plan.cut[:, year]) * self._scale
         partial = self.rng.random(self.n) < self._partial_p
         keep = np.where(partial, keep * self._partial_f, keep)
         delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
-        w = self.world
-        self._schedule(year, assessed, keep, delays, w.fund, self._fee)
+        self._schedule(year, assessed, keep, delays, self.fund, self._fee)
         if host.any():
-            self._schedule(year, host, keep, delays, self._host_funds, 0.0)  # type: ignore[arg-type]
+            self._schedule(year, host, keep, delays, self._lines, 0.0)
 
     def _schedule(
         self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
-        delays: NDArray[np.float64], fund: Fund | list[Fund], fee: float,
+        delays: NDArray[np.float64], fund: Fund | list[Fund | None], fee: float,
     ) -> None:
         """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
-        (or into ``fund[i]``, its own budget line), in equal instalments (the remainder cent
-        in the last), each rounded to the cent; entity by entity, instalment by instalment."""
+        (or into ``fund[i]``, its own budget line, which exists wherever it owes), in equal
+        instalments (the remainder cent in the last), each rounded to the cent; entity by
+        entity, instalment by instalment."""
         env = self._env
         n_inst = self._inst
         part, extra = np.divmod(amounts, n_inst)

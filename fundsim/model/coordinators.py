@@ -23,18 +23,17 @@ exactly ``C`` times before its contract ends at ``f + C``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from fundsim.model.context import Context
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
-
-if TYPE_CHECKING:
-    from fundsim.model.world import World
+from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
 #: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
@@ -43,22 +42,35 @@ _LAGS_AHEAD = 8
 
 
 class Coordinators:
-    """State and payroll of every coordinator post in one replication."""
+    """State and payroll of every coordinator post in one replication.
+
+    Built with the shared :class:`~fundsim.model.context.Context` (the posts' priority
+    order is ``ctx.static.post_order``) and its own inputs: the scenario's ``posts``
+    section, the ``rng`` of recruitment lags, ``post_funds`` (the fund paying each
+    country's post, in the countries' order), an optional ``backstop`` fund that takes
+    over a contract its own fund cannot commit (hybrid mode), the contract length when
+    not the posts' (``contract_months``), and the ledger accounts salaries and operating
+    costs are paid to.
+    """
 
     def __init__(
         self,
-        world: World,
+        ctx: Context,
+        posts: Posts,
         rng: np.random.Generator,
         post_funds: list[Fund],
+        salaries_account: int,
+        operating_account: int,
         backstop: Fund | None = None,
         contract_months: int | None = None,
     ) -> None:
-        s = world.scenario
-        self.world = world
         self.rng = rng
-        posts = s.posts
-        self.n = len(s.countries)
-        self.order: list[int] = world.static.post_order
+        self._env = ctx.env
+        self._price_index = ctx.price_index
+        self._acct_salaries = salaries_account
+        self._acct_operating = operating_account
+        self.n = len(post_funds)
+        self.order: list[int] = ctx.static.post_order
         self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *([backstop] if backstop else [])]))
         fund_index = {id(f): k for k, f in enumerate(self.funds)}
         self.post_fund: list[int] = [fund_index[id(f)] for f in post_funds]
@@ -76,7 +88,7 @@ class Coordinators:
         self._lags: list[list[int]] = [
             row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
         ]
-        self.years = s.simulation.years
+        self.years = ctx.years
         n = self.n
         self.state = [VACANT] * n
         self.monthly_cost = [0] * n  # cents, fixed when the contract is committed
@@ -95,8 +107,8 @@ class Coordinators:
         self.lapses = 0
         self.missed_cents = 0
         self.gap_by_year = np.zeros(self.years, dtype=np.int32)
-        self._op_cents = [to_cents(self._operating * p / 12) for p in world.price_index]
-        self._salary_cents = [to_cents(self._annual_cost * p / 12) for p in world.price_index]
+        self._op_cents = [to_cents(self._operating * p / 12) for p in ctx.price_index]
+        self._salary_cents = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
 
     # ------------------------------------------------------------------ helpers
 
@@ -110,7 +122,7 @@ class Coordinators:
         """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
         (salary + operating), USD."""
         count = self.n if posts is None else posts
-        return count * (self._annual_cost + self._operating) * self.world.price_index[year]
+        return count * (self._annual_cost + self._operating) * self._price_index[year]
 
     def _try_commit(self, k: int, i: int, cost: int) -> bool:
         fund = self.funds[k]
@@ -172,8 +184,8 @@ class Coordinators:
         self.lapses += 1
         self._gap(month)
 
-    def _schedule(self, delay: float, i: int, callback: object) -> None:
-        Due(self.world.env, delay, (i, self.generation[i]), callback)  # type: ignore[arg-type]
+    def _schedule(self, delay: float, i: int, callback: Callable[[Due], None]) -> None:
+        Due(self._env, delay, (i, self.generation[i]), callback)
 
     # ------------------------------------------------------------------ events
 
@@ -198,7 +210,7 @@ class Coordinators:
         i, gen = event._value
         if gen != self.generation[i]:
             return
-        month = int(self.world.env._now)
+        month = int(self._env._now)
         self.state[i] = FILLED
         self.filled += 1
         self.filled_by_fund[self.paid_by[i]] += 1
@@ -223,7 +235,7 @@ class Coordinators:
         i, gen = event._value
         if gen != self.generation[i]:
             return
-        month = int(self.world.env._now)
+        month = int(self._env._now)
         old = self.paid_by[i]
         self._stop_paying(i)
         self.filled_by_fund[old] -= 1
@@ -245,24 +257,24 @@ class Coordinators:
         """Pay every filled post for ``month`` (committed money first), and operating costs."""
         if not self.filled:
             return
-        w = self.world
-        now = w.env._now
+        now = self._env._now
+        salaries, operating = self._acct_salaries, self._acct_operating
         for k, total in enumerate(self.payroll_committed):
             if total:
                 fund = self.funds[k]
-                fund.pay(month, w.acct_salaries, total, now, "payroll")
+                fund.pay(month, salaries, total, now, "payroll")
                 fund.committed -= total
         if self.uncommitted:
             for i in sorted(self.uncommitted, key=self.order.index):
                 cost = self.monthly_cost[i]
                 fund = self.funds[self.paid_by[i]]
-                if not fund.try_pay_uncommitted(month, w.acct_salaries, cost, now, "payroll"):
+                if not fund.try_pay_uncommitted(month, salaries, cost, now, "payroll"):
                     self.missed_cents += cost
                     self._lapse(i, month)
         if self._operating:
             op = self._op_cents[month // 12]
             for k, count in enumerate(self.filled_by_fund):
-                if count and not self.funds[k].try_pay_uncommitted(month, w.acct_operating, op * count, now, "operating"):
+                if count and not self.funds[k].try_pay_uncommitted(month, operating, op * count, now, "operating"):
                     self.missed_cents += op * count
                     self._gap(month)
 

@@ -31,7 +31,7 @@ def draw(dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ..
         sigma2 = np.log1p((sd / mean) ** 2)
         return rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2), size)
     if kind == "poisson":
-        return rng.poisson(dist.mean, size).astype(np.float64)
+        return rng.poisson(dist.mean, size).astype(np.float64)  # type: ignore[arg-type]
     if kind == "exponential":
         return rng.exponential(dist.mean, size) if dist.mean else np.zeros(size)  # type: ignore[arg-type]
     raise ValueError(f"unknown distribution '{kind}'")

@@ -55,10 +55,10 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     largest: int | None = None
     names = scenario.entity_names
     for ex in scenario.exits:
-        y = ex.year - start
+        year = ex.year - start
         if ex.entity == "largest":
-            largest = y if largest is None else min(largest, y)
+            largest = year if largest is None else min(largest, year)
         else:
             i = names.index(ex.entity)
-            exit_year[i] = min(exit_year[i], y)
+            exit_year[i] = min(exit_year[i], year)
     return ShockPlan(cut=1.0 - keep, exit_year=exit_year, exit_largest_year=largest)

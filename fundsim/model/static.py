@@ -1,9 +1,9 @@
 """Per-scenario data that every replication shares, computed once per process.
 
 Key columns as numpy vectors, the entity-by-country presence matrix, the posts'
-priority order, and a cache of formula shares by set of participants (a formula's
-shares depend only on who takes part, except when flat amounts are involved — tiered
-bands, a minimum in USD — which also depend on the budget). Replications only read it.
+priority order, and other modules' per-scenario constants (:meth:`StaticData.derived`:
+each window's cache of formula shares, the victims' planning estimates).
+Replications only read it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.scenario.schema import Scenario
-from fundsim.sharing.dispatch import compute_shares
 
 
 @dataclass
@@ -29,7 +28,6 @@ class StaticData:
     country_cost: NDArray[np.float64]
     post_order: list[int]
     hosts: tuple[str, ...]  # lead entities, in the order they first appear in the countries
-    _share_cache: dict[tuple[bytes, float], NDArray[np.float64]] = field(default_factory=dict)
     _derived: dict[str, Any] = field(default_factory=dict)
 
     def derived(self, name: str, build: Callable[[Scenario], Any]) -> Any:
@@ -39,31 +37,6 @@ class StaticData:
         if found is None:
             found = self._derived[name] = build(self.scenario)
         return found
-
-    def shares_among(self, members: NDArray[np.bool_], total_usd: float) -> NDArray[np.float64]:
-        """Formula shares of the ``members`` (zeros elsewhere) for a budget of ``total_usd``."""
-        formula = self.scenario.mechanism.formula
-        # Shares depend on the budget only for flat amounts: tiered bands, a USD floor.
-        by_budget = formula.kind == "tiered" or getattr(formula, "floor_usd", 0.0) > 0
-        key = (members.tobytes(), total_usd if by_budget else 0.0)
-        cached = self._share_cache.get(key)
-        if cached is not None:
-            return cached
-        idx = np.flatnonzero(members)
-        shares = np.zeros(members.size)
-        if idx.size:
-            keys = {k: v[idx] for k, v in self.keys.items() if not np.isnan(v[idx]).any()}
-            shares[idx] = compute_shares(
-                formula,
-                idx.size,
-                keys,
-                presence=self.presence[idx],
-                country_cost=self.country_cost,
-                total_usd=total_usd,
-            )
-        if len(self._share_cache) < 4096:
-            self._share_cache[key] = shares
-        return shares
 
 
 _CACHE: dict[int, StaticData] = {}

@@ -1,11 +1,19 @@
 """One replication: assemble the SimPy world, run it, return compact arrays.
 
+World is the only module that knows every part of the model: it builds the shared
+:class:`~fundsim.model.context.Context` (clock, ledger, static data, price index,
+horizon), the funds, and each part with what that part uses (contributors,
+coordinators, the victims' cases and fund), and it owns the order of a month and the
+budgets that tie the parts together.
+
 Time is in months from January of ``simulation.start_year``. Money moves in the
 ledger in integer cents. The order within a month is fixed: state changes
 (recruitment done, contract ends) happen at whole months; contributions arrive
 whenever their delay says; the monthly tick at mid-month pays the payroll and
 operating costs, credits interest, starts recruitment for vacant posts, records
-the month, and in December sets next year's budget and assessments.
+the month, and in December sets next year's budget and assessments. With a
+victim-assistance window, the tick then pays child support, starts and pays victims'
+cases, and in December moves any coordinator surplus before the budgets.
 
 Randomness comes only from named streams handed in (``rng_for(name)``), so two
 scenarios run with the same seed share their draws where their structure agrees.
@@ -21,13 +29,17 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
+from fundsim.model.allegations import caseload_plan, draw_victims
+from fundsim.model.cases import VictimCases
+from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinators import Coordinators
+from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import Ledger, to_cents
-from fundsim.model.shocks import plan_shocks
+from fundsim.model.shocks import ShockPlan, plan_shocks
 from fundsim.model.static import static_for
-from fundsim.model.victim_window import VICTIM_ACCOUNTS, VictimWindow, window_fees
+from fundsim.model.victim_fund import VICTIM_ACCOUNTS, VictimFund, fees_account_name, window_fees
 from fundsim.scenario.schema import Scenario
 
 #: Ledger accounts. ``coordinator_fund`` is the fund's cash; the others are outside it.
@@ -91,21 +103,37 @@ class World:
         costs = scenario.costs
         rates = rng_for("costs").normal(costs.inflation_annual, costs.inflation_sd, self.years)
         rates[0] = 0.0  # prices are those of the start year during the first year
-        self.price_index: list[float] = np.cumprod(1.0 + rates).tolist()
+        self.price_index: tuple[float, ...] = tuple(np.cumprod(1.0 + rates).tolist())
+        self.context = ctx = Context(self.env, self.ledger, self.static, self.price_index, self.n_months, self.years)
         # The host's fee on coordinator contributions: with a shared host, one rate for both windows.
         shared_fee = window_fees(scenario)[1] if scenario.victims is not None else None
         self._fee = mechanism.admin_fee if shared_fee is None else shared_fee
+        shocks = plan_shocks(scenario, rng_for("shocks"))
         self.contributors = Contributors(
-            self, plan_shocks(scenario, rng_for("shocks")), rng_for("payments"), fee=self._fee
+            ctx,
+            scenario.entity_names,
+            scenario.payments,
+            scenario.participation,
+            formula_shares(self.static, "coordinators", mechanism.formula),
+            shocks,
+            rng_for("payments"),
+            fund=self.fund,
+            lines=[self.host_funds.get(name) for name in scenario.entity_names],
+            fee=self._fee,
+            contributions_account=self.acct_contrib,
+            fees_account=self.acct_fees,
         )
         if self.mode == "pooled":
             post_funds = [self.fund] * len(scenario.countries)
         else:
             post_funds = [self.host_funds[c.lead_entity] for c in scenario.countries]
         self.coordinators = Coordinators(
-            self,
+            ctx,
+            scenario.posts,
             rng_for("recruitment"),
             post_funds,
+            salaries_account=self.acct_salaries,
+            operating_account=self.acct_operating,
             backstop=self.fund if self.mode == "hybrid" else None,
             contract_months=mechanism.siloed_contract_months if self.mode != "pooled" else None,
         )
@@ -119,7 +147,60 @@ class World:
         self._committed: list[int] = [0] * self.n_months
         self._filled: list[int] = [0] * self.n_months
         # Victim assistance (Rec 12/14): a second window, only when the scenario has one.
-        self.victims = VictimWindow(self, rng_for) if scenario.victims is not None else None
+        self.cases: VictimCases | None = None
+        self.victim_fund: VictimFund | None = None
+        if scenario.victims is not None:
+            self.cases, self.victim_fund = self._victim_window(scenario, shocks, rng_for)
+
+    def _victim_window(self, scenario: Scenario, shocks: ShockPlan, rng_for: RngFor) -> tuple[VictimCases, VictimFund]:
+        """The victims' cases and fund, with their accounts: the fund, and in the siloed mode
+        each entity's own line for its victims' services."""
+        v = scenario.victims
+        assert v is not None
+        ctx, ledger, names = self.context, self.ledger, scenario.entity_names
+        ix = ledger.index
+        fund = Fund(ledger, "victim_fund")
+        lines = [Fund(ledger, f"victims:{n}") for n in names] if self.mode == "siloed" else []
+        fee, fees_account = window_fees(scenario)[0], ix[fees_account_name(v)]
+        # The caseworkers' first cases are scheduled before the pledges (SimPy breaks ties
+        # between events due at the same time in the order they were scheduled).
+        cases = VictimCases(
+            ctx,
+            draw_victims(scenario, rng_for),
+            v.caseworkers,
+            v.priority,
+            n_countries=len(scenario.countries),
+            funds=[fund, *lines],
+            services_account=ix["victim_services"],
+        )
+        own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
+        contributors = Contributors(
+            ctx,
+            names,
+            scenario.payments,
+            scenario.participation,
+            formula_shares(self.static, "victims", v.funding.formula or scenario.mechanism.formula),
+            shocks,
+            rng_for("victim_payments"),
+            fund=fund,
+            lines=own_lines,
+            fee=fee,
+            contributions_account=ix["victim_contributions"],
+            fees_account=fees_account,
+        )
+        victim_fund = VictimFund(
+            ctx,
+            v,
+            caseload_plan(scenario),
+            fund=fund,
+            lines=lines,
+            coordinator_fund=self.fund,
+            contributors=contributors,
+            fee=fee,
+            fees_account=fees_account,
+            rng_for=rng_for,
+        )
+        return cases, victim_fund
 
     # ------------------------------------------------------------------ budget cycle
 
@@ -151,6 +232,12 @@ class World:
                 needs[e] = to_cents(max(0.0, planned - self.host_funds[name].cash_cents / 100))
         return needs
 
+    def coordinator_keep_cents(self, year: int) -> int:
+        """What the coordinator fund keeps of its cash before a surplus transfer: its planned
+        cost for ``year`` plus its reserve target, in cents."""
+        planned = self.coordinators.planned_cost_usd(year)
+        return to_cents(planned * (1.0 + self._reserve_months / 12))
+
     def _set_budget(self, year: int) -> None:
         self.contributors.assess(year, self.budget_cents(year), self.host_needs_cents(year))
 
@@ -158,6 +245,7 @@ class World:
         """The monthly tick, a SimPy process: at mid-month (``m + 0.5``) it pays the month
         and records it; in December it sets next year's budgets."""
         env, fund, coord = self.env, self.fund, self.coordinators
+        cases, victim_fund = self.cases, self.victim_fund
         cash, committed, filled = self._cash, self._committed, self._filled
         balance, funds = self.ledger.balance, self.funds
         account = fund.account
@@ -168,14 +256,19 @@ class World:
                 fund.receive(month, self.acct_interest, round(fund.cash_cents * self._monthly_rate), env.now, "interest")
             coord.payroll(month)
             coord.start_recruitment(month)
-            if self.victims is not None:
-                self.victims.tick(month)
+            if victim_fund is not None and cases is not None:
+                # Children first: their support is paid, and the next months' kept back,
+                # before new service packages start.
+                victim_fund.pay_child_support(month)
+                cases.tick(month, victim_fund.kept_for_children_cents(month))
             if month % 12 == 11 and month // 12 + 1 < self.years:
-                if self.victims is not None:
-                    self.victims.december(month)  # window transfers come before the budgets
-                self._set_budget(month // 12 + 1)
-                if self.victims is not None:
-                    self.victims.assess(month // 12 + 1)
+                year = month // 12 + 1
+                if victim_fund is not None:
+                    # Window transfers come before the budgets.
+                    victim_fund.december(month, self.coordinator_keep_cents(year))
+                self._set_budget(year)
+                if victim_fund is not None:
+                    victim_fund.assess(year, self.contributors.largest)
             if single:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
@@ -190,8 +283,8 @@ class World:
     def open(self) -> None:
         """Set the first year's budgets and assessments (before the clock starts)."""
         self._set_budget(0)
-        if self.victims is not None:
-            self.victims.assess(0)
+        if self.victim_fund is not None:
+            self.victim_fund.assess(0, self.contributors.largest)
 
     def run(self) -> ReplicationResult:
         """Run the replication: first budgets, the monthly process, every event to the
@@ -253,8 +346,11 @@ class World:
             "admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
             "backstop_contracts": float(coord.backstop_contracts),
         }
-        if self.victims is not None:
-            metrics.update(self.victims.metrics())  # checks both windows' conservation too
+        if self.cases is not None and self.victim_fund is not None:
+            fund_metrics = self.victim_fund.metrics()  # checks both windows' conservation too
+            metrics.update(self.cases.metrics())
+            metrics["unmet_need_usd"] = metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
+            metrics.update(fund_metrics)
         return ReplicationResult(
             metrics=metrics,
             monthly=monthly,

@@ -57,6 +57,6 @@ def test_when_money_runs_out_the_missing_support_is_unmet_need() -> None:
 
 def test_new_children_arrive_at_the_yearly_rate() -> None:
     scn = victim_scenario(NO_INFLATION, children=_children(stock=0, new_per_year=30, stock_age_years=0), funding={"opening_balance_usd": 1e7})
-    counts = [run_world(scn, rep=r).victims.children.n for r in range(30)]
+    counts = [run_world(scn, rep=r).victim_fund.children.n for r in range(30)]
     expected = 30 * scn.simulation.years
     assert abs(np.mean(counts) - expected) < 3 * math.sqrt(expected / 30)

@@ -25,7 +25,7 @@ def test_pv_of_a_newborn_stock_matches_the_annuity_formula(rate: float) -> None:
     months_left = 216 - 12 * world.scenario.simulation.years
     assert m["children_owed_at_end"] == 5
     assert m["obligations_pv_usd"] == pytest.approx(5 * _pv_closed_form(100.0, months_left, rate), rel=1e-12)
-    assert m["funded_ratio"] == pytest.approx(world.victims.fund.available_cents / 100 / m["obligations_pv_usd"])
+    assert m["funded_ratio"] == pytest.approx(world.victim_fund.fund.available_cents / 100 / m["obligations_pv_usd"])
 
 
 def test_pv_is_at_last_year_prices() -> None:

@@ -20,14 +20,14 @@ def _siloed(**victims_over):
 
 def test_each_entity_line_pays_only_its_own_victims_services() -> None:
     world = run_world(_siloed())
-    window = world.victims
-    ledger = window.ledger
+    window = world.victim_fund
+    ledger = world.ledger
     services = ledger.flows[:, ledger.index["victim_services"], :].sum(axis=0)
     assert services[window.fund.account] == 0  # the window pays no services in siloed mode
-    assert sum(services[f.account] for f in window.lines.values()) == window.assistance.paid_cents > 0
+    assert sum(services[f.account] for f in window.lines) == world.cases.paid_cents > 0
     child = ledger.flows[:, ledger.index["child_support"], :].sum(axis=0)
     assert child[window.fund.account] == window.children.paid_cents
-    assert all(child[f.account] == 0 for f in window.lines.values())
+    assert all(child[f.account] == 0 for f in window.lines)
     # The window receives no entity assessment: pledges and withheld payments only.
     assert ledger.flows[:, window.fund.account, ledger.index["victim_contributions"]].sum() == 0
     m = world.result.metrics
@@ -47,19 +47,19 @@ def test_an_entity_that_stops_paying_leaves_its_own_victims_unassisted() -> None
     raw["victims"] = victims_section()
     silo_cut = run_world(scenario_from_dict(raw), rep=2)
     pooled_cut = run_world(victim_scenario({"cuts": cut}), rep=2)
-    draws = silo_cut.victims.assistance.draws
+    draws = silo_cut.cases.draws
     entity = draws.entity
     # Cases the fund pays for (not a partner's, and needing at least one service).
     partner = draws.partner_pays | (draws.package_cents == 0)
     own = (entity == 0) & ~partner
     assert own.any()
-    assisted_cut = ~np.isnan(silo_cut.victims.assistance.first_assist)
-    assisted_pooled = ~np.isnan(pooled_cut.victims.assistance.first_assist)
+    assisted_cut = ~np.isnan(silo_cut.cases.first_assist)
+    assisted_pooled = ~np.isnan(pooled_cut.cases.first_assist)
     assert not assisted_cut[own].any()
     assert assisted_pooled[own].mean() > 0.9
     # Victims of the other entities are assisted as before the cut.
     others = (entity != 0) & ~partner
-    before = ~np.isnan(siloed.victims.assistance.first_assist)
+    before = ~np.isnan(siloed.cases.first_assist)
     assert assisted_cut[others].mean() >= before[others].mean() - 0.05
 
 
@@ -70,6 +70,6 @@ def test_allegations_fall_on_entities_present_in_the_country() -> None:
     # Country DDD lists only A (countries.csv): every allegation there involves A.
     assert w[:, 3].tolist() == [1.0, 0.0, 0.0, 0.0]
     assert np.isclose(entity_victim_shares(scenario).sum(), 1.0)
-    draws = run_world(scenario).victims.assistance.draws
+    draws = run_world(scenario).cases.draws
     in_ddd = draws.country == 3
     assert (draws.entity[in_ddd] == 0).all()

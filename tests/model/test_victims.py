@@ -1,4 +1,5 @@
-"""Victim assistance (Rec 12): caseworker queue, waiting for money, priority, metrics."""
+"""Victim assistance (Rec 12) in a whole replication: waiting for money, priority, metrics,
+the draws, bad sections (the cases alone: ``test_cases.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-import simpy
 from builders import DATA, mini_dict
 from victim_builders import run_world, victim_scenario
 
@@ -16,40 +16,6 @@ from fundsim.runner.seeds import Streams, replication_seed
 from fundsim.scenario import ScenarioError, scenario_from_dict
 
 VICTIM_METRICS = ("victims_assisted_share", "median_wait_days", "unmet_need_usd", "funded_ratio", "obligations_pv_usd", "children_supported")
-
-
-def _resource_starts(world) -> np.ndarray:
-    """Caseworker start times of the same cases through a plain ``simpy.Resource`` per pool."""
-    draws = world.victims.assistance.draws
-    arrival = draws.victim_time
-    v = world.scenario.victims
-    pools = draws.country if v.caseworkers.pooling == "per_country" else np.zeros(draws.n_victims, dtype=int)
-    env = simpy.Environment()
-    resources = {p: simpy.Resource(env, v.caseworkers.capacity) for p in np.unique(pools).tolist()}
-    starts = np.full(draws.n_victims, np.nan)
-
-    def case(i: int):
-        yield env.timeout(arrival[i])
-        with resources[int(pools[i])].request() as req:
-            yield req
-            starts[i] = env.now
-            yield env.timeout(draws.handling_months[i])
-
-    for i in range(draws.n_victims):
-        env.process(case(i))
-    env.run(until=world.n_months)
-    return starts
-
-
-@pytest.mark.parametrize("pooling", ["pooled", "per_country"])
-def test_caseworker_pool_starts_cases_exactly_like_a_simpy_resource(pooling: str) -> None:
-    scn = victim_scenario(caseworkers={"pooling": pooling, "capacity": 2, "handling_days": {"dist": "exponential", "mean": 40}})
-    world = run_world(scn)
-    ours = world.victims.assistance.cw_start
-    theirs = _resource_starts(world)
-    assert np.isnan(ours).sum() == np.isnan(theirs).sum()
-    assert (theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()).any()  # a real queue formed
-    np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=0, atol=1e-9)
 
 
 def test_scenario_without_victims_emits_no_victim_metrics(mini) -> None:
@@ -87,7 +53,7 @@ def test_without_money_nobody_is_assisted_and_the_need_is_unmet() -> None:
     )
     world = run_world(scn)
     m = world.result.metrics
-    a = world.victims.assistance
+    a = world.cases
     assisted = ~np.isnan(a.first_assist)
     # Only cases that need no paid service at all get through (their package costs nothing).
     assert (a.draws.package_cents[assisted] == 0).all()
@@ -102,7 +68,7 @@ def test_children_first_serves_child_victims_before_adults_when_money_is_short()
     shares = {}
     for rule in ("children_first", "fifo"):
         world = run_world(victim_scenario(funding=short, priority={"rule": rule}, children={"stock": 0, "new_per_year": 0}))
-        a = world.victims.assistance
+        a = world.cases
         child = a.draws.child
         assisted = ~np.isnan(a.first_assist)
         shares[rule] = (assisted[child].mean(), assisted[~child].mean())

@@ -61,7 +61,7 @@ def test_each_window_and_the_whole_conserve_to_the_cent(
         opening_c, inflow, outflow, closing = _window_totals(ledger, accounts)
         assert opening_c + inflow - outflow == closing
     assert sum(ledger.balance) == 0  # double entry
-    victim = world.victims.fund
+    victim = world.victim_fund.fund
     assert victim.cash_cents >= 0
     assert victim.committed >= 0
     m = world.result.metrics

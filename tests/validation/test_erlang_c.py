@@ -32,7 +32,7 @@ def _waits(c: int, offered: float) -> tuple[np.ndarray, np.ndarray]:
     )
     means, shares = [], []
     for rep in range(REPS):
-        a = run_world(scn, rep=rep, seed=20260101).victims.assistance
+        a = run_world(scn, rep=rep, seed=20260101).cases
         arrival, start = a.arrival, a.cw_start
         # Leave out the warm-up and the last year (cases still queued at the end).
         keep = (arrival >= WARM_UP_MONTHS) & (arrival < 12 * (YEARS - 1))

@@ -1,5 +1,11 @@
 """Victims' cases (Rec 12): the caseworker queue, the wait for money, the service packages.
 
+:class:`VictimCases` holds every case of one replication. It is built with the
+shared :class:`~fundsim.model.context.Context`, the victims drawn for the horizon,
+the scenario's ``caseworkers`` and ``priority`` sections and the funds that pay
+services; the victims' fund (:mod:`fundsim.model.victim_fund`) holds the money, and
+World tells the cases each month how much of it is kept back for children.
+
 A victim's case arrives with its allegation and waits for a caseworker slot
 (pooled, or one pool per country), first come first served. The pool behaves as a
 ``simpy.Resource`` of that capacity but costs one SimPy event per case instead of
@@ -8,11 +14,11 @@ advance (drawn at the start), so when a slot frees it takes the next case of its
 pool's line-up at once and schedules the end of that case's handling at
 ``max(now, arrival) + handling``. Served in arrival order by the first free slot,
 every case starts exactly when it would with a ``simpy.Resource``
-(``tests/model/test_victims.py`` checks it, and ``tests/validation/test_erlang_c.py``
+(``tests/model/test_cases.py`` checks it, and ``tests/validation/test_erlang_c.py``
 checks the waits against Erlang C).
 
 After intake the case waits for money. At each monthly tick (mid-month) the
-window starts waiting packages in the scenario's priority order while uncommitted
+cases start waiting packages in the scenario's priority order while uncommitted
 cash covers the whole package (the package is then committed, like a contract);
 the first case that does not fit stops the round (strict priority). A case still
 waiting ``max_wait_months`` after its arrival is dropped and its cost counted as
@@ -24,38 +30,54 @@ are assisted at the next tick at the partner's cost, outside the fund.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import accumulate, chain
-from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from fundsim.model.allegations import VictimDraws
+from fundsim.model.context import Context
 from fundsim.model.events import Due
-from fundsim.scenario.schema import DAYS_PER_MONTH
-
-if TYPE_CHECKING:
-    from fundsim.model.victim_window import VictimWindow
+from fundsim.model.fund import Fund
+from fundsim.scenario.schema import DAYS_PER_MONTH, Caseworkers, Priority
 
 
-class VictimAssistance:
-    """Cases, caseworker pools and service payments of one replication."""
+class VictimCases:
+    """Cases, caseworker pools and service payments of one replication.
 
-    def __init__(self, window: VictimWindow, draws: VictimDraws) -> None:
-        v = window.scenario.victims
-        assert v is not None
-        self.window = window
-        self.env = window.env
+    ``draws``: the victims of the horizon (numbered in arrival order); ``caseworkers``
+    and ``priority``: the scenario's sections; ``n_countries``: how many pools
+    ``per_country`` pooling has; ``funds``: who pays services, the victims' fund first
+    and, in the siloed mode, each entity's own line after it (``funds[1 + e]`` pays the
+    cases whose allegation involves entity ``e``); ``services_account``: where service
+    payments go in the ledger.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        draws: VictimDraws,
+        caseworkers: Caseworkers,
+        priority: Priority,
+        n_countries: int,
+        funds: Sequence[Fund],
+        services_account: int,
+    ) -> None:
+        self.env = ctx.env
+        self._price_index = ctx.price_index
+        self.funds: list[Fund] = list(funds)
+        self._acct_services = services_account
         self.draws = draws
         n = draws.n_victims
         self.n = n
-        self.n_months = window.n_months
+        self.n_months = ctx.n_months
         self._handling: list[float] = draws.handling_months.tolist()
-        per_country = v.caseworkers.pooling == "per_country"
+        per_country = caseworkers.pooling == "per_country"
         # Each pool's cases in arrival order (victims are numbered in arrival order).
         if per_country:
             self._pool_of: list[int] = draws.country.tolist()
-            n_pools = len(window.scenario.countries)
+            n_pools = n_countries
             order = np.argsort(draws.country, kind="stable")
             bounds = np.searchsorted(draws.country[order], np.arange(n_pools + 1)).tolist()
             self._lineup: list[list[int]] = [order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)]
@@ -74,18 +96,18 @@ class VictimAssistance:
         self._dropped: list[int] = []  # cases dropped after max_wait_months
         self._ready: list[int] = []
         self._waiting: list[int] = []
-        self._max_wait = v.priority.max_wait_months
-        if v.priority.rule == "children_first":
+        self._max_wait = priority.max_wait_months
+        if priority.rule == "children_first":
             self._key: list[float] = (self.arrival + np.where(draws.child, 0.0, 1e9)).tolist()
-        elif v.priority.rule == "smallest_first":
+        elif priority.rule == "smallest_first":
             self._key = (draws.package_cents + self.arrival / 1e6).tolist()
         else:
             self._key = self._arrival
         self._width = draws.by_month.shape[0]
-        # Which fund pays each case: the window (0), or in siloed mode the line of the entity
-        # its allegation involves (1 + entity).
-        self._fund_of: list[int] = (draws.entity + 1).tolist() if window.siloed else [0] * n
-        n_funds = len(window.case_funds)
+        # Which fund pays each case: the victims' fund (0), or in siloed mode the line of the
+        # entity its allegation involves (1 + entity).
+        self._fund_of: list[int] = (draws.entity + 1).tolist() if len(self.funds) > 1 else [0] * n
+        n_funds = len(self.funds)
         # Cents committed to services, by fund and month.
         self._due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)
         # Packages at this year's prices, set at the first tick of each year for the victims
@@ -100,21 +122,21 @@ class VictimAssistance:
         self.paid_cents = 0
         take = self._caseworkers()
         for p in range(n_pools):
-            for _ in range(min(v.caseworkers.capacity, len(self._lineup[p]))):
+            for _ in range(min(caseworkers.capacity, len(self._lineup[p]))):
                 take(p)
 
     @property
-    def cw_start(self) -> np.ndarray:
+    def cw_start(self) -> NDArray[np.float64]:
         """When a caseworker took each case (months; NaN: never within the horizon)."""
         return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
 
     @property
-    def first_assist(self) -> np.ndarray:
+    def first_assist(self) -> NDArray[np.float64]:
         """The tick of each case's first service payment (months; NaN: never)."""
         return np.fromiter(self._first_assist, dtype=np.float64, count=self.n)
 
     @property
-    def dropped(self) -> np.ndarray:
+    def dropped(self) -> NDArray[np.bool_]:
         """Whether each case was dropped after waiting ``max_wait_months``."""
         out = np.zeros(self.n, dtype=bool)
         out[self._dropped] = True
@@ -185,10 +207,10 @@ class VictimAssistance:
         """Monthly: admit ready cases, drop those waited too long, start packages in
         priority order while uncommitted cash beyond ``keep_back_cents`` covers them,
         pay this month's services."""
-        w = self.window
         now = month + 0.5
         year = month // 12
-        price = w.price_index[min(year, len(w.price_index) - 1)]
+        prices = self._price_index
+        price = prices[min(year, len(prices) - 1)]
         if year != self._year:
             self._prices_for(year, price)
         if self._ready:
@@ -217,18 +239,18 @@ class VictimAssistance:
             self._start(waiting, keep_back_cents, month, now)
         for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
-                fund = w.case_funds[f]
-                fund.pay(month, w.acct_services, pay, now, "victim services")
+                fund = self.funds[f]
+                fund.pay(month, self._acct_services, pay, now, "victim services")
                 fund.committed -= pay
                 self.paid_cents += pay
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
-        (beyond ``keep_back_cents`` for the window) covers the whole package at this year's
+        (beyond ``keep_back_cents`` for the victims' fund) covers the whole package at this year's
         prices; a fund's first case that does not fit stops that fund's round (strict
-        priority). A case's fund is the window, or in siloed mode the line of the entity its
+        priority). A case's fund is the victims' fund, or in siloed mode the line of the entity its
         allegation involves. ``waiting`` keeps the cases not started, in order."""
-        funds = self.window.case_funds
+        funds = self.funds
         totals, first_assist = self._totals, self._first_assist
         avail = [fund.available_cents for fund in funds]
         avail[0] -= keep_back_cents

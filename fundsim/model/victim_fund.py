@@ -1,4 +1,12 @@
-"""The victim-assistance window (Rec 12/14, para 52): its money, its budget, its results.
+"""The victims' fund (Rec 12/14, para 52): its money, its budget, child support, its results.
+
+:class:`VictimFund` is the victim-assistance window's money side; the cases it pays
+for are :class:`~fundsim.model.cases.VictimCases`. It is built with the shared
+:class:`~fundsim.model.context.Context` and its own inputs: the scenario's
+``[victims]`` section, the caseload the budget plans for, its fund (and each
+entity's line in the siloed mode), the coordinator fund it may receive surplus from,
+the :class:`~fundsim.model.contributors.Contributors` that assess the entities for
+it, its fee rate and fee account, and its named random streams (children, pledges).
 
 The window has its own cash account (``victim_fund``) beside the coordinator fund.
 It receives entity contributions (assessed each year with the mechanism's
@@ -29,31 +37,19 @@ part and the rest counted as unmet need.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from fundsim.model.allegations import (
-    draw_victims,
-    entity_victim_shares,
-    expected_package_usd,
-    expected_victims_per_year,
-    yearly_multiplier,
-)
+from fundsim.model.allegations import CaseloadPlan
 from fundsim.model.children import ChildSupport
+from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
-from fundsim.model.ledger import Ledger, to_cents
+from fundsim.model.ledger import to_cents
 from fundsim.model.pledges import expected_pledges_usd, plan_pledges
-from fundsim.model.static import StaticData
-from fundsim.model.victims import VictimAssistance
-from fundsim.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from fundsim.model.world import World
+from fundsim.scenario.schema import Scenario, Victims
 
 RngFor = Callable[[str], np.random.Generator]
 
@@ -72,38 +68,6 @@ VICTIM_ACCOUNTS = (
 #: Months of future child support kept back from new service packages (Rec 14 priority).
 CHILD_SUPPORT_KEPT_MONTHS = 12
 
-#: The windows whose money the mechanism holds (for the whole-mechanism conservation check).
-WINDOW_ACCOUNTS = ("coordinator_fund", "victim_fund")
-
-
-@dataclasses.dataclass
-class _WindowView:
-    """What :class:`Contributors` reads from the world, pointed at the victim window."""
-
-    env: Any
-    scenario: Scenario
-    static: StaticData
-    ledger: Ledger
-    fund: Fund
-    acct_contrib: int
-    acct_fees: int
-    host_funds: dict[str, Fund] = dataclasses.field(default_factory=dict)  # siloed mode: each entity's line
-
-
-def _assessment_data(world: World) -> tuple[Scenario, StaticData]:
-    """The scenario seen by the window's assessment (its formula, its fee) and its shared
-    data, built once per scenario and process."""
-
-    def build(s: Scenario) -> tuple[Scenario, StaticData]:
-        v = s.victims
-        assert v is not None
-        formula = v.funding.formula or s.mechanism.formula
-        mech = s.mechanism.model_copy(update={"formula": formula, "admin_fee": window_fees(s)[0]})
-        view = s.model_copy(update={"mechanism": mech})
-        return view, dataclasses.replace(world.static, scenario=view, _share_cache={}, _derived={})
-
-    return world.static.derived("victim_assessment", build)
-
 
 def window_fees(scenario: Scenario) -> tuple[float, float | None]:
     """(victim window fee rate, coordinator fee rate override or None) under the fee rule."""
@@ -116,51 +80,62 @@ def window_fees(scenario: Scenario) -> tuple[float, float | None]:
     return v.funding.admin_fee, None
 
 
-class VictimWindow:
-    """The victim-assistance window of one replication."""
+def fees_account_name(victims: Victims) -> str:
+    """The ledger account the victims' host fee goes to: the shared host's ``admin_fees``,
+    or the window's own host's ``victim_admin_fees``."""
+    return "admin_fees" if victims.windows == "shared_host" else "victim_admin_fees"
 
-    def __init__(self, world: World, rng_for: RngFor) -> None:
-        s = world.scenario
-        v = s.victims
-        assert v is not None
-        self.world = world
-        self.scenario = s
-        self.env = world.env
-        self.n_months = world.n_months
-        self.years = world.years
-        self.price_index = world.price_index
-        ledger: Ledger = world.ledger
+
+class VictimFund:
+    """The victims' fund of one replication: cash, budget, child support, pledges.
+
+    ``lines``: in the siloed mode, each entity's own line for its victims' services,
+    in the entities' order (the fund then assesses nothing: each entity funds its
+    line); otherwise empty. ``coordinator_fund``: where a ``coordinator_surplus``
+    transfer comes from, and the other window of the whole-mechanism conservation check.
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        victims: Victims,
+        caseload: CaseloadPlan,
+        fund: Fund,
+        lines: Sequence[Fund],
+        coordinator_fund: Fund,
+        contributors: Contributors,
+        fee: float,
+        fees_account: int,
+        rng_for: RngFor,
+    ) -> None:
+        v = victims
+        self.env = ctx.env
+        self.n_months = ctx.n_months
+        self.years = ctx.years
+        self.price_index = ctx.price_index
+        ledger = ctx.ledger
         ix = ledger.index
         self.ledger = ledger
-        self.fund = Fund(ledger, "victim_fund")
-        # Siloed mode: each entity's own line for its victims' services.
-        self.siloed = world.mode == "siloed"
-        self.lines = {n: Fund(ledger, f"victims:{n}") for n in s.entity_names} if self.siloed else {}
-        self.case_funds: list[Fund] = [self.fund, *self.lines.values()]
-        self._entity_share = entity_victim_shares(s)
-        self.acct_services = ix["victim_services"]
+        self.fund = fund
+        self.lines: list[Fund] = list(lines)
+        self.siloed = bool(self.lines)
+        self.case_funds: list[Fund] = [fund, *self.lines]
+        self.coordinator_fund = coordinator_fund
+        self.contributors = contributors
+        self._entity_share = caseload.entity_shares
         self.acct_child = ix["child_support"]
         self.acct_pledges = ix["pledges"]
         self.acct_withheld = ix["withheld"]
-        self.fee = window_fees(s)[0]
-        self.acct_fees = ix["admin_fees"] if v.windows == "shared_host" else ix["victim_admin_fees"]
-        ledger.open(self.fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
+        self.fee = fee
+        self.acct_fees = fees_account
+        ledger.open(fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
         self.funding = v.funding
         self.transfers = v.transfers
         self.transfers_cents = 0
-        mult = yearly_multiplier(v, s.simulation.start_year, self.years)
-        self._mult = mult
-        self.assistance = VictimAssistance(self, draw_victims(s, rng_for))
-        self.children = ChildSupport(v.children, mult, self.n_months, self.price_index, rng_for)
-        view_scenario, view_static = _assessment_data(world)
-        view = _WindowView(
-            self.env, view_scenario, view_static, ledger, self.fund, ix["victim_contributions"], self.acct_fees,
-            host_funds=self.lines,
-        )
-        self.contributors = Contributors(view, world.contributors.plan, rng_for("victim_payments"))  # type: ignore[arg-type]
-        self._package_usd = expected_package_usd(s)
-        if v.allegations.ip_payer == "partner":
-            self._package_usd *= 1.0 - v.allegations.ip_share
+        self._mult = caseload.multiplier
+        self._victims_per_year = caseload.victims_per_year
+        self.children = ChildSupport(v.children, caseload.multiplier, self.n_months, self.price_index, rng_for)
+        self._package_usd = caseload.package_usd
         self._support_usd = max(0.0, v.children.support_usd_year.expected)
         self._new_children = v.children.new_per_year
         self.pledged_cents = 0
@@ -196,9 +171,8 @@ class VictimWindow:
         mode: the entities fund their own lines (:meth:`line_needs_cents`)."""
         if self.siloed:
             return 0
-        s = self.scenario
         price = self.price_index[year]
-        services = expected_victims_per_year(s, year) * self._package_usd * price
+        services = self._victims_per_year[year] * self._package_usd * price
         month = 0 if year == 0 else 12 * year - 1
         children = 12 * self.children.due_cents(month) / 100
         children += self._new_children * self._mult[year] * self._support_usd * price / 2  # born mid-year on average
@@ -214,35 +188,35 @@ class VictimWindow:
         services of the victims its allegations involve, less the line's free cash (cents)."""
         if not self.siloed:
             return None
-        victims = expected_victims_per_year(self.scenario, year) * self._package_usd * self.price_index[year]
+        victims = self._victims_per_year[year] * self._package_usd * self.price_index[year]
         return [
             to_cents(max(0.0, victims * share - line.available_cents / 100))
-            for share, line in zip(self._entity_share.tolist(), self.lines.values(), strict=True)
+            for share, line in zip(self._entity_share.tolist(), self.lines, strict=True)
         ]
 
-    def assess(self, year: int) -> None:
-        """Assess the entities for ``year`` (the same largest payer as the coordinator fund)."""
+    def assess(self, year: int, largest_payer: int | None) -> None:
+        """Assess the entities for ``year``. ``largest_payer``: the entity an exit of "the
+        largest" entity means (the coordinator fund's, so that one entity leaves both)."""
         if self.contributors.largest is None:
-            self.contributors.largest = self.world.contributors.largest
+            self.contributors.largest = largest_payer
         self.contributors.assess(year, self.budget_cents(year), self.line_needs_cents(year))
 
-    def december(self, month: int) -> None:
-        """Before next year's budgets: move the coordinator window's surplus, if the rule says so."""
+    def december(self, month: int, coordinator_keep_cents: int) -> None:
+        """Before next year's budgets, with ``transfers = "coordinator_surplus"``: move the
+        coordinator fund's uncommitted cash above ``coordinator_keep_cents`` (its next
+        year's planned cost plus reserve target) to this fund."""
         if self.transfers != "coordinator_surplus":
             return
-        w = self.world
-        year = month // 12 + 1
-        planned = w.coordinators.planned_cost_usd(year)
-        keep = to_cents(planned * (1.0 + w.scenario.mechanism.reserve_target_months / 12))
-        surplus = w.fund.available_cents - keep
+        surplus = self.coordinator_fund.available_cents - coordinator_keep_cents
         if surplus > 0:
-            self.ledger.post(month, self.fund.account, w.fund.account, surplus, self.env._now, "transfer")
+            self.ledger.post(month, self.fund.account, self.coordinator_fund.account, surplus, self.env._now, "transfer")
             self.transfers_cents += surplus
 
     # ------------------------------------------------------------------ money out
 
-    def tick(self, month: int) -> None:
-        """Monthly (after the coordinator payroll): child support first, then services."""
+    def pay_child_support(self, month: int) -> None:
+        """Monthly, before any service package starts: the support due to children, in
+        part if cash is short (the rest counted as missed)."""
         children = self.children
         due = children.due_cents(month)
         if due:
@@ -251,17 +225,21 @@ class VictimWindow:
             if paid:
                 fund.pay(month, self.acct_child, paid, month + 0.5, "child support")
             children.record(month, paid, due)
-        self.assistance.tick(month, children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS))
+
+    def kept_for_children_cents(self, month: int) -> int:
+        """Cash kept back from new service packages after ``month``: the next
+        :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support (cents)."""
+        return self.children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
 
     # ------------------------------------------------------------------ results
 
     def check_conservation(self) -> None:
-        """Raise ``AssertionError`` unless the victim window, and both windows taken
-        together, balance to the cent (opening + inflows - outflows = closing)."""
+        """Raise ``AssertionError`` unless the victims' fund (and each line), and the two
+        windows taken together, balance to the cent (opening + inflows - outflows = closing)."""
         ledger = self.ledger
         for fund in self.case_funds:
             ledger.check_conservation(fund.account)
-        inside = [ledger.index[name] for name in WINDOW_ACCOUNTS] + [f.account for f in self.lines.values()]
+        inside = [self.coordinator_fund.account, self.fund.account] + [f.account for f in self.lines]
         outside = [i for i in range(len(ledger.accounts)) if i not in inside]
         total = ledger.totals  # to x from
         inflow = int(total[np.ix_(inside, outside)].sum())
@@ -272,35 +250,31 @@ class VictimWindow:
             raise AssertionError(f"the windows together do not balance: {opening + inflow - outflow} != {closing} cents")
 
     def metrics(self) -> dict[str, float]:
-        """Per-replication metrics of the window (names in docs/victims.md)."""
+        """Per-replication metrics of the fund (names in docs/victims.md), after checking
+        its conservation."""
         self.check_conservation()
         ledger = self.ledger
         accts = [f.account for f in self.case_funds]
         flows = ledger.flows
         children = self.children
-        out = self.assistance.metrics()
         pv = children.obligations_pv_cents() / 100
         assets = self.fund.available_cents / 100
         contrib = self.contributors
-        out.update(
-            {
-                "unmet_need_usd": out["services_unmet_usd"] + children.missed_cents / 100,
-                "children_supported": float(children.supported()),
-                "children_owed_at_end": float(children.owed_at_end()),
-                "child_support_paid_usd": children.paid_cents / 100,
-                "child_support_missed_usd": children.missed_cents / 100,
-                "obligations_pv_usd": pv,
-                "funded_ratio": assets / pv if pv > 0 else float("nan"),
-                "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
-                "victim_inflows_usd": sum(ledger.inflow_cents(a) for a in accts) / 100,
-                "victim_outflows_usd": sum(ledger.outflow_cents(a) for a in accts) / 100,
-                "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
-                "victim_assessed_usd": float(contrib.assessed.sum()) / 100,
-                "victim_paid_usd": float(contrib.paid.sum()) / 100,
-                "pledges_usd": self.pledged_cents / 100,
-                "withheld_usd": self.withheld_cents / 100,
-                "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
-                "transfers_usd": self.transfers_cents / 100,
-            }
-        )
-        return out
+        return {
+            "children_supported": float(children.supported()),
+            "children_owed_at_end": float(children.owed_at_end()),
+            "child_support_paid_usd": children.paid_cents / 100,
+            "child_support_missed_usd": children.missed_cents / 100,
+            "obligations_pv_usd": pv,
+            "funded_ratio": assets / pv if pv > 0 else float("nan"),
+            "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
+            "victim_inflows_usd": sum(ledger.inflow_cents(a) for a in accts) / 100,
+            "victim_outflows_usd": sum(ledger.outflow_cents(a) for a in accts) / 100,
+            "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
+            "victim_assessed_usd": float(contrib.assessed.sum()) / 100,
+            "victim_paid_usd": float(contrib.paid.sum()) / 100,
+            "pledges_usd": self.pledged_cents / 100,
+            "withheld_usd": self.withheld_cents / 100,
+            "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
+            "transfers_usd": self.transfers_cents / 100,
+        }
