@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from fundsim.model.sampling import draw, draw_non_negative
 from fundsim.model.static import static_for
+from fundsim.scenario.keys import key_vector, presence_matrix
 from fundsim.scenario.schema import DAYS_PER_MONTH, Scenario, Victims
 
 RngFor = Callable[[str], np.random.Generator]
@@ -93,10 +94,11 @@ def entity_weights(scenario: Scenario) -> NDArray[np.float64]:
     assert v is not None
     key = v.allegations.entity_key
     names = scenario.entity_names
-    weight = np.array([e.keys.get(key, 0.0) if key else 1.0 for e in scenario.entities])
+    weight = key_vector(scenario, key) if key else np.ones(len(names))
+    presence = presence_matrix(scenario)
     out = np.zeros((len(names), len(scenario.countries)))
-    for c, country in enumerate(scenario.countries):
-        present = np.array([n in country.entities or n == country.lead_entity for n in names])
+    for c in range(len(scenario.countries)):
+        present = presence[:, c]
         w = np.where(present, weight, 0.0)
         if w.sum() <= 0:  # nobody (weighted) present: every present entity alike, else all
             w = present.astype(float) if present.any() else np.ones(len(names))

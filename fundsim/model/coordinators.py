@@ -33,6 +33,7 @@ from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
+from fundsim.scenario.costs import post_cost_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
@@ -84,6 +85,7 @@ class Coordinators:
         self.restart_wait = posts.restart_wait_months
         self._annual_cost = posts.annual_cost_usd
         self._operating = posts.operating_cost_usd
+        self._post_cost = post_cost_usd(posts)
         self._lag_dist = posts.recruitment_lag_months
         self._lags: list[list[int]] = [
             row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
@@ -122,7 +124,7 @@ class Coordinators:
         """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
         (salary + operating), USD."""
         count = self.n if posts is None else posts
-        return count * (self._annual_cost + self._operating) * self._price_index[year]
+        return count * self._post_cost * self._price_index[year]
 
     def _try_commit(self, k: int, i: int, cost: int) -> bool:
         fund = self.funds[k]

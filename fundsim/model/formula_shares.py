@@ -42,7 +42,7 @@ class FormulaShares:
         idx = np.flatnonzero(members)
         shares = np.zeros(members.size)
         if idx.size:
-            keys = {k: v[idx] for k, v in self._keys.items() if not np.isnan(v[idx]).any()}
+            keys = {k: v[idx] for k, v in self._keys.items()}
             shares[idx] = compute_shares(
                 self.formula,
                 idx.size,

@@ -33,7 +33,7 @@ def draw(dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ..
     if kind == "poisson":
         return rng.poisson(dist.mean, size).astype(np.float64)  # type: ignore[arg-type]
     if kind == "exponential":
-        return rng.exponential(dist.mean, size) if dist.mean else np.zeros(size)  # type: ignore[arg-type]
+        return rng.exponential(dist.mean, size) if dist.mean else np.zeros(size)
     raise ValueError(f"unknown distribution '{kind}'")
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fundsim.scenario.costs import country_costs_usd
+from fundsim.scenario.keys import key_vectors, presence_matrix
 from fundsim.scenario.schema import Scenario
 
 
@@ -47,16 +49,10 @@ def static_for(scenario: Scenario) -> StaticData:
     found = _CACHE.get(id(scenario))
     if found is not None and found.scenario is scenario:
         return found
-    entities, countries = scenario.entities, scenario.countries
-    columns = sorted({k for e in entities for k in e.keys})
-    keys = {col: np.array([e.keys.get(col, np.nan) for e in entities]) for col in columns}
-    keys["voluntary_share"] = np.array([e.voluntary_share for e in entities])
-    presence = np.array(
-        [[e.name in c.entities or e.name == c.lead_entity for c in countries] for e in entities],
-        dtype=bool,
-    )
-    posts = scenario.posts
-    country_cost = np.full(len(countries), posts.annual_cost_usd + posts.operating_cost_usd)
+    countries = scenario.countries
+    keys = key_vectors(scenario)
+    presence = presence_matrix(scenario)
+    country_cost = country_costs_usd(scenario)
     tiers = np.array([c.risk_tier for c in countries])
     order = np.lexsort((np.arange(len(countries)), tiers)).tolist()
     hosts = tuple(dict.fromkeys(c.lead_entity for c in countries if c.lead_entity))
