@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check values, not speed: no per-example deadline (a loaded CI machine
+# made a 95 ms example take 811 ms and fail on time alone).
+settings.register_profile("fundsim", deadline=None)
+settings.load_profile("fundsim")
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
