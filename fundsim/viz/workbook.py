@@ -227,10 +227,13 @@ def read_me(
     assumptions: Sequence[tuple[str, str, str]] | None,
     assumptions_note: str = "",
     contents: Sequence[tuple[str, str]] = (),
+    headings: tuple[str, str, str] = ("Assumptions and sources of the scenario", "scenario key",
+                                      "source or reasoning"),
 ) -> Worksheet:
     """The first sheet: a title, the facts (label, value), what each sheet holds, the
     glossary of the metrics in the workbook (an Excel table) and the scenario's
-    assumptions and sources (an Excel table), or why they are absent."""
+    assumptions and sources (an Excel table: key, basis, text), or why they are absent.
+    ``headings`` are the title of that last table and the headings of its key and text."""
     ws = sheets.book.add_worksheet("Read me")
     ws.activate()
     ws.set_first_sheet()
@@ -267,12 +270,13 @@ def read_me(
         widths = {j: max(widths.get(j, 0), v) for j, v in w.items()}
         r += len(frame) + 2
     r += 1
-    ws.merge_range(r, 0, r, 4, "Assumptions and sources of the scenario", sheets.bold)
+    ws.merge_range(r, 0, r, 4, headings[0], sheets.bold)
     r += 1
     if assumptions:
         frame = pd.DataFrame(assumptions, columns=["key", "basis", "text"])
-        cols = [Column("key", "scenario key"), Column("basis", "basis"), Column("text", "source or reasoning")]
-        w = sheets.table(ws, frame, cols, name="Assumptions", first_row=r, freeze=False)
+        cols = [Column("key", headings[1]), Column("basis", "basis"), Column("text", headings[2])]
+        w = sheets.table(ws, frame, cols, name="Assumptions" if headings[1] == "scenario key" else "Formulas",
+                         first_row=r, freeze=False)
         widths = {j: max(widths.get(j, 0), v) for j, v in w.items()}
     else:
         ws.merge_range(r, 0, r, 4, safe_text(assumptions_note or "the scenario file is not at hand"), sheets.wrap)
