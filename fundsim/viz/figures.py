@@ -83,7 +83,7 @@ def fan_chart(
         if free is not None and not free.empty:
             fx = start + free["month"].to_numpy() / 12.0
             ax.step(fx, free["p50"], where="post", color=ACCENT, lw=1.6, label="uncommitted: median")
-            ax.step(fx, free["p05"], where="post", color=ACCENT, lw=0.9, ls=":", label="uncommitted: 5 %")
+            ax.step(fx, free["p05"], where="post", color=ACCENT, lw=0.9, ls=":", label="uncommitted: 5th percentile")
         if reserve_target is not None and not reserve_target.empty:
             rt = reserve_target.sort_values("year")
             xs = np.append(rt["year"].to_numpy(float), rt["year"].iloc[-1] + 1)
