@@ -1,35 +1,45 @@
-# fundsim: `make run` sets everything up and runs the baseline; `make test` runs the tests.
+# fundsim: `make run` installs what running needs and runs the baseline; `make test` adds the
+# test and dev extras and runs the tests.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test test-quick notebooks bench lint clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
-	touch $(STAMP)
 
-run: $(STAMP)
+# what running needs: the package and its dependencies, nothing else
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# tests, lint, notebooks: the test and dev extras on top
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(RUN_STAMP) $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(VENV)/bin/fundsim run scenarios/baseline.toml
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest -n 2 -q
 
-test-quick: $(STAMP)
+test-quick: $(DEV_STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	$(PY) notebooks/execute.py --export results/notebooks
 
-bench: $(STAMP)
+bench: $(RUN_STAMP)
 	$(PY) bench/events_per_second.py
 	$(PY) bench/parallel_speedup.py
 	$(PY) bench/memory.py
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy fundsim
 

@@ -2,7 +2,14 @@
 
     python notebooks/execute.py                  # every notebook, outputs saved in place
     python notebooks/execute.py --export results/notebooks   # also HTML copies there
+    python notebooks/execute.py --export results/notebooks --no-execute   # HTML of the committed outputs
     python notebooks/execute.py 02_cost_sharing_formulas.ipynb --no-save
+
+The HTML is an annex for readers: prose, printed numbers, tables and figures, without the
+code cells, without the hidden check cells (tagged ``checks``: the asserts that keep the
+prose true to the numbers) and without any script from the network (the ``annex``
+template in ``notebooks/templates`` drops JupyterLab's require.js, MathJax and Mermaid
+loaders; figures are inline PNG).
 
 The environment variable ``FUNDSIM_REPS`` sets the replication count the notebooks use
 (they default to a larger count when it is unset). Notebooks run with the repository root
@@ -33,10 +40,27 @@ def execute(path: Path, save: bool = True, timeout: int = 1200) -> nbformat.Note
     return nb
 
 
-def export_html(nb: nbformat.NotebookNode, out: Path) -> None:
-    from nbconvert import HTMLExporter
+#: Tag of the cells that check the prose against the numbers (hidden, and left out of the HTML).
+CHECK_TAG = "checks"
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
+
+def export_html(nb: nbformat.NotebookNode, out: Path) -> None:
+    """Write ``nb`` as a self-contained HTML page without code cells, check cells or
+    network scripts."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(HERE / "templates")],
+        template_name="annex",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={CHECK_TAG}, remove_input_tags={"remove-input"}), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
     out.write_text(body, encoding="utf-8")
 
 
@@ -45,14 +69,20 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", help="notebook files (default: all in notebooks/)")
     parser.add_argument("--export", metavar="DIR", help="also write HTML copies into DIR")
     parser.add_argument("--no-save", action="store_true", help="do not write outputs back")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="export the committed outputs as they are (with --export), without running")
     args = parser.parse_args()
     paths = [Path(p) if Path(p).exists() else HERE / p for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
     if args.export:
         Path(args.export).mkdir(parents=True, exist_ok=True)
     for path in paths:
         t0 = time.perf_counter()
-        nb = execute(path, save=not args.no_save)
-        msg = f"{path.name}: ran in {time.perf_counter() - t0:.0f} s"
+        if args.no_execute:
+            nb = nbformat.read(path, as_version=4)
+            msg = f"{path.name}: not run"
+        else:
+            nb = execute(path, save=not args.no_save)
+            msg = f"{path.name}: ran in {time.perf_counter() - t0:.0f} s"
         if args.export:
             out = Path(args.export) / f"{path.stem}.html"
             export_html(nb, out)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,21 +87,27 @@ def evaluate_points(
 def _run_points(
     scenario: Scenario, keys: Sequence[str], X: np.ndarray, metric: str, reps: int, seed: int,
     workers: int | None, scheduler: str | None, progress: Callable[[int, int], None] | None,
+    bar: Callable[[int], Any] | None = None,
 ) -> np.ndarray:
     n_tasks = max(1, min(len(X), 4 * (workers or 1)))
     parts = np.array_split(np.arange(len(X)), n_tasks)
     executor = make_executor(workers, scheduler)
     Y = np.full(len(X), np.nan)
     done = 0
+    meter = bar(len(X) * reps) if bar is not None else None
     try:
         tasks = [(scenario, list(keys), X[idx], metric, reps, seed, idx) for idx in parts if idx.size]
         for idx, values in executor.map_unordered(_evaluate_chunk, tasks):
             Y[idx] = values
             done += idx.size
+            if meter is not None:
+                meter.update(idx.size * reps)
             if progress:
                 progress(done, len(X))
     finally:
         executor.close()
+        if meter is not None:
+            meter.close()
     return Y
 
 
@@ -122,6 +129,7 @@ def sensitivity(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    bar: Callable[[int], Any] | None = None,
 ) -> SensitivityResult:
     """Sobol or Morris indices of ``metric`` to the scenario's uncertain inputs.
 
@@ -164,7 +172,7 @@ def sensitivity(
         if samples < 2:
             raise SensitivityError("--samples: Morris needs at least 2 trajectories")
         X = morris_sample.sample(problem, samples, num_levels=4, seed=seed % 2**32)
-    Y = _run_points(scenario, keys, X, metric, reps, seed, workers, scheduler, progress)
+    Y = _run_points(scenario, keys, X, metric, reps, seed, workers, scheduler, progress, bar)
     if np.isnan(Y).all():
         raise SensitivityError(f"metric {metric!r} is not a metric of this scenario")
     table = pd.DataFrame({"input": keys, "low": [merged[k][0] for k in keys], "high": [merged[k][1] for k in keys]})

@@ -27,6 +27,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from pydantic.fields import FieldInfo
@@ -171,6 +172,7 @@ def solve(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[float], None] | None = None,
+    bar: Callable[[int], Any] | None = None,
 ) -> SolveResult:
     """Find the lever value at which ``target`` is just met, by bisection with CRN.
 
@@ -178,7 +180,10 @@ def solve(
     halves the bracket until it is narrower than ``tolerance`` (default 1 % of the
     starting range) or ``max_runs`` evaluations have run. The solution is the bracket
     end that meets the target (a value known to meet it, in the lever's unit).
-    ``progress`` is called with each lever value before it is evaluated.
+    ``progress`` is called with each lever value before it is evaluated; ``bar`` is a
+    factory ``total -> bar`` (``update(n)``, ``close()``, as tqdm) for one bar over the
+    replications of every evaluation the bisection needs (both ends, then one per
+    halving until the tolerance or ``max_runs``).
     """
     tgt = parse_target(target) if isinstance(target, str) else target
     if lookup(tgt.metric).requires == "victims" and getattr(scenario, "victims", None) is None:
@@ -198,7 +203,34 @@ def solve(
     seed = scenario.simulation.seed if seed is None else seed
     tol = (hi - lo) / 100 if tolerance is None else tolerance
     rows: list[dict[str, float | bool]] = []
+    halvings = math.ceil(math.log2((hi - lo) / tol)) if tol > 0 and hi - lo > tol else 0
+    meter = bar(reps * min(max_runs, 2 + halvings)) if bar is not None else None
+    try:
+        return _bisect(scenario, tgt, key, lo, hi, reps, seed, tol, max_runs, workers, scheduler, progress, meter,
+                       rows)
+    finally:
+        if meter is not None:
+            meter.close()
 
+
+class _Lent:
+    """One run's view of the solve's bar: ``run_scenario`` closes what it is given."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def close(self) -> None:
+        pass
+
+
+def _bisect(
+    scenario: Scenario, tgt: Target, key: str, lo: float, hi: float, reps: int, seed: int, tol: float,
+    max_runs: int, workers: int | None, scheduler: str | None, progress: Callable[[float], None] | None,
+    meter: Any, rows: list[dict[str, float | bool]],
+) -> SolveResult:
     def evaluate(x: float) -> dict[str, float | bool]:
         if progress:
             progress(x)
@@ -207,7 +239,8 @@ def solve(
         except OverrideError as exc:
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
-        run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler)
+        run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
+                           progress=(lambda _total: _Lent(meter)) if meter is not None else None)
         if tgt.metric not in run.summary.index:
             known = ", ".join(run.summary.index)
             raise SolveError(f"target metric {tgt.metric!r} is not a metric of this scenario ({known})")

@@ -221,6 +221,7 @@ def stress_test(
     scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
     provenance: Provenance | None = None,
+    bar: Callable[[int], Any] | None = None,
 ) -> StressResult:
     """Run the baseline and each shock with the same seed and reps; tabulate the changes.
 
@@ -231,7 +232,9 @@ def stress_test(
     ``effect`` says whether a significant change is ``better`` or ``worse``
     (:func:`effect`). The runs go to
     ``workers`` processes (or Dask at ``scheduler``), one run per worker at a time;
-    ``progress`` is called with each run's name when it finishes. ``provenance`` (the
+    ``progress`` is called with each run's name when it finishes; ``bar`` is a factory
+    ``total -> bar`` (``update(n)``, ``close()``, as tqdm) for one bar over every
+    replication of the battery, advanced as each run finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
     for name in metrics:
@@ -252,13 +255,18 @@ def stress_test(
     ]
     runs: dict[str, Run] = {}
     executor = make_executor(workers, scheduler)
+    meter = bar(reps * len(tasks)) if bar is not None else None
     try:
         for name, run in executor.map_unordered(_run_one, tasks):
             runs[name] = run
+            if meter is not None:
+                meter.update(reps)
             if progress:
                 progress(name)
     finally:
         executor.close()
+        if meter is not None:
+            meter.close()
     base = runs.pop("baseline")
     present = set(base.summary.index)
     wanted = [m for m in metrics if m in present]

@@ -34,13 +34,12 @@ def _scenario_of_run(path: str, manifest: dict[str, Any]) -> Any:
     return next((s for _, s, _ in load_sweep(path) if scenario_hash(s) == wanted), None)
 
 
-def reserve_target(manifest: dict[str, Any], scenario_file: str | None) -> tuple[pd.DataFrame | None, str]:
-    """Reserve target per year (USD) as the model's budget sets it, from the run's scenario
-    (``scenario_file``, else the file the manifest names); or ``None`` and why not.
+def run_scenario_file(manifest: dict[str, Any], scenario_file: str | None) -> tuple[Any, str]:
+    """The run's scenario, loaded from ``scenario_file`` or else the file the manifest
+    names; or ``None`` and why not.
 
     A ``scenario_file`` given by the user that is not the run's scenario is bad input;
     a file named by the manifest that is missing, broken or changed is only a reason."""
-    from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.errors import BadInput
     from fundsim.scenario import ScenarioError
 
@@ -48,18 +47,34 @@ def reserve_target(manifest: dict[str, Any], scenario_file: str | None) -> tuple
         scenario = _scenario_of_run(scenario_file, manifest)
         if scenario is None:
             raise BadInput(f"{scenario_file}: is not the scenario of this run (its hash differs from the manifest's)")
-    else:
-        path = manifest.get("scenario_file")
-        if not path:
-            return None, "the manifest names no scenario file (a run started from Python); pass --scenario FILE"
-        if not Path(path).is_file():
-            return None, f"{path} (named in the manifest) is not found from here; pass --scenario FILE"
-        try:
-            scenario = _scenario_of_run(path, manifest)
-        except ScenarioError as exc:
-            return None, f"the scenario file named in the manifest does not load: {exc}"
-        if scenario is None:
-            return None, f"{path} has changed since the run (its hash differs from the manifest's)"
+        return scenario, ""
+    path = manifest.get("scenario_file")
+    if not path:
+        return None, "the manifest names no scenario file (a run started from Python); pass --scenario FILE"
+    if not Path(path).is_file():
+        return None, f"{path} (named in the manifest) is not found from here; pass --scenario FILE"
+    try:
+        scenario = _scenario_of_run(path, manifest)
+    except ScenarioError as exc:
+        return None, f"the scenario file named in the manifest does not load: {exc}"
+    if scenario is None:
+        return None, f"{path} has changed since the run (its hash differs from the manifest's)"
+    return scenario, ""
+
+
+def reserve_target(manifest: dict[str, Any], scenario_file: str | None) -> tuple[pd.DataFrame | None, str]:
+    """Reserve target per year (USD) as the model's budget sets it, from the run's scenario
+    (``scenario_file``, else the file the manifest names); or ``None`` and why not."""
+    scenario, why = run_scenario_file(manifest, scenario_file)
+    return reserve_target_of(scenario, why)
+
+
+def reserve_target_of(scenario: Any, why: str = "") -> tuple[pd.DataFrame | None, str]:
+    """Reserve target per year (USD) of a loaded ``scenario``; or ``None`` and why not."""
+    from fundsim.analysis.reserve import reserve_target_by_year
+
+    if scenario is None:
+        return None, why
     target = reserve_target_by_year(scenario)
     if target is None:
         return None, "the scenario keeps no reserve (mechanism.reserve_target_months = 0)"
@@ -79,11 +94,13 @@ def run(args: argparse.Namespace) -> int:
         if not Path(args.stress).is_file():
             raise BadInput(f"{args.stress}: no such stress table")
         stress = pd.read_csv(args.stress)
-    target, why = reserve_target(data.manifest, args.scenario)
+    scenario, missing = run_scenario_file(data.manifest, args.scenario)
+    target, why = reserve_target_of(scenario, missing)
     if target is None:
         print(f"fundsim report: no reserve line on the fan chart: {why}", file=sys.stderr)
     html_path, xlsx_path, skipped = write_report(
-        data, args.out, stress=stress, reserve_target=target, reserve_note=why or None
+        data, args.out, stress=stress, reserve_target=target, reserve_note=why or None, scenario=scenario,
+        scenario_note=f"The scenario's description and assumptions are not shown: {missing}" if missing else "",
     )
     print(f"Report: {html_path}")
     print(f"Workbook: {xlsx_path}")

@@ -96,14 +96,15 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(summary_table(result.summary, HEADLINE))
     print()
-    print(shares_table(result))
+    print(shares_table(result, scenario.mechanism.mode))
     print()
     print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv)")
     return 0
 
 
-def shares_table(result: Run) -> str:
-    """Each entity's mean share and yearly dollars over the horizon."""
+def shares_table(result: Run, mode: str = "pooled") -> str:
+    """Each entity's mean share and yearly dollars over the horizon, titled for the
+    mechanism ``mode`` (``pooled``, ``siloed``, ``hybrid``)."""
     from fundsim.cli._format import fmt_unit, table
 
     s = result.shares
@@ -118,5 +119,17 @@ def shares_table(result: Run) -> str:
         for name, r in g.iterrows()
     ]
     formula = s["formula"].iloc[0] if len(s) else "?"
-    title = f"Cost shares ({formula} formula), mean per year in USD:"
-    return title + "\n" + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+    return shares_title(mode, formula) + "\n" + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+
+
+def shares_title(mode: str, formula: str) -> str:
+    """The title of the shares table: what the shares are under mechanism ``mode``.
+
+    Only a pooled fund splits its cost by a formula; in a siloed run each lead entity
+    pays for the posts it hosts, and in a hybrid run the formula splits the pooled
+    reserve only."""
+    if mode == "siloed":
+        return "What each entity pays (siloed: each lead entity pays for the posts it hosts; no formula), mean per year in USD:"
+    if mode == "hybrid":
+        return f"What each entity pays (hybrid: hosted posts, and the pooled reserve by the {formula} formula), mean per year in USD:"
+    return f"Cost shares ({formula} formula), mean per year in USD:"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from fundsim.cli.run import positive_int
 
@@ -39,13 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=positive_int, help="local worker processes (default: up to 4 cores)")
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local'")
     p.add_argument("--out", help="output folder (default: results/<scenario>-sensitivity-<time>)")
-    p.add_argument("--no-progress", action="store_true", help="no progress messages")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
     from fundsim.cli._format import check_metric, new_output_dir, table
+    from fundsim.cli.progress import progress_bar
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure
@@ -53,17 +53,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
     out = new_output_dir(args.out, scenario.name, "sensitivity")
-    last = [0]
-
-    def tell(done: int, total: int) -> None:
-        if done * 10 // total > last[0] * 10 // total or done == total:
-            print(f"  {done}/{total} points", file=sys.stderr)
-        last[0] = done
-
     res = sensitivity(
         scenario, args.metric, method=args.method, samples=args.samples, reps=args.reps, seed=args.seed,
         ranges=dict(args.range), workers=args.workers or min(4, os.cpu_count() or 1),
-        scheduler=args.scheduler, progress=None if args.no_progress else tell,
+        scheduler=args.scheduler, bar=progress_bar(args, f"{args.method} points"),
     )
     out.mkdir(parents=True)
     res.table.to_csv(out / "sensitivity.csv", index=False)

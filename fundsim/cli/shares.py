@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     xlsx = write_share_workbook(
         out / f"{STEM}.xlsx",
         shares=tables.shares, amounts_usd=tables.amounts_usd, burden_ratios=tables.burden_ratios,
-        fairness=tables.fairness, long=tables.long, notes=notes, figure_png=png,
+        fairness=tables.fairness, long=tables.long, notes=notes, figure_png=png, scenario=scenario.name,
     )
     print(f"\nwrote {csv_path}, {xlsx} and {png}")
     return 0

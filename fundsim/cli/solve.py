@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 
 from fundsim.cli.run import add_run_options, default_workers, positive_int
 
@@ -47,6 +46,7 @@ def _finite(value):
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.solve import solve
     from fundsim.cli._format import fmt_value, new_output_dir, table
+    from fundsim.cli.progress import progress_bar
     from fundsim.errors import BadInput
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import solve_path
@@ -55,11 +55,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
     out = new_output_dir(args.out, scenario.name, "solve")
-    tell = None if args.no_progress else (lambda x: print(f"  evaluating {args.lever} = {x:.6g}...", file=sys.stderr))
     res = solve(
         scenario, args.target, args.lever, low=args.low, high=args.high, reps=reps, seed=args.seed,
         tolerance=args.tol, max_runs=args.max_runs, workers=args.workers or default_workers(reps),
-        scheduler=args.scheduler, progress=tell,
+        scheduler=args.scheduler, bar=progress_bar(args, f"solving over {args.lever}"),
     )
     out.mkdir(parents=True)
     res.runs.to_csv(out / "solve_runs.csv", index=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-import sys
 
 from fundsim.cli.run import add_run_options, command_argv, default_workers
 
@@ -40,6 +39,7 @@ def _cell(metric: str, r) -> str:
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
     from fundsim.cli._format import fmt_value, new_output_dir, table
+    from fundsim.cli.progress import progress_bar
     from fundsim.runner import Provenance
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import MissingData, stress_heatmap
@@ -48,10 +48,9 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
     out = new_output_dir(args.out, scenario.name, "stress")
-    tell = (lambda name: print(f"  finished {name}", file=sys.stderr)) if not args.no_progress else None
     result = stress_test(
         scenario, reps=reps, seed=args.seed, workers=args.workers or default_workers(reps),
-        scheduler=args.scheduler, progress=tell,
+        scheduler=args.scheduler, bar=progress_bar(args, "stress battery"),
         provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     st = result.table

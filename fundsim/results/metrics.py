@@ -3,7 +3,9 @@
 Every metric gets its mean, the 5th, 50th and 95th percentiles across
 replications, a 95 % interval for the mean (normal approximation; Wilson
 interval for probabilities estimated from a 0/1 column), the number of
-replications ``n`` and its ``unit`` from :mod:`fundsim.results.registry`.
+replications ``n`` and its ``unit`` from :mod:`fundsim.results.registry`. The
+percentiles of a count (lapses, victims) are values some replication had (whole
+numbers, written as integers in ``summary.json``), not interpolations between two.
 ``p_gap`` is the share of replications with a funding gap (the mean of the 0/1
 column ``gap``).
 """
@@ -33,15 +35,19 @@ def wilson_interval(successes: float, n: int) -> tuple[float, float]:
     return (float(ci.low), float(ci.high))
 
 
-def summarize_column(values: Iterable[float], probability: bool = False) -> dict[str, float]:
-    """mean, p05, p50, p95, ci95_low, ci95_high of one metric (NaNs ignored)."""
+def summarize_column(
+    values: Iterable[float], probability: bool = False, count: bool = False
+) -> dict[str, float]:
+    """mean, p05, p50, p95, ci95_low, ci95_high of one metric (NaNs ignored); with
+    ``count``, the percentiles are observed values (the inverse of the empirical
+    distribution), not interpolated."""
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=np.float64)
     x = x[~np.isnan(x)]
     n = x.size
     if n == 0:
         return {k: math.nan for k in ("mean", "p05", "p50", "p95", "ci95_low", "ci95_high")} | {"n": 0}
     mean = float(x.mean())
-    p05, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95]))
+    p05, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95], method="inverted_cdf" if count else "linear"))
     if probability:
         lo, hi = wilson_interval(float(x.sum()), n)
     else:
@@ -60,8 +66,31 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
         if col in NON_METRICS:
             continue
         name = PROBABILITIES.get(col, col)
-        row = summarize_column(replications[col].to_numpy(), probability=col in PROBABILITIES)
-        out[name] = {**row, "unit": describe(name).unit}
+        unit = describe(name).unit
+        row = summarize_column(replications[col].to_numpy(), probability=col in PROBABILITIES,
+                               count=unit == "count")
+        out[name] = {**row, "unit": unit}
+    return out
+
+
+#: Statistics of a count metric that are counts themselves (observed values).
+COUNT_STATISTICS = ("p05", "p50", "p95")
+
+
+def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
+    """The summary frame as ``summary.json`` holds it: ``n``, and the percentiles of a
+    count metric when whole, as integers; the rest as floats."""
+    out: dict[str, dict[str, float | int | str]] = {}
+    for metric, row in frame.iterrows():
+        count = row.get("unit") == "count"
+        record: dict[str, float | int | str] = {}
+        for key, value in row.items():
+            v = value.item() if hasattr(value, "item") else value
+            whole = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and float(v).is_integer()
+            if whole and (key == "n" or (count and key in COUNT_STATISTICS)):
+                v = int(v)
+            record[str(key)] = v
+        out[str(metric)] = record
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from fundsim.results.metrics import summary_frame
+from fundsim.results.metrics import summary_frame, summary_json
 from fundsim.results.rundir import (
     MANIFEST,
     MONTHLY,
@@ -92,7 +92,7 @@ class Run:
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
-        summary = {str(m): {k: row[k] for k in self.summary.columns} for m, row in self.summary.iterrows()}
+        summary = summary_json(self.summary)
         files = {}
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]

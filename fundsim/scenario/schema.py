@@ -525,3 +525,34 @@ class Scenario(StrictModel):
     def groups(self) -> set[str]:
         """Every group tag used in the entities table."""
         return {g for e in self.entities for g in e.groups}
+
+    def _headline(self) -> str:
+        sim, mech = self.simulation, self.mechanism
+        victims = ", victims' window" if self.victims is not None else ""
+        formula = f" ({mech.formula.kind} formula)" if mech.mode != "siloed" else ""
+        return (
+            f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, {len(self.countries)} countries"
+            f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed {sim.seed}"
+        )
+
+    def __repr__(self) -> str:
+        """One line (the full field dump runs to thousands of characters)."""
+        return f"<Scenario {self._headline()}>"
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the headline, the description and how many inputs rest on
+        a source, a plausible guess or an assumption (from ``[sources]``)."""
+        import html
+
+        kinds = {"ASSUMPTION": 0, "PLAUSIBLE": 0, "sourced": 0}
+        for text in self.sources.values():
+            head = text.lstrip().split(":", 1)[0].upper()
+            kinds[head if head in ("ASSUMPTION", "PLAUSIBLE") else "sourced"] += 1
+        basis = ", ".join(f"{n} {k}" for k, n in kinds.items() if n) or "no [sources] table"
+        description = f"<br>{html.escape(self.description)}" if self.description else ""
+        return (
+            f"<p><b>Scenario</b> {html.escape(self._headline())}{description}<br>"
+            f"<small>inputs: {html.escape(basis)}</small></p>"
+        )

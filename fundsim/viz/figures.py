@@ -54,13 +54,17 @@ def fan_chart(
     monthly: pd.DataFrame,
     metric: str = "balance_usd",
     reserve_target: pd.DataFrame | None = None,
-    title: str = "Fund balance",
+    title: str = "Cash of the coordinator fund: total and uncommitted",
+    free_metric: str | None = "available_usd",
 ) -> Figure:
     """Fan chart of a monthly metric across replications: 5-95 and 25-75 bands, median.
 
     ``monthly`` is monthly.parquet (columns month, date, metric, p05, p25, p50, p75,
     p95). ``reserve_target`` (columns year, reserve_target_usd) is drawn as a step
-    line: the reserve the budget aims to hold in each year, in USD.
+    line: the reserve the budget aims to hold in each year, in USD. ``free_metric``
+    (default ``available_usd``, the uncommitted balance: cash not yet promised to
+    contracts), when monthly.parquet has it, is drawn beside the total: its median and
+    5th percentile, so that a healthy total with little free cash reads as such.
     """
     _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
     m = monthly[monthly["metric"] == metric].sort_values("month")
@@ -74,12 +78,17 @@ def fan_chart(
         ax = fig.add_subplot()
         ax.fill_between(x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post")
         ax.fill_between(x, m["p25"], m["p75"], color=LIGHT, lw=0, label="25-75 %", step="post")
-        ax.step(x, m["p50"], where="post", color=DARK, label="median")
+        ax.step(x, m["p50"], where="post", color=DARK, label="total cash: median")
+        free = monthly[monthly["metric"] == free_metric].sort_values("month") if free_metric else None
+        if free is not None and not free.empty:
+            fx = start + free["month"].to_numpy() / 12.0
+            ax.step(fx, free["p50"], where="post", color=ACCENT, lw=1.6, label="uncommitted: median")
+            ax.step(fx, free["p05"], where="post", color=ACCENT, lw=0.9, ls=":", label="uncommitted: 5th percentile")
         if reserve_target is not None and not reserve_target.empty:
             rt = reserve_target.sort_values("year")
             xs = np.append(rt["year"].to_numpy(float), rt["year"].iloc[-1] + 1)
             ys = np.append(rt["reserve_target_usd"].to_numpy(float), rt["reserve_target_usd"].iloc[-1])
-            ax.step(xs, ys, where="post", color=ACCENT, ls="--", lw=1.2, label="reserve target")
+            ax.step(xs, ys, where="post", color=INK, ls="--", lw=1.0, label="reserve target")
         ax.axhline(0, color=INK, lw=0.6)
         ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_ylabel("USD")
@@ -161,10 +170,13 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
 
 
 def waiting_time_distribution(
-    replications: pd.DataFrame, column: str = "median_wait_days", title: str = "Victims' waiting time"
+    replications: pd.DataFrame,
+    column: str = "median_wait_days",
+    title: str = "Median wait for a first service, one value per replication",
 ) -> Figure:
-    """Histogram over replications of the median wait of a victim for assistance (days),
-    with the mean and the 5th-95th percentiles marked."""
+    """Histogram over replications of each replication's median wait of an assisted
+    victim for a first service (days), with their mean and 5th-95th percentiles marked.
+    It shows how that median varies across replications, not single victims' waits."""
     _need(replications, (column,), "waiting-time distribution")
     x = replications[column].dropna().to_numpy(float)
     if x.size == 0:
@@ -176,7 +188,7 @@ def waiting_time_distribution(
         lo, hi = np.percentile(x, [5, 95])
         ax.axvline(x.mean(), color=DARK, lw=1.4, label=f"mean {x.mean():.1f} days")
         ax.axvspan(lo, hi, color=PALE, alpha=0.35, lw=0, label=f"5-95 %: {lo:.1f}-{hi:.1f} days")
-        ax.set_xlabel("median wait per replication (days)")
+        ax.set_xlabel("median wait of the replication's assisted victims (days)")
         ax.set_ylabel("replications")
         ax.legend()
         ax.set_title(title)

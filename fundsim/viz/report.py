@@ -14,7 +14,6 @@ stress table) are skipped and the page says so.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -23,25 +22,23 @@ from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from fundsim.results import Run
 from fundsim.results.registry import (
-    REGISTRY,
     UNIT_FORMATS,
     column_excel_format,
     describe,
     excel_difference,
+    excel_format,
     format_column,
     format_difference,
     format_unit,
     order,
 )
 from fundsim.viz import figures
+from fundsim.viz.narrative import HEADINGS, ScenarioText, answer, describe_column, glossary
 from fundsim.viz.style import styled
+from fundsim.viz.workbook import Column, Sheets, open_workbook, read_me
 
 HTML_NAME = "report.html"
 XLSX_NAME = "report.xlsx"
@@ -49,9 +46,6 @@ XLSX_NAME = "report.xlsx"
 SUMMARY_COLUMNS = ("mean", "ci95_low", "ci95_high", "p05", "p50", "p95", "n")
 _USD = "#,##0"
 _PCT = "0.0%"
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="08306B")
-_BOLD = Font(bold=True)
 
 
 def is_fraction(name: str) -> bool:
@@ -76,6 +70,9 @@ def fmt(name: str, value: Any) -> str:
 # --------------------------------------------------------------------------- figures
 
 
+#: Titles of the figures that carry a caption.
+FAN_TITLE = "Cash: total and uncommitted (fan chart)"
+WAIT_TITLE = "Median wait per replication"
 #: The entry in the list of what was not drawn when the reserve target is unknown.
 RESERVE_LINE = "Reserve target on the fan chart"
 
@@ -91,10 +88,10 @@ def run_figures(
     ``reserve_note`` says why ``reserve_target`` is missing; it is listed with the
     figures not drawn."""
     makers: list[tuple[str, Callable[[], Figure]]] = [
-        ("Fund balance (fan chart)", lambda: figures.fan_chart(run.monthly, reserve_target=reserve_target)),
+        (FAN_TITLE, lambda: figures.fan_chart(run.monthly, reserve_target=reserve_target)),
         ("Coverage by country and year", lambda: figures.coverage_heatmap(run.tables.get("coverage"))),
         ("Shares per entity", lambda: figures.share_bars(run.shares)),
-        ("Waiting-time distribution", lambda: figures.waiting_time_distribution(run.replications)),
+        (WAIT_TITLE, lambda: figures.waiting_time_distribution(run.replications)),
     ]
     if stress is not None:
         makers.append(("Stress tests", lambda: figures.stress_heatmap(stress)))
@@ -123,26 +120,31 @@ def png_base64(fig: Figure, dpi: int = 110) -> str:
 # --------------------------------------------------------------------------- HTML
 
 
-def _cell(name: str, value: Any, difference: bool = False) -> str:
+def _cell(name: str, value: Any, difference: bool = False) -> dict[str, Any]:
+    """A table cell for the template: its text, and for a number its full-precision value."""
+    if hasattr(value, "item"):
+        value = value.item()
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = format_difference(name, value) if difference else fmt(name, value)
-        return f'<td class="num" data-value="{float(value)!r}">{html.escape(text)}</td>'
-    return f"<td>{html.escape(str(value))}</td>"
+        return {"text": text, "value": repr(float(value)), "num": True}
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return {"text": "", "num": False}
+    return {"text": str(value), "num": False}
 
 
-def _html_table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None = None, row_key: str = "") -> str:
-    """A table; each cell is formatted by its column name (or ``formats[column]``, or by
-    the row's ``row_key`` value for a metric x statistic table)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
+def _table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None = None, row_key: str = "",
+           headings: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A table for the template; each cell is formatted by its column name (or
+    ``formats[column]``, or by the row's ``row_key`` value for a metric x statistic table)."""
+    rows = []
     for _, row in frame.iterrows():
         cells = []
         for c in frame.columns:
             kind = (formats or {}).get(str(c)) or (str(row[row_key]) if row_key and c != row_key else str(c))
             cells.append(_cell(kind, row[c]))
-        attr = f' data-key="{html.escape(str(row[row_key]))}"' if row_key else ""
-        body.append(f"<tr{attr}>{''.join(cells)}</tr>")
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        rows.append({"key": str(row[row_key]) if row_key else None, "cells": cells})
+    head = [(headings or {}).get(str(c), str(c)) for c in frame.columns]
+    return {"cls": cls, "head": head, "rows": rows}
 
 
 #: Descriptive columns of the summary table, from the metric registry.
@@ -155,21 +157,21 @@ def summary_table(run: Run) -> pd.DataFrame:
     rows = []
     for m in sorted(run.summary.index, key=order):
         s, info = run.summary.loc[m].to_dict(), describe(m)
-        rows.append({"metric": m, "what it is": info.label, "unit": info.unit, "better when": info.good or "-",
+        rows.append({"metric": m, "what it is": info.label, "unit": info.unit, "better when": info.good or "neither",
                      **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS}})
     return pd.DataFrame(rows, columns=["metric", *LABEL_COLUMNS, *SUMMARY_COLUMNS])
 
 
-def glossary(names: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(name, "label (unit; better when ...)", meaning) of each registered metric among ``names``."""
-    out = []
-    for name in sorted(dict.fromkeys(names), key=order):
-        if name not in REGISTRY:
-            continue
-        m = REGISTRY[name]
-        better = f"better {m.good}" if m.good else "neither better nor worse higher"
-        out.append((name, f"{m.label} ({m.unit}; {better})", m.meaning))
-    return out
+#: Headings of the summary table's statistics.
+SUMMARY_HEADINGS = {
+    "mean": "mean",
+    "ci95_low": "95 % interval of the mean: low",
+    "ci95_high": "95 % interval of the mean: high",
+    "p05": "5th percentile",
+    "p50": "median",
+    "p95": "95th percentile",
+    "n": "replications",
+}
 
 
 def shares_by_year(shares: pd.DataFrame, column: str = "assessed_usd") -> pd.DataFrame:
@@ -181,16 +183,23 @@ def shares_by_year(shares: pd.DataFrame, column: str = "assessed_usd") -> pd.Dat
     return t.reset_index()
 
 
-_CSS = """
-body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;color:#1a1a1a;font-size:14px}
-h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #08306b;padding-bottom:2px;margin-top:1.6em}
-table{border-collapse:collapse;margin:0.6em 0;font-size:12px}
-th{background:#08306b;color:#fff;padding:3px 8px;text-align:left}
-td{padding:2px 8px;border-bottom:1px solid #ddd}td.num{text-align:right;font-variant-numeric:tabular-nums}
-img{max-width:100%;border:1px solid #eee}.note{color:#555;font-size:12px}
-dl.glossary{font-size:12px}dl.glossary dt{margin-top:0.4em}dl.glossary dd{margin-left:1.5em;color:#333}
-@media print{h2{page-break-after:avoid}img{page-break-inside:avoid}}
-"""
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("fundsim.viz", "templates"),
+                       autoescape=select_autoescape(("html", "j2")), trim_blocks=True, lstrip_blocks=True)
+
+
+#: Captions under the figures: what each shows.
+CAPTIONS = {
+    FAN_TITLE: "Total cash of the coordinator fund (blue bands: 5–95 % and 25–75 % of replications, line: "
+               "median) beside its uncommitted (free) balance, the cash not yet committed to contracts (red "
+               "line: median; dotted: 5th percentile). A healthy total with little free cash means the money "
+               "is already promised to posts: a cut or a late payment then interrupts a post.",
+    WAIT_TITLE: "One value per replication: the median number of days an assisted victim waited for a first "
+                "service in that replication. The spread shows how much that median varies from one "
+                "replication to another, not how long single victims wait.",
+}
 
 
 def build_html(
@@ -198,60 +207,54 @@ def build_html(
     figs: Mapping[str, Figure],
     skipped: Mapping[str, str] | None = None,
     stress: pd.DataFrame | None = None,
+    scenario: ScenarioText | None = None,
+    scenario_note: str = "",
 ) -> str:
-    """The self-contained HTML page for ``run`` (figures embedded)."""
+    """The self-contained HTML page for ``run`` (figures embedded), from the jinja2
+    template ``templates/report.html.j2`` (autoescaped)."""
     m = run.manifest
-    name = html.escape(str(m.get("scenario", run.path.name if run.path else "run")))
+    name = str(m.get("scenario", run.path.name if run.path else "run"))
+    start, years = m.get("start_year"), m.get("years")
+    span = f"{start}–{int(start) + int(years) - 1}" if start is not None and years is not None else ""
     facts = (
-        f"{m.get('replications')} replications, seed {m.get('seed')}, "
-        f"{m.get('start_year')}-{int(m.get('start_year', 0)) + int(m.get('years', 1)) - 1}; "
+        f"{m.get('replications')} replications, seed {m.get('seed')}, {span}; "
         f"fundsim {m.get('fundsim_version')}; scenario hash {str(m.get('scenario_hash', ''))[:12]}; "
         f"finished {m.get('finished')}"
     )
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="en"><head><meta charset="utf-8"><title>fundsim report: {name}</title>',
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>fundsim report: {name}</h1>",
-        f'<p class="note">{html.escape(facts)}. Means with 95 % intervals of the mean; p05-p95: '
-        "spread across replications.</p>",
-        "<h2>Summary</h2>",
-        _html_table(summary_table(run), "summary", {"n": "n"}, row_key="metric"),
-    ]
-    terms = glossary(list(run.summary.index))
-    if terms:
-        items = "".join(f"<dt><code>{html.escape(n)}</code>: {html.escape(label)}</dt><dd>{html.escape(text)}</dd>"
-                        for n, label, text in terms)
-        parts += ["<h2>What the metrics mean</h2>", f'<dl class="glossary">{items}</dl>']
-    for title, fig in figs.items():
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        parts.append(f'<img alt="{html.escape(title)}" src="data:image/png;base64,{png_base64(fig)}">')
-    if skipped:
-        items = "".join(f"<li>{html.escape(t)}: {html.escape(w)}</li>" for t, w in skipped.items())
-        parts.append(f'<p class="note">Figures not drawn:</p><ul class="note">{items}</ul>')
+    year_cols = _years(run)
+    tables = {"summary": _table(summary_table(run), "summary", {"n": "n"}, row_key="metric",
+                                headings=SUMMARY_HEADINGS)}
     if "yearly" in run.tables:
-        parts += ["<h2>Year by year (means over replications)</h2>", _html_table(run.tables["yearly"], "yearly",
-                                                                                   {"year": "year"})]
-    parts += [
-        "<h2>Assessed per entity and year (USD, mean over replications)</h2>",
-        _html_table(shares_by_year(run.shares, "assessed_usd"), "shares", dict.fromkeys(_years(run), "USD")),
-        "<h2>Paid per entity and year (USD, mean over replications)</h2>",
-        _html_table(shares_by_year(run.shares, "paid_usd"), "paid", dict.fromkeys(_years(run), "USD")),
-    ]
+        tables["yearly"] = _table(run.tables["yearly"], "yearly", {"year": "year"}, headings=HEADINGS)
+    usd = dict.fromkeys(year_cols, "USD")
+    tables["assessed"] = _table(shares_by_year(run.shares, "assessed_usd"), "shares", usd)
+    tables["paid"] = _table(shares_by_year(run.shares, "paid_usd"), "paid", usd)
+    stress_rows = None
     if stress is not None:
         cols = [c for c in ("shock", "metric", "baseline_mean", "shocked_mean", "diff", "ci95_low", "ci95_high",
                             "relative_change", "effect", "note") if c in stress]
-        parts += ["<h2>Stress tests (paired with the baseline)</h2>", _stress_html(stress[cols])]
-    parts.append("</body></html>")
-    return "\n".join(parts)
+        stress_rows = _stress_table(stress[cols])
+    return _environment().get_template("report.html.j2").render(
+        name=name,
+        facts=facts,
+        answer=answer(run.summary, m),
+        scenario=scenario,
+        scenario_note=scenario_note,
+        assumptions=scenario.assumptions() if scenario else [],
+        basis_counts=scenario.counts() if scenario else {},
+        glossary=glossary(list(run.summary.index)),
+        figures=[{"title": t, "png": png_base64(f), "caption": CAPTIONS.get(t, "")} for t, f in figs.items()],
+        skipped=dict(skipped or {}),
+        tables=tables,
+        stress=stress_rows,
+    )
 
 
 def _years(run: Run) -> list[str]:
     return [*(str(y) for y in sorted(run.shares["year"].unique())), "total"]
 
 
-def _stress_html(stress: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in stress.columns)
+def _stress_table(stress: pd.DataFrame) -> dict[str, Any]:
     rows = []
     for _, r in stress.iterrows():
         metric = str(r.get("metric") or "")
@@ -259,13 +262,13 @@ def _stress_html(stress: pd.DataFrame) -> str:
         for c in stress.columns:
             v = r[c]
             if c in ("shock", "metric", "effect", "note"):
-                cells.append(f"<td>{html.escape(str(v if isinstance(v, str) else ''))}</td>")
+                cells.append({"text": str(v if isinstance(v, str) else ""), "num": False})
             elif c == "relative_change":
                 cells.append(_cell(c, v))
             else:  # the means read as the metric, the difference and its interval as differences
                 cells.append(_cell(metric, v, difference=c in _DIFFERENCES))
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="stress"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        rows.append({"key": None, "cells": cells})
+    return {"cls": "stress", "head": [HEADINGS.get(c, c) for c in stress.columns], "rows": rows}
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -274,88 +277,106 @@ def _stress_html(stress: pd.DataFrame) -> str:
 _DIFFERENCES = ("diff", "ci95_low", "ci95_high")
 
 
-def _number_format(column: str, metric: str = "") -> str | None:
-    """The Excel format of ``column``, or of ``metric``'s values on a metric's row."""
-    if column in ("n", "year", "replication", "month", "risk_tier"):
-        return "0"
-    return column_excel_format(metric or column)
+def _column(key: str, number_format: str | None = None, heading: str | None = None, total: bool = False) -> Column:
+    return Column(key, heading or describe_column(key), number_format or column_excel_format(key), total)
 
 
-def _write_sheet(
-    ws: Worksheet,
-    frame: pd.DataFrame,
-    formats: Mapping[str, str] | None = None,
-    row_metric: str = "",
-    total_row: bool = False,
-    differences: bool = False,
-) -> None:
-    """Write ``frame`` with a header row; each number gets the format of its column (or of
-    the row's metric, ``row_metric``); with ``differences``, the stress columns
-    :data:`_DIFFERENCES` are written as differences (percentage points for metrics read
-    in %)."""
-    ws.append([str(c) for c in frame.columns])
-    for cell in ws[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for _, row in frame.iterrows():
-        metric = str(row[row_metric]) if row_metric else ""
-        values, cell_formats = [], []
-        for c in frame.columns:
-            v = row[c]
-            if isinstance(v, float) and math.isnan(v):
-                v = None
-            elif hasattr(v, "item"):
-                v = v.item()
-            f = (formats or {}).get(str(c))
-            if f is None and differences and c in _DIFFERENCES and metric:
-                v, f = excel_difference(metric, v)
-            elif f is None and isinstance(v, int | float) and not isinstance(v, bool):
-                f = _number_format(str(c), metric if c != row_metric else "")
-            values.append(v)
-            cell_formats.append(f)
-        ws.append(values)
-        r = ws.max_row
-        for j, f in enumerate(cell_formats, start=1):
-            if f:
-                ws.cell(r, j).number_format = f
-    if total_row:
-        for cell in ws[ws.max_row]:
-            cell.font = _BOLD
-    for j, c in enumerate(frame.columns, start=1):
-        # wide enough for the header and for every value as it is shown (numbers formatted)
-        shown = [len(str(c))]
-        for k, v in enumerate(frame[c]):
-            metric = str(frame[row_metric].iloc[k]) if row_metric and c != row_metric else str(c)
-            shown.append(len(fmt(metric, v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)))
-        ws.column_dimensions[get_column_letter(j)].width = max(10, min(60, max(shown) + 3))
-    ws.freeze_panes = "B2"
+def _frame_columns(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> list[Column]:
+    return [_column(str(c), (formats or {}).get(str(c))) for c in frame.columns]
 
 
-def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -> Path:
+def _sheet(sheets: Sheets, title: str, frame: pd.DataFrame, columns: Sequence[Column], **kw: Any) -> None:
+    ws = sheets.book.add_worksheet(title)
+    Sheets.fit(ws, sheets.table(ws, frame, columns, name=title, **kw))
+
+
+#: What each sheet of report.xlsx holds (the Read me sheet lists those present).
+SHEETS = {
+    "Summary": "each metric: what it is, unit, better when, mean, 95 % interval of the mean, percentiles",
+    "Assessed by year": "USD assessed to each entity per year (mean over replications); totals are formulas",
+    "Paid by year": "USD paid by each entity per year (mean over replications); totals are formulas",
+    "Shares": "shares.csv: entity, year, formula share, assessed and paid USD, taking part",
+    "Yearly": "year by year: gap probability, coverage, income, spending, closing cash",
+    "Coverage": "coordinator coverage by country and year",
+    "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
+    "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
+}
+
+
+def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
+               scenario: ScenarioText | None = None, scenario_note: str = "") -> Path:
     """Write the workbook for ``run`` to ``path``; returns it."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    _write_sheet(ws, summary_table(run), row_metric="metric")
-    years = _years(run)
-    usd = dict.fromkeys(years, _USD)
-    _write_sheet(wb.create_sheet("Assessed by year"), shares_by_year(run.shares, "assessed_usd"), usd, total_row=True)
-    _write_sheet(wb.create_sheet("Paid by year"), shares_by_year(run.shares, "paid_usd"), usd, total_row=True)
-    _write_sheet(wb.create_sheet("Shares"), run.shares)
+    path = Path(path)
+    book = open_workbook(path)
+    sheets = Sheets(book)
+    m = run.manifest
+    present = ["Summary", "Assessed by year", "Paid by year", "Shares",
+               *(n.capitalize() for n in ("yearly", "coverage") if n in run.tables),
+               *(["Stress"] if stress is not None else []), "Manifest"]
+    start, years = m.get("start_year"), m.get("years")
+    facts: list[tuple[str, Any]] = [
+        ("scenario", str(m.get("scenario", ""))),
+        *([("description", scenario.description)] if scenario and scenario.description else []),
+        ("scenario file", str(m.get("scenario_file") or "(none: built in Python)")),
+        ("replications", m.get("replications")),
+        ("seed", m.get("seed")),
+        ("years", f"{start}–{int(start) + int(years) - 1}" if start is not None and years is not None else ""),
+        ("answer", answer(run.summary, m)),
+        ("how to read", "Means over replications with the 95 % interval of the mean; 5th-95th percentiles "
+                        "show the spread across replications. Money in USD, fractions in %. Totals are "
+                        "SUM formulas over the cells they add up."),
+    ]
+    read_me(sheets, f"fundsim report: {m.get('scenario', '')}", facts, glossary(list(run.summary.index)),
+            scenario.assumptions() if scenario else None, scenario_note,
+            [(s, SHEETS[s]) for s in present])
+
+    summ = summary_table(run)
+    stat_cols = [Column(k, SUMMARY_HEADINGS[k], "0" if k == "n" else None) for k in SUMMARY_COLUMNS]
+    label_cols = [Column("metric", "metric"), *(Column(c, c) for c in LABEL_COLUMNS)]
+    row_formats = []
+    for metric in summ["metric"]:
+        f = excel_format(metric)
+        count = describe(metric).unit == "count"
+        row_formats.append({"mean": f, "ci95_low": f, "ci95_high": f, "n": "0",
+                            **{k: ("#,##0" if count else f) for k in ("p05", "p50", "p95")}})
+    _sheet(sheets, "Summary", summ, [*label_cols, *stat_cols], row_formats=row_formats)
+
+    for title, column in (("Assessed by year", "assessed_usd"), ("Paid by year", "paid_usd")):
+        t = run.shares.pivot_table(index="entity", columns="year", values=column, aggfunc="sum", sort=False)
+        t.columns = [str(c) for c in t.columns]
+        frame = t.reset_index()
+        what = describe_column(column).removesuffix(" (USD)")
+        cols = [Column("entity", "entity"),
+                *(Column(y, f"{what} {y} (USD)", _USD, total=True) for y in t.columns)]
+        _sheet(sheets, title, frame, cols, total_label="TOTAL",
+               row_total=Column("total", f"{what}, all years (USD)", _USD, total=True))
+
+    _sheet(sheets, "Shares", run.shares, _frame_columns(run.shares))
     for name in ("yearly", "coverage"):
         if name in run.tables:
-            _write_sheet(wb.create_sheet(name.capitalize()), run.tables[name])
+            frame = run.tables[name]
+            _sheet(sheets, name.capitalize(), frame, _frame_columns(frame))
     if stress is not None:
-        _write_sheet(wb.create_sheet("Stress"), stress, {"relative_change": _PCT}, row_metric="metric",
-                     differences=True)
-    man = wb.create_sheet("Manifest")
-    man.append(["key", "value"])
-    for cell in man[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for k, v in run.manifest.items():
-        man.append([k, v if isinstance(v, int | float | str) or v is None else str(v)])
-    man.column_dimensions["A"].width, man.column_dimensions["B"].width = 22, 60
-    path = Path(path)
-    wb.save(path)
+        frame = stress.copy()
+        formats: list[dict[str, str | None]] = []
+        for i, metric in enumerate(frame["metric"].fillna("").astype(str)):
+            row: dict[str, str | None] = {"relative_change": _PCT}
+            if metric:
+                f = excel_format(metric)
+                row.update(baseline_mean=f, shocked_mean=f)
+                for c in _DIFFERENCES:
+                    if c in frame:
+                        value, row[c] = excel_difference(metric, float(frame.at[frame.index[i], c]))  # type: ignore[arg-type]
+                        frame.at[frame.index[i], c] = value
+            formats.append(row)
+        _sheet(sheets, "Stress", frame, _frame_columns(frame), row_formats=formats)
+
+    man = pd.DataFrame([(k, v if isinstance(v, int | float | str) or v is None else str(v))
+                        for k, v in run.manifest.items()], columns=["key", "value"])
+    man_formats = [{"value": ("0" if isinstance(v, int) else "0.000") if isinstance(v, int | float) else None}
+                   for v in man["value"]]
+    _sheet(sheets, "Manifest", man, [Column("key", "key"), Column("value", "value")], row_formats=man_formats)
+    book.close()
     return path
 
 
@@ -369,11 +390,16 @@ def write_report(
     stress: pd.DataFrame | None = None,
     reserve_target: pd.DataFrame | None = None,
     reserve_note: str | None = None,
+    scenario: ScenarioText | Any = None,
+    scenario_note: str = "",
 ) -> tuple[Path, Path, Sequence[str]]:
     """Write ``report.html`` and ``report.xlsx`` for ``run`` into ``out_dir`` (default: the
     run directory). ``stress`` defaults to the run directory's ``stress.csv`` when present.
-    ``reserve_note`` says why there is no ``reserve_target`` (the page lists it). Returns
-    both paths and the titles of what was not drawn."""
+    ``reserve_note`` says why there is no ``reserve_target`` (the page lists it).
+    ``scenario`` (a :class:`ScenarioText`, or a loaded scenario; default the run's own
+    when it was computed in this process) gives the description and the assumptions
+    from ``[sources]``; ``scenario_note`` says why it is absent. Returns both paths and
+    the titles of what was not drawn."""
     if out_dir is None and run.path is None:
         raise ValueError("the run is not saved: give out_dir")
     out = Path(out_dir) if out_dir is not None else run.path
@@ -381,8 +407,15 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     if stress is None:
         stress = run.tables.get("stress")
+    if scenario is None and run.scenario is not None:
+        scenario = run.scenario
+    if scenario is not None and not isinstance(scenario, ScenarioText):
+        scenario = ScenarioText.of(scenario, run.manifest.get("scenario_file"))
+    if scenario is None and not scenario_note:
+        scenario_note = ("the scenario file is not at hand (the manifest names none, or it is not found): "
+                         "its description and assumptions are not shown")
     figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
     html_path = out / HTML_NAME
-    html_path.write_text(build_html(run, figs, skipped, stress), encoding="utf-8")
-    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress)
+    html_path.write_text(build_html(run, figs, skipped, stress, scenario, scenario_note), encoding="utf-8")
+    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note)
     return html_path, xlsx_path, list(skipped)

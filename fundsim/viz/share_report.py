@@ -2,9 +2,11 @@
 
 Takes the DataFrames of the share tables as data (entity x formula views, a
 fairness table indexed by formula, the long table) and writes them for finance
-networks: formatted headers, percentages and dollars formatted as such, a total
-row under every column of shares and amounts so that each dollar can be checked,
-a notes sheet, and the share bars as a PNG (also embedded in the workbook).
+networks: a Read me sheet saying in words what each formula does, named Excel tables
+with headers that give meaning and unit, percentages and dollars formatted as such,
+a total row of SUM formulas under every column of shares and amounts so that each
+dollar can be checked, a notes sheet, and the share bars as a PNG (also embedded in
+the workbook).
 """
 
 from __future__ import annotations
@@ -17,15 +19,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_TOTAL_FONT = Font(bold=True)
+from fundsim.viz.workbook import Column, Sheets, open_workbook, read_me
+
 _PERCENT = "0.00%"
 _USD = "#,##0"
 _RATIO = "0.00"
@@ -98,46 +94,65 @@ def share_bar_figure(shares: pd.DataFrame, path: str | Path, title: str = "") ->
     return path
 
 
-def _cell_value(value: object) -> object:
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
+#: Each formula in plain words (for the Read me sheet; the parameters follow).
+FORMULA_WORDS: Mapping[str, str] = {
+    "equal": "every participating entity pays the same amount",
+    "proportional": "each entity pays in proportion to one key (its size, usually total expenses)",
+    "weighted": "a weighted mix of several keys (for example half total expenses, half expenses in "
+                "high-risk countries), with an optional floor and ceiling on each share",
+    "base_plus_variable": "a fixed base part shared equally, the rest in proportion to a key",
+    "tiered": "entities grouped into size bands, each band paying a fixed share",
+    "capacity": "in proportion to capacity to pay (total expenses)",
+    "risk_adjusted": "in proportion to a key weighted up for presence in high-risk countries",
+    "usage": "in proportion to the coordinator services each entity uses (its presence in the countries "
+             "with a post)",
+    "shapley": "each entity pays its average marginal cost over every order of joining (Shapley value): "
+               "the cost of the posts in the countries where it is present, shared among the entities there",
+}
+
+#: Headings (meaning and unit) and number formats of the fairness columns.
+FAIRNESS_HEADINGS: Mapping[str, str] = {
+    "suits_index": "Suits index (0 proportional, > 0 progressive)",
+    "gini": "Gini of shares",
+    "hhi": "concentration (HHI)",
+    "top3_share": "paid by the top three (%)",
+    "burden_ratio_min": "lowest burden ratio",
+    "burden_ratio_max": "highest burden ratio",
+    "exit_max_change": "largest change if one entity leaves (%, points of share)",
+    "exit_mean_change": "mean change if one entity leaves (%, points of share)",
+    "exit_max_relative": "largest relative change if one entity leaves (%)",
+    "exit_mean_relative": "mean relative change if one entity leaves (%)",
+    "usd_min": "smallest bill (USD a year)",
+    "usd_median": "median bill (USD a year)",
+    "usd_max": "largest bill (USD a year)",
+    "parameters": "parameters",
+}
+
+#: The measures of the fairness sheet, for the Read me sheet's glossary.
+FAIRNESS_MEANINGS: Mapping[str, str] = {
+    "suits_index": "1 - 2A, A the area under cumulative cost share against cumulative capacity share "
+                   "(entities by capacity): 0 proportional to capacity, > 0 progressive, < 0 regressive",
+    "gini": "inequality of the shares themselves (0 all equal)",
+    "hhi": "sum of squared shares (1/n when equal, 1 when one entity pays all)",
+    "top3_share": "share of the cost paid by the three largest payers",
+    "burden_ratio_min": "share of cost over share of capacity: below 1 pays less than its size",
+    "burden_ratio_max": "share of cost over share of capacity: above 1 pays more than its size",
+    "exit_max_change": "the largest rise of any entity's share when one entity leaves",
+    "usd_min": "the smallest annual bill under the formula",
+    "usd_max": "the largest annual bill under the formula",
+}
 
 
-def _write_header(ws: Worksheet, headers: Sequence[str]) -> None:
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.freeze_panes = "B2"
-
-
-def _fit_columns(ws: Worksheet, first_width: int = 18, width: int = 14) -> None:
-    ws.column_dimensions["A"].width = first_width
-    for col in range(2, ws.max_column + 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-
-def _write_matrix(
-    wb: Workbook, title: str, table: pd.DataFrame, number_format: str, total: bool
-) -> Worksheet:
-    ws = wb.create_sheet(title)
-    _write_header(ws, [str(table.index.name or "entity"), *map(str, table.columns)])
-    for label, row in table.iterrows():
-        ws.append([str(label), *(_cell_value(v) for v in row)])
-    if total:
-        ws.append(["Total", *(_cell_value(v) for v in table.sum(axis=0))])
-        for cell in ws[ws.max_row]:
-            cell.font = _TOTAL_FONT
-    for row in ws.iter_rows(min_row=2, min_col=2):
-        for cell in row:
-            cell.number_format = number_format
-    longest = max((len(str(i)) for i in table.index), default=10)
-    _fit_columns(ws, first_width=min(max(12, longest + 2), 40))
-    return ws
+def _matrix(sheets: Sheets, title: str, table: pd.DataFrame, number_format: str, unit: str,
+            total: bool) -> None:
+    frame = table.reset_index()
+    first = str(frame.columns[0])
+    frame = frame.rename(columns={first: "entity"})
+    cols = [Column("entity", "entity"),
+            *(Column(str(c), f"{c} ({unit})", number_format, total=total) for c in table.columns)]
+    frame.columns = ["entity", *(str(c) for c in table.columns)]
+    ws = sheets.book.add_worksheet(title)
+    Sheets.fit(ws, sheets.table(ws, frame, cols, name=title, total_label="Total" if total else None))
 
 
 def write_share_workbook(
@@ -150,59 +165,64 @@ def write_share_workbook(
     long: pd.DataFrame,
     notes: Sequence[str] = (),
     figure_png: str | Path | None = None,
+    scenario: str = "",
 ) -> Path:
     """Write the share workbook.
 
-    Sheets: ``Shares`` (fractions, formatted as %), ``Amounts USD``, ``Burden
-    ratios`` (share of cost / share of capacity; empty where capacity is zero),
-    ``Fairness`` (one row per formula), ``Long`` (the long table), ``Notes``, and
-    ``Chart`` with ``figure_png`` when given.
+    Sheets: ``Read me`` (what each formula does in words, the measures, the notes),
+    ``Shares`` (fractions, formatted as %, with a Total row of SUM formulas),
+    ``Amounts USD`` (likewise), ``Burden ratios`` (share of cost / share of capacity;
+    empty where capacity is zero), ``Fairness`` (one row per formula), ``Long`` (the
+    long table), ``Notes``, and ``Chart`` with ``figure_png`` when given. Every table is
+    a named Excel table; widths fit the values as shown; text is never a formula.
     """
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    _write_matrix(wb, "Shares", shares, _PERCENT, total=True)
-    _write_matrix(wb, "Amounts USD", amounts_usd, _USD, total=True)
-    _write_matrix(wb, "Burden ratios", burden_ratios, _RATIO, total=False)
+    book = open_workbook(path)
+    sheets = Sheets(book)
+    params = fairness["parameters"] if "parameters" in fairness else pd.Series(dtype=str)
+    formulas = [(str(f), FORMULA_WORDS.get(str(f), ""), str(params.get(f, ""))) for f in shares.columns]
+    glossary = [(k, FAIRNESS_HEADINGS[k], "", "", FAIRNESS_MEANINGS[k]) for k in FAIRNESS_MEANINGS
+                if k in fairness]
+    read_me(sheets, f"Cost shares of {scenario}".strip() if scenario else "Cost shares by formula",
+            [("what", "Who pays what of the coordinator network's annual cost under each cost-sharing "
+                      "formula, and how fair each split is."), *(("note", n) for n in notes)],
+            glossary, [(f, "formula", f"{words} ({p})" if p else words) for f, words, p in formulas],
+            contents=[("Shares", "each entity's share of the annual cost, by formula (%)"),
+                      ("Amounts USD", "each entity's bill a year, by formula (USD)"),
+                      ("Burden ratios", "share of cost over share of capacity, by formula"),
+                      ("Fairness", "measures of each formula's split"),
+                      ("Long", "one row per formula and entity"),
+                      ("Notes", "how the tables were computed")],
+            headings=("How each formula splits the cost", "formula", "what it does (parameters)"))
+    _matrix(sheets, "Shares", shares, _PERCENT, "%", total=True)
+    _matrix(sheets, "Amounts USD", amounts_usd, _USD, "USD", total=True)
+    _matrix(sheets, "Burden ratios", burden_ratios, _RATIO, "ratio", total=False)
 
-    ws = wb.create_sheet("Fairness")
-    columns = list(fairness.columns)
-    _write_header(ws, ["formula", *columns])
-    for label, row in fairness.iterrows():
-        ws.append([str(label), *(_cell_value(row[c]) for c in columns)])
-    for j, name in enumerate(columns, start=2):
-        fmt = FAIRNESS_FORMATS.get(name)
-        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-            if fmt:
-                cell.number_format = fmt
-    _fit_columns(ws, first_width=20)
-    if "parameters" in columns:
-        ws.column_dimensions[get_column_letter(columns.index("parameters") + 2)].width = 70
+    frame = fairness.reset_index()
+    frame = frame.rename(columns={frame.columns[0]: "formula"})
+    cols = [Column("formula", "formula"),
+            *(Column(str(c), FAIRNESS_HEADINGS.get(str(c), str(c)), FAIRNESS_FORMATS.get(str(c)))
+              for c in fairness.columns)]
+    ws = book.add_worksheet("Fairness")
+    Sheets.fit(ws, sheets.table(ws, frame, cols, name="Fairness"))
 
-    ws = wb.create_sheet("Long")
-    _write_header(ws, list(long.columns))
     formats = {"share": _PERCENT, "amount_usd": _USD, "burden_ratio": _RATIO}
-    for record in long.itertuples(index=False):
-        ws.append([_cell_value(v) for v in record])
-    for j, name in enumerate(long.columns, start=1):
-        if name in formats:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = formats[name]
-    _fit_columns(ws, first_width=20)
-    ws.column_dimensions["B"].width = 24
+    headings = {"formula": "formula", "entity": "entity", "share": "share of the cost (%)",
+                "amount_usd": "bill (USD a year)", "burden_ratio": "burden ratio (share of cost / share of capacity)"}
+    cols = [Column(str(c), headings.get(str(c), str(c)), formats.get(str(c))) for c in long.columns]
+    ws = book.add_worksheet("Long")
+    Sheets.fit(ws, sheets.table(ws, long, cols, name="Long"))
 
-    ws = wb.create_sheet("Notes")
-    _write_header(ws, ["note"])
-    for note in notes:
-        ws.append([note])
-    ws.column_dimensions["A"].width = 120
-    ws.freeze_panes = "A2"
-
+    ws = book.add_worksheet("Notes")
+    Sheets.fit(ws, sheets.table(ws, pd.DataFrame({"note": list(notes)}), [Column("note", "note")], name="Notes",
+                                freeze=False))
     if figure_png is not None:
-        ws = wb.create_sheet("Chart")
-        image = Image(str(figure_png))
-        scale = 900 / image.width  # about 24 cm wide on screen
-        image.width, image.height = image.width * scale, image.height * scale
-        ws.add_image(image, "A1")
-    wb.save(path)
+        ws = book.add_worksheet("Chart")
+        from PIL import Image as _Pil
+
+        with _Pil.open(figure_png) as im:
+            width = im.width
+        scale = 900 / width  # about 24 cm wide on screen
+        ws.insert_image(0, 0, str(figure_png), {"x_scale": scale, "y_scale": scale})
+    book.close()
     return path

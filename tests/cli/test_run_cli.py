@@ -73,3 +73,13 @@ def test_a_closed_pipe_stops_quietly_after_the_results_are_written(tmp_path: Pat
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     assert proc.stdout.startswith("mini: 5 replications")
     assert (out / "summary.json").is_file()
+
+
+def test_shares_table_is_titled_by_the_mechanism_mode():
+    from fundsim.cli.run import shares_title
+
+    # a siloed run applies no formula: each lead entity pays the posts it hosts
+    assert "formula" not in shares_title("siloed", "weighted").replace("no formula", "")
+    assert "siloed" in shares_title("siloed", "weighted")
+    assert shares_title("pooled", "weighted").startswith("Cost shares (weighted formula)")
+    assert "pooled reserve by the weighted formula" in shares_title("hybrid", "weighted")

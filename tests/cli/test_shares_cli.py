@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from xlsx_checks import formula_like_text, formulas, too_narrow, unformatted_numbers
 
 from fundsim.cli import main
 
@@ -42,13 +43,23 @@ def test_long_csv_accounts_for_every_dollar(all_formulas):
 def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
     _, out = all_formulas
     wb = load_workbook(out / "formula_shares.xlsx")
-    assert wb.sheetnames == ["Shares", "Amounts USD", "Burden ratios", "Fairness", "Long", "Notes", "Chart"]
+    cached = load_workbook(out / "formula_shares.xlsx", data_only=True)
+    assert wb.sheetnames == ["Read me", "Shares", "Amounts USD", "Burden ratios", "Fairness", "Long", "Notes", "Chart"]
     shares = wb["Shares"]
-    assert shares["A1"].font.bold and shares["B1"].value == "equal"
+    assert shares["A1"].font.bold and shares["B1"].value == "equal (%)"
     assert shares["B2"].number_format == "0.00%"
-    assert shares["A6"].value == "Total" and shares["B6"].value == pytest.approx(1.0)
-    assert wb["Amounts USD"]["C6"].value == pytest.approx(900_000.0)
+    # the total is a formula a reviewer can audit, and its value is cached for readers that do not recalculate
+    assert shares["A6"].value == "Total" and shares["B6"].value == "=SUM(B2:B5)"
+    assert cached["Shares"]["B6"].value == pytest.approx(1.0)
+    assert cached["Amounts USD"]["C6"].value == pytest.approx(900_000.0)
     assert len(wb["Chart"]._images) == 1
+    readme = [c.value for row in wb["Read me"].iter_rows() for c in row if c.value]
+    assert any("Shapley" in str(v) for v in readme) and "suits_index" in readme
+    for ws in wb:
+        if ws.title != "Chart":
+            assert too_narrow(ws, cached[ws.title]) == [], ws.title
+            assert unformatted_numbers(ws) == [] and formula_like_text(ws) == [], ws.title
+            assert all(f.startswith("=SUM(") for f in formulas(ws))
 
 
 def test_printed_table_shows_shares_side_by_side(capsys, tmp_path):

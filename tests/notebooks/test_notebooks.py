@@ -85,3 +85,53 @@ def test_committed_notebook_is_executed_and_small(path: Path) -> None:
     assert not not_run, f"{path.name} is committed without outputs (cells {not_run} not executed)"
     assert any(c.get("outputs") for c in code), f"{path.name} has no outputs"
     assert not _errors(nb), f"{path.name} was saved with errors: {_errors(nb)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_checks_are_out_of_the_readers_view(path: Path) -> None:
+    """The asserts that keep the prose true to the numbers sit in collapsed cells tagged
+    ``checks`` and ``remove-input``, not among the code a reader follows."""
+    nb = nbformat.read(path, as_version=4)
+    checks = [c for c in nb.cells if "checks" in c.metadata.get("tags", [])]
+    assert checks, f"{path.name} has no check cell"
+    for cell in checks:
+        assert "remove-input" in cell.metadata["tags"] and cell.metadata["jupyter"]["source_hidden"] is True
+    visible = [c.source for c in nb.cells if c.cell_type == "code" and c not in checks]
+    assert not any("revise the prose" in s for s in visible)
+    top_level = [line for s in visible for line in s.splitlines() if line.startswith("assert ")]
+    assert not top_level, top_level
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_html_export_has_no_code_and_no_network_script(path: Path, tmp_path: Path) -> None:
+    """``make notebooks`` exports an annex: prose and results, no code cells, no script
+    loaded from the internet (exported here from the committed outputs, not re-run)."""
+    from html.parser import HTMLParser
+
+    nb = nbformat.read(path, as_version=4)
+    out = tmp_path / f"{path.stem}.html"
+    _execute_module().export_html(nb, out)
+    page = out.read_text(encoding="utf-8")
+
+    class Scripts(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sources: list[str] = []
+            self.inputs = 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "script" and a.get("src"):
+                self.sources.append(a["src"])
+            if "hl-ipython3" in (a.get("class") or "").split():  # a code cell's source, highlighted
+                self.inputs += 1
+
+    parser = Scripts()
+    parser.feed(page)
+    assert [s for s in parser.sources if s.startswith(("http:", "https:", "//"))] == []
+    assert '<script src="http' not in page and "import(\"https" not in page
+    assert parser.inputs == 0  # no code cell's input is shown
+    code = next(c.source for c in nb.cells if c.cell_type == "code")
+    assert code.splitlines()[0] not in page
+    heading = next(c.source for c in nb.cells if c.cell_type == "markdown").splitlines()[0].lstrip("# ")
+    assert heading.split()[0] in page  # the prose is there

@@ -25,3 +25,16 @@ def test_interval_of_a_non_negative_mean_stays_at_or_above_zero():
     unmet[3] = 1352.0  # one replication with unmet need: the normal interval would reach below 0
     s = summarize(pd.DataFrame({"unmet_need_usd": unmet}))["unmet_need_usd"]
     assert s["ci95_low"] == 0.0 and s["ci95_high"] > s["mean"] > 0
+
+
+def test_counts_are_integers_in_summary_json(tmp_path):
+    from fundsim.results.metrics import summary_frame, summary_json
+
+    reps = pd.DataFrame({"lapses": [3.0, 5.0, 0.0, 1.0, 2.0, 8.0], "closing_balance_usd": [1.0e6] * 6})
+    s = summarize(reps)
+    # a percentile of a count is a count some replication had, not 5.6 lapses
+    assert {s["lapses"][k] for k in ("p05", "p50", "p95")} <= {3.0, 5.0, 0.0, 1.0, 2.0, 8.0}
+    written = summary_json(summary_frame(s))
+    assert all(type(written["lapses"][k]) is int for k in ("p05", "p50", "p95", "n"))
+    assert type(written["lapses"]["mean"]) is float
+    assert type(written["closing_balance_usd"]["p50"]) is float  # money stays a float

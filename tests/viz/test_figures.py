@@ -24,14 +24,16 @@ def _collection_count(fig: Figure) -> int:
     return sum(len(ax.collections) for ax in fig.axes)
 
 
-def test_fan_chart_has_two_bands_a_median_and_the_reserve_target(run):
+def test_fan_chart_has_two_bands_a_median_the_uncommitted_balance_and_the_reserve_target(run):
     target = pd.DataFrame({"year": [2026, 2027], "reserve_target_usd": [1e5, 1.1e5]})
     fig = figures.fan_chart(run.monthly, reserve_target=target)
     ax = fig.axes[0]
     assert len(ax.collections) == 2  # 5-95 and 25-75 bands
     labels = [line.get_label() for line in ax.get_lines()]
-    assert "median" in labels and "reserve target" in labels
-    median = next(line for line in ax.get_lines() if line.get_label() == "median")
+    assert "total cash: median" in labels and "reserve target" in labels
+    # the free (uncommitted) balance beside the total explains a gap with cash in the bank
+    assert "uncommitted: median" in labels
+    median = next(line for line in ax.get_lines() if line.get_label() == "total cash: median")
     expected = run.monthly[run.monthly["metric"] == "balance_usd"]["p50"].to_numpy()
     np.testing.assert_allclose(median.get_ydata(), expected)
 
