@@ -239,6 +239,15 @@ class Formula(StrictModel):
         return tuple(dict.fromkeys(cols))
 
 
+class Envelope(StrictModel):
+    """A fixed budget envelope: ``usd_per_year`` invoiced in the start year (gross, the
+    host's fee included), indexed by ``indexation`` a year (default: the expected inflation
+    ``costs.inflation_annual``)."""
+
+    usd_per_year: NonNegative
+    indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
+
+
 class Mechanism(StrictModel):
     """The fund: how it is organised, what it charges, what reserve it keeps.
 
@@ -257,6 +266,26 @@ class Mechanism(StrictModel):
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: NonNegative = 0.0
     formula: Formula = Field(default_factory=lambda: Formula(kind="equal"))
+    #: Fund management (issue 19). Defaults are today's rules; ``scenarios/fund_practice.toml``
+    #: sets the practice of cost-shared funds. See docs/model.md, "Fund management".
+    #: ``need``: the budget re-derived from planned posts, reserve and cash; or a fixed envelope.
+    budget: Literal["need"] | Envelope = "need"
+    #: Years for which a budget (and so every invoice) is approved at once.
+    budget_period_years: int = Field(1, ge=1, le=5)
+    #: ``cash``: the need nets the reserve off total cash (today); ``commitments``: the need
+    #: also funds the months that renewals commit beyond the year (reserve on free cash).
+    budget_basis: Literal["cash", "commitments"] = "cash"
+    #: What the fund may commit against: free cash (``cash``) or free cash plus the current
+    #: budget year's receivables of entities still taking part, less ``collection_haircut``.
+    commitment_basis: Literal["cash", "receivables"] = "cash"
+    #: ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost 3.2 % in 2019).
+    collection_haircut: Fraction = 0.05
+    #: Cash the host advances when a committed salary falls due and cash is short (USD).
+    prefinancing_limit_usd: NonNegative = 0.0
+    #: Managed cuts at each review when resources fall short, in this order; empty: no review.
+    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
+    #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
+    review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
 
 
 class Posts(StrictModel):
@@ -269,6 +298,11 @@ class Posts(StrictModel):
     renewal_rule: Literal["whole_contract", "months"] = "whole_contract"
     renewal_commit_months: int = Field(6, ge=1, le=60)
     restart_wait_months: int = Field(0, ge=0, le=60)
+    #: ``rolling``: contracts run from the fill date (today); ``budget_year``: a first contract
+    #: runs to 31 December and renewals fall on 1 January for 12 months.
+    contract_alignment: Literal["rolling", "budget_year"] = "rolling"
+    #: One-month extensions, at most this many, before a post whose renewal cannot be committed lapses.
+    bridge_months: int = Field(0, ge=0, le=3)
 
 
 class Payments(StrictModel):
