@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fundsim.model.ledger import to_cents
-from fundsim.scenario.schema import Mechanism
+from fundsim.scenario.schema import Distribution, Mechanism, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +68,45 @@ class BudgetRule:
             need = max(0.0, target - cash)
             out.append(to_cents(need / (1.0 - self.fee)))
         return out
+
+
+def _expected_months(dist: Distribution) -> int:
+    """The expected value of a months distribution, rounded to whole months (at least 1)."""
+    if dist.dist == "fixed":
+        mean = float(dist.value or 0.0)
+    elif dist.dist == "triangular":
+        mean = (float(dist.low or 0) + float(dist.mode or 0) + float(dist.high or 0)) / 3
+    elif dist.dist == "uniform":
+        mean = (float(dist.low or 0) + float(dist.high or 0)) / 2
+    else:
+        mean = float(dist.mean or 0.0)
+    return max(1, round(mean))
+
+
+def structural_float_usd(scenario: Scenario) -> float:
+    """The structural float: the working capital the contract rule needs even when every
+    entity pays in full and on time, in USD at start-year prices (a deterministic number).
+
+    It is the largest sum, at any 31 December of the horizon, of the salary months that
+    renewals have already committed into the next year, every post filled after the
+    expected recruitment lag from January of the start year: under ``budget_year``
+    contracts nothing is committed beyond 31 December (zero); under ``rolling`` contracts
+    of ``C`` months filled in month ``L``, a renewal at ``r`` commits ``r + K - E`` months
+    beyond the year end ``E`` (``K`` the months a renewal commits). Pooled mode only (the
+    hosts' own lines carry their posts' float in the other modes)."""
+    posts = scenario.posts
+    if posts.contract_alignment == "budget_year" or scenario.mechanism.mode != "pooled":
+        return 0.0
+    contract = posts.contract_months
+    commit = contract if posts.renewal_rule == "whole_contract" else min(posts.renewal_commit_months, contract)
+    fill = _expected_months(posts.recruitment_lag_months)
+    months = 0
+    for year in range(scenario.simulation.years - 1):
+        end = 12 * (year + 1)
+        if fill >= end:
+            continue
+        # The contract running on 31 December started (and was committed) at ``start < end``.
+        start = fill + (end - 1 - fill) // contract * contract
+        months = max(months, start + commit - end)
+    salary_cents = to_cents(posts.annual_cost_usd / 12)
+    return len(scenario.countries) * months * salary_cents / 100

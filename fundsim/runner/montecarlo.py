@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fundsim.model import MONTHLY_COLUMNS
+from fundsim.model.budget import structural_float_usd
 from fundsim.results import Run, summarize, summary_frame
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
@@ -287,6 +288,7 @@ def _build_result(
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall, 3),
         "events": int(agg.events),
+        "structural_float_usd": structural_float_usd(scn),
         "events_per_second": round(agg.events / wall, 1) if wall > 0 else None,
         "command": command,
         **fields,
