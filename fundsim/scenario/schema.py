@@ -256,6 +256,19 @@ class Mechanism(StrictModel):
     its own cuts and delays); ``hybrid`` (siloed hosting with a pooled reserve, cost-shared
     by ``formula`` and sized by ``reserve_target_months``, that takes over a contract
     when the lead entity cannot pay it).
+
+    Fund management (docs/model.md, "Fund management"; the defaults are the rules of the
+    first model, ``scenarios/fund_practice.toml`` sets the practice of cost-shared funds):
+    ``budget`` is ``"need"`` (planned posts + reserve top-up - cash) or a fixed envelope,
+    approved for ``budget_period_years`` at once and invoiced unchanged within the period;
+    ``budget_basis = "commitments"`` also budgets the months renewals commit beyond the
+    period (the reserve is then met on free cash); ``commitment_basis = "receivables"`` lets
+    the pooled fund commit against the budget year's receivables of entities still taking
+    part, less ``collection_haircut``; ``prefinancing_limit_usd`` is the host's advance for
+    committed salaries when cash is short (account ``prefinancing`` in the ledger); a
+    non-empty ``shortfall_order`` turns on the reviews of ``review_months`` (0 = January,
+    11 = the December budget decision), which freeze vacant posts and decline renewals,
+    lowest priority first, when expected resources fall short.
     """
 
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
@@ -289,7 +302,14 @@ class Mechanism(StrictModel):
 
 
 class Posts(StrictModel):
-    """Inter-agency PSEA coordinator posts (Rec 7): one per priority country."""
+    """Inter-agency PSEA coordinator posts (Rec 7): one per priority country.
+
+    ``contract_alignment``: ``rolling`` contracts run from the fill date (the first model);
+    under ``budget_year`` a first contract runs to 31 December and renewals fall on
+    1 January for 12 months. ``bridge_months``: before a post whose renewal cannot be
+    committed lapses, it is extended one month at a time while the fund can commit that
+    month, at most this many times, the full renewal retried at each step.
+    """
 
     annual_cost_usd: Positive
     operating_cost_usd: NonNegative = 0.0
