@@ -37,10 +37,10 @@ class BudgetRule:
     @classmethod
     def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float) -> BudgetRule:
         env = mechanism.budget
-        envelope = None if env == "need" else env.usd_per_year  # type: ignore[union-attr]
+        envelope = None if env == "need" else env.usd_per_year
         ix = expected_inflation
-        if env != "need" and env.indexation is not None:  # type: ignore[union-attr]
-            ix = env.indexation  # type: ignore[union-attr]
+        if env != "need" and env.indexation is not None:
+            ix = env.indexation
         return cls(
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
             mechanism.budget_basis, envelope, ix,
