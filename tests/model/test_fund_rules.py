@@ -82,3 +82,19 @@ def test_fund_practice_with_on_time_payment_and_no_shocks_interrupts_no_post() -
     assert mean["funding_lost_share"] == 0 and mean["p_tier1_interrupted"] == 0
     assert run.manifest["structural_float_usd"] == 0.0
     assert (run.yearly["posts_sustained"] == 24).all()
+
+
+def test_receivables_are_what_participants_were_invoiced_and_have_not_paid() -> None:
+    from fundsim.model.world import World
+
+    raw = deterministic_dict(fee=0.0, opening=0.0)
+    raw["payments"] = {"instalments_per_year": 2, "delay_months": 0, "partial_probability": 1.0,
+                       "partial_fraction": 0.5}
+    world = World(scenario_from_dict(raw), Streams(replication_seed(1, 0)))
+    world.run()
+    contrib = world.contributors
+    for year in range(3):
+        unpaid = int((contrib.assessed[:, year] - contrib.paid[:, year]).sum())
+        assert contrib.receivables_cents(year) == unpaid > 0  # half of every invoice, never paid
+    contrib.active[:] = False
+    assert contrib.receivables_cents(0) == 0  # nothing is expected from entities that left
