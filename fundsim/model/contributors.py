@@ -88,6 +88,17 @@ class Contributors:
         """Cents paid, by entity and assessment year."""
         return np.array(self._paid, dtype=np.int64).reshape(self.n, -1)
 
+    def receivables_cents(self, year: int) -> int:
+        """Cents invoiced for ``year`` and not yet received, from entities still taking part."""
+        if year >= self.assessed.shape[1]:
+            return 0
+        owed = 0
+        assessed = self.assessed[:, year].tolist()
+        for i, active in enumerate(self.active.tolist()):
+            if active:
+                owed += max(0, assessed[i] - self._paid[i][year])
+        return owed
+
     # ------------------------------------------------------------------ assessment
 
     def _participants(self, year: int, total_usd: float) -> NDArray[np.float64]:

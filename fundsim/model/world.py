@@ -30,12 +30,14 @@ import simpy
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import caseload_plan, draw_victims
+from fundsim.model.budget import BudgetRule
 from fundsim.model.cases import VictimCases
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinators import Coordinators
 from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
+from fundsim.model.governance import review
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.shocks import ShockPlan, plan_shocks
 from fundsim.model.static import static_for
@@ -70,6 +72,8 @@ class ReplicationResult:
     filled_months: NDArray[np.int32]  # countries x years
     gap_by_year: NDArray[np.int32]  # years
     events: int
+    tier1_by_year: NDArray[np.int32] | None = None  # years: tier-1 interruptions
+    sustained_by_year: NDArray[np.int32] | None = None  # years: posts the approved budget sustains
     journal: list[tuple[Any, ...]] | None = field(default=None)
 
 
@@ -89,7 +93,14 @@ class World:
         victim_accounts = VICTIM_ACCOUNTS if scenario.victims else ()
         if scenario.victims and self.mode == "siloed":
             victim_accounts = (*victim_accounts, *(f"victims:{n}" for n in scenario.entity_names))
-        self.ledger = Ledger((*ACCOUNTS, *(f"host:{h}" for h in hosts), *victim_accounts), self.n_months, audit=audit)
+        # Commitment authority on receivables and the host's pre-financing: pooled fund only.
+        self._liquidity = self.mode == "pooled" and (
+            mechanism.commitment_basis == "receivables" or mechanism.prefinancing_limit_usd > 0
+        )
+        extra = ("prefinancing",) if self._liquidity else ()
+        self.ledger = Ledger(
+            (*ACCOUNTS, *(f"host:{h}" for h in hosts), *victim_accounts, *extra), self.n_months, audit=audit
+        )
         ix = self.ledger.index
         self.acct_contrib = ix["contributions"]
         self.acct_interest = ix["interest"]
@@ -136,7 +147,16 @@ class World:
             operating_account=self.acct_operating,
             backstop=self.fund if self.mode == "hybrid" else None,
             contract_months=mechanism.siloed_contract_months if self.mode != "pooled" else None,
+            prefinancing_cents=to_cents(mechanism.prefinancing_limit_usd),
+            prefinancing_account=ix["prefinancing"] if self._liquidity else None,
         )
+        self._collect = (1.0 - self._fee) * (1.0 - mechanism.collection_haircut)
+        if self.mode == "pooled" and mechanism.commitment_basis == "receivables":
+            self.coordinators.authority = self._authority_cents
+        self.budget_rule = BudgetRule.of(mechanism, self._fee, costs.inflation_annual)
+        self._approved: dict[int, int] = {}
+        self._steps = tuple(mechanism.shortfall_order) if self.mode == "pooled" else ()
+        self._reviews = frozenset(mechanism.review_months) if self._steps else frozenset()
         self._hosted = [
             sum(1 for c in scenario.countries if c.lead_entity == name) for name in scenario.entity_names
         ]
@@ -204,20 +224,24 @@ class World:
 
     # ------------------------------------------------------------------ budget cycle
 
-    def budget_cents(self, year: int) -> int:
-        """Gross budget of the pooled fund for ``year``, in cents.
+    def _authority_cents(self, month: int) -> int:
+        """Commitment authority beyond free cash (receivables basis): the current budget
+        year's receivables from entities still taking part, net of the fee and the haircut."""
+        return int(self.contributors.receivables_cents(month // 12) * self._collect)
 
-        ``pooled``: planned cost of every post plus the reserve target, less cash in
-        hand, grossed up for the admin fee. ``hybrid``: the pooled fund is a reserve
-        only, so its budget is the reserve target less cash. ``siloed``: nothing.
-        """
-        if self.mode == "siloed":
-            return 0
-        planned = self.coordinators.planned_cost_usd(year)
-        reserve = planned * self._reserve_months / 12
-        target = reserve if self.mode == "hybrid" else planned + reserve
-        need = max(0.0, target - self.fund.cash_cents / 100)
-        return to_cents(need / (1.0 - self._fee)) if self._fee < 1 else 0
+    def budget_cents(self, year: int) -> int:
+        """Gross approved budget of the pooled fund for ``year``, in cents
+        (:mod:`fundsim.model.budget`): approved, with the other years of its budget period,
+        at the start of the period, and unchanged within it."""
+        if year not in self._approved:
+            rule = self.budget_rule
+            last = min(year + rule.period_years, self.years)
+            planned = self.coordinators.planned_cost_usd(year)
+            plan = [planned * (1.0 + rule.indexation) ** k if k else planned for k in range(last - year)]
+            beyond = self.coordinators.committed_beyond_usd(12 * last) if rule.basis == "commitments" else 0.0
+            for k, cents in enumerate(rule.approved_cents(year, plan, self.fund.cash_cents, beyond)):
+                self._approved[year + k] = cents
+        return self._approved[year]
 
     def host_needs_cents(self, year: int) -> list[int]:
         """What each entity puts in its own budget line for the posts it hosts in ``year``
@@ -241,6 +265,18 @@ class World:
     def _set_budget(self, year: int) -> None:
         self.contributors.assess(year, self.budget_cents(year), self.host_needs_cents(year))
 
+    def _review(self, year: int, start: int, end: int) -> None:
+        """A review of the budget year ``year`` (months ``start`` to ``end``): the cuts that
+        bring the posts within the resources expected (:mod:`fundsim.model.governance`)."""
+        coord = self.coordinators
+        resources = self.fund.available_cents + int(self.contributors.receivables_cents(year) * self._collect)
+        required, vacant, saved = coord.review_inputs(start, end)
+        cuts = review(self._steps, coord.order, resources, required, vacant, saved)
+        coord.frozen = set(cuts.frozen)
+        coord.declined = cuts.declined
+        if start % 12 == 0:
+            coord.sustained_by_year[year] = coord.n - len(cuts.frozen) - len(cuts.declined)
+
     def months(self) -> Generator[simpy.events.Event, Any, None]:
         """The monthly tick, a SimPy process: at mid-month (``m + 0.5``) it pays the month
         and records it; in December it sets next year's budgets."""
@@ -251,7 +287,10 @@ class World:
         account = fund.account
         single = len(funds) == 1
         yield env.timeout(0.5)
+        reviews = self._reviews
         for month in range(self.n_months):
+            if coord.advanced:
+                coord.repay(month)
             if self._monthly_rate > 0 and fund.cash_cents > 0:
                 fund.receive(month, self.acct_interest, round(fund.cash_cents * self._monthly_rate), env.now, "interest")
             coord.payroll(month)
@@ -269,6 +308,10 @@ class World:
                 self._set_budget(year)
                 if victim_fund is not None:
                     victim_fund.assess(year, self.contributors.largest)
+                if 11 in reviews:
+                    self._review(year, 12 * year, 12 * year + 12)
+            elif reviews and month % 12 in reviews and month % 12 != 11:
+                self._review(month // 12, month + 1, 12 * (month // 12) + 12)
             if single:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
@@ -285,6 +328,8 @@ class World:
         self._set_budget(0)
         if self.victim_fund is not None:
             self.victim_fund.assess(0, self.contributors.largest)
+        if self._reviews:
+            self._review(0, 0, 12)
 
     def run(self) -> ReplicationResult:
         """Run the replication: first budgets, the monthly process, every event to the
@@ -345,6 +390,11 @@ class World:
             "paid_usd": float(contrib.paid.sum()) / 100,
             "admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
             "backstop_contracts": float(coord.backstop_contracts),
+            "funding_lost_share": coord.lost_months / needed,
+            "interruptions_per_post_year": coord.lapses / (coord.n * self.years),
+            "tier1_interrupted": float(coord.tier1_by_year.sum() > 0),
+            "peak_liquidity_need_usd": coord.peak_liquidity_need / 100,
+            "operating_shortfall_usd": coord.operating_shortfall_cents / 100,
         }
         if self.cases is not None and self.victim_fund is not None:
             fund_metrics = self.victim_fund.metrics()  # checks both windows' conservation too
@@ -361,6 +411,8 @@ class World:
             gap_by_year=coord.gap_by_year,
             events=events,
             journal=ledger.journal,
+            tier1_by_year=coord.tier1_by_year,
+            sustained_by_year=coord.sustained_by_year,
         )
 
 

@@ -6,8 +6,11 @@ interval for probabilities estimated from a 0/1 column), the number of
 replications ``n`` and its ``unit`` from :mod:`fundsim.results.registry`. The
 percentiles of a count (lapses, victims) are values some replication had (whole
 numbers, written as integers in ``summary.json``), not interpolations between two.
-``p_gap`` is the share of replications with a funding gap (the mean of the 0/1
-column ``gap``).
+``p_gap`` is the share of replications with a funding interruption (the mean of the
+0/1 column ``gap``), ``p_tier1_interrupted`` the mean of the 0/1 column
+``tier1_interrupted``. ``liquidity_at_risk_usd`` summarises the per-replication column
+``peak_liquidity_need_usd``: the liquidity at risk is its ``p95`` (the mean and the other
+percentiles are given beside it, as for every metric).
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from fundsim.results.registry import RENAMED_COLUMNS, describe
+from fundsim.results.registry import REGISTRY, RENAMED_COLUMNS, describe
 
 #: Columns of replications.csv that are bookkeeping, not metrics.
 NON_METRICS = ("replication",)
 #: 0/1 columns summarised as probabilities, under the name given here (``gap`` -> ``p_gap``).
-PROBABILITIES = RENAMED_COLUMNS
+PROBABILITIES = {c: m for c, m in RENAMED_COLUMNS.items() if REGISTRY[m].unit == "probability"}
 
 
 def wilson_interval(successes: float, n: int) -> tuple[float, float]:
@@ -65,7 +68,7 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
     for col in replications.columns:
         if col in NON_METRICS:
             continue
-        name = PROBABILITIES.get(col, col)
+        name = RENAMED_COLUMNS.get(col, col)
         unit = describe(name).unit
         row = summarize_column(replications[col].to_numpy(), probability=col in PROBABILITIES,
                                count=unit == "count")

@@ -101,9 +101,9 @@ _V = "victims"
 #: Every metric, in the order outputs list them.
 METRICS: tuple[Metric, ...] = (
     # --- coordinators (Rec 7): the headline
-    Metric("p_gap", "probability of a funding gap", "Share of replications in which a post lapsed or a salary or "
-       "operating cost went unpaid for lack of funds at least once over the horizon.", "probability", "lower",
-       column="gap"),
+    Metric("p_gap", "probability of a funding interruption", "Share of replications in which a filled post "
+       "was interrupted for lack of funds (lapse, declined renewal) or a salary could not be paid, at least once "
+       "over the horizon (operating-cost shortfalls are reported apart).", "probability", "lower", column="gap"),
     Metric("coordinator_coverage", "coordinator coverage", "Post-months filled over post-months needed, all "
        "countries and years.", "share", "higher"),
     Metric("lapses", "post lapses", "Contracts not renewed, or ended, for lack of funds over the horizon "
@@ -125,21 +125,22 @@ METRICS: tuple[Metric, ...] = (
     Metric("assessed_usd", "assessed", "Contributions invoiced to entities over the horizon.", "USD"),
     Metric("paid_usd", "paid", "Contributions entities paid over the horizon.", "USD"),
     Metric("admin_fees_usd", "administration fees", "Fees charged by the host over the horizon.", "USD"),
-    # --- coordinators: headline metrics of issue 19, registered ahead of the model
+    # --- coordinators: headline metrics of issue 19
     Metric("funding_lost_share", "post-months lost to funding", "Post-months vacant or lapsed for lack of "
-       "funds (recruitment lags after a funded start excluded) over post-months needed.", "share", "lower",
-       planned=True),
+       "funds (recruitment lags after a funded start excluded) over post-months needed.", "share", "lower"),
     Metric("interruptions_per_post_year", "interruptions per post-year", "Funding interruptions of a post, "
-       "per post-year needed.", "rate", "lower", planned=True),
+       "per post-year needed.", "rate", "lower"),
     Metric("p_tier1_interrupted", "probability a tier-1 post is interrupted", "Share of replications in which "
        "any tier-1 post is interrupted for lack of funds over the horizon.", "probability", "lower",
-       planned=True),
-    Metric("liquidity_at_risk_usd", "liquidity at risk", "Peak pre-financing or negative free cash needed "
-       "over the horizon (its p95 across replications is the liquidity at risk).", "USD", "lower", planned=True),
+       column="tier1_interrupted"),
+    Metric("liquidity_at_risk_usd", "liquidity at risk", "Peak pre-financing needed over the horizon (the "
+       "host's outstanding advances plus any committed salary left uncovered) in one replication; the "
+       "liquidity at risk is the p95 of this column across replications.", "USD", "lower",
+       column="peak_liquidity_need_usd"),
     Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill, "
        "mean across entities.", "ratio", "lower", planned=True),
     Metric("operating_shortfall_usd", "operating shortfall", "Operating costs that fell due and could not be "
-       "paid, over the horizon.", "USD", "lower", planned=True),
+       "paid, over the horizon.", "USD", "lower"),
     # --- victims' window (Rec 12 and 14)
     Metric("victims_assisted_share", "victims assisted", "Victims who received a first service, among those "
        "who arrived early enough for their fate to be settled within the horizon.", "share", "higher",
@@ -215,6 +216,8 @@ RENAMED_COLUMNS: dict[str, str] = {m.source_column: m.name for m in METRICS if m
 #: coverage.csv, shares.csv, stress.csv), so that tables are written like metrics.
 COLUMN_UNITS: dict[str, Unit] = {
     "p_gap_by_then": "probability",
+    "p_tier1_interrupted_by_then": "probability",
+    "posts_sustained": "count",
     "coverage": "share",
     "share": "share",
     "participation": "share",

@@ -83,7 +83,7 @@ class Run:
 
     @property
     def p_gap(self) -> float:
-        """Probability of a funding gap over the horizon (share of replications)."""
+        """Probability of a funding interruption over the horizon (share of replications)."""
         return float(self.summary["mean"].astype(float)["p_gap"])
 
     def metric(self, name: str) -> pd.Series:

@@ -33,6 +33,8 @@ class ChunkResult:
     gap_by_year: NDArray[np.int32]  # reps x years
     events: int
     journals: list | None = None
+    tier1_by_year: NDArray[np.int32] | None = None  # reps x years: tier-1 interruptions
+    sustained_by_year: NDArray[np.int32] | None = None  # reps x years: posts the budget sustains
 
 
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
@@ -51,4 +53,6 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         gap_by_year=np.stack([r.gap_by_year for r in results]),
         events=sum(r.events for r in results),
         journals=[r.journal for r in results] if audit else None,
+        tier1_by_year=np.stack([r.tier1_by_year for r in results if r.tier1_by_year is not None]),
+        sustained_by_year=np.stack([r.sustained_by_year for r in results if r.sustained_by_year is not None]),
     )

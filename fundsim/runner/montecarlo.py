@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fundsim.model import MONTHLY_COLUMNS
+from fundsim.model.budget import structural_float_usd
 from fundsim.results import Run, summarize, summary_frame
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
@@ -51,6 +52,8 @@ class Aggregator:
         self.metrics: np.ndarray | None = None
         self.monthly = np.zeros((reps, scenario.simulation.months, len(MONTHLY_COLUMNS)))
         self.gap_by_year = np.zeros((reps, years), dtype=np.int32)
+        self.tier1_by_year = np.zeros((reps, years), dtype=np.int32)
+        self.sustained_by_year = np.zeros((reps, years), dtype=np.int32)
         self.assessed_sum = np.zeros((n_ent, years), dtype=np.int64)
         self.paid_sum = np.zeros((n_ent, years), dtype=np.int64)
         self.share_sum = np.zeros((n_ent, years))
@@ -72,6 +75,9 @@ class Aggregator:
         self.metrics[idx] = chunk.metrics
         self.monthly[idx] = chunk.monthly
         self.gap_by_year[idx] = chunk.gap_by_year
+        if chunk.tier1_by_year is not None and chunk.sustained_by_year is not None:
+            self.tier1_by_year[idx] = chunk.tier1_by_year
+            self.sustained_by_year[idx] = chunk.sustained_by_year
         self.assessed_sum += chunk.assessed_cents.sum(axis=0)
         self.paid_sum += chunk.paid_cents.sum(axis=0)
         self._add_shares_in_order(idx, chunk.shares)
@@ -245,6 +251,9 @@ def _build_result(
             "income_usd": annual[..., MONTHLY_COLUMNS.index("income_usd")].sum(axis=2).mean(axis=0),
             "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")].sum(axis=2).mean(axis=0),
             "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(axis=0),
+            "p_tier1_interrupted": (agg.tier1_by_year > 0).mean(axis=0),
+            "p_tier1_interrupted_by_then": np.maximum.accumulate(agg.tier1_by_year > 0, axis=1).mean(axis=0),
+            "posts_sustained": agg.sustained_by_year.mean(axis=0),
         }
     )
     codes = [c.code for c in scn.countries]
@@ -279,6 +288,7 @@ def _build_result(
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall, 3),
         "events": int(agg.events),
+        "structural_float_usd": structural_float_usd(scn),
         "events_per_second": round(agg.events / wall, 1) if wall > 0 else None,
         "command": command,
         **fields,

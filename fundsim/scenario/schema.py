@@ -239,6 +239,15 @@ class Formula(StrictModel):
         return tuple(dict.fromkeys(cols))
 
 
+class Envelope(StrictModel):
+    """A fixed budget envelope: ``usd_per_year`` invoiced in the start year (gross, the
+    host's fee included), indexed by ``indexation`` a year (default: the expected inflation
+    ``costs.inflation_annual``)."""
+
+    usd_per_year: NonNegative
+    indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
+
+
 class Mechanism(StrictModel):
     """The fund: how it is organised, what it charges, what reserve it keeps.
 
@@ -247,6 +256,19 @@ class Mechanism(StrictModel):
     its own cuts and delays); ``hybrid`` (siloed hosting with a pooled reserve, cost-shared
     by ``formula`` and sized by ``reserve_target_months``, that takes over a contract
     when the lead entity cannot pay it).
+
+    Fund management (docs/model.md, "Fund management"; the defaults are the rules of the
+    first model, ``scenarios/fund_practice.toml`` sets the practice of cost-shared funds):
+    ``budget`` is ``"need"`` (planned posts + reserve top-up - cash) or a fixed envelope,
+    approved for ``budget_period_years`` at once and invoiced unchanged within the period;
+    ``budget_basis = "commitments"`` also budgets the months renewals commit beyond the
+    period (the reserve is then met on free cash); ``commitment_basis = "receivables"`` lets
+    the pooled fund commit against the budget year's receivables of entities still taking
+    part, less ``collection_haircut``; ``prefinancing_limit_usd`` is the host's advance for
+    committed salaries when cash is short (account ``prefinancing`` in the ledger); a
+    non-empty ``shortfall_order`` turns on the reviews of ``review_months`` (0 = January,
+    11 = the December budget decision), which freeze vacant posts and decline renewals,
+    lowest priority first, when expected resources fall short.
     """
 
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
@@ -257,10 +279,37 @@ class Mechanism(StrictModel):
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: NonNegative = 0.0
     formula: Formula = Field(default_factory=lambda: Formula(kind="equal"))
+    #: Fund management (issue 19). Defaults are today's rules; ``scenarios/fund_practice.toml``
+    #: sets the practice of cost-shared funds. See docs/model.md, "Fund management".
+    #: ``need``: the budget re-derived from planned posts, reserve and cash; or a fixed envelope.
+    budget: Literal["need"] | Envelope = "need"
+    #: Years for which a budget (and so every invoice) is approved at once.
+    budget_period_years: int = Field(1, ge=1, le=5)
+    #: ``cash``: the need nets the reserve off total cash (today); ``commitments``: the need
+    #: also funds the months that renewals commit beyond the year (reserve on free cash).
+    budget_basis: Literal["cash", "commitments"] = "cash"
+    #: What the fund may commit against: free cash (``cash``) or free cash plus the current
+    #: budget year's receivables of entities still taking part, less ``collection_haircut``.
+    commitment_basis: Literal["cash", "receivables"] = "cash"
+    #: ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost 3.2 % in 2019).
+    collection_haircut: Fraction = 0.05
+    #: Cash the host advances when a committed salary falls due and cash is short (USD).
+    prefinancing_limit_usd: NonNegative = 0.0
+    #: Managed cuts at each review when resources fall short, in this order; empty: no review.
+    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
+    #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
+    review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
 
 
 class Posts(StrictModel):
-    """Inter-agency PSEA coordinator posts (Rec 7): one per priority country."""
+    """Inter-agency PSEA coordinator posts (Rec 7): one per priority country.
+
+    ``contract_alignment``: ``rolling`` contracts run from the fill date (the first model);
+    under ``budget_year`` a first contract runs to 31 December and renewals fall on
+    1 January for 12 months. ``bridge_months``: before a post whose renewal cannot be
+    committed lapses, it is extended one month at a time while the fund can commit that
+    month, at most this many times, the full renewal retried at each step.
+    """
 
     annual_cost_usd: Positive
     operating_cost_usd: NonNegative = 0.0
@@ -269,6 +318,11 @@ class Posts(StrictModel):
     renewal_rule: Literal["whole_contract", "months"] = "whole_contract"
     renewal_commit_months: int = Field(6, ge=1, le=60)
     restart_wait_months: int = Field(0, ge=0, le=60)
+    #: ``rolling``: contracts run from the fill date (today); ``budget_year``: a first contract
+    #: runs to 31 December and renewals fall on 1 January for 12 months.
+    contract_alignment: Literal["rolling", "budget_year"] = "rolling"
+    #: One-month extensions, at most this many, before a post whose renewal cannot be committed lapses.
+    bridge_months: int = Field(0, ge=0, le=3)
 
 
 class Payments(StrictModel):

@@ -127,5 +127,5 @@ def test_present_keeps_registry_order_and_only_what_a_run_has():
 
 def test_headings_carry_the_unit():
     assert lookup("closing_balance_usd").heading == "closing cash (USD)"
-    assert lookup("p_gap").heading == "probability of a funding gap (%)"
+    assert lookup("p_gap").heading == "probability of a funding interruption (%)"
     assert lookup("median_wait_days").heading == "median wait (days)"

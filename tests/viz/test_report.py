@@ -249,13 +249,13 @@ def test_summary_rows_carry_label_unit_and_direction_and_the_page_a_glossary(run
     html_path, xlsx_path, _ = write_report(read_run(run_dir), tmp_path)
     page = html_path.read_text(encoding="utf-8")
     assert "What the metrics mean" in page
-    assert "probability of a funding gap (probability; better lower)" in page
+    assert "probability of a funding interruption (probability; better lower)" in page
     assert "2,026" not in page  # years are not thousands
     ws = load_workbook(xlsx_path)["Summary"]
     header = [c.value for c in ws[1]]
     rows = {r[0].value: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2)}
     gap, cash = rows["p_gap"], rows["closing_balance_usd"]
-    assert gap["what it is"].value == "probability of a funding gap" and gap["better when"].value == "lower"
+    assert gap["what it is"].value == "probability of a funding interruption" and gap["better when"].value == "lower"
     assert gap["mean"].number_format == "0.0%" and cash["mean"].number_format == "#,##0"
     assert cash["better when"].value == "neither" and cash["unit"].value == "USD"
     assert rows["coordinator_coverage"]["replications"].number_format == "0"
