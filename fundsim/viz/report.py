@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fundsim.results import Run
+from fundsim.results.atomic import save_workbook, write_text
 from fundsim.results.registry import (
     REGISTRY,
     UNIT_FORMATS,
@@ -354,9 +355,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -
     for k, v in run.manifest.items():
         man.append([k, v if isinstance(v, int | float | str) or v is None else str(v)])
     man.column_dimensions["A"].width, man.column_dimensions["B"].width = 22, 60
-    path = Path(path)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)  # atomic, and text from input never a formula
 
 
 # --------------------------------------------------------------------------- both
@@ -383,6 +382,6 @@ def write_report(
         stress = run.tables.get("stress")
     figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
     html_path = out / HTML_NAME
-    html_path.write_text(build_html(run, figs, skipped, stress), encoding="utf-8")
+    write_text(html_path, build_html(run, figs, skipped, stress))  # atomic
     xlsx_path = build_xlsx(run, out / XLSX_NAME, stress)
     return html_path, xlsx_path, list(skipped)

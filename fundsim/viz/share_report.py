@@ -23,6 +23,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fundsim.results.atomic import save_figure_file, save_workbook
+from fundsim.results.safe_text import plain_label
+
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _TOTAL_FONT = Font(bold=True)
@@ -86,16 +89,15 @@ def share_bar_figure(shares: pd.DataFrame, path: str | Path, title: str = "") ->
     for ax in axes.flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
-        ax.set_yticks(y, labels=list(data.index))
+        ax.set_yticks(y, labels=[plain_label(str(i)) for i in data.index])
     for ax in axes[-1, :]:
         ax.set_xlabel("share of annual cost (%)", fontsize=8)
     fig.suptitle(
-        f"{title}: share of the annual cost by formula (dashed line: equal share)".lstrip(": "),
+        plain_label(f"{title}: share of the annual cost by formula (dashed line: equal share)".lstrip(": ")),
         fontsize=11,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=200)
-    return path
+    return save_figure_file(fig, path, dpi=200)  # atomic
 
 
 def _cell_value(value: object) -> object:
@@ -204,5 +206,4 @@ def write_share_workbook(
         scale = 900 / image.width  # about 24 cm wide on screen
         image.width, image.height = image.width * scale, image.height * scale
         ws.add_image(image, "A1")
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)  # atomic, and text from input never a formula
