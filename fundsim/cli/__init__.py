@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 import traceback
+import typing
 from collections.abc import Sequence
 
 from fundsim.errors import BadInput
@@ -36,10 +37,17 @@ COMMANDS: tuple[str, ...] = ("validate", "run", "batch", "shares", "compare", "s
 __all__ = ["COMMANDS", "BadInput", "build_parser", "main"]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (exit 2), like every other bad input."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from fundsim import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="fundsim",
         description="Monte Carlo simulator of pooled funding for PSEA coordinators and victim assistance.",
     )

@@ -49,7 +49,9 @@ def _neutral(value: Any) -> Any:
 def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells and column names are neutralised (numbers,
     booleans and missing values untouched); ``frame`` itself if nothing needs it."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) == "string"]
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    text_columns = [c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])]
     renamed = {c: neutral_text(c) for c in frame.columns if isinstance(c, str) and neutral_text(c) != c}
     if not text_columns and not renamed:
         return frame
