@@ -87,11 +87,24 @@ class ProcessExecutor:
         queue.reverse()
         while queue or pending:
             while queue and len(pending) < 2 * self.workers:
-                pending.add(self._pool.submit(fn, *queue.pop()))
+                pending.add(self._submit(fn, queue.pop()))
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             pending -= done
             for fut in done:
                 yield fut.result()
+
+    def _submit(self, fn: Callable[..., Any], task: Task) -> Any:
+        # A submit may start a worker process. SIGINT is blocked meanwhile: the worker
+        # inherits the blocked signal, so a Ctrl-C that reaches it while it is still
+        # starting (before its initializer ignores SIGINT) prints no traceback; here the
+        # signal is only deferred to the end of the submit.
+        if not hasattr(signal, "pthread_sigmask"):
+            return self._pool.submit(fn, *task)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self._pool.submit(fn, *task)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def close(self) -> None:
         """Shut the pool down; if tasks are still unfinished (the run was interrupted or
