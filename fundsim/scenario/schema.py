@@ -270,7 +270,16 @@ DistUsd = Annotated[Dist, _at_most(MAX_USD, "USD")]
 DistBalanceUsd = Annotated[Dist, _at_most(MAX_BALANCE_USD, "USD")]
 DistCount = Annotated[Dist, _at_most(MAX_PER_EVENT, "per event")]
 DistYears = Annotated[Dist, _at_most(100, "years")]
-DistFraction = Annotated[Dist, _at_most(10, "")]
+def _fraction_dist(dist: Distribution) -> Distribution:
+    """A fraction's distribution: a bounded one (fixed, uniform, triangular) within
+    [0, 1], an unbounded one with its mean there (its draws are clipped to [0, 1])."""
+    top = dist.upper if dist.dist in ("fixed", "uniform", "triangular") else dist.expected
+    if not top <= 1:
+        raise ValueError(f"a fraction: draws up to {top:g}, above 1")
+    return dist
+
+
+DistFraction = Annotated[Dist, AfterValidator(_fraction_dist)]
 
 
 # --------------------------------------------------------------------------- data tables

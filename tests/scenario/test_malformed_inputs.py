@@ -38,6 +38,7 @@ TABLES = ("data/entities.csv", "data/countries.csv")
 BAD_VALUES: list[Any] = [
     True, False, "0.08", "12", "", "x", [], [1, "a"], {}, {"dist": "uniform"},
     1e308, -1e308, 10**30, 2**63, -1, 0, 0.5, 1e20, float("nan"), float("inf"), -0.5, 3,
+    1e7, 1e9, 600, 50, 1000,  # at a documented limit: valid where the key allows it, and then it runs
     "/etc/passwd", "/dev/zero", ".", "..", "data", "data/", "\u202e=cmd",
 ]
 #: What a CSV cell becomes.
