@@ -197,7 +197,7 @@ def run_batch(
     if not resume:
         taken = [o.item.name for o in outcomes if o.path.exists()]  # type: ignore[union-attr]
         if force:
-            taken = [o.item.name for o in outcomes if o.path.exists() and not _replaceable(o.path)]  # type: ignore[union-attr]
+            taken = [o.item.name for o in outcomes if o.path.exists() and not _replaceable(o.path)]  # type: ignore[union-attr,arg-type]
         if taken:
             raise BatchError(f"{out}: already holds {', '.join(taken[:3])}"
                              f"{' ...' if len(taken) > 3 else ''} (use --resume, --force, or another --out)")
