@@ -47,6 +47,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+#: Most local worker processes (--workers): more than the cores only adds memory.
+MAX_WORKERS = 256
+
+
+def workers_int(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
+    return value
+
+
 def seed_int(text: str) -> int:
     try:
         value = int(text)
@@ -69,7 +80,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=seed_int, help="root seed (default: the scenario's)")
     p.add_argument(
         "--workers",
-        type=positive_int,
+        type=workers_int,
         help="local worker processes (default: up to 4 cores for 100+ replications, else 1)",
     )
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster")

@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from fundsim.cli.run import add_force, positive_int, seed_int
+from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
 
 
 def _range(text: str) -> tuple[str, tuple[float, float]]:
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_int, help="root seed, the same at every point (default: the scenario's)")
     p.add_argument("--range", action="append", type=_range, default=[], metavar="KEY=LOW:HIGH",
                    help="an uncertain input (repeatable; adds to or overrides [uncertainties])")
-    p.add_argument("--workers", type=positive_int, help="local worker processes (default: up to 4 cores)")
+    p.add_argument("--workers", type=workers_int, help="local worker processes (default: up to 4 cores)")
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local'")
     p.add_argument("--out", help="output folder (default: results/<scenario>-sensitivity-<time>)")
     p.add_argument("--no-progress", action="store_true", help="no progress messages")
