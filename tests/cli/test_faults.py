@@ -216,3 +216,27 @@ def test_an_unreachable_scheduler_is_given_up_within_seconds() -> None:
     with pytest.raises(BadInput, match="cannot reach the scheduler"):
         make_executor(2, "tcp://127.0.0.1:1")
     assert time.monotonic() - t0 < CONNECT_SECONDS + 5  # was 20 s and a 40-line traceback
+
+
+def test_batch_refuses_existing_runs_unless_resumed_or_forced(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "batch"
+    command = ["batch", str(MINI), "--reps", "2", "--out", str(out), "--no-progress"]
+    assert main(command) == 0
+    first = (out / "mini" / "manifest.json").read_text()
+    capsys.readouterr()
+    assert main(command) == 2
+    assert "--force" in _one_line(capsys)
+    assert main([*command, "--force"]) == 0
+    assert (out / "mini" / "manifest.json").read_text() != first  # replaced (new start time)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--reps", "1000000000"), ("--reps", "0"), ("--seed", "-1"), ("--seed", str(2**64)), ("--workers", "100000")],
+)
+def test_counts_out_of_range_are_one_line(capsys, flag: str, value: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(MINI), flag, value])
+    assert info.value.code == 2
+    err = _one_line(capsys)
+    assert flag in err and "must be between" in err
