@@ -84,14 +84,15 @@ def check_metric(name: str, scenario: object | None = None) -> str:
     return metric.name
 
 
-def new_output_dir(out: str | None, scenario_name: str, kind: str = "") -> Path:
+def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force: bool = False) -> Path:
     """``--out`` if given, else ``results/<scenario>[-<kind>]-<time>``; refuses an existing
-    folder (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten)."""
+    folder unless ``force`` (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten).
+    The folder is claimed with :class:`fundsim.results.outdir.OutputClaim` before writing."""
     from fundsim.cli import BadInput
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = f"-{kind}" if kind else ""
     path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
-    if path.exists():
-        raise BadInput(f"{path}: already exists (choose another --out)")
+    if path.exists() and not force:
+        raise BadInput(f"{path}: already exists (choose another --out, or --force to replace it)")
     return path

@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from fundsim.cli.run import add_run_options, command_argv, default_workers
+from fundsim.cli.run import add_force, add_run_options, command_argv, default_workers
 
 #: Default output folder: fixed (not time-stamped) so that ``--resume`` finds it again.
 DEFAULT_OUT = Path("results") / "batch"
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--resume", action="store_true",
         help="keep finished runs that match (scenario, seed, replications), redo the rest",
     )
+    add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         workers=workers,
         scheduler=args.scheduler,
         resume=args.resume,
+        force=args.force,
         progress=not args.no_progress and sys.stderr.isatty(),
         command=shlex.join(argv) if (argv := command_argv(args)) else None,
     )

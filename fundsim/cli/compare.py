@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run_b", metavar="RUN_B", help="run directory of the variant (B)")
     p.add_argument("--metric", action="append", help="only this metric (repeatable; default: all)")
     p.add_argument("--out", help="also write the table as CSV to this file")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.set_defaults(func=run)
 
 
@@ -56,8 +57,13 @@ def run(args: argparse.Namespace) -> int:
                   f"narrower than the unpaired one (variance ratio {v:.1f}: the same precision unpaired would "
                   f"need {v:.1f} times the replications).")
     if args.out:
+        from fundsim.errors import BadInput
+        from fundsim.results.atomic import write_csv
+
         out = Path(args.out)
+        if out.exists() and not args.force:
+            raise BadInput(f"{out}: already exists (choose another --out, or --force to replace it)")
         out.parent.mkdir(parents=True, exist_ok=True)
-        cmp.table.to_csv(out, index=False)
+        write_csv(cmp.table, out)
         print(f"\nTable: {out}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write report.html (figures embedded) and report.xlsx for a run directory")
     p.add_argument("run_dir", metavar="RUN", help="run directory (from fundsim run or fundsim stress)")
     p.add_argument("--out", help="folder for report.html and report.xlsx (default: the run directory)")
+    p.add_argument("--force", action="store_true", help="replace an existing report.html / report.xlsx")
     p.add_argument("--stress", help="a stress.csv to include (default: RUN/stress.csv when present)")
     p.add_argument(
         "--scenario",
@@ -86,9 +88,13 @@ def run(args: argparse.Namespace) -> int:
 
     from fundsim.errors import BadInput
     from fundsim.results import read_run
-    from fundsim.viz.report import write_report
+    from fundsim.viz.report import HTML_NAME, XLSX_NAME, write_report
 
     data = read_run(args.run_dir)
+    where = Path(args.out) if args.out else Path(args.run_dir)
+    existing = [n for n in (HTML_NAME, XLSX_NAME) if os.path.lexists(where / n)]
+    if existing and not args.force:
+        raise BadInput(f"{where / existing[0]}: already exists (--force to replace it, or choose another --out)")
     stress = None
     if args.stress:
         if not Path(args.stress).is_file():

@@ -30,20 +30,57 @@ HEADLINE = (
 )
 
 
+#: Largest --reps, --workers and other counts on the command line (the schema's limit
+#: on replications; see docs/scenarios.md).
+MAX_COUNT = 100_000
+#: Largest --seed (numpy takes any non-negative integer; this keeps it an int64).
+MAX_SEED = 2**63 - 1
+
+
 def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_COUNT:,}")
     return value
+
+
+#: Most local worker processes (--workers): more than the cores only adds memory.
+MAX_WORKERS = 256
+
+
+def workers_int(text: str) -> int:
+    value = positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}")
+    return value
+
+
+def add_force(p: argparse.ArgumentParser) -> None:
+    """The one overwrite policy: an existing output is refused unless --force."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that runs replications."""
     p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--seed", type=seed_int, help="root seed (default: the scenario's)")
     p.add_argument(
         "--workers",
-        type=positive_int,
+        type=workers_int,
         help="local worker processes (default: up to 4 cores for 100+ replications, else 1)",
     )
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster")
@@ -59,6 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument("--out", help="run directory to write (default: results/<scenario>-<time>)")
     p.add_argument("--audit", action="store_true", help="also write the full ledger journal (journal.csv)")
+    add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -77,7 +115,12 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)  # bad input stops here: nothing written
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
-    out = new_output_dir(args.out, scenario.name)
+    from fundsim.results import is_run_dir
+    from fundsim.results.outdir import OutputClaim
+
+    out = new_output_dir(args.out, scenario.name, force=args.force)
+    # Claimed before the first replication: a second command given this --out stops here.
+    claim = OutputClaim(out, force=args.force, accept=lambda p: is_run_dir(p) or not any(p.iterdir()))
     result = run_scenario(
         scenario,
         reps=reps,
@@ -86,9 +129,10 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         audit=args.audit,
         progress=not args.no_progress and sys.stderr.isatty(),
-        out=out,
         provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
+    result.save(out, overwrite=args.force)  # an empty folder (our claim) is always replaced
+    claim.done()
     m = result.manifest
     print(f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
           f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from fundsim.cli.run import positive_int
+from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
 
 
 def _range(text: str) -> tuple[str, tuple[float, float]]:
@@ -32,13 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="base sample size N (Sobol: N x (inputs + 2) points, a power of 2; "
                    "Morris: N trajectories); default 32")
     p.add_argument("--reps", type=positive_int, default=20, help="replications per point (default 20)")
-    p.add_argument("--seed", type=int, help="root seed, the same at every point (default: the scenario's)")
+    p.add_argument("--seed", type=seed_int, help="root seed, the same at every point (default: the scenario's)")
     p.add_argument("--range", action="append", type=_range, default=[], metavar="KEY=LOW:HIGH",
                    help="an uncertain input (repeatable; adds to or overrides [uncertainties])")
-    p.add_argument("--workers", type=positive_int, help="local worker processes (default: up to 4 cores)")
+    p.add_argument("--workers", type=workers_int, help="local worker processes (default: up to 4 cores)")
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local'")
     p.add_argument("--out", help="output folder (default: results/<scenario>-sensitivity-<time>)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_force(p)
     p.set_defaults(func=run)
 
 
@@ -52,17 +53,21 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
-    out = new_output_dir(args.out, scenario.name, "sensitivity")
+    from fundsim.results.atomic import write_csv
+    from fundsim.results.outdir import OutputStage
+
+    out = new_output_dir(args.out, scenario.name, "sensitivity", force=args.force)
+    stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     res = sensitivity(
         scenario, args.metric, method=args.method, samples=args.samples, reps=args.reps, seed=args.seed,
         ranges=dict(args.range), workers=args.workers or min(4, os.cpu_count() or 1),
         scheduler=args.scheduler, bar=progress_bar(args, f"{args.method} points"),
     )
-    out.mkdir(parents=True)
-    res.table.to_csv(out / "sensitivity.csv", index=False)
-    res.samples.to_csv(out / "sensitivity_samples.csv", index=False)
+    write_csv(res.table, stage.work / "sensitivity.csv")
+    write_csv(res.samples, stage.work / "sensitivity_samples.csv")
     save_figure(sensitivity_bars(res.table, res.metric, f"Sensitivity of {res.metric} ({res.method}, "
-                                 f"{len(res.samples)} points x {res.reps} replications)"), out / "sensitivity.png")
+                                 f"{len(res.samples)} points x {res.reps} replications)"), stage.work / "sensitivity.png")
+    stage.publish()
     print(f"{scenario.name}: {res.method} sensitivity of {res.metric}, {len(res.samples)} points x "
           f"{res.reps} replications, seed {res.seed} at every point")
     print()

@@ -9,12 +9,10 @@ sheet per view) and ``formula_shares.png`` (share bars).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fundsim.errors import BadInput
 from fundsim.scenario.errors import did_you_mean
-from fundsim.scenario.names import folder_name
 from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 
 if TYPE_CHECKING:
@@ -40,8 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--out", metavar="DIR", default=None,
-        help="output directory (default: results/<scenario name>-shares)",
+        help="output directory (default: results/<scenario name>-shares-<time>)",
     )
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
     p.add_argument(
         "--capacity-key", default=CAPACITY_KEY, metavar="COLUMN",
         help=f"entity column measuring capacity to pay, for burden ratios (default: {CAPACITY_KEY})",
@@ -61,15 +61,15 @@ def run(args: argparse.Namespace) -> int:
     tables = share_tables(scenario, args.formulas, args.capacity_key)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
-    out = Path(args.out) if args.out else Path("results") / f"{folder_name(scenario.name)}-shares"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BadInput(f"--out: cannot create {out}: {exc.strerror}") from None
+    from fundsim.cli._format import new_output_dir
+    from fundsim.results.atomic import write_csv
+    from fundsim.results.outdir import OutputStage
+
+    out = new_output_dir(args.out, scenario.name, "shares", force=args.force)
+    stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     print(format_tables(tables, len(scenario.countries)))
-    csv_path = out / f"{STEM}.csv"
-    tables.long.to_csv(csv_path, index=False)
-    png = share_bar_figure(tables.shares, out / f"{STEM}.png", title=scenario.name)
+    write_csv(tables.long, stage.work / f"{STEM}.csv")
+    png = share_bar_figure(tables.shares, stage.work / f"{STEM}.png", title=scenario.name)
     notes = (
         f"Scenario {scenario.name}: annual network cost USD {tables.total_usd:,.0f} "
         f"({len(scenario.countries)} countries x (post + operating cost)).",
@@ -77,11 +77,13 @@ def run(args: argparse.Namespace) -> int:
         *(f"{name}: {_describe(tables, name)}" for name in tables.formulas),
         *tables.notes,
     )
-    xlsx = write_share_workbook(
-        out / f"{STEM}.xlsx",
+    write_share_workbook(
+        stage.work / f"{STEM}.xlsx",
         shares=tables.shares, amounts_usd=tables.amounts_usd, burden_ratios=tables.burden_ratios,
         fairness=tables.fairness, long=tables.long, notes=notes, figure_png=png, scenario=scenario.name,
     )
+    stage.publish()
+    csv_path, xlsx, png = out / f"{STEM}.csv", out / f"{STEM}.xlsx", out / f"{STEM}.png"
     print(f"\nwrote {csv_path}, {xlsx} and {png}")
     return 0
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 
-from fundsim.cli.run import add_run_options, default_workers, positive_int
+from fundsim.cli.run import add_force, add_run_options, default_workers, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tol", type=float, help="stop when the bracket is this narrow (default: 1 %% of the range)")
     p.add_argument("--max-runs", type=positive_int, default=14, help="at most this many evaluations (default 14)")
     p.add_argument("--out", help="output folder (default: results/<scenario>-solve-<time>)")
+    add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -54,14 +55,17 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
-    out = new_output_dir(args.out, scenario.name, "solve")
+    from fundsim.results.atomic import write_csv, write_text
+    from fundsim.results.outdir import OutputStage
+
+    out = new_output_dir(args.out, scenario.name, "solve", force=args.force)
+    stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     res = solve(
         scenario, args.target, args.lever, low=args.low, high=args.high, reps=reps, seed=args.seed,
         tolerance=args.tol, max_runs=args.max_runs, workers=args.workers or default_workers(reps),
         scheduler=args.scheduler, bar=progress_bar(args, f"solving over {args.lever}"),
     )
-    out.mkdir(parents=True)
-    res.runs.to_csv(out / "solve_runs.csv", index=False)
+    write_csv(res.runs, stage.work / "solve_runs.csv")
     answer = {
         "scenario": scenario.name, "target": str(res.target), "lever": res.lever, "status": res.status,
         "value": res.value, "bracket": list(res.bracket), "clear_range": list(res.clear_range),
@@ -69,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
         "runs": len(res.runs), "message": res.message,
     }
     # Strict JSON: an unknown bound (no evaluated value clearly on that side) is null, not NaN.
-    (out / "solve.json").write_text(json.dumps(_finite(answer), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    write_text(stage.work / "solve.json", json.dumps(_finite(answer), indent=2, allow_nan=False) + "\n")
     save_figure(solve_path(res.runs, res.lever, res.target.metric, res.target.threshold,
-                           res.value if res.status == "solved" else None), out / "solve.png")
+                           res.value if res.status == "solved" else None), stage.work / "solve.png")
+    stage.publish()
     m = res.target.metric
     rows = [
         [f"{r['run']}", f"{r['lever_value']:.6g}", fmt_value(m, r["mean"]),

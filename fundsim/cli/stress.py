@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import math
 
-from fundsim.cli.run import add_run_options, command_argv, default_workers
+from fundsim.cli.run import add_force, add_run_options, command_argv, default_workers
 
 #: Metrics shown in the printed table (all of them go to stress.csv).
 SHOWN = ("p_gap", "coordinator_coverage", "closing_balance_usd", "lapses", "victims_assisted_share", "funded_ratio")
@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stress", help="standard stress tests (IMF-style battery), each paired with the baseline")
     p.add_argument("file", metavar="FILE", help="scenario TOML file (the baseline of the battery)")
     p.add_argument("--out", help="output folder (default: results/<scenario>-stress-<time>)")
+    add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
 
@@ -47,20 +48,25 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
-    out = new_output_dir(args.out, scenario.name, "stress")
+    from fundsim.results.atomic import write_csv
+    from fundsim.results.outdir import OutputStage
+
+    out = new_output_dir(args.out, scenario.name, "stress", force=args.force)
+    stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     result = stress_test(
         scenario, reps=reps, seed=args.seed, workers=args.workers or default_workers(reps),
         scheduler=args.scheduler, bar=progress_bar(args, "stress battery"),
         provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     st = result.table
-    out.mkdir(parents=True)
-    st.to_csv(out / "stress.csv", index=False)
-    base_dir = result.baseline.save(out / "baseline")
-    st.to_csv(base_dir / "stress.csv", index=False)
+    write_csv(st, stage.work / "stress.csv")
+    base_dir = result.baseline.save(stage.work / "baseline")
+    write_csv(st, base_dir / "stress.csv")
     with contextlib.suppress(MissingData):  # no shock applied: the table says why, no picture
         save_figure(stress_heatmap(st, f"Stress tests of {scenario.name}: change against the baseline"),
-                    out / "stress.png")
+                    stage.work / "stress.png")
+    stage.publish()
+    result.baseline.path = out / "baseline"
     print(f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
           "(every shock paired with the baseline: common random numbers)")
     print()

@@ -29,6 +29,7 @@ from fundsim.results.rundir import (
     read_json,
     write_run,
 )
+from fundsim.results.safe_text import neutral_frame
 
 #: Columns of journal.csv (one row per ledger posting).
 JOURNAL_COLUMNS = ("replication", "time_months", "to", "from", "cents", "memo")
@@ -97,7 +98,7 @@ class Run:
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]
             journal = pd.DataFrame(rows, columns=list(JOURNAL_COLUMNS))
-            files["journal.csv"] = journal.to_csv(index=False).encode()
+            files["journal.csv"] = neutral_frame(journal).to_csv(index=False).encode()
         self.path = write_run(
             out_dir,
             manifest=self.manifest,

@@ -7,7 +7,10 @@ metric: mean, p05, p50, p95 and a 95 % interval of the mean),
 metric quantiles), ``shares.csv`` (entity, year, formula share, assessed and paid
 USD) and further tables (``yearly.csv``, ``coverage.csv``). It is written in a
 hidden sibling folder and renamed into place, so a crash never leaves a
-half-written run directory under the final name. :func:`fundsim.results.read_run`
+half-written run directory under the final name (a full disk or a read-only folder
+is a one-line :class:`~fundsim.results.atomic.OutputError`). Text cells from input
+are neutralised in the CSV tables (:mod:`fundsim.results.safe_text`).
+:func:`fundsim.results.read_run`
 reads one back into a :class:`fundsim.results.Run`.
 """
 
@@ -24,6 +27,8 @@ from typing import Any
 import pandas as pd
 
 from fundsim.errors import BadInput
+from fundsim.results.atomic import cannot_write
+from fundsim.results.safe_text import neutral_frame
 
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
@@ -69,33 +74,38 @@ def write_run(
     ``overwrite``.
     """
     out = Path(out_dir)
-    if out.exists() and not overwrite:
+    if out.exists() and not overwrite and not (out.is_dir() and not any(out.iterdir())):
         raise RunDirError(f"{out}: already exists (choose another --out, or remove it)")
     if out.exists() and not _replaceable(out):
         # Only a run directory (or an empty folder) is ever replaced: never a folder of
         # the user's that happens to carry the same name.
         raise RunDirError(f"{out}: exists and is not a run directory; not replacing it")
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
         write_json(tmp / MANIFEST, dict(manifest))
         write_json(tmp / SUMMARY, dict(summary))
-        replications.to_csv(tmp / REPLICATIONS, index=False)
+        neutral_frame(replications).to_csv(tmp / REPLICATIONS, index=False)
         monthly.to_parquet(tmp / MONTHLY, index=False)
-        shares.to_csv(tmp / SHARES, index=False)
+        neutral_frame(shares).to_csv(tmp / SHARES, index=False)
         for name, table in (tables or {}).items():
-            table.to_csv(tmp / f"{name}.csv", index=False)
+            neutral_frame(table).to_csv(tmp / f"{name}.csv", index=False)
         for name, blob in (files or {}).items():
             (tmp / name).write_bytes(blob)
         _fsync_dir(tmp)
-        if out.exists():
+        if out.exists() and any(out.iterdir()):
             trash = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(out, trash)
             os.replace(tmp, out)
             shutil.rmtree(trash, ignore_errors=True)
         else:
-            os.replace(tmp, out)
+            os.replace(tmp, out)  # a new name, or onto an empty folder (a claim): atomic
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if out.exists() and any(out.iterdir()) and not overwrite:
+            raise RunDirError(f"{out}: another command wrote it meanwhile; not replacing it") from None
+        raise cannot_write(out, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

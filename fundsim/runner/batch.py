@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import time
 from collections import Counter
@@ -31,6 +30,7 @@ import pandas as pd
 
 from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
+from fundsim.results.atomic import write_csv
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
 from fundsim.runner.provenance import Provenance
@@ -166,6 +166,7 @@ def run_batch(
     workers: int | None = None,
     scheduler: str | None = None,
     resume: bool = False,
+    force: bool = False,
     progress: Callable[[int], Any] | bool | None = None,
     on_run: Callable[[BatchOutcome], None] | None = None,
     command: str | None = None,
@@ -174,8 +175,9 @@ def run_batch(
 
     ``reps`` and ``seed`` override each scenario's own (a sweep's variants share the
     seed of their file, so their differences are paired). One executor serves the
-    whole batch. Without ``resume``, existing run directories are an error
-    (:class:`BatchError`, raised before anything runs). ``progress`` is a factory
+    whole batch. Without ``resume`` or ``force``, existing run directories are an error
+    (:class:`BatchError`, raised before anything runs); ``force`` replaces them (only
+    run directories: a folder of the user's in the way is still an error). ``progress`` is a factory
     ``total -> bar`` for one bar over every replication still to run (``True``: tqdm).
     ``on_run`` is called after each item. A run that raises is recorded as failed and
     the batch goes on; the outcomes come back in the order of ``items``. Each run's
@@ -194,10 +196,15 @@ def run_batch(
         raise BatchError(f"{out}: two runs would share the folder '{clash[0]}' (rename a scenario)")
     if not resume:
         taken = [o.item.name for o in outcomes if o.path.exists()]  # type: ignore[union-attr]
+        if force:
+            taken = [o.item.name for o in outcomes if o.path.exists() and not _replaceable(o.path)]  # type: ignore[union-attr,arg-type]
         if taken:
             raise BatchError(f"{out}: already holds {', '.join(taken[:3])}"
-                             f"{' ...' if len(taken) > 3 else ''} (use --resume, or another --out)")
-    out.mkdir(parents=True, exist_ok=True)
+                             f"{' ...' if len(taken) > 3 else ''} (use --resume, --force, or another --out)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
     if resume:
         remove_leftovers(out, folders)
         for stale in out.glob(f".{INDEX}.tmp-*"):
@@ -222,6 +229,11 @@ def run_batch(
         if bar is not None:
             bar.close()
     return outcomes
+
+
+def _replaceable(path: Path) -> bool:
+    """A run directory or an empty folder (what ``force`` may replace)."""
+    return path.is_dir() and not path.is_symlink() and (is_run_dir(path) or not any(path.iterdir()))
 
 
 def _open_bar(progress: Callable[[int], Any] | bool | None, total: int) -> Any:
@@ -302,8 +314,4 @@ def index_frame(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
 
 def write_index(out: Path, outcomes: Sequence[BatchOutcome]) -> Path:
     """Write ``<out>/batch.csv`` atomically (a reader never sees half a file)."""
-    path = out / INDEX
-    tmp = out / f".{INDEX}.tmp-{os.getpid()}"
-    index_frame(outcomes).to_csv(tmp, index=False)
-    os.replace(tmp, path)
-    return path
+    return write_csv(index_frame(outcomes), out / INDEX)

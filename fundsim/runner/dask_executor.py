@@ -12,12 +12,20 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from fundsim.errors import BadInput
+
 Task = tuple[Any, ...]
 
 #: Tasks in flight per worker: enough to keep workers busy while results travel back.
 IN_FLIGHT_PER_WORKER = 3
 #: How long to wait for a remote cluster to have at least one worker (seconds).
 WORKER_WAIT_SECONDS = 60
+#: How long to try to reach a remote scheduler before giving up (seconds).
+CONNECT_SECONDS = 3
+
+
+class SchedulerError(BadInput):
+    """A Dask scheduler that cannot be reached, or that has no workers."""
 
 
 class DaskExecutor:
@@ -44,9 +52,14 @@ class DaskExecutor:
             )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(scheduler, timeout="20s")
+            self._client = _connect(Client, scheduler)
             try:
                 self._client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+            except (OSError, TimeoutError):
+                self._client.close()
+                raise SchedulerError(
+                    f"--scheduler {scheduler}: no worker joined within {WORKER_WAIT_SECONDS} s"
+                ) from None
             except BaseException:
                 self._client.close()
                 raise
@@ -93,3 +106,25 @@ class DaskExecutor:
                 self._cluster.close()
         finally:
             log.setLevel(level)
+
+
+def _connect(client_class: Any, scheduler: str) -> Any:
+    """A client of the scheduler at ``scheduler``, or :class:`SchedulerError` (one line,
+    exit 2) after :data:`CONNECT_SECONDS` when it cannot be reached; Dask's own
+    connection errors are logged quietly."""
+    if "://" not in scheduler and ":" not in scheduler:
+        raise SchedulerError(f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'")
+    log = logging.getLogger("distributed")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        return client_class(scheduler, timeout=f"{CONNECT_SECONDS}s")
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(
+            f"--scheduler {scheduler}: cannot reach the scheduler within {CONNECT_SECONDS} s "
+            f"({type(exc).__name__})"
+        ) from None
+    except ValueError as exc:
+        raise SchedulerError(f"--scheduler {scheduler}: {str(exc).splitlines()[0]}") from None
+    finally:
+        log.setLevel(level)

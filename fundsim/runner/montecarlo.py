@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fundsim.errors import BadInput
 from fundsim.model import MONTHLY_COLUMNS
 from fundsim.model.budget import structural_float_usd
 from fundsim.results import Run, summarize, summary_frame
@@ -28,6 +29,7 @@ from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.provenance import Provenance
 from fundsim.scenario import Scenario, load_scenario
+from fundsim.scenario.schema import MAX_REPLICATIONS, MAX_SEED
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -54,8 +56,10 @@ class Aggregator:
         self.gap_by_year = np.zeros((reps, years), dtype=np.int32)
         self.tier1_by_year = np.zeros((reps, years), dtype=np.int32)
         self.sustained_by_year = np.zeros((reps, years), dtype=np.int32)
-        self.assessed_sum = np.zeros((n_ent, years), dtype=np.int64)
-        self.paid_sum = np.zeros((n_ent, years), dtype=np.int64)
+        # Cents summed over replications as exact Python integers: an int64 sum of a
+        # large budget over many replications would wrap (issue 15).
+        self.assessed_sum = np.full((n_ent, years), 0, dtype=object)
+        self.paid_sum = np.full((n_ent, years), 0, dtype=object)
         self.share_sum = np.zeros((n_ent, years))
         self.participation = np.zeros((n_ent, years), dtype=np.int64)
         self.filled_sum = np.zeros((n_cty, years), dtype=np.int64)
@@ -78,8 +82,8 @@ class Aggregator:
         if chunk.tier1_by_year is not None and chunk.sustained_by_year is not None:
             self.tier1_by_year[idx] = chunk.tier1_by_year
             self.sustained_by_year[idx] = chunk.sustained_by_year
-        self.assessed_sum += chunk.assessed_cents.sum(axis=0)
-        self.paid_sum += chunk.paid_cents.sum(axis=0)
+        self.assessed_sum += _exact_sum(chunk.assessed_cents)
+        self.paid_sum += _exact_sum(chunk.paid_cents)
         self._add_shares_in_order(idx, chunk.shares)
         self.participation += (chunk.shares > 0).sum(axis=0)
         self.filled_sum += chunk.filled_months.sum(axis=0)
@@ -102,6 +106,14 @@ class Aggregator:
             for row in block:
                 self.share_sum += row
             self._next_rep += block.shape[0]
+
+
+def _exact_sum(cents: np.ndarray) -> np.ndarray:
+    """``cents`` (replications x ...) summed over replications as Python integers."""
+    out = np.full(cents.shape[1:], 0, dtype=object)
+    for row in cents:
+        out += row.astype(object)
+    return out
 
 
 #: The former name of a run returned by the runner (one type since :class:`Run`).
@@ -148,8 +160,10 @@ def run_scenario(
     scn, prov = _as_scenario(scenario, provenance)
     reps = scn.simulation.replications if reps is None else int(reps)
     seed = scn.simulation.seed if seed is None else int(seed)
-    if reps < 1:
-        raise ValueError("reps must be at least 1")
+    if not 1 <= reps <= MAX_REPLICATIONS:
+        raise BadInput(f"reps must be at least 1 and at most {MAX_REPLICATIONS:,} (got {reps:,})")
+    if not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"seed must be between 0 and {MAX_SEED} (got {seed})")
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     own_executor = executor is None
@@ -173,6 +187,11 @@ def run_scenario(
     if out is not None:
         result.save(out)
     return result
+
+
+def _mean_usd(cents_sum: np.ndarray, reps: int) -> np.ndarray:
+    """Mean USD per replication from exact integer cents (one rounding, in the division)."""
+    return np.array([total / (reps * 100) for total in cents_sum.ravel()], dtype=float).reshape(cents_sum.shape)
 
 
 def _progress(progress: ProgressFactory | bool | None, total: int) -> Any:
@@ -235,8 +254,8 @@ def _build_result(
             "year": np.tile(years, len(names)),
             "formula": scn.mechanism.formula.kind,
             "share": (agg.share_sum / reps).ravel(),
-            "assessed_usd": (agg.assessed_sum / reps / 100).ravel(),
-            "paid_usd": (agg.paid_sum / reps / 100).ravel(),
+            "assessed_usd": _mean_usd(agg.assessed_sum, reps).ravel(),
+            "paid_usd": _mean_usd(agg.paid_sum, reps).ravel(),
             "participation": (agg.participation / reps).ravel(),
         }
     )

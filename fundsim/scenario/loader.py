@@ -6,6 +6,17 @@
 files it names, validates everything against :mod:`fundsim.scenario.schema`
 and checks the cross references (entities named in cuts, formula columns...).
 Any problem raises :class:`ScenarioError` naming the file and the key path.
+
+Files are read defensively (:func:`read_text_file`): a path is checked with ``stat``
+before it is opened (a directory, device, FIFO or socket is refused unopened, so a
+FIFO never blocks), files larger than :data:`MAX_SCENARIO_BYTES` or
+:data:`MAX_TABLE_BYTES` are refused, text must be UTF-8 (a byte-order mark is
+accepted, as Excel writes one) and hold no NUL byte. ``extends`` chains stop at
+:data:`MAX_EXTENDS_DEPTH` files and tables at :data:`MAX_NESTING` levels. CSV tables
+are parsed strictly: one delimiter (the comma), unique non-empty column names, every
+row as long as the header, cells of at most :data:`MAX_CELL_CHARS` characters, at
+most :data:`MAX_TABLE_ROWS` rows. Messages never quote the content of a file that
+turned out not to be a scenario or a table.
 """
 
 from __future__ import annotations
@@ -15,6 +26,8 @@ import csv
 import hashlib
 import json
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -28,6 +41,16 @@ from fundsim.scenario.schema import Country, Entity, Scenario
 
 #: Keys whose string value is a path, resolved against the file that sets it.
 _PATH_KEYS = (("entities", "file"), ("countries", "file"))
+#: Largest scenario file (bytes): a scenario is a few kilobytes.
+MAX_SCENARIO_BYTES = 1 << 20
+#: Largest CSV data table (bytes).
+MAX_TABLE_BYTES = 16 << 20
+#: Longest ``extends`` chain (files) and deepest nesting of tables and arrays.
+MAX_EXTENDS_DEPTH = 32
+MAX_NESTING = 32
+#: Rows of a CSV table and characters of one cell.
+MAX_TABLE_ROWS = 10_000
+MAX_CELL_CHARS = 10_000
 #: Entity CSV columns that are not numeric keys.
 _ENTITY_TEXT_COLUMNS = {"name", "full_name", "groups", "source", "voluntary_share"}
 
@@ -93,17 +116,69 @@ def scenario_hash(scenario: Scenario) -> str:
 # --------------------------------------------------------------------------- TOML and extends
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_text_file(path: Path, limit: int, *, ref: Path | None = None, key: str = "", what: str = "file") -> str:
+    """The text of ``path``, checked before it is opened; :class:`ScenarioError` if it is
+    missing, not a regular file (directory, device, FIFO, socket), larger than ``limit``
+    bytes, not UTF-8 or binary. A missing file is reported against ``ref`` at ``key``
+    when given (the file that names it). A UTF-8 byte-order mark is dropped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
+        if ref is not None:
+            raise ScenarioError(ref, key, f"{what} not found: {path.name}") from None
         raise ScenarioError(path, "", "file not found") from None
     except OSError as exc:
         raise ScenarioError(path, "", f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(ref or path, key, f"{path} is a directory, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        # Never opened: opening a FIFO blocks until a writer comes, a device may not end.
+        raise ScenarioError(ref or path, key, f"{path} is not a regular file (a device, FIFO or socket)")
+    if info.st_size > limit:
+        raise ScenarioError(path, "", f"is {info.st_size:,} bytes; the limit for a {what} is {limit:,}")
     try:
-        return tomllib.loads(text)
+        with open(path, "rb") as fh:
+            blob = fh.read(limit + 1)
+    except OSError as exc:
+        raise ScenarioError(path, "", f"cannot read: {exc.strerror}") from None
+    if len(blob) > limit:
+        raise ScenarioError(path, "", f"is larger than the limit for a {what} ({limit:,} bytes)")
+    if b"\x00" in blob:
+        raise ScenarioError(path, "", f"is a binary file, not a {what} (UTF-8 text)")
+    try:
+        return blob.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = blob[: exc.start].count(b"\n") + 1
+        raise ScenarioError(path, "", f"not UTF-8 text (an invalid byte on line {line})") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text_file(path, MAX_SCENARIO_BYTES, what="scenario file")
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", f"nested too deeply (the limit is {MAX_NESTING} levels)") from None
+    where = _too_deep(data, MAX_NESTING)
+    if where is not None:
+        raise ScenarioError(path, where, f"nested too deeply (the limit is {MAX_NESTING} levels)")
+    return data
+
+
+def _too_deep(data: Any, limit: int) -> str | None:
+    """The key path where ``data`` nests deeper than ``limit`` tables or arrays, if any
+    (iterative: a deep structure must not exhaust the stack here either)."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > limit:
+            return path or "(top level)"
+        if isinstance(node, dict):
+            stack.extend((v, f"{path}.{k}" if path else str(k), depth + 1) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
+    return None
 
 
 def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -> dict[str, Any]:
@@ -111,6 +186,8 @@ def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(path, "extends", f"cycle: {cycle}")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(path, "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files (the limit)")
     data = _read_toml(path)
     data.pop("sweep", None)  # a sweep belongs to the file that declares it: see load_sweep
     parent_name = data.pop("extends", None)
@@ -119,8 +196,9 @@ def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -
         if not isinstance(parent_name, str) or not parent_name:
             raise ScenarioError(path, "extends", "must be the name of another scenario file")
         parent = path.parent / parent_name
-        if not parent.exists():
+        if not os.path.lexists(parent):
             raise ScenarioError(path, "extends", f"no such file '{parent_name}'")
+        read_text_file(parent, MAX_SCENARIO_BYTES, ref=path, key="extends", what="scenario file")
         base = _load_merged(parent, (*chain, resolved), origin)
     _resolve_paths(data, path, origin)
     _record_origin(data, path, origin, prefix="")
@@ -130,8 +208,29 @@ def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -
 def _resolve_paths(data: dict[str, Any], path: Path, origin: dict[str, Path]) -> None:
     for section, key in _PATH_KEYS:
         table = data.get(section)
-        if isinstance(table, dict) and isinstance(table.get(key), str):
-            table[key] = str((path.parent / table[key]).resolve())
+        if not isinstance(table, dict) or key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, str):
+            raise ScenarioError(path, f"{section}.{key}", f"must be a file name (a string), not {_kind(value)}")
+        if not value.strip():
+            raise ScenarioError(path, f"{section}.{key}", "is empty (name a CSV file)")
+        if "\x00" in value:
+            raise ScenarioError(path, f"{section}.{key}", "holds a NUL character")
+        table[key] = str((path.parent / value).resolve())
+
+
+def _kind(value: Any) -> str:
+    """What a TOML value is, for a message (never its content)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
 
 
 def _record_origin(data: Any, path: Path, origin: dict[str, Path], prefix: str) -> None:
@@ -171,12 +270,52 @@ def _file_for(key_path: str, origin: Mapping[str, Path], default: Path) -> Path:
 # --------------------------------------------------------------------------- CSV tables
 
 
-def _read_csv(file: Path, ref_file: Path, key: str) -> list[dict[str, str]]:
+def _read_csv(
+    file: Path, ref_file: Path, key: str, required: tuple[str, ...], what: str
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV table as ``(line number, row)``, strictly parsed (see the
+    module docstring).
+
+    ``required`` columns must all be in the header, or the file is not taken for a
+    table of ``what`` at all (and none of its content is quoted back)."""
+    text = read_text_file(file, MAX_TABLE_BYTES, ref=ref_file, key=key, what="data file")
+    reader = csv.reader(text.splitlines(), strict=True)
     try:
-        with file.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise ScenarioError(ref_file, key, f"data file not found: {file.name}") from None
+        header = next(reader, None)
+        if header is None:
+            raise ScenarioError(file, "", "is empty (a header row and at least one row are needed)")
+        header = [h.strip() for h in header]
+        missing = [c for c in required if c not in header]
+        if missing:
+            hint = ""
+            if len(header) == 1 and any(d in header[0] for d in ";\t|"):
+                hint = " (columns must be separated by commas)"
+            raise ScenarioError(file, "", f"not a table of {what}: no column {', '.join(repr(m) for m in missing)}{hint}")
+        for j, name in enumerate(header, start=1):
+            if not name:
+                raise ScenarioError(file, f"column {j}", "has no name in the header")
+            if len(name) > 100:
+                raise ScenarioError(file, f"column {j}", "name longer than 100 characters")
+            if header.index(name) != j - 1:
+                raise ScenarioError(file, f"column {j}", f"column '{name}' appears twice in the header")
+        rows = []
+        for cells in reader:
+            row_no = reader.line_num
+            if not cells or (all(not c.strip() for c in cells) and len(cells) <= 1):
+                continue  # a blank line
+            if len(cells) != len(header):
+                more = "more" if len(cells) > len(header) else "fewer"
+                raise ScenarioError(
+                    file, f"row {row_no}", f"has {len(cells)} cells, {more} than the {len(header)} columns of the header"
+                )
+            for name, cell in zip(header, cells, strict=True):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise ScenarioError(file, f"row {row_no}.{name}", f"cell longer than {MAX_CELL_CHARS:,} characters")
+            rows.append((row_no, dict(zip(header, cells, strict=True))))
+            if len(rows) > MAX_TABLE_ROWS:
+                raise ScenarioError(file, "", f"more than {MAX_TABLE_ROWS:,} rows (the limit)")
+    except csv.Error as exc:
+        raise ScenarioError(file, f"row {reader.line_num}", f"malformed CSV ({exc})") from None
     if not rows:
         raise ScenarioError(file, "", "the table has no rows")
     return rows
@@ -201,18 +340,23 @@ def _number_cell(file: Path, row_no: int, label: str, col: str, cell: str | None
     return value
 
 
+def _integer_cell(file: Path, row_no: int, label: str, col: str, cell: str) -> int:
+    """A CSV cell that must hold a whole number."""
+    value = _number_cell(file, row_no, label, col, cell)
+    if value != int(value):
+        raise ScenarioError(file, f"row {row_no} ({label}).{col}", "must be a whole number")
+    return int(value)
+
+
 def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "entities", "must be a table with one key: file = \"x.csv\"")
     file = Path(table["file"])
-    rows = _read_csv(file, _file_for("entities.file", origin, ref), "entities.file")
-    header = set(rows[0])
-    for required in ("name", "voluntary_share", "source"):
-        if required not in header:
-            raise ScenarioError(file, "", f"missing column '{required}'")
+    rows = _read_csv(file, _file_for("entities.file", origin, ref), "entities.file",
+                     ("name", "voluntary_share", "source"), "entities")
     out = []
-    for i, row in enumerate(rows, start=2):
-        label = row.get("name") or "?"
+    for i, row in rows:
+        label = (row.get("name") or "?")[:40]
         keys: dict[str, float] = {}
         for col, cell in row.items():
             if col in _ENTITY_TEXT_COLUMNS or col is None or cell is None or cell.strip() == "":
@@ -220,7 +364,7 @@ def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[En
             try:
                 value = float(cell)
             except ValueError:
-                raise ScenarioError(file, f"row {i} ({label}).{col}", f"not a number: '{cell}'") from None
+                raise ScenarioError(file, f"row {i} ({label}).{col}", f"not a number: '{cell[:40]}'") from None
             if not math.isfinite(value):
                 raise ScenarioError(file, f"row {i} ({label}).{col}", "must be a finite number")
             keys[col] = value
@@ -244,17 +388,23 @@ def _load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[C
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "countries", "must be a table with one key: file = \"x.csv\"")
     file = Path(table["file"])
-    rows = _read_csv(file, _file_for("countries.file", origin, ref), "countries.file")
+    rows = _read_csv(file, _file_for("countries.file", origin, ref), "countries.file",
+                     ("code", "risk_tier", "source"), "countries")
     known = set(Country.model_fields)
+    for col in rows[0][1]:
+        if col not in known:
+            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
     out = []
-    for i, row in enumerate(rows, start=2):
-        label = row.get("code") or "?"
-        for col in row:
-            if col not in known:
-                raise ScenarioError(file, f"row {i} ({label})", f"unknown column '{col}'{did_you_mean(str(col), known)}")
+    for i, row in rows:
+        label = (row.get("code") or "?")[:40]
         data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
         if "entities" in data:
             data["entities"] = tuple(e.strip() for e in data["entities"].split(";") if e.strip())
+        if "risk_tier" in data:
+            data["risk_tier"] = _integer_cell(file, i, label, "risk_tier", data["risk_tier"])
+        if "allegations_per_year" in data:
+            data["allegations_per_year"] = _number_cell(file, i, label, "allegations_per_year",
+                                                        data["allegations_per_year"])
         try:
             out.append(Country(**data))
         except ValidationError as exc:
@@ -317,6 +467,11 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
             if len(missing) == len(names):
                 fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
             fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+    for col in f.columns():
+        weight = f.weights.get(col, 1.0) if col != f.key and col != f.risk_key else 1.0
+        if weight > 0 and not any(e.keys.get(col, 0.0) > 0 for e in s.entities):
+            key = "mechanism.formula.key" if col in (f.key, f.risk_key) else f"mechanism.formula.weights.{col}"
+            fail(key, f"column '{col}' is zero for every entity: the formula would divide by zero")
     n = len(names)
     if f.floor * n > 1 + 1e-12:
         fail("mechanism.formula.floor", f"{f.floor} x {n} entities exceeds 1")
@@ -364,6 +519,10 @@ def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:
                 if len(missing) == len(names):
                     fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
                 fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+            weight = f.weights.get(col, 1.0) if col not in (f.key, f.risk_key) else 1.0
+            if weight > 0 and not any(e.keys.get(col, 0.0) > 0 for e in s.entities):
+                key = "victims.funding.formula.key" if col in (f.key, f.risk_key) else f"victims.funding.formula.weights.{col}"
+                fail(key, f"column '{col}' is zero for every entity: the formula would divide by zero")
     ekey = v.allegations.entity_key
     if ekey is not None:
         known = {k for e in s.entities for k in e.keys}

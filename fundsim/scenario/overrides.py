@@ -240,6 +240,8 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario
     for key, value in overrides.items():
         set_key(data, key, value)
     try:
-        return Scenario.model_validate(data)
+        # Not strict: the values come from the program (a lever's float for an integer
+        # key, numpy numbers), and the dump holds lists where the schema wants tuples.
+        return Scenario.model_validate(data, strict=False)
     except ValidationError as exc:
         raise OverrideError(*validation_problem(exc)) from None

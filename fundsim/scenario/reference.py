@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from fundsim.scenario import loader, schema, sweep
 from fundsim.scenario.schema import Country, Entity, Scenario
 
 _HEADER = """# Scenario keys
@@ -115,7 +116,82 @@ def reference() -> str:
     ):
         doc = inspect.cleandoc(model.__doc__ or "").replace("``", "`")
         lines += [f"## `{title}` CSV table", "", doc, "", f"Columns: {columns}.", ""]
+    lines += _limits()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _limits() -> list[str]:
+    """The documented limits and the kinds of malformed input refused (issue 15)."""
+    s, ld = schema, loader
+    rows = [
+        ("a post's `annual_cost_usd`, `operating_cost_usd`", f"{s.MAX_POST_USD:,.0f} USD a year"),
+        ("any other amount (`floor_usd`, a band's `amount_usd`, a service's `cost_usd`, `support_usd_year`)",
+         f"{s.MAX_USD:,.0f} USD"),
+        ("an opening balance, a year's pledges or withheld payments", f"{s.MAX_BALANCE_USD:,.0f} USD"),
+        ("countries (= posts), entities", f"{s.MAX_COUNTRIES:,}, {s.MAX_ENTITIES:,}"),
+        ("`simulation.years`, `simulation.replications` (and `--reps`)", f"{s.MAX_YEARS}, {s.MAX_REPLICATIONS:,}"),
+        ("`simulation.seed` (and `--seed`)", f"0 to {s.MAX_SEED}"),
+        ("a duration drawn in months (`recruitment_lag_months`, `delay_months`, `paternity_delay_months`)",
+         f"{s.MAX_MONTHS} months"),
+        ("`handling_days`", f"{s.MAX_DAYS:,} days"),
+        ("`victims_per_allegation`", f"{s.MAX_PER_EVENT:,}"),
+        ("a country's `allegations_per_year`", f"{s.MAX_ALLEGATIONS_PER_YEAR:,}"),
+        ("victims and children expected in the busiest year (all countries, trend and surges included)",
+         f"{s.MAX_VICTIMS_PER_YEAR:,}"),
+        ("cost growth from inflation over the horizon ((1 + `inflation_annual` + 3 `inflation_sd`) ^ years)",
+         f"{s.MAX_INFLATION_GROWTH:g} x"),
+        ("`payments.contribution_scale`", f"{s.MAX_CONTRIBUTION_SCALE:g}"),
+        ("any distribution parameter (absolute value)", f"{s.MAX_DIST_PARAM:,.0f}"),
+        ("an entity key column (a weight)", "1e15"),
+        ("a scenario file; a CSV table", f"{ld.MAX_SCENARIO_BYTES:,} bytes; {ld.MAX_TABLE_BYTES:,} bytes"),
+        ("CSV rows; characters in a CSV cell", f"{ld.MAX_TABLE_ROWS:,}; {ld.MAX_CELL_CHARS:,}"),
+        ("`extends` chain; nesting of tables and arrays", f"{ld.MAX_EXTENDS_DEPTH} files; {ld.MAX_NESTING} levels"),
+        ("variants of one `[sweep]`", f"{sweep.MAX_VARIANTS:,}"),
+    ]
+    kinds = [
+        ("not UTF-8, or binary (a NUL byte)", "`FILE: not UTF-8 text (an invalid byte on line N)`"),
+        ("a UTF-8 byte-order mark (as Excel writes)", "accepted"),
+        ("not TOML; nested deeper than the limit", "`FILE: not valid TOML: ...`; `FILE: KEY: nested too deeply`"),
+        ("a wrong type: `true` or `\"0.08\"` for a number, a number for a path or a name",
+         "`FILE: KEY: Input should be a valid number`; `FILE: entities.file: must be a file name (a string), not a number`"),
+        ("a number out of its range or above its limit (1e308, 1e20 months)", "`FILE: KEY: 1e+308 is above the limit 1e+07`"),
+        ("a path that is empty, missing, a directory, a device, a FIFO or a socket (checked with `stat`, never opened)",
+         "`FILE: KEY: /dev/zero is not a regular file (a device, FIFO or socket)`"),
+        ("a file or table above its size limit; an `extends` chain above its limit", "`FILE: is N bytes; the limit ...`"),
+        ("a file that is not a table of entities or countries (`/etc/passwd`)",
+         "`CSV: not a table of countries: no column 'code', ...` (its content is never quoted)"),
+        ("a CSV with another delimiter", "`CSV: not a table of ...: no column ... (columns must be separated by commas)`"),
+        ("a CSV column named twice, or without a name", "`CSV: column N: column 'x' appears twice in the header`"),
+        ("a CSV row with missing or extra cells", "`CSV: row N: has 8 cells, more than the 7 columns of the header`"),
+        ("a CSV cell that is not a number, NaN or infinite, or too long", "`CSV: row N (name).column: must be a finite number`"),
+        ("a formula key column that is zero for every entity", "`FILE: mechanism.formula.key: column 'x' is zero for every entity`"),
+        ("an unknown key, a missing key, a wrong cross reference", "`FILE: KEY: unknown key (did you mean 'y'?)`"),
+        ("`--reps`, `--seed` or another count out of range", "`fundsim run: argument --reps: must be between 1 and 100,000`"),
+    ]
+    out = [
+        "## Limits and malformed input",
+        "",
+        "Every number has a documented limit, so that nothing overflows: the model keeps money in",
+        "integer cents (int64, up to USD 9.2e16); with these limits one replication moves at most",
+        "about USD 1e15, and sums across replications are exact integers. Sizes are limited so that",
+        "no input allocates without bound. `fundsim validate` checks all of them, and what it",
+        "accepts `fundsim run` runs.",
+        "",
+        "| what | limit |",
+        "| --- | --- |",
+        *(f"| {what} | {limit} |" for what, limit in rows),
+        "",
+        "Each kind of malformed input below ends with exit 2 and one line on stderr that names the",
+        "file (the CSV table when the fault is in it) and the key path or row and column; nothing",
+        "is written (`tests/scenario/test_malformed_inputs.py` derives such inputs from the shipped",
+        "scenarios and checks this).",
+        "",
+        "| malformed input | message |",
+        "| --- | --- |",
+        *(f"| {what} | {message} |" for what, message in kinds),
+        "",
+    ]
+    return out
 
 
 if __name__ == "__main__":

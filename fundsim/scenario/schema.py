@@ -4,11 +4,20 @@ A scenario file (TOML) is loaded by :mod:`fundsim.scenario.loader` into a
 :class:`Scenario`. Units are in the field names: ``_usd`` is US dollars,
 ``_months`` is months, fractions are in [0, 1] and rates are per year unless
 the name says otherwise. Unknown keys are rejected; every number must be finite.
+
+Types are strict (``StrictModel``): a boolean or a string is never a number, a number
+never a string (a path), an integer is a float where a float is wanted, and a TOML
+array is a tuple. Every money, count, duration and size has a documented upper limit
+(:data:`LIMITS` and ``docs/scenarios.md``), chosen so that the model's integer cents
+never overflow an int64 and no run allocates without bound; cross-field limits (the
+network's cost after inflation, victims a year) are checked on :class:`Scenario`.
 """
 
 from __future__ import annotations
 
 import math
+import types
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -22,11 +31,90 @@ from pydantic import (
 
 from fundsim.scenario.vocabulary import FormulaKind
 
+# --------------------------------------------------------------------------- limits
+# Why these numbers: the model keeps money in integer cents (int64, at most 9.2e18
+# cents = USD 9.2e16). With at most MAX_COUNTRIES posts of at most MAX_POST_USD a year
+# (post + operating cost), inflation growth capped at MAX_INFLATION_GROWTH over the
+# horizon, MAX_YEARS years and a contribution scale of at most MAX_CONTRIBUTION_SCALE,
+# everything one replication moves stays below 1000 x 2e7 x 100 x 50 x 10 = USD 1e15,
+# two orders of magnitude inside int64. Sums across replications are exact Python
+# integers (the runner), so MAX_REPLICATIONS bounds memory and time, not overflow.
+
+#: Money per item (a post's annual cost, a service package, a pledge...), USD.
+MAX_USD = 1e9
+#: A post's annual cost, and its operating cost, USD a year.
+MAX_POST_USD = 1e7
+#: One opening balance or one year's pledges, USD.
+MAX_BALANCE_USD = 1e11
+#: Countries (= coordinator posts) and entities in a scenario.
+MAX_COUNTRIES = 1000
+MAX_ENTITIES = 1000
+#: Simulated years and replications of one run.
+MAX_YEARS = 50
+MAX_REPLICATIONS = 100_000
+#: Largest root seed (numpy's SeedSequence takes any non-negative integer; 2^63 - 1
+#: keeps it an int64 in every table).
+MAX_SEED = 2**63 - 1
+#: Longest duration a distribution may draw around (months, days).
+MAX_MONTHS = 600
+MAX_DAYS = 36_500
+#: Counts drawn per event (victims per allegation) and allegations a year per country.
+MAX_PER_EVENT = 1000
+MAX_ALLEGATIONS_PER_YEAR = 100_000
+#: Expected victims (and new children) in the busiest year, over all countries.
+MAX_VICTIMS_PER_YEAR = 200_000
+#: Cost growth from inflation over the horizon (mean + 3 sd a year, compounded).
+MAX_INFLATION_GROWTH = 100.0
+#: Each entity pays at most this multiple of its assessment.
+MAX_CONTRIBUTION_SCALE = 10.0
+#: Parameters of any distribution, in absolute value.
+MAX_DIST_PARAM = 1e9
+
+#: Every documented limit, by name (the docs' table is checked against it).
+LIMITS: dict[str, float] = {
+    "MAX_USD": MAX_USD, "MAX_POST_USD": MAX_POST_USD, "MAX_BALANCE_USD": MAX_BALANCE_USD,
+    "MAX_COUNTRIES": MAX_COUNTRIES, "MAX_ENTITIES": MAX_ENTITIES, "MAX_YEARS": MAX_YEARS,
+    "MAX_REPLICATIONS": MAX_REPLICATIONS, "MAX_SEED": MAX_SEED, "MAX_MONTHS": MAX_MONTHS,
+    "MAX_DAYS": MAX_DAYS, "MAX_PER_EVENT": MAX_PER_EVENT,
+    "MAX_ALLEGATIONS_PER_YEAR": MAX_ALLEGATIONS_PER_YEAR, "MAX_VICTIMS_PER_YEAR": MAX_VICTIMS_PER_YEAR,
+    "MAX_INFLATION_GROWTH": MAX_INFLATION_GROWTH, "MAX_CONTRIBUTION_SCALE": MAX_CONTRIBUTION_SCALE,
+    "MAX_DIST_PARAM": MAX_DIST_PARAM,
+}
+
+
+def _wants_tuple(annotation: Any) -> bool:
+    """Whether a field's annotation is a tuple (possibly optional or annotated)."""
+    if typing.get_origin(annotation) is tuple:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, Annotated):
+        return any(_wants_tuple(a) for a in typing.get_args(annotation))
+    return False
+
 
 class StrictModel(BaseModel):
-    """Frozen model that rejects unknown keys and non-finite floats."""
+    """Frozen model that rejects unknown keys, non-finite floats and coercions.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    Strict: ``true`` is not 1, ``"0.08"`` is not 0.08 and ``5`` is not a path; an
+    integer is accepted for a float. TOML arrays (lists) become tuples before the
+    strict check, for the fields that hold tuples.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _arrays_as_tuples(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        out = None
+        for key, value in data.items():
+            field = fields.get(key) if isinstance(key, str) else None
+            if isinstance(value, list) and field is not None and _wants_tuple(field.annotation):
+                if out is None:
+                    out = dict(data)
+                out[key] = tuple(value)
+        return data if out is None else out
 
 
 def _fraction(value: float) -> float:
@@ -53,11 +141,31 @@ def _finite(value: float) -> float:
     return value
 
 
+def _limit(high: float, low: float | None = None) -> Any:
+    """A documented safety limit (not a natural range: ``fundsim solve`` does not take it
+    for a search bracket, as it does ``Field(ge=, le=)`` bounds)."""
+
+    def check(value: float) -> float:
+        if value > high:
+            raise ValueError(f"{value:g} is above the limit {high:g}")
+        if low is not None and value < low:
+            raise ValueError(f"{value:g} is below the limit {low:g}")
+        return value
+
+    return AfterValidator(check)
+
+
 Fraction = Annotated[float, AfterValidator(_finite), AfterValidator(_fraction)]
 NonNegative = Annotated[float, AfterValidator(_finite), AfterValidator(_non_negative)]
 Positive = Annotated[float, AfterValidator(_finite), AfterValidator(_positive)]
 Finite = Annotated[float, AfterValidator(_finite)]
 Year = Annotated[int, Field(ge=1990, le=2200)]
+#: Money with its documented ceiling (see the limits above).
+Usd = Annotated[NonNegative, _limit(MAX_USD)]
+PostUsd = Annotated[NonNegative, _limit(MAX_POST_USD)]
+BalanceUsd = Annotated[NonNegative, _limit(MAX_BALANCE_USD)]
+#: A distribution parameter (any unit): bounded so that draws stay far from overflow.
+DistParam = Annotated[Finite, _limit(MAX_DIST_PARAM, -MAX_DIST_PARAM)]
 
 
 # --------------------------------------------------------------------------- distributions
@@ -85,12 +193,12 @@ class Distribution(StrictModel):
     """
 
     dist: DistKind = "fixed"
-    value: Finite | None = None
-    low: Finite | None = None
-    mode: Finite | None = None
-    high: Finite | None = None
-    mean: Finite | None = None
-    sd: NonNegative | None = None
+    value: DistParam | None = None
+    low: DistParam | None = None
+    mode: DistParam | None = None
+    high: DistParam | None = None
+    mean: DistParam | None = None
+    sd: Annotated[NonNegative, _limit(MAX_DIST_PARAM)] | None = None
 
     @model_validator(mode="after")
     def _check_params(self) -> Distribution:
@@ -120,6 +228,18 @@ class Distribution(StrictModel):
             return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
         return float(self.mean)  # type: ignore[arg-type]
 
+    @property
+    def upper(self) -> float:
+        """A bound its draws rarely pass: the top of its range, or its mean plus 6 sd
+        (for Poisson and exponential, 6 x the mean): what a limit is checked against."""
+        if self.dist == "fixed":
+            return float(self.value)  # type: ignore[arg-type]
+        if self.dist in ("uniform", "triangular"):
+            return float(self.high)  # type: ignore[arg-type]
+        if self.dist in ("normal", "lognormal"):
+            return float(self.mean) + 6 * float(self.sd)  # type: ignore[arg-type]
+        return 6 * float(self.mean)  # type: ignore[arg-type]
+
 
 
 def _number_to_fixed(value: Any) -> Any:
@@ -131,6 +251,35 @@ def _number_to_fixed(value: Any) -> Any:
 
 
 Dist = Annotated[Distribution, BeforeValidator(_number_to_fixed)]
+
+
+def _at_most(limit: float, unit: str) -> Any:
+    def check(dist: Distribution) -> Distribution:
+        if dist.upper > limit:
+            raise ValueError(f"draws up to about {dist.upper:.4g} {unit}; the limit is {limit:g}")
+        return dist
+
+    return AfterValidator(check)
+
+
+#: Distributions of a duration in months or days, of money, of a count per event and of a
+#: fraction, each with its documented ceiling.
+DistMonths = Annotated[Dist, _at_most(MAX_MONTHS, "months")]
+DistDays = Annotated[Dist, _at_most(MAX_DAYS, "days")]
+DistUsd = Annotated[Dist, _at_most(MAX_USD, "USD")]
+DistBalanceUsd = Annotated[Dist, _at_most(MAX_BALANCE_USD, "USD")]
+DistCount = Annotated[Dist, _at_most(MAX_PER_EVENT, "per event")]
+DistYears = Annotated[Dist, _at_most(100, "years")]
+def _fraction_dist(dist: Distribution) -> Distribution:
+    """A fraction's distribution: a bounded one (fixed, uniform, triangular) within
+    [0, 1], an unbounded one with its mean there (its draws are clipped to [0, 1])."""
+    top = dist.upper if dist.dist in ("fixed", "uniform", "triangular") else dist.expected
+    if not top <= 1:
+        raise ValueError(f"a fraction: draws up to {top:g}, above 1")
+    return dist
+
+
+DistFraction = Annotated[Dist, AfterValidator(_fraction_dist)]
 
 
 # --------------------------------------------------------------------------- data tables
@@ -146,7 +295,8 @@ class Entity(StrictModel):
     name: str = Field(min_length=1)
     full_name: str = ""
     voluntary_share: Fraction
-    keys: dict[str, NonNegative]
+    #: a key is only ever a weight; 1e15 keeps sums of a thousand entities finite and exact enough
+    keys: dict[str, Annotated[NonNegative, _limit(1e15)]]
     groups: tuple[str, ...] = ()
     source: str = Field(min_length=1)
 
@@ -159,7 +309,7 @@ class Country(StrictModel):
     risk_tier: int = Field(ge=1, le=5, description="1 is the highest risk; funded first")
     lead_entity: str = ""
     entities: tuple[str, ...] = ()
-    allegations_per_year: NonNegative = 0.0
+    allegations_per_year: Annotated[NonNegative, _limit(MAX_ALLEGATIONS_PER_YEAR)] = 0.0
     source: str = Field(min_length=1)
 
 
@@ -170,9 +320,9 @@ class Simulation(StrictModel):
     """Horizon and Monte Carlo defaults (``--reps`` and ``--seed`` override them)."""
 
     start_year: Year = 2026
-    years: int = Field(10, ge=1, le=50)
-    replications: int = Field(200, ge=1, le=10_000_000)
-    seed: int = Field(20261127, ge=0)
+    years: int = Field(10, ge=1, le=MAX_YEARS)
+    replications: int = Field(200, ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(20261127, ge=0, le=MAX_SEED)
 
     @property
     def months(self) -> int:
@@ -191,7 +341,7 @@ class Band(StrictModel):
     pay ``amount_usd`` a year."""
 
     up_to_share: Fraction
-    amount_usd: NonNegative
+    amount_usd: Usd
 
 
 class Formula(StrictModel):
@@ -210,7 +360,7 @@ class Formula(StrictModel):
     base_fraction: Fraction = 0.0
     floor: Fraction = 0.0
     ceiling: Fraction = 1.0
-    floor_usd: NonNegative = 0.0
+    floor_usd: Usd = 0.0
     bands: tuple[Band, ...] = ()
     risk_key: str | None = None
     risk_weight: Fraction = 0.5
@@ -277,7 +427,7 @@ class Mechanism(StrictModel):
     admin_fee: Fraction = 0.0
     interest_rate_annual: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
-    opening_balance_usd: NonNegative = 0.0
+    opening_balance_usd: BalanceUsd = 0.0
     formula: Formula = Field(default_factory=lambda: Formula(kind="equal"))
     #: Fund management (issue 19). Defaults are today's rules; ``scenarios/fund_practice.toml``
     #: sets the practice of cost-shared funds. See docs/model.md, "Fund management".
@@ -311,10 +461,10 @@ class Posts(StrictModel):
     month, at most this many times, the full renewal retried at each step.
     """
 
-    annual_cost_usd: Positive
-    operating_cost_usd: NonNegative = 0.0
+    annual_cost_usd: Annotated[Positive, _limit(MAX_POST_USD)]
+    operating_cost_usd: PostUsd = 0.0
     contract_months: int = Field(12, ge=1, le=60)
-    recruitment_lag_months: Dist = Field(default_factory=lambda: Distribution(value=4))
+    recruitment_lag_months: DistMonths = Field(default_factory=lambda: Distribution(value=4))
     renewal_rule: Literal["whole_contract", "months"] = "whole_contract"
     renewal_commit_months: int = Field(6, ge=1, le=60)
     restart_wait_months: int = Field(0, ge=0, le=60)
@@ -333,10 +483,10 @@ class Payments(StrictModel):
     """
 
     instalments_per_year: Literal[1, 2, 3, 4, 6, 12] = 2
-    delay_months: Dist = Field(default_factory=lambda: Distribution(value=0))
+    delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=0))
     partial_probability: Fraction = 0.0
     partial_fraction: Fraction = 1.0  # the fraction of the instalment PAID when a payment is partial
-    contribution_scale: Positive = 1.0  # each entity pays this multiple of its assessment (a lever for `fundsim solve`)
+    contribution_scale: Annotated[Positive, _limit(MAX_CONTRIBUTION_SCALE)] = 1.0  # each entity pays this multiple of its assessment (a lever for `fundsim solve`)
 
 
 class Costs(StrictModel):
@@ -378,7 +528,7 @@ class Shocks(StrictModel):
     ``cut_fraction`` less that year."""
 
     annual_probability: Fraction = 0.0
-    cut_fraction: Dist = Field(default_factory=lambda: Distribution(value=0.0))
+    cut_fraction: DistFraction = Field(default_factory=lambda: Distribution(value=0.0))
     group: str | None = None
 
 
@@ -401,7 +551,7 @@ class Surge(StrictModel):
     rate is multiplied by ``factor`` (1.5 is a 50 % surge)."""
 
     year: Year
-    factor: Positive
+    factor: Annotated[Positive, _limit(100)]
     years: int = Field(1, ge=1, le=50)
 
 
@@ -418,10 +568,10 @@ class Allegations(StrictModel):
     ``siloed`` mechanism mode that entity pays its victims' services.
     """
 
-    scale: NonNegative = 1.0
+    scale: Annotated[NonNegative, _limit(1000)] = 1.0
     trend_annual: Annotated[float, Field(ge=-0.5, le=1.0)] = 0.0
     surges: tuple[Surge, ...] = ()
-    victims_per_allegation: Dist = Field(default_factory=lambda: Distribution(value=1))
+    victims_per_allegation: DistCount = Field(default_factory=lambda: Distribution(value=1))
     child_share: Fraction = 0.2
     ip_share: Fraction = 0.0
     ip_payer: Literal["fund", "partner"] = "fund"
@@ -438,7 +588,7 @@ class Caseworkers(StrictModel):
 
     pooling: Literal["pooled", "per_country"] = "pooled"
     capacity: int = Field(ge=1, le=1_000_000)
-    handling_days: Dist
+    handling_days: DistDays
 
 
 class Service(StrictModel):
@@ -448,7 +598,7 @@ class Service(StrictModel):
 
     name: str = Field(min_length=1)
     share: Fraction
-    cost_usd: Dist
+    cost_usd: DistUsd
     months: int = Field(1, ge=1, le=60)
     applies_to: Literal["all", "children", "adults"] = "all"
 
@@ -477,11 +627,11 @@ class Children(StrictModel):
     """
 
     stock: int = Field(0, ge=0, le=1_000_000)
-    stock_age_years: Dist = Field(default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
-    new_per_year: NonNegative = 0.0
-    support_usd_year: Dist = Field(default_factory=lambda: Distribution(value=0))
+    stock_age_years: DistYears = Field(default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
+    new_per_year: Annotated[NonNegative, _limit(MAX_VICTIMS_PER_YEAR)] = 0.0
+    support_usd_year: DistUsd = Field(default_factory=lambda: Distribution(value=0))
     paternity_success: Fraction = 0.0
-    paternity_delay_months: Dist = Field(default_factory=lambda: Distribution(value=24))
+    paternity_delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=24))
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
 
 
@@ -493,9 +643,9 @@ class Pledges(StrictModel):
     ``withheld_usd``. Each arrives once a year at a random month.
     """
 
-    annual_usd: Dist = Field(default_factory=lambda: Distribution(value=0))
+    annual_usd: DistBalanceUsd = Field(default_factory=lambda: Distribution(value=0))
     fatigue_annual: Fraction = 0.0
-    withheld_usd: Dist = Field(default_factory=lambda: Distribution(value=0))
+    withheld_usd: DistBalanceUsd = Field(default_factory=lambda: Distribution(value=0))
 
 
 class VictimFunding(StrictModel):
@@ -515,7 +665,7 @@ class VictimFunding(StrictModel):
     admin_fee: Fraction = 0.0
     shared_admin_fee: Fraction | None = None
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
-    opening_balance_usd: NonNegative = 0.0
+    opening_balance_usd: BalanceUsd = 0.0
     pledges: Pledges = Field(default_factory=Pledges)
 
 
@@ -557,8 +707,8 @@ class Scenario(StrictModel):
     name: str = Field(min_length=1)
     description: str = ""
     simulation: Simulation = Field(default_factory=Simulation)
-    entities: tuple[Entity, ...] = Field(min_length=1)
-    countries: tuple[Country, ...] = Field(min_length=1)
+    entities: tuple[Entity, ...] = Field(min_length=1, max_length=MAX_ENTITIES)
+    countries: tuple[Country, ...] = Field(min_length=1, max_length=MAX_COUNTRIES)
     mechanism: Mechanism = Field(default_factory=Mechanism)
     posts: Posts
     payments: Payments = Field(default_factory=Payments)
@@ -571,6 +721,32 @@ class Scenario(StrictModel):
     sources: dict[str, str] = Field(default_factory=dict)
     #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`
     uncertainties: dict[str, Range] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _within_limits(self) -> Scenario:
+        """Cross-field limits: cost growth from inflation and victims in the busiest year."""
+        c = self.costs
+        growth = (1 + max(0.0, c.inflation_annual + 3 * c.inflation_sd)) ** self.simulation.years
+        if growth > MAX_INFLATION_GROWTH:
+            raise ValueError(
+                f"costs: inflation {c.inflation_annual:g} (sd {c.inflation_sd:g}) over "
+                f"{self.simulation.years} years multiplies costs by up to {growth:.3g}; "
+                f"the limit is {MAX_INFLATION_GROWTH:g}"
+            )
+        v = self.victims
+        if v is not None:
+            a = v.allegations
+            base = sum(ct.allegations_per_year for ct in self.countries) * a.scale
+            trend = max(1.0, 1 + a.trend_annual) ** (self.simulation.years - 1)
+            surge = max((s.factor for s in a.surges), default=1.0)
+            per_year = base * trend * max(1.0, surge) * max(1.0, a.victims_per_allegation.expected)
+            children = v.children.new_per_year * trend * max(1.0, surge) + v.children.stock
+            if per_year + children > MAX_VICTIMS_PER_YEAR:
+                raise ValueError(
+                    f"victims: about {per_year + children:.3g} victims and children in the busiest "
+                    f"year; the limit is {MAX_VICTIMS_PER_YEAR:,}"
+                )
+        return self
 
     @property
     def entity_names(self) -> tuple[str, ...]:

@@ -41,6 +41,8 @@ METHODS = ("factorial", "latin_hypercube")
 #: Top-level keys a sweep may not vary.
 _FIXED = ("name", "extends", "sweep", "sources", "description")
 _RANGE_KEYS = {"low", "high", "integer"}
+#: Most variants one sweep may expand to (each is validated, then run).
+MAX_VARIANTS = 1000
 
 
 def expand_sweep(
@@ -100,6 +102,8 @@ def _factorial(grid: Mapping[str, Any], file: str | Path) -> list[dict[str, Any]
         if not isinstance(values, list) or not values:
             raise ScenarioError(file, f"sweep.{key}", "a factorial sweep needs a non-empty list of values")
         levels.append(values)
+    if math.prod(len(v) for v in levels) > MAX_VARIANTS:
+        raise ScenarioError(file, "sweep", f"{math.prod(len(v) for v in levels):,} variants; the limit is {MAX_VARIANTS:,}")
     return [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*levels)]
 
 
@@ -109,6 +113,8 @@ def _latin_hypercube(grid: Mapping[str, Any], sweep: Mapping[str, Any], file: st
     samples = sweep.get("samples")
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
         raise ScenarioError(file, "sweep.samples", "a latin_hypercube sweep needs samples = a positive integer")
+    if samples > MAX_VARIANTS:
+        raise ScenarioError(file, "sweep.samples", f"{samples:,} variants; the limit is {MAX_VARIANTS:,}")
     seed = sweep.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ScenarioError(file, "sweep.seed", "must be a non-negative integer")

@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from fundsim.results import Run
+from fundsim.results.atomic import write_text
 from fundsim.results.registry import (
     UNIT_FORMATS,
     column_excel_format,
@@ -416,6 +417,6 @@ def write_report(
                          "its description and assumptions are not shown")
     figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
     html_path = out / HTML_NAME
-    html_path.write_text(build_html(run, figs, skipped, stress, scenario, scenario_note), encoding="utf-8")
+    write_text(html_path, build_html(run, figs, skipped, stress, scenario, scenario_note))
     xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note)
     return html_path, xlsx_path, list(skipped)

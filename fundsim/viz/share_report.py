@@ -20,6 +20,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from fundsim.results.atomic import save_figure_file
+from fundsim.results.safe_text import plain_label
 from fundsim.viz.workbook import Column, Sheets, open_workbook, read_me
 
 _PERCENT = "0.00%"
@@ -82,15 +84,15 @@ def share_bar_figure(shares: pd.DataFrame, path: str | Path, title: str = "") ->
     for ax in axes.flat[k:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:
-        ax.set_yticks(y, labels=list(data.index))
+        ax.set_yticks(y, labels=[plain_label(str(n)) for n in data.index])
     for ax in axes[-1, :]:
         ax.set_xlabel("share of annual cost (%)", fontsize=8)
     fig.suptitle(
-        f"{title}: share of the annual cost by formula (dashed line: equal share)".lstrip(": "),
+        f"{plain_label(title)}: share of the annual cost by formula (dashed line: equal share)".lstrip(": "),
         fontsize=11,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=200)
+    save_figure_file(fig, path, dpi=200)
     return path
 
 

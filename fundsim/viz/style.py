@@ -18,6 +18,8 @@ import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from fundsim.results.atomic import save_figure_file
+
 #: Dark to light; each step clearly lighter in greyscale (luminance ~0.15 to ~0.85).
 INK = "#1a1a1a"
 DARK = "#08306b"
@@ -55,6 +57,9 @@ RC: dict[str, Any] = {
     "savefig.dpi": 200,
     "savefig.bbox": "tight",
     "hatch.linewidth": 0.6,
+    # Names come from input: "$" in an entity's name is text, never mathtext (an entity
+    # named "UNDP $\\foo{$" would otherwise stop the figure with a parse error).
+    "text.parse_math": False,
 }
 
 
@@ -76,8 +81,8 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 200) -> Path:
     """Write ``fig`` as PNG (or the format the suffix names) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with styled():
-        fig.savefig(path, dpi=dpi, bbox_inches="tight", facecolor="white")
+    with styled():  # written aside and renamed: never a truncated image under the final name
+        save_figure_file(fig, path, dpi=dpi, bbox_inches="tight", facecolor="white")
     return path
 
 

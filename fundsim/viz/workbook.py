@@ -14,7 +14,9 @@ a text that starts with ``=``, ``+``, ``-`` or ``@`` is written behind an apostr
 from __future__ import annotations
 
 import math
+import os
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +46,29 @@ def safe_text(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+class _AtomicWorkbook(xlsxwriter.Workbook):
+    """An xlsxwriter workbook written under a temporary name and renamed into place on
+    ``close()``, so that a full disk never leaves a truncated file under the final name."""
+
+    def __init__(self, final: Path, options: dict[str, Any]) -> None:
+        self._final = final
+        self._tmp = final.with_name(f".{final.name}.tmp-{uuid.uuid4().hex[:8]}")
+        super().__init__(str(self._tmp), options)
+
+    def close(self) -> None:
+        try:
+            super().close()
+            os.replace(self._tmp, self._final)
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
+
+
 def open_workbook(path: str | Path) -> Workbook:
-    """A new workbook at ``path`` in which no string ever becomes a formula or a link."""
-    return xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False}
+    """A new workbook at ``path`` in which no string ever becomes a formula or a link,
+    written atomically (a temporary name, renamed on ``close()``)."""
+    return _AtomicWorkbook(
+        Path(path), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False}
     )
 
 

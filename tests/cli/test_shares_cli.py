@@ -15,7 +15,7 @@ TINY = Path(__file__).parents[1] / "sharing" / "data" / "tiny.toml"
 
 @pytest.fixture(scope="module")
 def all_formulas(tmp_path_factory):
-    out = tmp_path_factory.mktemp("shares")
+    out = tmp_path_factory.mktemp("shares") / "out"  # a new folder: an existing one needs --force
     code = main(["shares", str(TINY), "--out", str(out)])
     return code, out
 
@@ -63,7 +63,7 @@ def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
 
 
 def test_printed_table_shows_shares_side_by_side(capsys, tmp_path):
-    assert main(["shares", str(TINY), "--formula", "equal", "shapley", "--out", str(tmp_path)]) == 0
+    assert main(["shares", str(TINY), "--formula", "equal", "shapley", "--out", str(tmp_path), "--force"]) == 0
     printed = capsys.readouterr().out
     assert "annual network cost USD 900,000" in printed
     header = next(line for line in printed.splitlines() if line.startswith("entity"))
