@@ -74,9 +74,11 @@ def _hostile_scenario(folder: Path, mini_path: Path) -> Path:
 
 
 def _formula_cells(path: Path) -> list[str]:
+    """Formula cells other than the totals fundsim writes itself (``=SUM(...)`` of cells
+    of the same sheet, for a reviewer to audit): none may come from input text."""
     wb = openpyxl.load_workbook(path)
     return [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f"]
+            if c.data_type == "f" and not str(c.value).startswith("=SUM(")]
 
 
 def _texts(path: Path) -> set[str]:
@@ -104,7 +106,7 @@ def test_report_and_shares_run_with_mathtext_in_names(hostile_outputs: Path) -> 
 def test_workbooks_hold_names_as_text_never_as_formulas(hostile_outputs: Path) -> None:
     for book in (hostile_outputs / "run" / "report.xlsx", hostile_outputs / "shares" / "formula_shares.xlsx"):
         assert _formula_cells(book) == [], book
-    assert LINK in _texts(hostile_outputs / "shares" / "formula_shares.xlsx")
+    assert "'" + LINK in _texts(hostile_outputs / "shares" / "formula_shares.xlsx")
     # The report reads the run directory, whose CSV tables hold the neutralised name.
     assert "'" + LINK in _texts(hostile_outputs / "run" / "report.xlsx")
 
