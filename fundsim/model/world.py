@@ -30,7 +30,7 @@ import simpy
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import caseload_plan, draw_victims
-from fundsim.model.cases import VictimCases
+from fundsim.model.cases import VictimCases, caseworker_slots
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinators import Coordinators
@@ -162,6 +162,10 @@ class World:
         fund = Fund(ledger, "victim_fund")
         lines = [Fund(ledger, f"victims:{n}") for n in names] if self.mode == "siloed" else []
         fee, fees_account = window_fees(scenario)[0], ix[fees_account_name(v)]
+        plan = caseload_plan(scenario)
+        n_pools = len(scenario.countries) if v.caseworkers.pooling == "per_country" else 1
+        slots = caseworker_slots(v.caseworkers, plan.victims_per_year)
+        self._cw_slots = [n * n_pools for n in slots]  # slots paid in each year, all pools
         # The caseworkers' first cases are scheduled before the pledges (SimPy breaks ties
         # between events due at the same time in the order they were scheduled).
         cases = VictimCases(
@@ -172,6 +176,8 @@ class World:
             n_countries=len(scenario.countries),
             funds=[fund, *lines],
             services_account=ix["victim_services"],
+            slots=slots,
+            services_scale=1.0 - v.existing_services_share,
         )
         own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
         contributors = Contributors(
@@ -191,7 +197,7 @@ class World:
         victim_fund = VictimFund(
             ctx,
             v,
-            caseload_plan(scenario),
+            plan,
             fund=fund,
             lines=lines,
             coordinator_fund=self.fund,
@@ -259,8 +265,9 @@ class World:
             if victim_fund is not None and cases is not None:
                 # Children first: their support is paid, and the next months' kept back,
                 # before new service packages start.
-                victim_fund.pay_child_support(month)
-                cases.tick(month, victim_fund.kept_for_children_cents(month))
+                keep_back = victim_fund.pay_child_support(month)
+                victim_fund.pay_caseworkers(month, self._cw_slots[month // 12])
+                cases.tick(month, keep_back)
             if month % 12 == 11 and month // 12 + 1 < self.years:
                 year = month // 12 + 1
                 if victim_fund is not None:
@@ -268,7 +275,7 @@ class World:
                     victim_fund.december(month, self.coordinator_keep_cents(year))
                 self._set_budget(year)
                 if victim_fund is not None:
-                    victim_fund.assess(year, self.contributors.largest)
+                    victim_fund.assess(year, self.contributors.largest, self._cw_slots[year])
             if single:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
@@ -284,7 +291,7 @@ class World:
         """Set the first year's budgets and assessments (before the clock starts)."""
         self._set_budget(0)
         if self.victim_fund is not None:
-            self.victim_fund.assess(0, self.contributors.largest)
+            self.victim_fund.assess(0, self.contributors.largest, self._cw_slots[0])
 
     def run(self) -> ReplicationResult:
         """Run the replication: first budgets, the monthly process, every event to the
