@@ -71,6 +71,7 @@ class ReplicationResult:
     gap_by_year: NDArray[np.int32]  # years
     events: int
     journal: list[tuple[Any, ...]] | None = field(default=None)
+    children_liability: NDArray[np.int64] | None = field(default=None)  # years x STATEMENT_COLUMNS
 
 
 class World:
@@ -368,6 +369,7 @@ class World:
             gap_by_year=coord.gap_by_year,
             events=events,
             journal=ledger.journal,
+            children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
         )
 
 

@@ -33,6 +33,7 @@ class ChunkResult:
     gap_by_year: NDArray[np.int32]  # reps x years
     events: int
     journals: list | None = None
+    children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
 
 
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
@@ -51,4 +52,7 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         gap_by_year=np.stack([r.gap_by_year for r in results]),
         events=sum(r.events for r in results),
         journals=[r.journal for r in results] if audit else None,
+        children_liability=(
+            np.stack([r.children_liability for r in results]) if results[0].children_liability is not None else None
+        ),
     )

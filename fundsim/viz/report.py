@@ -232,6 +232,9 @@ def build_html(
     if "yearly" in run.tables:
         parts += ["<h2>Year by year (means over replications)</h2>", _html_table(run.tables["yearly"], "yearly",
                                                                                    {"year": "year"})]
+    if "children_liability" in run.tables:
+        parts += ["<h2>Liability to children, rolled forward (USD, means over replications)</h2>",
+                  _html_table(run.tables["children_liability"], "children_liability", {"year": "year"})]
     parts += [
         "<h2>Assessed per entity and year (USD, mean over replications)</h2>",
         _html_table(shares_by_year(run.shares, "assessed_usd"), "shares", dict.fromkeys(_years(run), "USD")),
@@ -341,7 +344,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None) -
     _write_sheet(wb.create_sheet("Assessed by year"), shares_by_year(run.shares, "assessed_usd"), usd, total_row=True)
     _write_sheet(wb.create_sheet("Paid by year"), shares_by_year(run.shares, "paid_usd"), usd, total_row=True)
     _write_sheet(wb.create_sheet("Shares"), run.shares)
-    for name in ("yearly", "coverage"):
+    for name in ("yearly", "coverage", "children_liability"):
         if name in run.tables:
             _write_sheet(wb.create_sheet(name.capitalize()), run.tables[name])
     if stress is not None:
