@@ -126,6 +126,7 @@ class VictimCases:
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
+        self.window_paid_cents = 0  # of which paid by the victims' fund (funds[0])
         self._scale = services_scale
         if slots is None:
             assert caseworkers.capacity != "auto"
@@ -277,6 +278,8 @@ class VictimCases:
                 fund.pay(month, self._acct_services, pay, now, "victim services")
                 fund.committed -= pay
                 self.paid_cents += pay
+                if not f:
+                    self.window_paid_cents += pay
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash

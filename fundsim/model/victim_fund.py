@@ -130,6 +130,10 @@ class VictimFund:
         self.acct_pledges = ix["pledges"]
         self.acct_withheld = ix["withheld"]
         self.fee = fee
+        self.fee_basis = v.funding.fee_basis
+        self._receipts_fee = fee if self.fee_basis == "receipts" else 0.0
+        self._fee_owed = 0.0  # expenditure basis: fees charged, not yet paid (cents)
+        self._fee_base = 0  # expenditure basis: spending already charged (cents)
         self.acct_fees = fees_account
         ledger.open(fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
         self.funding = v.funding
@@ -180,7 +184,7 @@ class VictimFund:
             self.pledged_cents += cents
         else:
             self.withheld_cents += cents
-        fee = round(cents * self.fee)
+        fee = round(cents * self._receipts_fee)
         if fee:
             fund.pay(month, self.acct_fees, fee, now, "admin fee")
 
@@ -211,6 +215,8 @@ class VictimFund:
             need = max(0.0, need) + self.children_need_usd(year)
         if need <= 0 or self.fee >= 1:
             return 0
+        if self.fee_basis == "expenditure":
+            return to_cents(need * self.funding.entity_cost_share * (1.0 + self.fee))
         return to_cents(need * self.funding.entity_cost_share / (1.0 - self.fee))
 
     def children_need_usd(self, year: int) -> float:
@@ -318,6 +324,20 @@ class VictimFund:
             self.fund.pay(month, self.acct_caseworkers, paid, month + 0.5, "caseworkers")
         self.caseworker_cents += paid
         self.caseworker_missed_cents += due - paid
+
+    def charge_expenditure_fee(self, month: int, services_paid_cents: int) -> None:
+        """Monthly, with ``fee_basis = "expenditure"``: the host's fee on what the window
+        spent (``services_paid_cents`` so far by the fund, child support, caseworkers),
+        paid from uncommitted cash; what cannot be paid now is carried to later months."""
+        if self.fee_basis != "expenditure" or not self.fee:
+            return
+        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents
+        self._fee_owed += (spent - self._fee_base) * self.fee
+        self._fee_base = spent
+        pay = min(round(self._fee_owed), max(0, self.fund.available_cents))
+        if pay > 0:
+            self.fund.pay(month, self.acct_fees, pay, month + 0.5, "admin fee")
+            self._fee_owed -= pay
 
     # ------------------------------------------------------------------ results
 

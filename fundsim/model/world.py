@@ -191,7 +191,7 @@ class World:
             rng_for("victim_payments"),
             fund=fund,
             lines=own_lines,
-            fee=fee,
+            fee=fee if v.funding.fee_basis == "receipts" else 0.0,  # on expenditure: charged as spent
             contributions_account=ix["victim_contributions"],
             fees_account=fees_account,
         )
@@ -268,6 +268,8 @@ class World:
                 # before new service packages start.
                 keep_back = victim_fund.pay_child_support(month)
                 victim_fund.pay_caseworkers(month, self._cw_slots[month // 12])
+                # The host's fee on what was spent (services to last month), before new packages.
+                victim_fund.charge_expenditure_fee(month, cases.window_paid_cents)
                 cases.tick(month, keep_back)
             if month % 12 == 11 and month // 12 + 1 < self.years:
                 year = month // 12 + 1
