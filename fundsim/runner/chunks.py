@@ -36,6 +36,12 @@ class ChunkResult:
     children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
 
 
+def _stacked_liability(lines: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
+    """The replications' children's liability statements stacked (None without victims)."""
+    present = [x for x in lines if x is not None]
+    return np.stack(present) if present and len(present) == len(lines) else None
+
+
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
     """Run replications ``indices`` of ``scenario`` seeded ``seed`` and stack the results."""
     results = [simulate(scenario, Streams(replication_seed(seed, int(r))), audit=audit) for r in indices]
@@ -52,7 +58,5 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         gap_by_year=np.stack([r.gap_by_year for r in results]),
         events=sum(r.events for r in results),
         journals=[r.journal for r in results] if audit else None,
-        children_liability=(
-            np.stack([r.children_liability for r in results]) if results[0].children_liability is not None else None
-        ),
+        children_liability=_stacked_liability([r.children_liability for r in results]),
     )
