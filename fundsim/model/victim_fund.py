@@ -155,7 +155,7 @@ class VictimFund:
         )
         self._owed_in = 0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
         months_to_18 = 216.0
-        self._pv_new_child_usd = self._support_usd * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
+        self._pv_new_child_usd = self._support_usd / 12 * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
         self.window_funds: list[Fund] = [fund, self.children_fund, *self.lines]
         self.acct_caseworkers = ix["caseworkers"]
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
