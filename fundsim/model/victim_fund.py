@@ -307,6 +307,11 @@ class VictimFund:
             children.record(month, paid, due)
         return max(0, ahead - account.cash_cents)
 
+    def kept_for_children_cents(self, month: int) -> int:
+        """The next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support after ``month``
+        (cents): what the children's account holds beyond this month's payment under paygo."""
+        return self.children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
+
     def _move(self, month: int, to: Fund, frm: Fund, cents: int, now: float) -> None:
         """Move ``cents`` between the window's general cash and its children's account."""
         if cents > 0:
