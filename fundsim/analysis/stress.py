@@ -10,7 +10,12 @@ start in the second simulated year (the first is the fund's set-up year):
 - ``all_-15%``: every contribution 15 % lower from then on (a regular-budget cut like 2026's);
 - ``payments_6m_late``: every instalment arrives six months later (liquidity);
 - ``post_costs_+10%``: post and operating costs 10 % higher;
-- ``allegations_+50%``: 50 % more allegations (``victims.allegations.scale`` x 1.5);
+- ``allegations_+50%``: 50 % more allegations (``victims.allegations.scale`` x 1.5), with the
+  scenario's caseworkers;
+- ``allegations_+50%_other_caseworkers``: the same surge with the other caseworker rule:
+  a fixed capacity becomes ``"auto"`` (sized each year to the expected caseload at
+  ``target_utilisation``, so it scales with the surge and costs ``cost_usd_year`` a
+  slot-year); not run when the scenario's capacity is already ``"auto"``;
 - ``combined``: the first four together.
 
 A shock that cannot apply to a scenario (no ``voluntary`` group, no victim-assistance
@@ -53,6 +58,9 @@ DEFAULT_METRICS = (
     "victims_dropped",
     "dropped_cases",
     "funded_ratio",
+    "children_liability_pv_usd",
+    "caseworker_slots_mean",
+    "caseworker_cost_usd",
 )
 
 #: Columns of the stress table, in order.
@@ -174,6 +182,21 @@ def _allegations(s: Scenario) -> tuple[Scenario, str]:
     )
 
 
+def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
+    surged, how = _allegations(s)
+    victims = s.victims
+    assert victims is not None
+    workers = victims.caseworkers
+    if workers.capacity == "auto":
+        raise NotApplicable('the caseworkers are already "auto": the allegations_+50% row is that version')
+    return (
+        with_overrides(surged, {"victims.caseworkers.capacity": "auto"}),
+        f"{how}; caseworker capacity auto (sized each year to the expected caseload at utilisation "
+        f"{workers.target_utilisation:g}, instead of {workers.capacity} fixed), at USD "
+        f"{workers.cost_usd_year:,.0f} a slot-year",
+    )
+
+
 #: The battery, in the order of the table and the heat map.
 SHOCKS: tuple[Shock, ...] = (
     Shock("voluntary_-25%_2y", "voluntary funding -25 % for two years", _voluntary_cut),
@@ -182,6 +205,8 @@ SHOCKS: tuple[Shock, ...] = (
     Shock("payments_6m_late", "payments six months late", _late),
     Shock("post_costs_+10%", "post costs +10 %", _costs),
     Shock("allegations_+50%", "allegations +50 %", _allegations),
+    Shock("allegations_+50%_other_caseworkers", "allegations +50 %, the other caseworker rule",
+          _allegations_other_caseworkers),
 )
 
 

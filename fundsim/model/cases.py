@@ -29,6 +29,7 @@ are assisted at the next tick at the partner's cost, outside the fund.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import accumulate, chain
@@ -51,7 +52,10 @@ class VictimCases:
     ``per_country`` pooling has; ``funds``: who pays services, the victims' fund first
     and, in the siloed mode, each entity's own line after it (``funds[1 + e]`` pays the
     cases whose allegation involves entity ``e``); ``services_account``: where service
-    payments go in the ledger.
+    payments go in the ledger; ``slots``: caseworker slots of each pool in each year
+    (default: ``caseworkers.capacity`` throughout; see :func:`caseworker_slots`);
+    ``services_scale``: the share of each package the fund pays (1 - the share met by
+    existing services outside it).
     """
 
     def __init__(
@@ -63,6 +67,8 @@ class VictimCases:
         n_countries: int,
         funds: Sequence[Fund],
         services_account: int,
+        slots: Sequence[int] | None = None,
+        services_scale: float = 1.0,
     ) -> None:
         self.env = ctx.env
         self._price_index = ctx.price_index
@@ -120,10 +126,32 @@ class VictimCases:
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
+        self.window_paid_cents = 0  # of which paid by the victims' fund (funds[0])
+        self._scale = services_scale
+        if slots is None:
+            assert caseworkers.capacity != "auto"
+            slots = [caseworkers.capacity] * ctx.years
+        self.slots: list[int] = list(slots)
+        self.n_pools = n_pools
+        self._retire = [0] * n_pools  # slots to close when they next finish a case
         take = self._caseworkers()
+        self._take = take
         for p in range(n_pools):
-            for _ in range(min(caseworkers.capacity, len(self._lineup[p]))):
+            for _ in range(min(self.slots[0], len(self._lineup[p]))):
                 take(p)
+
+    def resize(self, year: int) -> None:
+        """At the first tick of ``year``: open the slots ``year`` adds (each takes the next
+        case at once) or close those it drops (each when it next finishes a case)."""
+        change = self.slots[year] - self.slots[year - 1]
+        for p in range(self.n_pools):
+            if change > 0:
+                cancel = min(self._retire[p], change)
+                self._retire[p] -= cancel
+                for _ in range(change - cancel):
+                    self._take(p)
+            elif change < 0:
+                self._retire[p] -= change
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
@@ -149,7 +177,7 @@ class VictimCases:
         the next case in its line-up (from when that case arrives) and schedules the end of
         its handling; when that comes, the case is ready for money and the slot takes the
         next one. One event per case, the model's hottest line: closures over local names."""
-        env, ready_append, nxt, lineup = self.env, self._ready.append, self._next, self._lineup
+        env, ready_append, nxt, lineup, retire = self.env, self._ready.append, self._next, self._lineup, self._retire
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
 
         def take(pool: int) -> None:
@@ -171,6 +199,9 @@ class VictimCases:
             v = event._value
             ready_append(v)
             pool = pool_of[v]
+            if retire[pool]:  # the slot closes (capacity sized down this year)
+                retire[pool] -= 1
+                return
             k = nxt[pool]
             line = lineup[pool]
             if k == len(line):
@@ -197,8 +228,9 @@ class VictimCases:
         lo = bisect_left(self._arrival, 12 * year - self._max_wait - 1)
         hi = bisect_left(self._arrival, 12 * (year + 1))
         cols = self.draws.by_month[:, lo:hi]
-        if price != 1.0:
-            cols = np.rint(cols * price).astype(np.int64)
+        factor = price * self._scale
+        if factor != 1.0:
+            cols = np.rint(cols * factor).astype(np.int64)
         self._lo = lo
         self._scaled = cols
         self._totals[lo:hi] = cols.sum(axis=0).tolist()
@@ -212,7 +244,10 @@ class VictimCases:
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
         if year != self._year:
+            if year and self.slots[year] != self.slots[year - 1]:
+                self.resize(year)
             self._prices_for(year, price)
+        price *= self._scale
         if self._ready:
             partner, to_wait = self._partner, self._waiting.append
             for v in self._ready:
@@ -243,6 +278,8 @@ class VictimCases:
                 fund.pay(month, self._acct_services, pay, now, "victim services")
                 fund.committed -= pay
                 self.paid_cents += pay
+                if not f:
+                    self.window_paid_cents += pay
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
@@ -300,11 +337,16 @@ class VictimCases:
         waits = (first[assisted] - arrival[assisted]) * DAYS_PER_MONTH
         taken = ~np.isnan(cw_start)
         cw_wait = (cw_start[taken] - arrival[taken]) * DAYS_PER_MONTH
+        busy = np.minimum(cw_start[taken] + self.draws.handling_months[taken], self.n_months) - cw_start[taken]
+        slot_months = 12 * self.n_pools * sum(self.slots)
         return {
+            "caseworker_utilisation": float(busy.sum() / slot_months) if slot_months else float("nan"),
+            "caseworker_slots_mean": float(np.mean(self.slots)),
             "victims_arrived": float(self.n),
             "victims_assisted": float(assisted.sum()),
             "victims_assisted_share": float(assisted[cohort].sum() / n_cohort) if n_cohort else float("nan"),
             "victims_dropped": float(len(self._dropped)),
+            "dropped_cases": float(len(self._dropped)),
             "median_wait_days": float(np.median(waits)) if waits.size else float("nan"),
             "caseworker_wait_days": float(cw_wait.mean()) if cw_wait.size else float("nan"),
             "p_caseworker_wait": float((cw_wait > 0).mean()) if cw_wait.size else float("nan"),
@@ -312,3 +354,16 @@ class VictimCases:
             "services_paid_usd": self.paid_cents / 100,
             "partner_paid_usd": self.partner_cents / 100,
         }
+
+
+def caseworker_slots(caseworkers: Caseworkers, victims_per_year: Sequence[float]) -> list[int]:
+    """Caseworker slots of each pool in each year: the fixed ``capacity``, or with
+    ``capacity = "auto"`` the expected victims of the year times the mean handling time
+    (months) over 12 months and ``target_utilisation``, rounded up (at least 1)."""
+    if caseworkers.capacity != "auto":
+        return [caseworkers.capacity] * len(victims_per_year)
+    handling_months = max(0.0, caseworkers.handling_days.expected) / DAYS_PER_MONTH
+    return [
+        max(1, math.ceil(round(victims * handling_months / 12 / caseworkers.target_utilisation, 9)))
+        for victims in victims_per_year
+    ]

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from fundsim.model.allegations import poisson_times
 from fundsim.model.sampling import draw_non_negative
-from fundsim.scenario.schema import Children
+from fundsim.scenario.schema import Children, SupportYears
 
 RngFor = Callable[[str], np.random.Generator]
 
@@ -60,21 +60,45 @@ class ChildSupport:
         n_stock = children.stock
         n = n_stock + births.size
         self.n = n
+        self.n_stock = n_stock
         ages = draw_non_negative(children.stock_age_years, rng_for("child_stock"), n_stock)
         start = np.concatenate((np.zeros(n_stock), np.floor(births + 0.5))).astype(np.int64)
         to_18 = np.concatenate((np.rint(np.maximum(0.0, 18.0 - ages) * 12), np.full(births.size, MONTHS_TO_18)))
-        end = start + to_18.astype(np.int64)
+        until = children.support_until
+        if isinstance(until, SupportYears):
+            to_18 = np.minimum(to_18, 12 * until.years)
+        cap = start + to_18.astype(np.int64)  # the latest end the policy allows (the valuation basis)
         success = rng_for("paternity").random(n) < children.paternity_success
         delay = np.rint(draw_non_negative(children.paternity_delay_months, rng_for("paternity_delay"), n)).astype(np.int64)
-        end = np.where(success, np.minimum(end, start + delay), end)
-        self.start = start
-        self.end = np.maximum(end, start)
+        resolved = np.minimum(cap, start + delay)  # when the claim is resolved (or the cap)
         monthly = np.rint(draw_non_negative(children.support_usd_year, rng_for("child_support"), n) * 100 / 12)
         self.monthly_cents = monthly.astype(np.int64)
+        # Two segments of support: the full amount to ``change``, then ``after_cents`` to ``end``.
+        if until == "paternity_resolved":
+            change = resolved
+            after = np.zeros(n, dtype=np.int64)
+        else:
+            change = np.where(success, resolved, cap)
+            after = np.where(success, np.rint(self.monthly_cents * (1.0 - children.paternity_recovery_share)), 0)
+            after = after.astype(np.int64)
+        end = np.where(after > 0, cap, change)
+        self.start = start
+        self.cap = np.maximum(cap, start)
+        self.change = np.maximum(change, start)
+        self.end = np.maximum(end, start)
+        self.after_cents = after
+        self.success = success
+        self.interim = until == "paternity_resolved"  # support ends when the claim is resolved
+        self.recovery_share = children.paternity_recovery_share
         delta = np.zeros(n_months + 1, dtype=np.int64)
         np.add.at(delta, np.minimum(self.start, n_months), self.monthly_cents)
-        np.add.at(delta, np.minimum(self.end, n_months), -self.monthly_cents)
+        np.add.at(delta, np.minimum(self.change, n_months), -self.monthly_cents)
+        if after.any():
+            np.add.at(delta, np.minimum(self.change, n_months), after)
+            np.add.at(delta, np.minimum(self.end, n_months), -after)
         base = np.cumsum(delta)[:n_months]
+        self._base_due = base  # cents a month at start-year prices
+        self._price_index = tuple(price_index)
         prices = np.repeat(np.asarray(price_index, dtype=np.float64), 12)[:n_months]
         self._due: list[int] = np.rint(base * prices).astype(np.int64).tolist()
         self._cum_due: list[int] = [0, *np.cumsum(self._due).tolist()]
@@ -109,13 +133,23 @@ class ChildSupport:
 
     def obligations_pv_cents(self) -> float:
         """Present value at the end of the horizon of the support still owed (cents,
-        last-year prices, ``discount_rate``)."""
-        owed = self.end > self.n_months
-        if not owed.any():
-            return 0.0
-        left = self.end[owed] - np.maximum(self.start[owed], self.n_months)
-        monthly = self.monthly_cents[owed] * self._last_price
-        return float((monthly * annuity_factor(left, self.rate)).sum())
+        last-year prices, ``discount_rate``), with the paternity outcomes drawn beyond the
+        horizon (its mean over replications is the expected liability)."""
+        n = self.n_months
+        owed = self.change > n
+        total = 0.0
+        if owed.any():
+            left = self.change[owed] - np.maximum(self.start[owed], n)
+            monthly = self.monthly_cents[owed] * self._last_price
+            total = float((monthly * annuity_factor(left, self.rate)).sum())
+        later = (self.after_cents > 0) & (self.end > n)
+        if later.any():  # the part of support the window keeps after a paternity recovery
+            wait = np.maximum(self.change[later] - n, 0)
+            left = self.end[later] - np.maximum(self.change[later], n)
+            v = (1.0 + self.rate) ** (-1.0 / 12.0)
+            monthly = self.after_cents[later] * self._last_price
+            total += float((monthly * v**wait * annuity_factor(left, self.rate)).sum())
+        return total
 
     def owed_at_end(self) -> int:
         """Children still owed support at the end of the horizon."""

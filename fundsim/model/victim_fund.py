@@ -42,14 +42,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from fundsim.model.allegations import CaseloadPlan
-from fundsim.model.children import ChildSupport
+from fundsim.model.children import ChildSupport, annuity_factor
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
+from fundsim.model.liability import LiabilityStatement, liability_statement
 from fundsim.model.pledges import expected_pledges_usd, plan_pledges
-from fundsim.scenario.schema import Scenario, Victims
+from fundsim.scenario.schema import Scenario, TargetRatio, Victims
 
 RngFor = Callable[[str], np.random.Generator]
 
@@ -63,6 +64,8 @@ VICTIM_ACCOUNTS = (
     "child_support",
     "victim_admin_fees",
     "victim_opening",
+    "children_account",
+    "caseworkers",
 )
 
 #: Months of future child support kept back from new service packages (Rec 14 priority).
@@ -127,6 +130,10 @@ class VictimFund:
         self.acct_pledges = ix["pledges"]
         self.acct_withheld = ix["withheld"]
         self.fee = fee
+        self.fee_basis = v.funding.fee_basis
+        self._receipts_fee = fee if self.fee_basis == "receipts" else 0.0
+        self._fee_owed = 0.0  # expenditure basis: fees charged, not yet paid (cents)
+        self._fee_base = 0  # expenditure basis: spending already charged (cents)
         self.acct_fees = fees_account
         ledger.open(fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
         self.funding = v.funding
@@ -138,6 +145,23 @@ class VictimFund:
         self._package_usd = caseload.package_usd
         self._support_usd = max(0.0, v.children.support_usd_year.expected)
         self._new_children = v.children.new_per_year
+        # The children's account: an earmarked part of the window that pays child support.
+        self.children_fund = Fund(ledger, "children_account")
+        self.statement: LiabilityStatement = liability_statement(self.children)
+        funding = v.children.funding
+        self.children_funding = funding
+        self._target_ratio = (
+            funding.target_ratio if isinstance(funding, TargetRatio) else 1.0 if funding == "prefund_at_entry" else 0.0
+        )
+        self._owed_in = 0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
+        months_to_18 = 216.0
+        self._pv_new_child_usd = self._support_usd / 12 * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
+        self.window_funds: list[Fund] = [fund, self.children_fund, *self.lines]
+        self.acct_caseworkers = ix["caseworkers"]
+        self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
+        self.caseworker_cents = 0
+        self.caseworker_missed_cents = 0
+        self._services_scale = 1.0 - v.existing_services_share
         self.pledged_cents = 0
         self.withheld_cents = 0
         plan = plan_pledges(v.funding.pledges, self.years, rng_for("pledges"))
@@ -160,28 +184,58 @@ class VictimFund:
             self.pledged_cents += cents
         else:
             self.withheld_cents += cents
-        fee = round(cents * self.fee)
+        fee = round(cents * self._receipts_fee)
         if fee:
             fund.pay(month, self.acct_fees, fee, now, "admin fee")
 
-    def budget_cents(self, year: int) -> int:
-        """Gross amount to assess on the entities for ``year`` (cents): expected services
-        and child support plus the reserve target, less uncommitted cash and expected
-        pledges, times ``entity_cost_share``, grossed up for the fee. Nothing in siloed
-        mode: the entities fund their own lines (:meth:`line_needs_cents`)."""
+    def budget_cents(self, year: int, slots: int = 0) -> int:
+        """Gross amount to assess on the entities for ``year`` (cents): expected services,
+        the caseworkers' ``slots`` and child support plus the reserve target, less
+        uncommitted cash and expected pledges, times ``entity_cost_share``, grossed up for
+        the fee. With a pre-funding policy the children's need is that of their account
+        (:meth:`children_need_usd`) and the reserve covers services only. Nothing in
+        siloed mode: the entities fund their own lines (:meth:`line_needs_cents`)."""
         if self.siloed:
             return 0
         price = self.price_index[year]
         services = self._victims_per_year[year] * self._package_usd * price
-        month = 0 if year == 0 else 12 * year - 1
-        children = 12 * self.children.due_cents(month) / 100
-        children += self._new_children * self._mult[year] * self._support_usd * price / 2  # born mid-year on average
-        planned = services + children
-        reserve = planned * self.funding.reserve_target_months / 12
-        need = planned + reserve - self.fund.available_cents / 100 - expected_pledges_usd(self.funding.pledges, year)
+        if self._slot_cost_usd_month:
+            services += slots * self._slot_cost_usd_month * 12 * price
+        if self.children_funding == "paygo":
+            month = 0 if year == 0 else 12 * year - 1
+            children = 12 * self.children.due_cents(month) / 100
+            children += self._new_children * self._mult[year] * self._support_usd * price / 2  # born mid-year on average
+            planned = services + children
+            reserve = planned * self.funding.reserve_target_months / 12
+            cash = (self.fund.available_cents + self.children_fund.cash_cents) / 100
+            need = planned + reserve - cash - expected_pledges_usd(self.funding.pledges, year)
+        else:
+            reserve = services * self.funding.reserve_target_months / 12
+            need = services + reserve - self.fund.available_cents / 100 - expected_pledges_usd(self.funding.pledges, year)
+            need = max(0.0, need) + self.children_need_usd(year)
         if need <= 0 or self.fee >= 1:
             return 0
+        if self.fee_basis == "expenditure":
+            return to_cents(need * self.funding.entity_cost_share * (1.0 + self.fee))
         return to_cents(need * self.funding.entity_cost_share / (1.0 - self.fee))
+
+    def children_need_usd(self, year: int) -> float:
+        """What the children's account needs in ``year`` under a pre-funding policy (USD):
+        its target ``x`` times the liability expected at the year's end (today's liability
+        grown by a year's interest, plus the new children's present value at entry), plus
+        ``1 - x`` of the year's support, less its cash."""
+        x = self._target_ratio
+        price = self.price_index[year]
+        if year == 0:
+            liability = self.statement.stock_pv_cents / 100
+            month = 0
+        else:
+            month = 12 * year - 1
+            liability = float(self.statement.liability_cents[month]) / 100
+        new_pv = self._new_children * self._mult[year] * self._pv_new_child_usd * price
+        support = 12 * self.children.due_cents(month) / 100
+        target = x * (liability * (1.0 + self.children.rate) + new_pv) + (1.0 - x) * support
+        return max(0.0, target - self.children_fund.cash_cents / 100)
 
     def line_needs_cents(self, year: int) -> list[int] | None:
         """Siloed mode: what each entity puts in its own line for ``year`` — the expected
@@ -194,12 +248,12 @@ class VictimFund:
             for share, line in zip(self._entity_share.tolist(), self.lines, strict=True)
         ]
 
-    def assess(self, year: int, largest_payer: int | None) -> None:
+    def assess(self, year: int, largest_payer: int | None, slots: int = 0) -> None:
         """Assess the entities for ``year``. ``largest_payer``: the entity an exit of "the
         largest" entity means (the coordinator fund's, so that one entity leaves both)."""
         if self.contributors.largest is None:
             self.contributors.largest = largest_payer
-        self.contributors.assess(year, self.budget_cents(year), self.line_needs_cents(year))
+        self.contributors.assess(year, self.budget_cents(year, slots), self.line_needs_cents(year))
 
     def december(self, month: int, coordinator_keep_cents: int) -> None:
         """Before next year's budgets, with ``transfers = "coordinator_surplus"``: move the
@@ -214,22 +268,81 @@ class VictimFund:
 
     # ------------------------------------------------------------------ money out
 
-    def pay_child_support(self, month: int) -> None:
-        """Monthly, before any service package starts: the support due to children, in
-        part if cash is short (the rest counted as missed)."""
-        children = self.children
+    def pay_child_support(self, month: int) -> int:
+        """Monthly, before any service package starts: fund the children's account under
+        the funding policy, pay the support due to children from it (in part if it is
+        short, the rest counted as missed), and return the cash services keep back (cents):
+        what the account lacks of the next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of support.
+
+        ``paygo``: the account is set to this month's and the next 12 months' support
+        (topped up from the window, or the excess released to it). ``prefund_at_entry``:
+        each child's present value at entry is moved in (as far as the window's
+        uncommitted cash allows; the rest later), then the account is topped up to the
+        same 12 months. ``target_ratio``: topped up to the larger of those 12 months and
+        the target times the liability after this month's payment. Earmarked money is
+        never released under a pre-funding policy."""
+        children, fund, account = self.children, self.fund, self.children_fund
         due = children.due_cents(month)
+        ahead = children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
+        target = due + ahead
+        now = month + 0.5
+        if self.children_funding != "paygo":
+            if self.children_funding == "prefund_at_entry":
+                self._owed_in += float(self.statement.entry_pv_cents[month])
+                move = min(round(self._owed_in), max(0, fund.available_cents))
+                if move > 0:
+                    self._move(month, account, fund, move, now)
+                    self._owed_in -= move
+            else:
+                target = max(target, round(self._target_ratio * float(self.statement.liability_cents[month])) + due)
+        have = account.cash_cents
+        if have < target:
+            self._move(month, account, fund, min(target - have, max(0, fund.available_cents)), now)
+        elif have > target and self.children_funding == "paygo":
+            self._move(month, fund, account, have - target, now)
         if due:
-            fund = self.fund
-            paid = min(due, max(0, fund.available_cents))
+            paid = min(due, max(0, account.cash_cents))
             if paid:
-                fund.pay(month, self.acct_child, paid, month + 0.5, "child support")
+                account.pay(month, self.acct_child, paid, now, "child support")
             children.record(month, paid, due)
+        return max(0, ahead - account.cash_cents)
 
     def kept_for_children_cents(self, month: int) -> int:
-        """Cash kept back from new service packages after ``month``: the next
-        :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support (cents)."""
+        """The next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support after ``month``
+        (cents): what the children's account holds beyond this month's payment under paygo."""
         return self.children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
+
+    def _move(self, month: int, to: Fund, frm: Fund, cents: int, now: float) -> None:
+        """Move ``cents`` between the window's general cash and its children's account."""
+        if cents > 0:
+            self.ledger.post(month, to.account, frm.account, cents, now, "children's account")
+
+    def pay_caseworkers(self, month: int, slots: int) -> None:
+        """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot (that year's
+        prices), from the window's uncommitted cash (what it cannot pay is counted missed)."""
+        if not self._slot_cost_usd_month:
+            return
+        price = self.price_index[month // 12]
+        due = to_cents(slots * self._slot_cost_usd_month * price)
+        paid = min(due, max(0, self.fund.available_cents))
+        if paid:
+            self.fund.pay(month, self.acct_caseworkers, paid, month + 0.5, "caseworkers")
+        self.caseworker_cents += paid
+        self.caseworker_missed_cents += due - paid
+
+    def charge_expenditure_fee(self, month: int, services_paid_cents: int) -> None:
+        """Monthly, with ``fee_basis = "expenditure"``: the host's fee on what the window
+        spent (``services_paid_cents`` so far by the fund, child support, caseworkers),
+        paid from uncommitted cash; what cannot be paid now is carried to later months."""
+        if self.fee_basis != "expenditure" or not self.fee:
+            return
+        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents
+        self._fee_owed += (spent - self._fee_base) * self.fee
+        self._fee_base = spent
+        pay = min(round(self._fee_owed), max(0, self.fund.available_cents))
+        if pay > 0:
+            self.fund.pay(month, self.acct_fees, pay, month + 0.5, "admin fee")
+            self._fee_owed -= pay
 
     # ------------------------------------------------------------------ results
 
@@ -237,9 +350,9 @@ class VictimFund:
         """Raise ``AssertionError`` unless the victims' fund (and each line), and the two
         windows taken together, balance to the cent (opening + inflows - outflows = closing)."""
         ledger = self.ledger
-        for fund in self.case_funds:
+        for fund in self.window_funds:
             ledger.check_conservation(fund.account)
-        inside = [self.coordinator_fund.account, self.fund.account] + [f.account for f in self.lines]
+        inside = [self.coordinator_fund.account] + [f.account for f in self.window_funds]
         outside = [i for i in range(len(ledger.accounts)) if i not in inside]
         total = ledger.totals  # to x from
         inflow = int(total[np.ix_(inside, outside)].sum())
@@ -254,11 +367,14 @@ class VictimFund:
         its conservation."""
         self.check_conservation()
         ledger = self.ledger
-        accts = [f.account for f in self.case_funds]
+        accts = [f.account for f in self.window_funds]
+        outside = [i for i in range(len(ledger.accounts)) if i not in accts]
+        total = ledger.totals  # to x from
         flows = ledger.flows
         children = self.children
         pv = children.obligations_pv_cents() / 100
-        assets = self.fund.available_cents / 100
+        liability = self.statement.closing_cents / 100
+        assets = self.children_fund.cash_cents / 100
         contrib = self.contributors
         return {
             "children_supported": float(children.supported()),
@@ -266,10 +382,15 @@ class VictimFund:
             "child_support_paid_usd": children.paid_cents / 100,
             "child_support_missed_usd": children.missed_cents / 100,
             "obligations_pv_usd": pv,
-            "funded_ratio": assets / pv if pv > 0 else float("nan"),
+            "children_liability_pv_usd": liability,
+            "children_liability_at_start_usd": self.statement.stock_pv_cents / 100,
+            "pv_per_new_child_usd": self.statement.pv_per_new_child_cents / 100,
+            "children_account_usd": assets,
+            "funded_ratio": assets / liability if liability > 0 else float("nan"),
+            "caseworker_cost_usd": self.caseworker_cents / 100,
             "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
-            "victim_inflows_usd": sum(ledger.inflow_cents(a) for a in accts) / 100,
-            "victim_outflows_usd": sum(ledger.outflow_cents(a) for a in accts) / 100,
+            "victim_inflows_usd": int(total[np.ix_(accts, outside)].sum()) / 100,
+            "victim_outflows_usd": int(total[np.ix_(outside, accts)].sum()) / 100,
             "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
             "victim_assessed_usd": float(contrib.assessed.sum()) / 100,
             "victim_paid_usd": float(contrib.paid.sum()) / 100,
@@ -278,3 +399,7 @@ class VictimFund:
             "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
             "transfers_usd": self.transfers_cents / 100,
         }
+
+    def liability_lines(self) -> np.ndarray:
+        """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents, counts)."""
+        return self.statement.lines

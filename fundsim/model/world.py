@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from fundsim.model.allegations import caseload_plan, draw_victims
 from fundsim.model.budget import BudgetRule
-from fundsim.model.cases import VictimCases
+from fundsim.model.cases import VictimCases, caseworker_slots
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinators import Coordinators
@@ -75,6 +75,7 @@ class ReplicationResult:
     tier1_by_year: NDArray[np.int32] | None = None  # years: tier-1 interruptions
     sustained_by_year: NDArray[np.int32] | None = None  # years: posts the approved budget sustains
     journal: list[tuple[Any, ...]] | None = field(default=None)
+    children_liability: NDArray[np.int64] | None = field(default=None)  # years x STATEMENT_COLUMNS
 
 
 class World:
@@ -182,6 +183,10 @@ class World:
         fund = Fund(ledger, "victim_fund")
         lines = [Fund(ledger, f"victims:{n}") for n in names] if self.mode == "siloed" else []
         fee, fees_account = window_fees(scenario)[0], ix[fees_account_name(v)]
+        plan = caseload_plan(scenario)
+        n_pools = len(scenario.countries) if v.caseworkers.pooling == "per_country" else 1
+        slots = caseworker_slots(v.caseworkers, plan.victims_per_year)
+        self._cw_slots = [n * n_pools for n in slots]  # slots paid in each year, all pools
         # The caseworkers' first cases are scheduled before the pledges (SimPy breaks ties
         # between events due at the same time in the order they were scheduled).
         cases = VictimCases(
@@ -192,6 +197,8 @@ class World:
             n_countries=len(scenario.countries),
             funds=[fund, *lines],
             services_account=ix["victim_services"],
+            slots=slots,
+            services_scale=1.0 - v.existing_services_share,
         )
         own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
         contributors = Contributors(
@@ -204,14 +211,14 @@ class World:
             rng_for("victim_payments"),
             fund=fund,
             lines=own_lines,
-            fee=fee,
+            fee=fee if v.funding.fee_basis == "receipts" else 0.0,  # on expenditure: charged as spent
             contributions_account=ix["victim_contributions"],
             fees_account=fees_account,
         )
         victim_fund = VictimFund(
             ctx,
             v,
-            caseload_plan(scenario),
+            plan,
             fund=fund,
             lines=lines,
             coordinator_fund=self.fund,
@@ -298,8 +305,11 @@ class World:
             if victim_fund is not None and cases is not None:
                 # Children first: their support is paid, and the next months' kept back,
                 # before new service packages start.
-                victim_fund.pay_child_support(month)
-                cases.tick(month, victim_fund.kept_for_children_cents(month))
+                keep_back = victim_fund.pay_child_support(month)
+                victim_fund.pay_caseworkers(month, self._cw_slots[month // 12])
+                # The host's fee on what was spent (services to last month), before new packages.
+                victim_fund.charge_expenditure_fee(month, cases.window_paid_cents)
+                cases.tick(month, keep_back)
             if month % 12 == 11 and month // 12 + 1 < self.years:
                 year = month // 12 + 1
                 if victim_fund is not None:
@@ -307,7 +317,7 @@ class World:
                     victim_fund.december(month, self.coordinator_keep_cents(year))
                 self._set_budget(year)
                 if victim_fund is not None:
-                    victim_fund.assess(year, self.contributors.largest)
+                    victim_fund.assess(year, self.contributors.largest, self._cw_slots[year])
                 if 11 in reviews:
                     self._review(year, 12 * year, 12 * year + 12)
             elif reviews and month % 12 in reviews and month % 12 != 11:
@@ -327,7 +337,7 @@ class World:
         """Set the first year's budgets and assessments (before the clock starts)."""
         self._set_budget(0)
         if self.victim_fund is not None:
-            self.victim_fund.assess(0, self.contributors.largest)
+            self.victim_fund.assess(0, self.contributors.largest, self._cw_slots[0])
         if self._reviews:
             self._review(0, 0, 12)
 
@@ -413,6 +423,7 @@ class World:
             journal=ledger.journal,
             tier1_by_year=coord.tier1_by_year,
             sustained_by_year=coord.sustained_by_year,
+            children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
         )
 
 

@@ -149,8 +149,9 @@ METRICS: tuple[Metric, ...] = (
        "first service payment.", "days", "lower", requires=_V),
     Metric("unmet_need_usd", "unmet need", "Services of dropped cases plus child support not paid, over the "
        "horizon.", "USD", "lower", requires=_V),
-    Metric("funded_ratio", "funded ratio", "Assets held for the obligations to children over the present "
-       "value of those obligations, at the end of the horizon.", "ratio", "higher", requires=_V),
+    Metric("funded_ratio", "funded ratio", "Cash of the earmarked children's account over the present value of "
+       "the obligations to children (children_liability_pv_usd), at the end of the horizon; services and "
+       "their reserve are held apart, so unpaid services cannot raise it.", "ratio", "higher", requires=_V),
     Metric("victims_dropped", "victims dropped", "Victims whose case waited longer than the longest allowed "
        "wait and was closed unserved (per replication).", "count", "lower", requires=_V),
     Metric("caseworker_wait_days", "wait for a caseworker", "Mean days a case waited for a caseworker slot.",
@@ -195,15 +196,27 @@ METRICS: tuple[Metric, ...] = (
        "victims' window.", "USD", requires=_V),
     Metric("transfers_usd", "transfers from the coordinator window", "Surplus moved from the coordinator "
        "window into the victims' window.", "USD", requires=_V),
-    # --- victims' window: issue 13, registered ahead of the model
-    Metric("children_liability_pv_usd", "children's liability, present value", "Present value of the "
-       "obligations to children (follows the caseload; its funding is read from the funded ratio).", "USD",
-       requires=_V, planned=True),
+    # --- victims' window: issue 13
+    Metric("children_liability_pv_usd", "children's liability, present value", "Present value at the end of the "
+       "horizon of the support owed to the children supported, each to the latest end its policy allows, with "
+       "no credit for paternity claims not yet resolved (the closing line of children_liability.csv). It "
+       "follows the caseload and the support policy, so no direction is good in itself; its funding is read "
+       "from the funded ratio.", "USD", requires=_V),
+    Metric("children_liability_at_start_usd", "children's liability at the decision date", "Present value, at "
+       "the start, of the support owed to the children already supported then.", "USD", requires=_V),
+    Metric("pv_per_new_child_usd", "present value per new child", "Mean present value, when its support "
+       "starts, of a new child's support (entry-year prices).", "USD", requires=_V),
+    Metric("children_account_usd", "children's account", "Cash of the earmarked children's account at the "
+       "end of the horizon.", "USD", requires=_V),
     Metric("caseworker_utilisation", "caseworker utilisation", "Share of caseworker slot-time in use (neither "
-       "high nor low is good in itself: high means waits, low idle cost).", "share", requires=_V,
-       planned=True),
+       "high nor low is good in itself: high means waits, low idle cost).", "share", requires=_V),
+    Metric("caseworker_slots_mean", "caseworker slots", "Caseworker slots a year, mean over the horizon "
+       "(with capacity = \"auto\" they follow the expected caseload).", "count", requires=_V),
+    Metric("caseworker_cost_usd", "caseworker cost", "Caseworker slots paid by the victims' window over the "
+       "horizon.", "USD", requires=_V),
     Metric("dropped_cases", "cases dropped", "Cases closed unserved after the longest allowed wait "
-       "(per replication).", "count", "lower", requires=_V, planned=True),
+       "(per replication; the same count as victims_dropped, one case per victim).", "count", "lower",
+       requires=_V),
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
@@ -227,6 +240,12 @@ COLUMN_UNITS: dict[str, Unit] = {
     "assessed_usd": "USD",
     "paid_usd": "USD",
     "reserve_target_usd": "USD",
+    # children_liability.csv: the roll-forward of the liability to children
+    **{f"{line}_usd": "USD" for line in ("opening", "new_children", "interest_unwind", "payments",
+                                           "release_paternity", "release_interim_end", "revaluation", "closing",
+                                           "closing_p05_usd"[:-4], "closing_p95_usd"[:-4])},
+    "children_entered": "count",
+    "children_aged_out": "count",
 }
 #: Columns holding whole numbers written without separators (years, counts of replications).
 INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run")

@@ -35,6 +35,13 @@ class ChunkResult:
     journals: list | None = None
     tier1_by_year: NDArray[np.int32] | None = None  # reps x years: tier-1 interruptions
     sustained_by_year: NDArray[np.int32] | None = None  # reps x years: posts the budget sustains
+    children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
+
+
+def _stacked_liability(lines: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
+    """The replications' children's liability statements stacked (None without victims)."""
+    present = [x for x in lines if x is not None]
+    return np.stack(present) if present and len(present) == len(lines) else None
 
 
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
@@ -55,4 +62,5 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         journals=[r.journal for r in results] if audit else None,
         tier1_by_year=np.stack([r.tier1_by_year for r in results if r.tier1_by_year is not None]),
         sustained_by_year=np.stack([r.sustained_by_year for r in results if r.sustained_by_year is not None]),
+        children_liability=_stacked_liability([r.children_liability for r in results]),
     )

@@ -24,6 +24,7 @@ import pandas as pd
 from fundsim.errors import BadInput
 from fundsim.model import MONTHLY_COLUMNS
 from fundsim.model.budget import structural_float_usd
+from fundsim.model.liability import STATEMENT_COLUMNS
 from fundsim.results import Run, summarize, summary_frame
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
@@ -66,6 +67,7 @@ class Aggregator:
         self.events = 0
         self.done = 0
         self.journals: dict[int, list] = {}
+        self.children_liability: np.ndarray | None = None  # reps x years x statement columns
         # Float shares of chunks that arrived ahead of their turn, keyed by first
         # replication; bounded by the executor's tasks in flight.
         self._next_rep = 0
@@ -89,6 +91,10 @@ class Aggregator:
         self.filled_sum += chunk.filled_months.sum(axis=0)
         self.events += chunk.events
         self.done += idx.size
+        if chunk.children_liability is not None:
+            if self.children_liability is None:
+                self.children_liability = np.zeros((self.reps, *chunk.children_liability.shape[1:]), dtype=np.int64)
+            self.children_liability[idx] = chunk.children_liability
         if chunk.journals is not None:
             self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
 
@@ -114,6 +120,23 @@ def _exact_sum(cents: np.ndarray) -> np.ndarray:
     for row in cents:
         out += row.astype(object)
     return out
+def _children_liability_table(agg: Aggregator, years: np.ndarray) -> dict[str, pd.DataFrame]:
+    """The children's liability roll-forward by year (``children_liability.csv``): the mean
+    over replications of each line (USD; the two counts as they are), and the 5th and 95th
+    percentiles of the closing liability. Empty without a victims' window."""
+    lines = agg.children_liability
+    if lines is None:
+        return {}
+    table = {"year": years}
+    for i, name in enumerate(STATEMENT_COLUMNS):
+        column = lines[:, :, i].astype(np.float64)
+        table[name if name.startswith("children_") else f"{name}_usd"] = column.mean(axis=0) / (
+            1 if name.startswith("children_") else 100
+        )
+    closing = lines[:, :, STATEMENT_COLUMNS.index("closing")] / 100
+    table["closing_p05_usd"] = np.quantile(closing, 0.05, axis=0)
+    table["closing_p95_usd"] = np.quantile(closing, 0.95, axis=0)
+    return {"children_liability": pd.DataFrame(table)}
 
 
 #: The former name of a run returned by the runner (one type since :class:`Run`).
@@ -318,7 +341,7 @@ def _build_result(
         replications=replications,
         monthly=monthly,
         shares=shares,
-        tables={"yearly": yearly, "coverage": coverage},
+        tables={"yearly": yearly, "coverage": coverage, **_children_liability_table(agg, years)},
         scenario=scn,
         journals=agg.journals,
     )

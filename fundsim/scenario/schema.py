@@ -584,11 +584,23 @@ class Caseworkers(StrictModel):
     ``capacity`` is the number of cases handled at once: in the whole pool
     (``pooling = "pooled"``) or in each country (``"per_country"``). A case holds a
     slot for ``handling_days`` (days); cases wait first come, first served.
+    ``capacity = "auto"`` sizes the slots each year to that year's expected caseload at
+    ``target_utilisation`` (slots = expected cases x mean handling / 12 months /
+    target, rounded up). Each slot costs ``cost_usd_year`` a year (start-year
+    prices), paid monthly by the victims' window (0: caseworkers are paid elsewhere).
     """
 
     pooling: Literal["pooled", "per_country"] = "pooled"
-    capacity: int = Field(ge=1, le=1_000_000)
+    capacity: Annotated[int, Field(ge=1, le=1_000_000)] | Literal["auto"]
     handling_days: DistDays
+    cost_usd_year: NonNegative = 0.0
+    target_utilisation: Annotated[float, Field(gt=0.0, le=1.0)] = 0.8
+
+    @model_validator(mode="after")
+    def _auto_pooled(self) -> Caseworkers:
+        if self.capacity == "auto" and self.pooling != "pooled":
+            raise ValueError('capacity = "auto" sizes one pool: it needs pooling = "pooled"')
+        return self
 
 
 class Service(StrictModel):
@@ -615,10 +627,32 @@ class Priority(StrictModel):
     max_wait_months: int = Field(12, ge=1, le=120)
 
 
+class SupportYears(StrictModel):
+    """Interim support for at most ``years`` years from its start (and never past age 18)."""
+
+    years: int = Field(ge=1, le=18)
+
+
+class TargetRatio(StrictModel):
+    """Fund the children's account each month up to ``target_ratio`` times the present
+    value of the obligations to children (never below the next 12 months of support)."""
+
+    target_ratio: Annotated[float, Field(ge=0.0, le=2.0)]
+
+
 class Children(StrictModel):
     """Children born of SEA (Rec 14): interim support until age 18 unless a paternity
     claim succeeds (with probability ``paternity_success``, ``paternity_delay_months``
-    after support starts) and shifts the cost to the father.
+    after support starts) and shifts ``paternity_recovery_share`` of the cost to the
+    father (1: all of it; the window keeps paying the rest).
+
+    ``support_until``: ``"age_18"``; ``"paternity_resolved"`` (interim support that ends
+    when the paternity claim is resolved, whatever its outcome, and at 18 at the latest);
+    or ``{ years = N }`` (at most N years). ``funding`` of the children's account:
+    ``"paygo"`` (it holds the next 12 months of support, topped up and released each
+    month), ``"prefund_at_entry"`` (each child's present value is moved in when support
+    starts), or ``{ target_ratio = x }`` (topped up to x times the present value of the
+    obligations).
 
     ``stock`` children are supported from the start, aged ``stock_age_years``; new
     children arrive at ``new_per_year`` a year, scaled like allegations (trend and
@@ -633,6 +667,9 @@ class Children(StrictModel):
     paternity_success: Fraction = 0.0
     paternity_delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=24))
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
+    support_until: Literal["age_18", "paternity_resolved"] | SupportYears = "age_18"
+    paternity_recovery_share: Fraction = 1.0
+    funding: Literal["paygo", "prefund_at_entry"] | TargetRatio = "paygo"
 
 
 class Pledges(StrictModel):
@@ -657,13 +694,17 @@ class VictimFunding(StrictModel):
     mechanism's payment terms. Fee rule: with ``windows = "separate"`` the window has
     its own host and pays ``admin_fee`` on what it receives; with ``"shared_host"``
     both windows pay ``shared_admin_fee`` (none: the mechanism's ``admin_fee``) to the
-    one host.
+    one host. ``fee_basis``: the fee is charged on what the window ``"receipts"``
+    (contributions, pledges, withheld payments, transfers excluded) or, like the
+    Secretariat's 13 % programme support cost on the Trust Fund, on what it spends
+    (``"expenditure"``: services, child support, caseworkers), charged as it is spent.
     """
 
     formula: Formula | None = None
     entity_cost_share: Fraction = 1.0
     admin_fee: Fraction = 0.0
     shared_admin_fee: Fraction | None = None
+    fee_basis: Literal["receipts", "expenditure"] = "receipts"
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: BalanceUsd = 0.0
     pledges: Pledges = Field(default_factory=Pledges)
@@ -675,6 +716,8 @@ class Victims(StrictModel):
     ``windows``: ``"separate"`` funds or one fund with two windows sharing a host.
     ``transfers``: ``"coordinator_surplus"`` moves, each December, the coordinator
     window's cash above next year's planned cost plus its reserve target to this window.
+    ``existing_services_share`` (para 50): the share of each victim's services met by
+    existing gender-based-violence and child-protection services outside the fund.
     """
 
     allegations: Allegations = Field(default_factory=Allegations)
@@ -685,6 +728,7 @@ class Victims(StrictModel):
     funding: VictimFunding = Field(default_factory=VictimFunding)
     windows: Literal["separate", "shared_host"] = "separate"
     transfers: Literal["none", "coordinator_surplus"] = "none"
+    existing_services_share: Fraction = 0.0
 
 
 class Range(StrictModel):

@@ -227,6 +227,9 @@ def build_html(
                                 headings=SUMMARY_HEADINGS)}
     if "yearly" in run.tables:
         tables["yearly"] = _table(run.tables["yearly"], "yearly", {"year": "year"}, headings=HEADINGS)
+    if "children_liability" in run.tables:
+        tables["children_liability"] = _table(run.tables["children_liability"], "children_liability",
+                                              {"year": "year"}, headings=HEADINGS)
     usd = dict.fromkeys(year_cols, "USD")
     tables["assessed"] = _table(shares_by_year(run.shares, "assessed_usd"), "shares", usd)
     tables["paid"] = _table(shares_by_year(run.shares, "paid_usd"), "paid", usd)
@@ -299,6 +302,8 @@ SHEETS = {
     "Shares": "shares.csv: entity, year, formula share, assessed and paid USD, taking part",
     "Yearly": "year by year: gap probability, coverage, income, spending, closing cash",
     "Coverage": "coordinator coverage by country and year",
+    "Children_liability": "the liability to children born of SEA rolled forward by year: opening, new children, "
+                          "interest unwind, payments, releases, closing (USD, means over replications)",
     "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
     "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
 }
@@ -312,7 +317,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
     sheets = Sheets(book)
     m = run.manifest
     present = ["Summary", "Assessed by year", "Paid by year", "Shares",
-               *(n.capitalize() for n in ("yearly", "coverage") if n in run.tables),
+               *(n.capitalize() for n in ("yearly", "coverage", "children_liability") if n in run.tables),
                *(["Stress"] if stress is not None else []), "Manifest"]
     start, years = m.get("start_year"), m.get("years")
     facts: list[tuple[str, Any]] = [
@@ -353,7 +358,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
                row_total=Column("total", f"{what}, all years (USD)", _USD, total=True))
 
     _sheet(sheets, "Shares", run.shares, _frame_columns(run.shares))
-    for name in ("yearly", "coverage"):
+    for name in ("yearly", "coverage", "children_liability"):
         if name in run.tables:
             frame = run.tables[name]
             _sheet(sheets, name.capitalize(), frame, _frame_columns(frame))

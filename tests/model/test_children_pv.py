@@ -25,7 +25,10 @@ def test_pv_of_a_newborn_stock_matches_the_annuity_formula(rate: float) -> None:
     months_left = 216 - 12 * world.scenario.simulation.years
     assert m["children_owed_at_end"] == 5
     assert m["obligations_pv_usd"] == pytest.approx(5 * _pv_closed_form(100.0, months_left, rate), rel=1e-12)
-    assert m["funded_ratio"] == pytest.approx(world.victim_fund.fund.available_cents / 100 / m["obligations_pv_usd"])
+    # No paternity claim to credit: the book liability is the same present value.
+    assert m["children_liability_pv_usd"] == pytest.approx(m["obligations_pv_usd"], abs=0.01)
+    cash = world.victim_fund.children_fund.cash_cents / 100
+    assert m["funded_ratio"] == pytest.approx(cash / m["children_liability_pv_usd"])
 
 
 def test_pv_is_at_last_year_prices() -> None:

@@ -26,7 +26,7 @@ def test_each_entity_line_pays_only_its_own_victims_services() -> None:
     assert services[window.fund.account] == 0  # the window pays no services in siloed mode
     assert sum(services[f.account] for f in window.lines) == world.cases.paid_cents > 0
     child = ledger.flows[:, ledger.index["child_support"], :].sum(axis=0)
-    assert child[window.fund.account] == window.children.paid_cents
+    assert child[window.children_fund.account] == window.children.paid_cents  # from the children's account
     assert all(child[f.account] == 0 for f in window.lines)
     # The window receives no entity assessment: pledges and withheld payments only.
     assert ledger.flows[:, window.fund.account, ledger.index["victim_contributions"]].sum() == 0
