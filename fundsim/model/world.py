@@ -71,6 +71,9 @@ class ReplicationResult:
     gap_by_year: NDArray[np.int32]  # years
     events: int
     journal: list[tuple[Any, ...]] | None = field(default=None)
+    #: Receivables of the coordinator fund at each year end by age (cents): entities x
+    #: year ends x age in years (:meth:`Contributors.receivables_by_age`).
+    receivables_cents: NDArray[np.int64] | None = field(default=None)
 
 
 class World:
@@ -122,6 +125,7 @@ class World:
             fee=self._fee,
             contributions_account=self.acct_contrib,
             fees_account=self.acct_fees,
+            fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
         )
         if self.mode == "pooled":
             post_funds = [self.fund] * len(scenario.countries)
@@ -187,6 +191,7 @@ class World:
             fee=fee,
             contributions_account=ix["victim_contributions"],
             fees_account=fees_account,
+            fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
         )
         victim_fund = VictimFund(
             ctx,
@@ -351,6 +356,7 @@ class World:
             metrics.update(self.cases.metrics())
             metrics["unmet_need_usd"] = metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
             metrics.update(fund_metrics)
+        metrics["invoice_cv"] = contrib.invoice_cv()
         return ReplicationResult(
             metrics=metrics,
             monthly=monthly,
@@ -361,6 +367,7 @@ class World:
             gap_by_year=coord.gap_by_year,
             events=events,
             journal=ledger.journal,
+            receivables_cents=contrib.receivables_by_age(),
         )
 
 

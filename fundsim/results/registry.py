@@ -136,8 +136,8 @@ METRICS: tuple[Metric, ...] = (
        planned=True),
     Metric("liquidity_at_risk_usd", "liquidity at risk", "Peak pre-financing or negative free cash needed "
        "over the horizon (its p95 across replications is the liquidity at risk).", "USD", "lower", planned=True),
-    Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill, "
-       "mean across entities.", "ratio", "lower", planned=True),
+    Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill "
+       "(across the years it is billed), mean across entities.", "ratio", "lower"),
     Metric("operating_shortfall_usd", "operating shortfall", "Operating costs that fell due and could not be "
        "paid, over the horizon.", "USD", "lower", planned=True),
     # --- victims' window (Rec 12 and 14)
@@ -224,9 +224,11 @@ COLUMN_UNITS: dict[str, Unit] = {
     "assessed_usd": "USD",
     "paid_usd": "USD",
     "reserve_target_usd": "USD",
+    "outstanding_usd": "USD",
+    "p_outstanding": "share",
 }
 #: Columns holding whole numbers written without separators (years, counts of replications).
-INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run")
+INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run", "age_years")
 
 
 def lookup(name: str) -> Metric:

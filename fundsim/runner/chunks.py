@@ -33,6 +33,7 @@ class ChunkResult:
     gap_by_year: NDArray[np.int32]  # reps x years
     events: int
     journals: list | None = None
+    receivables_cents: NDArray[np.int64] | None = None  # reps x entities x year ends x ages
 
 
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
@@ -51,4 +52,11 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         gap_by_year=np.stack([r.gap_by_year for r in results]),
         events=sum(r.events for r in results),
         journals=[r.journal for r in results] if audit else None,
+        receivables_cents=_stacked_receivables([r.receivables_cents for r in results]),
     )
+
+
+def _stacked_receivables(arrays: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
+    """The replications' receivables tables stacked (None when the model gave none)."""
+    present = [a for a in arrays if a is not None]
+    return np.stack(present) if len(present) == len(arrays) and present else None
