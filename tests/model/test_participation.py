@@ -91,3 +91,13 @@ def test_absorption_zero_invoices_the_others_no_more_than_before_the_exit() -> N
     shares_with_a = np.array([0.3, 0.15, 0.05])
     budget = absorbed.assessed_cents[:, 1].sum()
     np.testing.assert_allclose(kept.assessed_cents[1:, 1] / budget, shares_with_a, atol=1e-8)
+
+
+def test_an_absorbed_exit_keeps_coverage_and_an_unabsorbed_one_loses_it() -> None:
+    stay = _run()
+    absorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 1.0})
+    unabsorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 0.0})
+    coverage = {k: r.metrics["coordinator_coverage"] for k, r in (("stay", stay), ("1", absorbed), ("0", unabsorbed))}
+    assert coverage["1"] == coverage["stay"]
+    assert coverage["0"] < coverage["stay"]
+    assert absorbed.metrics["paid_usd"] == stay.metrics["paid_usd"]  # to the cent
