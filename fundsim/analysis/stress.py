@@ -6,7 +6,10 @@ is measured with common random numbers (:mod:`fundsim.analysis.compare`). Shocks
 start in the second simulated year (the first is the fund's set-up year):
 
 - ``voluntary_-25%_2y``: entities tagged ``voluntary`` pay 25 % less for two years;
-- ``largest_leaves``: the largest payer leaves the mechanism;
+- ``largest_leaves``: the largest payer leaves the mechanism and the others pick up its
+  bill (``participation.absorption = 1``: shares recomputed among the rest);
+- ``largest_leaves_unabsorbed``: the same exit, but nobody picks up the leaver's bill
+  (``absorption = 0``: the budget invoiced shrinks by it): the two ends of an exit;
 - ``all_-15%``: every contribution 15 % lower from then on (a regular-budget cut like 2026's);
 - ``payments_6m_late``: every instalment arrives six months later (liquidity);
 - ``post_costs_+10%``: post and operating costs 10 % higher;
@@ -16,7 +19,8 @@ start in the second simulated year (the first is the fund's set-up year):
   a fixed capacity becomes ``"auto"`` (sized each year to the expected caseload at
   ``target_utilisation``, so it scales with the surge and costs ``cost_usd_year`` a
   slot-year); not run when the scenario's capacity is already ``"auto"``;
-- ``combined``: the first four together.
+- ``combined``: the voluntary cut, the (absorbed) exit, the general cut and the late
+  payments together.
 
 A shock that cannot apply to a scenario (no ``voluntary`` group, no victim-assistance
 window) is not run: its rows say why in ``note`` rather than report a zero effect.
@@ -114,10 +118,19 @@ def _voluntary_cut(s: Scenario) -> tuple[Scenario, str]:
     return with_overrides(s, {"cuts": cuts}), f"{year}-{year + 1}, on top of any cuts in the scenario"
 
 
-def _largest_leaves(s: Scenario) -> tuple[Scenario, str]:
+def _exit_of_the_largest(s: Scenario, absorption: float) -> tuple[Scenario, str]:
     year = _shock_year(s)
     exits = [e.model_dump() for e in s.exits] + [{"entity": "largest", "year": year}]
-    return with_overrides(s, {"exits": exits}), f"from {year}"
+    shocked = with_overrides(s, {"exits": exits, "participation.absorption": absorption})
+    return shocked, f"from {year}, participation.absorption = {absorption:g}"
+
+
+def _largest_leaves(s: Scenario) -> tuple[Scenario, str]:
+    return _exit_of_the_largest(s, 1.0)
+
+
+def _largest_leaves_unabsorbed(s: Scenario) -> tuple[Scenario, str]:
+    return _exit_of_the_largest(s, 0.0)
 
 
 def _all_cut(s: Scenario) -> tuple[Scenario, str]:
@@ -200,7 +213,12 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
 #: The battery, in the order of the table and the heat map.
 SHOCKS: tuple[Shock, ...] = (
     Shock("voluntary_-25%_2y", "voluntary funding -25 % for two years", _voluntary_cut),
-    Shock("largest_leaves", "the largest contributor leaves", _largest_leaves),
+    Shock("largest_leaves", "the largest contributor leaves, the others absorb its bill", _largest_leaves),
+    Shock(
+        "largest_leaves_unabsorbed",
+        "the largest contributor leaves, its bill is not absorbed",
+        _largest_leaves_unabsorbed,
+    ),
     Shock("all_-15%", "all contributions -15 % (regular-budget cut)", _all_cut),
     Shock("payments_6m_late", "payments six months late", _late),
     Shock("post_costs_+10%", "post costs +10 %", _costs),
@@ -210,20 +228,24 @@ SHOCKS: tuple[Shock, ...] = (
 )
 
 
+#: The shocks applied together in ``combined``.
+COMBINED = ("voluntary_-25%_2y", "largest_leaves", "all_-15%", "payments_6m_late")
+
+
 def _combined(s: Scenario) -> tuple[Scenario, str]:
     notes = []
-    for shock in SHOCKS[:4]:
+    for shock in (sh for sh in SHOCKS if sh.name in COMBINED):
         try:
             s, _how = shock.apply(s)
             notes.append(shock.name)
         except NotApplicable:
             pass
     if not notes:
-        raise NotApplicable("none of the first four shocks applies")
+        raise NotApplicable("none of the combined shocks applies")
     return s, "together: " + ", ".join(notes)
 
 
-BATTERY: tuple[Shock, ...] = (*SHOCKS, Shock("combined", "combined shock (first four together)", _combined))
+BATTERY: tuple[Shock, ...] = (*SHOCKS, Shock("combined", "combined shock (cuts, exit, late payments together)", _combined))
 
 
 @dataclass

@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(shares_table(result, scenario.mechanism.mode))
     print()
-    print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv)")
+    print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)")
     return 0
 
 

@@ -4,11 +4,18 @@ One :class:`Contributors` per fund that assesses the entities (the coordinator
 fund; the victims' fund). Each budget year the fund's gross budget (cents) is split
 among the participating entities with the fund's formula
 (:class:`~fundsim.model.formula_shares.FormulaShares`); each entity pays its
-assessment in instalments, each arriving after a random delay, reduced by any cut
-in force and, with some probability, only partly paid. What is not paid stays as
-arrears (recorded, not recovered). An entity stops taking part after a scheduled
-exit, when its share exceeds ``participation.max_share``, or after a cut of at
-least ``participation.leave_after_cut``; shares are then recomputed among the rest.
+assessment in instalments, scheduled from the first month of its own fiscal year
+(``fiscal_year_start_month`` in the entities table: 7 for a July-June year), each
+arriving after a random delay, reduced by any cut in force and, with some probability,
+only partly paid; an entity whose bill rose more than ``participation.max_increase``
+over last year's pays up to that cap. What is not paid stays as that entity's
+receivable, aged by the budget year it belongs to (recorded, not recovered).
+
+An entity stops taking part after a scheduled exit (its instalments falling due after
+the exit takes effect are lost, written off), when its share exceeds
+``participation.max_share``, or after a cut of at least ``participation.leave_after_cut``.
+Shares are then recomputed among the rest, who are invoiced the budget less the part of
+the leavers' bills they do not absorb (``participation.absorption``: 1 picks up all).
 """
 
 from __future__ import annotations
@@ -39,6 +46,13 @@ class Contributors:
     cost-shared assessment, ``lines`` (each entity's own budget line for what it funds
     alone, or None), the host's ``fee`` rate on what the fund receives, and the ledger
     accounts money comes from (``contributions_account``) and fees go to (``fees_account``).
+    ``fiscal_start_months`` gives each entity's first month of its fiscal year (1-12;
+    default: January for all).
+
+    Receivables: ``invoiced`` (cents, entity x budget year) is what each entity is invoiced
+    by the fund (its own budget line excluded), ``lost`` what was written off when instalments
+    fell due after its exit, and the receipts into the fund are kept by entity, budget year
+    and calendar year of receipt (:meth:`outstanding_cents`, :meth:`receivables_by_age`).
     """
 
     def __init__(
@@ -55,6 +69,7 @@ class Contributors:
         fee: float,
         contributions_account: int,
         fees_account: int,
+        fiscal_start_months: Sequence[int] | None = None,
     ) -> None:
         self.plan = plan
         self.rng = rng
@@ -76,6 +91,20 @@ class Contributors:
         self._scale = payments.contribution_scale
         self._leave_after_cut = participation.leave_after_cut
         self._max_share = participation.max_share
+        self._absorption = participation.absorption
+        self._max_increase = participation.max_increase
+        # What each entity agreed to pay of its bill each year (max_increase caps the rise).
+        self._accepted = np.zeros((self.n, years), dtype=np.float64)
+        self.invoiced = np.zeros((self.n, years), dtype=np.int64)
+        self.lost = np.zeros((self.n, years), dtype=np.int64)
+        # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
+        self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
+        self._years = years
+        offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
+        self._fiscal_offset: NDArray[np.float64] | None = (
+            np.asarray(offsets, dtype=np.float64) if any(offsets) else None
+        )
+        self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
         self._env = ctx.env
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
@@ -89,15 +118,52 @@ class Contributors:
         return np.array(self._paid, dtype=np.int64).reshape(self.n, -1)
 
     def receivables_cents(self, year: int) -> int:
-        """Cents invoiced for ``year`` and not yet received, from entities still taking part."""
+        """Cents invoiced to the fund for ``year`` and not yet received, from entities still
+        taking part (what they still owe on that year's invoice: partial payments, cuts and
+        refused rises included; instalments lost at an exit written off)."""
         if year >= self.assessed.shape[1]:
             return 0
-        owed = 0
-        assessed = self.assessed[:, year].tolist()
-        for i, active in enumerate(self.active.tolist()):
-            if active:
-                owed += max(0, assessed[i] - self._paid[i][year])
-        return owed
+        return int(self.outstanding_cents(year)[self.active].sum())
+
+    def outstanding_cents(self, year: int) -> NDArray[np.int64]:
+        """What each entity still owes the fund on its invoice for budget ``year`` now:
+        invoiced less received less written off at an exit, cents (one per entity)."""
+        received = np.array([r[year] for r in self._receipts], dtype=np.int64).sum(axis=1)
+        return self.invoiced[:, year] - received - self.lost[:, year]
+
+    def receivables_by_age(self) -> NDArray[np.int64]:
+        """Receivables at each year end, aged by budget year: cents, entities x year ends x
+        age in years (0: the year just ended). ``[i, k, a]`` is what entity ``i`` still owed
+        on 31 December of simulated year ``k`` on its invoice for budget year ``k - a``
+        (invoiced less received by then; instalments lost at an exit are written off from
+        the year end after the exit)."""
+        n, years = self.n, self._years
+        receipts = np.array(self._receipts, dtype=np.int64).reshape(n, years, years)  # i, y, k
+        received_by = np.cumsum(receipts, axis=2)
+        exit_at = self._exit_at if self._exit_at is not None else np.full(n, np.inf)
+        year_end = 12.0 * (np.arange(years) + 1)  # k
+        written_off = self.lost[:, :, None] * (exit_at[:, None, None] <= year_end[None, None, :])
+        owed = self.invoiced[:, :, None] - received_by - written_off  # i, y, k
+        out = np.zeros((n, years, years), dtype=np.int64)
+        for age in range(years):
+            k = np.arange(age, years)
+            out[:, k, age] = owed[:, k - age, k]
+        return out
+
+    def invoice_cv(self) -> float:
+        """Each entity's coefficient of variation (population standard deviation over mean)
+        of its yearly bill across the years it was billed, mean across billed entities."""
+        bills = self.assessed.astype(np.float64)
+        billed = bills > 0
+        count = billed.sum(axis=1)
+        has = count > 0
+        if not has.any():
+            return 0.0
+        bills, billed, count = bills[has], billed[has], count[has]
+        mean = bills.sum(axis=1) / count
+        dev = np.where(billed, bills - mean[:, None], 0.0)
+        sd = np.sqrt((dev**2).sum(axis=1) / count)
+        return float((sd / mean).mean())
 
     # ------------------------------------------------------------------ assessment
 
@@ -124,7 +190,14 @@ class Contributors:
         puts in its own budget line (``line_needs_cents``: the posts it hosts, the services
         of its victims; siloed and hybrid modes), and schedule every instalment's payment."""
         shares = self._participants(year, gross_cents / 100)
-        assessed = split_cents(gross_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
+        total_cents = gross_cents
+        if self._absorption < 1.0 and not self.active.all() and shares.sum() > 0:
+            # The leavers' bills had they stayed; the others pick up ``absorption`` of them.
+            everyone = self.formula_shares.among(np.ones(self.n, dtype=bool), gross_cents / 100)
+            left = float(everyone[~self.active].sum())
+            total_cents = gross_cents - round(gross_cents * left * (1.0 - self._absorption))
+        assessed = split_cents(total_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
+        self.invoiced[:, year] = assessed
         host = np.zeros(self.n, dtype=np.int64)
         if line_needs_cents is not None:
             # An entity that has left the mechanism no longer funds even its own posts.
@@ -137,26 +210,64 @@ class Contributors:
         partial = self.rng.random(self.n) < self._partial_p
         keep = np.where(partial, keep * self._partial_f, keep)
         delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
-        self._schedule(year, assessed, keep, delays, self.fund, self._fee)
+        if self._max_increase is not None:
+            # An entity pays at most (1 + max_increase) x what it accepted last year.
+            bill = assessed.astype(np.float64)
+            cap = self._accepted[:, year - 1] * (1.0 + self._max_increase) if year > 0 else bill
+            over = (cap > 0) & (bill > cap)
+            keep = np.where(over, keep * cap / np.where(over, bill, 1.0), keep)
+            self._accepted[:, year] = np.where(over, cap, bill)
+        due = self._due_months(year)
+        lost = self._lost_instalments(due)
+        self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
         if host.any():
-            self._schedule(year, host, keep, delays, self._lines, 0.0)
+            self._schedule(year, host, keep, delays, self._lines, 0.0, due, lost, None)
+
+    def _due_months(self, year: int) -> NDArray[np.float64]:
+        """When each instalment of budget ``year`` falls due, months from the start
+        (entities x instalments): equal steps from the first month of each entity's fiscal year."""
+        n_inst = self._inst
+        due = np.asarray(12 * year + np.arange(n_inst) * (12 / n_inst), dtype=np.float64)[None, :]
+        if self._fiscal_offset is not None:
+            due = due + self._fiscal_offset[:, None]
+        return due
+
+    def _lost_instalments(self, due: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+        """Instalments falling due at or after their entity's exit (None when none does)."""
+        if self._exit_at is None:
+            exit_at = self.plan.exit_months().copy()
+            if self.largest is not None and self.plan.exit_largest_month is not None:
+                exit_at[self.largest] = min(exit_at[self.largest], self.plan.exit_largest_month)
+            elif self.largest is not None and self.plan.exit_largest_year is not None:
+                exit_at[self.largest] = min(exit_at[self.largest], 12.0 * self.plan.exit_largest_year)
+            self._exit_at = exit_at
+        if not np.isfinite(self._exit_at).any():
+            return None
+        lost = due >= self._exit_at[:, None]
+        return lost if lost.any() else None
 
     def _schedule(
         self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
         delays: NDArray[np.float64], fund: Fund | list[Fund | None], fee: float,
+        due: NDArray[np.float64], lost: NDArray[np.bool_] | None, lost_cents: NDArray[np.int64] | None,
     ) -> None:
         """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
         (or into ``fund[i]``, its own budget line, which exists wherever it owes), in equal
-        instalments (the remainder cent in the last), each rounded to the cent; entity by
-        entity, instalment by instalment."""
+        instalments (the remainder cent in the last), each rounded to the cent, at its ``due``
+        month plus its delay; entity by entity, instalment by instalment. Instalments marked
+        ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``."""
         env = self._env
         n_inst = self._inst
         part, extra = np.divmod(amounts, n_inst)
         cents = np.repeat(part[:, None], n_inst, axis=1)
         cents[:, -1] += extra
+        if lost is not None:
+            if lost_cents is not None:
+                lost_cents[:, year] += np.where(lost, cents, 0).sum(axis=1)
+            cents[lost] = 0
         cents = np.rint(cents * keep[:, None]).astype(np.int64)
         cents[amounts <= 0] = 0
-        at = (12 * year + np.arange(n_inst) * (12 / n_inst))[None, :] + delays
+        at = due + delays
         paid = cents > 0
         entity, _ = np.nonzero(paid)
         callback = self._on_payment
@@ -179,3 +290,5 @@ class Contributors:
             fee = round(cents * fee_rate)
             post(month, self._acct_fees, fund.account, fee, now, "admin fee")
         self._paid[i][year] += cents
+        if fund is self.fund:
+            self._receipts[i][year][month // 12] += cents

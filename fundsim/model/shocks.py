@@ -2,7 +2,10 @@
 
 ``cut[i, y]`` is the fraction of its assessment that entity ``i`` withholds in
 simulated year ``y`` (scheduled cuts and random cuts combined multiplicatively),
-``exit_year[i]`` the first simulated year in which the entity no longer takes part.
+``exit_year[i]`` the first simulated year in which the entity no longer takes part
+(it is not invoiced for it), ``exit_month[i]`` the month (from the start, at which
+the exit takes effect: notice given plus ``notice_months``) after which its
+instalments are lost; an exit on 1 January has ``exit_month = 12 x exit_year``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,17 @@ class ShockPlan:
     cut: NDArray[np.float64]
     exit_year: NDArray[np.int64]
     exit_largest_year: int | None
+    #: Months from the start at which each entity's exit takes effect (``inf``: never);
+    #: None: every exit on 1 January of its ``exit_year``.
+    exit_month: NDArray[np.float64] | None = None
+    exit_largest_month: float | None = None
+
+    def exit_months(self) -> NDArray[np.float64]:
+        """Months from the start at which each entity's own exit takes effect (``inf``: never)."""
+        if self.exit_month is not None:
+            return self.exit_month
+        horizon = self.cut.shape[1]
+        return np.where(self.exit_year >= horizon, np.inf, 12.0 * self.exit_year)
 
 
 def _members(scenario: Scenario, entity: str | None, group: str | None) -> NDArray[np.bool_]:
@@ -51,14 +65,24 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
         who = _members(scenario, None, shocks.group)
         for y in np.flatnonzero(hits):
             keep[who, y] *= 1.0 - sizes[y]
-    exit_year = np.full(n, years, dtype=np.int64)
-    largest: int | None = None
+    exit_month = np.full(n, np.inf)
+    largest: float | None = None
     names = scenario.entity_names
     for ex in scenario.exits:
-        year = ex.year - start
+        # Notice given in month ``ex.month`` of ``ex.year``; the exit takes effect after the notice.
+        month = 12.0 * (ex.year - start) + (ex.month - 1) + ex.notice_months
         if ex.entity == "largest":
-            largest = year if largest is None else min(largest, year)
+            largest = month if largest is None else min(largest, month)
         else:
             i = names.index(ex.entity)
-            exit_year[i] = min(exit_year[i], year)
-    return ShockPlan(cut=1.0 - keep, exit_year=exit_year, exit_largest_year=largest)
+            exit_month[i] = min(exit_month[i], month)
+    # The first budget year that starts on or after the exit: the entity is not invoiced for it.
+    exit_year = np.minimum(np.ceil(exit_month / 12.0), years).astype(np.int64)
+    largest_year = None if largest is None else int(np.ceil(largest / 12.0))
+    return ShockPlan(
+        cut=1.0 - keep,
+        exit_year=exit_year,
+        exit_largest_year=largest_year,
+        exit_month=exit_month,
+        exit_largest_month=largest,
+    )

@@ -76,6 +76,9 @@ class ReplicationResult:
     sustained_by_year: NDArray[np.int32] | None = None  # years: posts the approved budget sustains
     journal: list[tuple[Any, ...]] | None = field(default=None)
     children_liability: NDArray[np.int64] | None = field(default=None)  # years x STATEMENT_COLUMNS
+    #: Receivables of the coordinator fund at each year end by age (cents): entities x
+    #: year ends x age in years (:meth:`Contributors.receivables_by_age`).
+    receivables_cents: NDArray[np.int64] | None = field(default=None)
 
 
 class World:
@@ -134,6 +137,7 @@ class World:
             fee=self._fee,
             contributions_account=self.acct_contrib,
             fees_account=self.acct_fees,
+            fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
         )
         if self.mode == "pooled":
             post_funds = [self.fund] * len(scenario.countries)
@@ -214,6 +218,7 @@ class World:
             fee=fee if v.funding.fee_basis == "receipts" else 0.0,  # on expenditure: charged as spent
             contributions_account=ix["victim_contributions"],
             fees_account=fees_account,
+            fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
         )
         victim_fund = VictimFund(
             ctx,
@@ -411,6 +416,7 @@ class World:
             metrics.update(self.cases.metrics())
             metrics["unmet_need_usd"] = metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
             metrics.update(fund_metrics)
+        metrics["invoice_cv"] = contrib.invoice_cv()
         return ReplicationResult(
             metrics=metrics,
             monthly=monthly,
@@ -424,6 +430,7 @@ class World:
             tier1_by_year=coord.tier1_by_year,
             sustained_by_year=coord.sustained_by_year,
             children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
+            receivables_cents=contrib.receivables_by_age(),
         )
 
 

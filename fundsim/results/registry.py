@@ -137,8 +137,8 @@ METRICS: tuple[Metric, ...] = (
        "host's outstanding advances plus any committed salary left uncovered) in one replication; the "
        "liquidity at risk is the p95 of this column across replications.", "USD", "lower",
        column="peak_liquidity_need_usd"),
-    Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill, "
-       "mean across entities.", "ratio", "lower", planned=True),
+    Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill "
+       "(across the years it is billed), mean across entities.", "ratio", "lower"),
     Metric("operating_shortfall_usd", "operating shortfall", "Operating costs that fell due and could not be "
        "paid, over the horizon.", "USD", "lower"),
     # --- victims' window (Rec 12 and 14)
@@ -246,9 +246,11 @@ COLUMN_UNITS: dict[str, Unit] = {
                                            "closing_p05_usd"[:-4], "closing_p95_usd"[:-4])},
     "children_entered": "count",
     "children_aged_out": "count",
+    "outstanding_usd": "USD",
+    "p_outstanding": "share",
 }
 #: Columns holding whole numbers written without separators (years, counts of replications).
-INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run")
+INTEGER_COLUMNS = ("year", "n", "risk_tier", "replication", "month", "run", "age_years")
 
 
 def lookup(name: str) -> Metric:

@@ -83,6 +83,12 @@ class Run:
         return self.tables["coverage"]
 
     @property
+    def receivables(self) -> pd.DataFrame:
+        """Receivables of the coordinator fund by entity, year end and age in years (mean
+        outstanding USD, share of replications owing); empty for a run written before them."""
+        return self.tables.get("receivables", pd.DataFrame())
+
+    @property
     def p_gap(self) -> float:
         """Probability of a funding interruption over the horizon (share of replications)."""
         return float(self.summary["mean"].astype(float)["p_gap"])

@@ -36,6 +36,7 @@ class ChunkResult:
     tier1_by_year: NDArray[np.int32] | None = None  # reps x years: tier-1 interruptions
     sustained_by_year: NDArray[np.int32] | None = None  # reps x years: posts the budget sustains
     children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
+    receivables_cents: NDArray[np.int64] | None = None  # reps x entities x year ends x ages
 
 
 def _stacked_liability(lines: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
@@ -63,4 +64,11 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         tier1_by_year=np.stack([r.tier1_by_year for r in results if r.tier1_by_year is not None]),
         sustained_by_year=np.stack([r.sustained_by_year for r in results if r.sustained_by_year is not None]),
         children_liability=_stacked_liability([r.children_liability for r in results]),
+        receivables_cents=_stacked_receivables([r.receivables_cents for r in results]),
     )
+
+
+def _stacked_receivables(arrays: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
+    """The replications' receivables tables stacked (None when the model gave none)."""
+    present = [a for a in arrays if a is not None]
+    return np.stack(present) if len(present) == len(arrays) and present else None

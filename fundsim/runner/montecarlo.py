@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,9 @@ class Aggregator:
         self.share_sum = np.zeros((n_ent, years))
         self.participation = np.zeros((n_ent, years), dtype=np.int64)
         self.filled_sum = np.zeros((n_cty, years), dtype=np.int64)
+        # Receivables by entity, year end and age: sum over replications, and how many owed.
+        self.receivables_sum = np.zeros((n_ent, years, years), dtype=np.int64)
+        self.receivables_owed = np.zeros((n_ent, years, years), dtype=np.int64)
         self.events = 0
         self.done = 0
         self.journals: dict[int, list] = {}
@@ -89,6 +92,9 @@ class Aggregator:
         self._add_shares_in_order(idx, chunk.shares)
         self.participation += (chunk.shares > 0).sum(axis=0)
         self.filled_sum += chunk.filled_months.sum(axis=0)
+        if chunk.receivables_cents is not None:
+            self.receivables_sum += chunk.receivables_cents.sum(axis=0)
+            self.receivables_owed += (chunk.receivables_cents > 0).sum(axis=0)
         self.events += chunk.events
         self.done += idx.size
         if chunk.children_liability is not None:
@@ -227,6 +233,28 @@ def _progress(progress: ProgressFactory | bool | None, total: int) -> Any:
     return progress(total)
 
 
+def receivables_table(
+    names: Sequence[str], start_year: int, total_cents: np.ndarray, owed: np.ndarray, reps: int
+) -> pd.DataFrame:
+    """The receivables table (``receivables.csv``): for each entity, year end and age in
+    years (0: the invoice of the year just ended), the mean outstanding USD across
+    replications and the share of replications in which anything was outstanding.
+    ``total_cents`` and ``owed`` are entities x year ends x ages (sums over replications)."""
+    n, years, _ = total_cents.shape
+    entity, year_end, age = np.nonzero(np.ones((n, years, years), dtype=bool) & (
+        np.arange(years)[None, None, :] <= np.arange(years)[None, :, None]
+    ))
+    return pd.DataFrame(
+        {
+            "entity": np.asarray(names)[entity],
+            "year": start_year + year_end,
+            "age_years": age,
+            "outstanding_usd": total_cents[entity, year_end, age] / reps / 100,
+            "p_outstanding": owed[entity, year_end, age] / reps,
+        }
+    )
+
+
 def _build_result(
     scn: Scenario,
     seed: int,
@@ -307,6 +335,7 @@ def _build_result(
             "coverage": (agg.filled_sum / (reps * 12)).ravel(),
         }
     )
+    receivables = receivables_table(names, int(sim.start_year), agg.receivables_sum, agg.receivables_owed, reps)
     import numpy
     import simpy
 
@@ -341,7 +370,8 @@ def _build_result(
         replications=replications,
         monthly=monthly,
         shares=shares,
-        tables={"yearly": yearly, "coverage": coverage, **_children_liability_table(agg, years)},
+        tables={"yearly": yearly, "coverage": coverage, "receivables": receivables,
+                **_children_liability_table(agg, years)},
         scenario=scn,
         journals=agg.journals,
     )

@@ -52,7 +52,7 @@ MAX_NESTING = 32
 MAX_TABLE_ROWS = 10_000
 MAX_CELL_CHARS = 10_000
 #: Entity CSV columns that are not numeric keys.
-_ENTITY_TEXT_COLUMNS = {"name", "full_name", "groups", "source", "voluntary_share"}
+_ENTITY_TEXT_COLUMNS = {"name", "full_name", "groups", "source", "voluntary_share", "fiscal_year_start_month"}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -348,6 +348,16 @@ def _integer_cell(file: Path, row_no: int, label: str, col: str, cell: str) -> i
     return int(value)
 
 
+def _fiscal_start_cell(file: Path, i: int, label: str, cell: str | None) -> int:
+    """The optional ``fiscal_year_start_month`` cell: a whole month 1-12, 1 when empty."""
+    if cell is None or cell.strip() == "":
+        return 1
+    value = _number_cell(file, i, label, "fiscal_year_start_month", cell)
+    if value != int(value) or not 1 <= value <= 12:
+        raise ScenarioError(file, f"row {i} ({label}).fiscal_year_start_month", f"must be a month 1-12, not '{cell}'")
+    return int(value)
+
+
 def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "entities", "must be a table with one key: file = \"x.csv\"")
@@ -376,6 +386,7 @@ def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[En
                     voluntary_share=_number_cell(file, i, label, "voluntary_share", row.get("voluntary_share")),
                     keys=keys,
                     groups=tuple(g.strip() for g in (row.get("groups") or "").split(";") if g.strip()),
+                    fiscal_year_start_month=_fiscal_start_cell(file, i, label, row.get("fiscal_year_start_month")),
                     source=(row.get("source") or "").strip(),
                 )
             )

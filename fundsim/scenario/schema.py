@@ -298,6 +298,9 @@ class Entity(StrictModel):
     #: a key is only ever a weight; 1e15 keeps sums of a thousand entities finite and exact enough
     keys: dict[str, Annotated[NonNegative, _limit(1e15)]]
     groups: tuple[str, ...] = ()
+    fiscal_year_start_month: int = Field(
+        1, ge=1, le=12, description="first month of the entity's fiscal year (7: July-June, as peacekeeping)"
+    )
     source: str = Field(min_length=1)
 
 
@@ -517,10 +520,16 @@ class Cut(StrictModel):
 
 
 class Exit(StrictModel):
-    """An entity leaves the mechanism from ``year`` (``entity = "largest"``: the largest payer)."""
+    """An entity gives notice in ``month`` (1-12) of ``year`` that it leaves the mechanism
+    (``entity = "largest"``: the largest payer); the exit takes effect ``notice_months``
+    later. Instalments falling due before the exit are paid; those falling due after it are
+    lost. An entity that has left by 1 January of a budget year is not invoiced for it (the
+    default, 1 January with no notice, is a clean exit from ``year``)."""
 
     entity: str
     year: Year
+    month: int = Field(1, ge=1, le=12)
+    notice_months: int = Field(0, ge=0, le=60)
 
 
 class Shocks(StrictModel):
@@ -534,10 +543,20 @@ class Shocks(StrictModel):
 
 class Participation(StrictModel):
     """When entities opt out: a share above ``max_share``, or a cut of at least
-    ``leave_after_cut``. Shares are then recomputed among those who remain."""
+    ``leave_after_cut``. Shares are then recomputed among those who remain.
+
+    ``absorption`` is the part of a leaver's bill (its formula share of the budget, had it
+    stayed) that the remaining entities agree to pick up: they are invoiced
+    budget - leaver's bill x (1 - absorption); 1 (the default) recomputes shares among
+    the rest over the whole budget. ``max_increase`` is the largest year-on-year rise in
+    its bill an entity accepts (a fraction: 0.1 = 10 %); above it, it pays up to the cap
+    and the rest stays unpaid; None (the default) accepts any rise.
+    """
 
     max_share: Fraction = 1.0
     leave_after_cut: Fraction = 1.0
+    absorption: Fraction = 1.0
+    max_increase: NonNegative | None = None
 
 
 # --------------------------------------------------------------------------- victims (Rec 12/14)

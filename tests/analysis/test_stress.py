@@ -74,6 +74,17 @@ def test_an_unknown_metric_is_refused_before_any_run(mini):
         stress_test(mini, reps=2, seed=1, workers=1, metrics=("p_gapp",))
 
 
+def test_the_battery_shows_both_ends_of_an_exit(stressed):
+    # Absorbed, the others pick up the leaver's bill: what is invoiced does not fall; not
+    # absorbed, the leaver's bill is lost and the fund invoices (and receives) less.
+    t = stressed.table.set_index(["shock", "metric"])
+    absorbed = t.loc[("largest_leaves", "assessed_usd")]
+    unabsorbed = t.loc[("largest_leaves_unabsorbed", "assessed_usd")]
+    assert unabsorbed["diff"] < 0 and unabsorbed["significant"]
+    assert unabsorbed["diff"] < absorbed["diff"]
+    assert t.loc[("largest_leaves_unabsorbed", "paid_usd")]["diff"] < t.loc[("largest_leaves", "paid_usd")]["diff"]
+
+
 def test_cost_shock_raises_the_assessments(stressed):
     r = stressed.table.set_index(["shock", "metric"]).loc[("post_costs_+10%", "assessed_usd")]
     assert r["diff"] > 0 and r["significant"]

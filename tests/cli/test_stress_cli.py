@@ -17,7 +17,7 @@ def test_stress_writes_table_figure_and_baseline(tmp_path, capsys):
     assert main(["stress", str(MINI), "--reps", "4", "--out", str(out), "--no-progress"]) == 0
     text = capsys.readouterr().out
     table = pd.read_csv(out / "stress.csv")
-    assert {"combined", "all_-15%", "largest_leaves"} <= set(table["shock"])
+    assert {"combined", "all_-15%", "largest_leaves", "largest_leaves_unabsorbed"} <= set(table["shock"])
     assert (out / "stress.png").read_bytes()[:4] == b"\x89PNG"
     assert is_run_dir(out / "baseline") and (out / "baseline" / "stress.csv").is_file()
     assert "combined" in text and f"fundsim report {out / 'baseline'}" in text

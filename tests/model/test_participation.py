@@ -58,3 +58,46 @@ def test_entity_leaves_after_a_deep_cut_and_does_not_come_back() -> None:
     )
     assert r.shares[2, 0] > 0
     assert r.shares[2, 1] == 0 and r.shares[2, 2] == 0
+
+
+def test_notice_keeps_a_leaver_paying_until_its_exit_takes_effect() -> None:
+    # B gives notice in July 2027 with 6 months' notice: it leaves on 1 January 2028, so it
+    # pays all of 2027 and is not invoiced for 2028 - the same as a clean exit from 2028.
+    noticed = _run(exits=[{"entity": "B", "year": 2027, "month": 7, "notice_months": 6}])
+    clean = _run(exits=[{"entity": "B", "year": 2028}])
+    np.testing.assert_array_equal(noticed.paid_cents, clean.paid_cents)
+    assert noticed.assessed_cents[1, 2] == 0 and noticed.paid_cents[1, 1] == noticed.assessed_cents[1, 1]
+
+
+def test_a_mid_year_exit_without_notice_loses_the_rest_of_the_year() -> None:
+    # Two instalments a year (January, July); B leaves on 1 April 2027: July's is lost.
+    r = _run(
+        exits=[{"entity": "B", "year": 2027, "month": 4}],
+        payments={"instalments_per_year": 2, "delay_months": 0},
+    )
+    assert r.assessed_cents[1, 1] > 0  # it took part on 1 January, so it was invoiced
+    assert r.paid_cents[1, 1] == r.assessed_cents[1, 1] // 2
+    assert r.assessed_cents[1, 2] == 0
+    # The coordinator fund's receivables write off the lost instalment after the exit.
+    assert r.receivables_cents[1, 1:, :].sum() == 0
+
+
+def test_absorption_zero_invoices_the_others_no_more_than_before_the_exit() -> None:
+    absorbed = _run(exits=[{"entity": "A", "year": 2027}])
+    kept = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 0.0})
+    # A (half the budget) leaves: absorbed, B, C and D pay the whole budget; not absorbed,
+    # they pay the half they would have paid with A.
+    assert kept.assessed_cents[:, 1].sum() < absorbed.assessed_cents[:, 1].sum()
+    shares_with_a = np.array([0.3, 0.15, 0.05])
+    budget = absorbed.assessed_cents[:, 1].sum()
+    np.testing.assert_allclose(kept.assessed_cents[1:, 1] / budget, shares_with_a, atol=1e-8)
+
+
+def test_an_absorbed_exit_keeps_coverage_and_an_unabsorbed_one_loses_it() -> None:
+    stay = _run()
+    absorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 1.0})
+    unabsorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 0.0})
+    coverage = {k: r.metrics["coordinator_coverage"] for k, r in (("stay", stay), ("1", absorbed), ("0", unabsorbed))}
+    assert coverage["1"] == coverage["stay"]
+    assert coverage["0"] < coverage["stay"]
+    assert absorbed.metrics["paid_usd"] == stay.metrics["paid_usd"]  # to the cent

@@ -136,3 +136,19 @@ def test_validate_reports_every_file(tmp_path: Path, mini_path: Path, capsys: py
     captured = capsys.readouterr()
     assert f"{mini_path}: ok" in captured.out
     assert "posts.annual_cost_usd" in captured.err
+
+
+
+@pytest.mark.parametrize(("months", "ok"), [(("7", "", "1", "12"), True), (("13", "1", "1", "1"), False)])
+def test_a_fiscal_year_start_month_is_a_month_from_1_to_12(tmp_path: Path, months: tuple[str, ...], ok: bool) -> None:
+    shutil.copy(DATA / "countries.csv", tmp_path / "countries.csv")
+    shutil.copy(DATA / "mini.toml", tmp_path / "mini.toml")
+    lines = (DATA / "entities.csv").read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",fiscal_year_start_month"] + [f"{row},{m}" for row, m in zip(lines[1:], months, strict=True)]
+    (tmp_path / "entities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    if ok:
+        scenario = load_scenario(tmp_path / "mini.toml")
+        assert [e.fiscal_year_start_month for e in scenario.entities] == [7, 1, 1, 12]
+    else:
+        with pytest.raises(ScenarioError, match="fiscal_year_start_month"):
+            load_scenario(tmp_path / "mini.toml")
