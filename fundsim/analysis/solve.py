@@ -36,6 +36,7 @@ from fundsim.analysis.variants import numeric_value, with_overrides
 from fundsim.errors import BadInput
 from fundsim.results.registry import UnknownMetric, lookup
 from fundsim.runner import run_scenario
+from fundsim.runner.batch import LentBar
 from fundsim.scenario import Scenario
 from fundsim.scenario.overrides import OverrideError
 
@@ -213,19 +214,6 @@ def solve(
             meter.close()
 
 
-class _Lent:
-    """One run's view of the solve's bar: ``run_scenario`` closes what it is given."""
-
-    def __init__(self, bar: Any) -> None:
-        self._bar = bar
-
-    def update(self, n: int) -> None:
-        self._bar.update(n)
-
-    def close(self) -> None:
-        pass
-
-
 def _bisect(
     scenario: Scenario, tgt: Target, key: str, lo: float, hi: float, reps: int, seed: int, tol: float,
     max_runs: int, workers: int | None, scheduler: str | None, progress: Callable[[float], None] | None,
@@ -240,7 +228,7 @@ def _bisect(
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
         run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
-                           progress=(lambda _total: _Lent(meter)) if meter is not None else None)
+                           progress=(lambda _total: LentBar(meter)) if meter is not None else None)
         if tgt.metric not in run.summary.index:
             known = ", ".join(run.summary.index)
             raise SolveError(f"target metric {tgt.metric!r} is not a metric of this scenario ({known})")

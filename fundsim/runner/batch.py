@@ -144,8 +144,9 @@ def remove_leftovers(out: Path, names: Iterable[str]) -> list[Path]:
     return removed
 
 
-class _SharedBar:
-    """Hands one batch-wide progress bar to each run (``run_scenario`` closes what it gets)."""
+class LentBar:
+    """Lends one progress bar (a batch's, a solve's) to each run of several: updates pass
+    through, and ``close()`` (``run_scenario`` closes what it is given) does nothing."""
 
     def __init__(self, bar: Any) -> None:
         self._bar = bar
@@ -265,7 +266,7 @@ def _run_one(o: BatchOutcome, executor: Executor | None, bar: Any, command: str 
             reps=o.reps,
             seed=o.seed,
             executor=executor,
-            progress=(lambda _total: _SharedBar(bar)) if bar is not None else None,
+            progress=(lambda _total: LentBar(bar)) if bar is not None else None,
             provenance=provenance_of(o.item, command),
         )
         # overwrite: on resume an outdated or incomplete directory is replaced whole.
