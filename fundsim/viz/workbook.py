@@ -28,9 +28,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-#: Characters that make a spreadsheet read a cell as a formula (and tab / carriage return,
-#: which some readers strip before looking).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from fundsim.results.safe_text import FORMULA_START
+
 #: Widest a column grows (characters); longer text wraps within it.
 MAX_WIDTH = 70
 #: Narrowest column.
@@ -41,9 +40,11 @@ TABLE_STYLE = "Table Style Medium 2"
 
 
 def safe_text(value: object) -> str:
-    """Input text as a cell string that no spreadsheet reads as a formula."""
+    """Input text as a cell string that no spreadsheet reads as a formula. Unlike a CSV
+    cell (:func:`fundsim.results.safe_text.neutral_text`), a workbook stores numbers as
+    numbers, so any text cell that starts like a formula is marked, numeric-looking or not."""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class _AtomicWorkbook(xlsxwriter.Workbook):
