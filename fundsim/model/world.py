@@ -484,6 +484,7 @@ class World:
         top3 = float(np.sort(paid_total)[-3:].sum() / paid_total.sum()) if paid_total.sum() > 0 else 0.0
         coord = self.coordinators
         filled_months = coord.finish(self.n_months)
+        ix_lapsed = ledger.index.get("lapsed")
         needed = coord.n * self.n_months
         metrics = {
             "opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
@@ -505,6 +506,10 @@ class World:
             "tier1_interrupted": float(coord.tier1_by_year.sum() > 0),
             "peak_liquidity_need_usd": coord.peak_liquidity_need / 100,
             "operating_shortfall_usd": coord.operating_shortfall_cents / 100,
+            "posts_filled_first_year": float(filled_months[:, 0].sum() / 12),
+            "grants_ended": float(coord.grants_ended),
+            "turnovers": float(coord.turnovers),
+            "lapsed_usd": int(flows[:, ix_lapsed, accts].sum()) / 100 if ix_lapsed is not None else 0.0,
         }
         if self.cases is not None and self.victim_fund is not None:
             fund_metrics = self.victim_fund.metrics()  # checks both windows' conservation too
