@@ -178,7 +178,7 @@ class Coordinators:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
 
-    def planned_cost_usd(self, year: int, posts: int | None = None) -> float:
+    def planned_cost_usd(self, year: int, posts: float | None = None) -> float:
         """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
         (salary + operating), USD."""
         count = self.n if posts is None else posts

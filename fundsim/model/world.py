@@ -101,7 +101,7 @@ class World:
             or scenario.host_lines.grant_renewal_probability < 1 or scenario.host_lines.pooled_fund_renewal_probability < 1
             else None
         )
-        hosts = self.static.hosts if self.mode != "pooled" else ()
+        hosts: tuple[str, ...] = self.static.hosts if self.mode != "pooled" else ()
         if self.hosted is not None and self.mode != "pooled":
             hosts = tuple(dict.fromkeys(h for h in self.hosted.host if h))
         lines = scenario.host_lines
@@ -116,7 +116,7 @@ class World:
         self._liquidity = self.mode == "pooled" and (
             mechanism.commitment_basis == "receivables" or mechanism.prefinancing_limit_usd > 0
         )
-        extra = ("prefinancing",) if self._liquidity else ()
+        extra: tuple[str, ...] = ("prefinancing",) if self._liquidity else ()
         extra += ("incumbents",) if incumbent_line else ()
         extra += ("lapsed",) if self._lapse_lines else ()
         self.ledger = Ledger(
