@@ -47,7 +47,8 @@ class Contributors:
     alone, or None), the host's ``fee`` rate on what the fund receives, and the ledger
     accounts money comes from (``contributions_account``) and fees go to (``fees_account``).
     ``fiscal_start_months`` gives each entity's first month of its fiscal year (1-12;
-    default: January for all).
+    default: January for all). ``line_fees``: the host's support-cost rate on receipts into
+    each entity's own line (default: none).
 
     Receivables: ``invoiced`` (cents, entity x budget year) is what each entity is invoiced
     by the fund (its own budget line excluded), ``lost`` what was written off when instalments
@@ -70,6 +71,7 @@ class Contributors:
         contributions_account: int,
         fees_account: int,
         fiscal_start_months: Sequence[int] | None = None,
+        line_fees: Sequence[float] | None = None,
     ) -> None:
         self.plan = plan
         self.rng = rng
@@ -108,6 +110,8 @@ class Contributors:
         self._env = ctx.env
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
+        # The host's support cost on receipts into each entity's own line (issue 18); None: none.
+        self._line_fees: list[float] | None = list(line_fees) if line_fees is not None else None
         self._post = ctx.ledger.post
         self._acct_contrib = contributions_account
         self._acct_fees = fees_account
@@ -221,7 +225,7 @@ class Contributors:
         lost = self._lost_instalments(due)
         self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
         if host.any():
-            self._schedule(year, host, keep, delays, self._lines, 0.0, due, lost, None)
+            self._schedule(year, host, keep, delays, self._lines, self._line_fees or 0.0, due, lost, None)
 
     def _due_months(self, year: int) -> NDArray[np.float64]:
         """When each instalment of budget ``year`` falls due, months from the start
@@ -248,7 +252,7 @@ class Contributors:
 
     def _schedule(
         self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
-        delays: NDArray[np.float64], fund: Fund | list[Fund | None], fee: float,
+        delays: NDArray[np.float64], fund: Fund | list[Fund | None], fee: float | list[float],
         due: NDArray[np.float64], lost: NDArray[np.bool_] | None, lost_cents: NDArray[np.int64] | None,
     ) -> None:
         """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
@@ -274,7 +278,7 @@ class Contributors:
         delay = np.maximum(at[paid] - env._now, 0.0).tolist()
         if isinstance(fund, list):
             for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
-                Due(env, d, (i, year, c, fund[i], fee), callback)
+                Due(env, d, (i, year, c, fund[i], fee[i] if isinstance(fee, list) else fee), callback)
         else:
             for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
                 Due(env, d, (i, year, c, fund, fee), callback)

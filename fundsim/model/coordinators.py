@@ -41,12 +41,18 @@ from numpy.typing import NDArray
 from fundsim.model.context import Context
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
+from fundsim.model.hosts import HostedPosts
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
 from fundsim.scenario.costs import post_cost_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
+
+
+def fund_index_of(funds: list[Fund], fund: Fund | None) -> int | None:
+    """The index of ``fund`` in ``funds`` (None for None)."""
+    return None if fund is None else next(k for k, f in enumerate(funds) if f is fund)
 #: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
 #: a post's k-th recruitment takes the same lag in every mode (common random numbers).
 _LAGS_AHEAD = 8
@@ -76,6 +82,9 @@ class Coordinators:
         contract_months: int | None = None,
         prefinancing_cents: int = 0,
         prefinancing_account: int | None = None,
+        hosted: HostedPosts | None = None,
+        rng_hosts: np.random.Generator | None = None,
+        incumbent_fund: Fund | None = None,
     ) -> None:
         self.rng = rng
         self._env = ctx.env
@@ -84,7 +93,8 @@ class Coordinators:
         self._acct_operating = operating_account
         self.n = len(post_funds)
         self.order: list[int] = ctx.static.post_order
-        self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *([backstop] if backstop else [])]))
+        extra = [f for f in (backstop, incumbent_fund) if f is not None]
+        self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *extra]))
         fund_index = {id(f): k for k, f in enumerate(self.funds)}
         self.post_fund: list[int] = [fund_index[id(f)] for f in post_funds]
         self.backstop: int | None = fund_index[id(backstop)] if backstop else None
@@ -147,6 +157,18 @@ class Coordinators:
         self.sustained_by_year = np.full(self.years, n, dtype=np.int32)
         self._op_cents = [to_cents(self._operating * p / 12) for p in ctx.price_index]
         self._salary_cents = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
+        # Hosts' terms (issue 18, :mod:`fundsim.model.hosts`): None where every post has the posts' own.
+        self._terms_months = hosted.contract_months if hosted else None
+        self._cost_factor = hosted.cost_factor if hosted else None
+        self._turnover = hosted.turnover if hosted else None
+        self._renewal_p = hosted.renewal_probability if hosted else None
+        self.unfunded: frozenset[int] = (
+            frozenset(i for i, h in enumerate(hosted.host) if not h) if hosted else frozenset()
+        )
+        self._rng_hosts = rng_hosts
+        self.incumbent_fund: int | None = fund_index_of(self.funds, incumbent_fund)
+        self.grants_ended = 0  # grant-funded posts whose grant was not renewed
+        self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
 
     # ------------------------------------------------------------------ helpers
 
@@ -156,7 +178,7 @@ class Coordinators:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
 
-    def planned_cost_usd(self, year: int, posts: int | None = None) -> float:
+    def planned_cost_usd(self, year: int, posts: float | None = None) -> float:
         """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
         (salary + operating), USD."""
         count = self.n if posts is None else posts
@@ -183,18 +205,23 @@ class Coordinators:
         self.paid_by[i] = k
         return True
 
-    def _commit(self, i: int, month: int, contract: int | None = None) -> bool:
+    def _commit(self, i: int, month: int, contract: int | None = None, own: bool = True) -> bool:
         """Commit the next contract's months for post ``i`` (``contract`` months, default the
-        posts' contract) from its own fund, or else from the backstop; return whether either could."""
+        post's contract) from its own fund (unless ``own`` is false: its money has ended), or
+        else from the backstop; return whether either could."""
         cost = self._salary_cents[min(month // 12, self.years - 1)]
+        if self._cost_factor is not None:
+            cost = round(cost * self._cost_factor[i])
         self.monthly_cost[i] = cost
+        if contract is None and self._terms_months is not None:
+            contract = self._terms_months[i]
         if contract is None:
             contract, months = self.contract_months, self.commit_months
         else:
             months = contract if self._whole else min(self._commit_rule, contract)
         self.contract_len[i] = contract
         self.commit_len[i] = months
-        if self._try_commit(self.post_fund[i], i, cost, months, month):
+        if own and self._try_commit(self.post_fund[i], i, cost, months, month):
             return True
         if self.backstop is not None and self._try_commit(self.backstop, i, cost, months, month):
             self.backstop_contracts += 1
@@ -258,7 +285,7 @@ class Coordinators:
         for i in self.order:
             if state[i] != VACANT:
                 continue
-            if restart_at[i] > month or self.post_fund[i] in blocked or i in frozen:
+            if restart_at[i] > month or self.post_fund[i] in blocked or i in frozen or i in self.unfunded:
                 self.lost_months += 1
                 continue
             if self.budget_year:
@@ -314,20 +341,33 @@ class Coordinators:
         old = self.paid_by[i]
         self._stop_paying(i)
         self.filled_by_fund[old] -= 1
+        money = True  # the post's own money is there again (a grant renewed)
+        if self._renewal_p is not None:
+            assert self._rng_hosts is not None
+            money = self._rng_hosts.random() < self._renewal_p[i]
+            if not money:
+                self.grants_ended += 1
         if i in self.declined:
             renewed = False
         elif self.budget_year:
-            renewed = self._commit(i, month, 12 - month % 12)
+            renewed = self._commit(i, month, 12 - month % 12, own=money)
         else:
-            renewed = self._commit(i, month)
-        if not renewed and i not in self.declined and self.bridges[i] < self.bridge_max:
+            renewed = self._commit(i, month, own=money)
+        if not renewed and money and i not in self.declined and self.bridges[i] < self.bridge_max:
             # A bridge: one more month while free cash covers it; the renewal is retried then.
             renewed = self._commit(i, month, 1)
             if renewed:
                 self.bridges[i] += 1
         elif renewed:
             self.bridges[i] = 0
-        if renewed:
+        if renewed and self._turnover is not None and self._leaves(i):
+            # The incumbent leaves: the post is recruited again, its contract's money committed.
+            self._record_filled(i, month)
+            self.filled -= 1
+            self.state[i] = RECRUITING
+            self.turnovers += 1
+            self._schedule(self._lag(i), i, self._on_filled)
+        elif renewed:
             self.filled_by_fund[self.paid_by[i]] += 1
             self._start_contract(i, month)
         else:
@@ -340,6 +380,48 @@ class Coordinators:
             if i in self.declined:
                 self.frozen.add(i)  # a declined post stays vacant until a review unfreezes it
             self._lapse(i, month)
+
+    def _leaves(self, i: int) -> bool:
+        """Whether the incumbent of post ``i`` leaves at this contract end (one draw per
+        renewal whatever the post, so that the draws line up across scenarios)."""
+        assert self._turnover is not None and self._rng_hosts is not None
+        return bool(self._rng_hosts.random() < self._turnover[i])
+
+    def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
+        """What the months left of today's contract of post ``i`` cost its host (salary at the
+        post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
+        salary = self._salary_cents[0]
+        if self._cost_factor is not None:
+            salary = round(salary * self._cost_factor[i])
+        return salary * end, self._op_cents[0] * end
+
+    def seat(self, i: int, k: int, end: int, salary_cents: int | None = None) -> None:
+        """Post ``i`` is filled at the start by today's incumbent, paid by fund ``k`` (which
+        holds the money for it), on a contract ending at month ``end``; ``salary_cents``: its
+        monthly salary (default: the post's, at its cost factor)."""
+        if salary_cents is None:
+            salary_cents = self.incumbent_cents(i, 1)[0]
+        self.monthly_cost[i] = salary_cents
+        self.funds[k].committed += salary_cents * end
+        self.paid_by[i] = k
+        self.contract_len[i] = end
+        self.commit_len[i] = end
+        self.seat_committed(i)
+
+    def seat_committed(self, i: int) -> None:
+        """Post ``i``'s contract is committed (``paid_by``, ``contract_len``, ``commit_len``
+        set): its incumbent is in post from month 0, with no recruitment lag."""
+        self.state[i] = FILLED
+        self.vacant -= 1
+        self.filled += 1
+        self.filled_by_fund[self.paid_by[i]] += 1
+        self.filled_since[i] = 0
+        self._start_contract(i, 0)
+
+    def commit_at_start(self, i: int, contract: int) -> bool:
+        """Commit a first ``contract`` of post ``i`` from its own fund at the start (an
+        incumbent taken over at once); return whether the fund could."""
+        return self._commit(i, 0, contract)
 
     # ------------------------------------------------------------------ payroll
 

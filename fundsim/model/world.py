@@ -38,6 +38,7 @@ from fundsim.model.coordinators import Coordinators
 from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
 from fundsim.model.governance import review
+from fundsim.model.hosts import HostedPosts, hosted_posts, support_rates
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.shocks import ShockPlan, plan_shocks
 from fundsim.model.static import static_for
@@ -93,7 +94,21 @@ class World:
         self.env = simpy.Environment()
         mechanism = scenario.mechanism
         self.mode = mechanism.mode
-        hosts = self.static.hosts if self.mode != "pooled" else ()
+        # Who hosts each post outside a pooled fund, on what terms (issue 18).
+        self.hosted: HostedPosts | None = (
+            self.static.derived("hosted_posts", hosted_posts)
+            if scenario.incumbents is not None or scenario.host_lines.contracts
+            or scenario.host_lines.grant_renewal_probability < 1 or scenario.host_lines.pooled_fund_renewal_probability < 1
+            else None
+        )
+        hosts: tuple[str, ...] = self.static.hosts if self.mode != "pooled" else ()
+        if self.hosted is not None and self.mode != "pooled":
+            hosts = tuple(dict.fromkeys(h for h in self.hosted.host if h))
+        lines = scenario.host_lines
+        # The incumbents' hosts' money for the rest of today's contracts (pooled mode).
+        incumbent_line = self.mode == "pooled" and self.hosted is not None and self.hosted.any_incumbent
+        self._lapse_lines = not lines.carry_over and self.mode != "pooled"
+        self._at_once = incumbent_line and scenario.incumbents is not None and scenario.incumbents.transition == "at_once"
         victim_accounts = VICTIM_ACCOUNTS if scenario.victims else ()
         if scenario.victims and self.mode == "siloed":
             victim_accounts = (*victim_accounts, *(f"victims:{n}" for n in scenario.entity_names))
@@ -101,7 +116,9 @@ class World:
         self._liquidity = self.mode == "pooled" and (
             mechanism.commitment_basis == "receivables" or mechanism.prefinancing_limit_usd > 0
         )
-        extra = ("prefinancing",) if self._liquidity else ()
+        extra: tuple[str, ...] = ("prefinancing",) if self._liquidity else ()
+        extra += ("incumbents",) if incumbent_line else ()
+        extra += ("lapsed",) if self._lapse_lines else ()
         self.ledger = Ledger(
             (*ACCOUNTS, *(f"host:{h}" for h in hosts), *victim_accounts, *extra), self.n_months, audit=audit
         )
@@ -123,6 +140,9 @@ class World:
         # The host's fee on coordinator contributions: with a shared host, one rate for both windows.
         shared_fee = window_fees(scenario)[1] if scenario.victims is not None else None
         self._fee = mechanism.admin_fee if shared_fee is None else shared_fee
+        # Each host's support cost on its own line: rate r on direct cost, charged on receipts at r / (1 + r).
+        self._support = support_rates(scenario) if self.mode != "pooled" else [0.0] * len(scenario.entities)
+        line_fees = [r / (1.0 + r) for r in self._support] if any(self._support) else None
         shocks = plan_shocks(scenario, rng_for("shocks"))
         self.contributors = Contributors(
             ctx,
@@ -138,11 +158,18 @@ class World:
             contributions_account=self.acct_contrib,
             fees_account=self.acct_fees,
             fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
+            line_fees=line_fees,
         )
         if self.mode == "pooled":
             post_funds = [self.fund] * len(scenario.countries)
+        elif self.hosted is not None:
+            # A post no host budgets for has no line: it never commits (``Coordinators.unfunded``).
+            post_funds = [self.host_funds[h] if h else self.fund for h in self.hosted.host]
         else:
             post_funds = [self.host_funds[c.lead_entity] for c in scenario.countries]
+        self.incumbent_fund = Fund(self.ledger, "incumbents") if incumbent_line else None
+        if self.incumbent_fund is not None:
+            self.funds.append(self.incumbent_fund)
         self.coordinators = Coordinators(
             ctx,
             scenario.posts,
@@ -154,6 +181,9 @@ class World:
             contract_months=mechanism.siloed_contract_months if self.mode != "pooled" else None,
             prefinancing_cents=to_cents(mechanism.prefinancing_limit_usd),
             prefinancing_account=ix["prefinancing"] if self._liquidity else None,
+            hosted=self.hosted if self.mode != "pooled" else None,
+            rng_hosts=rng_for("hosts") if self.hosted is not None and self.mode != "pooled" else None,
+            incumbent_fund=self.incumbent_fund,
         )
         self._collect = (1.0 - self._fee) * (1.0 - mechanism.collection_haircut)
         if self.mode == "pooled" and mechanism.commitment_basis == "receivables":
@@ -162,9 +192,15 @@ class World:
         self._approved: dict[int, int] = {}
         self._steps = tuple(mechanism.shortfall_order) if self.mode == "pooled" else ()
         self._reviews = frozenset(mechanism.review_months) if self._steps else frozenset()
-        self._hosted = [
-            sum(1 for c in scenario.countries if c.lead_entity == name) for name in scenario.entity_names
-        ]
+        if self.hosted is not None and self.mode != "pooled":
+            annual, post = scenario.posts.annual_cost_usd, self.coordinators.planned_cost_usd(0, 1)
+            self._hosted: list[float] = [
+                self.hosted.hosted_weight(name, post, annual) for name in scenario.entity_names
+            ]
+        else:
+            self._hosted = [
+                sum(1 for c in scenario.countries if c.lead_entity == name) for name in scenario.entity_names
+            ]
         self.ledger.open(self.fund.account, to_cents(scenario.mechanism.opening_balance_usd), ix["opening"])
         self._monthly_rate = scenario.mechanism.interest_rate_annual / 12
         self._reserve_months = scenario.mechanism.reserve_target_months
@@ -264,7 +300,7 @@ class World:
         coord = self.coordinators
         for e, name in enumerate(self.scenario.entity_names):
             if self._hosted[e]:
-                planned = coord.planned_cost_usd(year, self._hosted[e])
+                planned = coord.planned_cost_usd(year, self._hosted[e]) * (1.0 + self._support[e])
                 needs[e] = to_cents(max(0.0, planned - self.host_funds[name].cash_cents / 100))
         return needs
 
@@ -273,6 +309,57 @@ class World:
         cost for ``year`` plus its reserve target, in cents."""
         planned = self.coordinators.planned_cost_usd(year)
         return to_cents(planned * (1.0 + self._reserve_months / 12))
+
+    def _lapse(self, month: int) -> None:
+        """31 December: what each host line has not committed lapses (account ``lapsed``)."""
+        lapsed, now = self.ledger.index["lapsed"], self.env.now
+        for fund in self.host_funds.values():
+            free = fund.available_cents
+            if free > 0:
+                fund.pay(month, lapsed, free, now, "lapsed at year end")
+
+    def _seat_incumbents(self) -> None:
+        """Today's coordinators in post at the start (``incumbents``): each paid by its host
+        from money set aside for the rest of its contract (the host's line in the siloed and
+        hybrid modes, account ``incumbents`` in the pooled mode). With ``transition =
+        "at_once"`` (pooled mode) that money is passed into the fund instead, which takes the
+        posts over after its first budget (:meth:`_take_over`)."""
+        hosted, coord, ledger = self.hosted, self.coordinators, self.ledger
+        assert hosted is not None
+        opening = ledger.index["opening"]
+        for i in coord.order:
+            end = hosted.incumbent_end[i]
+            if not end:
+                continue
+            salary, operating = coord.incumbent_cents(i, end)
+            if self.mode != "pooled":
+                k = coord.post_fund[i]
+                ledger.open(coord.funds[k].account, salary + operating, opening)
+                coord.seat(i, k, end)
+            elif self._at_once:
+                ledger.open(self.fund.account, salary + operating, opening)
+            else:
+                assert self.incumbent_fund is not None and coord.incumbent_fund is not None
+                ledger.open(self.incumbent_fund.account, salary + operating, opening)
+                coord.seat(i, coord.incumbent_fund, end, salary // end)
+
+    def _take_over(self) -> None:
+        """``transition = "at_once"``: after the first budget, the fund issues each incumbent its
+        own contract, in priority order, when it can commit it; an incumbent it cannot take
+        stays with its host to its contract end, the host's money moved back."""
+        hosted, coord, ledger = self.hosted, self.coordinators, self.ledger
+        assert hosted is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
+        contract = 12 if coord.budget_year else coord.contract_months
+        for i in coord.order:
+            end = hosted.incumbent_end[i]
+            if not end:
+                continue
+            if coord.commit_at_start(i, contract):
+                coord.seat_committed(i)
+                continue
+            salary, operating = coord.incumbent_cents(i, end)
+            ledger.open(self.incumbent_fund.account, salary + operating, self.fund.account)
+            coord.seat(i, coord.incumbent_fund, end, salary // end)
 
     def _set_budget(self, year: int) -> None:
         self.contributors.assess(year, self.budget_cents(year), self.host_needs_cents(year))
@@ -320,6 +407,8 @@ class World:
                 cases.tick(month, keep_back)
             if month % 12 == 11 and month // 12 + 1 < self.years:
                 year = month // 12 + 1
+                if self._lapse_lines:
+                    self._lapse(month)
                 if victim_fund is not None:
                     # Window transfers come before the budgets.
                     victim_fund.december(month, self.coordinator_keep_cents(year))
@@ -342,8 +431,14 @@ class World:
     # ------------------------------------------------------------------ run
 
     def open(self) -> None:
-        """Set the first year's budgets and assessments (before the clock starts)."""
+        """Set the first year's budgets and assessments (before the clock starts), after
+        seating today's incumbents when the scenario starts from them."""
+        incumbents = self.hosted is not None and self.hosted.any_incumbent
+        if incumbents:
+            self._seat_incumbents()
         self._set_budget(0)
+        if incumbents and self._at_once:
+            self._take_over()
         if self.victim_fund is not None:
             self.victim_fund.assess(0, self.contributors.largest, self._cw_slots[0])
         if self._reviews:
@@ -392,6 +487,7 @@ class World:
         top3 = float(np.sort(paid_total)[-3:].sum() / paid_total.sum()) if paid_total.sum() > 0 else 0.0
         coord = self.coordinators
         filled_months = coord.finish(self.n_months)
+        ix_lapsed = ledger.index.get("lapsed")
         needed = coord.n * self.n_months
         metrics = {
             "opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
@@ -413,6 +509,10 @@ class World:
             "tier1_interrupted": float(coord.tier1_by_year.sum() > 0),
             "peak_liquidity_need_usd": coord.peak_liquidity_need / 100,
             "operating_shortfall_usd": coord.operating_shortfall_cents / 100,
+            "posts_filled_first_year": float(filled_months[:, 0].sum() / 12),
+            "grants_ended": float(coord.grants_ended),
+            "turnovers": float(coord.turnovers),
+            "lapsed_usd": int(flows[:, ix_lapsed, accts].sum()) / 100 if ix_lapsed is not None else 0.0,
         }
         if self.cases is not None and self.victim_fund is not None:
             fund_metrics = self.victim_fund.metrics()  # checks both windows' conservation too

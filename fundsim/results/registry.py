@@ -116,6 +116,15 @@ METRICS: tuple[Metric, ...] = (
        "contribution income (standard deviation over mean of the annual totals).", "ratio", "lower"),
     Metric("top3_share", "income from the top three", "Share of all contributions paid by the three largest "
        "payers (concentration risk).", "share", "lower"),
+    Metric("posts_filled_first_year", "posts filled in the first year", "Coordinator posts filled on "
+       "average over the first year (filled post-months of the first year / 12): the count of countries with "
+       "a dedicated or acting coordinator that today's sourced range (10-20) checks.", "count", "higher"),
+    Metric("grants_ended", "grants not renewed", "Grant-funded posts whose grant was not renewed at a "
+       "contract end (hosted posts, issue 18; per replication).", "count", "lower"),
+    Metric("turnovers", "incumbents who left", "Incumbents who left at a contract end, their post "
+       "recruited again with its money committed (hosted posts; per replication).", "count", "lower"),
+    Metric("lapsed_usd", "host money lapsed", "Hosts' budget-line money not committed on 31 December and "
+       "lost (host_lines.carry_over = false), over the horizon.", "USD", "lower"),
     # --- coordinators: money (flows and balances are neither good nor bad in themselves)
     Metric("closing_balance_usd", "closing cash", "Cash of the coordinator mechanism at the end of the horizon, "
        "committed or not.", "USD"),

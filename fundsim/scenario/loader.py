@@ -37,10 +37,10 @@ from pydantic import BaseModel, ValidationError
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
 from fundsim.scenario.overrides import has_key, validation_problem
-from fundsim.scenario.schema import Country, Entity, Scenario
+from fundsim.scenario.schema import Country, Entity, Scenario, TodayPost
 
 #: Keys whose string value is a path, resolved against the file that sets it.
-_PATH_KEYS = (("entities", "file"), ("countries", "file"))
+_PATH_KEYS = (("entities", "file"), ("countries", "file"), ("incumbents", "file"))
 #: Largest scenario file (bytes): a scenario is a few kilobytes.
 MAX_SCENARIO_BYTES = 1 << 20
 #: Largest CSV data table (bytes).
@@ -423,6 +423,35 @@ def _load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[C
     return out
 
 
+def _load_incumbents(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[str, Any]:
+    """``[incumbents]``: the table of today's posts (``file``) read into ``posts``; the other
+    keys (``transition``) passed on to the schema."""
+    if not isinstance(table, dict) or "file" not in table:
+        raise ScenarioError(ref, "incumbents", "must be a table with a key file = \"today_posts.csv\"")
+    if "posts" in table:
+        raise ScenarioError(ref, "incumbents.posts", "is read from incumbents.file, not set by hand")
+    file = Path(table["file"])
+    rows = _read_csv(file, _file_for("incumbents.file", origin, ref), "incumbents.file",
+                     ("code", "coordinator_today", "source"), "today's posts")
+    known = set(TodayPost.model_fields)
+    for col in rows[0][1]:
+        if col not in known:
+            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
+    posts = []
+    for i, row in rows:
+        label = (row.get("code") or "?")[:40]
+        data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+        if "contract_end_month" in data:
+            data["contract_end_month"] = _integer_cell(file, i, label, "contract_end_month", data["contract_end_month"])
+        try:
+            posts.append(TodayPost(**data))
+        except ValidationError as exc:
+            raise _csv_error(file, TodayPost, i, label, exc) from None
+    out = {k: v for k, v in table.items() if k != "file"}
+    out["posts"] = posts
+    return out
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -440,6 +469,8 @@ def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Sc
         raise ScenarioError(path, "countries", "required key is missing (countries = { file = \"x.csv\" })")
     data["entities"] = _load_entities(data["entities"], path, origin)
     data["countries"] = _load_countries(data["countries"], path, origin)
+    if "incumbents" in data:
+        data["incumbents"] = _load_incumbents(data["incumbents"], path, origin)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -505,6 +536,8 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
         fail("shocks.group", f"unknown group '{s.shocks.group}'{did_you_mean(s.shocks.group, groups)}")
     if s.victims is not None:
         _check_victims(s, fail)
+    if s.incumbents is not None:
+        _check_incumbents(s, codes, names, fail)
     for key in s.sources:
         if not has_key(raw, key):
             fail(f"sources.{key}", "names no key of this scenario")
@@ -513,6 +546,18 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
         for key in s.uncertainties:
             if not has_key(dump, key):
                 fail(f"uncertainties.{key}", "names no key of this scenario")
+
+
+def _check_incumbents(s: Scenario, codes: list[str], names: tuple[str, ...], fail: Callable[[str, str], None]) -> None:
+    """Today's posts: one row per country of the countries table, hosts that are entities."""
+    assert s.incumbents is not None
+    rows = [p.code for p in s.incumbents.posts]
+    if sorted(rows) != sorted(codes):
+        odd = sorted(set(rows) ^ set(codes)) or [next(c for c in rows if rows.count(c) > 1)]
+        fail("incumbents.file", f"needs one row per country of the countries table (differs at {', '.join(odd[:3])})")
+    for p in s.incumbents.posts:
+        if p.host_entity and p.host_entity not in names:
+            fail("incumbents.file", f"country {p.code} names unknown host_entity '{p.host_entity}'{did_you_mean(p.host_entity, names)}")
 
 
 def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:

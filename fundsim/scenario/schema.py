@@ -559,6 +559,95 @@ class Participation(StrictModel):
     max_increase: NonNegative | None = None
 
 
+# --------------------------------------------------------------------------- today's posts and hosts' money (issue 18)
+
+ContractType = Literal["temporary_appointment", "fixed_term", "consultant", "surge"]
+FundingSource = Literal["host_core", "project_grant", "pooled_humanitarian_fund"]
+
+
+class ContractTerms(StrictModel):
+    """The terms of one contract type while a host employs the coordinator: its length
+    (``months``), its salary as a multiple of ``posts.annual_cost_usd`` (``cost_factor``;
+    operating costs unchanged) and the probability that the incumbent leaves at the end of
+    a contract even when it is renewed (``turnover``: the post is recruited again, with the
+    recruitment lag, its money still committed)."""
+
+    months: int = Field(12, ge=1, le=60)
+    cost_factor: Annotated[Positive, _limit(3.0)] = 1.0
+    turnover: Fraction = 0.0
+
+
+class HostLines(StrictModel):
+    """How a host's own budget line behaves in the siloed and hybrid modes (and for the
+    incumbents a pooled fund takes over at their contract end). The defaults are the first
+    model's siloed line: unspent money carries over, no support cost, every renewal funded
+    by the host's line, every country hosted by its lead entity.
+
+    ``carry_over = false``: the uncommitted balance of each host line lapses on 31 December
+    (ledger account ``lapsed``). ``support_cost_agency`` / ``support_cost_secretariat``:
+    the host's programme support cost on what the line spends (7 % and 13 % in the sources),
+    the Secretariat rate for entities in ``secretariat_group``; charged on receipts into the
+    line at rate r/(1+r), the host budgeting its planned cost x (1+r).
+    ``grant_renewal_probability`` / ``pooled_fund_renewal_probability``: a post funded by a
+    project grant / a pooled humanitarian fund (``incumbents`` table) is renewed at its
+    contract end with this probability; otherwise the grant ends, the post lapses (a
+    funding interruption) and is recruited again after ``posts.restart_wait_months``.
+    ``contracts``: terms by contract type (``incumbents`` table), else the posts' own.
+    ``vacant_countries``: ``lead_entity`` (a country without a coordinator today is hosted by
+    its lead entity, as in the first model) or ``unfunded`` (no host budgets for it: it stays
+    vacant, counted as funding lost, unless a pooled reserve takes it in the hybrid mode).
+    """
+
+    carry_over: bool = True
+    support_cost_agency: Fraction = 0.0
+    support_cost_secretariat: Fraction = 0.0
+    secretariat_group: str = "secretariat"
+    grant_renewal_probability: Fraction = 1.0
+    pooled_fund_renewal_probability: Fraction = 1.0
+    contracts: dict[ContractType, ContractTerms] = Field(default_factory=dict)
+    vacant_countries: Literal["lead_entity", "unfunded"] = "lead_entity"
+
+
+class TodayPost(StrictModel):
+    """One row of the table of today's posts (``incumbents.file``): whether the country has a
+    ``dedicated`` or ``acting`` inter-agency coordinator today (or ``none``), the public name
+    of its ``host`` and the entity that books it (``host_entity``), its ``contract_type``,
+    ``funding_source`` and the month of the start year its contract ends (1-12: the end of
+    that month), each row with its source."""
+
+    code: str = Field(min_length=1)
+    coordinator_today: Literal["none", "dedicated", "acting"]
+    host: str = ""
+    host_entity: str = ""
+    contract_type: ContractType | None = None
+    funding_source: FundingSource | None = None
+    contract_end_month: int | None = Field(None, ge=1, le=60)
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> TodayPost:
+        if self.coordinator_today != "none" and not (
+            self.host_entity and self.contract_type and self.funding_source and self.contract_end_month
+        ):
+            raise ValueError("a post filled today needs host_entity, contract_type, funding_source and contract_end_month")
+        return self
+
+
+class Incumbents(StrictModel):
+    """Start from today's posts (``[incumbents] file = "data/today_posts.csv"``): each
+    country's post is filled at the start where a coordinator is in post today, paid by its
+    current host (from money the host set aside for the rest of the contract) until its
+    contract ends. In the siloed and hybrid modes the host keeps the post. In the pooled mode
+    ``transition`` says when the fund takes it over: ``at_contract_end`` (the fund renews the
+    incumbent when the host's contract ends, if it can commit the contract; otherwise the
+    post lapses and is recruited later) or ``at_once`` (the fund issues its own contract on
+    day one, the host passing in the money for the months left of its contract; if the fund
+    cannot commit it, the incumbent stays with the host to its contract end)."""
+
+    posts: tuple[TodayPost, ...] = Field(min_length=1, max_length=MAX_COUNTRIES)
+    transition: Literal["at_contract_end", "at_once"] = "at_contract_end"
+
+
 # --------------------------------------------------------------------------- victims (Rec 12/14)
 
 #: Days in a month, to turn SimPy months into days (365.25 / 12).
@@ -780,6 +869,8 @@ class Scenario(StrictModel):
     exits: tuple[Exit, ...] = ()
     shocks: Shocks = Field(default_factory=Shocks)
     participation: Participation = Field(default_factory=Participation)
+    host_lines: HostLines = Field(default_factory=HostLines)  # hosts' own budget lines (issue 18)
+    incumbents: Incumbents | None = None  # today's posts at the start; none: every post vacant
     victims: Victims | None = None  # victim assistance window (Rec 12/14); none: coordinators only
     sources: dict[str, str] = Field(default_factory=dict)
     #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`

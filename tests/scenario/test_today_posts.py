@@ -44,7 +44,7 @@ def test_values_are_in_the_allowed_sets(today: pd.DataFrame, column: str) -> Non
 
 def test_a_post_has_a_host_contract_and_funding_and_none_has_neither(today: pd.DataFrame) -> None:
     filled = today["coordinator_today"] != "none"
-    details = ["host", "contract_type", "funding_source", "contract_end_month"]
+    details = ["host", "host_entity", "contract_type", "funding_source", "contract_end_month"]
     assert (today.loc[filled, details] != "").all().all(), "a post without host, contract or funding"
     assert (today.loc[~filled, details] == "").all().all(), "a country without a post has post details"
 
@@ -67,3 +67,52 @@ def test_covered_countries_lie_in_the_documented_range(today: pd.DataFrame) -> N
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert f"**The range the table must meet: {COVERED_LOW} to {COVERED_HIGH} of the 24 countries" in doc
     assert f"**How the table meets it: {covered} countries**" in doc
+
+
+def test_each_host_is_booked_by_the_entity_that_holds_it(today: pd.DataFrame) -> None:
+    # OCHA and resident coordinators' offices are part of the UN Secretariat in the CEB statistics.
+    entities = set(pd.read_csv(DATA / "entities.csv", dtype=str)["name"])
+    filled = today[today["coordinator_today"] != "none"]
+    assert set(filled["host_entity"]) <= entities
+    secretariat = filled["host"].isin({"OCHA", "RCO"})
+    assert (filled.loc[secretariat, "host_entity"] == "UN-Secretariat").all()
+    assert (filled.loc[~secretariat, "host_entity"] == filled.loc[~secretariat, "host"]).all()
+
+
+def _incumbents_scenario(tmp_path: Path, rows: str) -> Path:
+    """The tests' mini scenario (4 countries) starting from a table of today's posts."""
+    import shutil
+
+    tests_data = ROOT / "tests" / "data"
+    for name in ("mini.toml", "entities.csv", "countries.csv"):
+        shutil.copy(tests_data / name, tmp_path / name)
+    (tmp_path / "today.csv").write_text(
+        "code,coordinator_today,host,host_entity,contract_type,funding_source,contract_end_month,source\n" + rows
+    )
+    path = tmp_path / "s.toml"
+    path.write_text('extends = "mini.toml"\nname = "s"\n[incumbents]\nfile = "today.csv"\n')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("AAA,none,,,,,,x\n", "one row per country"),
+        ("AAA,dedicated,UNFPA,NOBODY,fixed_term,host_core,6,x\n", "unknown host_entity"),
+        ("AAA,dedicated,UNFPA,,fixed_term,host_core,6,x\n", "needs host_entity"),
+        ("AAA,dedicated,UNFPA,E1,fixed_term,host_core,13.5,x\n", "whole number"),
+    ],
+)
+def test_a_bad_table_of_todays_posts_is_refused_with_one_line(tmp_path: Path, rows: str, message: str) -> None:
+    from fundsim.scenario import ScenarioError, load_scenario
+
+    codes = pd.read_csv(ROOT / "tests" / "data" / "countries.csv", dtype=str)["code"].tolist()
+    entity = pd.read_csv(ROOT / "tests" / "data" / "entities.csv", dtype=str)["name"].iloc[0]
+    rest = "".join(f"{c},none,,,,,,x\n" for c in codes[1:])
+    first = rows.replace("AAA", codes[0]).replace(",E1,", f",{entity},")
+    if message == "one row per country":
+        rest = rest.split("\n", 1)[1]
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(_incumbents_scenario(tmp_path, first + rest))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
