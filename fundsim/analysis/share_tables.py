@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from fundsim.errors import BadInput
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
+from fundsim.scenario.presets import PRESET_NAMES
 from fundsim.scenario.schema import Band, Formula, Scenario
 from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.sharing import fairness
@@ -109,7 +110,8 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
     minimum); risk-adjusted half by HRP-country
     expenses (or SEA allegations); usage split within each country by
     ``capacity_key``; Shapley of the network cost. Kinds whose columns exist for no
-    entity are left out.
+    entity are left out. Then the precedent keys by name (``undss_2005``, ``jiu``,
+    ``icsc``: :mod:`fundsim.scenario.presets`), each where the entities have its column.
     """
     personnel = _first_column(scenario, "field_personnel", "personnel")
     risk = _first_column(scenario, "hrp_expenses_usd", "sea_allegations")
@@ -143,12 +145,18 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
     out[own.kind] = own
-    return {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    chosen = {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    # The precedent keys by name (fundsim.scenario.presets), where the entities have their columns.
+    for preset in PRESET_NAMES:
+        formula = Formula.model_validate({"kind": preset})
+        if all(_has_column(scenario, c) for c in formula.columns()):
+            chosen[preset] = formula
+    return chosen
 
 
 def describe(formula: Formula) -> str:
     """One line saying which keys and parameters a formula uses."""
-    parts: list[str] = [formula.kind]
+    parts: list[str] = [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
     if formula.key:
         parts.append(f"key={formula.key}")
     if formula.weights:

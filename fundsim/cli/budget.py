@@ -13,12 +13,10 @@ from __future__ import annotations
 import argparse
 
 STEM = "budget_annex"
-#: The formula names --compare-formula takes (kept here so --help imports no pandas).
-_PRESETS = ("undss_2005", "jiu", "icsc")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from fundsim.scenario.vocabulary import FORMULA_KINDS
+    from fundsim.scenario.vocabulary import FORMULA_KINDS, FORMULA_PRESETS
 
     p = sub.add_parser(
         "budget",
@@ -34,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="replace an existing output folder (only one fundsim wrote, or an empty one)")
     p.add_argument(
         "--compare-formula", metavar="KIND", default=None,
-        help=f"a second formula beside the scenario's: {', '.join((*FORMULA_KINDS, *_PRESETS))}",
+        help=f"a second formula beside the scenario's: {', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}",
     )
     p.set_defaults(func=run)
 

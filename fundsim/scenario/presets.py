@@ -1,8 +1,9 @@
 """Precedent cost-sharing keys by name: thin presets over the formula kinds.
 
 ``mechanism.formula.kind = "undss_2005"`` (or ``"jiu"``, ``"icsc"``) stands for the
-formula of a UN precedent, written with the existing kinds; any other key the scenario
-sets in the same table (a ceiling, a floor) is kept over the preset's. After loading
+formula of a UN precedent, written with the existing kinds; the bounds the scenario sets
+in the same table (``floor``, ``ceiling``, ``floor_usd``) are kept over the preset's, its
+other keys (``key``, ``weights``...) give way to the preset's. After loading
 the formula holds the underlying kind and its parameters, and ``preset`` names the
 precedent. Sources are in ``docs/cost-sharing.md`` and the shared data notes (§4,
 "UN cost-sharing formulas that could serve as models"), cited by public name:
@@ -27,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fundsim.scenario.vocabulary import FORMULA_PRESETS
+
 #: Each preset: the formula keys it sets, and its source by public name.
 PRESETS: dict[str, dict[str, Any]] = {
     "undss_2005": {
@@ -46,18 +49,24 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
-#: The preset names, in the order tables list them.
-PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
+#: The preset names, in the order tables list them (the vocabulary's list: help texts read it).
+PRESET_NAMES: tuple[str, ...] = FORMULA_PRESETS
+assert tuple(PRESETS) == PRESET_NAMES, "fundsim.scenario.vocabulary.FORMULA_PRESETS names every preset"
+
+
+#: Keys of a formula table kept over a preset's: its bounds. The others (``key``,
+#: ``weights``...) describe another formula and give way to the preset's.
+KEPT_KEYS = ("floor", "ceiling", "floor_usd")
 
 
 def expand_preset(data: dict[str, Any]) -> dict[str, Any]:
-    """A formula table with ``kind = <preset>`` written out: the preset's keys, then the
-    table's own (other than ``kind``) over them, and ``preset`` naming it. Any other
-    table is returned as it is."""
+    """A formula table with ``kind = <preset>`` written out: the preset's keys, the table's
+    bounds (:data:`KEPT_KEYS`) over them, and ``preset`` naming it. Any other table is
+    returned as it is."""
     name = data.get("kind")
     if not isinstance(name, str) or name not in PRESETS:
         return data
     out = dict(PRESETS[name]["formula"])
-    out.update({k: v for k, v in data.items() if k != "kind"})
+    out.update({k: v for k, v in data.items() if k in KEPT_KEYS})
     out["preset"] = name
     return out

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from fundsim.scenario.presets import expand_preset
-from fundsim.scenario.vocabulary import FormulaKind
+from fundsim.scenario.vocabulary import FormulaKind, FormulaPreset
 
 # --------------------------------------------------------------------------- limits
 # Why these numbers: the model keeps money in integer cents (int64, at most 9.2e18
@@ -386,7 +386,7 @@ class Formula(StrictModel):
     risk_weight: Fraction = 0.5
     #: The precedent this formula was written from (``kind = "undss_2005"``, ``"jiu"``,
     #: ``"icsc"``: :mod:`fundsim.scenario.presets`), or None.
-    preset: Literal["undss_2005", "jiu", "icsc"] | None = None
+    preset: FormulaPreset | None = None
 
     @model_validator(mode="before")
     @classmethod

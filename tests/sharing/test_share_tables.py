@@ -40,8 +40,8 @@ def test_presence_comes_from_the_countries_table(scenario):
 def test_every_formula_is_shown_and_the_scenarios_own_is_used(scenario, tables):
     assert list(tables.shares.columns) == [
         "equal", "proportional", "weighted", "base_plus_variable", "tiered",
-        "capacity", "risk_adjusted", "usage", "shapley",
-    ]
+        "capacity", "risk_adjusted", "usage", "shapley", "undss_2005", "jiu",
+    ]  # the ICSC precedent needs Professional posts, which the test entities lack
     assert default_formulas(scenario)["capacity"] == scenario.mechanism.formula
     # The scenario's capacity formula has a 50 % ceiling: Alpha's 60 % is cut to 50 %.
     assert tables.shares.loc["Alpha", "capacity"] == pytest.approx(0.5, rel=1e-14)
@@ -51,7 +51,7 @@ def test_every_formula_is_shown_and_the_scenarios_own_is_used(scenario, tables):
 def test_amounts_add_up_to_the_network_cost_for_every_formula(tables):
     totals = tables.long.groupby("formula")["amount_usd"].sum()
     np.testing.assert_allclose(totals.to_numpy(), 900_000.0, rtol=1e-14)
-    assert len(tables.long) == 9 * 4
+    assert len(tables.long) == 11 * 4
     assert list(tables.long.columns) == ["formula", "entity", "share", "amount_usd", "burden_ratio"]
 
 
