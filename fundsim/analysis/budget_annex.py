@@ -231,7 +231,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     budget_rows = [
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
         [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s))", *build_up],
-        ["less opening balance applied", *[-a for a in applied]],
+        ["less opening balance applied", *[-a if a else 0.0 for a in applied]],
         ["net requirement (net budget)", *net],
         [f"host fee ({fee:.1%} of contributions)", *[_usd(f) for f in fee_cents]],
         ["gross budget (invoiced to entities)", *[_usd(g) for g in gross]],
