@@ -217,7 +217,8 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     fee_cents: list[int]
     if rule.mode == "siloed":
         net = [0.0] * len(years)
-        notes.append("siloed mode: the fund approves no budget; each lead entity budgets its own posts")
+        notes.append("siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
+                     "in its own budget, which these invoices do not include")
     elif rule.envelope_usd is not None:
         net = [_usd(g) * (1 - fee) for g in gross]
         notes.append(f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
@@ -226,7 +227,8 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         posts_part = [0.0 if rule.mode == "hybrid" else c for c in plan.planned_usd]
         net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
         if rule.mode == "hybrid":
-            notes.append("hybrid mode: the lead entities budget their posts; the pooled budget holds the reserve")
+            notes.append("hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
+                         "they host in their own budgets, which these invoices do not include")
     fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
     budget_rows = [
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],

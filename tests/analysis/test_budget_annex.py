@@ -26,6 +26,8 @@ ON_TIME = {
 
 def _on_time(name: str, **more: object):
     scenario = with_overrides(load_scenario(SCENARIOS / name), {**ON_TIME, **more})
+    if scenario.mechanism.budget_period_years > 1:
+        assert scenario.simulation.years >= scenario.mechanism.budget_period_years
     assert not scenario.cuts and not scenario.exits
     return scenario
 
@@ -41,9 +43,23 @@ def _simulated_cents(scenario, years: tuple[int, ...]) -> dict[int, np.ndarray]:
     return out
 
 
-@pytest.mark.parametrize("name", ["baseline.toml", "fund_practice.toml"])
-def test_annex_gross_and_invoices_equal_the_simulated_assessments(name: str) -> None:
-    scenario = _on_time(name)
+CASES = {
+    "baseline (two-year period, commitment basis)": ("baseline.toml", {}),
+    "first model's rules (one-year period, cash basis)": (
+        "baseline.toml", {"mechanism.budget_period_years": 1, "mechanism.budget_basis": "cash"}
+    ),
+    "opening balance and three-year period": (
+        "baseline.toml", {"mechanism.budget_period_years": 3, "mechanism.opening_balance_usd": 2_500_000.0}
+    ),
+    "a fixed envelope": ("baseline.toml", {"mechanism.budget": {"usd_per_year": 10_000_000.0}}),
+    "the UNDSS precedent key": ("baseline.toml", {"mechanism.formula": {"kind": "undss_2005"}}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_annex_gross_and_invoices_equal_the_simulated_assessments(case: str) -> None:
+    name, more = CASES[case]
+    scenario = _on_time(name, **more)
     annex = budget_annex(scenario)
     assert len(annex.years) == scenario.mechanism.budget_period_years
     simulated = _simulated_cents(scenario, annex.years)
@@ -55,12 +71,8 @@ def test_annex_gross_and_invoices_equal_the_simulated_assessments(name: str) -> 
 
 
 def test_standard_costing_reconciles_too_and_prices_each_grade() -> None:
-    scenario = _on_time(
-        "fund_practice.toml",
-    )
-    graded = with_overrides(
-        load_scenario(SCENARIOS / "graded_posts.toml"), ON_TIME
-    )
+    scenario = _on_time("baseline.toml")
+    graded = _on_time("graded_posts.toml")
     annex = budget_annex(graded)
     simulated = _simulated_cents(graded, annex.years)
     for year, gross in zip(annex.years, annex.gross_cents, strict=True):
@@ -72,7 +84,7 @@ def test_standard_costing_reconciles_too_and_prices_each_grade() -> None:
 
 
 def test_budget_lines_add_up_and_the_reserve_reaches_its_target() -> None:
-    scenario = load_scenario(SCENARIOS / "fund_practice.toml")
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
     annex = budget_annex(scenario)
     budget = annex.table("budget").set_index("line")
     for year, gross, fee in zip(annex.years, annex.gross_cents, annex.fee_cents, strict=True):
@@ -125,7 +137,7 @@ def test_a_formula_the_data_cannot_compute_is_refused_in_one_line() -> None:
 
 
 def test_fixed_lines_enter_the_planned_cost_and_the_gross() -> None:
-    scenario = load_scenario(SCENARIOS / "fund_practice.toml")
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
     plain = budget_annex(scenario)
     line = CostLine("secretariat P-4", "secretariat", 250_000.0, "ASSUMPTION: a test line")
     with_line = budget_annex(scenario, lines=[line])
