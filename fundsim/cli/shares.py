@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if name not in (*FORMULA_KINDS, *FORMULA_PRESETS):
             raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}")
     scenario = load_scenario(args.file)
-    tables = share_tables(scenario, args.formulas, args.capacity_key)
+    tables = share_tables(scenario, args.formulas, args.capacity_key, precedents=True)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
     from fundsim.cli._format import new_output_dir
