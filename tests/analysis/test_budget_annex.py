@@ -53,6 +53,9 @@ CASES = {
     ),
     "a fixed envelope": ("baseline.toml", {"mechanism.budget": {"usd_per_year": 10_000_000.0}}),
     "the UNDSS precedent key": ("baseline.toml", {"mechanism.formula": {"kind": "undss_2005"}}),
+    "one host for both windows, its own fee": (
+        "shared_host.toml", {"victims.funding.shared_admin_fee": 0.05}
+    ),
 }
 
 
