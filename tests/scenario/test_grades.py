@@ -68,6 +68,9 @@ def test_the_grade_mix_is_a_lever_a_sweep_varies() -> None:
     costs = [network_cost_usd(s) for _, s, _ in variants]
     assert [p["posts.grade_mix.P-5"] for _, _, p in variants] == [0.0, 0.25, 0.5]
     assert costs == sorted(costs) and costs[0] < costs[-1]
+    # The same dotted key is a lever for solve and sensitivity, where the scenario sets the mix.
+    graded = variants[1][1]
+    assert network_cost_usd(with_overrides(graded, {"posts.grade_mix.P-5": 0.5})) == costs[-1]
 
 
 def test_a_grade_the_table_does_not_cost_is_refused(graded) -> None:
