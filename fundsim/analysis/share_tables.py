@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from fundsim.errors import BadInput
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
+from fundsim.scenario.presets import PRESET_NAMES
 from fundsim.scenario.schema import Band, Formula, Scenario
 from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.sharing import fairness
@@ -96,7 +97,9 @@ def _first_column(scenario: Scenario, *candidates: str) -> str | None:
     return next((c for c in candidates if _has_column(scenario, c)), None)
 
 
-def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> dict[str, Formula]:
+def default_formulas(
+    scenario: Scenario, capacity_key: str = CAPACITY_KEY, precedents: bool = False
+) -> dict[str, Formula]:
     """One formula per kind, named by kind: the scenario's own for its kind, defaults otherwise.
 
     Defaults (precedents in ``docs/cost-sharing.md``): proportional to
@@ -109,7 +112,9 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
     minimum); risk-adjusted half by HRP-country
     expenses (or SEA allegations); usage split within each country by
     ``capacity_key``; Shapley of the network cost. Kinds whose columns exist for no
-    entity are left out.
+    entity are left out. With ``precedents``, then the precedent keys by name
+    (``undss_2005``, ``jiu``, ``icsc``: :mod:`fundsim.scenario.presets`), each where the
+    entities have its column.
     """
     personnel = _first_column(scenario, "field_personnel", "personnel")
     risk = _first_column(scenario, "hrp_expenses_usd", "sea_allegations")
@@ -143,12 +148,18 @@ def default_formulas(scenario: Scenario, capacity_key: str = CAPACITY_KEY) -> di
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
     out[own.kind] = own
-    return {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    chosen = {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    # The precedent keys by name (fundsim.scenario.presets), where the entities have their columns.
+    for preset in PRESET_NAMES if precedents else ():
+        formula = Formula.model_validate({"kind": preset})
+        if all(_has_column(scenario, c) for c in formula.columns()):
+            chosen[preset] = formula
+    return chosen
 
 
 def describe(formula: Formula) -> str:
     """One line saying which keys and parameters a formula uses."""
-    parts: list[str] = [formula.kind]
+    parts: list[str] = [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
     if formula.key:
         parts.append(f"key={formula.key}")
     if formula.weights:
@@ -172,6 +183,7 @@ def share_tables(
     scenario: Scenario,
     names: Sequence[str] | None = None,
     capacity_key: str = CAPACITY_KEY,
+    precedents: bool = False,
 ) -> ShareTables:
     """Shares, amounts, burden ratios and fairness measures under each formula.
 
@@ -184,6 +196,9 @@ def share_tables(
     capacity_key
         Entity column measuring capacity to pay, for burden ratios, the Suits index
         and the size-based defaults.
+    precedents
+        Also the precedent keys by name (``undss_2005``, ``jiu``, ``icsc``) whose columns
+        the entities have; a precedent named in ``names`` is always available.
 
     Raises
     ------
@@ -191,7 +206,11 @@ def share_tables(
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
-    available = default_formulas(scenario, capacity_key)
+    named = set(names or ()) & set(PRESET_NAMES)
+    available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
+    for preset in sorted(named - set(available)):
+        column = Formula.model_validate({"kind": preset}).key
+        raise ShareTablesError(f"precedent '{preset}' needs the entity column '{column}', which no entity has")
     if names:
         unknown = [n for n in names if n not in available]
         if unknown:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from fundsim.errors import BadInput
 from fundsim.scenario.errors import did_you_mean
-from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
+from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS, FORMULA_PRESETS
 
 if TYPE_CHECKING:
     from fundsim.analysis.share_tables import ShareTables
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument(
         "--formula", dest="formulas", action="extend", nargs="+", metavar="NAME", default=None,
-        help=f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}",
+        help=f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}; precedent keys: {', '.join(FORMULA_PRESETS)}",
     )
     p.add_argument(
         "--out", metavar="DIR", default=None,
@@ -55,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.viz.share_report import share_bar_figure, write_share_workbook
 
     for name in args.formulas or ():
-        if name not in FORMULA_KINDS:
-            raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, FORMULA_KINDS)}")
+        if name not in (*FORMULA_KINDS, *FORMULA_PRESETS):
+            raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}")
     scenario = load_scenario(args.file)
-    tables = share_tables(scenario, args.formulas, args.capacity_key)
+    tables = share_tables(scenario, args.formulas, args.capacity_key, precedents=True)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
     from fundsim.cli._format import new_output_dir

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fundsim.model.ledger import to_cents
+from fundsim.model.victim_fund import window_fees
+from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Distribution, Mechanism, Scenario
 
 
@@ -70,6 +72,46 @@ class BudgetRule:
         return out
 
 
+def period_plan_usd(planned_usd: float, indexation: float, years: int) -> list[float]:
+    """The planned cost of each year of a budget period of ``years`` years (USD): the first
+    year's ``planned_usd``, the later years indexed by ``indexation`` a year."""
+    return [planned_usd * (1.0 + indexation) ** k if k else planned_usd for k in range(years)]
+
+
+def coordinator_fee(scenario: Scenario) -> float:
+    """The host's fee on coordinator contributions (a fraction): the mechanism's
+    ``admin_fee``, or the shared host's rate when both windows share one."""
+    if scenario.victims is not None:
+        shared = window_fees(scenario)[1]
+        if shared is not None:
+            return shared
+    return scenario.mechanism.admin_fee
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPeriod:
+    """The budgets the fund approves at the start, for its first budget period: the plan
+    the network signs off (no randomness: every post planned filled, start-year prices
+    indexed by the expected inflation, the opening balance as cash, nothing committed)."""
+
+    rule: BudgetRule
+    planned_usd: tuple[float, ...]  # planned cost of each year of the period (USD)
+    opening_cents: int  # the fund's cash at the start
+    approved_cents: tuple[int, ...]  # gross approved budget of each year (cents)
+
+
+def first_period(scenario: Scenario, planned_usd: float) -> FirstPeriod:
+    """The first budget period's approved budgets, by the same rule and inputs the
+    simulation uses at its start (:meth:`fundsim.model.world.World.budget_cents` for year
+    0): ``planned_usd`` is the cost of every post in the start year (USD,
+    :func:`fundsim.scenario.costs.network_cost_usd`)."""
+    rule = BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual)
+    years = min(rule.period_years, scenario.simulation.years)
+    plan = period_plan_usd(planned_usd, rule.indexation, years)
+    opening = to_cents(scenario.mechanism.opening_balance_usd)
+    return FirstPeriod(rule, tuple(plan), opening, tuple(rule.approved_cents(0, plan, opening, 0.0)))
+
+
 def _expected_months(dist: Distribution) -> int:
     """The expected value of a months distribution, rounded to whole months (at least 1)."""
     if dist.dist == "fixed":
@@ -108,5 +150,7 @@ def structural_float_usd(scenario: Scenario) -> float:
         # The contract running on 31 December started (and was committed) at ``start < end``.
         start = fill + (end - 1 - fill) // contract * contract
         months = max(months, start + commit - end)
-    salary_cents = to_cents(posts.annual_cost_usd / 12)
-    return len(scenario.countries) * months * salary_cents / 100
+    if posts.costing == "flat":
+        salary_cents = to_cents(posts.annual_cost_usd / 12)
+        return len(scenario.countries) * months * salary_cents / 100
+    return months * sum(to_cents(a / 12) for a in post_salaries_usd(scenario)) / 100

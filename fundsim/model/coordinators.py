@@ -45,6 +45,7 @@ from fundsim.model.hosts import HostedPosts
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
 from fundsim.scenario.costs import post_cost_usd
+from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
@@ -156,7 +157,17 @@ class Coordinators:
         self.tier1_by_year = np.zeros(self.years, dtype=np.int32)
         self.sustained_by_year = np.full(self.years, n, dtype=np.int32)
         self._op_cents = [to_cents(self._operating * p / 12) for p in ctx.price_index]
-        self._salary_cents = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
+        # Monthly salary of each post by year (cents): one figure for every post under flat
+        # costing, each post's standard cost of its grade and duty station otherwise.
+        self._flat = posts.costing == "flat"
+        if self._flat:
+            per_year = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
+            self._salary_cents = [per_year] * n
+            self._post_costs = [self._post_cost] * n
+        else:
+            annual = post_salaries_usd(ctx.static.scenario)
+            self._salary_cents = [[to_cents(a * p / 12) for p in ctx.price_index] for a in annual]
+            self._post_costs = [a + self._operating for a in annual]
         # Hosts' terms (issue 18, :mod:`fundsim.model.hosts`): None where every post has the posts' own.
         self._terms_months = hosted.contract_months if hosted else None
         self._cost_factor = hosted.cost_factor if hosted else None
@@ -178,11 +189,20 @@ class Coordinators:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
 
-    def planned_cost_usd(self, year: int, posts: float | None = None) -> float:
-        """Cost of keeping ``posts`` (default: all) filled for the whole of ``year``
-        (salary + operating), USD."""
-        count = self.n if posts is None else posts
-        return count * self._post_cost * self._price_index[year]
+    def planned_cost_usd(self, year: int, posts: float | list[int] | None = None) -> float:
+        """Cost of keeping ``posts`` (default: all; a count, post-equivalents, or the posts'
+        indices) filled for the whole of ``year`` (salary + operating), USD. Under standard
+        costing a whole count means the highest-priority posts, and a fractional count is
+        priced at the mean post cost."""
+        if self._flat:
+            count = self.n if posts is None else len(posts) if isinstance(posts, list) else posts
+            return count * self._post_cost * self._price_index[year]
+        if posts is None or (isinstance(posts, (int, float)) and float(posts).is_integer()):
+            posts = self.order[: self.n if posts is None else int(posts)]
+        if isinstance(posts, list):
+            return sum(self._post_costs[i] for i in posts) * self._price_index[year]
+        mean = sum(self._post_costs) / max(1, self.n)
+        return posts * mean * self._price_index[year]
 
     def headroom_cents(self, k: int, month: int) -> int:
         """What fund ``k`` may still commit at ``month``: its free cash, plus its
@@ -209,7 +229,7 @@ class Coordinators:
         """Commit the next contract's months for post ``i`` (``contract`` months, default the
         post's contract) from its own fund (unless ``own`` is false: its money has ended), or
         else from the backstop; return whether either could."""
-        cost = self._salary_cents[min(month // 12, self.years - 1)]
+        cost = self._salary_cents[i][min(month // 12, self.years - 1)]
         if self._cost_factor is not None:
             cost = round(cost * self._cost_factor[i])
         self.monthly_cost[i] = cost
@@ -390,7 +410,7 @@ class Coordinators:
     def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
         """What the months left of today's contract of post ``i`` cost its host (salary at the
         post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
-        salary = self._salary_cents[0]
+        salary = self._salary_cents[i][0]
         if self._cost_factor is not None:
             salary = round(salary * self._cost_factor[i])
         return salary * end, self._op_cents[0] * end
@@ -519,10 +539,11 @@ class Coordinators:
         """For a review of the months ``start`` to ``end``: what each post still needs (cents
         not committed), whether it is vacant, and what declining its renewal saves."""
         y = min(start // 12, self.years - 1)
-        salary, op = self._salary_cents[y], self._op_cents[y]
+        op = self._op_cents[y]
         span = end - start
         required, vacant, saved = [], [], []
         for i in range(self.n):
+            salary = self._salary_cents[i][y]
             s = self.state[i]
             if s == VACANT:
                 required.append((salary + op) * span)
@@ -542,9 +563,8 @@ class Coordinators:
     def committed_beyond_usd(self, end: int) -> float:
         """Salary months that the renewals of filled posts before month ``end`` commit beyond
         it (rolling contracts), USD at the last year's price."""
-        y = min(end // 12, self.years) - 1
-        salary = self._salary_cents[max(y, 0)]
-        months = 0
+        y = max(min(end // 12, self.years) - 1, 0)
+        months = cents = 0
         for i in range(self.n):
             if self.state[i] != FILLED:
                 continue
@@ -552,8 +572,12 @@ class Coordinators:
             while renewal + self.contract_months <= end:
                 renewal += self.contract_months
             if renewal < end:
-                months += max(0, renewal + self.commit_months - end)
-        return months * salary / 100
+                beyond = max(0, renewal + self.commit_months - end)
+                months += beyond
+                cents += beyond * self._salary_cents[i][y]
+        if self._flat:  # one salary for every post: the first model's arithmetic, bit for bit
+            return months * (self._salary_cents[0][y] if self.n else 0) / 100
+        return cents / 100
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""

@@ -30,7 +30,7 @@ import simpy
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import caseload_plan, draw_victims
-from fundsim.model.budget import BudgetRule
+from fundsim.model.budget import BudgetRule, period_plan_usd
 from fundsim.model.cases import VictimCases, caseworker_slots
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
@@ -201,6 +201,9 @@ class World:
             self._hosted = [
                 sum(1 for c in scenario.countries if c.lead_entity == name) for name in scenario.entity_names
             ]
+        self._hosted_posts = [
+            [i for i, c in enumerate(scenario.countries) if c.lead_entity == name] for name in scenario.entity_names
+        ]
         self.ledger.open(self.fund.account, to_cents(scenario.mechanism.opening_balance_usd), ix["opening"])
         self._monthly_rate = scenario.mechanism.interest_rate_annual / 12
         self._reserve_months = scenario.mechanism.reserve_target_months
@@ -285,7 +288,7 @@ class World:
             rule = self.budget_rule
             last = min(year + rule.period_years, self.years)
             planned = self.coordinators.planned_cost_usd(year)
-            plan = [planned * (1.0 + rule.indexation) ** k if k else planned for k in range(last - year)]
+            plan = period_plan_usd(planned, rule.indexation, last - year)
             beyond = self.coordinators.committed_beyond_usd(12 * last) if rule.basis == "commitments" else 0.0
             for k, cents in enumerate(rule.approved_cents(year, plan, self.fund.cash_cents, beyond)):
                 self._approved[year + k] = cents
@@ -300,7 +303,10 @@ class World:
         coord = self.coordinators
         for e, name in enumerate(self.scenario.entity_names):
             if self._hosted[e]:
-                planned = coord.planned_cost_usd(year, self._hosted[e]) * (1.0 + self._support[e])
+                hosted: float | list[int] = (
+                    self._hosted[e] if self.hosted is not None and self.mode != "pooled" else self._hosted_posts[e]
+                )
+                planned = coord.planned_cost_usd(year, hosted) * (1.0 + self._support[e])
                 needs[e] = to_cents(max(0.0, planned - self.host_funds[name].cash_cents / 100))
         return needs
 

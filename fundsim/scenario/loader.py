@@ -37,10 +37,10 @@ from pydantic import BaseModel, ValidationError
 
 from fundsim.scenario.errors import ScenarioError, did_you_mean
 from fundsim.scenario.overrides import has_key, validation_problem
-from fundsim.scenario.schema import Country, Entity, Scenario, TodayPost
+from fundsim.scenario.schema import Country, Entity, Scenario, StandardCost, TodayPost
 
 #: Keys whose string value is a path, resolved against the file that sets it.
-_PATH_KEYS = (("entities", "file"), ("countries", "file"), ("incumbents", "file"))
+_PATH_KEYS = (("entities", "file"), ("countries", "file"), ("incumbents", "file"), ("standard_costs", "file"))
 #: Largest scenario file (bytes): a scenario is a few kilobytes.
 MAX_SCENARIO_BYTES = 1 << 20
 #: Largest CSV data table (bytes).
@@ -452,6 +452,36 @@ def _load_incumbents(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[
     return out
 
 
+def _load_standard_costs(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[StandardCost]:
+    """The standard-cost table (grade, duty-station class, annual cost, source)."""
+    if not isinstance(table, dict) or set(table) != {"file"}:
+        raise ScenarioError(ref, "standard_costs", "must be a table with one key: file = \"x.csv\"")
+    file = Path(table["file"])
+    required = ("grade", "duty_station_class", "annual_cost_usd", "source")
+    rows = _read_csv(file, _file_for("standard_costs.file", origin, ref), "standard_costs.file", required,
+                     "standard costs")
+    for col in rows[0][1]:
+        if col not in required:
+            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), required)}")
+    out, seen = [], set()
+    for i, row in rows:
+        label = f"{(row.get('grade') or '?')[:20]} {(row.get('duty_station_class') or '?')[:20]}"
+        try:
+            cost = StandardCost(
+                grade=(row.get("grade") or "").strip(),
+                duty_station_class=(row.get("duty_station_class") or "").strip(),
+                annual_cost_usd=_number_cell(file, i, label, "annual_cost_usd", row.get("annual_cost_usd")),
+                source=(row.get("source") or "").strip(),
+            )
+        except ValidationError as exc:
+            raise _csv_error(file, StandardCost, i, label, exc) from None
+        if (cost.grade, cost.duty_station_class) in seen:
+            raise ScenarioError(file, f"row {i} ({label})", "grade and duty-station class appear twice")
+        seen.add((cost.grade, cost.duty_station_class))
+        out.append(cost)
+    return out
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -471,6 +501,8 @@ def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Sc
     data["countries"] = _load_countries(data["countries"], path, origin)
     if "incumbents" in data:
         data["incumbents"] = _load_incumbents(data["incumbents"], path, origin)
+    if "standard_costs" in data:
+        data["standard_costs"] = _load_standard_costs(data["standard_costs"], path, origin)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -506,9 +538,10 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
         if missing:
             key = "mechanism.formula.key" if col in (f.key, f.risk_key) else f"mechanism.formula.weights.{col}"
             known = {k for e in s.entities for k in e.keys}
+            preset = f" (the '{f.preset}' preset reads it: add the column to the entities table)" if f.preset else ""
             if len(missing) == len(names):
-                fail(key, f"no entity column '{col}'{did_you_mean(col, known)}")
-            fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}")
+                fail(key, f"no entity column '{col}'{did_you_mean(col, known)}{preset}")
+            fail(key, f"column '{col}' is empty for {', '.join(missing[:3])}{preset}")
     for col in f.columns():
         weight = f.weights.get(col, 1.0) if col != f.key and col != f.risk_key else 1.0
         if weight > 0 and not any(e.keys.get(col, 0.0) > 0 for e in s.entities):

@@ -29,7 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-from fundsim.scenario.vocabulary import FormulaKind
+from fundsim.scenario.presets import expand_preset
+from fundsim.scenario.vocabulary import FormulaKind, FormulaPreset
 
 # --------------------------------------------------------------------------- limits
 # Why these numbers: the model keeps money in integer cents (int64, at most 9.2e18
@@ -313,6 +314,22 @@ class Country(StrictModel):
     lead_entity: str = ""
     entities: tuple[str, ...] = ()
     allegations_per_year: Annotated[NonNegative, _limit(MAX_ALLEGATIONS_PER_YEAR)] = 0.0
+    #: The coordinator post's grade (``P-5``, ``P-4``, ``P-3``, ``NO``, ``consultant``) and the
+    #: ICSC hardship class of its duty station (``H``, ``A``-``E``): read under
+    #: ``posts.costing = "standard_costs"`` (and counted in the budget annex's staffing table).
+    grade: str = ""
+    duty_station_class: str = ""
+    source: str = Field(min_length=1)
+
+
+class StandardCost(StrictModel):
+    """One row of the standard-cost table (``[standard_costs] file``): the fully loaded
+    annual cost of a post of ``grade`` at a duty station of ``duty_station_class``, USD a
+    year at start-year prices (salary, post adjustment, allowances, pension, insurance)."""
+
+    grade: str = Field(min_length=1)
+    duty_station_class: str = Field(min_length=1)
+    annual_cost_usd: Annotated[Positive, _limit(MAX_POST_USD)]
     source: str = Field(min_length=1)
 
 
@@ -367,6 +384,14 @@ class Formula(StrictModel):
     bands: tuple[Band, ...] = ()
     risk_key: str | None = None
     risk_weight: Fraction = 0.5
+    #: The precedent this formula was written from (``kind = "undss_2005"``, ``"jiu"``,
+    #: ``"icsc"``: :mod:`fundsim.scenario.presets`), or None.
+    preset: FormulaPreset | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_preset(cls, data: Any) -> Any:
+        return expand_preset(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _check_kind(self) -> Formula:
@@ -476,6 +501,21 @@ class Posts(StrictModel):
     contract_alignment: Literal["rolling", "budget_year"] = "rolling"
     #: One-month extensions, at most this many, before a post whose renewal cannot be committed lapses.
     bridge_months: int = Field(0, ge=0, le=3)
+    #: ``flat``: every post costs ``annual_cost_usd`` (today); ``standard_costs``: each post
+    #: costs the standard cost of its grade and duty-station class (``[standard_costs]``), and
+    #: ``annual_cost_usd`` is not used for salaries.
+    costing: Literal["flat", "standard_costs"] = "flat"
+    #: Grade mix: grade -> share of the posts, given in priority order (risk tier first): the
+    #: first grade takes the highest-priority posts, and so on; the posts left over (shares
+    #: summing below 1) keep their grade in the countries table. Empty: the table's grades.
+    grade_mix: dict[str, Fraction] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _mix_sums(self) -> Posts:
+        total = sum(self.grade_mix.values())
+        if total > 1 + 1e-9:
+            raise ValueError(f"grade_mix: shares sum to {total:g}, above 1")
+        return self
 
 
 class Payments(StrictModel):
@@ -872,6 +912,9 @@ class Scenario(StrictModel):
     host_lines: HostLines = Field(default_factory=HostLines)  # hosts' own budget lines (issue 18)
     incumbents: Incumbents | None = None  # today's posts at the start; none: every post vacant
     victims: Victims | None = None  # victim assistance window (Rec 12/14); none: coordinators only
+    #: Standard costs by grade and duty-station class (``[standard_costs] file``), read when
+    #: ``posts.costing = "standard_costs"``; empty otherwise.
+    standard_costs: tuple[StandardCost, ...] = ()
     sources: dict[str, str] = Field(default_factory=dict)
     #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`
     uncertainties: dict[str, Range] = Field(default_factory=dict)
@@ -899,6 +942,24 @@ class Scenario(StrictModel):
                 raise ValueError(
                     f"victims: about {per_year + children:.3g} victims and children in the busiest "
                     f"year; the limit is {MAX_VICTIMS_PER_YEAR:,}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _standard_costs_cover_posts(self) -> Scenario:
+        """Under standard costing, every post's grade and duty-station class has a cost."""
+        if self.posts.costing != "standard_costs":
+            return self
+        if not self.standard_costs:
+            raise ValueError('posts.costing = "standard_costs" needs a [standard_costs] table (file = "x.csv")')
+        from fundsim.scenario.grades import post_grades  # grades reads this module
+
+        table = {(r.grade, r.duty_station_class) for r in self.standard_costs}
+        for country, grade in zip(self.countries, post_grades(self), strict=True):
+            if (grade, country.duty_station_class) not in table:
+                raise ValueError(
+                    f"posts.costing: country {country.code} has grade '{grade or '(none)'}' at duty-station "
+                    f"class '{country.duty_station_class or '(none)'}', which the standard-cost table does not cost"
                 )
         return self
 

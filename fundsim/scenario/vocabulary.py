@@ -26,6 +26,11 @@ FormulaKind = Literal[
 #: Every formula kind, in the order tables and help texts list them.
 FORMULA_KINDS: tuple[str, ...] = get_args(FormulaKind)
 
+#: The precedent keys by name (``mechanism.formula.kind = "jiu"``...): presets over the
+#: kinds, defined with their sources in :mod:`fundsim.scenario.presets`.
+FormulaPreset = Literal["undss_2005", "jiu", "icsc"]
+FORMULA_PRESETS: tuple[str, ...] = get_args(FormulaPreset)
+
 #: The key measuring an entity's capacity to pay (CEB total expenses, USD a year): for
 #: burden ratios, the Suits index and the size-based default formulas.
 CAPACITY_KEY = "expenses_usd"

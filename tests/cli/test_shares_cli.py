@@ -33,7 +33,7 @@ def test_long_csv_accounts_for_every_dollar(all_formulas):
     _, out = all_formulas
     table = pd.read_csv(out / "formula_shares.csv")
     assert list(table.columns) == ["formula", "entity", "share", "amount_usd", "burden_ratio"]
-    assert len(table) == 9 * 4  # nine formulas, four entities
+    assert len(table) == 11 * 4  # nine formulas and two precedent keys, four entities
     by_formula = table.groupby("formula")
     np.testing.assert_allclose(by_formula["share"].sum().to_numpy(), 1.0, rtol=1e-14)
     # 3 posts x USD 300,000, to the cent for every formula

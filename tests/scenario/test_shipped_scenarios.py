@@ -30,7 +30,9 @@ ENTITY_NUMERIC = (
     "hrp_countries",
     "sea_allegations",
 )
-COUNTRY_COLUMNS = ["code", "name", "risk_tier", "lead_entity", "entities", "allegations_per_year", "source"]
+COUNTRY_COLUMNS = [
+    "code", "name", "risk_tier", "lead_entity", "entities", "allegations_per_year", "grade", "duty_station_class", "source",
+]
 
 
 def _leaves(table: Mapping[str, Any], prefix: str = "") -> Iterator[str]:

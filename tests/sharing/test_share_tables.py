@@ -81,3 +81,12 @@ def test_gaps_in_a_key_column_are_counted_as_zero_and_said(scenario):
     assert any("sea_allegations' is empty for Beta" in note for note in tables.notes)
     # Beta: half of 30 % by expenses, nothing by allegations (10, 0, 2, 1 of 13).
     assert tables.shares.loc["Beta", "risk_adjusted"] == pytest.approx(0.15, rel=1e-14)
+
+
+def test_the_precedent_keys_by_name_on_request(scenario):
+    tables = share_tables(scenario, precedents=True)
+    # The ICSC precedent needs Professional posts, which the test entities lack: left out.
+    assert list(tables.shares.columns)[-2:] == ["undss_2005", "jiu"]
+    np.testing.assert_allclose(tables.shares["jiu"], tables.shares["proportional"], rtol=1e-14)
+    with pytest.raises(ValueError, match="professional_posts"):
+        share_tables(scenario, ["icsc"])

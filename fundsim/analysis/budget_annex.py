@@ -1,0 +1,358 @@
+"""The budget annex: the plan a finance network approves, for the fund's first budget period.
+
+Deterministic (no random draw): every post planned filled all year at its cost (flat, or
+the standard cost of its grade and duty station), start-year prices indexed by the
+expected inflation (``costs.inflation_annual``), the opening balance as cash, every entity
+taking part and paying in full and on time. The gross budget of each year is the one the
+simulation approves at its start, by the model's own rule
+(:func:`fundsim.runner.plan.first_period`, the rule of :mod:`fundsim.model.budget`); the
+tables break it down:
+
+- ``staffing``: posts by grade x year (count);
+- ``costs``: salaries by grade, the non-post operating costs, fixed cost lines beside the
+  posts (secretariat, common services: :class:`CostLine`, none unless given), USD a year;
+- ``fees``: the host's fees by basis (USD a year);
+- ``reserve``: the reserve build-up to its target;
+- ``budget``: planned cost, reserve build-up, opening balance used, net requirement, fees,
+  gross budget; gross less fees is the net budget;
+- ``invoices``: each entity's share and invoice by year under the scenario's formula (the
+  ledger's largest-remainder split of the gross in cents, as the model assesses it);
+- ``instalments``: each invoice by instalment, with its due month;
+- ``formulas``: the scenario's formula beside another (``compare``) and the precedent keys
+  (:mod:`fundsim.scenario.presets`), as shares and period invoices.
+
+Amounts are USD (cents are exact: every invoice is a whole number of cents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from fundsim.analysis.share_tables import default_formulas, describe
+from fundsim.errors import BadInput
+from fundsim.runner.plan import coordinator_fee, first_period, split_cents
+from fundsim.scenario.costs import country_costs_usd, network_cost_usd
+from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
+from fundsim.scenario.keys import key_vectors, presence_matrix
+from fundsim.scenario.presets import PRESET_NAMES, PRESETS
+from fundsim.scenario.schema import Formula, Scenario
+from fundsim.scenario.vocabulary import FORMULA_KINDS
+from fundsim.sharing.dispatch import compute_shares
+
+#: Month names for instalment due dates.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Formula names ``--compare-formula`` takes: the kinds and the precedent presets.
+COMPARABLE: tuple[str, ...] = (*FORMULA_KINDS, *PRESET_NAMES)
+
+
+class BudgetAnnexError(BadInput):
+    """A formula to compare that the scenario's data cannot compute."""
+
+    about_scenario = True
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """A fixed cost line beside the posts (a secretariat post, a common service), USD a year
+    at start-year prices; ``kind`` is ``"secretariat"`` or ``"common_service"``."""
+
+    name: str
+    kind: str
+    usd_per_year: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    """One table of the annex: ``frame`` with its units in the column headings,
+    ``formats`` (column -> number format: ``usd``, ``share``, ``count``, ``month``) and how
+    many of its last rows are totals."""
+
+    name: str
+    title: str
+    what: str
+    frame: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    totals: int = 0
+
+
+@dataclass(frozen=True)
+class BudgetAnnex:
+    """The annex of one scenario (see the module docstring)."""
+
+    scenario: str
+    description: str
+    years: tuple[int, ...]
+    formula: str
+    compare: str | None
+    gross_cents: tuple[int, ...]
+    fee_cents: tuple[int, ...]
+    tables: tuple[AnnexTable, ...]
+    notes: tuple[str, ...]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The frame of the table called ``name``."""
+        return next(t.frame for t in self.tables if t.name == name)
+
+
+def host_cost_lines(scenario: Scenario) -> list[CostLine]:
+    """The scenario's fixed secretariat and common-service lines. None today: a ``[host]``
+    table with secretariat posts is read here once the schema has one (the model's plan
+    must then include the same lines, or the reconciliation test fails)."""
+    return []
+
+
+def _with_total(frame: pd.DataFrame, row: Sequence[object]) -> pd.DataFrame:
+    """``frame`` with a totals row appended (its values already added up)."""
+    last = pd.DataFrame([list(row)], columns=frame.columns)
+    return pd.concat([frame, last], ignore_index=True) if len(frame) else last
+
+
+def _usd(cents: int | np.integer) -> float:
+    return int(cents) / 100
+
+
+def _formula_for(scenario: Scenario, name: str) -> Formula:
+    """The formula ``name`` names: a precedent preset, or a kind (the scenario's own for
+    its kind, else the default of :func:`fundsim.analysis.share_tables.default_formulas`)."""
+    if name in PRESETS:
+        return Formula.model_validate({"kind": name})
+    available = default_formulas(scenario)
+    if name not in available:
+        raise BudgetAnnexError(
+            f"formula '{name}' cannot be computed from this scenario's entities (it has: {', '.join(available)})"
+        )
+    return available[name]
+
+
+class _Sharer:
+    """Shares of every entity under a formula, as the model computes them at the start."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.n = len(scenario.entities)
+        self.keys = key_vectors(scenario)
+        self.presence = presence_matrix(scenario)
+        self.country_cost = country_costs_usd(scenario)
+
+    def shares(self, formula: Formula, total_usd: float) -> NDArray[np.float64]:
+        missing = [c for c in formula.columns() if c not in self.keys]
+        if missing:
+            raise BudgetAnnexError(
+                f"formula {formula.preset or formula.kind}: the entities table has no column "
+                f"'{missing[0]}'" + (f" (the '{formula.preset}' precedent reads it)" if formula.preset else "")
+            )
+        try:
+            return compute_shares(formula, self.n, self.keys, presence=self.presence,
+                                  country_cost=self.country_cost, total_usd=total_usd)
+        except ValueError as exc:
+            raise BudgetAnnexError(f"formula {formula.preset or formula.kind}: {exc}") from None
+
+
+def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence[CostLine] | None = None) -> BudgetAnnex:
+    """The budget annex of ``scenario`` for its first budget period.
+
+    ``compare`` names a second formula (a kind or a precedent preset) shown beside the
+    scenario's; ``lines`` are fixed cost lines beside the posts (default:
+    :func:`host_cost_lines`). Raises :class:`BudgetAnnexError` for a formula the entities'
+    data cannot compute."""
+    if compare is not None and compare not in COMPARABLE:
+        raise BudgetAnnexError(f"unknown formula '{compare}' (known: {', '.join(COMPARABLE)})")
+    lines = host_cost_lines(scenario) if lines is None else list(lines)
+    fixed_usd = sum(line.usd_per_year for line in lines)
+    plan = first_period(scenario, network_cost_usd(scenario) + fixed_usd)
+    rule = plan.rule
+    start = scenario.simulation.start_year
+    years = tuple(start + k for k in range(len(plan.planned_usd)))
+    labels = [str(y) for y in years]
+    index = [(1.0 + rule.indexation) ** k for k in range(len(years))]
+    fee = coordinator_fee(scenario)
+    notes: list[str] = []
+
+    # Staffing and costs by grade.
+    grades = post_grades(scenario)
+    salaries = post_salaries_usd(scenario)
+    order = [g for g in GRADES if g in grades] + sorted({g for g in grades if g not in GRADES})
+    staffing = pd.DataFrame(
+        [[g, *[grades.count(g)] * len(years)] for g in order], columns=["grade", *[f"{y} (posts)" for y in labels]]
+    )
+    staffing = _with_total(staffing, ["total", *[len(grades)] * len(years)])
+    ops = scenario.posts.operating_cost_usd
+    cost_rows: list[list[object]] = []
+    for g in order:
+        base = sum(s for s, gg in zip(salaries, grades, strict=True) if gg == g)
+        cost_rows.append([f"posts {g or '(no grade)'}", "post", *[base * ix for ix in index]])
+    cost_rows.append(["operating (travel, complaint mechanisms, translation, training)", "non-post",
+                      *[ops * len(grades) * ix for ix in index]])
+    for line in lines:
+        cost_rows.append([line.name, line.kind, *[line.usd_per_year * ix for ix in index]])
+    cost_cols = ["line", "object", *[f"{y} (USD)" for y in labels]]
+    costs = pd.DataFrame(cost_rows, columns=cost_cols)
+    totals = [float(costs[c].sum()) for c in cost_cols[2:]]
+    costs = _with_total(costs, ["total planned cost", "", *totals])
+    # The model's own planned cost, to the cent: the breakdown above must add up to it.
+    for k, planned in enumerate(plan.planned_usd):
+        if abs(totals[k] - planned) > 0.005:
+            notes.append(f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD {planned:,.2f}")
+    secretariat = pd.DataFrame(
+        [[line.name, line.kind, line.source, *[line.usd_per_year * ix for ix in index]] for line in lines],
+        columns=["line", "kind", "source", *[f"{y} (USD)" for y in labels]],
+    )
+    secretariat = _with_total(secretariat, ["total", "", "", *[fixed_usd * ix for ix in index]])
+    if not lines:
+        notes.append("no secretariat or common-service lines: the scenario has none (the fund's host "
+                     "costs are in its fee)")
+
+    # The budget: planned cost, reserve, opening balance, net requirement, fee, gross.
+    p = rule.period_years
+    gross = list(plan.approved_cents)
+    reserve_target = plan.planned_usd[0] * rule.reserve_months / 12
+    opening_usd = _usd(plan.opening_cents)
+    build_up = [reserve_target / p] * len(years)
+    applied = [opening_usd / p] * len(years)
+    fee_cents: list[int]
+    if rule.mode == "siloed":
+        net = [0.0] * len(years)
+        notes.append("siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
+                     "in its own budget, which these invoices do not include")
+    elif rule.envelope_usd is not None:
+        net = [_usd(g) * (1 - fee) for g in gross]
+        notes.append(f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
+                     f"{rule.indexation:.1%} a year, whatever the planned cost")
+    else:
+        posts_part = [0.0 if rule.mode == "hybrid" else c for c in plan.planned_usd]
+        net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
+        if rule.mode == "hybrid":
+            notes.append("hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
+                         "they host in their own budgets, which these invoices do not include")
+    fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
+    budget_rows = [
+        ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
+        [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s))", *build_up],
+        ["less opening balance applied", *[-a if a else 0.0 for a in applied]],
+        ["net requirement (net budget)", *net],
+        [f"host fee ({fee:.1%} of contributions)", *[_usd(f) for f in fee_cents]],
+        ["gross budget (invoiced to entities)", *[_usd(g) for g in gross]],
+    ]
+    budget = pd.DataFrame(budget_rows, columns=["line", *[f"{y} (USD)" for y in labels]])
+    budget["period total (USD)"] = budget[[f"{y} (USD)" for y in labels]].sum(axis=1)
+    fees = pd.DataFrame(
+        [["host fee on contributions", "contributions received", fee, *[_usd(f) for f in fee_cents]],
+         ["total", "", None, *[_usd(f) for f in fee_cents]]],
+        columns=["fee", "basis", "rate (share)", *[f"{y} (USD)" for y in labels]],
+    )
+    reserve_rows, balance = [], opening_usd
+    for k, y in enumerate(labels):
+        spent = plan.planned_usd[k] if rule.mode == "pooled" else 0.0
+        closing = balance + net[k] - spent
+        reserve_rows.append([y, reserve_target, balance, net[k], spent, closing])
+        balance = closing
+    reserve = pd.DataFrame(reserve_rows, columns=[
+        "year", "reserve target (USD)", "opening balance (USD)", "net contributions (USD)",
+        "planned spending (USD)", "closing balance (USD)",
+    ])
+
+    # Invoices under the scenario's formula, and a second formula beside it.
+    sharer = _Sharer(scenario)
+    names = list(scenario.entity_names)
+    own = scenario.mechanism.formula
+    own_shares = [sharer.shares(own, _usd(g)) for g in gross]
+    invoices_cents = [split_cents(g, s) for g, s in zip(gross, own_shares, strict=True)]
+    inv = pd.DataFrame({"entity": names, f"share {labels[0]} (share)": own_shares[0]})
+    for y, year_cents in zip(labels, invoices_cents, strict=True):
+        inv[f"{y} (USD)"] = year_cents / 100
+    inv["period total (USD)"] = sum(invoices_cents) / 100
+    inv = _with_total(inv, ["total", float(own_shares[0].sum()), *[_usd(g) for g in gross], _usd(sum(gross))])
+    n_inst = scenario.payments.instalments_per_year
+    offsets = [e.fiscal_year_start_month - 1 for e in scenario.entities]
+    inst_rows: list[list[object]] = []
+    for year, year_cents in zip(years, invoices_cents, strict=True):
+        for i, name in enumerate(names):
+            part, extra = divmod(int(year_cents[i]), n_inst)
+            for j in range(n_inst):
+                month = offsets[i] + j * 12 // n_inst
+                due_year, due_month = year + month // 12, month % 12
+                amount = part + (extra if j == n_inst - 1 else 0)
+                inst_rows.append([name, year, j + 1, f"{_MONTHS[due_month]} {due_year}", amount / 100])
+    inst_rows.append(["total", None, None, "", _usd(sum(gross))])
+    instalments = pd.DataFrame(inst_rows, columns=["entity", "budget year", "instalment", "due", "amount (USD)"])
+
+    # Formulas side by side: the scenario's, the one compared, the precedent keys.
+    period_gross = sum(gross)
+    columns = {"scenario": own}
+    if compare is not None:
+        columns[f"compared {compare}"] = _formula_for(scenario, compare)
+    for preset in PRESET_NAMES:
+        if preset != compare and own.preset != preset:
+            columns[preset] = Formula.model_validate({"kind": preset})
+    side = pd.DataFrame({"entity": names})
+    compare_label = None
+    for label, formula in columns.items():
+        try:
+            per_year = [split_cents(g, sharer.shares(formula, _usd(g))) for g in gross]
+        except BudgetAnnexError as exc:
+            if label.startswith("compared"):
+                raise
+            notes.append(f"precedent {label} not shown: {exc}")
+            continue
+        total = sum(per_year)
+        side[f"{label} (share)"] = total / period_gross if period_gross else 0.0
+        side[f"{label} (USD, period)"] = total / 100
+        if label.startswith("compared"):
+            compare_label = label
+    if compare_label is not None:
+        own_label = next(iter(columns))
+        side["compared - scenario (USD, period)"] = side[f"{compare_label} (USD, period)"] - side[f"{own_label} (USD, period)"]
+    side = _with_total(side, ["total", *(float(side[col].sum()) for col in side.columns[1:])])
+    formulas_used = [
+        f"{label}: {describe(f)}" for label, f in columns.items() if any(col.startswith(label) for col in side.columns)
+    ]
+    for preset in PRESET_NAMES:
+        if any(preset in c for c in side.columns) or own.preset == preset:
+            notes.append(f"precedent {preset}: {PRESETS[preset]['source']}")
+    if scenario.posts.costing == "flat":
+        notes.append(f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year whatever "
+                     "its grade (posts.costing = \"standard_costs\" prices each grade and duty station)")
+
+    usd_cols = lambda frame: {c: "usd" for c in frame.columns if "(USD" in c}  # noqa: E731
+    share_cols = lambda frame: {c: "share" for c in frame.columns if "(share)" in c}  # noqa: E731
+    tables = (
+        AnnexTable("budget", "Gross and net budget by year",
+                   "What the fund approves and invoices: the planned cost, the reserve build-up and the opening "
+                   "balance give the net requirement; the host's fee on contributions grosses it up.",
+                   budget, usd_cols(budget), totals=1),
+        AnnexTable("staffing", "Staffing by grade and year", "Coordinator posts planned, one per priority country.",
+                   staffing, {c: "count" for c in staffing.columns[1:]}, totals=1),
+        AnnexTable("costs", "Post and non-post costs", "Salaries (fully loaded) by grade, the operating costs of "
+                   "each country's network and fixed lines, indexed by the expected inflation.",
+                   costs, usd_cols(costs), totals=1),
+        AnnexTable("secretariat", "Secretariat and common services", "Fixed cost lines beside the posts.",
+                   secretariat, usd_cols(secretariat), totals=1),
+        AnnexTable("fees", "Fees by basis", "The host's fees: rate and amount a year.",
+                   fees, {**usd_cols(fees), "rate (share)": "share"}, totals=1),
+        AnnexTable("reserve", "Reserve build-up to target", "The fund's balance over the period when every "
+                   "entity pays on time and every post is filled all year.", reserve, usd_cols(reserve)),
+        AnnexTable("invoices", "Invoices by entity and year", f"Each entity's share and invoice under the "
+                   f"scenario's formula ({describe(own)}).", inv, {**usd_cols(inv), **share_cols(inv)}, totals=1),
+        AnnexTable("instalments", "Invoices by instalment", f"{n_inst} instalment(s) a year, due from the first "
+                   "month of each entity's fiscal year; the remainder cent in the last.",
+                   instalments, {"amount (USD)": "usd", "budget year": "year", "instalment": "count"}, totals=1),
+        AnnexTable("formulas", "Formulas side by side", "Shares and invoices over the budget period under the "
+                   "scenario's formula, the formula compared and the precedent keys: " + "; ".join(formulas_used) + ".",
+                   side, {**usd_cols(side), **share_cols(side)}, totals=1),
+    )
+    return BudgetAnnex(
+        scenario=scenario.name,
+        description=scenario.description,
+        years=years,
+        formula=describe(own),
+        compare=compare,
+        gross_cents=tuple(gross),
+        fee_cents=tuple(fee_cents),
+        tables=tables,
+        notes=tuple(notes),
+    )
