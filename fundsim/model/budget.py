@@ -8,7 +8,8 @@ does not change within the period (predictable invoices).
 ``need`` (the default, today's rule with ``period_years = 1`` and ``basis = "cash"``): for
 each year of the period, the planned cost of the year plus an equal part of (the reserve
 target + the months renewals commit beyond the period - cash in hand), never negative,
-grossed up for the host's fee. With ``basis = "commitments"`` the months committed beyond
+grossed up for the host's fees (:func:`fundsim.scenario.host.gross_up`: divided by one less
+the fee on receipts, times one plus the fee on expenditure). With ``basis = "commitments"`` the months committed beyond
 the period are budgeted explicitly, so that the reserve target is met on free cash (cash
 less commitments) at the end of the period, not on total cash. A fixed envelope approves
 ``usd_per_year`` (gross) indexed from the start year, whatever the need.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fundsim.model.ledger import to_cents
+from fundsim.scenario.host import gross_up
 from fundsim.scenario.schema import Distribution, Mechanism, Scenario
 
 
@@ -33,9 +35,10 @@ class BudgetRule:
     basis: str  # cash | commitments
     envelope_usd: float | None  # fixed envelope in the start year (gross), None under "need"
     indexation: float  # a year, for the envelope and the later years of a period
+    fee_on_expenditure: float = 0.0  # the host's fee on what the fund spends
 
     @classmethod
-    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float) -> BudgetRule:
+    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0) -> BudgetRule:
         env = mechanism.budget
         envelope = None if env == "need" else env.usd_per_year
         ix = expected_inflation
@@ -43,7 +46,7 @@ class BudgetRule:
             ix = env.indexation
         return cls(
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
-            mechanism.budget_basis, envelope, ix,
+            mechanism.budget_basis, envelope, ix, fee_on_expenditure,
         )
 
     def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float) -> list[int]:
@@ -66,7 +69,7 @@ class BudgetRule:
         for planned in planned_usd:
             target = (0.0 if self.mode == "hybrid" else planned) + extra / p
             need = max(0.0, target - cash)
-            out.append(to_cents(need / (1.0 - self.fee)))
+            out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))
         return out
 
 
