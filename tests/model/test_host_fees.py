@@ -61,7 +61,8 @@ def test_the_budget_is_grossed_up_for_both_bases() -> None:
 
 
 def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
-    scenario = with_overrides(load_scenario(SCENARIOS / "host_secretariat.toml"), {"simulation.years": 3})
+    scenario = with_overrides(load_scenario(SCENARIOS / "host_secretariat.toml"),
+                              {"simulation.years": 3, "mechanism.budget_period_years": 1})
     world, metrics = _run(scenario)
     ledger = world.ledger
     yearly = secretariat_usd_per_year(scenario)
