@@ -375,8 +375,8 @@ class World:
             yield env.timeout(1)
 
     def _pay_running_costs(self, month: int) -> None:
-        """The month's payroll, the secretariat's lines (from uncommitted cash; what it cannot
-        pay is counted missed), then the host's fee on what the pooled fund spent (from
+        """The month's payroll, the secretariat's lines (from free cash, as operating costs
+        are; what it cannot pay is counted missed), then the host's fee on what the pooled fund spent (from
         uncommitted cash; what it cannot pay now is carried as payable)."""
         fund, coord, env = self.fund, self.coordinators, self.env
         balance, account = self.ledger.balance, fund.account
@@ -384,7 +384,9 @@ class World:
         coord.payroll(month)
         cents = self._secretariat_cents[month // 12]
         if cents:
-            if fund.try_pay_uncommitted(month, self.ledger.index["secretariat"], cents, env.now, "secretariat"):
+            # Paid like the posts' operating costs: from free cash, with the pooled fund's
+            # commitment authority and the host's pre-financing where it has them.
+            if coord._try_pay_free(0, month, self.ledger.index["secretariat"], cents, "secretariat"):
                 self.secretariat_paid_cents += cents
             else:
                 self.secretariat_missed_cents += cents
