@@ -230,6 +230,7 @@ def build_html(
     if "children_liability" in run.tables:
         tables["children_liability"] = _table(run.tables["children_liability"], "children_liability",
                                               {"year": "year"}, headings=HEADINGS)
+    tables.update(statement_tables(run))
     usd = dict.fromkeys(year_cols, "USD")
     tables["assessed"] = _table(shares_by_year(run.shares, "assessed_usd"), "shares", usd)
     tables["paid"] = _table(shares_by_year(run.shares, "paid_usd"), "paid", usd)
@@ -252,6 +253,49 @@ def build_html(
         tables=tables,
         stress=stress_rows,
     )
+
+
+#: The statements the report shows, per window: (key, statement, title).
+STATEMENT_SECTIONS = (
+    ("cash_flow", "Statement of cash flows"),
+    ("position", "Statement of financial position at 31 December"),
+)
+#: Position lines shown with their 5th and 95th percentiles.
+RANGE_LINES = ("cash", "receivables", "commitments", "reserve", "unencumbered")
+
+
+def statement_tables(run: Run) -> dict[str, Any]:
+    """The statements of each window (``statements.parquet``) as report tables: for each
+    window and statement, the mean of each line by year (USD), and a table of the 5th and
+    95th percentiles of the position's main lines. Empty for a run without statements."""
+    from fundsim.results.statements import statement
+
+    summary = run.statements
+    if summary.empty:
+        return {}
+    out: dict[str, Any] = {}
+    for window in dict.fromkeys(summary["window"]):
+        for kind, title in STATEMENT_SECTIONS:
+            table = statement(summary, window, kind)
+            table.columns = [str(c) for c in table.columns]
+            frame = table.reset_index(names="line")
+            frame["line"] = frame["line"].str.replace(r"^  ", "· ", regex=True)  # an entity or age under its line
+            out[f"statement_{window}_{kind}"] = {
+                **_table(frame, "statement", dict.fromkeys(table.columns, "USD")),
+                "title": f"{title}: {window} window (USD, means over replications)",
+            }
+        rows = []
+        for line in RANGE_LINES:
+            for col, label in (("p05", "5th percentile"), ("p95", "95th percentile")):
+                part = summary[(summary["window"] == window) & (summary["statement"] == "position")
+                               & (summary["line"] == line) & (summary["detail"] == "")]
+                rows.append({"line": f"{line}: {label}", **{str(y): v for y, v in zip(part["year"], part[col], strict=True)}})
+        frame = pd.DataFrame(rows)
+        out[f"statement_{window}_range"] = {
+            **_table(frame, "statement", dict.fromkeys(frame.columns[1:], "USD")),
+            "title": f"Financial position at 31 December: {window} window, spread across replications (USD)",
+        }
+    return out
 
 
 def _years(run: Run) -> list[str]:
