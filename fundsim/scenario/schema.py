@@ -427,6 +427,10 @@ class Mechanism(StrictModel):
     non-empty ``shortfall_order`` turns on the reviews of ``review_months`` (0 = January,
     11 = the December budget decision), which freeze vacant posts and decline renewals,
     lowest priority first, when expected resources fall short.
+
+    ``admin_fee`` is the host's fee, on ``fee_basis``: each contribution as it arrives
+    (``"receipts"``, today's rule) or what the pooled fund spends (``"expenditure"``, the
+    Secretariat trust funds' rule); a ``[host]`` table's fee stack replaces both.
     """
 
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
