@@ -348,6 +348,8 @@ SHEETS = {
     "Coverage": "coordinator coverage by country and year",
     "Children_liability": "the liability to children born of SEA rolled forward by year: opening, new children, "
                           "interest unwind, payments, releases, closing (USD, means over replications)",
+    "Statements": "the fund's statements by window: cash flows by year and the financial position at each "
+                  "31 December, each line's mean over replications (USD; statements.parquet has percentiles)",
     "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
     "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
 }
@@ -362,6 +364,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
     m = run.manifest
     present = ["Summary", "Assessed by year", "Paid by year", "Shares",
                *(n.capitalize() for n in ("yearly", "coverage", "children_liability") if n in run.tables),
+               *(["Statements"] if not run.statements.empty else []),
                *(["Stress"] if stress is not None else []), "Manifest"]
     start, years = m.get("start_year"), m.get("years")
     facts: list[tuple[str, Any]] = [
@@ -406,6 +409,13 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
         if name in run.tables:
             frame = run.tables[name]
             _sheet(sheets, name.capitalize(), frame, _frame_columns(frame))
+    if not run.statements.empty:
+        t = run.statements.pivot_table(index=["window", "statement", "line", "detail"], columns="year",
+                                       values="mean", sort=False)
+        t.columns = [str(c) for c in t.columns]
+        frame = t.reset_index()
+        cols = [Column(c, c) for c in ("window", "statement", "line", "detail")]
+        _sheet(sheets, "Statements", frame, [*cols, *(Column(y, f"{y} (USD)", _USD) for y in t.columns)])
     if stress is not None:
         frame = stress.copy()
         formats: list[dict[str, str | None]] = []

@@ -18,3 +18,12 @@ def test_the_report_shows_each_statement_with_its_lines(tmp_path, capsys):
     assert "Statement of financial position at 31 December: coordinators window" in page
     for line in ("opening_cash", "payroll", "closing_cash", "receivables", "commitments", "unencumbered", "· age 0"):
         assert f"<td>{line}</td>" in page, line
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "report" / "report.xlsx")
+    sheet = book["Statements"]
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["window", "statement", "line", "detail", "2026 (USD)"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert ("coordinators", "cash_flow", "closing_cash") in {r[:3] for r in rows}
+    assert not any(isinstance(v, str) and v.startswith("=") for r in rows for v in r)
