@@ -112,3 +112,15 @@ def test_receivables_are_what_participants_were_invoiced_and_have_not_paid() -> 
         assert contrib.receivables_cents(year) == unpaid > 0  # half of every invoice, never paid
     contrib.active[:] = False
     assert contrib.receivables_cents(0) == 0  # nothing is expected from entities that left
+
+
+def test_the_hosts_outstanding_advance_is_not_free_cash_for_commitments() -> None:
+    from fundsim.model.world import World
+
+    raw = deterministic_dict(fee=0.0, opening=1_000_000.0)
+    raw["mechanism"].update(commitment_basis="receivables", prefinancing_limit_usd=500_000)
+    world = World(scenario_from_dict(raw), Streams(replication_seed(1, 0)))
+    coord = world.coordinators
+    before = coord.headroom_cents(0, 0)
+    coord.advanced = 30_000_000  # USD 300k advanced by the host, repaid first from the next receipts
+    assert coord.headroom_cents(0, 0) == before - 30_000_000
