@@ -38,6 +38,7 @@ from fundsim.errors import BadInput
 from fundsim.runner.plan import coordinator_fee, first_period, split_cents
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
+from fundsim.scenario.host import fee_stack, secretariat_lines
 from fundsim.scenario.keys import key_vectors, presence_matrix
 from fundsim.scenario.presets import PRESET_NAMES, PRESETS
 from fundsim.scenario.schema import Formula, Scenario
@@ -101,10 +102,41 @@ class BudgetAnnex:
 
 
 def host_cost_lines(scenario: Scenario) -> list[CostLine]:
-    """The scenario's fixed secretariat and common-service lines. None today: a ``[host]``
-    table with secretariat posts is read here once the schema has one (the model's plan
-    must then include the same lines, or the reconciliation test fails)."""
-    return []
+    """The scenario's fixed secretariat and common-service lines: the ``[host]`` table's
+    secretariat (:func:`fundsim.scenario.host.secretariat_lines`), which the model's plan
+    includes too (none without a ``[host]`` table)."""
+    return [
+        CostLine(f"{line.name} ({line.posts:g} x {line.grade})" if line.grade else line.name, "secretariat",
+                 line.usd_per_year, "scenario [host] table")
+        for line in secretariat_lines(scenario)
+    ]
+
+
+def _fee_rows(scenario: Scenario, gross: list[int], fee_cents: list[int]) -> list[list[object]]:
+    """One row per layer of the host's fee stack (:func:`fundsim.scenario.host.fee_stack`),
+    USD by year: a layer on receipts takes its rate of the gross budget; the layers on
+    expenditure share the rest of the fee by their rates (the rows add up to ``fee_cents``)."""
+    stack = fee_stack(scenario)
+    on_receipts = [f for f in stack if f.basis == "receipts"]
+    on_spending = [f for f in stack if f.basis != "receipts"]
+    rows: list[list[object]] = []
+    taken = [0] * len(gross)
+    for f in on_receipts:
+        cents = [round(g * f.rate) for g in gross]
+        if f is on_receipts[-1] and not on_spending:
+            cents = [fc - t for fc, t in zip(fee_cents, taken, strict=True)]
+        taken = [t + c for t, c in zip(taken, cents, strict=True)]
+        rows.append([f"{f.name} (on contributions)", "contributions received", f.rate, *[_usd(c) for c in cents]])
+    rest = [fc - t for fc, t in zip(fee_cents, taken, strict=True)]
+    total_rate = sum(f.rate for f in on_spending)
+    for j, f in enumerate(on_spending):
+        if j == len(on_spending) - 1:
+            cents = rest
+        else:
+            cents = [round(r * f.rate / total_rate) for r in rest]
+            rest = [r - c for r, c in zip(rest, cents, strict=True)]
+        rows.append([f"{f.name} (on expenditure)", "expenditure", f.rate, *[_usd(c) for c in cents]])
+    return rows
 
 
 def _with_total(frame: pd.DataFrame, row: Sequence[object]) -> pd.DataFrame:
@@ -241,8 +273,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     budget = pd.DataFrame(budget_rows, columns=["line", *[f"{y} (USD)" for y in labels]])
     budget["period total (USD)"] = budget[[f"{y} (USD)" for y in labels]].sum(axis=1)
     fees = pd.DataFrame(
-        [["host fee on contributions", "contributions received", fee, *[_usd(f) for f in fee_cents]],
-         ["total", "", None, *[_usd(f) for f in fee_cents]]],
+        [*_fee_rows(scenario, gross, fee_cents), ["total", "", None, *[_usd(f) for f in fee_cents]]],
         columns=["fee", "basis", "rate (share)", *[f"{y} (USD)" for y in labels]],
     )
     reserve_rows, balance = [], opening_usd

@@ -8,7 +8,8 @@ does not change within the period (predictable invoices).
 ``need`` (the default, today's rule with ``period_years = 1`` and ``basis = "cash"``): for
 each year of the period, the planned cost of the year plus an equal part of (the reserve
 target + the months renewals commit beyond the period - cash in hand), never negative,
-grossed up for the host's fee. With ``basis = "commitments"`` the months committed beyond
+grossed up for the host's fees (:func:`fundsim.scenario.host.gross_up`: divided by one less
+the fee on receipts, times one plus the fee on expenditure). With ``basis = "commitments"`` the months committed beyond
 the period are budgeted explicitly, so that the reserve target is met on free cash (cash
 less commitments) at the end of the period, not on total cash. A fixed envelope approves
 ``usd_per_year`` (gross) indexed from the start year, whatever the need.
@@ -19,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fundsim.model.ledger import to_cents
-from fundsim.model.victim_fund import window_fees
 from fundsim.scenario.grades import post_salaries_usd
+from fundsim.scenario.host import fee_rate, gross_up
 from fundsim.scenario.schema import Distribution, Mechanism, Scenario
 
 
@@ -35,9 +36,10 @@ class BudgetRule:
     basis: str  # cash | commitments
     envelope_usd: float | None  # fixed envelope in the start year (gross), None under "need"
     indexation: float  # a year, for the envelope and the later years of a period
+    fee_on_expenditure: float = 0.0  # the host's fee on what the fund spends
 
     @classmethod
-    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float) -> BudgetRule:
+    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0) -> BudgetRule:
         env = mechanism.budget
         envelope = None if env == "need" else env.usd_per_year
         ix = expected_inflation
@@ -45,7 +47,7 @@ class BudgetRule:
             ix = env.indexation
         return cls(
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
-            mechanism.budget_basis, envelope, ix,
+            mechanism.budget_basis, envelope, ix, fee_on_expenditure,
         )
 
     def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float) -> list[int]:
@@ -68,7 +70,7 @@ class BudgetRule:
         for planned in planned_usd:
             target = (0.0 if self.mode == "hybrid" else planned) + extra / p
             need = max(0.0, target - cash)
-            out.append(to_cents(need / (1.0 - self.fee)))
+            out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))
         return out
 
 
@@ -79,13 +81,10 @@ def period_plan_usd(planned_usd: float, indexation: float, years: int) -> list[f
 
 
 def coordinator_fee(scenario: Scenario) -> float:
-    """The host's fee on coordinator contributions (a fraction): the mechanism's
-    ``admin_fee``, or the shared host's rate when both windows share one."""
-    if scenario.victims is not None:
-        shared = window_fees(scenario)[1]
-        if shared is not None:
-            return shared
-    return scenario.mechanism.admin_fee
+    """The host's fee on coordinator contributions (a fraction): the receipts layers of the
+    fee stack (:func:`fundsim.scenario.host.fee_rate`): ``mechanism.admin_fee``, the shared
+    host's rate when both windows share one, or the ``[host]`` table's layers on deposits."""
+    return fee_rate(scenario, "receipts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +104,8 @@ def first_period(scenario: Scenario, planned_usd: float) -> FirstPeriod:
     simulation uses at its start (:meth:`fundsim.model.world.World.budget_cents` for year
     0): ``planned_usd`` is the cost of every post in the start year (USD,
     :func:`fundsim.scenario.costs.network_cost_usd`)."""
-    rule = BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual)
+    rule = BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual,
+                         fee_rate(scenario, "expenditure"))
     years = min(rule.period_years, scenario.simulation.years)
     plan = period_plan_usd(planned_usd, rule.indexation, years)
     opening = to_cents(scenario.mechanism.opening_balance_usd)

@@ -101,6 +101,8 @@ class Contributors:
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
         self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
+        # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
+        self._line_receipts = [[0] * years for _ in range(self.n)]
         self._years = years
         offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
         self._fiscal_offset: NDArray[np.float64] | None = (
@@ -134,6 +136,13 @@ class Contributors:
         invoiced less received less written off at an exit, cents (one per entity)."""
         received = np.array([r[year] for r in self._receipts], dtype=np.int64).sum(axis=1)
         return self.invoiced[:, year] - received - self.lost[:, year]
+
+    def received_by_year(self) -> NDArray[np.int64]:
+        """What each entity paid in, by calendar year of receipt: into the fund (every budget
+        year's invoice) and into its own line, cents (entities x years)."""
+        n, years = self.n, self._years
+        receipts = np.array(self._receipts, dtype=np.int64).reshape(n, years, years).sum(axis=1)
+        return receipts + np.array(self._line_receipts, dtype=np.int64).reshape(n, years)
 
     def receivables_by_age(self) -> NDArray[np.int64]:
         """Receivables at each year end, aged by budget year: cents, entities x year ends x
@@ -296,3 +305,5 @@ class Contributors:
         self._paid[i][year] += cents
         if fund is self.fund:
             self._receipts[i][year][month // 12] += cents
+        else:
+            self._line_receipts[i][month // 12] += cents

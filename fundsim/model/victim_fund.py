@@ -330,6 +330,11 @@ class VictimFund:
         self.caseworker_cents += paid
         self.caseworker_missed_cents += due - paid
 
+    @property
+    def fees_payable_cents(self) -> float:
+        """Fees on expenditure charged and not yet paid (cents; 0 on the receipts basis)."""
+        return self._fee_owed
+
     def charge_expenditure_fee(self, month: int, services_paid_cents: int) -> None:
         """Monthly, with ``fee_basis = "expenditure"``: the host's fee on what the window
         spent (``services_paid_cents`` so far by the fund, child support, caseworkers),

@@ -41,8 +41,10 @@ from fundsim.model.governance import review
 from fundsim.model.hosts import HostedPosts, hosted_posts, support_rates
 from fundsim.model.ledger import Ledger, to_cents
 from fundsim.model.shocks import ShockPlan, plan_shocks
+from fundsim.model.statements import WindowBooks, build_statements
 from fundsim.model.static import static_for
 from fundsim.model.victim_fund import VICTIM_ACCOUNTS, VictimFund, fees_account_name, window_fees
+from fundsim.scenario.host import fee_rate, prefinancing_limit_usd, secretariat_usd_per_year
 from fundsim.scenario.schema import Scenario
 
 #: Ledger accounts. ``coordinator_fund`` is the fund's cash; the others are outside it.
@@ -80,6 +82,8 @@ class ReplicationResult:
     #: Receivables of the coordinator fund at each year end by age (cents): entities x
     #: year ends x age in years (:meth:`Contributors.receivables_by_age`).
     receivables_cents: NDArray[np.int64] | None = field(default=None)
+    #: The fund's statements (:mod:`fundsim.model.statements`): years x lines, cents.
+    statements: NDArray[np.int64] | None = field(default=None)
 
 
 class World:
@@ -113,12 +117,16 @@ class World:
         if scenario.victims and self.mode == "siloed":
             victim_accounts = (*victim_accounts, *(f"victims:{n}" for n in scenario.entity_names))
         # Commitment authority on receivables and the host's pre-financing: pooled fund only.
+        prefinancing_usd = prefinancing_limit_usd(scenario)
         self._liquidity = self.mode == "pooled" and (
-            mechanism.commitment_basis == "receivables" or mechanism.prefinancing_limit_usd > 0
+            mechanism.commitment_basis == "receivables" or prefinancing_usd > 0
         )
+        # The host's secretariat lines (USD a year, start-year prices), paid by the pooled fund.
+        self._secretariat_usd = secretariat_usd_per_year(scenario) if self.mode == "pooled" else 0.0
         extra: tuple[str, ...] = ("prefinancing",) if self._liquidity else ()
         extra += ("incumbents",) if incumbent_line else ()
         extra += ("lapsed",) if self._lapse_lines else ()
+        extra += ("secretariat",) if self._secretariat_usd else ()
         self.ledger = Ledger(
             (*ACCOUNTS, *(f"host:{h}" for h in hosts), *victim_accounts, *extra), self.n_months, audit=audit
         )
@@ -137,9 +145,11 @@ class World:
         rates[0] = 0.0  # prices are those of the start year during the first year
         self.price_index: tuple[float, ...] = tuple(np.cumprod(1.0 + rates).tolist())
         self.context = ctx = Context(self.env, self.ledger, self.static, self.price_index, self.n_months, self.years)
-        # The host's fee on coordinator contributions: with a shared host, one rate for both windows.
-        shared_fee = window_fees(scenario)[1] if scenario.victims is not None else None
-        self._fee = mechanism.admin_fee if shared_fee is None else shared_fee
+        # The host's fees (fundsim.scenario.host): on each contribution as it arrives, and on
+        # what the fund spends; with a shared host, the shared rate for both windows.
+        self._fee = fee_rate(scenario, "receipts")
+        self._fee_exp = fee_rate(scenario, "expenditure")
+        self._fee_owed = 0.0  # fees on expenditure charged and not yet paid (cents)
         # Each host's support cost on its own line: rate r on direct cost, charged on receipts at r / (1 + r).
         self._support = support_rates(scenario) if self.mode != "pooled" else [0.0] * len(scenario.entities)
         line_fees = [r / (1.0 + r) for r in self._support] if any(self._support) else None
@@ -179,7 +189,7 @@ class World:
             operating_account=self.acct_operating,
             backstop=self.fund if self.mode == "hybrid" else None,
             contract_months=mechanism.siloed_contract_months if self.mode != "pooled" else None,
-            prefinancing_cents=to_cents(mechanism.prefinancing_limit_usd),
+            prefinancing_cents=to_cents(prefinancing_usd),
             prefinancing_account=ix["prefinancing"] if self._liquidity else None,
             hosted=self.hosted if self.mode != "pooled" else None,
             rng_hosts=rng_for("hosts") if self.hosted is not None and self.mode != "pooled" else None,
@@ -188,7 +198,7 @@ class World:
         self._collect = (1.0 - self._fee) * (1.0 - mechanism.collection_haircut)
         if self.mode == "pooled" and mechanism.commitment_basis == "receivables":
             self.coordinators.authority = self._authority_cents
-        self.budget_rule = BudgetRule.of(mechanism, self._fee, costs.inflation_annual)
+        self.budget_rule = BudgetRule.of(mechanism, self._fee, costs.inflation_annual, self._fee_exp)
         self._approved: dict[int, int] = {}
         self._steps = tuple(mechanism.shortfall_order) if self.mode == "pooled" else ()
         self._reviews = frozenset(mechanism.review_months) if self._steps else frozenset()
@@ -210,6 +220,14 @@ class World:
         self._cash: list[int] = [0] * self.n_months
         self._committed: list[int] = [0] * self.n_months
         self._filled: list[int] = [0] * self.n_months
+        self._secretariat_cents = [to_cents(self._secretariat_usd * p / 12) for p in self.price_index]
+        self.secretariat_paid_cents = 0
+        self.secretariat_missed_cents = 0
+        # At each year end, for the statements: fees payable (cents) of each window, and the
+        # victims' window's commitments (the coordinator window's are in _committed).
+        self._fees_payable: list[int] = [0] * self.years
+        self._victim_fees_payable: list[int] = [0] * self.years
+        self._victim_committed: list[int] = [0] * self.years
         # Victim assistance (Rec 12/14): a second window, only when the scenario has one.
         self.cases: VictimCases | None = None
         self.victim_fund: VictimFund | None = None
@@ -287,12 +305,26 @@ class World:
         if year not in self._approved:
             rule = self.budget_rule
             last = min(year + rule.period_years, self.years)
-            planned = self.coordinators.planned_cost_usd(year)
+            planned = self.planned_cost_usd(year)
             plan = period_plan_usd(planned, rule.indexation, last - year)
             beyond = self.coordinators.committed_beyond_usd(12 * last) if rule.basis == "commitments" else 0.0
             for k, cents in enumerate(rule.approved_cents(year, plan, self.fund.cash_cents, beyond)):
                 self._approved[year + k] = cents
         return self._approved[year]
+
+    def planned_cost_usd(self, year: int) -> float:
+        """What the pooled fund plans to spend in ``year``: every post for the whole year and
+        the host's secretariat lines, USD at that year's prices."""
+        planned = self.coordinators.planned_cost_usd(year)
+        if self._secretariat_usd:
+            planned += self._secretariat_usd * self.price_index[year]
+        return planned
+
+    def reserve_target_cents(self, year: int) -> int:
+        """The coordinator fund's reserve target at the end of ``year``: ``reserve_target_months``
+        of the next year's planned cost (the last year's after the horizon), cents."""
+        planned = self.planned_cost_usd(min(year + 1, self.years - 1))
+        return to_cents(planned * self._reserve_months / 12)
 
     def host_needs_cents(self, year: int) -> list[int]:
         """What each entity puts in its own budget line for the posts it hosts in ``year``
@@ -313,7 +345,7 @@ class World:
     def coordinator_keep_cents(self, year: int) -> int:
         """What the coordinator fund keeps of its cash before a surplus transfer: its planned
         cost for ``year`` plus its reserve target, in cents."""
-        planned = self.coordinators.planned_cost_usd(year)
+        planned = self.planned_cost_usd(year)
         return to_cents(planned * (1.0 + self._reserve_months / 12))
 
     def _lapse(self, month: int) -> None:
@@ -401,7 +433,10 @@ class World:
                 coord.repay(month)
             if self._monthly_rate > 0 and fund.cash_cents > 0:
                 fund.receive(month, self.acct_interest, round(fund.cash_cents * self._monthly_rate), env.now, "interest")
-            coord.payroll(month)
+            if self._fee_exp or self._secretariat_usd:
+                self._pay_running_costs(month)
+            else:
+                coord.payroll(month)
             coord.start_recruitment(month)
             if victim_fund is not None and cases is not None:
                 # Children first: their support is paid, and the next months' kept back,
@@ -425,6 +460,8 @@ class World:
                     self._review(year, 12 * year, 12 * year + 12)
             elif reviews and month % 12 in reviews and month % 12 != 11:
                 self._review(month // 12, month + 1, 12 * (month // 12) + 12)
+            if month % 12 == 11:
+                self._year_end(month // 12)
             if single:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
@@ -433,6 +470,39 @@ class World:
                 committed[month] = sum(f.committed for f in funds)
             filled[month] = coord.filled
             yield env.timeout(1)
+
+    def _pay_running_costs(self, month: int) -> None:
+        """The month's payroll, the secretariat's lines (from free cash, as operating costs
+        are; what it cannot pay is counted missed), then the host's fee on what the pooled fund spent (from
+        uncommitted cash; what it cannot pay now is carried as payable)."""
+        fund, coord, env = self.fund, self.coordinators, self.env
+        balance, account = self.ledger.balance, fund.account
+        before, advanced = balance[account], coord.advanced
+        coord.payroll(month)
+        cents = self._secretariat_cents[month // 12]
+        if cents:
+            # Paid like the posts' operating costs: from free cash, with the pooled fund's
+            # commitment authority and the host's pre-financing where it has them.
+            if coord._try_pay_free(0, month, self.ledger.index["secretariat"], cents, "secretariat"):
+                self.secretariat_paid_cents += cents
+            else:
+                self.secretariat_missed_cents += cents
+        if self._fee_exp:
+            # Spent = the fall in cash, plus what the host advanced meanwhile (the only inflow).
+            spent = before - balance[account] + (coord.advanced - advanced)
+            self._fee_owed += spent * self._fee_exp
+            pay = min(round(self._fee_owed), max(0, fund.available_cents))
+            if pay > 0:
+                fund.pay(month, self.acct_fees, pay, env.now, "admin fee")
+                self._fee_owed -= pay
+
+    def _year_end(self, year: int) -> None:
+        """At the December tick: what the statements need that the ledger does not hold."""
+        self._fees_payable[year] = round(self._fee_owed)
+        vf = self.victim_fund
+        if vf is not None:
+            self._victim_fees_payable[year] = round(vf.fees_payable_cents)
+            self._victim_committed[year] = sum(f.committed for f in vf.window_funds)
 
     # ------------------------------------------------------------------ run
 
@@ -526,6 +596,10 @@ class World:
             metrics["unmet_need_usd"] = metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
             metrics.update(fund_metrics)
         metrics["invoice_cv"] = contrib.invoice_cv()
+        if self.scenario.host is not None:
+            metrics["secretariat_cost_usd"] = self.secretariat_paid_cents / 100
+            metrics["secretariat_missed_usd"] = self.secretariat_missed_cents / 100
+        receivables = contrib.receivables_by_age()
         return ReplicationResult(
             metrics=metrics,
             monthly=monthly,
@@ -539,8 +613,36 @@ class World:
             tier1_by_year=coord.tier1_by_year,
             sustained_by_year=coord.sustained_by_year,
             children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
-            receivables_cents=contrib.receivables_by_age(),
+            receivables_cents=receivables,
+            statements=build_statements(ledger, self._window_books(receivables)),
         )
+
+    def _window_books(self, receivables: NDArray[np.int64]) -> list[WindowBooks]:
+        """What the statements need of each window besides the ledger (after the run)."""
+        contrib, years = self.contributors, self.years
+        books = [WindowBooks(
+            name="coordinators",
+            accounts=tuple(f.account for f in self.funds),
+            received=contrib.received_by_year(),
+            receivables=receivables,
+            commitments=[self._committed[12 * y + 11] for y in range(years)],
+            reserve_target=[self.reserve_target_cents(y) for y in range(years)],
+            earmarked_account=None,
+            fees_payable=self._fees_payable,
+        )]
+        vf = self.victim_fund
+        if vf is not None:
+            books.append(WindowBooks(
+                name="victims",
+                accounts=tuple(f.account for f in vf.window_funds),
+                received=vf.contributors.received_by_year(),
+                receivables=vf.contributors.receivables_by_age(),
+                commitments=self._victim_committed,
+                reserve_target=None,
+                earmarked_account=vf.children_fund.account,
+                fees_payable=self._victim_fees_payable,
+            ))
+        return books
 
 
 def simulate(scenario: Scenario, rng_for: RngFor, audit: bool = False) -> ReplicationResult:

@@ -133,7 +133,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("outflows_usd", "money out", "Everything the coordinator mechanism paid out over the horizon.", "USD"),
     Metric("assessed_usd", "assessed", "Contributions invoiced to entities over the horizon.", "USD"),
     Metric("paid_usd", "paid", "Contributions entities paid over the horizon.", "USD"),
-    Metric("admin_fees_usd", "administration fees", "Fees charged by the host over the horizon.", "USD"),
+    Metric("admin_fees_usd", "administration fees", "Fees charged by the host over the horizon (on receipts "
+       "as they arrive, and on expenditure as it is paid).", "USD"),
+    Metric("secretariat_cost_usd", "secretariat cost", "The host's secretariat and common-service lines paid by "
+       "the pooled fund over the horizon.", "USD", requires="host"),
+    Metric("secretariat_missed_usd", "secretariat lines missed", "Secretariat lines that fell due and could not "
+       "be paid, over the horizon.", "USD", "lower", requires="host"),
     # --- coordinators: headline metrics of issue 19
     Metric("funding_lost_share", "post-months lost to funding", "Post-months vacant or lapsed for lack of "
        "funds (recruitment lags after a funded start excluded) over post-months needed.", "share", "lower"),

@@ -30,6 +30,7 @@ from fundsim.results.rundir import (
     write_run,
 )
 from fundsim.results.safe_text import neutral_frame
+from fundsim.results.statements import PARQUET_TABLES, STATEMENTS
 
 #: Columns of journal.csv (one row per ledger posting).
 JOURNAL_COLUMNS = ("replication", "time_months", "to", "from", "cents", "memo")
@@ -89,6 +90,13 @@ class Run:
         return self.tables.get("receivables", pd.DataFrame())
 
     @property
+    def statements(self) -> pd.DataFrame:
+        """The fund's statements by window, line and year (mean and percentiles across
+        replications, USD; :mod:`fundsim.results.statements`); empty for a run written
+        before them."""
+        return self.tables.get(STATEMENTS, pd.DataFrame())
+
+    @property
     def p_gap(self) -> float:
         """Probability of a funding interruption over the horizon (share of replications)."""
         return float(self.summary["mean"].astype(float)["p_gap"])
@@ -100,7 +108,9 @@ class Run:
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
         summary = summary_json(self.summary)
-        files = {}
+        files = {f"{name}.parquet": self.tables[name].to_parquet(index=False)
+                 for name in PARQUET_TABLES if name in self.tables}
+        tables = {name: t for name, t in self.tables.items() if name not in PARQUET_TABLES}
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]
             journal = pd.DataFrame(rows, columns=list(JOURNAL_COLUMNS))
@@ -112,7 +122,7 @@ class Run:
             replications=self.replications,
             monthly=self.monthly,
             shares=self.shares,
-            tables=self.tables,
+            tables=tables,
             files=files,
             overwrite=overwrite,
         )
@@ -152,6 +162,9 @@ def read_run(path: str | Path) -> Run:
         for f in sorted(p.glob("*.csv"))
         if f.name not in (REPLICATIONS, SHARES)
     }
+    for name in PARQUET_TABLES:
+        if (p / f"{name}.parquet").is_file():
+            tables[name] = pd.read_parquet(p / f"{name}.parquet")
     return Run(
         manifest=read_json(p / MANIFEST),
         summary=summary_frame(read_json(p / SUMMARY)),

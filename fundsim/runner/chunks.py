@@ -37,6 +37,7 @@ class ChunkResult:
     sustained_by_year: NDArray[np.int32] | None = None  # reps x years: posts the budget sustains
     children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
     receivables_cents: NDArray[np.int64] | None = None  # reps x entities x year ends x ages
+    statements: NDArray[np.int64] | None = None  # reps x years x statement lines (cents)
 
 
 def _stacked_liability(lines: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
@@ -65,6 +66,7 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         sustained_by_year=np.stack([r.sustained_by_year for r in results if r.sustained_by_year is not None]),
         children_liability=_stacked_liability([r.children_liability for r in results]),
         receivables_cents=_stacked_receivables([r.receivables_cents for r in results]),
+        statements=_stacked_receivables([r.statements for r in results]),
     )
 
 

@@ -25,7 +25,14 @@ from fundsim.errors import BadInput
 from fundsim.model import MONTHLY_COLUMNS
 from fundsim.model.budget import structural_float_usd
 from fundsim.model.liability import STATEMENT_COLUMNS
+from fundsim.model.statements import scenario_statement_lines
 from fundsim.results import Run, summarize, summary_frame
+from fundsim.results.statements import (
+    BY_REPLICATION,
+    STATEMENTS,
+    statements_by_replication,
+    statements_summary,
+)
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.provenance import Provenance
@@ -71,6 +78,7 @@ class Aggregator:
         self.done = 0
         self.journals: dict[int, list] = {}
         self.children_liability: np.ndarray | None = None  # reps x years x statement columns
+        self.statements: np.ndarray | None = None  # reps x years x statement lines (cents)
         # Float shares of chunks that arrived ahead of their turn, keyed by first
         # replication; bounded by the executor's tasks in flight.
         self._next_rep = 0
@@ -101,6 +109,10 @@ class Aggregator:
             if self.children_liability is None:
                 self.children_liability = np.zeros((self.reps, *chunk.children_liability.shape[1:]), dtype=np.int64)
             self.children_liability[idx] = chunk.children_liability
+        if chunk.statements is not None:
+            if self.statements is None:
+                self.statements = np.zeros((self.reps, *chunk.statements.shape[1:]), dtype=np.int64)
+            self.statements[idx] = chunk.statements
         if chunk.journals is not None:
             self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
 
@@ -126,6 +138,19 @@ def _exact_sum(cents: np.ndarray) -> np.ndarray:
     for row in cents:
         out += row.astype(object)
     return out
+def _statements_tables(scn: Scenario, agg: Aggregator) -> dict[str, pd.DataFrame]:
+    """The fund's statements (``statements.parquet``, percentiles by year, and
+    ``statements_by_replication.parquet``); empty when the model gave none."""
+    if agg.statements is None:
+        return {}
+    labels = [(x.statement, x.window, x.line, x.detail) for x in scenario_statement_lines(scn)]
+    start = int(scn.simulation.start_year)
+    return {
+        STATEMENTS: statements_summary(labels, start, agg.statements),
+        BY_REPLICATION: statements_by_replication(labels, start, agg.statements),
+    }
+
+
 def _children_liability_table(agg: Aggregator, years: np.ndarray) -> dict[str, pd.DataFrame]:
     """The children's liability roll-forward by year (``children_liability.csv``): the mean
     over replications of each line (USD; the two counts as they are), and the 5th and 95th
@@ -371,7 +396,7 @@ def _build_result(
         monthly=monthly,
         shares=shares,
         tables={"yearly": yearly, "coverage": coverage, "receivables": receivables,
-                **_children_liability_table(agg, years)},
+                **_children_liability_table(agg, years), **_statements_tables(scn, agg)},
         scenario=scn,
         journals=agg.journals,
     )

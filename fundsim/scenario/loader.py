@@ -571,6 +571,7 @@ def _check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: M
         _check_victims(s, fail)
     if s.incumbents is not None:
         _check_incumbents(s, codes, names, fail)
+    _check_fees(s, fail)
     for key in s.sources:
         if not has_key(raw, key):
             fail(f"sources.{key}", "names no key of this scenario")
@@ -591,6 +592,30 @@ def _check_incumbents(s: Scenario, codes: list[str], names: tuple[str, ...], fai
     for p in s.incumbents.posts:
         if p.host_entity and p.host_entity not in names:
             fail("incumbents.file", f"country {p.code} names unknown host_entity '{p.host_entity}'{did_you_mean(p.host_entity, names)}")
+
+
+def _check_fees(s: Scenario, fail: Callable[[str, str], None]) -> None:
+    """The coordinator fund's fee: one of ``mechanism.admin_fee`` or a ``[host]`` fee stack;
+    fees on expenditure only where the pooled fund pays the posts."""
+    mech, host = s.mechanism, s.host
+    if host is not None and host.fees:
+        if mech.admin_fee != 0:
+            fail("mechanism.admin_fee", "the [host] fee stack (host.fees) replaces it: set it to 0")
+        if mech.fee_basis != "receipts":
+            fail("mechanism.fee_basis", "the [host] fee stack (host.fees) replaces it: each layer has its basis")
+        if s.victims is not None and s.victims.windows == "shared_host":
+            fail("host.fees", "a [host] fee stack with victims.windows = \"shared_host\" is not modelled: "
+                 "use victims.funding.shared_admin_fee")
+        names = [f.name for f in host.fees]
+        for i, name in enumerate(names):
+            if names.index(name) != i:
+                fail(f"host.fees[{i}].name", f"fee '{name}' appears twice")
+    on_spending = mech.fee_basis == "expenditure" or (host is not None and any(f.basis == "expenditure" for f in host.fees))
+    if on_spending and mech.mode != "pooled":
+        key = "mechanism.fee_basis" if mech.fee_basis == "expenditure" else "host.fees"
+        fail(key, f"a fee on expenditure needs mechanism.mode = \"pooled\" (not \"{mech.mode}\")")
+    if host is not None and host.secretariat and mech.mode != "pooled":
+        fail("host.secretariat", f"secretariat lines are paid by the pooled fund: mechanism.mode = \"{mech.mode}\"")
 
 
 def _check_victims(s: Scenario, fail: Callable[[str, str], None]) -> None:

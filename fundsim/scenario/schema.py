@@ -426,6 +426,11 @@ class Envelope(StrictModel):
     indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
 
 
+#: What a host's fee is charged on: ``"receipts"`` (deposits: each contribution as it
+#: arrives) or ``"expenditure"`` (what the fund spends, charged as it is spent).
+FeeBasis = Literal["receipts", "expenditure"]
+
+
 class Mechanism(StrictModel):
     """The fund: how it is organised, what it charges, what reserve it keeps.
 
@@ -447,12 +452,20 @@ class Mechanism(StrictModel):
     non-empty ``shortfall_order`` turns on the reviews of ``review_months`` (0 = January,
     11 = the December budget decision), which freeze vacant posts and decline renewals,
     lowest priority first, when expected resources fall short.
+
+    ``admin_fee`` is the host's fee, on ``fee_basis``: each contribution as it arrives
+    (``"receipts"``, today's rule) or what the pooled fund spends (``"expenditure"``, the
+    Secretariat trust funds' rule); a ``[host]`` table's fee stack replaces both.
     """
 
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
     #: Contract length when the lead entity hosts and pays (siloed, hybrid); default: posts'.
     siloed_contract_months: int | None = Field(None, ge=1, le=60)
     admin_fee: Fraction = 0.0
+    #: What ``admin_fee`` is charged on: each contribution as it arrives (``receipts``, today's
+    #: rule), or salaries, operating and secretariat costs as the fund pays them (``expenditure``,
+    #: the Secretariat trust funds' rule). A ``[host]`` fee stack replaces both.
+    fee_basis: FeeBasis = "receipts"
     interest_rate_annual: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: BalanceUsd = 0.0
@@ -477,6 +490,49 @@ class Mechanism(StrictModel):
     shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
     #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
     review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
+
+
+class FeeLayer(StrictModel):
+    """One layer of a host's fee stack: ``rate`` (a fraction) on ``basis`` (``receipts``:
+    the deposits, as each contribution arrives; ``expenditure``: salaries, operating and
+    secretariat costs, as the fund pays them)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    rate: Fraction
+    basis: FeeBasis = "receipts"
+
+
+class SecretariatLine(StrictModel):
+    """A fixed cost line of the fund's secretariat or a common service, paid by the
+    coordinator fund each month: ``posts`` (how many, for the annex; 0 for a non-post
+    line, e.g. audit), ``grade`` (a label), ``usd_per_year`` the whole line's cost in
+    start-year prices (indexed like the posts' costs)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    grade: str = Field("", max_length=40)
+    posts: Annotated[NonNegative, _limit(1000.0)] = 0.0
+    usd_per_year: PostUsd
+
+
+class Host(StrictModel):
+    """Who administers the pooled coordinator fund, and what that costs (issue 14).
+
+    ``kind``: ``"mptf"`` (administered by the UNDP MPTF Office as administrative agent,
+    the money passed to a participating UN organisation that employs the posts),
+    ``"agency"`` (one agency hosts the fund and employs the posts) or ``"secretariat"``
+    (a UN Secretariat trust fund). ``fees``: the fee stack, each layer on its basis; when
+    given it replaces ``mechanism.admin_fee`` and ``mechanism.fee_basis`` (which must then
+    be left at 0 and ``"receipts"``). ``secretariat``: fixed cost lines paid monthly from
+    the fund and budgeted with the posts. ``prefinancing_limit_usd``: the host's advance for
+    committed salaries when cash is short; when given it replaces
+    ``mechanism.prefinancing_limit_usd``. ``entity``: the hosting entity's name (a label).
+    """
+
+    kind: Literal["mptf", "agency", "secretariat"]
+    entity: str = Field("", max_length=80)
+    fees: tuple[FeeLayer, ...] = Field((), max_length=20)
+    secretariat: tuple[SecretariatLine, ...] = Field((), max_length=100)
+    prefinancing_limit_usd: BalanceUsd | None = None
 
 
 class Posts(StrictModel):
@@ -915,6 +971,7 @@ class Scenario(StrictModel):
     #: Standard costs by grade and duty-station class (``[standard_costs] file``), read when
     #: ``posts.costing = "standard_costs"``; empty otherwise.
     standard_costs: tuple[StandardCost, ...] = ()
+    host: Host | None = None  # who administers the coordinator fund (fees, secretariat); none: mechanism.admin_fee
     sources: dict[str, str] = Field(default_factory=dict)
     #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`
     uncertainties: dict[str, Range] = Field(default_factory=dict)

@@ -230,6 +230,7 @@ def build_html(
     if "children_liability" in run.tables:
         tables["children_liability"] = _table(run.tables["children_liability"], "children_liability",
                                               {"year": "year"}, headings=HEADINGS)
+    tables.update(statement_tables(run))
     usd = dict.fromkeys(year_cols, "USD")
     tables["assessed"] = _table(shares_by_year(run.shares, "assessed_usd"), "shares", usd)
     tables["paid"] = _table(shares_by_year(run.shares, "paid_usd"), "paid", usd)
@@ -252,6 +253,49 @@ def build_html(
         tables=tables,
         stress=stress_rows,
     )
+
+
+#: The statements the report shows, per window: (key, statement, title).
+STATEMENT_SECTIONS = (
+    ("cash_flow", "Statement of cash flows"),
+    ("position", "Statement of financial position at 31 December"),
+)
+#: Position lines shown with their 5th and 95th percentiles.
+RANGE_LINES = ("cash", "receivables", "commitments", "reserve", "unencumbered")
+
+
+def statement_tables(run: Run) -> dict[str, Any]:
+    """The statements of each window (``statements.parquet``) as report tables: for each
+    window and statement, the mean of each line by year (USD), and a table of the 5th and
+    95th percentiles of the position's main lines. Empty for a run without statements."""
+    from fundsim.results.statements import statement
+
+    summary = run.statements
+    if summary.empty:
+        return {}
+    out: dict[str, Any] = {}
+    for window in dict.fromkeys(summary["window"]):
+        for kind, title in STATEMENT_SECTIONS:
+            table = statement(summary, window, kind)
+            table.columns = [str(c) for c in table.columns]
+            frame = table.reset_index(names="line")
+            frame["line"] = frame["line"].str.replace(r"^  ", "· ", regex=True)  # an entity or age under its line
+            out[f"statement_{window}_{kind}"] = {
+                **_table(frame, "statement", dict.fromkeys(table.columns, "USD")),
+                "title": f"{title}: {window} window (USD, means over replications)",
+            }
+        rows = []
+        for line in RANGE_LINES:
+            for col, label in (("p05", "5th percentile"), ("p95", "95th percentile")):
+                part = summary[(summary["window"] == window) & (summary["statement"] == "position")
+                               & (summary["line"] == line) & (summary["detail"] == "")]
+                rows.append({"line": f"{line}: {label}", **{str(y): v for y, v in zip(part["year"], part[col], strict=True)}})
+        frame = pd.DataFrame(rows)
+        out[f"statement_{window}_range"] = {
+            **_table(frame, "statement", dict.fromkeys(frame.columns[1:], "USD")),
+            "title": f"Financial position at 31 December: {window} window, spread across replications (USD)",
+        }
+    return out
 
 
 def _years(run: Run) -> list[str]:
@@ -304,6 +348,8 @@ SHEETS = {
     "Coverage": "coordinator coverage by country and year",
     "Children_liability": "the liability to children born of SEA rolled forward by year: opening, new children, "
                           "interest unwind, payments, releases, closing (USD, means over replications)",
+    "Statements": "the fund's statements by window: cash flows by year and the financial position at each "
+                  "31 December, each line's mean over replications (USD; statements.parquet has percentiles)",
     "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
     "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
 }
@@ -318,6 +364,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
     m = run.manifest
     present = ["Summary", "Assessed by year", "Paid by year", "Shares",
                *(n.capitalize() for n in ("yearly", "coverage", "children_liability") if n in run.tables),
+               *(["Statements"] if not run.statements.empty else []),
                *(["Stress"] if stress is not None else []), "Manifest"]
     start, years = m.get("start_year"), m.get("years")
     facts: list[tuple[str, Any]] = [
@@ -362,6 +409,13 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
         if name in run.tables:
             frame = run.tables[name]
             _sheet(sheets, name.capitalize(), frame, _frame_columns(frame))
+    if not run.statements.empty:
+        t = run.statements.pivot_table(index=["window", "statement", "line", "detail"], columns="year",
+                                       values="mean", sort=False)
+        t.columns = [str(c) for c in t.columns]
+        frame = t.reset_index()
+        cols = [Column(c, c) for c in ("window", "statement", "line", "detail")]
+        _sheet(sheets, "Statements", frame, [*cols, *(Column(y, f"{y} (USD)", _USD) for y in t.columns)])
     if stress is not None:
         frame = stress.copy()
         formats: list[dict[str, str | None]] = []

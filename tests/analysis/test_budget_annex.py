@@ -56,6 +56,8 @@ CASES = {
     "one host for both windows, its own fee": (
         "shared_host.toml", {"victims.funding.shared_admin_fee": 0.05}
     ),
+    "MPTF-administered: a fee stack and a secretariat": ("host_mptf.toml", {}),
+    "Secretariat trust fund: 13 % on expenditure": ("host_secretariat.toml", {}),
 }
 
 
@@ -149,3 +151,15 @@ def test_fixed_lines_enter_the_planned_cost_and_the_gross() -> None:
     assert budget[year].iloc[0] == pytest.approx(plain.table("budget")[year].iloc[0] + 250_000)
     assert with_line.gross_cents[0] > plain.gross_cents[0]
     assert with_line.table("secretariat")["line"].iloc[0] == "secretariat P-4"
+
+
+def test_the_host_fee_rows_add_up_to_the_fee_and_the_secretariat_is_planned() -> None:
+    scenario = load_scenario(SCENARIOS / "host_mptf.toml")
+    annex = budget_annex(scenario)
+    fees = annex.table("fees")
+    assert len(fees) == len(scenario.host.fees) + 1  # one row per layer, and the total
+    cols = [c for c in fees.columns if c.endswith("(USD)")]
+    values = fees[cols].astype(float)
+    assert np.allclose(values.iloc[:-1].sum().to_numpy(), values.iloc[-1].to_numpy(), atol=0.005)
+    secretariat = annex.table("secretariat")
+    assert len(secretariat) == len(scenario.host.secretariat) + 1
