@@ -23,7 +23,14 @@ if TYPE_CHECKING:
         describe,
         share_tables,
     )
-    from fundsim.analysis.solve import SolveError, SolveResult, Target, parse_target, solve
+    from fundsim.analysis.solve import (
+        SolveError,
+        SolveResult,
+        Target,
+        need_envelope_usd,
+        parse_target,
+        solve,
+    )
     from fundsim.analysis.stress import BATTERY, StressResult, stress_test
     from fundsim.analysis.variants import (
         VariantError,
@@ -39,7 +46,7 @@ _HOMES = {
     "reserve_target_by_year": "reserve",
     **dict.fromkeys(("SensitivityError", "SensitivityResult", "sensitivity"), "sensitivity"),
     **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
-    **dict.fromkeys(("SolveError", "SolveResult", "Target", "parse_target", "solve"), "solve"),
+    **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
     **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
 }
@@ -62,6 +69,7 @@ __all__ = [
     "default_formulas",
     "describe",
     "get_value",
+    "need_envelope_usd",
     "numeric_value",
     "parse_target",
     "reserve_target_by_year",
