@@ -231,6 +231,7 @@ class World:
             fee=fee,
             fees_account=fees_account,
             rng_for=rng_for,
+            interest_rate_annual=scenario.mechanism.interest_rate_annual,
         )
         return cases, victim_fund
 

@@ -214,6 +214,8 @@ METRICS: tuple[Metric, ...] = (
        "starts, of a new child's support (entry-year prices).", "USD", requires=_V),
     Metric("children_account_usd", "children's account", "Cash of the earmarked children's account at the "
        "end of the horizon.", "USD", requires=_V),
+    Metric("children_interest_usd", "children's account: return", "What the children's account earned over "
+       "the horizon (victims.children.account_return; 0 when it earns nothing).", "USD", requires=_V),
     Metric("caseworker_utilisation", "caseworker utilisation", "Share of caseworker slot-time in use (neither "
        "high nor low is good in itself: high means waits, low idle cost).", "share", requires=_V),
     Metric("caseworker_slots_mean", "caseworker slots", "Caseworker slots a year, mean over the horizon "
