@@ -445,6 +445,18 @@ class VictimFund:
             "transfers_usd": self.transfers_cents / 100,
         }
 
+    def yearly_cents(self) -> np.ndarray:
+        """Years x (spending, income) of the window (cents): everything it paid out
+        (services, child support, caseworkers, fees) and everything it received from
+        outside (contributions, pledges, withheld payments, transfers, interest), by year."""
+        ledger = self.ledger
+        inside = [f.account for f in self.window_funds]
+        outside = [i for i in range(len(ledger.accounts)) if i not in inside]
+        flows = ledger.flows  # month x to x from
+        spending = flows[:, outside][:, :, inside].sum(axis=(1, 2))
+        income = flows[:, inside][:, :, outside].sum(axis=(1, 2))
+        return np.stack((spending, income), axis=1).reshape(self.years, 12, 2).sum(axis=1).astype(np.int64)
+
     def liability_lines(self) -> np.ndarray:
         """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents, counts)."""
         return self.statement.lines

@@ -76,6 +76,7 @@ class ReplicationResult:
     sustained_by_year: NDArray[np.int32] | None = None  # years: posts the approved budget sustains
     journal: list[tuple[Any, ...]] | None = field(default=None)
     children_liability: NDArray[np.int64] | None = field(default=None)  # years x STATEMENT_COLUMNS
+    victims_yearly: NDArray[np.int64] | None = field(default=None)  # years x (spending, income) of the victims' window, cents
     #: Receivables of the coordinator fund at each year end by age (cents): entities x
     #: year ends x age in years (:meth:`Contributors.receivables_by_age`).
     receivables_cents: NDArray[np.int64] | None = field(default=None)
@@ -431,6 +432,7 @@ class World:
             tier1_by_year=coord.tier1_by_year,
             sustained_by_year=coord.sustained_by_year,
             children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
+            victims_yearly=self.victim_fund.yearly_cents() if self.victim_fund is not None else None,
             receivables_cents=contrib.receivables_by_age(),
         )
 

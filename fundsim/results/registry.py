@@ -252,6 +252,11 @@ COLUMN_UNITS: dict[str, Unit] = {
                                            "release_paternity", "release_interim_end", "revaluation", "closing",
                                            "closing_p05_usd"[:-4], "closing_p95_usd"[:-4])},
     "children_entered": "count",
+    # victims_yearly.csv: the victims' window by year
+    "victim_spending_usd": "USD",
+    "victim_spending_p05_usd": "USD",
+    "victim_spending_p95_usd": "USD",
+    "victim_income_usd": "USD",
     "children_aged_out": "count",
     "outstanding_usd": "USD",
     "p_outstanding": "share",
