@@ -1,5 +1,6 @@
 """Analyses of runs and scenarios: paired comparison, stress battery, sensitivity,
-solve-for-a-target, share tables, reserve targets and scenario variants.
+solve-for-a-target, share tables, reserve targets, scenario variants and the victims'
+window's documented tables.
 
 The names below are what notebooks and scripts use; each is imported from its module
 on first use, so ``import fundsim.analysis`` stays light::
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
         scaled,
         with_overrides,
     )
+    from fundsim.analysis.victims_tables import (
+        funding_policy_table,
+        policy_outcomes,
+        policy_table_text,
+        trust_fund_calibration,
+    )
 
 #: Each public name and the module that defines it.
 _HOMES = {
@@ -49,6 +56,8 @@ _HOMES = {
     **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
     **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
+    **dict.fromkeys(("funding_policy_table", "policy_outcomes", "policy_table_text", "trust_fund_calibration"),
+                    "victims_tables"),
 }
 
 __all__ = [
@@ -68,16 +77,20 @@ __all__ = [
     "compare_runs",
     "default_formulas",
     "describe",
+    "funding_policy_table",
     "get_value",
     "need_envelope_usd",
     "numeric_value",
     "parse_target",
+    "policy_outcomes",
+    "policy_table_text",
     "reserve_target_by_year",
     "scaled",
     "sensitivity",
     "share_tables",
     "solve",
     "stress_test",
+    "trust_fund_calibration",
     "with_overrides",
 ]
 

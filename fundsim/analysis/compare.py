@@ -27,7 +27,14 @@ from scipy import stats
 
 from fundsim.errors import BadInput
 from fundsim.results import Run
-from fundsim.results.registry import RENAMED_COLUMNS, UnknownMetric, describe, lookup, order
+from fundsim.results.registry import (
+    ALIASES,
+    RENAMED_COLUMNS,
+    UnknownMetric,
+    describe,
+    lookup,
+    order,
+)
 
 #: Columns of replications.csv that are not metrics.
 _NOT_METRICS = ("replication",)
@@ -184,6 +191,7 @@ def compare_runs(
     cols_b = set(b.replications.columns)
     common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c))))
     if metrics is not None:
+        metrics = [ALIASES.get(m, m) for m in metrics]  # dropped_cases is victims_dropped
         wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
         missing = [m for m in metrics if m not in wanted]
         if missing:

@@ -62,7 +62,6 @@ DEFAULT_METRICS = (
     "median_wait_days",
     "unmet_need_usd",
     "victims_dropped",
-    "dropped_cases",
     "funded_ratio",
     "children_liability_pv_usd",
     "caseworker_slots_mean",
@@ -286,8 +285,9 @@ def stress_test(
     replication of the battery, advanced as each run finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
-    for name in metrics:
-        lookup(name)  # an unknown name fails here (with a did-you-mean), before any run
+    # An unknown name fails here (with a did-you-mean), before any run; an alias
+    # (dropped_cases) is read as its metric.
+    metrics = [lookup(name).name for name in metrics]
     reps = scenario.simulation.replications if reps is None else reps
     seed = scenario.simulation.seed if seed is None else seed
     variants: dict[str, tuple[Scenario, str]] = {}

@@ -346,7 +346,6 @@ class VictimCases:
             "victims_assisted": float(assisted.sum()),
             "victims_assisted_share": float(assisted[cohort].sum() / n_cohort) if n_cohort else float("nan"),
             "victims_dropped": float(len(self._dropped)),
-            "dropped_cases": float(len(self._dropped)),
             "median_wait_days": float(np.median(waits)) if waits.size else float("nan"),
             "caseworker_wait_days": float(cw_wait.mean()) if cw_wait.size else float("nan"),
             "p_caseworker_wait": float((cw_wait > 0).mean()) if cw_wait.size else float("nan"),

@@ -66,6 +66,7 @@ VICTIM_ACCOUNTS = (
     "victim_opening",
     "children_account",
     "caseworkers",
+    "children_interest",
 )
 
 #: Months of future child support kept back from new service packages (Rec 14 priority).
@@ -110,6 +111,7 @@ class VictimFund:
         fee: float,
         fees_account: int,
         rng_for: RngFor,
+        interest_rate_annual: float = 0.0,
     ) -> None:
         v = victims
         self.env = ctx.env
@@ -153,6 +155,20 @@ class VictimFund:
         self._target_ratio = (
             funding.target_ratio if isinstance(funding, TargetRatio) else 1.0 if funding == "prefund_at_entry" else 0.0
         )
+        self.acct_interest = ix["children_interest"]
+        self._account_return = v.children.account_return
+        rate = self.children.rate
+        # Monthly return of the children's account (see Children.account_return) and the
+        # yearly growth the budget expects of its cash.
+        self._monthly_return = {
+            "none": 0.0,
+            "interest_rate": interest_rate_annual / 12,
+            "discount_rate": (1.0 + rate) ** (1.0 / 12.0) - 1.0,
+        }[self._account_return]
+        self._account_growth = {"none": 1.0, "interest_rate": 1.0 + interest_rate_annual, "discount_rate": 1.0 + rate}[
+            self._account_return
+        ]
+        self.children_interest_cents = 0
         self._owed_in = 0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
         months_to_18 = 216.0
         self._pv_new_child_usd = self._support_usd / 12 * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
@@ -223,7 +239,8 @@ class VictimFund:
         """What the children's account needs in ``year`` under a pre-funding policy (USD):
         its target ``x`` times the liability expected at the year's end (today's liability
         grown by a year's interest, plus the new children's present value at entry), plus
-        ``1 - x`` of the year's support, less its cash."""
+        ``1 - x`` of the year's support, less its cash grown by the year's expected return
+        (``account_return``; real, like the liability's growth)."""
         x = self._target_ratio
         price = self.price_index[year]
         if year == 0:
@@ -235,7 +252,7 @@ class VictimFund:
         new_pv = self._new_children * self._mult[year] * self._pv_new_child_usd * price
         support = 12 * self.children.due_cents(month) / 100
         target = x * (liability * (1.0 + self.children.rate) + new_pv) + (1.0 - x) * support
-        return max(0.0, target - self.children_fund.cash_cents / 100)
+        return max(0.0, target - self.children_fund.cash_cents * self._account_growth / 100)
 
     def line_needs_cents(self, year: int) -> list[int] | None:
         """Siloed mode: what each entity puts in its own line for ``year`` — the expected
@@ -282,6 +299,8 @@ class VictimFund:
         the target times the liability after this month's payment. Earmarked money is
         never released under a pre-funding policy."""
         children, fund, account = self.children, self.fund, self.children_fund
+        if self._account_return == "discount_rate" and month % 12 == 0 and month:
+            self._credit_revaluation(month, account)
         due = children.due_cents(month)
         ahead = children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
         target = due + ahead
@@ -300,12 +319,37 @@ class VictimFund:
             self._move(month, account, fund, min(target - have, max(0, fund.available_cents)), now)
         elif have > target and self.children_funding == "paygo":
             self._move(month, fund, account, have - target, now)
+        paid = 0
         if due:
             paid = min(due, max(0, account.cash_cents))
             if paid:
                 account.pay(month, self.acct_child, paid, now, "child support")
             children.record(month, paid, due)
+        if self._monthly_return:
+            self._credit_return(month, account, paid)
         return max(0, ahead - account.cash_cents)
+
+    def _credit_return(self, month: int, account: Fund, paid: int) -> None:
+        """Credit the children's account with the month's return: a month on the cash it
+        held from the start of the month, less the half month not earned on ``paid``,
+        the support paid out mid-month. That is the liability's own monthly unwind
+        (:mod:`fundsim.model.liability`), so an account equal to the liability stays equal
+        to it when it earns the discount rate."""
+        g = 1.0 + self._monthly_return
+        held = max(0, account.cash_cents) + paid
+        cents = round(held * (g - 1.0) - paid * (g**0.5 - 1.0))
+        if cents > 0:
+            account.receive(month, self.acct_interest, cents, month + 0.5, "interest")
+            self.children_interest_cents += cents
+
+    def _credit_revaluation(self, month: int, account: Fund) -> None:
+        """In January, with ``account_return = "discount_rate"``: the year's price change
+        on the account's cash, as the liability's opening value is revalued."""
+        year = month // 12
+        cents = round(max(0, account.cash_cents) * (self.price_index[year] / self.price_index[year - 1] - 1.0))
+        if cents > 0:
+            account.receive(month, self.acct_interest, cents, month + 0.5, "revaluation")
+            self.children_interest_cents += cents
 
     def kept_for_children_cents(self, month: int) -> int:
         """The next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support after ``month``
@@ -391,6 +435,7 @@ class VictimFund:
             "children_liability_at_start_usd": self.statement.stock_pv_cents / 100,
             "pv_per_new_child_usd": self.statement.pv_per_new_child_cents / 100,
             "children_account_usd": assets,
+            "children_interest_usd": self.children_interest_cents / 100,
             "funded_ratio": assets / liability if liability > 0 else float("nan"),
             "caseworker_cost_usd": self.caseworker_cents / 100,
             "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
@@ -404,6 +449,18 @@ class VictimFund:
             "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
             "transfers_usd": self.transfers_cents / 100,
         }
+
+    def yearly_cents(self) -> np.ndarray:
+        """Years x (spending, income) of the window (cents): everything it paid out
+        (services, child support, caseworkers, fees) and everything it received from
+        outside (contributions, pledges, withheld payments, transfers, interest), by year."""
+        ledger = self.ledger
+        inside = [f.account for f in self.window_funds]
+        outside = [i for i in range(len(ledger.accounts)) if i not in inside]
+        flows = ledger.flows  # month x to x from
+        spending = flows[:, outside][:, :, inside].sum(axis=(1, 2))
+        income = flows[:, inside][:, :, outside].sum(axis=(1, 2))
+        return np.stack((spending, income), axis=1).reshape(self.years, 12, 2).sum(axis=1).astype(np.int64)
 
     def liability_lines(self) -> np.ndarray:
         """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents, counts)."""

@@ -79,6 +79,7 @@ class ReplicationResult:
     sustained_by_year: NDArray[np.int32] | None = None  # years: posts the approved budget sustains
     journal: list[tuple[Any, ...]] | None = field(default=None)
     children_liability: NDArray[np.int64] | None = field(default=None)  # years x STATEMENT_COLUMNS
+    victims_yearly: NDArray[np.int64] | None = field(default=None)  # years x (spending, income) of the victims' window, cents
     #: Receivables of the coordinator fund at each year end by age (cents): entities x
     #: year ends x age in years (:meth:`Contributors.receivables_by_age`).
     receivables_cents: NDArray[np.int64] | None = field(default=None)
@@ -288,6 +289,7 @@ class World:
             fee=fee,
             fees_account=fees_account,
             rng_for=rng_for,
+            interest_rate_annual=scenario.mechanism.interest_rate_annual,
         )
         return cases, victim_fund
 
@@ -615,6 +617,7 @@ class World:
             children_liability=self.victim_fund.liability_lines() if self.victim_fund is not None else None,
             receivables_cents=receivables,
             statements=build_statements(ledger, self._window_books(receivables)),
+            victims_yearly=self.victim_fund.yearly_cents() if self.victim_fund is not None else None,
         )
 
     def _window_books(self, receivables: NDArray[np.int64]) -> list[WindowBooks]:

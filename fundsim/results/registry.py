@@ -12,7 +12,10 @@ neither good nor bad in itself (closing cash, money flows, counts that follow th
 caseload): the stress heat map colours only directed metrics.
 
 Names a user types (``--metric``, ``--target``) are checked with :func:`lookup`, which
-fails with a did-you-mean before anything runs. Some metrics are registered before the
+fails with a did-you-mean before anything runs. A metric may have *aliases*, other names
+for the same column (``dropped_cases`` is ``victims_dropped``): :func:`lookup` accepts
+them, the model emits only the metric's own name, and :func:`drop_aliases` removes the
+duplicate column an older run directory may hold. Some metrics are registered before the
 model emits them (:attr:`Metric.planned`); outputs show only the metrics a run has.
 """
 
@@ -61,7 +64,8 @@ class Metric:
     ``name`` (``p_gap`` is the mean of the 0/1 column ``gap``). ``requires`` names the part
     of a scenario without which the model does not emit it (``"victims"``: the
     victim-assistance window). ``planned`` marks a metric registered before the model
-    emits it.
+    emits it. ``aliases`` are other names for it (accepted by :func:`lookup`, never
+    written as columns of their own).
     """
 
     name: str
@@ -73,6 +77,7 @@ class Metric:
     column: str | None = None
     requires: str | None = None
     planned: bool = False
+    aliases: tuple[str, ...] = ()
 
     @property
     def fmt(self) -> Format:
@@ -167,7 +172,8 @@ METRICS: tuple[Metric, ...] = (
        "the obligations to children (children_liability_pv_usd), at the end of the horizon; services and "
        "their reserve are held apart, so unpaid services cannot raise it.", "ratio", "higher", requires=_V),
     Metric("victims_dropped", "victims dropped", "Victims whose case waited longer than the longest allowed "
-       "wait and was closed unserved (per replication).", "count", "lower", requires=_V),
+       "wait and was closed unserved (per replication; one case per victim, so also called dropped_cases).",
+       "count", "lower", requires=_V, aliases=("dropped_cases",)),
     Metric("caseworker_wait_days", "wait for a caseworker", "Mean days a case waited for a caseworker slot.",
        "days", "lower", requires=_V),
     Metric("p_caseworker_wait", "cases that waited", "Share of cases that waited at all for a caseworker "
@@ -222,21 +228,22 @@ METRICS: tuple[Metric, ...] = (
        "starts, of a new child's support (entry-year prices).", "USD", requires=_V),
     Metric("children_account_usd", "children's account", "Cash of the earmarked children's account at the "
        "end of the horizon.", "USD", requires=_V),
+    Metric("children_interest_usd", "children's account: return", "What the children's account earned over "
+       "the horizon (victims.children.account_return; 0 when it earns nothing).", "USD", requires=_V),
     Metric("caseworker_utilisation", "caseworker utilisation", "Share of caseworker slot-time in use (neither "
        "high nor low is good in itself: high means waits, low idle cost).", "share", requires=_V),
     Metric("caseworker_slots_mean", "caseworker slots", "Caseworker slots a year, mean over the horizon "
        "(with capacity = \"auto\" they follow the expected caseload).", "count", requires=_V),
     Metric("caseworker_cost_usd", "caseworker cost", "Caseworker slots paid by the victims' window over the "
        "horizon.", "USD", requires=_V),
-    Metric("dropped_cases", "cases dropped", "Cases closed unserved after the longest allowed wait "
-       "(per replication; the same count as victims_dropped, one case per victim).", "count", "lower",
-       requires=_V),
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
 _ORDER = {m.name: i for i, m in enumerate(METRICS)}
 #: replications.csv columns summarised under another name (``gap`` -> ``p_gap``).
 RENAMED_COLUMNS: dict[str, str] = {m.source_column: m.name for m in METRICS if m.column}
+#: Other names of a metric (``dropped_cases`` -> ``victims_dropped``).
+ALIASES: dict[str, str] = {alias: m.name for m in METRICS for alias in m.aliases}
 
 
 #: Units of the run directory's table columns that are not metrics (yearly.csv,
@@ -259,6 +266,11 @@ COLUMN_UNITS: dict[str, Unit] = {
                                            "release_paternity", "release_interim_end", "revaluation", "closing",
                                            "closing_p05_usd"[:-4], "closing_p95_usd"[:-4])},
     "children_entered": "count",
+    # victims_yearly.csv: the victims' window by year
+    "victim_spending_usd": "USD",
+    "victim_spending_p05_usd": "USD",
+    "victim_spending_p95_usd": "USD",
+    "victim_income_usd": "USD",
     "children_aged_out": "count",
     "outstanding_usd": "USD",
     "p_outstanding": "share",
@@ -275,6 +287,8 @@ def lookup(name: str) -> Metric:
         pass
     if name in RENAMED_COLUMNS:
         return REGISTRY[RENAMED_COLUMNS[name]]
+    if name in ALIASES:
+        return REGISTRY[ALIASES[name]]
     close = difflib.get_close_matches(name, list(REGISTRY), n=3, cutoff=0.6)
     if not close and len(name) >= 3:  # a part of a name: "coverage" -> coordinator_coverage
         close = [n for n in REGISTRY if name.lower() in n][:3]
@@ -283,8 +297,17 @@ def lookup(name: str) -> Metric:
 
 
 def metric_name(column: str) -> str:
-    """The metric name of a replications.csv column (``gap`` -> ``p_gap``; others unchanged)."""
-    return RENAMED_COLUMNS.get(column, column)
+    """The metric name of a replications.csv column or an alias (``gap`` -> ``p_gap``,
+    ``dropped_cases`` -> ``victims_dropped``; others unchanged)."""
+    return RENAMED_COLUMNS.get(column, ALIASES.get(column, column))
+
+
+def drop_aliases(names: Iterable[str]) -> list[str]:
+    """The alias names among ``names`` whose metric is there under its own name: the
+    duplicate columns (or summary rows) of a run directory written while an alias was a
+    column of its own (``dropped_cases`` beside ``victims_dropped``, issue 13)."""
+    have = set(names)
+    return [n for n in have if n in ALIASES and ALIASES[n] in have]
 
 
 def describe(name: str) -> Metric:

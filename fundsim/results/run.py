@@ -18,6 +18,7 @@ from typing import Any, cast
 import pandas as pd
 
 from fundsim.results.metrics import summary_frame, summary_json
+from fundsim.results.registry import drop_aliases, metric_name
 from fundsim.results.rundir import (
     MANIFEST,
     MONTHLY,
@@ -102,8 +103,9 @@ class Run:
         return float(self.summary["mean"].astype(float)["p_gap"])
 
     def metric(self, name: str) -> pd.Series:
-        """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high, n)."""
-        return cast(pd.Series, self.summary.loc[name])
+        """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high, n); an
+        alias (``dropped_cases``) reads its metric's row."""
+        return cast(pd.Series, self.summary.loc[name if name in self.summary.index else metric_name(name)])
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
@@ -165,10 +167,12 @@ def read_run(path: str | Path) -> Run:
     for name in PARQUET_TABLES:
         if (p / f"{name}.parquet").is_file():
             tables[name] = pd.read_parquet(p / f"{name}.parquet")
+    summary = summary_frame(read_json(p / SUMMARY))
+    replications = pd.read_csv(p / REPLICATIONS)
     return Run(
         manifest=read_json(p / MANIFEST),
-        summary=summary_frame(read_json(p / SUMMARY)),
-        replications=pd.read_csv(p / REPLICATIONS),
+        summary=summary.drop(index=drop_aliases(summary.index)),
+        replications=replications.drop(columns=drop_aliases(replications.columns)),
         monthly=pd.read_parquet(p / MONTHLY),
         shares=pd.read_csv(p / SHARES),
         tables=tables,

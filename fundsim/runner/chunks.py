@@ -36,12 +36,14 @@ class ChunkResult:
     tier1_by_year: NDArray[np.int32] | None = None  # reps x years: tier-1 interruptions
     sustained_by_year: NDArray[np.int32] | None = None  # reps x years: posts the budget sustains
     children_liability: NDArray[np.int64] | None = None  # reps x years x statement columns
+    victims_yearly: NDArray[np.int64] | None = None  # reps x years x (spending, income) of the victims' window
     receivables_cents: NDArray[np.int64] | None = None  # reps x entities x year ends x ages
     statements: NDArray[np.int64] | None = None  # reps x years x statement lines (cents)
 
 
 def _stacked_liability(lines: list[NDArray[np.int64] | None]) -> NDArray[np.int64] | None:
-    """The replications' children's liability statements stacked (None without victims)."""
+    """The replications' children's liability statements (or the victims' window's yearly
+    flows) stacked (None without victims)."""
     present = [x for x in lines if x is not None]
     return np.stack(present) if present and len(present) == len(lines) else None
 
@@ -65,6 +67,7 @@ def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool
         tier1_by_year=np.stack([r.tier1_by_year for r in results if r.tier1_by_year is not None]),
         sustained_by_year=np.stack([r.sustained_by_year for r in results if r.sustained_by_year is not None]),
         children_liability=_stacked_liability([r.children_liability for r in results]),
+        victims_yearly=_stacked_liability([r.victims_yearly for r in results]),
         receivables_cents=_stacked_receivables([r.receivables_cents for r in results]),
         statements=_stacked_receivables([r.statements for r in results]),
     )

@@ -79,6 +79,7 @@ class Aggregator:
         self.journals: dict[int, list] = {}
         self.children_liability: np.ndarray | None = None  # reps x years x statement columns
         self.statements: np.ndarray | None = None  # reps x years x statement lines (cents)
+        self.victims_yearly: np.ndarray | None = None  # reps x years x (spending, income), cents
         # Float shares of chunks that arrived ahead of their turn, keyed by first
         # replication; bounded by the executor's tasks in flight.
         self._next_rep = 0
@@ -113,6 +114,10 @@ class Aggregator:
             if self.statements is None:
                 self.statements = np.zeros((self.reps, *chunk.statements.shape[1:]), dtype=np.int64)
             self.statements[idx] = chunk.statements
+        if chunk.victims_yearly is not None:
+            if self.victims_yearly is None:
+                self.victims_yearly = np.zeros((self.reps, *chunk.victims_yearly.shape[1:]), dtype=np.int64)
+            self.victims_yearly[idx] = chunk.victims_yearly
         if chunk.journals is not None:
             self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
 
@@ -168,6 +173,23 @@ def _children_liability_table(agg: Aggregator, years: np.ndarray) -> dict[str, p
     table["closing_p05_usd"] = np.quantile(closing, 0.05, axis=0)
     table["closing_p95_usd"] = np.quantile(closing, 0.95, axis=0)
     return {"children_liability": pd.DataFrame(table)}
+
+
+def _victims_yearly_table(agg: Aggregator, years: np.ndarray) -> dict[str, pd.DataFrame]:
+    """The victims' window by year (``victims_yearly.csv``): its spending (mean, 5th and
+    95th percentiles over replications) and income (mean), USD. Empty without a victims'
+    window."""
+    flows = agg.victims_yearly
+    if flows is None:
+        return {}
+    spending, income = flows[:, :, 0] / 100, flows[:, :, 1] / 100
+    return {"victims_yearly": pd.DataFrame({
+        "year": years,
+        "victim_spending_usd": spending.mean(axis=0),
+        "victim_spending_p05_usd": np.quantile(spending, 0.05, axis=0),
+        "victim_spending_p95_usd": np.quantile(spending, 0.95, axis=0),
+        "victim_income_usd": income.mean(axis=0),
+    })}
 
 
 #: The former name of a run returned by the runner (one type since :class:`Run`).
@@ -396,7 +418,8 @@ def _build_result(
         monthly=monthly,
         shares=shares,
         tables={"yearly": yearly, "coverage": coverage, "receivables": receivables,
-                **_children_liability_table(agg, years), **_statements_tables(scn, agg)},
+                **_children_liability_table(agg, years), **_statements_tables(scn, agg),
+                **_victims_yearly_table(agg, years)},
         scenario=scn,
         journals=agg.journals,
     )

@@ -858,6 +858,14 @@ class Children(StrictModel):
     starts), or ``{ target_ratio = x }`` (topped up to x times the present value of the
     obligations).
 
+    ``account_return``: what the children's account earns. ``"none"`` (nothing);
+    ``"interest_rate"`` (the mechanism's ``interest_rate_annual``, nominal, credited
+    monthly like the coordinator fund's interest); ``"discount_rate"`` (the liability's
+    own basis: the real ``discount_rate`` each month and the year's price change each
+    January, so that an account equal to the liability keeps pace with it). With
+    ``"interest_rate"`` the two are consistent when ``discount_rate`` is the real return
+    ``(1 + interest_rate_annual) / (1 + inflation_annual) - 1``.
+
     ``stock`` children are supported from the start, aged ``stock_age_years``; new
     children arrive at ``new_per_year`` a year, scaled like allegations (trend and
     surges). ``discount_rate`` (real, per year) discounts the obligations still owed
@@ -874,6 +882,7 @@ class Children(StrictModel):
     support_until: Literal["age_18", "paternity_resolved"] | SupportYears = "age_18"
     paternity_recovery_share: Fraction = 1.0
     funding: Literal["paygo", "prefund_at_entry"] | TargetRatio = "paygo"
+    account_return: Literal["none", "interest_rate", "discount_rate"] = "none"
 
 
 class Pledges(StrictModel):

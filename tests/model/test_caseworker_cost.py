@@ -40,7 +40,7 @@ def test_auto_capacity_turns_a_surge_into_cost_instead_of_dropped_cases() -> Non
                                       allegations=surge, funding={"opening_balance_usd": 5_000_000})).result.metrics
     auto = run_world(victim_scenario(None, caseworkers={"capacity": "auto", "cost_usd_year": 1000},
                                      allegations=surge, funding={"opening_balance_usd": 5_000_000})).result.metrics
-    assert auto["dropped_cases"] < fixed["dropped_cases"]
+    assert auto["victims_dropped"] < fixed["victims_dropped"]
     assert auto["caseworker_cost_usd"] > fixed["caseworker_cost_usd"]
 
 

@@ -8,10 +8,12 @@ import math
 import pytest
 
 from fundsim.results.registry import (
+    ALIASES,
     METRICS,
     REGISTRY,
     UnknownMetric,
     describe,
+    drop_aliases,
     excel_format,
     format_difference,
     format_interval,
@@ -62,7 +64,7 @@ def test_every_record_is_complete():
         ("inflows_usd", None),
         ("funding_lost_share", "lower"),
         ("p_tier1_interrupted", "lower"),
-        ("dropped_cases", "lower"),
+        ("dropped_cases", "lower"),  # an alias of victims_dropped
         ("caseworker_utilisation", None),
     ],
 )
@@ -129,3 +131,11 @@ def test_headings_carry_the_unit():
     assert lookup("closing_balance_usd").heading == "closing cash (USD)"
     assert lookup("p_gap").heading == "probability of a funding interruption (%)"
     assert lookup("median_wait_days").heading == "median wait (days)"
+
+
+def test_dropped_cases_is_another_name_for_victims_dropped_not_a_second_column():
+    assert lookup("dropped_cases") is REGISTRY["victims_dropped"]
+    assert metric_name("dropped_cases") == "victims_dropped"
+    assert "dropped_cases" not in REGISTRY and ALIASES == {"dropped_cases": "victims_dropped"}
+    assert drop_aliases(["victims_dropped", "dropped_cases", "p_gap"]) == ["dropped_cases"]
+    assert drop_aliases(["dropped_cases"]) == []  # alone, it is the only copy: kept

@@ -42,3 +42,24 @@ def test_repr_is_one_short_line_and_the_notebook_view_shows_the_summary(mini_pat
     page = run._repr_html_()
     assert str(mini_path) in page and "coordinator_coverage" in page
     assert isinstance(run.summary, pd.DataFrame)
+
+
+def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as_one_metric(mini_path, tmp_path):
+    """Runs written between issue 13 and the alias hold the same count under two names."""
+    import json
+
+    fundsim.run(mini_path, reps=2, seed=4, workers=1, out=tmp_path / "run")
+    reps_csv = tmp_path / "run" / "replications.csv"
+    frame = pd.read_csv(reps_csv)
+    frame["victims_dropped"] = [3.0, 5.0]
+    frame["dropped_cases"] = [3.0, 5.0]
+    frame.to_csv(reps_csv, index=False)
+    summary_path = tmp_path / "run" / "summary.json"
+    summary = json.loads(summary_path.read_text())
+    row = {"mean": 4.0, "p05": 3, "p50": 4, "p95": 5, "ci95_low": 0.0, "ci95_high": 16.7, "n": 2, "unit": "count"}
+    summary["victims_dropped"] = summary["dropped_cases"] = row
+    summary_path.write_text(json.dumps(summary))
+    old = read_run(tmp_path / "run")
+    assert "dropped_cases" not in old.replications.columns and "dropped_cases" not in old.summary.index
+    assert old.replications["victims_dropped"].tolist() == [3.0, 5.0]
+    assert old.metric("dropped_cases")["mean"] == 4.0

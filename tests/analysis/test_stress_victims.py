@@ -1,0 +1,52 @@
+"""The stress battery on the victims' window: the surge is run with both caseworker rules,
+and the heat map colours the victims' metrics by their registry direction only."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fundsim.analysis.stress import BATTERY, NotApplicable
+from fundsim.analysis.variants import with_overrides
+from fundsim.viz.figures import stress_goodness
+
+
+def _shock(name: str):
+    return next(s for s in BATTERY if s.name == name)
+
+
+def test_the_surge_is_run_with_fixed_and_with_auto_caseworkers(baseline_path):
+    from fundsim.scenario import load_scenario
+
+    base = load_scenario(baseline_path)
+    assert isinstance(base.victims.caseworkers.capacity, int)
+    fixed, _ = _shock("allegations_+50%").apply(base)
+    auto, note = _shock("allegations_+50%_other_caseworkers").apply(base)
+    assert fixed.victims.caseworkers.capacity == base.victims.caseworkers.capacity
+    assert auto.victims.caseworkers.capacity == "auto"
+    assert auto.victims.allegations.scale == fixed.victims.allegations.scale == pytest.approx(1.5)
+    assert "auto" in note
+    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not run.
+    already = with_overrides(base, {"victims.caseworkers.capacity": "auto"})
+    with pytest.raises(NotApplicable):
+        _shock("allegations_+50%_other_caseworkers").apply(already)
+
+
+def test_the_heat_map_colours_victims_metrics_by_their_registry_direction():
+    rows = [
+        # metric, diff, relative change: the surge's kind of changes
+        ("victims_dropped", 2900.0, 40.0),  # more dropped: worse
+        ("median_wait_days", 160.0, 4.4),  # longer waits: worse
+        ("victims_assisted_share", -0.3, -0.3),  # fewer assisted: worse
+        ("funded_ratio", 0.3, 1.1),  # a higher funded ratio: better
+        ("unmet_need_usd", -1000.0, -0.5),  # less unmet need: better
+        ("caseworker_cost_usd", 2.0e6, 0.45),  # cost follows the caseload: no colour
+        ("children_liability_pv_usd", 1.0e6, 0.2),  # follows the caseload: no colour
+    ]
+    stress = pd.DataFrame(
+        [{"shock": "allegations_+50%", "metric": m, "diff": d, "relative_change": r} for m, d, r in rows]
+    )
+    good = stress_goodness(stress).loc["allegations_+50%"]
+    assert good["victims_dropped"] < 0 and good["median_wait_days"] < 0 and good["victims_assisted_share"] < 0
+    assert good["funded_ratio"] > 0 and good["unmet_need_usd"] > 0
+    assert good[["caseworker_cost_usd", "children_liability_pv_usd"]].isna().all()
