@@ -13,7 +13,8 @@ not. Amounts are integer cents; inflows are positive, outflows negative.
   contributions received (in total and by entity), the window's other receipts (interest,
   pledges, withheld payments, the host's pre-financing net of repayments, transfers between
   windows) and payments (payroll, operating, secretariat, services, child support,
-  caseworkers, fees), and ``closing_cash`` = opening + every line.
+  caseworkers, fees; ``lapsed``: what a host's line had not committed at 31 December, when
+  its budget lapses; the children's account's return is ``interest``), and ``closing_cash`` = opening + every line.
 - **Financial position** (``statement = "position"``), at 31 December of each year: ``cash``;
   ``receivables`` (invoiced and not received, in total, by entity and by age in years);
   ``total_assets``; the liabilities ``prefinancing_owed`` (the host's advances not repaid) and
@@ -58,14 +59,16 @@ CASH_FLOW_OF = {
     "child_support": "child_support",
     "caseworkers": "caseworkers",
     "admin_fees": "fees",
+    "lapsed": "lapsed",
+    "children_interest": "interest",
     "victim_admin_fees": "fees",
 }
 
 #: The cash-flow lines of each window, in the order of the statement.
 WINDOW_CASH_LINES = {
     "coordinators": ("contributions", "interest", "host_prefinancing", "transfers", "payroll", "operating",
-                     "secretariat", "fees"),
-    "victims": ("contributions", "pledges", "withheld", "transfers", "services", "child_support", "caseworkers",
+                     "secretariat", "lapsed", "fees"),
+    "victims": ("contributions", "interest", "pledges", "withheld", "transfers", "services", "child_support", "caseworkers",
                 "fees"),
 }
 
