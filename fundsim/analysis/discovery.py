@@ -130,7 +130,9 @@ def discover(
     reach. ``names`` gives readable names of inputs for the sentence. Needs the
     ``explore`` extra (:func:`discovery_available`).
     """
-    from ema_workbench.analysis import cart, prim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns about its optional parts (ipyparallel)
+        from ema_workbench.analysis import cart, prim
 
     names = dict(names or {})
     rows = experiments if policy is None else experiments[experiments["policy"] == policy]

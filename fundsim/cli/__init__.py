@@ -32,7 +32,9 @@ from collections.abc import Sequence
 from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "run", "batch", "shares", "compare", "stress", "solve", "sensitivity", "report")
+COMMANDS: tuple[str, ...] = (
+    "validate", "run", "batch", "shares", "compare", "stress", "solve", "sensitivity", "explore", "report",
+)
 
 __all__ = ["COMMANDS", "BadInput", "build_parser", "main"]
 
