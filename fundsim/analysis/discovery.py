@@ -53,11 +53,11 @@ class Discovery:
 
     @property
     def coverage(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory.loc[self.chosen, "coverage"])
+        return math.nan if self.chosen is None else float(self.trajectory["coverage"].iloc[self.chosen])
 
     @property
     def density(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory.loc[self.chosen, "density"])
+        return math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
 
 
 def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) -> pd.DataFrame:
@@ -151,7 +151,8 @@ def discover(
         warnings.simplefilter("ignore")  # the workbench warns about optional parts (ipyparallel)
         finder = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, mass_min=0.05)
         found = finder.find_box()
-        tree = cart.CART(x, y, mass_min=0.05)
+        # a leaf holds at least one case (the tree's smallest leaf is mass_min x cases, rounded down)
+        tree = cart.CART(x, y, mass_min=max(0.05, 1.5 / n))
         tree.build_tree()
         leaves, stats = tree.boxes, tree.stats
     traj = found.peeling_trajectory

@@ -104,7 +104,7 @@ def sample_futures(spec: ExploreSpec, n: int, seed: int) -> pd.DataFrame:
             k = len(unc.labels)
             columns[unc.key] = [unc.labels[min(k - 1, int(x * k))] for x in u[:, j]]
         elif unc.integer:
-            lo, hi = int(math.ceil(unc.low)), int(math.floor(unc.high))  # type: ignore[arg-type]
+            lo, hi = math.ceil(unc.low), math.floor(unc.high)  # type: ignore[arg-type]
             columns[unc.key] = np.minimum(hi, lo + np.floor(u[:, j] * (hi - lo + 1))).astype(np.int64)
         else:
             columns[unc.key] = unc.low + u[:, j] * (unc.high - unc.low)  # type: ignore[operator]
@@ -267,7 +267,9 @@ def run_explore(
             i = int(part["future"].iloc[0])
             if out_path is not None:
                 write_csv(part, _part_path(out_path, i), index=False)
-                part = _read_part(_part_path(out_path, i), spec)  # one reading for fresh and resumed parts
+                reread = _read_part(_part_path(out_path, i), spec)  # one reading for fresh and resumed parts
+                assert reread is not None
+                part = reread
             parts[i] = part
             if meter is not None:
                 meter.update(len(spec.policies) * reps)

@@ -50,9 +50,9 @@ def robustness_table(experiments: pd.DataFrame, spec: ExploreSpec) -> pd.DataFra
     for policy in spec.policies:
         mine = experiments["policy"] == policy.name
         row: dict[str, object] = {"policy": policy.name, **policy.choices}
-        row["futures"] = int(mine.sum())
-        row["failed_futures"] = int(experiments.loc[mine, "failed"].astype(bool).sum())
-        row["satisficing"] = 1.0 - row["failed_futures"] / max(1, row["futures"])  # type: ignore[operator]
+        futures = int(mine.sum())
+        failed = int(experiments.loc[mine, "failed"].astype(bool).sum())
+        row.update({"futures": futures, "failed_futures": failed, "satisficing": 1.0 - failed / max(1, futures)})
         for name in directed_outcomes(spec):
             row[f"mean_{name}"] = float(experiments.loc[mine, name].mean())
             row[f"max_regret_{name}"] = float(regret.loc[mine, f"regret_{name}"].max())

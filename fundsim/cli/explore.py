@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
 
@@ -57,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         raise ExploreError(f"--threshold {args.threshold:g}: a density between 0 and 1")
     if args.resume and not args.out:
         raise ExploreError("--resume needs --out (the folder of the experiment to finish)")
-    out = new_output_dir(args.out, scenario.name, "explore", force=args.force or args.resume)
+    # an existing --out is run_explore's to judge (resume, replace, or refuse with a hint)
+    out = Path(args.out) if args.out else new_output_dir(None, scenario.name, "explore")
     res = run_explore(
         scenario, spec, futures=args.futures, reps=args.reps, seed=args.seed, out=out,
         resume=args.resume, force=args.force, workers=args.workers or min(4, os.cpu_count() or 1),

@@ -70,7 +70,7 @@ class Uncertainty:
         """The scenario value of a sampled point (a label for categories)."""
         if self.categorical:
             return self.levels[self.labels.index(str(label_or_number))]
-        return int(round(float(label_or_number))) if self.integer else float(label_or_number)
+        return round(float(label_or_number)) if self.integer else float(label_or_number)
 
 
 @dataclass(frozen=True)
