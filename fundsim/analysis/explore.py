@@ -209,8 +209,10 @@ def _prepare(out: Path, key: dict[str, Any], resume: bool, force: bool) -> None:
 
 def _read_part(path: Path, spec: ExploreSpec) -> pd.DataFrame | None:
     """A finished future's rows, or None when the file is missing or unreadable."""
+    labels = [u.key for u in spec.uncertainties if u.categorical] + [lv.key for lv in spec.levers]
     try:
-        part = pd.read_csv(path)
+        # labels stay text ("1e+06" is a label, not a number), as in a table never written
+        part = pd.read_csv(path, dtype=dict.fromkeys(["policy", *labels], str))
     except (OSError, ValueError):
         return None
     return part if len(part) == len(spec.policies) else None
@@ -286,9 +288,10 @@ def run_explore(
     return ExploreResult(experiments, design, spec, reps, seed, out_path, kept)
 
 
-def read_experiments(path: str | Path) -> pd.DataFrame:
-    """The tidy table of a finished experiment folder (``experiments.csv``)."""
-    return pd.read_csv(Path(path) / EXPERIMENTS_FILE)
+def read_experiments(path: str | Path, spec: ExploreSpec) -> pd.DataFrame:
+    """The tidy table of a finished experiment folder (``experiments.csv``), labels as text."""
+    labels = [u.key for u in spec.uncertainties if u.categorical] + [lv.key for lv in spec.levers]
+    return pd.read_csv(Path(path) / EXPERIMENTS_FILE, dtype=dict.fromkeys(["policy", *labels], str))
 
 
 def input_columns(spec: ExploreSpec, *, levers: bool = True) -> list[str]:
