@@ -9,7 +9,8 @@ EMA Workbench (the optional extra ``fundsim[explore]``; nothing here re-implemen
   failures are dense. Along its *peeling trajectory* each box has a *coverage* (the share
   of all failures inside it) and a *density* (the share of cases inside it that fail);
   the box reported is the one with the highest coverage among those at least
-  ``threshold`` dense (else the densest). Its restricted inputs and their ranges become a
+  ``threshold`` dense (else the densest) that restrict some input and are denser than the
+  whole space. Its restricted inputs and their ranges become a
   sentence: "fails in 87 % of the futures where ...".
 - **A classification tree** (``ema_workbench.analysis.cart``): each leaf a box, with its
   coverage and density; a second opinion on the same question.
@@ -161,18 +162,24 @@ def discover(
         "density": traj["density"].astype(float).to_numpy(), "mass": traj["mass"].astype(float).to_numpy(),
         "res_dim": traj["res_dim"].astype(int).to_numpy(),
     })
-    dense = trajectory[trajectory["density"] >= threshold]
+    # A box that restricts nothing says nothing, even when failures are common enough to be
+    # "dense" everywhere: the candidates restrict at least one input and beat the base rate.
+    boxes = trajectory[(trajectory["res_dim"] > 0) & (trajectory["density"] > k / n)]
+    dense = boxes[boxes["density"] >= threshold]
     if len(dense):
         chosen = int(dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0])
+    elif len(boxes):
+        chosen = int(boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
     else:
-        chosen = int(trajectory.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
+        chosen = 0  # PRIM found no box better than the whole space
     box = restrictions(found.box_lims[chosen], init, x, names)
     cov, dens = trajectory.loc[chosen, ["coverage", "density"]]
     base = k / n
     if box.empty:
         sentence = f"No box: failures are spread out ({base:.0%} of {what} fail)."
     else:
-        sentence = (f"It fails in {dens:.0%} of the futures where {' and '.join(box['text'])} "
+        where = "futures" if policy else "runs (futures x designs)"
+        sentence = (f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
                     f"(against {base:.0%} overall); these futures hold {cov:.0%} of all failures.")
     tree_rows = []
     for i, (lims, st) in enumerate(zip(leaves, stats, strict=True)):
