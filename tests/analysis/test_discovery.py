@@ -61,3 +61,11 @@ def test_with_every_policy_the_levers_are_inputs_too() -> None:
 def test_nothing_to_discover_when_a_policy_never_fails() -> None:
     found = discover(_experiments(), SPEC, policy="thick")
     assert found.failures == 0 and found.chosen is None and "none of" in found.sentence
+
+
+def test_a_box_restricts_something_even_when_most_futures_fail() -> None:
+    t = _experiments()
+    t["failed"] = t["cuts.0.fraction"] > 0.04  # nine futures in ten fail: the whole space is "dense"
+    found = discover(t, SPEC, policy="thin")
+    assert list(found.box["input"]) == ["cuts.0.fraction"]
+    assert found.density > found.failures / found.cases
