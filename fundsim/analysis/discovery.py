@@ -178,9 +178,10 @@ def discover(
     if box.empty:
         sentence = f"No box: failures are spread out ({base:.0%} of {what} fail)."
     else:
+        unit = "futures" if policy else "runs"
         where = "futures" if policy else "runs (futures x designs)"
         sentence = (f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
-                    f"(against {base:.0%} overall); these futures hold {cov:.0%} of all failures.")
+                    f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures.")
     tree_rows = []
     for i, (lims, st) in enumerate(zip(leaves, stats, strict=True)):
         rule = restrictions(lims, init, x, names)

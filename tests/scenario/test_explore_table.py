@@ -21,7 +21,7 @@ def test_shipped_explore_scenario_declares_five_policies_over_its_levers() -> No
     assert spec.policy("today").choices["mechanism.commitment_basis"] == "cash"  # a lever left out: its first level
     assert {str(c) for c in spec.fails_when} == {"funding_lost_share > 0.05", "p_tier1_interrupted > 0.5"}
     exits = next(u for u in spec.uncertainties if u.key == "exits")
-    assert exits.value("leaves_2028") == [{"entity": "largest", "year": 2028}]
+    assert exits.value("leaving in 2028") == [{"entity": "largest", "year": 2028}]
     assert scenario.name == "explore_cuts"
 
 
