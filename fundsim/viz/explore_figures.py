@@ -30,7 +30,8 @@ def peeling_trajectory(trajectory: pd.DataFrame, chosen: int | None = None, titl
             ax.scatter([row["coverage"]], [row["density"]], s=160, facecolor="none", edgecolor=ACCENT, lw=1.6,
                        label="box reported")
             ax.legend(loc="lower left")
-        fig.colorbar(dots, ax=ax, label="inputs restricted")
+        top = int(trajectory["res_dim"].max()) if len(trajectory) else 0
+        fig.colorbar(dots, ax=ax, label="inputs restricted", ticks=range(top + 1))
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("coverage (share of all failures inside the box)")
