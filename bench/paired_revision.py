@@ -13,6 +13,7 @@ replication of each side, the ratio of the totals (this checkout / the older one
 and the median of the paired per-replication ratios; below 1 is faster.
 
     python bench/paired_revision.py --against 9f6f574 [SCENARIO] [--reps 200] [--seed 1]
+        [--old-scenario OLD]   # the older revision's own scenario (e.g. its baseline)
 
 The two revisions must run the same replications (same events); check it with a
 fixed-seed comparison of their outputs, not with this script.
@@ -63,6 +64,11 @@ def main() -> None:
     parser.add_argument("--against", required=True, help="the older git revision, e.g. 9f6f574")
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--old-scenario",
+        help="the scenario the older revision runs (default: SCENARIO); e.g. the baseline as it was at "
+        "that revision, when the scenario has keys the older code does not know",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         extract_old(args.against, Path(tmp))
@@ -70,7 +76,8 @@ def main() -> None:
         sides = {}
         for name in ("fundsim", "fundsim_old"):
             chunks = importlib.import_module(f"{name}.runner.chunks")
-            scenario = importlib.import_module(f"{name}.scenario").load_scenario(args.scenario)
+            path = args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
+            scenario = importlib.import_module(f"{name}.scenario").load_scenario(path)
             chunks.run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
             sides[name] = (chunks.run_chunk, scenario)
         seconds: dict[str, list[float]] = {name: [] for name in sides}

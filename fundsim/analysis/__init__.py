@@ -28,7 +28,14 @@ if TYPE_CHECKING:
         describe,
         share_tables,
     )
-    from fundsim.analysis.solve import SolveError, SolveResult, Target, parse_target, solve
+    from fundsim.analysis.solve import (
+        SolveError,
+        SolveResult,
+        Target,
+        need_envelope_usd,
+        parse_target,
+        solve,
+    )
     from fundsim.analysis.stress import BATTERY, StressResult, stress_test
     from fundsim.analysis.variants import (
         VariantError,
@@ -48,7 +55,7 @@ _HOMES = {
     **dict.fromkeys(("regret_frame", "robustness_table"), "robustness"),
     **dict.fromkeys(("SensitivityError", "SensitivityResult", "sensitivity"), "sensitivity"),
     **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
-    **dict.fromkeys(("SolveError", "SolveResult", "Target", "parse_target", "solve"), "solve"),
+    **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
     **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
 }
@@ -79,6 +86,7 @@ __all__ = [
     "ema_policies",
     "ema_scenarios",
     "get_value",
+    "need_envelope_usd",
     "numeric_value",
     "parse_target",
     "regret_frame",

@@ -16,7 +16,15 @@ noise, and is monotone in it in expectation. The answer comes with its uncertain
 
 Levers are dotted scenario keys holding a number (``mechanism.reserve_target_months``,
 ``posts.annual_cost_usd``, ``payments.contribution_scale``...); ``budget_scale`` is
-accepted as an alias of ``payments.contribution_scale``.
+accepted as an alias of ``payments.contribution_scale``. The fixed envelope is a lever
+too: ``mechanism.budget.usd_per_year`` (alias ``envelope_usd``), the gross budget of the
+start year. A scenario budgeted on need is first given a fixed envelope (indexed by the
+expected inflation), and the default range runs from half to 1.25 times the network's
+cost grossed up for the fee (:func:`need_envelope_usd`). With a target on
+``funding_lost_share`` or ``p_tier1_interrupted`` it answers "how small an envelope
+keeps the posts funded":
+
+    fundsim solve scenarios/baseline.toml --lever envelope_usd --target "funding_lost_share<=0.01"
 """
 
 from __future__ import annotations
@@ -38,10 +46,18 @@ from fundsim.results.registry import UnknownMetric, lookup
 from fundsim.runner import run_scenario
 from fundsim.runner.batch import LentBar
 from fundsim.scenario import Scenario
+from fundsim.scenario.costs import network_cost_usd
 from fundsim.scenario.overrides import OverrideError
 
 #: Lever names accepted besides dotted keys.
-ALIASES = {"budget_scale": "payments.contribution_scale", "contribution_scale": "payments.contribution_scale"}
+#: The fixed envelope's key (the gross budget of the start year, USD).
+ENVELOPE = "mechanism.budget.usd_per_year"
+
+ALIASES = {
+    "budget_scale": "payments.contribution_scale",
+    "contribution_scale": "payments.contribution_scale",
+    "envelope_usd": ENVELOPE,
+}
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
@@ -127,9 +143,29 @@ def _schema_bounds(lever: str) -> tuple[float | None, float | None]:
     return lo, hi
 
 
+def need_envelope_usd(scenario: Scenario) -> float:
+    """The network's cost at start-year prices grossed up for the host's fee (USD a year):
+    the envelope that pays for every post without a reserve top-up."""
+    fee = scenario.mechanism.admin_fee
+    return network_cost_usd(scenario) / (1.0 - fee) if fee < 1 else network_cost_usd(scenario)
+
+
+def lever_scenario(scenario: Scenario, lever: str) -> Scenario:
+    """The scenario whose ``lever`` is varied: for the envelope lever, a scenario budgeted
+    on need first gets a fixed envelope of :func:`need_envelope_usd` (indexation: the
+    expected inflation); any other lever leaves it as it is."""
+    if lever == ENVELOPE and scenario.mechanism.budget == "need":
+        return with_overrides(scenario, {"mechanism.budget": {"usd_per_year": need_envelope_usd(scenario)}})
+    return scenario
+
+
 def default_bracket(scenario: Scenario, lever: str) -> tuple[float, float]:
     """A search range for ``lever``: the schema's bounds where it has them, else from a
-    quarter to four times the current value (from 0 to 4 x for a current value of 0: 1)."""
+    quarter to four times the current value (from 0 to 4 x for a current value of 0: 1).
+    The envelope's range runs from half to 1.25 times :func:`need_envelope_usd`."""
+    if lever == ENVELOPE:
+        need = need_envelope_usd(scenario)
+        return need / 2, need * 1.25
     current = numeric_value(scenario, lever)
     lo, hi = _schema_bounds(lever)
     if lo is None:
@@ -191,6 +227,7 @@ def solve(
         raise SolveError(f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has none")
     key = ALIASES.get(lever, lever)
     try:
+        scenario = lever_scenario(scenario, key)
         blo, bhi = default_bracket(scenario, key)
     except OverrideError as exc:
         raise SolveError(f"lever {exc}") from None

@@ -46,13 +46,15 @@ from fundsim.scenario import Scenario
 #: Metrics in the stress table, when the run has them (victim metrics come with the
 #: victim-assistance model; some are registered before the model emits them).
 DEFAULT_METRICS = (
-    "p_gap",
     "funding_lost_share",
+    "interruptions_per_post_year",
     "p_tier1_interrupted",
+    "p_gap",
+    "liquidity_at_risk_usd",
     "coordinator_coverage",
+    "operating_shortfall_usd",
     "closing_balance_usd",
     "missed_payments_usd",
-    "liquidity_at_risk_usd",
     "lapses",
     "income_cv",
     "invoice_cv",

@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--lever", required=True,
         help="dotted scenario key to vary (mechanism.reserve_target_months, posts.annual_cost_usd, "
-        "payments.contribution_scale; budget_scale is an alias of the last)",
+        "payments.contribution_scale; budget_scale is an alias of the last; envelope_usd, alias of "
+        "mechanism.budget.usd_per_year, the fixed envelope, with a target such as funding_lost_share<=0.01)",
     )
     p.add_argument("--low", type=float, help="lower end of the search range (default: from the schema or value/4)")
     p.add_argument("--high", type=float, help="upper end of the search range (default: from the schema or 4 x value)")

@@ -167,16 +167,17 @@ class Coordinators:
         commitment authority on receivables where it has one (cents)."""
         fund = self.funds[k]
         free = fund.ledger.balance[fund.account] - fund.committed
-        if k == 0 and self.authority is not None:
-            free += self.authority(month)
+        if k == 0:
+            free -= self.advanced  # the host's advance is owed back first: not free cash
+            if self.authority is not None:
+                free += self.authority(month)
         return free
 
     def _try_commit(self, k: int, i: int, cost: int, months: int, month: int) -> bool:
         fund = self.funds[k]
         need = cost * months
-        if need > fund.ledger.balance[fund.account] - fund.committed and (
-            k != 0 or self.authority is None or need > self.headroom_cents(k, month)
-        ):
+        free = fund.ledger.balance[fund.account] - fund.committed - (self.advanced if k == 0 else 0)
+        if need > free and (k != 0 or self.authority is None or need > free + self.authority(month)):
             return False
         fund.committed += need
         self.paid_by[i] = k

@@ -281,7 +281,10 @@ class World:
         """A review of the budget year ``year`` (months ``start`` to ``end``): the cuts that
         bring the posts within the resources expected (:mod:`fundsim.model.governance`)."""
         coord = self.coordinators
-        resources = self.fund.available_cents + int(self.contributors.receivables_cents(year) * self._collect)
+        # Free cash net of the host's outstanding advance (repaid first), plus the year's
+        # expected collections; the unused pre-financing limit is not a resource.
+        resources = (self.fund.available_cents - coord.advanced
+                     + int(self.contributors.receivables_cents(year) * self._collect))
         required, vacant, saved = coord.review_inputs(start, end)
         cuts = review(self._steps, coord.order, resources, required, vacant, saved)
         coord.frozen = set(cuts.frozen)

@@ -411,7 +411,7 @@ class Mechanism(StrictModel):
     when the lead entity cannot pay it).
 
     Fund management (docs/model.md, "Fund management"; the defaults are the rules of the
-    first model, ``scenarios/fund_practice.toml`` sets the practice of cost-shared funds):
+    first model, the shipped baseline sets the practice of cost-shared funds):
     ``budget`` is ``"need"`` (planned posts + reserve top-up - cash) or a fixed envelope,
     approved for ``budget_period_years`` at once and invoiced unchanged within the period;
     ``budget_basis = "commitments"`` also budgets the months renewals commit beyond the
@@ -432,7 +432,7 @@ class Mechanism(StrictModel):
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: BalanceUsd = 0.0
     formula: Formula = Field(default_factory=lambda: Formula(kind="equal"))
-    #: Fund management (issue 19). Defaults are today's rules; ``scenarios/fund_practice.toml``
+    #: Fund management (issue 19). Defaults are the first model's rules; the shipped baseline
     #: sets the practice of cost-shared funds. See docs/model.md, "Fund management".
     #: ``need``: the budget re-derived from planned posts, reserve and cash; or a fixed envelope.
     budget: Literal["need"] | Envelope = "need"

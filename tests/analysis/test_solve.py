@@ -98,3 +98,21 @@ def test_a_victim_metric_without_a_victims_window_is_refused_before_any_run(mini
         pytest.skip("the test scenario has a victims' window")
     with pytest.raises(SolveError, match="victim-assistance window"):
         solve(mini, "median_wait_days<=30", "mechanism.reserve_target_months", reps=2)
+
+
+def test_the_envelope_is_a_lever_a_need_budget_becomes_a_fixed_envelope(mini):
+    from fundsim.analysis.solve import ENVELOPE, lever_scenario, need_envelope_usd
+
+    need = need_envelope_usd(mini)
+    assert default_bracket(mini, ENVELOPE) == (need / 2, need * 1.25)
+    fixed = lever_scenario(mini, ENVELOPE)
+    assert fixed.mechanism.budget != "need" and fixed.mechanism.budget.usd_per_year == need
+    practice = with_overrides(mini, {"mechanism.shortfall_order": ["freeze_vacant", "decline_renewals"],
+                                     "posts.contract_alignment": "budget_year",
+                                     "mechanism.commitment_basis": "receivables"})
+    res = solve(practice, "funding_lost_share<=0.05", "envelope_usd", reps=4, seed=3, tolerance=need / 50, max_runs=8)
+    assert res.lever == ENVELOPE and res.status == "solved"
+    assert res.metric_mean <= 0.05  # the answer meets the target...
+    runs = res.runs.set_index("lever_value")["mean"]
+    assert runs[need / 2] > 0.05  # ... half the need does not: fewer posts are sustained
+    assert need / 2 < res.value <= need * 1.25
