@@ -74,8 +74,11 @@ def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) 
     return x.reset_index(drop=True)
 
 
-def _fmt(v: float, integer: bool) -> str:
-    return f"{round(v):d}" if integer else f"{v:.3g}"
+def _fmt(v: float, integer: bool, up: bool = False) -> str:
+    """A bound as written: whole numbers rounded inwards (``up`` for a lower bound)."""
+    if integer:
+        return f"{math.ceil(v) if up else math.floor(v):d}"
+    return f"{v:.3g}"
 
 
 def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
@@ -93,13 +96,15 @@ def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names:
                          "levels": " | ".join(levels), "text": f"{name} is {' or '.join(levels)}"})
             continue
         integer = bool(np.all(np.equal(np.mod(x[col].to_numpy(), 1), 0)))
-        low_cut, high_cut = lo > lo0, hi < hi0
+        # a whole-number input is restricted only when a whole value is left out
+        low_cut = (math.ceil(lo) if integer else lo) > lo0
+        high_cut = (math.floor(hi) if integer else hi) < hi0
         if not (low_cut or high_cut):
             continue
         if low_cut and high_cut:
-            text = f"{name} is between {_fmt(lo, integer)} and {_fmt(hi, integer)}"
+            text = f"{name} is between {_fmt(lo, integer, up=True)} and {_fmt(hi, integer)}"
         elif low_cut:
-            text = f"{name} is at least {_fmt(lo, integer)}"
+            text = f"{name} is at least {_fmt(lo, integer, up=True)}"
         else:
             text = f"{name} is at most {_fmt(hi, integer)}"
         rows.append({"input": col, "kind": "range", "low": float(lo), "high": float(hi), "levels": "", "text": text})

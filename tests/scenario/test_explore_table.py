@@ -16,9 +16,9 @@ SHIPPED = Path(__file__).resolve().parents[2] / "scenarios" / "explore_cuts.toml
 
 def test_shipped_explore_scenario_declares_five_policies_over_its_levers() -> None:
     scenario, spec = load_explore(SHIPPED)
-    assert [p.name for p in spec.policies] == ["today", "reserve_9m", "envelope", "practice", "practice_expenses"]
-    assert spec.policy("practice").choices["mechanism.commitment_basis"] == "receivables"
-    assert spec.policy("today").choices["mechanism.commitment_basis"] == "cash"  # a lever left out: its first level
+    assert [p.name for p in spec.policies] == ["baseline", "reserve_9m", "envelope", "expenses", "cash_rolling"]
+    assert spec.policy("cash_rolling").choices["mechanism.commitment_basis"] == "cash"
+    assert spec.policy("baseline").choices["mechanism.commitment_basis"] == "receivables"  # left out: the first level
     assert {str(c) for c in spec.fails_when} == {"funding_lost_share > 0.05", "p_tier1_interrupted > 0.5"}
     exits = next(u for u in spec.uncertainties if u.key == "exits")
     assert exits.value("leaving in 2028") == [{"entity": "largest", "year": 2028}]
