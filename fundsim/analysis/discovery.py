@@ -159,7 +159,12 @@ def discover(
         found = finder.find_box()
         # a leaf holds at least one case (the tree's smallest leaf is mass_min x cases, rounded down)
         tree = cart.CART(x, y, mass_min=max(0.05, 1.5 / n))
-        tree.build_tree()
+        # The workbench's build_tree leaves scikit-learn's random_state unset, so a tie between
+        # two equally good splits breaks at random: fit the same tree with a fixed state.
+        from sklearn.tree import DecisionTreeClassifier
+
+        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(tree.mass_min * n), random_state=0)
+        tree.clf.fit(tree._x, tree.y)
         leaves, stats = tree.boxes, tree.stats
     traj = found.peeling_trajectory
     trajectory = pd.DataFrame({
