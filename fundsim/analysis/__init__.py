@@ -1,6 +1,7 @@
 """Analyses of runs and scenarios: paired comparison, stress battery, sensitivity,
-solve-for-a-target, share tables, reserve targets, scenario variants and the victims'
-window's documented tables.
+solve-for-a-target, share tables, reserve targets, scenario variants, the victims'
+window's documented tables, and exploratory experiments (futures x policies, scenario
+discovery, robustness, the EMA Workbench adapter).
 
 The names below are what notebooks and scripts use; each is imported from its module
 on first use, so ``import fundsim.analysis`` stays light::
@@ -15,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fundsim.analysis.compare import CompareError, Comparison, RunSide, compare_runs
+    from fundsim.analysis.discovery import Discovery, discover, discovery_available
+    from fundsim.analysis.ema_adapter import ema_model, ema_policies, ema_scenarios
+    from fundsim.analysis.explore import ExploreError, ExploreResult, run_explore, sample_futures
     from fundsim.analysis.reserve import reserve_target_by_year
+    from fundsim.analysis.robustness import regret_frame, robustness_table
     from fundsim.analysis.sensitivity import SensitivityError, SensitivityResult, sensitivity
     from fundsim.analysis.share_tables import (
         ShareTables,
@@ -51,6 +56,10 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
     "reserve_target_by_year": "reserve",
+    **dict.fromkeys(("Discovery", "discover", "discovery_available"), "discovery"),
+    **dict.fromkeys(("ema_model", "ema_policies", "ema_scenarios"), "ema_adapter"),
+    **dict.fromkeys(("ExploreError", "ExploreResult", "run_explore", "sample_futures"), "explore"),
+    **dict.fromkeys(("regret_frame", "robustness_table"), "robustness"),
     **dict.fromkeys(("SensitivityError", "SensitivityResult", "sensitivity"), "sensitivity"),
     **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
     **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
@@ -64,6 +73,9 @@ __all__ = [
     "BATTERY",
     "CompareError",
     "Comparison",
+    "Discovery",
+    "ExploreError",
+    "ExploreResult",
     "RunSide",
     "SensitivityError",
     "SensitivityResult",
@@ -77,6 +89,11 @@ __all__ = [
     "compare_runs",
     "default_formulas",
     "describe",
+    "discover",
+    "discovery_available",
+    "ema_model",
+    "ema_policies",
+    "ema_scenarios",
     "funding_policy_table",
     "get_value",
     "need_envelope_usd",
@@ -84,7 +101,11 @@ __all__ = [
     "parse_target",
     "policy_outcomes",
     "policy_table_text",
+    "regret_frame",
     "reserve_target_by_year",
+    "robustness_table",
+    "run_explore",
+    "sample_futures",
     "scaled",
     "sensitivity",
     "share_tables",

@@ -33,7 +33,8 @@ from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "report",
+    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore",
+    "report",
 )
 
 __all__ = ["COMMANDS", "BadInput", "build_parser", "main"]

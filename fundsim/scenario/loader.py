@@ -190,6 +190,7 @@ def _load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -
         raise ScenarioError(path, "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files (the limit)")
     data = _read_toml(path)
     data.pop("sweep", None)  # a sweep belongs to the file that declares it: see load_sweep
+    data.pop("explore", None)  # so does [explore]: see fundsim.scenario.explore.load_explore
     parent_name = data.pop("extends", None)
     base: dict[str, Any] = {}
     if parent_name is not None:

@@ -15,7 +15,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fundsim.viz import figures, report, share_report, style
+    from fundsim.viz import explore_figures, figures, report, share_report, style
+    from fundsim.viz.explore_figures import peeling_trajectory, robustness_ranking
     from fundsim.viz.figures import (
         MissingData,
         coverage_heatmap,
@@ -38,18 +39,22 @@ _HOMES = {
         "figures",
     ),
     "write_report": "report",
+    **dict.fromkeys(("peeling_trajectory", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
     **dict.fromkeys(("new_figure", "save_figure", "styled", "usd_label"), "style"),
 }
-_MODULES = ("figures", "report", "share_report", "style")
+_MODULES = ("explore_figures", "figures", "report", "share_report", "style")
 
 __all__ = [
     "MissingData",
     "coverage_heatmap",
+    "explore_figures",
     "fan_chart",
     "figures",
     "new_figure",
+    "peeling_trajectory",
     "report",
+    "robustness_ranking",
     "save_figure",
     "sensitivity_bars",
     "share_bar_figure",

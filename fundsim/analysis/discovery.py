@@ -1,0 +1,202 @@
+"""Scenario discovery: which futures make a policy fail, as boxes a reader can state.
+
+Read from the tidy table of :mod:`fundsim.analysis.explore`. The cases are its rows (one
+policy's futures, or every policy's with the levers as inputs too), the inputs the
+uncertainties (and levers), the class of interest ``failed``. Two views, both from the
+EMA Workbench (the optional extra ``fundsim[explore]``; nothing here re-implements them):
+
+- **PRIM** (``ema_workbench.analysis.prim``): peels the input space to a box where
+  failures are dense. Along its *peeling trajectory* each box has a *coverage* (the share
+  of all failures inside it) and a *density* (the share of cases inside it that fail);
+  the box reported is the one with the highest coverage among those at least
+  ``threshold`` dense (else the densest) that restrict some input and are denser than the
+  whole space. Its restricted inputs and their ranges become a
+  sentence: "fails in 87 % of the futures where ...".
+- **A classification tree** (``ema_workbench.analysis.cart``): each leaf a box, with its
+  coverage and density; a second opinion on the same question.
+
+:func:`discovery_available` says whether the extra is installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fundsim.scenario.explore import ExploreSpec
+
+#: What ``fundsim explore`` prints when the extra is missing.
+INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: pip install fundsim[explore]"
+
+
+def discovery_available() -> bool:
+    """Whether ``ema_workbench`` (the ``explore`` extra) is installed."""
+    return importlib.util.find_spec("ema_workbench") is not None
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """PRIM's trajectory and chosen box, and the tree's leaves, for one set of cases."""
+
+    cases: int
+    failures: int
+    trajectory: pd.DataFrame  # box, coverage, density, mass, res_dim
+    chosen: int | None  # the box reported (a row of trajectory), None when nothing to find
+    box: pd.DataFrame  # input, kind, low, high, levels: the chosen box's restrictions
+    tree: pd.DataFrame  # leaf, coverage, density, mass, res_dim, rule
+    sentence: str
+
+    @property
+    def coverage(self) -> float:
+        return math.nan if self.chosen is None else float(self.trajectory["coverage"].iloc[self.chosen])
+
+    @property
+    def density(self) -> float:
+        return math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
+
+
+def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) -> pd.DataFrame:
+    """The cases' inputs as the workbench wants them: numbers as floats, categories (and
+    levers) as pandas categoricals of their labels."""
+    x = pd.DataFrame(index=experiments.index)
+    for u in spec.uncertainties:
+        col = experiments[u.key]
+        x[u.key] = pd.Categorical(col.astype(str), categories=list(u.labels)) if u.categorical else col.astype(float)
+    if levers:
+        for lv in spec.levers:
+            x[lv.key] = pd.Categorical(experiments[lv.key].astype(str), categories=list(lv.labels))
+    return x.reset_index(drop=True)
+
+
+def _fmt(v: float, integer: bool, up: bool = False) -> str:
+    """A bound as written: whole numbers rounded inwards (``up`` for a lower bound)."""
+    if integer:
+        return f"{math.ceil(v) if up else math.floor(v):d}"
+    return f"{v:.3g}"
+
+
+def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """The inputs a box restricts: one row each (input, kind, low, high, levels, text)."""
+    rows = []
+    for col in x.columns:
+        lo, hi = lims[col].iloc[0], lims[col].iloc[1]
+        lo0, hi0 = init[col].iloc[0], init[col].iloc[1]
+        name = names.get(col, col)
+        if isinstance(x[col].dtype, pd.CategoricalDtype):
+            if set(lo) == set(lo0):
+                continue
+            levels = [c for c in x[col].cat.categories if c in lo]
+            rows.append({"input": col, "kind": "categories", "low": np.nan, "high": np.nan,
+                         "levels": " | ".join(levels), "text": f"{name} is {' or '.join(levels)}"})
+            continue
+        integer = bool(np.all(np.equal(np.mod(x[col].to_numpy(), 1), 0)))
+        # a whole-number input is restricted only when a whole value is left out
+        low_cut = (math.ceil(lo) if integer else lo) > lo0
+        high_cut = (math.floor(hi) if integer else hi) < hi0
+        if not (low_cut or high_cut):
+            continue
+        if low_cut and high_cut:
+            text = f"{name} is between {_fmt(lo, integer, up=True)} and {_fmt(hi, integer)}"
+        elif low_cut:
+            text = f"{name} is at least {_fmt(lo, integer, up=True)}"
+        else:
+            text = f"{name} is at most {_fmt(hi, integer)}"
+        rows.append({"input": col, "kind": "range", "low": float(lo), "high": float(hi), "levels": "", "text": text})
+    return pd.DataFrame(rows, columns=["input", "kind", "low", "high", "levels", "text"])
+
+
+def _init_box(x: pd.DataFrame) -> pd.DataFrame:
+    init = {}
+    for col in x.columns:
+        if isinstance(x[col].dtype, pd.CategoricalDtype):
+            init[col] = [set(x[col].cat.categories), set(x[col].cat.categories)]
+        else:
+            init[col] = [x[col].min(), x[col].max()]
+    return pd.DataFrame(init)
+
+
+def discover(
+    experiments: pd.DataFrame,
+    spec: ExploreSpec,
+    *,
+    policy: str | None = None,
+    threshold: float = 0.8,
+    names: Mapping[str, str] | None = None,
+) -> Discovery:
+    """PRIM and a classification tree on the failures of ``experiments``.
+
+    ``policy`` keeps that policy's rows (inputs: the uncertainties); without it every row
+    counts and the levers are inputs too. ``threshold`` is the density a PRIM box should
+    reach. ``names`` gives readable names of inputs for the sentence. Needs the
+    ``explore`` extra (:func:`discovery_available`).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns about its optional parts (ipyparallel)
+        from ema_workbench.analysis import cart, prim
+
+    names = dict(names or {})
+    rows = experiments if policy is None else experiments[experiments["policy"] == policy]
+    x = inputs_frame(rows, spec, levers=policy is None)
+    y = rows["failed"].astype(bool).to_numpy()
+    n, k = len(y), int(y.sum())
+    init = _init_box(x)
+    empty_box = pd.DataFrame(columns=["input", "kind", "low", "high", "levels", "text"])
+    no_tree = pd.DataFrame(columns=["leaf", "coverage", "density", "mass", "res_dim", "rule"])
+    what = f"the {n} futures of policy {policy}" if policy else f"the {n} cases (futures x policies)"
+    if k == 0 or k == n:
+        sentence = f"Nothing to discover: {'none' if k == 0 else 'all'} of {what} fail."
+        return Discovery(n, k, pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
+                         None, empty_box, no_tree, sentence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns about optional parts (ipyparallel)
+        finder = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, mass_min=0.05)
+        found = finder.find_box()
+        # a leaf holds at least one case (the tree's smallest leaf is mass_min x cases, rounded down)
+        tree = cart.CART(x, y, mass_min=max(0.05, 1.5 / n))
+        # The workbench's build_tree leaves scikit-learn's random_state unset, so a tie between
+        # two equally good splits breaks at random: fit the same tree with a fixed state.
+        from sklearn.tree import DecisionTreeClassifier
+
+        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(tree.mass_min * n), random_state=0)
+        tree.clf.fit(tree._x, tree.y)
+        leaves, stats = tree.boxes, tree.stats
+    traj = found.peeling_trajectory
+    trajectory = pd.DataFrame({
+        "box": traj["id"].astype(int).to_numpy(), "coverage": traj["coverage"].astype(float).to_numpy(),
+        "density": traj["density"].astype(float).to_numpy(), "mass": traj["mass"].astype(float).to_numpy(),
+        "res_dim": traj["res_dim"].astype(int).to_numpy(),
+    })
+    # A box that restricts nothing says nothing, even when failures are common enough to be
+    # "dense" everywhere: the candidates restrict at least one input and beat the base rate.
+    boxes = trajectory[(trajectory["res_dim"] > 0) & (trajectory["density"] > k / n)]
+    dense = boxes[boxes["density"] >= threshold]
+    if len(dense):
+        chosen = int(dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0])
+    elif len(boxes):
+        chosen = int(boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
+    else:
+        chosen = 0  # PRIM found no box better than the whole space
+    box = restrictions(found.box_lims[chosen], init, x, names)
+    cov, dens = trajectory.loc[chosen, ["coverage", "density"]]
+    base = k / n
+    if box.empty:
+        sentence = f"No box: failures are spread out ({base:.0%} of {what} fail)."
+    else:
+        unit = "futures" if policy else "runs"
+        where = "futures" if policy else "runs (futures x designs)"
+        sentence = (f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
+                    f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures.")
+    tree_rows = []
+    for i, (lims, st) in enumerate(zip(leaves, stats, strict=True)):
+        rule = restrictions(lims, init, x, names)
+        tree_rows.append({"leaf": i, "coverage": float(st["coverage"]), "density": float(st["density"]),
+                          "mass": float(st["mass"]), "res_dim": int(st["res dim"]),
+                          "rule": " and ".join(rule["text"]) or "(everything)"})
+    tree_frame = pd.DataFrame(tree_rows).sort_values(["density", "coverage"], ascending=False, kind="stable")
+    return Discovery(n, k, trajectory, chosen, box, tree_frame.reset_index(drop=True), sentence)
