@@ -101,6 +101,10 @@ class Contributors:
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
         self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
+        # Received on each budget year's invoice so far, cents (entities x budget years): the
+        # running total of ``_receipts`` over calendar years, kept so that the commitment
+        # authority, read at every commitment, does not rebuild it.
+        self._received_for = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
         self._line_receipts = [[0] * years for _ in range(self.n)]
         self._years = years
@@ -134,8 +138,7 @@ class Contributors:
     def outstanding_cents(self, year: int) -> NDArray[np.int64]:
         """What each entity still owes the fund on its invoice for budget ``year`` now:
         invoiced less received less written off at an exit, cents (one per entity)."""
-        received = np.array([r[year] for r in self._receipts], dtype=np.int64).sum(axis=1)
-        return self.invoiced[:, year] - received - self.lost[:, year]
+        return self.invoiced[:, year] - self._received_for[:, year] - self.lost[:, year]
 
     def received_by_year(self) -> NDArray[np.int64]:
         """What each entity paid in, by calendar year of receipt: into the fund (every budget
@@ -305,5 +308,6 @@ class Contributors:
         self._paid[i][year] += cents
         if fund is self.fund:
             self._receipts[i][year][month // 12] += cents
+            self._received_for[i, year] += cents
         else:
             self._line_receipts[i][month // 12] += cents
