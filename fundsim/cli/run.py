@@ -113,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.scenario import load_scenario
 
     scenario = load_scenario(args.file)  # bad input stops here: nothing written
+    from fundsim.scenario.explore import check_explore
+
+    check_explore(args.file)  # an [explore] table validate refuses is refused here too
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
     from fundsim.results import is_run_dir

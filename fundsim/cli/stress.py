@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
+    from fundsim.scenario.explore import check_explore
+
+    check_explore(args.file)  # an [explore] table validate refuses is refused here too
     reps = args.reps or scenario.simulation.replications
     from fundsim.results.atomic import write_csv
     from fundsim.results.outdir import OutputStage

@@ -35,6 +35,7 @@ from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
 from fundsim.runner.provenance import Provenance
 from fundsim.scenario import Scenario, scenario_hash
+from fundsim.scenario.explore import check_explore
 from fundsim.scenario.loader import load_sweep
 from fundsim.scenario.names import folder_name
 
@@ -107,6 +108,7 @@ def plan_batch(paths: Iterable[str | Path]) -> list[BatchItem]:
     items: list[BatchItem] = []
     owner: dict[str, Path] = {}
     for file in find_scenario_files(paths):
+        check_explore(file)  # an [explore] table validate refuses is refused here too
         for raw_name, scenario, params in load_sweep(file):
             name = folder_name(raw_name)  # a name is never a path: no '..', '/', '.'
             if name in owner:

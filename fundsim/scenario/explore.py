@@ -313,6 +313,14 @@ def has_explore(path: str | Path) -> bool:
     return "explore" in _read_toml(Path(path))
 
 
+def check_explore(path: str | Path) -> None:
+    """Check the ``[explore]`` table of the file ``path``, if it has one, as ``fundsim
+    validate`` does, so that a file ``validate`` refuses is refused by every command that
+    reads it (``run`` and ``stress`` do not use the table). Raises :class:`ScenarioError`."""
+    if has_explore(path):
+        load_explore(path)
+
+
 def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     """The scenario of ``path`` and its checked ``[explore]`` table.
 

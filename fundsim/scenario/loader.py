@@ -396,20 +396,27 @@ def _load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[En
     return out
 
 
+def _coded_rows(file: Path, where: Path, key: str, required: tuple[str, ...], what: str,
+                known: set[str]) -> list[tuple[int, str, dict[str, Any]]]:
+    """The rows of a CSV table keyed by country ``code``: each row's number, its label (the
+    code) and its non-empty cells, stripped; a column outside ``known`` is refused."""
+    rows = _read_csv(file, where, key, required, what)
+    for col in rows[0][1]:
+        if col not in known:
+            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
+    return [
+        (i, (row.get("code") or "?")[:40], {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""})
+        for i, row in rows
+    ]
+
+
 def _load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Country]:
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "countries", "must be a table with one key: file = \"x.csv\"")
     file = Path(table["file"])
-    rows = _read_csv(file, _file_for("countries.file", origin, ref), "countries.file",
-                     ("code", "risk_tier", "source"), "countries")
-    known = set(Country.model_fields)
-    for col in rows[0][1]:
-        if col not in known:
-            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
     out = []
-    for i, row in rows:
-        label = (row.get("code") or "?")[:40]
-        data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+    for i, label, data in _coded_rows(file, _file_for("countries.file", origin, ref), "countries.file",
+                                      ("code", "risk_tier", "source"), "countries", set(Country.model_fields)):
         if "entities" in data:
             data["entities"] = tuple(e.strip() for e in data["entities"].split(";") if e.strip())
         if "risk_tier" in data:
@@ -432,16 +439,10 @@ def _load_incumbents(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[
     if "posts" in table:
         raise ScenarioError(ref, "incumbents.posts", "is read from incumbents.file, not set by hand")
     file = Path(table["file"])
-    rows = _read_csv(file, _file_for("incumbents.file", origin, ref), "incumbents.file",
-                     ("code", "coordinator_today", "source"), "today's posts")
-    known = set(TodayPost.model_fields)
-    for col in rows[0][1]:
-        if col not in known:
-            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
     posts = []
-    for i, row in rows:
-        label = (row.get("code") or "?")[:40]
-        data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
+    for i, label, data in _coded_rows(file, _file_for("incumbents.file", origin, ref), "incumbents.file",
+                                      ("code", "coordinator_today", "source"), "today's posts",
+                                      set(TodayPost.model_fields)):
         if "contract_end_month" in data:
             data["contract_end_month"] = _integer_cell(file, i, label, "contract_end_month", data["contract_end_month"])
         try:
