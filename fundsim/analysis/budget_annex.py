@@ -38,7 +38,7 @@ from fundsim.errors import BadInput
 from fundsim.runner.plan import coordinator_fee, first_period, split_cents
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
-from fundsim.scenario.host import fee_stack, secretariat_lines
+from fundsim.scenario.host import fee_rate, fee_stack, secretariat_lines
 from fundsim.scenario.keys import key_vectors, presence_matrix
 from fundsim.scenario.presets import PRESET_NAMES, PRESETS
 from fundsim.scenario.schema import Formula, Scenario
@@ -110,6 +110,14 @@ def host_cost_lines(scenario: Scenario) -> list[CostLine]:
                  line.usd_per_year, "scenario [host] table")
         for line in secretariat_lines(scenario)
     ]
+
+
+def _fee_words(scenario: Scenario) -> str:
+    """The fee stack in words: "1 % of contributions + 7 % of expenditure"."""
+    return " + ".join(
+        f"{100 * f.rate:g} % of {'contributions' if f.basis == 'receipts' else 'expenditure'}"
+        for f in fee_stack(scenario)
+    )
 
 
 def _fee_rows(scenario: Scenario, gross: list[int], fee_cents: list[int]) -> list[list[object]]:
@@ -252,7 +260,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         notes.append("siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
                      "in its own budget, which these invoices do not include")
     elif rule.envelope_usd is not None:
-        net = [_usd(g) * (1 - fee) for g in gross]
+        net = [_usd(g) * (1 - fee) / (1 + fee_rate(scenario, "expenditure")) for g in gross]
         notes.append(f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
                      f"{rule.indexation:.1%} a year, whatever the planned cost")
     else:
@@ -267,7 +275,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s))", *build_up],
         ["less opening balance applied", *[-a if a else 0.0 for a in applied]],
         ["net requirement (net budget)", *net],
-        [f"host fee ({fee:.1%} of contributions)", *[_usd(f) for f in fee_cents]],
+        [f"host fees ({_fee_words(scenario)}; by layer in the fees table)", *[_usd(f) for f in fee_cents]],
         ["gross budget (invoiced to entities)", *[_usd(g) for g in gross]],
     ]
     budget = pd.DataFrame(budget_rows, columns=["line", *[f"{y} (USD)" for y in labels]])
