@@ -135,6 +135,21 @@ class Contributors:
             return 0
         return int(self.outstanding_cents(year)[self.active].sum())
 
+    def expected_cents(self, year: int, ceiling: float) -> int:
+        """What the fund expects to collect of the invoices for ``year`` still outstanding,
+        from entities still taking part, judging each entity by its record: its outstanding
+        cents times the share of its previous year's invoice it has paid so far, at most
+        ``ceiling`` (one less the collection haircut; the first year: ``ceiling`` for all).
+        An entity that paid 80 % last year is expected to pay 80 % of what it owes now."""
+        if year >= self.assessed.shape[1]:
+            return 0
+        owed = self.outstanding_cents(year)
+        if year == 0:
+            return int(owed[self.active].sum() * ceiling)
+        billed = self.invoiced[:, year - 1]
+        rate = np.where(billed > 0, np.minimum(ceiling, self._received_for[:, year - 1] / np.maximum(billed, 1)), ceiling)
+        return int((owed * rate)[self.active].sum())
+
     def outstanding_cents(self, year: int) -> NDArray[np.int64]:
         """What each entity still owes the fund on its invoice for budget ``year`` now:
         invoiced less received less written off at an exit, cents (one per entity)."""

@@ -197,6 +197,8 @@ class World:
             incumbent_fund=self.incumbent_fund,
         )
         self._collect = (1.0 - self._fee) * (1.0 - mechanism.collection_haircut)
+        self._by_record = mechanism.collection_basis == "record"
+        self._ceiling = 1.0 - mechanism.collection_haircut
         if self.mode == "pooled" and mechanism.commitment_basis == "receivables":
             self.coordinators.authority = self._authority_cents
         self.budget_rule = BudgetRule.of(mechanism, self._fee, costs.inflation_annual, self._fee_exp)
@@ -297,8 +299,16 @@ class World:
 
     def _authority_cents(self, month: int) -> int:
         """Commitment authority beyond free cash (receivables basis): the current budget
-        year's receivables from entities still taking part, net of the fee and the haircut."""
-        return int(self.contributors.receivables_cents(month // 12) * self._collect)
+        year's receivables from entities still taking part, net of the fee and the haircut
+        (``collection_basis = "record"``: each entity's receivable at its last year's
+        collection rate, at most one less the haircut)."""
+        return self._expected_cents(month // 12)
+
+    def _expected_cents(self, year: int) -> int:
+        """The year's expected collections, net of the fee (cents): see :meth:`_authority_cents`."""
+        if self._by_record:
+            return int(self.contributors.expected_cents(year, self._ceiling) * (1.0 - self._fee))
+        return int(self.contributors.receivables_cents(year) * self._collect)
 
     def budget_cents(self, year: int) -> int:
         """Gross approved budget of the pooled fund for ``year``, in cents
@@ -411,7 +421,7 @@ class World:
         # Free cash net of the host's outstanding advance (repaid first), plus the year's
         # expected collections; the unused pre-financing limit is not a resource.
         resources = (self.fund.available_cents - coord.advanced
-                     + int(self.contributors.receivables_cents(year) * self._collect))
+                     + self._expected_cents(year))
         required, vacant, saved = coord.review_inputs(start, end)
         cuts = review(self._steps, coord.order, resources, required, vacant, saved)
         coord.frozen = set(cuts.frozen)

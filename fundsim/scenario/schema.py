@@ -484,6 +484,10 @@ class Mechanism(StrictModel):
     commitment_basis: Literal["cash", "receivables"] = "cash"
     #: ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost 3.2 % in 2019).
     collection_haircut: Fraction = 0.05
+    #: How expected collections are judged: the same haircut for every entity (``fixed``), or
+    #: each entity at its previous year's collection rate, at most one less the haircut
+    #: (``record``), so that an entity that cut its payment is not counted on in full again.
+    collection_basis: Literal["fixed", "record"] = "fixed"
     #: Cash the host advances when a committed salary falls due and cash is short (USD).
     prefinancing_limit_usd: NonNegative = 0.0
     #: Managed cuts at each review when resources fall short, in this order; empty: no review.
