@@ -37,14 +37,19 @@ MAX_COUNT = 100_000
 MAX_SEED = 2**63 - 1
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str, low: int, high: int, shown: str) -> int:
+    """``text`` as a whole number from ``low`` to ``high`` (``shown``: the bound as printed)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_COUNT:,}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low} and {shown}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _whole_number(text, 1, MAX_COUNT, f"{MAX_COUNT:,}")
 
 
 #: Most local worker processes (--workers): more than the cores only adds memory.
@@ -59,13 +64,7 @@ def workers_int(text: str) -> int:
 
 
 def seed_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}")
-    return value
+    return _whole_number(text, 0, MAX_SEED, str(MAX_SEED))
 
 
 def add_force(p: argparse.ArgumentParser) -> None:

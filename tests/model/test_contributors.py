@@ -8,10 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from builders import deterministic_dict
-from part_builders import part_context
+from part_builders import part_context, part_contributors
 
-from fundsim.model.contributors import Contributors
-from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario import scenario_from_dict
@@ -44,21 +42,8 @@ def _contributors(
     fund = Fund(ctx.ledger, "fund")
     own = [Fund(ctx.ledger, "line:A"), None, None, None] if lines else [None] * n
     ix = ctx.ledger.index
-    contributors = Contributors(
-        ctx,
-        scenario.entity_names,
-        scenario.payments,
-        scenario.participation,
-        FormulaShares(scenario.mechanism.formula, ctx.static),
-        plan,
-        np.random.default_rng(0),
-        fund=fund,
-        lines=own,
-        fee=fee,
-        contributions_account=ix["contributions"],
-        fees_account=ix["admin_fees"],
-        fiscal_start_months=fiscal_start_months,
-    )
+    contributors = part_contributors(ctx, scenario, plan, fund, own, fee, ix["contributions"], ix["admin_fees"],
+                                     fiscal_start_months=fiscal_start_months)
     return ctx, fund, contributors
 
 

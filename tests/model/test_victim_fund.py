@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from part_builders import part_context
+from part_builders import part_context, part_contributors
 from victim_builders import victim_scenario
 
 from fundsim.model.allegations import caseload_plan
-from fundsim.model.contributors import Contributors
-from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
 from fundsim.model.shocks import ShockPlan
 from fundsim.model.victim_fund import VICTIM_ACCOUNTS, VictimFund
@@ -33,20 +31,9 @@ def _victim_fund(funding: dict, transfers: str = "none", coordinator_cents: int 
     fund = Fund(ledger, "victim_fund")
     n, years = len(scenario.entities), ctx.years
     fees = ix["victim_admin_fees"]
-    contributors = Contributors(
-        ctx,
-        scenario.entity_names,
-        scenario.payments,
-        scenario.participation,
-        FormulaShares(scenario.mechanism.formula, ctx.static),
-        ShockPlan(np.zeros((n, years)), np.full(n, years, dtype=np.int64), None),
-        np.random.default_rng(0),
-        fund=fund,
-        lines=[None] * n,
-        fee=v.funding.admin_fee,
-        contributions_account=ix["victim_contributions"],
-        fees_account=fees,
-    )
+    plan = ShockPlan(np.zeros((n, years)), np.full(n, years, dtype=np.int64), None)
+    contributors = part_contributors(ctx, scenario, plan, fund, [None] * n, v.funding.admin_fee,
+                                     ix["victim_contributions"], fees)
     victim_fund = VictimFund(
         ctx, v, caseload_plan(scenario), fund, [], coordinator, contributors, v.funding.admin_fee, fees,
         Streams(replication_seed(3, 0)),
