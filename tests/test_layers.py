@@ -120,3 +120,18 @@ def test_each_schema_module_imports_only_the_ones_before_it() -> None:
             later[name] = sorted(wrong) or ["the package face"]
     assert not later, f"schema modules importing later ones: {later}"
 
+
+
+def test_no_scenario_module_is_over_500_lines_nor_a_function_over_80() -> None:
+    long_modules, long_functions = [], []
+    for path in sorted((PACKAGE / "scenario").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(PACKAGE))
+        if text.count("\n") > 500:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80:
+                    long_functions.append(f"{name}:{node.name} ({length} lines)")
+    assert not long_modules and not long_functions, (long_modules, long_functions)
