@@ -13,10 +13,24 @@ from fundsim.cli import main
 MINI = Path(__file__).resolve().parent / "data" / "mini.toml"
 
 
-def test_a_run_on_dask_without_the_extra_says_how_to_install_it(monkeypatch, tmp_path, capsys) -> None:
+def test_a_run_on_dask_without_the_extra_says_how_to_install_it(
+    monkeypatch, tmp_path, capsys
+) -> None:
     monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if the extra were missing
     out = tmp_path / "run"
-    code = main(["run", str(MINI), "--reps", "2", "--scheduler", "local", "--out", str(out), "--no-progress"])
+    code = main(
+        [
+            "run",
+            str(MINI),
+            "--reps",
+            "2",
+            "--scheduler",
+            "local",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1
@@ -27,8 +41,23 @@ def test_a_run_on_dask_without_the_extra_says_how_to_install_it(monkeypatch, tmp
 def test_sensitivity_without_salib_says_how_to_install_it(monkeypatch, tmp_path, capsys) -> None:
     monkeypatch.setitem(sys.modules, "SALib", None)  # importlib finds no SALib
     out = tmp_path / "sens"
-    code = main(["sensitivity", str(MINI), "--method", "morris", "--samples", "2", "--reps", "2",
-                 "--range", "posts.annual_cost_usd=230000:330000", "--out", str(out), "--no-progress"])
+    code = main(
+        [
+            "sensitivity",
+            str(MINI),
+            "--method",
+            "morris",
+            "--samples",
+            "2",
+            "--reps",
+            "2",
+            "--range",
+            "posts.annual_cost_usd=230000:330000",
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1
@@ -40,7 +69,9 @@ def test_sensitivity_without_salib_says_how_to_install_it(monkeypatch, tmp_path,
 def test_each_extra_is_declared_and_pulled_in_by_the_test_extra(extra: str) -> None:
     import tomllib
 
-    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    )["project"]
     extras = project["optional-dependencies"]
     assert extra in extras
     assert any(req.startswith("fundsim[") and extra in req for req in extras["test"])

@@ -31,7 +31,9 @@ def post_grades(scenario: Scenario) -> list[str]:
     A mix's grade takes ``round(cumulative share x posts)`` posts in priority order minus
     what the grades before it took, so the counts always add up to the mix's total."""
     countries = scenario.countries
-    return scenario.posts.grades_after_mix([c.grade for c in countries], [c.risk_tier for c in countries])
+    return scenario.posts.grades_after_mix(
+        [c.grade for c in countries], [c.risk_tier for c in countries]
+    )
 
 
 def standard_cost_usd(scenario: Scenario, grade: str, duty_station_class: str) -> float:
@@ -40,7 +42,9 @@ def standard_cost_usd(scenario: Scenario, grade: str, duty_station_class: str) -
     for row in scenario.standard_costs:
         if row.grade == grade and row.duty_station_class == duty_station_class:
             return row.annual_cost_usd
-    raise KeyError(f"no standard cost for grade '{grade}' at duty-station class '{duty_station_class}'")
+    raise KeyError(
+        f"no standard cost for grade '{grade}' at duty-station class '{duty_station_class}'"
+    )
 
 
 def post_salaries_usd(scenario: Scenario) -> list[float]:

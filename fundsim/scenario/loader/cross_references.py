@@ -19,7 +19,9 @@ from fundsim.scenario.schema import Formula, Scenario
 Fail = Callable[[str, str], NoReturn]
 
 
-def check_references(s: Scenario, raw: Mapping[str, Any], path: Path, origin: Mapping[str, Path]) -> None:
+def check_references(
+    s: Scenario, raw: Mapping[str, Any], path: Path, origin: Mapping[str, Path]
+) -> None:
     """Check every cross reference of ``s``; ``raw`` is the merged TOML (for ``[sources]``),
     ``origin`` the file each key came from."""
 
@@ -61,11 +63,17 @@ def _check_countries(s: Scenario, fail: Fail) -> None:
     for c in s.countries:
         for ent in (c.lead_entity, *c.entities):
             if ent and ent not in names:
-                fail("countries.file", f"country {c.code} names unknown entity '{ent}'{did_you_mean(ent, names)}")
+                fail(
+                    "countries.file",
+                    f"country {c.code} names unknown entity '{ent}'{did_you_mean(ent, names)}",
+                )
     if s.mechanism.mode != "pooled":
         for c in s.countries:
             if not c.lead_entity:
-                fail("countries.file", f"country {c.code} has no lead_entity (mode '{s.mechanism.mode}' needs one)")
+                fail(
+                    "countries.file",
+                    f"country {c.code} has no lead_entity (mode '{s.mechanism.mode}' needs one)",
+                )
 
 
 def _formula_key(f: Formula, col: str, prefix: str) -> str:
@@ -73,7 +81,9 @@ def _formula_key(f: Formula, col: str, prefix: str) -> str:
     return f"{prefix}.key" if col in (f.key, f.risk_key) else f"{prefix}.weights.{col}"
 
 
-def _check_column_present(s: Scenario, f: Formula, col: str, prefix: str, fail: Fail, hint: str = "") -> None:
+def _check_column_present(
+    s: Scenario, f: Formula, col: str, prefix: str, fail: Fail, hint: str = ""
+) -> None:
     """Every entity has a value in the column ``col`` that formula ``f`` reads."""
     missing = [e.name for e in s.entities if col not in e.keys]
     if not missing:
@@ -89,13 +99,20 @@ def _check_column_not_all_zero(s: Scenario, f: Formula, col: str, prefix: str, f
     """A column that formula ``f`` weighs is not zero for every entity (a division by zero)."""
     weight = f.weights.get(col, 1.0) if col not in (f.key, f.risk_key) else 1.0
     if weight > 0 and not any(e.keys.get(col, 0.0) > 0 for e in s.entities):
-        fail(_formula_key(f, col, prefix), f"column '{col}' is zero for every entity: the formula would divide by zero")
+        fail(
+            _formula_key(f, col, prefix),
+            f"column '{col}' is zero for every entity: the formula would divide by zero",
+        )
 
 
 def _check_formula(s: Scenario, f: Formula, prefix: str, fail: Fail) -> None:
     """The mechanism's formula: its columns exist and are not all zero; floor and ceiling
     can be met by the entities."""
-    preset = f" (the '{f.preset}' preset reads it: add the column to the entities table)" if f.preset else ""
+    preset = (
+        f" (the '{f.preset}' preset reads it: add the column to the entities table)"
+        if f.preset
+        else ""
+    )
     for col in f.columns():
         _check_column_present(s, f, col, prefix, fail, preset)
     for col in f.columns():
@@ -120,16 +137,27 @@ def _check_schedule(s: Scenario, fail: Fail) -> None:
     names, groups = s.entity_names, s.groups()
     for i, cut in enumerate(s.cuts):
         if cut.entity and cut.entity not in names:
-            fail(f"cuts[{i}].entity", f"unknown entity '{cut.entity}'{did_you_mean(cut.entity, names)}")
+            fail(
+                f"cuts[{i}].entity",
+                f"unknown entity '{cut.entity}'{did_you_mean(cut.entity, names)}",
+            )
         if cut.group and cut.group not in groups:
-            fail(f"cuts[{i}].group", f"unknown group '{cut.group}'{did_you_mean(cut.group, groups)}")
+            fail(
+                f"cuts[{i}].group", f"unknown group '{cut.group}'{did_you_mean(cut.group, groups)}"
+            )
         _check_year(s, f"cuts[{i}].year", cut.year, fail)
     for i, ex in enumerate(s.exits):
         if ex.entity != "largest" and ex.entity not in names:
-            fail(f"exits[{i}].entity", f"unknown entity '{ex.entity}'{did_you_mean(ex.entity, names)}")
+            fail(
+                f"exits[{i}].entity",
+                f"unknown entity '{ex.entity}'{did_you_mean(ex.entity, names)}",
+            )
         _check_year(s, f"exits[{i}].year", ex.year, fail)
     if s.shocks.group and s.shocks.group not in groups:
-        fail("shocks.group", f"unknown group '{s.shocks.group}'{did_you_mean(s.shocks.group, groups)}")
+        fail(
+            "shocks.group",
+            f"unknown group '{s.shocks.group}'{did_you_mean(s.shocks.group, groups)}",
+        )
 
 
 def _check_named_keys(s: Scenario, raw: Mapping[str, Any], fail: Fail) -> None:
@@ -152,10 +180,17 @@ def _check_incumbents(s: Scenario, fail: Fail) -> None:
     rows = [p.code for p in s.incumbents.posts]
     if sorted(rows) != sorted(codes):
         odd = sorted(set(rows) ^ set(codes)) or [next(c for c in rows if rows.count(c) > 1)]
-        fail("incumbents.file", f"needs one row per country of the countries table (differs at {', '.join(odd[:3])})")
+        fail(
+            "incumbents.file",
+            f"needs one row per country of the countries table (differs at {', '.join(odd[:3])})",
+        )
     for p in s.incumbents.posts:
         if p.host_entity and p.host_entity not in names:
-            fail("incumbents.file", f"country {p.code} names unknown host_entity '{p.host_entity}'{did_you_mean(p.host_entity, names)}")
+            hint = did_you_mean(p.host_entity, names)
+            fail(
+                "incumbents.file",
+                f"country {p.code} names unknown host_entity '{p.host_entity}'{hint}",
+            )
 
 
 def _check_fee_stack(s: Scenario, fail: Fail) -> None:
@@ -166,10 +201,16 @@ def _check_fee_stack(s: Scenario, fail: Fail) -> None:
     if mech.admin_fee != 0:
         fail("mechanism.admin_fee", "the [host] fee stack (host.fees) replaces it: set it to 0")
     if mech.fee_basis != "receipts":
-        fail("mechanism.fee_basis", "the [host] fee stack (host.fees) replaces it: each layer has its basis")
+        fail(
+            "mechanism.fee_basis",
+            "the [host] fee stack (host.fees) replaces it: each layer has its basis",
+        )
     if s.victims is not None and s.victims.windows == "shared_host":
-        fail("host.fees", "a [host] fee stack with victims.windows = \"shared_host\" is not modelled: "
-             "use victims.funding.shared_admin_fee")
+        fail(
+            "host.fees",
+            'a [host] fee stack with victims.windows = "shared_host" is not modelled: '
+            "use victims.funding.shared_admin_fee",
+        )
     names = [f.name for f in host.fees]
     for i, name in enumerate(names):
         if names.index(name) != i:
@@ -182,12 +223,17 @@ def _check_fees(s: Scenario, fail: Fail) -> None:
     mech, host = s.mechanism, s.host
     if host is not None and host.fees:
         _check_fee_stack(s, fail)
-    on_spending = mech.fee_basis == "expenditure" or (host is not None and any(f.basis == "expenditure" for f in host.fees))
+    on_spending = mech.fee_basis == "expenditure" or (
+        host is not None and any(f.basis == "expenditure" for f in host.fees)
+    )
     if on_spending and mech.mode != "pooled":
         key = "mechanism.fee_basis" if mech.fee_basis == "expenditure" else "host.fees"
-        fail(key, f"a fee on expenditure needs mechanism.mode = \"pooled\" (not \"{mech.mode}\")")
+        fail(key, f'a fee on expenditure needs mechanism.mode = "pooled" (not "{mech.mode}")')
     if host is not None and host.secretariat and mech.mode != "pooled":
-        fail("host.secretariat", f"secretariat lines are paid by the pooled fund: mechanism.mode = \"{mech.mode}\"")
+        fail(
+            "host.secretariat",
+            f'secretariat lines are paid by the pooled fund: mechanism.mode = "{mech.mode}"',
+        )
 
 
 def _check_victims(s: Scenario, fail: Fail) -> None:
@@ -208,7 +254,7 @@ def _check_victims(s: Scenario, fail: Fail) -> None:
             fail(f"victims.services[{i}].name", f"service '{service.name}' appears twice")
         seen.add(service.name)
     if v.funding.shared_admin_fee is not None and v.windows != "shared_host":
-        fail("victims.funding.shared_admin_fee", "only used with victims.windows = \"shared_host\"")
+        fail("victims.funding.shared_admin_fee", 'only used with victims.windows = "shared_host"')
 
 
 def _check_entity_key(s: Scenario, ekey: str | None, fail: Fail) -> None:
@@ -218,6 +264,12 @@ def _check_entity_key(s: Scenario, ekey: str | None, fail: Fail) -> None:
     known = {k for e in s.entities for k in e.keys}
     missing = [e.name for e in s.entities if ekey not in e.keys]
     if len(missing) == len(s.entities):
-        fail("victims.allegations.entity_key", f"no entity column '{ekey}'{did_you_mean(ekey, known)}")
+        fail(
+            "victims.allegations.entity_key",
+            f"no entity column '{ekey}'{did_you_mean(ekey, known)}",
+        )
     if missing:
-        fail("victims.allegations.entity_key", f"column '{ekey}' is empty for {', '.join(missing[:3])}")
+        fail(
+            "victims.allegations.entity_key",
+            f"column '{ekey}' is empty for {', '.join(missing[:3])}",
+        )

@@ -61,7 +61,9 @@ def load_sweep(path: str | Path) -> list[tuple[str, Scenario, dict[str, Any]]]:
             swept = next((k for k in params if _same_branch(k, exc.key_path)), None)
             if swept is None:
                 raise
-            raise ScenarioError(path, f"sweep.{swept}", f"{params[swept]!r}: {exc.message}") from None
+            raise ScenarioError(
+                path, f"sweep.{swept}", f"{params[swept]!r}: {exc.message}"
+            ) from None
     return out
 
 
@@ -95,9 +97,13 @@ def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Sc
     data = dict(raw)
     data.setdefault("name", path.stem)
     if "entities" not in data:
-        raise ScenarioError(path, "entities", "required key is missing (entities = { file = \"x.csv\" })")
+        raise ScenarioError(
+            path, "entities", 'required key is missing (entities = { file = "x.csv" })'
+        )
     if "countries" not in data:
-        raise ScenarioError(path, "countries", "required key is missing (countries = { file = \"x.csv\" })")
+        raise ScenarioError(
+            path, "countries", 'required key is missing (countries = { file = "x.csv" })'
+        )
     data["entities"] = load_entities(data["entities"], path, origin)
     data["countries"] = load_countries(data["countries"], path, origin)
     if "incumbents" in data:

@@ -15,7 +15,12 @@ from fundsim.scenario.errors import ScenarioError
 from fundsim.scenario.loader.reading import MAX_SCENARIO_BYTES, read_text_file, read_toml
 
 #: Keys whose string value is a path, resolved against the file that sets it.
-_PATH_KEYS = (("entities", "file"), ("countries", "file"), ("incumbents", "file"), ("standard_costs", "file"))
+_PATH_KEYS = (
+    ("entities", "file"),
+    ("countries", "file"),
+    ("incumbents", "file"),
+    ("standard_costs", "file"),
+)
 #: Longest ``extends`` chain (files).
 MAX_EXTENDS_DEPTH = 32
 
@@ -26,7 +31,9 @@ def load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) ->
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(path, "extends", f"cycle: {cycle}")
     if len(chain) >= MAX_EXTENDS_DEPTH:
-        raise ScenarioError(path, "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files (the limit)")
+        raise ScenarioError(
+            path, "extends", f"a chain of more than {MAX_EXTENDS_DEPTH} files (the limit)"
+        )
     data = read_toml(path)
     data.pop("sweep", None)  # a sweep belongs to the file that declares it: see load_sweep
     data.pop("explore", None)  # so does [explore]: see fundsim.scenario.explore.load_explore
@@ -52,7 +59,9 @@ def resolve_paths(data: dict[str, Any], path: Path, origin: dict[str, Path]) -> 
             continue
         value = table[key]
         if not isinstance(value, str):
-            raise ScenarioError(path, f"{section}.{key}", f"must be a file name (a string), not {_kind(value)}")
+            raise ScenarioError(
+                path, f"{section}.{key}", f"must be a file name (a string), not {_kind(value)}"
+            )
         if not value.strip():
             raise ScenarioError(path, f"{section}.{key}", "is empty (name a CSV file)")
         if "\x00" in value:

@@ -20,7 +20,9 @@ MAX_SCENARIO_BYTES = 1 << 20
 MAX_NESTING = 32
 
 
-def read_text_file(path: Path, limit: int, *, ref: Path | None = None, key: str = "", what: str = "file") -> str:
+def read_text_file(
+    path: Path, limit: int, *, ref: Path | None = None, key: str = "", what: str = "file"
+) -> str:
     """The text of ``path``, checked before it is opened; :class:`ScenarioError` if it is
     missing, not a regular file (directory, device, FIFO, socket), larger than ``limit``
     bytes, not UTF-8 or binary. A missing file is reported against ``ref`` at ``key``
@@ -37,9 +39,13 @@ def read_text_file(path: Path, limit: int, *, ref: Path | None = None, key: str 
         raise ScenarioError(ref or path, key, f"{path} is a directory, not a {what}")
     if not stat.S_ISREG(info.st_mode):
         # Never opened: opening a FIFO blocks until a writer comes, a device may not end.
-        raise ScenarioError(ref or path, key, f"{path} is not a regular file (a device, FIFO or socket)")
+        raise ScenarioError(
+            ref or path, key, f"{path} is not a regular file (a device, FIFO or socket)"
+        )
     if info.st_size > limit:
-        raise ScenarioError(path, "", f"is {info.st_size:,} bytes; the limit for a {what} is {limit:,}")
+        raise ScenarioError(
+            path, "", f"is {info.st_size:,} bytes; the limit for a {what} is {limit:,}"
+        )
     try:
         with open(path, "rb") as fh:
             blob = fh.read(limit + 1)
@@ -65,7 +71,9 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
     except RecursionError:
-        raise ScenarioError(path, "", f"nested too deeply (the limit is {MAX_NESTING} levels)") from None
+        raise ScenarioError(
+            path, "", f"nested too deeply (the limit is {MAX_NESTING} levels)"
+        ) from None
     where = _too_deep(data, MAX_NESTING)
     if where is not None:
         raise ScenarioError(path, where, f"nested too deeply (the limit is {MAX_NESTING} levels)")

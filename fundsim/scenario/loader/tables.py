@@ -26,7 +26,14 @@ MAX_TABLE_BYTES = 16 << 20
 MAX_TABLE_ROWS = 10_000
 MAX_CELL_CHARS = 10_000
 #: Entity CSV columns that are not numeric keys.
-_ENTITY_TEXT_COLUMNS = {"name", "full_name", "groups", "source", "voluntary_share", "fiscal_year_start_month"}
+_ENTITY_TEXT_COLUMNS = {
+    "name",
+    "full_name",
+    "groups",
+    "source",
+    "voluntary_share",
+    "fiscal_year_start_month",
+}
 
 
 def _read_csv(
@@ -55,7 +62,9 @@ def _read_csv(
     return rows
 
 
-def _checked_header(file: Path, header: list[str] | None, required: tuple[str, ...], what: str) -> list[str]:
+def _checked_header(
+    file: Path, header: list[str] | None, required: tuple[str, ...], what: str
+) -> list[str]:
     """The header row's column names, stripped: present, holding every ``required`` column
     (else the file is not a table of ``what``), each named, short and named once."""
     if header is None:
@@ -66,7 +75,11 @@ def _checked_header(file: Path, header: list[str] | None, required: tuple[str, .
         hint = ""
         if len(header) == 1 and any(d in header[0] for d in ";\t|"):
             hint = " (columns must be separated by commas)"
-        raise ScenarioError(file, "", f"not a table of {what}: no column {', '.join(repr(m) for m in missing)}{hint}")
+        raise ScenarioError(
+            file,
+            "",
+            f"not a table of {what}: no column {', '.join(repr(m) for m in missing)}{hint}",
+        )
     for j, name in enumerate(header, start=1):
         if not name:
             raise ScenarioError(file, f"column {j}", "has no name in the header")
@@ -82,15 +95,21 @@ def _checked_row(file: Path, row_no: int, cells: list[str], header: list[str]) -
     if len(cells) != len(header):
         more = "more" if len(cells) > len(header) else "fewer"
         raise ScenarioError(
-            file, f"row {row_no}", f"has {len(cells)} cells, {more} than the {len(header)} columns of the header"
+            file,
+            f"row {row_no}",
+            f"has {len(cells)} cells, {more} than the {len(header)} columns of the header",
         )
     for name, cell in zip(header, cells, strict=True):
         if len(cell) > MAX_CELL_CHARS:
-            raise ScenarioError(file, f"row {row_no}.{name}", f"cell longer than {MAX_CELL_CHARS:,} characters")
+            raise ScenarioError(
+                file, f"row {row_no}.{name}", f"cell longer than {MAX_CELL_CHARS:,} characters"
+            )
     return dict(zip(header, cells, strict=True))
 
 
-def _csv_error(file: Path, row: type[BaseModel], row_no: int, label: str, exc: ValidationError) -> ScenarioError:
+def _csv_error(
+    file: Path, row: type[BaseModel], row_no: int, label: str, exc: ValidationError
+) -> ScenarioError:
     field, message = validation_problem(exc, row)
     return ScenarioError(file, f"row {row_no} ({label}).{field}", message)
 
@@ -123,16 +142,25 @@ def _fiscal_start_cell(file: Path, i: int, label: str, cell: str | None) -> int:
         return 1
     value = _number_cell(file, i, label, "fiscal_year_start_month", cell)
     if value != int(value) or not 1 <= value <= 12:
-        raise ScenarioError(file, f"row {i} ({label}).fiscal_year_start_month", f"must be a month 1-12, not '{cell}'")
+        raise ScenarioError(
+            file,
+            f"row {i} ({label}).fiscal_year_start_month",
+            f"must be a month 1-12, not '{cell}'",
+        )
     return int(value)
 
 
 def load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
     if not isinstance(table, dict) or set(table) != {"file"}:
-        raise ScenarioError(ref, "entities", "must be a table with one key: file = \"x.csv\"")
+        raise ScenarioError(ref, "entities", 'must be a table with one key: file = "x.csv"')
     file = Path(table["file"])
-    rows = _read_csv(file, file_for("entities.file", origin, ref), "entities.file",
-                     ("name", "voluntary_share", "source"), "entities")
+    rows = _read_csv(
+        file,
+        file_for("entities.file", origin, ref),
+        "entities.file",
+        ("name", "voluntary_share", "source"),
+        "entities",
+    )
     out = []
     for i, row in rows:
         label = (row.get("name") or "?")[:40]
@@ -143,7 +171,9 @@ def load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Ent
             try:
                 value = float(cell)
             except ValueError:
-                raise ScenarioError(file, f"row {i} ({label}).{col}", f"not a number: '{cell[:40]}'") from None
+                raise ScenarioError(
+                    file, f"row {i} ({label}).{col}", f"not a number: '{cell[:40]}'"
+                ) from None
             if not math.isfinite(value):
                 raise ScenarioError(file, f"row {i} ({label}).{col}", "must be a finite number")
             keys[col] = value
@@ -152,10 +182,16 @@ def load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Ent
                 Entity(
                     name=row["name"].strip(),
                     full_name=(row.get("full_name") or "").strip(),
-                    voluntary_share=_number_cell(file, i, label, "voluntary_share", row.get("voluntary_share")),
+                    voluntary_share=_number_cell(
+                        file, i, label, "voluntary_share", row.get("voluntary_share")
+                    ),
                     keys=keys,
-                    groups=tuple(g.strip() for g in (row.get("groups") or "").split(";") if g.strip()),
-                    fiscal_year_start_month=_fiscal_start_cell(file, i, label, row.get("fiscal_year_start_month")),
+                    groups=tuple(
+                        g.strip() for g in (row.get("groups") or "").split(";") if g.strip()
+                    ),
+                    fiscal_year_start_month=_fiscal_start_cell(
+                        file, i, label, row.get("fiscal_year_start_month")
+                    ),
                     source=(row.get("source") or "").strip(),
                 )
             )
@@ -164,8 +200,9 @@ def load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Ent
     return out
 
 
-def _coded_rows(file: Path, where: Path, key: str, required: tuple[str, ...], what: str,
-                known: set[str]) -> list[tuple[int, str, dict[str, Any]]]:
+def _coded_rows(
+    file: Path, where: Path, key: str, required: tuple[str, ...], what: str, known: set[str]
+) -> list[tuple[int, str, dict[str, Any]]]:
     """The rows of a CSV table keyed by country ``code``: each row's number, its label (the
     code) and its non-empty cells, stripped; a column outside ``known`` is refused."""
     rows = _read_csv(file, where, key, required, what)
@@ -173,25 +210,36 @@ def _coded_rows(file: Path, where: Path, key: str, required: tuple[str, ...], wh
         if col not in known:
             raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), known)}")
     return [
-        (i, (row.get("code") or "?")[:40], {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""})
+        (
+            i,
+            (row.get("code") or "?")[:40],
+            {k: v.strip() for k, v in row.items() if v is not None and v.strip() != ""},
+        )
         for i, row in rows
     ]
 
 
 def load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Country]:
     if not isinstance(table, dict) or set(table) != {"file"}:
-        raise ScenarioError(ref, "countries", "must be a table with one key: file = \"x.csv\"")
+        raise ScenarioError(ref, "countries", 'must be a table with one key: file = "x.csv"')
     file = Path(table["file"])
     out = []
-    for i, label, data in _coded_rows(file, file_for("countries.file", origin, ref), "countries.file",
-                                      ("code", "risk_tier", "source"), "countries", set(Country.model_fields)):
+    for i, label, data in _coded_rows(
+        file,
+        file_for("countries.file", origin, ref),
+        "countries.file",
+        ("code", "risk_tier", "source"),
+        "countries",
+        set(Country.model_fields),
+    ):
         if "entities" in data:
             data["entities"] = tuple(e.strip() for e in data["entities"].split(";") if e.strip())
         if "risk_tier" in data:
             data["risk_tier"] = _integer_cell(file, i, label, "risk_tier", data["risk_tier"])
         if "allegations_per_year" in data:
-            data["allegations_per_year"] = _number_cell(file, i, label, "allegations_per_year",
-                                                        data["allegations_per_year"])
+            data["allegations_per_year"] = _number_cell(
+                file, i, label, "allegations_per_year", data["allegations_per_year"]
+            )
         try:
             out.append(Country(**data))
         except ValidationError as exc:
@@ -203,16 +251,27 @@ def load_incumbents(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[s
     """``[incumbents]``: the table of today's posts (``file``) read into ``posts``; the other
     keys (``transition``) passed on to the schema."""
     if not isinstance(table, dict) or "file" not in table:
-        raise ScenarioError(ref, "incumbents", "must be a table with a key file = \"today_posts.csv\"")
+        raise ScenarioError(
+            ref, "incumbents", 'must be a table with a key file = "today_posts.csv"'
+        )
     if "posts" in table:
-        raise ScenarioError(ref, "incumbents.posts", "is read from incumbents.file, not set by hand")
+        raise ScenarioError(
+            ref, "incumbents.posts", "is read from incumbents.file, not set by hand"
+        )
     file = Path(table["file"])
     posts = []
-    for i, label, data in _coded_rows(file, file_for("incumbents.file", origin, ref), "incumbents.file",
-                                      ("code", "coordinator_today", "source"), "today's posts",
-                                      set(TodayPost.model_fields)):
+    for i, label, data in _coded_rows(
+        file,
+        file_for("incumbents.file", origin, ref),
+        "incumbents.file",
+        ("code", "coordinator_today", "source"),
+        "today's posts",
+        set(TodayPost.model_fields),
+    ):
         if "contract_end_month" in data:
-            data["contract_end_month"] = _integer_cell(file, i, label, "contract_end_month", data["contract_end_month"])
+            data["contract_end_month"] = _integer_cell(
+                file, i, label, "contract_end_month", data["contract_end_month"]
+            )
         try:
             posts.append(TodayPost(**data))
         except ValidationError as exc:
@@ -225,14 +284,21 @@ def load_incumbents(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[s
 def load_standard_costs(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[StandardCost]:
     """The standard-cost table (grade, duty-station class, annual cost, source)."""
     if not isinstance(table, dict) or set(table) != {"file"}:
-        raise ScenarioError(ref, "standard_costs", "must be a table with one key: file = \"x.csv\"")
+        raise ScenarioError(ref, "standard_costs", 'must be a table with one key: file = "x.csv"')
     file = Path(table["file"])
     required = ("grade", "duty_station_class", "annual_cost_usd", "source")
-    rows = _read_csv(file, file_for("standard_costs.file", origin, ref), "standard_costs.file", required,
-                     "standard costs")
+    rows = _read_csv(
+        file,
+        file_for("standard_costs.file", origin, ref),
+        "standard_costs.file",
+        required,
+        "standard costs",
+    )
     for col in rows[0][1]:
         if col not in required:
-            raise ScenarioError(file, "", f"unknown column '{col}'{did_you_mean(str(col), required)}")
+            raise ScenarioError(
+                file, "", f"unknown column '{col}'{did_you_mean(str(col), required)}"
+            )
     out, seen = [], set()
     for i, row in rows:
         label = f"{(row.get('grade') or '?')[:20]} {(row.get('duty_station_class') or '?')[:20]}"
@@ -240,13 +306,17 @@ def load_standard_costs(table: Any, ref: Path, origin: Mapping[str, Path]) -> li
             cost = StandardCost(
                 grade=(row.get("grade") or "").strip(),
                 duty_station_class=(row.get("duty_station_class") or "").strip(),
-                annual_cost_usd=_number_cell(file, i, label, "annual_cost_usd", row.get("annual_cost_usd")),
+                annual_cost_usd=_number_cell(
+                    file, i, label, "annual_cost_usd", row.get("annual_cost_usd")
+                ),
                 source=(row.get("source") or "").strip(),
             )
         except ValidationError as exc:
             raise _csv_error(file, StandardCost, i, label, exc) from None
         if (cost.grade, cost.duty_station_class) in seen:
-            raise ScenarioError(file, f"row {i} ({label})", "grade and duty-station class appear twice")
+            raise ScenarioError(
+                file, f"row {i} ({label})", "grade and duty-station class appear twice"
+            )
         seen.add((cost.grade, cost.duty_station_class))
         out.append(cost)
     return out
