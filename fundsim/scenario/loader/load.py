@@ -94,6 +94,8 @@ def _pydantic_error(exc: ValidationError, path: Path, origin: Mapping[str, Path]
 
 
 def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Scenario:
+    """The scenario of the merged table ``raw`` (from ``path``): its CSV tables read, the
+    schema applied, the cross references checked."""
     data = dict(raw)
     data.setdefault("name", path.stem)
     if "entities" not in data:

@@ -26,6 +26,8 @@ MAX_EXTENDS_DEPTH = 32
 
 
 def load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) -> dict[str, Any]:
+    """The table of scenario file ``path`` merged over its ``extends`` chain (``chain``: the
+    files that extend it, for cycles); ``origin`` gains the file each key path came from."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
@@ -53,6 +55,8 @@ def load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) ->
 
 
 def resolve_paths(data: dict[str, Any], path: Path, origin: dict[str, Path]) -> None:
+    """Turn each data-table path of ``data`` (``entities.file``...) into an absolute path
+    against the folder of ``path``, the file that sets it."""
     for section, key in _PATH_KEYS:
         table = data.get(section)
         if not isinstance(table, dict) or key not in table:
@@ -108,6 +112,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def file_for(key_path: str, origin: Mapping[str, Path], default: Path) -> Path:
+    """The file that set ``key_path`` (or the nearest table above it), else ``default``."""
     parts = key_path.replace("[", ".[").split(".")
     for n in range(len(parts), 0, -1):
         candidate = ".".join(parts[:n]).replace(".[", "[")

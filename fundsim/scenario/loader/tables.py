@@ -151,6 +151,8 @@ def _fiscal_start_cell(file: Path, i: int, label: str, cell: str | None) -> int:
 
 
 def load_entities(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Entity]:
+    """The entities table (``[entities] file``): one :class:`Entity` per row, every numeric
+    column other than the named ones kept as a cost-sharing key."""
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "entities", 'must be a table with one key: file = "x.csv"')
     file = Path(table["file"])
@@ -220,6 +222,7 @@ def _coded_rows(
 
 
 def load_countries(table: Any, ref: Path, origin: Mapping[str, Path]) -> list[Country]:
+    """The countries table (``[countries] file``): one :class:`Country` per row."""
     if not isinstance(table, dict) or set(table) != {"file"}:
         raise ScenarioError(ref, "countries", 'must be a table with one key: file = "x.csv"')
     file = Path(table["file"])
