@@ -25,8 +25,9 @@ Predictable bills: the planned cost of the posts is netted of ``vacancy_factor``
 share of post-months expected vacant) and, for a new fund, the first year of
 ``first_year_fill`` (the share of the year its posts are expected filled after the
 recruitment lag); a surplus (cash beyond the reserve target and the commitments) is
-credited ``1 / surplus_credit_periods`` per budget period, spread evenly over its years
-(at most the cash the fund holds: arrears are never credited).
+credited ``1 / surplus_credit_periods`` per budget period, spread evenly over its years.
+The rule is on the accrual basis under ``arrears``: a fund whose arrears leave it short of
+cash does not bill the others for them; its reviews cut posts in their managed order.
 """
 
 from __future__ import annotations
@@ -92,9 +93,9 @@ class BudgetRule:
         arrears = round(max(0, arrears_cents) * (1.0 - self.fee)) if self.shortfall_policy == "arrears" else 0
         assets = (cash_cents + arrears) / 100
         credit = 0.0  # per year of the period, a surplus credited by the stated rule
-        if extra - assets < 0 and (arrears or self.surplus_credit_periods != 1):
-            # A surplus is credited from cash only, 1 / surplus_credit_periods of it a period.
-            credit = max(0.0, min(assets, cash_cents / 100) - extra) / self.surplus_credit_periods / p
+        if self.surplus_credit_periods != 1 and extra - assets < 0:
+            # A surplus is credited 1 / surplus_credit_periods of it a period.
+            credit = (assets - extra) / self.surplus_credit_periods / p
             assets = extra
         cash = assets / p
         out = []
