@@ -55,7 +55,9 @@ class BudgetRule:
     shortfall_policy: str = "reapportion"  # arrears | reapportion
     vacancy_factor: float = 0.0  # share of planned post cost expected vacant (a fraction)
     first_year_fill: float = 1.0  # share of the first year a new fund's posts are planned filled
-    surplus_credit_periods: int = 1  # budget periods over which a surplus is credited
+    #: Budget periods over which a surplus is credited; 0: underspend against the plan is
+    #: held (unencumbered cash, returned at the fund's closure), never credited within it.
+    surplus_credit_periods: int = 1
 
     @classmethod
     def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0,
@@ -73,13 +75,15 @@ class BudgetRule:
         )
 
     def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
-                       arrears_cents: int = 0) -> list[int]:
+                       arrears_cents: int = 0, plan_cents: int | None = None) -> list[int]:
         """The gross budgets (cents) approved for ``year`` and the following years of its period.
 
         ``planned_usd[k]``: cost of every post in year ``year + k`` (USD); ``cash_cents``: the
         fund's cash now; ``beyond_usd``: salary months renewals commit beyond the period (USD,
         counted only on the ``commitments`` basis); ``arrears_cents``: the entities' arrears
-        (counted as the fund's asset under ``shortfall_policy = "arrears"``)."""
+        (counted as the fund's asset under ``shortfall_policy = "arrears"``); ``plan_cents``:
+        where the plan put the fund's cash and arrears now (:class:`BudgetBook`), the most the
+        rule counts when ``surplus_credit_periods = 0``."""
         if self.mode == "siloed":
             return [0] * len(planned_usd)
         if self.envelope_usd is not None:
@@ -91,17 +95,29 @@ class BudgetRule:
         extra = (beyond_usd if self.basis == "commitments" else 0.0) + reserve
         # Arrears count net of the host's fee on receipts, which their collection will pay.
         arrears = round(max(0, arrears_cents) * (1.0 - self.fee)) if self.shortfall_policy == "arrears" else 0
-        assets = (cash_cents + arrears) / 100
+        held = cash_cents + arrears
+        if self.surplus_credit_periods == 0 and plan_cents is not None:
+            held = plan_cents  # bills follow the plan: the realised surplus or deficit stays with the fund
+        assets = held / 100
         credit = 0.0  # per year of the period, a surplus credited by the stated rule
-        if self.surplus_credit_periods != 1 and extra - assets < 0:
+        if self.surplus_credit_periods > 1 and extra - assets < 0:
             # A surplus is credited 1 / surplus_credit_periods of it a period.
             credit = (assets - extra) / self.surplus_credit_periods / p
             assets = extra
         cash = assets / p
+        spends = self.spend_usd(year, planned_usd)
+        bills = self.billed_spend_usd(year, planned_usd)
+        vacancies = sum(bills) - sum(spends)
+        reserve_part = 0.0
+        if vacancies > 0:
+            # Phased recruitment: the first year's expected vacancies build the reserve first;
+            # the bill never falls below the cost of the posts (a level bill), and what the
+            # vacancies leave beyond the target is credited next period (the plan knows it).
+            reserve_part = max(0.0, extra - assets - vacancies) / p
+            cash = extra / p
         out = []
-        for k, planned in enumerate(planned_usd):
-            spend = 0.0 if self.mode == "hybrid" else planned * self.spend_factor(year + k)
-            target = spend + extra / p
+        for k, spend in enumerate(bills):
+            target = spend + extra / p + reserve_part
             need = max(0.0, target - cash - credit)
             out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))
         return out
@@ -118,6 +134,21 @@ class BudgetRule:
                                                                          arrears_cents)
         return [max(0, b - k) for b, k in zip(billed, kept, strict=True)]
 
+    def spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
+        """What the fund plans to spend in each year of the period starting in ``year``
+        (USD): the planned cost times :meth:`spend_factor` (nothing in hybrid mode: the lead
+        entities pay the posts)."""
+        if self.mode == "hybrid":
+            return [0.0] * len(planned_usd)
+        return [planned * self.spend_factor(year + k) for k, planned in enumerate(planned_usd)]
+
+    def billed_spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
+        """The spending each year's bill covers (USD): the planned cost less the vacancy
+        factor, without the first year's phasing (its vacancies go to the reserve)."""
+        if self.mode == "hybrid":
+            return [0.0] * len(planned_usd)
+        return [planned * (1.0 - self.vacancy_factor) for planned in planned_usd]
+
     def spend_factor(self, year: int) -> float:
         """The share of the planned cost of every post filled all year that the budget
         expects to spend in ``year``: one less the vacancy factor, and in the first year of
@@ -126,6 +157,38 @@ class BudgetRule:
         if year == 0:
             factor = min(factor, self.first_year_fill)
         return factor
+
+
+class BudgetBook:
+    """The coordinator fund's budgets over one replication: approved a period at a time by
+    :class:`BudgetRule`, with what each re-apportions of the entities' arrears, and the
+    plan's position (cents): where the approved budgets, paid in full, less the planned
+    spending, put the fund's cash and receivables (lowered by arrears written off, a loss
+    the next budget replenishes). ``opening_cents``: the fund's cash at the start."""
+
+    def __init__(self, rule: BudgetRule, opening_cents: int) -> None:
+        self.rule = rule
+        self.approved: dict[int, int] = {}
+        self.reapportioned: dict[int, int] = {}
+        self.plan_cents = opening_cents
+        self._written_off = 0
+
+    def approve(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
+                arrears_cents: int, written_off_cents: int) -> None:
+        """Approve the budgets of the period starting in ``year`` (``planned_usd`` its years'
+        planned cost, USD) from the fund's cash, renewal months beyond it (USD), the arrears
+        and the arrears written off so far (cents), and move the plan to the period's end."""
+        rule = self.rule
+        lost = written_off_cents - self._written_off
+        self._written_off = written_off_cents
+        self.plan_cents -= round(lost * (1.0 - rule.fee))
+        approved = rule.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
+        again = rule.reapportioned_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents)
+        spends = rule.spend_usd(year, planned_usd)
+        for k, (cents, part, spend) in enumerate(zip(approved, again, spends, strict=True)):
+            self.approved[year + k] = cents
+            self.reapportioned[year + k] = part
+            self.plan_cents += round(cents * (1.0 - rule.fee)) - to_cents(spend * (1.0 + rule.fee_on_expenditure))
 
 
 def expected_months(dist: Distribution) -> float:

@@ -176,9 +176,10 @@ class Contributors:
 
     def outstanding_cents(self, year: int) -> NDArray[np.int64]:
         """What each entity still owes the fund on its invoice for budget ``year`` now:
-        invoiced less received less written off (at an exit, or as old arrears) less
-        instalments falling due after the horizon, cents (one per entity)."""
-        out = self.invoiced[:, year] - self._received_for[:, year] - self.lost[:, year] - self.after_horizon[:, year]
+        invoiced less received less written off (at an exit, or as old arrears), cents (one
+        per entity). An instalment falling due after the horizon is still owed here (the
+        fund counts on it); only the horizon's reports leave it out."""
+        out = self.invoiced[:, year] - self._received_for[:, year] - self.lost[:, year]
         if self._any_written_off:
             out = out - self._wo[:, year, :].sum(axis=1)
         return out
@@ -191,8 +192,7 @@ class Contributors:
             return np.zeros(self.n, dtype=np.int64)
         self.write_off(year - 1)
         years = min(year, self._years)
-        owed = (self.invoiced[:, :years] - self._received_for[:, :years] - self.lost[:, :years]
-                - self.after_horizon[:, :years])
+        owed = self.invoiced[:, :years] - self._received_for[:, :years] - self.lost[:, :years]
         if self._any_written_off:
             owed = owed - self._wo[:, :years, :].sum(axis=2)
         return owed.sum(axis=1)
