@@ -22,12 +22,18 @@ fund itself spent or lost (written-off arrears), never billed to the other entit
 again to all entities by their shares in the next budget.
 
 Predictable bills: the planned cost of the posts is netted of ``vacancy_factor`` (the
-share of post-months expected vacant) and, for a new fund, the first year of
-``first_year_fill`` (the share of the year its posts are expected filled after the
-recruitment lag); a surplus (cash beyond the reserve target and the commitments) is
-credited ``1 / surplus_credit_periods`` per budget period, spread evenly over its years.
-The rule is on the accrual basis under ``arrears``: a fund whose arrears leave it short of
-cash does not bill the others for them; its reviews cut posts in their managed order.
+share of post-months expected vacant); with phased recruitment a new fund's first-year
+vacancies (its posts filled ``first_year_fill`` of the year, after the expected
+recruitment lag) build the reserve first, so that the first bills are the posts' cost
+and no more. A surplus is credited ``1 / surplus_credit_periods`` per budget period,
+spread evenly over its years. With ``reference = "plan"`` (the baseline) a budget nets
+the *plan's* position (:class:`BudgetBook`: the approved budgets as if paid in full,
+less the planned spending, less the arrears written off) instead of the fund's cash:
+the bills follow the plan, the planned surplus (first-year vacancies beyond the reserve
+target) is credited over the next period, and the realised surplus or deficit against
+the plan (vacancies beyond the factor, price surprises, other entities' arrears and the
+posts cut for them) stays with the fund's reserve and its managed cuts, billed or
+credited to nobody within the horizon.
 """
 
 from __future__ import annotations
@@ -55,9 +61,9 @@ class BudgetRule:
     shortfall_policy: str = "reapportion"  # arrears | reapportion
     vacancy_factor: float = 0.0  # share of planned post cost expected vacant (a fraction)
     first_year_fill: float = 1.0  # share of the first year a new fund's posts are planned filled
-    #: Budget periods over which a surplus is credited; 0: underspend against the plan is
-    #: held (unencumbered cash, returned at the fund's closure), never credited within it.
-    surplus_credit_periods: int = 1
+    surplus_credit_periods: int = 1  # budget periods over which a surplus is credited
+    #: What a budget nets: the fund's ``cash`` (and arrears), or the ``plan``'s position.
+    reference: str = "cash"
 
     @classmethod
     def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0,
@@ -71,7 +77,7 @@ class BudgetRule:
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
             mechanism.budget_basis, envelope, ix, fee_on_expenditure,
             getattr(mechanism, "shortfall_policy", "reapportion"), vacancy_factor, first_year_fill,
-            getattr(mechanism, "surplus_credit_periods", 1),
+            getattr(mechanism, "surplus_credit_periods", 1), getattr(mechanism, "budget_reference", "cash"),
         )
 
     def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
@@ -83,7 +89,7 @@ class BudgetRule:
         counted only on the ``commitments`` basis); ``arrears_cents``: the entities' arrears
         (counted as the fund's asset under ``shortfall_policy = "arrears"``); ``plan_cents``:
         where the plan put the fund's cash and arrears now (:class:`BudgetBook`), the most the
-        rule counts when ``surplus_credit_periods = 0``."""
+        rule nets under ``reference = "plan"``."""
         if self.mode == "siloed":
             return [0] * len(planned_usd)
         if self.envelope_usd is not None:
@@ -96,7 +102,7 @@ class BudgetRule:
         # Arrears count net of the host's fee on receipts, which their collection will pay.
         arrears = round(max(0, arrears_cents) * (1.0 - self.fee)) if self.shortfall_policy == "arrears" else 0
         held = cash_cents + arrears
-        if self.surplus_credit_periods == 0 and plan_cents is not None:
+        if self.reference == "plan" and plan_cents is not None:
             held = plan_cents  # bills follow the plan: the realised surplus or deficit stays with the fund
         assets = held / 100
         credit = 0.0  # per year of the period, a surplus credited by the stated rule

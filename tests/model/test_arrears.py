@@ -124,10 +124,16 @@ def test_a_surplus_is_credited_over_the_stated_number_of_budget_periods() -> Non
     assert halves == [round((1_000_000 - surplus / 4) * 100)] * 2
 
 
-def test_the_budget_plans_a_vacancy_factor_and_a_new_fund_s_first_year_phased() -> None:
-    rule = BudgetRule("pooled", 0.0, 0.0, 1, "cash", None, 0.0, vacancy_factor=0.05, first_year_fill=0.6)
-    assert rule.approved_cents(0, [1_000_000.0], 0, 0.0) == [60_000_000]
-    assert rule.approved_cents(1, [1_000_000.0], 0, 0.0) == [95_000_000]
+def test_the_budget_plans_a_vacancy_factor_and_first_year_vacancies_build_the_reserve() -> None:
+    def rule(fill: float) -> BudgetRule:
+        return BudgetRule("pooled", 0.0, 3.0, 1, "cash", None, 0.0, vacancy_factor=0.05, first_year_fill=fill)
+
+    # 1M planned, 5 % vacancies: 950k spent; the reserve target is 3 months of 1M = 250k.
+    assert rule(1.0).approved_cents(1, [1_000_000.0], 0, 0.0) == [120_000_000]  # 950k + 250k
+    # Filled 60 % of the first year: 350k of vacancies cover the reserve; the bill is the posts' cost.
+    assert rule(0.6).approved_cents(0, [1_000_000.0], 0, 0.0) == [95_000_000]
+    # Filled 90 %: 50k of vacancies; the bill adds the other 200k of the reserve.
+    assert rule(0.9).approved_cents(0, [1_000_000.0], 0, 0.0) == [115_000_000]
 
 
 def test_a_cut_naming_one_window_spares_the_other() -> None:
@@ -141,3 +147,22 @@ def test_a_cut_naming_one_window_spares_the_other() -> None:
     raw["cuts"][0].pop("windows")
     both = plan_shocks(scenario_from_dict(raw), np.random.default_rng(0))
     assert both.cut_for("victims")[0, 1] == 0.2 and both.victim_cut is None
+
+
+def test_on_the_plan_reference_the_bills_follow_the_plan_whatever_the_cash() -> None:
+    from fundsim.model.budget import BudgetBook
+    rule = BudgetRule("pooled", 0.0, 3.0, 2, "cash", None, 0.0, shortfall_policy="arrears", reference="plan")
+    plan = [1_000_000.0, 1_000_000.0]
+    books = []
+    for cash in (0, 0):
+        book = BudgetBook(rule, 0)
+        book.approve(0, plan, cash, 0.0, 0, 0)
+        books.append(book)
+    # Two funds with the same plan and different realised cash at the second period's start.
+    books[0].approve(2, plan, 40_000_000, 0.0, 0, 0)
+    books[1].approve(2, plan, 10_000_000, 0.0, 3_000_000, 0)
+    assert books[0].approved == books[1].approved
+    # A write-off is a loss the plan records: the next budget replenishes it (no fee here).
+    books[1].approve(4, plan, 10_000_000, 0.0, 0, 1_000_000)
+    books[0].approve(4, plan, 10_000_000, 0.0, 0, 0)
+    assert books[1].approved[4] - books[0].approved[4] == 500_000
