@@ -76,8 +76,8 @@ class BudgetRule:
         return cls(
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
             mechanism.budget_basis, envelope, ix, fee_on_expenditure,
-            getattr(mechanism, "shortfall_policy", "reapportion"), vacancy_factor, first_year_fill,
-            getattr(mechanism, "surplus_credit_periods", 1), getattr(mechanism, "budget_reference", "cash"),
+            mechanism.shortfall_policy, vacancy_factor, first_year_fill,
+            mechanism.surplus_credit_periods, mechanism.budget_reference,
         )
 
     def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
@@ -214,7 +214,7 @@ def first_year_fill(scenario: Scenario) -> float:
     expected recruitment lag): ``max(0, 12 - lag) / 12``; 1 without phasing or when the
     fund starts from today's incumbents (they are in post from day one)."""
     posts = scenario.posts
-    if not getattr(posts, "phased_recruitment", False) or scenario.incumbents is not None:
+    if not posts.phased_recruitment or scenario.incumbents is not None:
         return 1.0
     return max(0.0, 12.0 - expected_months(posts.recruitment_lag_months)) / 12.0
 
@@ -223,7 +223,7 @@ def rule_for(scenario: Scenario) -> BudgetRule:
     """The coordinator fund's budget rule for ``scenario``: its mechanism, the host's fees,
     the expected inflation, the posts' vacancy factor and first-year phasing."""
     return BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual,
-                         fee_rate(scenario, "expenditure"), getattr(scenario.posts, "vacancy_factor", 0.0),
+                         fee_rate(scenario, "expenditure"), scenario.posts.vacancy_factor,
                          first_year_fill(scenario))
 
 

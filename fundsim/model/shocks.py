@@ -71,7 +71,7 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     for cut in scenario.cuts:
         y0 = cut.year - start
         y1 = years if cut.years is None else min(years, y0 + cut.years)
-        windows = getattr(cut, "windows", "both")
+        windows = cut.windows
         if windows != "both" and keep_victims is None:
             keep_victims = keep.copy()
         who = _members(scenario, cut.entity, cut.group)
