@@ -100,10 +100,12 @@ class BudgetRule:
         reserve = planned_usd[0] * self.reserve_months / 12
         extra = (beyond_usd if self.basis == "commitments" else 0.0) + reserve
         # Arrears count net of the host's fee on receipts, which their collection will pay.
-        arrears = round(max(0, arrears_cents) * (1.0 - self.fee)) if self.shortfall_policy == "arrears" else 0
-        held = cash_cents + arrears
+        owed = round(max(0, arrears_cents) * (1.0 - self.fee))
         if self.reference == "plan" and plan_cents is not None:
-            held = plan_cents  # bills follow the plan: the realised surplus or deficit stays with the fund
+            # Bills follow the plan; re-apportioned, the arrears are billed again to everyone.
+            held = plan_cents - (owed if self.shortfall_policy == "reapportion" else 0)
+        else:
+            held = cash_cents + (owed if self.shortfall_policy == "arrears" else 0)
         assets = held / 100
         credit = 0.0  # per year of the period, a surplus credited by the stated rule
         if self.surplus_credit_periods > 1 and extra - assets < 0:
@@ -129,15 +131,15 @@ class BudgetRule:
         return out
 
     def reapportioned_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
-                            arrears_cents: int) -> list[int]:
+                            arrears_cents: int, plan_cents: int | None = None) -> list[int]:
         """The part of each approved budget (cents) that bills the entities' arrears again
         to everyone: under ``shortfall_policy = "reapportion"`` the approved budgets less
-        those approved had the arrears counted as the fund's asset; zero under ``arrears``."""
+        those approved had the arrears stayed with their entities; zero under ``arrears``."""
         if self.shortfall_policy != "reapportion" or arrears_cents <= 0:
             return [0] * len(planned_usd)
-        billed = self.approved_cents(year, planned_usd, cash_cents, beyond_usd)
+        billed = self.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents)
         kept = replace(self, shortfall_policy="arrears").approved_cents(year, planned_usd, cash_cents, beyond_usd,
-                                                                         arrears_cents)
+                                                                         arrears_cents, plan_cents)
         return [max(0, b - k) for b, k in zip(billed, kept, strict=True)]
 
     def spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
@@ -189,7 +191,7 @@ class BudgetBook:
         self._written_off = written_off_cents
         self.plan_cents -= round(lost * (1.0 - rule.fee))
         approved = rule.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
-        again = rule.reapportioned_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents)
+        again = rule.reapportioned_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
         spends = rule.spend_usd(year, planned_usd)
         for k, (cents, part, spend) in enumerate(zip(approved, again, spends, strict=True)):
             self.approved[year + k] = cents
