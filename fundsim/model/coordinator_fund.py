@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.arrangement import Arrangement, window_secretariat_usd
-from fundsim.model.budget import BudgetRule, period_plan_usd
+from fundsim.model.budget import BudgetBook, BudgetRule, period_plan_usd
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinators import Coordinators
@@ -199,6 +199,7 @@ class CoordinatorFund:
         accounts: Mapping[str, int],
         expected_inflation: float,
         line_posts: Sequence[tuple[str, float | list[int]]],
+        rule: BudgetRule | None = None,
     ) -> None:
         a = arrangement
         self.arrangement = a
@@ -217,8 +218,10 @@ class CoordinatorFund:
         self._fee_owed = 0.0  # fees on expenditure charged and not yet paid (cents)
         self._acct = dict(accounts)
         self._expected = expected_collections(contributors, mechanism, fee)
-        self.rule = BudgetRule.of(mechanism, fee, expected_inflation, fee_on_expenditure)
-        self._approved: dict[int, int] = {}
+        # The budget rule (default: the mechanism's, without the posts' vacancy planning)
+        # and its book: the budgets approved, what they re-apportion, the plan's position.
+        self.rule = rule or BudgetRule.of(mechanism, fee, expected_inflation, fee_on_expenditure)
+        self.book = BudgetBook(self.rule, to_cents(mechanism.opening_balance_usd))
         self._reserve_months = mechanism.reserve_target_months
         self._monthly_rate = mechanism.interest_rate_annual / 12
         self._secretariat_usd = a.secretariat_usd
@@ -241,14 +244,16 @@ class CoordinatorFund:
         """Gross approved budget of the pooled fund for ``year``, in cents
         (:mod:`fundsim.model.budget`): approved, with the other years of its budget period,
         at the start of the period, and unchanged within it."""
-        if year not in self._approved:
+        book = self.book
+        if year not in book.approved:
             rule = self.rule
             last = min(year + rule.period_years, self.years)
             plan = period_plan_usd(self.planned_cost_usd(year), rule.indexation, last - year)
             beyond = self.coordinators.committed_beyond_usd(12 * last) if rule.basis == "commitments" else 0.0
-            for k, cents in enumerate(rule.approved_cents(year, plan, self.fund.cash_cents, beyond)):
-                self._approved[year + k] = cents
-        return self._approved[year]
+            contrib = self.contributors
+            book.approve(year, plan, self.fund.cash_cents, beyond, contrib.arrears_cents(year),
+                         int(contrib.written_off_by_year().sum()))
+        return book.approved[year]
 
     def reserve_target_cents(self, year: int) -> int:
         """The reserve target at the end of ``year`` (:func:`reserve_target_usd` of the next
@@ -274,7 +279,8 @@ class CoordinatorFund:
 
     def assess(self, year: int) -> None:
         """Set ``year``'s budget and invoice the entities for it (and their own lines)."""
-        self.contributors.assess(year, self.budget_cents(year), self.line_needs_cents(year))
+        gross = self.budget_cents(year)
+        self.contributors.assess(year, gross, self.line_needs_cents(year), self.book.reapportioned.get(year, 0))
 
     # ------------------------------------------------------------------ reviews
 
@@ -468,7 +474,7 @@ class CoordinatorFund:
             "top3_share": top3,
             "lapses": float(coord.lapses),
             "missed_payments_usd": coord.missed_cents / 100,
-            "assessed_usd": float(contrib.assessed.sum()) / 100,
+            "assessed_usd": float(contrib.assessed_in_horizon.sum()) / 100,
             "paid_usd": float(contrib.paid.sum()) / 100,
             "admin_fees_usd": int(flows[:, self._acct["admin_fees"], accts].sum()) / 100,
             "backstop_contracts": float(coord.backstop_contracts),

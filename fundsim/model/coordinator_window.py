@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from fundsim.model.arrangement import ACCOUNTS, Arrangement
+from fundsim.model.budget import rule_for
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.coordinator_fund import CoordinatorFund, Liquidity, expected_collections
@@ -72,6 +73,7 @@ def build_coordinator_window(
         fees_account=ix["admin_fees"],
         fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
         line_fees=line_fees,
+        write_off_years=mechanism.arrears_write_off_years,
     )
     incumbent_fund = Fund(ledger, "incumbents") if a.incumbents in ("held", "at_once") else None
     liquidity = None
@@ -101,4 +103,5 @@ def build_coordinator_window(
         fee=fee, fee_on_expenditure=fee_exp, accounts=accounts,
         expected_inflation=scenario.costs.inflation_annual,
         line_posts=_line_posts(scenario, a, coordinators),
+        rule=rule_for(scenario),
     )

@@ -85,6 +85,8 @@ def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng
         contributions_account=ix["victim_contributions"],
         fees_account=fees_account,
         fiscal_start_months=[e.fiscal_year_start_month for e in scenario.entities],
+        write_off_years=scenario.mechanism.arrears_write_off_years,
+        cut=shocks.cut_for("victims"),
     )
     victim_fund = VictimFund(
         ctx,
@@ -98,6 +100,8 @@ def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng
         fees_account=fees_account,
         rng_for=rng_for,
         interest_rate_annual=scenario.mechanism.interest_rate_annual,
+        shortfall_policy=scenario.mechanism.shortfall_policy,
+        budget_reference=scenario.mechanism.budget_reference,
     )
     return VictimWindow(cases, victim_fund, [n * n_pools for n in slots])
 

@@ -190,11 +190,16 @@ class World:
             metrics.update(fund_metrics)
         contrib, coord = self.contributors, self.coordinators
         metrics["invoice_cv"] = contrib.invoice_cv()
+        change, entity = contrib.max_bill_change()
+        metrics["max_bill_change"] = change
+        metrics["max_bill_change_entity"] = float(entity)
+        metrics["billed_for_others_usd"] = float(contrib.for_others.sum()) / 100
+        metrics["arrears_written_off_usd"] = float(contrib.written_off_by_year().sum()) / 100
         metrics.update(cf.host_metrics())
         receivables = contrib.receivables_by_age()
         arrays: dict[str, NDArray[Any] | None] = {
             "monthly": monthly,
-            "assessed_cents": contrib.assessed,
+            "assessed_cents": contrib.assessed_in_horizon,
             "paid_cents": contrib.paid,
             "shares": contrib.shares,
             "filled_months": window.filled_months,
@@ -220,6 +225,8 @@ class World:
             reserve_target=[cf.reserve_target_cents(y) for y in range(years)],
             earmarked_account=None,
             fees_payable=cf.fees_payable,
+            written_off=self.contributors.written_off_by_year(),
+            for_others=self.contributors.for_others,
         )]
         vf = self.victim_fund
         if vf is not None:
@@ -232,6 +239,8 @@ class World:
                 reserve_target=None,
                 earmarked_account=vf.children_fund.account,
                 fees_payable=self._victim_fees_payable,
+                written_off=vf.contributors.written_off_by_year(),
+                for_others=vf.contributors.for_others,
             ))
         return books
 
