@@ -289,21 +289,25 @@ class CoordinatorFund:
         """Cents the host has advanced and not been repaid (0 without pre-financing)."""
         return self.liquidity.advanced if self.liquidity is not None else 0
 
-    def review(self, year: int, start: int, end: int) -> None:
+    def review(self, year: int, start: int, end: int, vacant_share: float = 1.0) -> None:
         """A review of the budget year ``year`` (months ``start`` to ``end``): the cuts that
         bring the posts within the resources expected (:mod:`fundsim.model.governance`):
         free cash net of the host's outstanding advance (repaid first), plus the year's
-        expected collections; the unused pre-financing limit is not a resource."""
+        expected collections; the unused pre-financing limit is not a resource.
+        ``vacant_share``: the share of the period a vacant post is expected filled (the first
+        year under phased recruitment, as the budget planned it; 1: all of it)."""
         coord = self.coordinators
         resources = self.fund.available_cents - self.advanced + self._expected(year)
         required, vacant, saved = coord.review_inputs(start, end)
+        if vacant_share < 1.0:
+            required = [round(r * vacant_share) if v else r for r, v in zip(required, vacant, strict=True)]
         cuts = review(self.arrangement.review_steps, coord.order, resources, required, vacant, saved)
         coord.apply_cuts(cuts, year if start % 12 == 0 else None)
 
     def first_review(self) -> None:
         """Before the clock starts, when the fund holds reviews: the first year's."""
         if self.arrangement.review_months:
-            self.review(0, 0, 12)
+            self.review(0, 0, 12, self.rule.first_year_fill)
 
     def budget_review(self, year: int) -> None:
         """At the December budget decision for ``year``, when the fund reviews then."""
