@@ -124,7 +124,7 @@ class BudgetRule:
             reserve_part = max(0.0, extra - assets - vacancies) / p
             cash = extra / p
         out = []
-        for k, spend in enumerate(bills):
+        for spend in bills:
             target = spend + extra / p + reserve_part
             need = max(0.0, target - cash - credit)
             out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))

@@ -90,7 +90,7 @@ def test_a_july_fiscal_year_instalment_after_the_horizon_is_neither_unpaid_nor_a
 
 
 def test_the_largest_bill_change_names_the_entity_and_its_size() -> None:
-    ctx, _, contributors = _contributors(years=3)
+    _, _, contributors = _contributors(years=3)
     contributors.assessed[:] = [[100, 110, 121], [100, 100, 100], [200, 150, 150], [0, 10, 10]]
     change, who = contributors.max_bill_change()
     assert who == 2 and change == 0.25  # C's bill fell by a quarter; D's first bill is not a change
