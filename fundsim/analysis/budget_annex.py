@@ -252,7 +252,11 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     gross = list(plan.approved_cents)
     reserve_target = plan.planned_usd[0] * rule.reserve_months / 12
     opening_usd = _usd(plan.opening_cents)
+    # Phased recruitment: the first year's expected vacancies build the reserve first.
+    first_vacancies = sum(rule.billed_spend_usd(0, list(plan.planned_usd))) - sum(rule.spend_usd(0, list(plan.planned_usd)))
     build_up = [reserve_target / p] * len(years)
+    if first_vacancies > 0:
+        build_up = [(max(0.0, reserve_target - opening_usd - first_vacancies) + opening_usd) / p] * len(years)
     applied = [opening_usd / p] * len(years)
     fee_cents: list[int]
     if rule.mode == "siloed":
@@ -264,15 +268,21 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         notes.append(f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
                      f"{rule.indexation:.1%} a year, whatever the planned cost")
     else:
-        posts_part = [0.0 if rule.mode == "hybrid" else c for c in plan.planned_usd]
+        posts_part = rule.billed_spend_usd(0, list(plan.planned_usd))
         net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
         if rule.mode == "hybrid":
             notes.append("hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
                          "they host in their own budgets, which these invoices do not include")
     fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
+    planned_spend = rule.spend_usd(0, list(plan.planned_usd))
+    vacancy = [(s - c) if rule.mode == "pooled" and rule.envelope_usd is None else 0.0
+               for s, c in zip(rule.billed_spend_usd(0, list(plan.planned_usd)), plan.planned_usd, strict=True)]
     budget_rows = [
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
-        [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s))", *build_up],
+        [f"less expected vacancies (vacancy factor {rule.vacancy_factor:.0%})", *vacancy],
+        [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s); "
+         f"less USD {first_vacancies:,.0f} of first-year vacancies under phased recruitment, "
+         f"{rule.first_year_fill:.0%} of the year filled)", *build_up],
         ["less opening balance applied", *[-a if a else 0.0 for a in applied]],
         ["net requirement (net budget)", *net],
         [f"host fees ({_fee_words(scenario)}; by layer in the fees table)", *[_usd(f) for f in fee_cents]],
@@ -286,7 +296,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     )
     reserve_rows, balance = [], opening_usd
     for k, y in enumerate(labels):
-        spent = plan.planned_usd[k] if rule.mode == "pooled" else 0.0
+        spent = planned_spend[k] if rule.mode == "pooled" else 0.0
         closing = balance + net[k] - spent
         reserve_rows.append([y, reserve_target, balance, net[k], spent, closing])
         balance = closing

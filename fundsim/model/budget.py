@@ -13,11 +13,32 @@ the fee on receipts, times one plus the fee on expenditure). With ``basis = "com
 the period are budgeted explicitly, so that the reserve target is met on free cash (cash
 less commitments) at the end of the period, not on total cash. A fixed envelope approves
 ``usd_per_year`` (gross) indexed from the start year, whatever the need.
+
+Shortfalls stay with the entity that caused them (``shortfall_policy = "arrears"``): the
+rule counts the entities' arrears (invoiced and not yet received, not written off) as
+the fund's asset beside its cash, so that the reserve is replenished only for what the
+fund itself spent or lost (written-off arrears), never billed to the other entities.
+``"reapportion"`` nets cash alone, as the first model did: every shortfall is billed
+again to all entities by their shares in the next budget.
+
+Predictable bills: the planned cost of the posts is netted of ``vacancy_factor`` (the
+share of post-months expected vacant); with phased recruitment a new fund's first-year
+vacancies (its posts filled ``first_year_fill`` of the year, after the expected
+recruitment lag) build the reserve first, so that the first bills are the posts' cost
+and no more. A surplus is credited ``1 / surplus_credit_periods`` per budget period,
+spread evenly over its years. With ``reference = "plan"`` (the baseline) a budget nets
+the *plan's* position (:class:`BudgetBook`: the approved budgets as if paid in full,
+less the planned spending, less the arrears written off) instead of the fund's cash:
+the bills follow the plan, the planned surplus (first-year vacancies beyond the reserve
+target) is credited over the next period, and the realised surplus or deficit against
+the plan (vacancies beyond the factor, price surprises, other entities' arrears and the
+posts cut for them) stays with the fund's reserve and its managed cuts, billed or
+credited to nobody within the horizon.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fundsim.model.ledger import to_cents
 from fundsim.scenario.grades import post_salaries_usd
@@ -37,9 +58,16 @@ class BudgetRule:
     envelope_usd: float | None  # fixed envelope in the start year (gross), None under "need"
     indexation: float  # a year, for the envelope and the later years of a period
     fee_on_expenditure: float = 0.0  # the host's fee on what the fund spends
+    shortfall_policy: str = "reapportion"  # arrears | reapportion
+    vacancy_factor: float = 0.0  # share of planned post cost expected vacant (a fraction)
+    first_year_fill: float = 1.0  # share of the first year a new fund's posts are planned filled
+    surplus_credit_periods: int = 1  # budget periods over which a surplus is credited
+    #: What a budget nets: the fund's ``cash`` (and arrears), or the ``plan``'s position.
+    reference: str = "cash"
 
     @classmethod
-    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0) -> BudgetRule:
+    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0,
+           vacancy_factor: float = 0.0, first_year_fill: float = 1.0) -> BudgetRule:
         env = mechanism.budget
         envelope = None if env == "need" else env.usd_per_year
         ix = expected_inflation
@@ -48,14 +76,20 @@ class BudgetRule:
         return cls(
             mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
             mechanism.budget_basis, envelope, ix, fee_on_expenditure,
+            mechanism.shortfall_policy, vacancy_factor, first_year_fill,
+            mechanism.surplus_credit_periods, mechanism.budget_reference,
         )
 
-    def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float) -> list[int]:
+    def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
+                       arrears_cents: int = 0, plan_cents: int | None = None) -> list[int]:
         """The gross budgets (cents) approved for ``year`` and the following years of its period.
 
         ``planned_usd[k]``: cost of every post in year ``year + k`` (USD); ``cash_cents``: the
         fund's cash now; ``beyond_usd``: salary months renewals commit beyond the period (USD,
-        counted only on the ``commitments`` basis)."""
+        counted only on the ``commitments`` basis); ``arrears_cents``: the entities' arrears
+        (counted as the fund's asset under ``shortfall_policy = "arrears"``); ``plan_cents``:
+        where the plan put the fund's cash and arrears now (:class:`BudgetBook`), the most the
+        rule nets under ``reference = "plan"``."""
         if self.mode == "siloed":
             return [0] * len(planned_usd)
         if self.envelope_usd is not None:
@@ -65,13 +99,134 @@ class BudgetRule:
         p = self.period_years
         reserve = planned_usd[0] * self.reserve_months / 12
         extra = (beyond_usd if self.basis == "commitments" else 0.0) + reserve
-        cash = cash_cents / 100 / p
+        # Arrears count net of the host's fee on receipts, which their collection will pay.
+        owed = round(max(0, arrears_cents) * (1.0 - self.fee))
+        if self.reference == "plan" and plan_cents is not None:
+            # Bills follow the plan; re-apportioned, the arrears are billed again to everyone.
+            held = plan_cents - (owed if self.shortfall_policy == "reapportion" else 0)
+        else:
+            held = cash_cents + (owed if self.shortfall_policy == "arrears" else 0)
+        assets = held / 100
+        credit = 0.0  # per year of the period, a surplus credited by the stated rule
+        if self.surplus_credit_periods > 1 and extra - assets < 0:
+            # A surplus is credited 1 / surplus_credit_periods of it a period.
+            credit = (assets - extra) / self.surplus_credit_periods / p
+            assets = extra
+        cash = assets / p
+        spends = self.spend_usd(year, planned_usd)
+        bills = self.billed_spend_usd(year, planned_usd)
+        vacancies = sum(bills) - sum(spends)
+        reserve_part = 0.0
+        if vacancies > 0:
+            # Phased recruitment: the first year's expected vacancies build the reserve first;
+            # the bill never falls below the cost of the posts (a level bill), and what the
+            # vacancies leave beyond the target is credited next period (the plan knows it).
+            reserve_part = max(0.0, extra - assets - vacancies) / p
+            cash = extra / p
         out = []
-        for planned in planned_usd:
-            target = (0.0 if self.mode == "hybrid" else planned) + extra / p
-            need = max(0.0, target - cash)
+        for spend in bills:
+            target = spend + extra / p + reserve_part
+            need = max(0.0, target - cash - credit)
             out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))
         return out
+
+    def reapportioned_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
+                            arrears_cents: int, plan_cents: int | None = None) -> list[int]:
+        """The part of each approved budget (cents) that bills the entities' arrears again
+        to everyone: under ``shortfall_policy = "reapportion"`` the approved budgets less
+        those approved had the arrears stayed with their entities; zero under ``arrears``."""
+        if self.shortfall_policy != "reapportion" or arrears_cents <= 0:
+            return [0] * len(planned_usd)
+        billed = self.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents)
+        kept = replace(self, shortfall_policy="arrears").approved_cents(year, planned_usd, cash_cents, beyond_usd,
+                                                                         arrears_cents, plan_cents)
+        return [max(0, b - k) for b, k in zip(billed, kept, strict=True)]
+
+    def spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
+        """What the fund plans to spend in each year of the period starting in ``year``
+        (USD): the planned cost times :meth:`spend_factor` (nothing in hybrid mode: the lead
+        entities pay the posts)."""
+        if self.mode == "hybrid":
+            return [0.0] * len(planned_usd)
+        return [planned * self.spend_factor(year + k) for k, planned in enumerate(planned_usd)]
+
+    def billed_spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
+        """The spending each year's bill covers (USD): the planned cost less the vacancy
+        factor, without the first year's phasing (its vacancies go to the reserve)."""
+        if self.mode == "hybrid":
+            return [0.0] * len(planned_usd)
+        return [planned * (1.0 - self.vacancy_factor) for planned in planned_usd]
+
+    def spend_factor(self, year: int) -> float:
+        """The share of the planned cost of every post filled all year that the budget
+        expects to spend in ``year``: one less the vacancy factor, and in the first year of
+        a new fund the share of the year its posts are expected filled (whichever is lower)."""
+        factor = 1.0 - self.vacancy_factor
+        if year == 0:
+            factor = min(factor, self.first_year_fill)
+        return factor
+
+
+class BudgetBook:
+    """The coordinator fund's budgets over one replication: approved a period at a time by
+    :class:`BudgetRule`, with what each re-apportions of the entities' arrears, and the
+    plan's position (cents): where the approved budgets, paid in full, less the planned
+    spending, put the fund's cash and receivables (lowered by arrears written off, a loss
+    the next budget replenishes). ``opening_cents``: the fund's cash at the start."""
+
+    def __init__(self, rule: BudgetRule, opening_cents: int) -> None:
+        self.rule = rule
+        self.approved: dict[int, int] = {}
+        self.reapportioned: dict[int, int] = {}
+        self.plan_cents = opening_cents
+        self._written_off = 0
+
+    def approve(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
+                arrears_cents: int, written_off_cents: int) -> None:
+        """Approve the budgets of the period starting in ``year`` (``planned_usd`` its years'
+        planned cost, USD) from the fund's cash, renewal months beyond it (USD), the arrears
+        and the arrears written off so far (cents), and move the plan to the period's end."""
+        rule = self.rule
+        lost = written_off_cents - self._written_off
+        self._written_off = written_off_cents
+        self.plan_cents -= round(lost * (1.0 - rule.fee))
+        approved = rule.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
+        again = rule.reapportioned_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
+        spends = rule.spend_usd(year, planned_usd)
+        for k, (cents, part, spend) in enumerate(zip(approved, again, spends, strict=True)):
+            self.approved[year + k] = cents
+            self.reapportioned[year + k] = part
+            self.plan_cents += round(cents * (1.0 - rule.fee)) - to_cents(spend * (1.0 + rule.fee_on_expenditure))
+
+
+def expected_months(dist: Distribution) -> float:
+    """The expected value of a months distribution (months, not rounded)."""
+    if dist.dist == "fixed":
+        return float(dist.value or 0.0)
+    if dist.dist == "triangular":
+        return (float(dist.low or 0) + float(dist.mode or 0) + float(dist.high or 0)) / 3
+    if dist.dist == "uniform":
+        return (float(dist.low or 0) + float(dist.high or 0)) / 2
+    return float(dist.mean or 0.0)
+
+
+def first_year_fill(scenario: Scenario) -> float:
+    """The share of the first year a new fund's posts are planned filled under
+    ``posts.phased_recruitment`` (each post recruited from January, filled after the
+    expected recruitment lag): ``max(0, 12 - lag) / 12``; 1 without phasing or when the
+    fund starts from today's incumbents (they are in post from day one)."""
+    posts = scenario.posts
+    if not posts.phased_recruitment or scenario.incumbents is not None:
+        return 1.0
+    return max(0.0, 12.0 - expected_months(posts.recruitment_lag_months)) / 12.0
+
+
+def rule_for(scenario: Scenario) -> BudgetRule:
+    """The coordinator fund's budget rule for ``scenario``: its mechanism, the host's fees,
+    the expected inflation, the posts' vacancy factor and first-year phasing."""
+    return BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual,
+                         fee_rate(scenario, "expenditure"), scenario.posts.vacancy_factor,
+                         first_year_fill(scenario))
 
 
 def period_plan_usd(planned_usd: float, indexation: float, years: int) -> list[float]:
@@ -104,8 +259,7 @@ def first_period(scenario: Scenario, planned_usd: float) -> FirstPeriod:
     simulation uses at its start (:meth:`fundsim.model.world.World.budget_cents` for year
     0): ``planned_usd`` is the cost of every post in the start year (USD,
     :func:`fundsim.scenario.costs.network_cost_usd`)."""
-    rule = BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual,
-                         fee_rate(scenario, "expenditure"))
+    rule = rule_for(scenario)
     years = min(rule.period_years, scenario.simulation.years)
     plan = period_plan_usd(planned_usd, rule.indexation, years)
     opening = to_cents(scenario.mechanism.opening_balance_usd)

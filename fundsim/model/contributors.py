@@ -9,7 +9,13 @@ assessment in instalments, scheduled from the first month of its own fiscal year
 arriving after a random delay, reduced by any cut in force and, with some probability,
 only partly paid; an entity whose bill rose more than ``participation.max_increase``
 over last year's pays up to that cap. What is not paid stays as that entity's
-receivable, aged by the budget year it belongs to (recorded, not recovered).
+receivable (its arrears), aged by the budget year it belongs to; a budget rule under
+``mechanism.shortfall_policy = "arrears"`` counts arrears as the fund's asset
+(:meth:`Contributors.arrears_cents`), so that nobody else is billed for them. Receivables
+older than ``mechanism.arrears_write_off_years`` are written off at a year end
+(:meth:`Contributors.write_off`): the fund's loss, which the next budget replenishes.
+Instalments falling due after the horizon are neither receivables nor part of the
+horizon's assessment (:attr:`Contributors.assessed_in_horizon`).
 
 An entity stops taking part after a scheduled exit (its instalments falling due after
 the exit takes effect are lost, written off), when its share exceeds
@@ -72,6 +78,8 @@ class Contributors:
         fees_account: int,
         fiscal_start_months: Sequence[int] | None = None,
         line_fees: Sequence[float] | None = None,
+        write_off_years: int | None = None,
+        cut: NDArray[np.float64] | None = None,
     ) -> None:
         self.plan = plan
         self.rng = rng
@@ -121,6 +129,22 @@ class Contributors:
         self._post = ctx.ledger.post
         self._acct_contrib = contributions_account
         self._acct_fees = fees_account
+        self._horizon = float(ctx.n_months)
+        # Each entity's cut in each year (default: the shock plan's; the victims' window may
+        # be given its own when a scheduled cut names one window only).
+        self._cut = plan.cut if cut is None else cut
+        # Invoiced cents of instalments falling due after the horizon (entity x budget year).
+        self.after_horizon = np.zeros((self.n, years), dtype=np.int64)
+        # Arrears write-off: receivables of budget year y still outstanding at the end of
+        # year y + write_off_years are written off; ``_wo[i, y, k]`` the cents of entity i's
+        # invoice for budget year y written off (negative: recovered) at the end of year k.
+        self._write_off_years = write_off_years
+        self._wo = np.zeros((self.n, years, years), dtype=np.int64)
+        self._wo_through = -1  # the last year end whose write-offs are done
+        self._any_written_off = False
+        # What each entity was billed for other entities' arrears (cents, entity x budget
+        # year): its share of the part of the budget that re-apportions them.
+        self.for_others = np.zeros((self.n, years), dtype=np.int64)
 
     @property
     def paid(self) -> NDArray[np.int64]:
@@ -152,8 +176,62 @@ class Contributors:
 
     def outstanding_cents(self, year: int) -> NDArray[np.int64]:
         """What each entity still owes the fund on its invoice for budget ``year`` now:
-        invoiced less received less written off at an exit, cents (one per entity)."""
-        return self.invoiced[:, year] - self._received_for[:, year] - self.lost[:, year]
+        invoiced less received less written off (at an exit, or as old arrears), cents (one
+        per entity). An instalment falling due after the horizon is still owed here (the
+        fund counts on it); only the horizon's reports leave it out."""
+        out = self.invoiced[:, year] - self._received_for[:, year] - self.lost[:, year]
+        if self._any_written_off:
+            out = out - self._wo[:, year, :].sum(axis=1)
+        return out
+
+    def arrears_by_entity(self, year: int) -> NDArray[np.int64]:
+        """Each entity's arrears when the budget for ``year`` is set (cents): what it still
+        owes on its invoices of the budget years before ``year``, after the write-offs due
+        by then (:meth:`write_off`); entities that have left included (they still owe)."""
+        if year <= 0:
+            return np.zeros(self.n, dtype=np.int64)
+        self.write_off(year - 1)
+        years = min(year, self._years)
+        owed = self.invoiced[:, :years] - self._received_for[:, :years] - self.lost[:, :years]
+        if self._any_written_off:
+            owed = owed - self._wo[:, :years, :].sum(axis=2)
+        return owed.sum(axis=1)
+
+    def arrears_cents(self, year: int) -> int:
+        """The fund's arrears when the budget for ``year`` is set (cents): the sum of
+        :meth:`arrears_by_entity`. Under ``shortfall_policy = "arrears"`` the budget rule
+        counts them as the fund's asset, so that no other entity is billed for them."""
+        return int(self.arrears_by_entity(year).sum())
+
+    def write_off(self, year_end: int) -> None:
+        """Write off, at 31 December of ``year_end``, every receivable of a budget year
+        ``y <= year_end - arrears_write_off_years`` still outstanding (idempotent; nothing
+        without a write-off rule). A later receipt on a written-off invoice is a recovery,
+        recorded as a negative write-off in the year it arrives."""
+        n_years = self._write_off_years
+        while self._wo_through < year_end:
+            self._wo_through += 1
+            k = self._wo_through
+            if n_years is None or k >= self._years:
+                continue
+            last = k - n_years  # the newest budget year old enough
+            for y in range(last + 1):
+                owed = self.outstanding_cents(y)
+                owed = np.maximum(owed, 0)
+                if owed.any():
+                    self._wo[:, y, k] += owed
+                    self._any_written_off = True
+
+    def written_off_by_year(self) -> NDArray[np.int64]:
+        """Arrears written off (net of recoveries) at each year end, cents (entities x years)."""
+        return self._wo.sum(axis=1)
+
+    @property
+    def assessed_in_horizon(self) -> NDArray[np.int64]:
+        """The assessment that falls due within the horizon (cents, entity x budget year):
+        :attr:`assessed` less the instalments falling due after it (a July fiscal year's
+        last instalment), which are neither unpaid nor assessed in the horizon's ratios."""
+        return self.assessed - self.after_horizon
 
     def received_by_year(self) -> NDArray[np.int64]:
         """What each entity paid in, by calendar year of receipt: into the fund (every budget
@@ -175,6 +253,11 @@ class Contributors:
         year_end = 12.0 * (np.arange(years) + 1)  # k
         written_off = self.lost[:, :, None] * (exit_at[:, None, None] <= year_end[None, None, :])
         owed = self.invoiced[:, :, None] - received_by - written_off  # i, y, k
+        if self._any_written_off:
+            owed = owed - np.cumsum(self._wo, axis=2)
+        if self.after_horizon.any():
+            # Not yet due at the horizon's last year end: not a receivable of the horizon.
+            owed[:, :, -1] -= self.after_horizon
         out = np.zeros((n, years, years), dtype=np.int64)
         for age in range(years):
             k = np.arange(age, years)
@@ -196,13 +279,30 @@ class Contributors:
         sd = np.sqrt((dev**2).sum(axis=1) / count)
         return float((sd / mean).mean())
 
+    def max_bill_change(self) -> tuple[float, int]:
+        """The largest year-on-year change of an entity's bill (a fraction of the earlier
+        year's bill, in size: a rise or a fall) over the pairs of years in which the entity
+        was billed both years, and the entity it belongs to (its index; ``(0.0, -1)`` when
+        no entity was billed two years running)."""
+        bills = self.assessed.astype(np.float64)
+        if bills.shape[1] < 2:
+            return 0.0, -1
+        before, after = bills[:, :-1], bills[:, 1:]
+        both = (before > 0) & (after > 0)
+        if not both.any():
+            return 0.0, -1
+        change = np.where(both, (after - before) / np.where(both, before, 1.0), 0.0)
+        flat = int(np.argmax(np.abs(change)))
+        i, y = divmod(flat, change.shape[1])
+        return float(abs(change[i, y])), i
+
     # ------------------------------------------------------------------ assessment
 
     def _participants(self, year: int, total_usd: float) -> NDArray[np.float64]:
         """Decide who takes part in ``year`` and return their shares (zeros for the rest)."""
         active = self.active
         active &= self.plan.exit_year > year
-        active &= self.plan.cut[:, year] < self._leave_after_cut
+        active &= self._cut[:, year] < self._leave_after_cut
         if self.largest is None and year == 0:
             self.largest = int(np.argmax(self.formula_shares.among(active.copy(), total_usd)))
         if self.plan.exit_largest_year is not None and year >= self.plan.exit_largest_year:
@@ -216,10 +316,14 @@ class Contributors:
             shares = self.formula_shares.among(active, total_usd) if active.any() else np.zeros(self.n)
         return shares
 
-    def assess(self, year: int, gross_cents: int, line_needs_cents: Sequence[int] | None = None) -> None:
+    def assess(self, year: int, gross_cents: int, line_needs_cents: Sequence[int] | None = None,
+               reapportioned_cents: int = 0) -> None:
         """Split the fund's ``gross_cents`` for ``year`` by the formula, add what each entity
         puts in its own budget line (``line_needs_cents``: the posts it hosts, the services
-        of its victims; siloed and hybrid modes), and schedule every instalment's payment."""
+        of its victims; siloed and hybrid modes), and schedule every instalment's payment.
+        ``reapportioned_cents``: the part of ``gross_cents`` that bills entities' arrears to
+        everyone (``shortfall_policy = "reapportion"``); each entity's share of it, less its
+        part for its own arrears, is recorded in :attr:`for_others`."""
         shares = self._participants(year, gross_cents / 100)
         total_cents = gross_cents
         if self._absorption < 1.0 and not self.active.all() and shares.sum() > 0:
@@ -229,6 +333,8 @@ class Contributors:
             total_cents = gross_cents - round(gross_cents * left * (1.0 - self._absorption))
         assessed = split_cents(total_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
         self.invoiced[:, year] = assessed
+        if reapportioned_cents > 0 and gross_cents > 0:
+            self._record_for_others(year, assessed, reapportioned_cents / gross_cents)
         host = np.zeros(self.n, dtype=np.int64)
         if line_needs_cents is not None:
             # An entity that has left the mechanism no longer funds even its own posts.
@@ -237,7 +343,8 @@ class Contributors:
         self.assessed[:, year] = total
         self.shares[:, year] = total / total.sum() if total.sum() > 0 else shares
         # The same draws every year, whatever the mode: common random numbers.
-        keep = (1.0 - self.plan.cut[:, year]) * self._scale
+        self.write_off(year - 1)
+        keep = (1.0 - self._cut[:, year]) * self._scale
         partial = self.rng.random(self.n) < self._partial_p
         keep = np.where(partial, keep * self._partial_f, keep)
         delays = draw_non_negative(self._delay, self.rng, (self.n, self._inst))
@@ -253,6 +360,16 @@ class Contributors:
         self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
         if host.any():
             self._schedule(year, host, keep, delays, self._lines, self._line_fees or 0.0, due, lost, None)
+
+    def _record_for_others(self, year: int, assessed: NDArray[np.int64], fraction: float) -> None:
+        """Each entity's bill for others' arrears: ``fraction`` of its bill re-apportions the
+        arrears, of which the part for other entities' arrears is recorded (cents)."""
+        arrears = np.maximum(self.arrears_by_entity(year), 0).astype(np.float64)
+        total = arrears.sum()
+        if total <= 0:
+            return
+        others = 1.0 - arrears / total
+        self.for_others[:, year] = np.rint(assessed * fraction * others).astype(np.int64)
 
     def _due_months(self, year: int) -> NDArray[np.float64]:
         """When each instalment of budget ``year`` falls due, months from the start
@@ -296,6 +413,10 @@ class Contributors:
             if lost_cents is not None:
                 lost_cents[:, year] += np.where(lost, cents, 0).sum(axis=1)
             cents[lost] = 0
+        if lost_cents is not None and due[:, -1].max() >= self._horizon:
+            # Instalments falling due after the horizon (a fiscal year that ends after it).
+            late = np.broadcast_to(due >= self._horizon, cents.shape)
+            self.after_horizon[:, year] += np.where(late, cents, 0).sum(axis=1)
         cents = np.rint(cents * keep[:, None]).astype(np.int64)
         cents[amounts <= 0] = 0
         at = due + delays
@@ -309,6 +430,16 @@ class Contributors:
         else:
             for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
                 Due(env, d, (i, year, c, fund, fee), callback)
+
+    def _recover(self, i: int, year: int, cents: int, calendar_year: int) -> None:
+        """A receipt on an invoice partly written off: the part beyond what was still owed
+        recovers the write-off (a negative write-off at the end of ``calendar_year``)."""
+        written = int(self._wo[i, year, :].sum())
+        if written <= 0:
+            return
+        over = -int(self.outstanding_cents(year)[i])
+        if over > 0:
+            self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
 
     def _on_payment(self, event: Due) -> None:
         # Hot path: one call per instalment paid; posts straight to the ledger.
@@ -324,5 +455,7 @@ class Contributors:
         if fund is self.fund:
             self._receipts[i][year][month // 12] += cents
             self._received_for[i, year] += cents
+            if self._any_written_off:
+                self._recover(i, year, cents, month // 12)
         else:
             self._line_receipts[i][month // 12] += cents

@@ -6,6 +6,12 @@ simulated year ``y`` (scheduled cuts and random cuts combined multiplicatively),
 (it is not invoiced for it), ``exit_month[i]`` the month (from the start, at which
 the exit takes effect: notice given plus ``notice_months``) after which its
 instalments are lost; an exit on 1 January has ``exit_month = 12 x exit_year``.
+
+A money shock reaches both windows: ``cut`` applies to an entity's contributions to the
+coordinator fund and to the victims' window alike, unless a scheduled cut names one
+window (``windows = "coordinators"`` or ``"victims"``); ``victim_cut`` is then the
+victims' window's own array (None: the same as ``cut``). Exits, delays, partial
+payments and random cuts always reach both.
 """
 
 from __future__ import annotations
@@ -30,6 +36,14 @@ class ShockPlan:
     #: None: every exit on 1 January of its ``exit_year``.
     exit_month: NDArray[np.float64] | None = None
     exit_largest_month: float | None = None
+    #: The victims' window's cuts when a scheduled cut names one window only (None: ``cut``).
+    victim_cut: NDArray[np.float64] | None = None
+
+    def cut_for(self, window: str) -> NDArray[np.float64]:
+        """The cuts (entities x years) of ``window`` (``coordinators`` | ``victims``)."""
+        if window == "victims" and self.victim_cut is not None:
+            return self.victim_cut
+        return self.cut
 
     def exit_months(self) -> NDArray[np.float64]:
         """Months from the start at which each entity's own exit takes effect (``inf``: never)."""
@@ -53,10 +67,18 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     n, years = len(scenario.entities), scenario.simulation.years
     start = scenario.simulation.start_year
     keep = np.ones((n, years))
+    keep_victims: NDArray[np.float64] | None = None
     for cut in scenario.cuts:
         y0 = cut.year - start
         y1 = years if cut.years is None else min(years, y0 + cut.years)
-        keep[_members(scenario, cut.entity, cut.group), y0:y1] *= 1.0 - cut.fraction
+        windows = cut.windows
+        if windows != "both" and keep_victims is None:
+            keep_victims = keep.copy()
+        who = _members(scenario, cut.entity, cut.group)
+        if windows != "victims":
+            keep[who, y0:y1] *= 1.0 - cut.fraction
+        if keep_victims is not None and windows != "coordinators":
+            keep_victims[who, y0:y1] *= 1.0 - cut.fraction
     shocks = scenario.shocks
     # Always draw, so that other streams' draws do not depend on whether shocks are on.
     hits = rng.random(years) < shocks.annual_probability
@@ -65,6 +87,8 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
         who = _members(scenario, None, shocks.group)
         for y in np.flatnonzero(hits):
             keep[who, y] *= 1.0 - sizes[y]
+            if keep_victims is not None:
+                keep_victims[who, y] *= 1.0 - sizes[y]
     exit_month = np.full(n, np.inf)
     largest: float | None = None
     names = scenario.entity_names
@@ -85,4 +109,5 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
         exit_largest_year=largest_year,
         exit_month=exit_month,
         exit_largest_month=largest,
+        victim_cut=None if keep_victims is None else 1.0 - keep_victims,
     )

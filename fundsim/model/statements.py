@@ -23,6 +23,12 @@ not. Amounts are integer cents; inflows are positive, outflows negative.
   packages committed and not yet paid), ``reserve`` and ``unencumbered`` (cash less the
   liabilities, the commitments and the reserve; negative when commitments rest on
   receivables), so that ``net_assets = receivables + commitments + reserve + unencumbered``.
+- **Arrears** (``statement = "arrears"``), for each year: ``written_off`` (receivables
+  older than ``mechanism.arrears_write_off_years`` written off at the year end, net of
+  later recoveries; in total and by entity: the fund's loss, which the next budget
+  replenishes) and ``billed_for_others`` (what each entity was invoiced for the year to
+  make up other entities' arrears, in total and by entity: zero under
+  ``shortfall_policy = "arrears"``).
   The coordinator window's reserve is its cash beyond liabilities and commitments up to its
   reserve target (months of next year's planned cost); the victims' window's reserve is
   its children's account (earmarked for child support).
@@ -64,6 +70,9 @@ CASH_FLOW_OF = {
     "victim_admin_fees": "fees",
 }
 
+#: The lines of the arrears statement, each in total then by entity.
+ARREARS_LINES = ("written_off", "billed_for_others")
+
 #: The cash-flow lines of each window, in the order of the statement.
 WINDOW_CASH_LINES = {
     "coordinators": ("contributions", "interest", "host_prefinancing", "transfers", "payroll", "operating",
@@ -88,6 +97,10 @@ class WindowBooks:
     reserve_target: Sequence[int] | None  # None: the reserve is the earmarked account below
     earmarked_account: int | None
     fees_payable: Sequence[int]
+    #: Arrears written off at each year end, net of recoveries (entities x years); None: none.
+    written_off: NDArray[np.int64] | None = None
+    #: Invoiced for other entities' arrears in each budget year (entities x years); None: none.
+    for_others: NDArray[np.int64] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,11 @@ def statement_lines(window: str, entities: Sequence[str], years: int) -> tuple[S
     pos.extend(StatementLine("position", window, name) for name in (
         "total_assets", "prefinancing_owed", "fees_payable", "net_assets", "commitments", "reserve", "unencumbered",
     ))
-    return (*cf, *pos)
+    arrears = []
+    for name in ARREARS_LINES:
+        arrears.append(StatementLine("arrears", window, name))
+        arrears.extend(StatementLine("arrears", window, name, e) for e in entities)
+    return (*cf, *pos, *arrears)
 
 
 def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBooks, other: Sequence[int]) -> NDArray[np.int64]:
@@ -183,7 +200,12 @@ def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBo
     unencumbered = free - reserve
     pos = [closing, receivables, *by_entity, *by_age, total_assets, prefinancing_owed, fees_payable, net_assets,
            commitments, reserve, unencumbered]
-    return np.stack([*cf, *pos], axis=1).astype(np.int64)
+    arrears: list[NDArray[np.int64]] = []
+    for part in (books.written_off, books.for_others):
+        by = np.zeros((n_ent, years), dtype=np.int64) if part is None else np.asarray(part, dtype=np.int64)
+        arrears.append(by.sum(axis=0))
+        arrears.extend(by)
+    return np.stack([*cf, *pos, *arrears], axis=1).astype(np.int64)
 
 
 def build_statements(ledger: Ledger, windows: Sequence[WindowBooks]) -> NDArray[np.int64]:

@@ -112,6 +112,8 @@ class VictimFund:
         fees_account: int,
         rng_for: RngFor,
         interest_rate_annual: float = 0.0,
+        shortfall_policy: str = "reapportion",
+        budget_reference: str = "cash",
     ) -> None:
         v = victims
         self.env = ctx.env
@@ -139,6 +141,18 @@ class VictimFund:
         self.acct_fees = fees_account
         ledger.open(fund.account, to_cents(v.funding.opening_balance_usd), ix["victim_opening"])
         self.funding = v.funding
+        # ``arrears``: an entity's unpaid contribution stays its receivable and the budget
+        # counts it as the window's asset; ``reapportion``: the budget bills it to everyone.
+        self.shortfall_policy = shortfall_policy
+        # ``plan`` (pay-as-you-go children only): the budget nets the plan's position (the
+        # opening balance, the entities' budgets as if paid, the expected pledges, less the
+        # planned spending) rather than the window's cash: the realised surplus or deficit
+        # (services deferred, another entity's arrears, pledges above or below expectation)
+        # stays with the window, billed or credited to nobody.
+        self._plan_cents: int | None = (
+            to_cents(v.funding.opening_balance_usd)
+            if budget_reference == "plan" and v.children.funding == "paygo" else None
+        )
         self.transfers = v.transfers
         self.transfers_cents = 0
         self._mult = caseload.multiplier
@@ -204,15 +218,23 @@ class VictimFund:
         if fee:
             fund.pay(month, self.acct_fees, fee, now, "admin fee")
 
-    def budget_cents(self, year: int, slots: int = 0) -> int:
+    def budget_cents(self, year: int, slots: int = 0, arrears_cents: int = 0, commit: bool = False,
+                     policy: str | None = None) -> int:
         """Gross amount to assess on the entities for ``year`` (cents): expected services,
         the caseworkers' ``slots`` and child support plus the reserve target, less
-        uncommitted cash and expected pledges, times ``entity_cost_share``, grossed up for
-        the fee. With a pre-funding policy the children's need is that of their account
-        (:meth:`children_need_usd`) and the reserve covers services only. Nothing in
-        siloed mode: the entities fund their own lines (:meth:`line_needs_cents`)."""
+        uncommitted cash, the entities' ``arrears_cents`` (net of the fee on receipts;
+        counted as the window's asset under ``policy = "arrears"``, default: the window's
+        ``shortfall_policy``) and expected
+        pledges, times ``entity_cost_share``, grossed up for the fee. With a pre-funding
+        policy the children's need is that of their account (:meth:`children_need_usd`)
+        and the reserve covers services only. Nothing in siloed mode: the entities fund
+        their own lines (:meth:`line_needs_cents`). Under ``budget_reference = "plan"`` the
+        plan's position replaces the cash and the arrears; ``commit``: move the plan on by
+        the year (the budget is being approved, not asked about)."""
         if self.siloed:
             return 0
+        policy = policy or self.shortfall_policy
+        owed = arrears_cents * (1.0 - self._receipts_fee) / 100
         price = self.price_index[year]
         services = self._victims_per_year[year] * self._package_usd * price
         if self._slot_cost_usd_month:
@@ -223,11 +245,24 @@ class VictimFund:
             children += self._new_children * self._mult[year] * self._support_usd * price / 2  # born mid-year on average
             planned = services + children
             reserve = planned * self.funding.reserve_target_months / 12
-            cash = (self.fund.available_cents + self.children_fund.cash_cents) / 100
-            need = planned + reserve - cash - expected_pledges_usd(self.funding.pledges, year)
+            pledges = expected_pledges_usd(self.funding.pledges, year)
+            if self._plan_cents is not None:
+                need = planned + reserve - self._plan_cents / 100 - pledges
+                if policy == "reapportion" and owed:
+                    need += owed  # the arrears billed again to everyone
+                if commit:
+                    paid = max(0.0, need) * self.funding.entity_cost_share
+                    self._plan_cents += to_cents(paid + pledges - planned)
+            else:
+                cash = (self.fund.available_cents + self.children_fund.cash_cents) / 100
+                need = planned + reserve - cash - pledges
+                if policy == "arrears" and owed:
+                    need -= owed
         else:
             reserve = services * self.funding.reserve_target_months / 12
             need = services + reserve - self.fund.available_cents / 100 - expected_pledges_usd(self.funding.pledges, year)
+            if policy == "arrears" and owed:
+                need -= owed
             need = max(0.0, need) + self.children_need_usd(year)
         if need <= 0 or self.fee >= 1:
             return 0
@@ -268,9 +303,18 @@ class VictimFund:
     def assess(self, year: int, largest_payer: int | None, slots: int = 0) -> None:
         """Assess the entities for ``year``. ``largest_payer``: the entity an exit of "the
         largest" entity means (the coordinator fund's, so that one entity leaves both)."""
-        if self.contributors.largest is None:
-            self.contributors.largest = largest_payer
-        self.contributors.assess(year, self.budget_cents(year, slots), self.line_needs_cents(year))
+        contributors = self.contributors
+        if contributors.largest is None:
+            contributors.largest = largest_payer
+        arrears = contributors.arrears_cents(year) if not self.siloed else 0
+        reapportioned = 0
+        if arrears > 0 and self.shortfall_policy == "reapportion":
+            # The part of the budget that bills the entities' arrears to everyone.
+            kept = self.budget_cents(year, slots, arrears, policy="arrears")
+        gross = self.budget_cents(year, slots, arrears, commit=True)
+        if arrears > 0 and self.shortfall_policy == "reapportion":
+            reapportioned = max(0, gross - kept)
+        contributors.assess(year, gross, self.line_needs_cents(year), reapportioned)
 
     def december(self, month: int, coordinator_keep_cents: int) -> None:
         """Before next year's budgets, with ``transfers = "coordinator_surplus"``: move the
@@ -442,12 +486,13 @@ class VictimFund:
             "victim_inflows_usd": int(total[np.ix_(accts, outside)].sum()) / 100,
             "victim_outflows_usd": int(total[np.ix_(outside, accts)].sum()) / 100,
             "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
-            "victim_assessed_usd": float(contrib.assessed.sum()) / 100,
+            "victim_assessed_usd": float(contrib.assessed_in_horizon.sum()) / 100,
             "victim_paid_usd": float(contrib.paid.sum()) / 100,
             "pledges_usd": self.pledged_cents / 100,
             "withheld_usd": self.withheld_cents / 100,
             "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
             "transfers_usd": self.transfers_cents / 100,
+            "victim_billed_for_others_usd": float(contrib.for_others.sum()) / 100,
         }
 
     def yearly_cents(self) -> np.ndarray:

@@ -158,6 +158,18 @@ METRICS: tuple[Metric, ...] = (
        column="peak_liquidity_need_usd"),
     Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill "
        "(across the years it is billed), mean across entities.", "ratio", "lower"),
+    Metric("max_bill_change", "largest bill change", "The largest year-on-year change, rise or fall, of an "
+       "entity's coordinator bill as a share of its previous year's bill, over the entities billed both years "
+       "(the p95 across replications is what a finance officer plans for; max_bill_change_entity says whose).",
+       "ratio", "lower"),
+    Metric("max_bill_change_entity", "entity with the largest bill change", "Position (from 0, in the "
+       "entities table's order) of the entity whose bill changed most in the replication (-1: none billed two "
+       "years running); read its most frequent value.", "count"),
+    Metric("billed_for_others_usd", "billed for others' arrears", "What the entities were invoiced by the "
+       "coordinator fund to make up other entities' arrears, over the horizon (zero under shortfall_policy = "
+       "'arrears').", "USD", "lower"),
+    Metric("arrears_written_off_usd", "arrears written off", "Receivables of the coordinator fund older than "
+       "arrears_write_off_years written off, net of later recoveries, over the horizon.", "USD", "lower"),
     Metric("operating_shortfall_usd", "operating shortfall", "Operating costs that fell due and could not be "
        "paid, over the horizon.", "USD", "lower"),
     # --- victims' window (Rec 12 and 14)
@@ -216,6 +228,9 @@ METRICS: tuple[Metric, ...] = (
        "victims' window.", "USD", requires=_V),
     Metric("transfers_usd", "transfers from the coordinator window", "Surplus moved from the coordinator "
        "window into the victims' window.", "USD", requires=_V),
+    Metric("victim_billed_for_others_usd", "victims' window: billed for others' arrears", "What the entities "
+       "were invoiced by the victims' window to make up other entities' arrears, over the horizon (zero under "
+       "shortfall_policy = 'arrears').", "USD", "lower", requires=_V),
     # --- victims' window: issue 13
     Metric("children_liability_pv_usd", "children's liability, present value", "Present value at the end of the "
        "horizon of the support owed to the children supported, each to the latest end its policy allows, with "

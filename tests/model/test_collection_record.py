@@ -16,6 +16,7 @@ def _contributors_with(invoiced: list[list[int]], received: list[list[int]]) -> 
     c._received_for = np.array(received, dtype=np.int64)
     c.lost = np.zeros((n, years), dtype=np.int64)
     c.active = np.ones(n, dtype=bool)
+    c._any_written_off = False
     return c
 
 

@@ -159,6 +159,21 @@ class Mechanism(StrictModel):
     shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
     #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
     review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
+    #: Who bears an unpaid or cut contribution: the entity itself (``arrears``: its
+    #: receivable, aged, counted as the fund's asset by the budget rule, billed to nobody
+    #: else) or everyone (``reapportion``: the next budget bills the shortfall to all by
+    #: their shares, the first model's rule). Both windows.
+    shortfall_policy: Literal["arrears", "reapportion"] = "arrears"
+    #: Receivables older than this many years are written off at a year end (the fund's
+    #: loss, which the next budget replenishes); None: never (arrears stay due).
+    arrears_write_off_years: int | None = Field(None, ge=1, le=50)
+    #: What the coordinator budget nets: the fund's ``cash`` (and, under ``arrears``, its
+    #: arrears), or the ``plan``'s position (the approved budgets as if paid in full less
+    #: the planned spending and the arrears written off): the bills follow the plan, and the
+    #: realised surplus or deficit stays with the fund's reserve and its managed cuts.
+    budget_reference: Literal["cash", "plan"] = "cash"
+    #: Budget periods over which a surplus beyond the reserve target is credited (1: the next).
+    surplus_credit_periods: int = Field(1, ge=1, le=5)
 
 
 class FeeLayer(StrictModel):

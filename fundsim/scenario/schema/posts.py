@@ -51,6 +51,12 @@ class Posts(StrictModel):
     #: first grade takes the highest-priority posts, and so on; the posts left over (shares
     #: summing below 1) keep their grade in the countries table. Empty: the table's grades.
     grade_mix: dict[str, Fraction] = Field(default_factory=dict)
+    #: The share of post-months the budget expects vacant each year (turnover, recruitment):
+    #: the budget rule and the annex plan the posts' cost less this share.
+    vacancy_factor: Annotated[float, Field(ge=0.0, le=0.9)] = 0.0
+    #: A new fund plans its first year from the expected recruitment lag (each post filled
+    #: ``12 - lag`` months); the first year's vacancies build the reserve first.
+    phased_recruitment: bool = False
 
     @model_validator(mode="after")
     def _mix_sums(self) -> Posts:

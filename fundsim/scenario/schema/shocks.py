@@ -39,6 +39,8 @@ class Cut(StrictModel):
 
     Target one ``entity``, a ``group`` (a tag in the entities table, such as
     ``voluntary``), or everyone when neither is given. ``years`` limits its length.
+    ``windows``: the cut reaches the entities' contributions to both windows (the
+    coordinator fund and the victims' window) unless it names one.
     """
 
     year: Year
@@ -46,6 +48,7 @@ class Cut(StrictModel):
     entity: str | None = None
     group: str | None = None
     years: int | None = Field(None, ge=1, le=50)
+    windows: Literal["both", "coordinators", "victims"] = "both"
 
     @model_validator(mode="after")
     def _one_target(self) -> Cut:
