@@ -384,10 +384,10 @@ class CoordinatorFund:
         (pooled mode) that money is passed into the fund instead, which takes the posts over
         after its first budget (:meth:`take_over`)."""
         a, coord, ledger = self.arrangement, self.coordinators, self._ledger
-        assert a.hosted is not None
+        assert a.terms is not None
         opening = self._acct["opening"]
         for i in coord.order:
-            end = a.hosted.incumbent_end[i]
+            end = a.terms.incumbent_end[i]
             if not end:
                 continue
             salary, operating = coord.incumbent_cents(i, end)
@@ -407,10 +407,10 @@ class CoordinatorFund:
         own contract, in priority order, when it can commit it; an incumbent it cannot take
         stays with its lead entity to its contract end, the money moved back."""
         a, coord, ledger = self.arrangement, self.coordinators, self._ledger
-        assert a.hosted is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
+        assert a.terms is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
         contract = 12 if coord.budget_year else coord.contract_months
         for i in coord.order:
-            end = a.hosted.incumbent_end[i]
+            end = a.terms.incumbent_end[i]
             if not end:
                 continue
             if coord.commit_at_start(i, contract):

@@ -35,10 +35,10 @@ def _line_posts(scenario: Scenario, a: Arrangement, coordinators: Coordinators) 
     names = scenario.entity_names
     if not a.lead_entities:
         return [(name, []) for name in names]
-    if a.lead_terms:
-        assert a.hosted is not None
+    if a.on_lead_terms:
+        assert a.terms is not None
         annual, post = scenario.posts.annual_cost_usd, coordinators.planned_cost_usd(0, 1)
-        return [(name, a.hosted.hosted_weight(name, post, annual)) for name in names]
+        return [(name, a.terms.posts_weight(name, post, annual)) for name in names]
     return [(name, [i for i, c in enumerate(scenario.countries) if c.lead_entity == name]) for name in names]
 
 
@@ -91,8 +91,9 @@ def build_coordinator_window(
         backstop=fund if a.backstop else None,
         contract_months=a.contract_months,
         liquidity=liquidity,
-        hosted=a.hosted if a.lead_terms else None,
-        rng_hosts=rng_for("hosts") if a.lead_terms else None,
+        lead_terms=a.terms if a.on_lead_terms else None,
+        # The stream keeps its name "hosts": renaming it would change the draws.
+        rng_lead_terms=rng_for("hosts") if a.on_lead_terms else None,
         incumbent_fund=incumbent_fund,
     )
     accounts = {name: ix[name] for name in (*ACCOUNTS, *a.extra_accounts)}

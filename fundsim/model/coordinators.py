@@ -45,7 +45,7 @@ from fundsim.model.context import Context
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.governance import Cuts
-from fundsim.model.hosts import HostedPosts
+from fundsim.model.lead_entities import LeadTerms
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
 from fundsim.scenario.costs import post_cost_usd
@@ -99,8 +99,8 @@ class Coordinators:
         backstop: Fund | None = None,
         contract_months: int | None = None,
         liquidity: FundLiquidity | None = None,
-        hosted: HostedPosts | None = None,
-        rng_hosts: np.random.Generator | None = None,
+        lead_terms: LeadTerms | None = None,
+        rng_lead_terms: np.random.Generator | None = None,
         incumbent_fund: Fund | None = None,
     ) -> None:
         self.rng = rng
@@ -179,15 +179,16 @@ class Coordinators:
             annual = post_salaries_usd(ctx.static.scenario)
             self._salary_cents = [[to_cents(a * p / 12) for p in ctx.price_index] for a in annual]
             self._post_costs = [a + self._operating for a in annual]
-        # Lead entities' terms (:mod:`fundsim.model.hosts`): None where every post has the posts' own.
-        self._terms_months = hosted.contract_months if hosted else None
-        self._cost_factor = hosted.cost_factor if hosted else None
-        self._turnover = hosted.turnover if hosted else None
-        self._renewal_p = hosted.renewal_probability if hosted else None
+        # Lead entities' terms (:mod:`fundsim.model.lead_entities`): None where every post has the posts' own.
+        terms = lead_terms
+        self._terms_months = terms.contract_months if terms else None
+        self._cost_factor = terms.cost_factor if terms else None
+        self._turnover = terms.turnover if terms else None
+        self._renewal_p = terms.renewal_probability if terms else None
         self.unfunded: frozenset[int] = (
-            frozenset(i for i, h in enumerate(hosted.host) if not h) if hosted else frozenset()
+            frozenset(i for i, lead in enumerate(terms.lead) if not lead) if terms else frozenset()
         )
-        self._rng_hosts = rng_hosts
+        self._rng_terms = rng_lead_terms
         self.incumbent_fund: int | None = fund_index_of(self.funds, incumbent_fund)
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
@@ -365,8 +366,8 @@ class Coordinators:
         self.filled_by_fund[old] -= 1
         money = True  # the post's own money is there again (a grant renewed)
         if self._renewal_p is not None:
-            assert self._rng_hosts is not None
-            money = self._rng_hosts.random() < self._renewal_p[i]
+            assert self._rng_terms is not None
+            money = self._rng_terms.random() < self._renewal_p[i]
             if not money:
                 self.grants_ended += 1
         if i in self.declined:
@@ -406,11 +407,11 @@ class Coordinators:
     def _leaves(self, i: int) -> bool:
         """Whether the incumbent of post ``i`` leaves at this contract end (one draw per
         renewal whatever the post, so that the draws line up across scenarios)."""
-        assert self._turnover is not None and self._rng_hosts is not None
-        return bool(self._rng_hosts.random() < self._turnover[i])
+        assert self._turnover is not None and self._rng_terms is not None
+        return bool(self._rng_terms.random() < self._turnover[i])
 
     def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
-        """What the months left of today's contract of post ``i`` cost its host (salary at the
+        """What the months left of today's contract of post ``i`` cost its lead entity (salary at the
         post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
         salary = self._salary_cents[i][0]
         if self._cost_factor is not None:
