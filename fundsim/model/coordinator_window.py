@@ -17,11 +17,12 @@ import numpy as np
 from fundsim.model.arrangement import ACCOUNTS, Arrangement
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
-from fundsim.model.coordinator_fund import CoordinatorFund, Liquidity, expected_collections
+from fundsim.model.coordinator_fund import CoordinatorFund
 from fundsim.model.coordinators import Coordinators
 from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
+from fundsim.model.liquidity import Liquidity, expected_collections
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario.host import fee_rate
 from fundsim.scenario.schema import Scenario
@@ -37,7 +38,7 @@ def _line_posts(scenario: Scenario, a: Arrangement, coordinators: Coordinators) 
         return [(name, []) for name in names]
     if a.on_lead_terms:
         assert a.terms is not None
-        annual, post = scenario.posts.annual_cost_usd, coordinators.planned_cost_usd(0, 1)
+        annual, post = scenario.posts.annual_cost_usd, coordinators.costs.planned_cost_usd(0, 1)
         return [(name, a.terms.posts_weight(name, post, annual)) for name in names]
     return [(name, [i for i, c in enumerate(scenario.countries) if c.lead_entity == name]) for name in names]
 

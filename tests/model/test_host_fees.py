@@ -73,7 +73,7 @@ def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
     assert metrics["secretariat_cost_usd"] == paid / 100
     # The first year's approved budget funds the posts and the secretariat, with the reserve,
     # grossed up for 13 % on expenditure.
-    planned = world.coordinators.planned_cost_usd(0) + yearly
+    planned = world.coordinators.costs.planned_cost_usd(0) + yearly
     need = planned * (1 + scenario.mechanism.reserve_target_months / 12)
     assert world.coordinator_fund.budget_cents(0) == round(need * 1.13 * 100)
 
