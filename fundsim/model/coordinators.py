@@ -117,11 +117,6 @@ class Coordinators:
         self.filled_by_fund = [0] * len(self.funds)
         self.filled = 0
         self.vacant = n
-        self.filled_months = np.zeros((n, self.years), dtype=np.int32)
-        self.backstop_contracts = 0
-        self.lapses = 0
-        self.missed_cents = 0
-        self.gap_by_year = np.zeros(self.years, dtype=np.int32)
         # Fund management: budget-year contracts, bridges, the cuts of a review.
         self.budget_year = posts.contract_alignment == "budget_year"
         self._whole = posts.renewal_rule == "whole_contract"
@@ -135,18 +130,34 @@ class Coordinators:
         self._liquidity = liquidity
         self.frozen: set[int] = set()
         self.declined: frozenset[int] = frozenset()
-        self.lost_months = 0  # post-months vacant for lack of funds
-        self.operating_shortfall_cents = 0
         tiers = [c.risk_tier for c in ctx.static.scenario.countries]
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
-        self.tier1_by_year = np.zeros(self.years, dtype=np.int32)
-        self.sustained_by_year = np.full(self.years, n, dtype=np.int32)
+        self._start_counts()
         #: What each post costs by year (salaries, operating costs, planned cost).
         self.costs = costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order)
         self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
         self._operating, self._flat = costs.operating_usd, costs.flat
-        # Lead entities' terms (:mod:`fundsim.model.lead_entities`): None where every post has the posts' own.
-        terms = lead_terms
+        self._use_terms(lead_terms, rng_lead_terms)
+        self.incumbent_fund: int | None = fund_index[id(incumbent_fund)] if incumbent_fund else None
+
+    def _start_counts(self) -> None:
+        """What the replication counts of the posts, from zero."""
+        n, years = self.n, self.years
+        self.filled_months = np.zeros((n, years), dtype=np.int32)
+        self.backstop_contracts = 0
+        self.lapses = 0
+        self.missed_cents = 0
+        self.gap_by_year = np.zeros(years, dtype=np.int32)
+        self.lost_months = 0  # post-months vacant for lack of funds
+        self.operating_shortfall_cents = 0
+        self.tier1_by_year = np.zeros(years, dtype=np.int32)
+        self.sustained_by_year = np.full(years, n, dtype=np.int32)
+        self.grants_ended = 0  # grant-funded posts whose grant was not renewed
+        self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
+
+    def _use_terms(self, terms: LeadTerms | None, rng: np.random.Generator | None) -> None:
+        """Lead entities' terms (:mod:`fundsim.model.lead_entities`), ``rng`` their draws
+        (grant renewals, turnover); None where every post has the posts' own."""
         self._terms_months = terms.contract_months if terms else None
         self._cost_factor = terms.cost_factor if terms else None
         self._turnover = terms.turnover if terms else None
@@ -154,10 +165,7 @@ class Coordinators:
         self.unfunded: frozenset[int] = (
             frozenset(i for i, lead in enumerate(terms.lead) if not lead) if terms else frozenset()
         )
-        self._rng_terms = rng_lead_terms
-        self.incumbent_fund: int | None = fund_index[id(incumbent_fund)] if incumbent_fund else None
-        self.grants_ended = 0  # grant-funded posts whose grant was not renewed
-        self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
+        self._rng_terms = rng
 
     # ------------------------------------------------------------------ helpers
 
