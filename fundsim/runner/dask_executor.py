@@ -24,6 +24,10 @@ WORKER_WAIT_SECONDS = 60
 CONNECT_SECONDS = 3
 
 
+#: What a run with the Dask executor says when the ``dask`` extra is not installed.
+INSTALL_HINT = "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+
+
 class SchedulerError(BadInput):
     """A Dask scheduler that cannot be reached, or that has no workers."""
 
@@ -39,7 +43,10 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, scheduler: str, workers: int | None = None) -> None:
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise BadInput(INSTALL_HINT) from None
 
         self._cluster = None
         if scheduler == "local":

@@ -308,9 +308,9 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
 
 def has_explore(path: str | Path) -> bool:
     """Whether the scenario file ``path`` declares an ``[explore]`` table."""
-    from fundsim.scenario.loader import _read_toml
+    from fundsim.scenario.loader import read_toml
 
-    return "explore" in _read_toml(Path(path))
+    return "explore" in read_toml(Path(path))
 
 
 def check_explore(path: str | Path) -> None:
@@ -328,12 +328,12 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     range are applied to it (so a value the schema refuses stops here, before anything
     runs). Raises :class:`ScenarioError` naming ``explore.<...>``.
     """
-    from fundsim.scenario.loader import _read_toml, load_scenario
+    from fundsim.scenario.loader import load_scenario, read_toml
     from fundsim.scenario.overrides import OverrideError, with_overrides
 
     path = Path(path)
     scenario = load_scenario(path)
-    table = _read_toml(path).get("explore")
+    table = read_toml(path).get("explore")
     if table is None:
         raise ScenarioError(path, "explore", "this file has no [explore] table (see docs/explore.md)")
     spec = parse_explore(table, path)
