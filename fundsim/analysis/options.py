@@ -394,3 +394,34 @@ def total_interval(runs: dict[str, Run], first: str, last: str, metric: str) -> 
         return (math.nan,) * 3
     ok = ~(np.isnan(a) | np.isnan(b))
     return paired_interval(a[ok], b[ok])
+
+
+def ranking(result: OptionsResult, metrics: Sequence[str] = ("coordinator_coverage", COST)) -> pd.DataFrame:
+    """The leading options (``spec.leading`` of them; the most coverage first, then the
+    least cost) and, for each after the first, its paired difference from the one ranked
+    above it in ``metrics`` (95 % interval; ``distinguishable`` is False where the interval
+    holds 0). Columns ``rank``, ``option``, ``above``, ``metric``, ``diff``, ``diff_low``,
+    ``diff_high``, ``distinguishable``."""
+    t = result.table.sort_values(["coordinator_coverage", COST], ascending=[False, True], kind="stable")
+    names = list(t["option"])[: result.spec.leading]
+    rows = []
+    for k, name in enumerate(names):
+        for m in metrics:
+            if k == 0:
+                rows.append({"rank": 1, "option": name, "above": "", "metric": m, "diff": math.nan,
+                             "diff_low": math.nan, "diff_high": math.nan, "distinguishable": True})
+                continue
+            d, lo, hi = total_interval(result.runs, names[k - 1], name, m)
+            rows.append({"rank": k + 1, "option": name, "above": names[k - 1], "metric": m, "diff": d,
+                         "diff_low": lo, "diff_high": hi,
+                         "distinguishable": bool(math.isfinite(lo) and (lo > 0 or hi < 0)) or (lo == hi != 0)})
+    return pd.DataFrame(rows)
+
+
+def assumptions(scenario: Scenario, limit: int = 8) -> list[tuple[str, str]]:
+    """The scenario's inputs marked ASSUMPTION in ``[sources]`` (key, text), money and
+    participation keys first, at most ``limit``."""
+    marked = [(k, v) for k, v in scenario.sources.items() if v.lstrip().upper().startswith("ASSUMPTION")]
+    first = ("mechanism", "participation", "payments", "cuts", "incumbents", "host_lines")
+    marked.sort(key=lambda kv: (0 if kv[0].startswith(first) else 1, kv[0]))
+    return marked[:limit]
