@@ -42,7 +42,8 @@ from fundsim.analysis.compare import compare_runs, paired_interval
 from fundsim.errors import BadInput
 from fundsim.results import Run, read_run
 from fundsim.results.atomic import write_text
-from fundsim.results.registry import RENAMED_COLUMNS
+from fundsim.results.metrics import summarize_column
+from fundsim.results.registry import RENAMED_COLUMNS, describe
 from fundsim.runner.batch import BatchItem, remove_leftovers, run_batch
 from fundsim.scenario import Scenario, load_scenario, scenario_hash
 from fundsim.scenario.names import folder_name
@@ -262,18 +263,11 @@ def _column(run: Run, metric: str) -> np.ndarray | None:
     return reps[col].to_numpy(dtype=float) if col in reps else None
 
 
-def _interval(x: np.ndarray) -> tuple[float, float, float]:
-    from scipy import stats
-
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half
+def _interval(metric: str, x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95 % interval as every summary computes them (a probability's is Wilson's)."""
+    probability = metric != COST and describe(metric).unit == "probability"
+    s = summarize_column(x, probability=probability)
+    return s["mean"], s["ci95_low"], s["ci95_high"]
 
 
 def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: OptionsSpec,
@@ -296,7 +290,7 @@ def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: Op
         cmp = compare_runs(other, run, registered) if other is not None and registered else None
         for m in metrics:
             x = _column(run, m)
-            mean, lo, hi = _interval(x) if x is not None else (math.nan,) * 3
+            mean, lo, hi = _interval(m, x) if x is not None else (math.nan,) * 3
             row.update({m: mean, f"{m}_low": lo, f"{m}_high": hi})
             d = (math.nan,) * 3
             if other is not None and x is not None:
@@ -349,7 +343,7 @@ def bills(costs: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
     sub = costs[costs["option"].isin(options)]
     wide = sub.groupby(["entity", "option"])["invoice_usd"].mean().unstack("option")
     wide = wide.reindex(columns=list(options))
-    return wide.sort_values(list(options)[0], ascending=False)
+    return wide.sort_values(next(iter(options)), ascending=False)
 
 
 #: The metrics of a ladder's decomposition.

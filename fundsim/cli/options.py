@@ -15,6 +15,7 @@ import argparse
 import io
 import shlex
 from pathlib import Path
+from typing import Any
 
 from fundsim.cli.run import add_force, add_run_options, command_argv
 
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _png(fig) -> bytes:  # type: ignore[no-untyped-def]
+def _png(fig: Any) -> bytes:
     from fundsim.viz.style import styled
 
     buf = io.BytesIO()
@@ -82,8 +83,12 @@ def run(args: argparse.Namespace) -> int:
     leading = list(dict.fromkeys(rank["option"]))
     runs = out / "runs"
     commands = [shlex.join(argv) if argv else f"fundsim options {args.file}"]
-    commands += [f"fundsim compare {shlex.quote(str(runs / res.options[0].folder))} "
-                 f"{shlex.quote(str(runs / o.folder))}" for o in res.options[1:3]]
+    folders = {o.name: o.folder for o in res.options}
+    pairs = [(r["against"], r["option"]) for _, r in res.table.iterrows() if r["against"]]
+    commands += [f"fundsim compare {shlex.quote(str(runs / folders[a]))} {shlex.quote(str(runs / folders[b]))}"
+                 for a, b in pairs[:3]]
+    if len(pairs) > 3:
+        commands.append(f"(and likewise for the other {len(pairs) - 3} pairs under {runs}/)")
     brief = brief_content(
         res.table, bills(res.entity_costs, leading), rank, name=scenario.name,
         question=(scenario.description or "Which option funds the coordinators and the victims' window best "

@@ -221,7 +221,7 @@ def parse_options(table: Any, file: str | Path) -> OptionsSpec:
         raise ScenarioError(file, "options.reference", f"{reference!r} is not an option ({', '.join(names[:6])})")
     if pairing == "previous" and reference != names[0]:
         raise ScenarioError(file, "options.reference", "a ladder (pairing = \"previous\") starts from its first option")
-    leading = table.get("leading", 3)
+    leading = table.get("leading", min(3, len(options)))
     if not isinstance(leading, int) or isinstance(leading, bool) or not 1 <= leading <= len(options):
         raise ScenarioError(file, "options.leading", f"a whole number from 1 to {len(options)}")
     return OptionsSpec(tuple(options), str(reference), pairing, leading, defaulted)

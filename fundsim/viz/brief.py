@@ -109,7 +109,7 @@ def brief_content(
             answer += (f" {r['option']} is not distinguishable from {r['above']} on coverage "
                        f"({fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}).")
         else:
-            answer += (f" {r['option']} covers {format_difference('coordinator_coverage', r['diff'])} "
+            answer += (f" Next, {r['option']}: coverage {format_difference('coordinator_coverage', r['diff'])} "
                        f"{format_interval('coordinator_coverage', r['diff_low'], r['diff_high'], difference=True)} "
                        f"against {r['above']}.")
     sections = [Section("The question", [question])]

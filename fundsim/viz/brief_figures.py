@@ -22,9 +22,10 @@ def tradeoff(table: pd.DataFrame, title: str = "") -> Figure:
     option another beats on cost and on every risk is drawn hollow and labelled "dominated"."""
     fig = new_figure(7.0, 4.6)
     ax = fig.subplots()
-    risk = table["p_tier1_interrupted"].fillna(0.0) if "p_tier1_interrupted" in table else pd.Series(0.0, table.index)
+    risk = (table["p_tier1_interrupted"].fillna(0.0) if "p_tier1_interrupted" in table
+            else pd.Series(0.0, table.index)).to_numpy(dtype=float)
     cmap = matplotlib.colormaps["RdYlGn_r"]
-    for i, r in table.iterrows():
+    for i, (_, r) in enumerate(table.iterrows()):
         x, y = r["cost_usd_year"], r["coordinator_coverage"]
         if not (math.isfinite(x) and math.isfinite(y)):
             continue
