@@ -302,24 +302,52 @@ def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: Op
             row.update({f"{m}_diff": d[0], f"{m}_diff_low": d[1], f"{m}_diff_high": d[2]})
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame["dominated_by"] = dominated(frame)
+    frame["dominated_by"] = dominated(frame, runs)
     return frame
 
 
-def dominated(table: pd.DataFrame) -> list[str]:
-    """For each option, an option that costs no more and is at least as good on every
-    risk metric (:data:`RISKS`) and strictly better on one, judged on means; ``""`` when none."""
+def _holds_zero(d: tuple[float, float, float]) -> bool:
+    """Whether a paired difference is not distinguishable from 0 (its interval holds 0, or
+    it is 0 in every replication)."""
+    mean, lo, hi = d
+    if not math.isfinite(mean):
+        return True
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return mean == 0
+    return lo <= 0 <= hi
+
+
+def dominated(table: pd.DataFrame, runs: dict[str, Run] | None = None) -> list[str]:
+    """For each option, an option that dominates it (``""`` when none): no worse on cost
+    (lower is better) and on every risk metric (:data:`RISKS`), and better on at least one.
+    With ``runs``, "worse" and "better" are paired differences whose 95 % interval excludes
+    0 (a difference within the noise is neither); without, the means decide."""
     out = []
-    risks = [(m, g) for m, g in RISKS if m in table and table[m].notna().all()]
-    for i, a in table.iterrows():
+    judged = [(COST, "lower"), *((m, g) for m, g in RISKS if m in table and table[m].notna().all())]
+    names = list(table["option"])
+    for a in names:
         by = ""
-        for j, b in table.iterrows():
-            if i == j or not (b[COST] <= a[COST]):
+        for b in names:
+            if a == b:
                 continue
-            ge = [(b[m] >= a[m]) if g == "higher" else (b[m] <= a[m]) for m, g in risks]
-            gt = [(b[m] > a[m]) if g == "higher" else (b[m] < a[m]) for m, g in risks] + [b[COST] < a[COST]]
-            if all(ge) and any(gt):
-                by = str(b["option"])
+            better = worse = False
+            for m, good in judged:
+                if runs is not None:
+                    d = total_interval(runs, a, b, m)  # b - a
+                    if _holds_zero(d):
+                        continue
+                    diff = d[0]
+                else:
+                    ra, rb = table.loc[table["option"] == a, m].iloc[0], table.loc[table["option"] == b, m].iloc[0]
+                    diff = float(rb - ra)
+                    if diff == 0:
+                        continue
+                if (diff > 0) == (good == "higher"):
+                    better = True
+                else:
+                    worse = True
+            if better and not worse:
+                by = b
                 break
         out.append(by)
     return out
@@ -391,24 +419,28 @@ def total_interval(runs: dict[str, Run], first: str, last: str, metric: str) -> 
 
 
 def ranking(result: OptionsResult, metrics: Sequence[str] = ("coordinator_coverage", COST)) -> pd.DataFrame:
-    """The leading options (``spec.leading`` of them; the most coverage first, then the
-    least cost) and, for each after the first, its paired difference from the one ranked
-    above it in ``metrics`` (95 % interval; ``distinguishable`` is False where the interval
-    holds 0). Columns ``rank``, ``option``, ``above``, ``metric``, ``diff``, ``diff_low``,
-    ``diff_high``, ``distinguishable``."""
+    """The leading options (``spec.leading`` of them) and how far apart they are.
+
+    The options whose coverage is not distinguishable from the highest (paired 95 %
+    interval holding 0) come first, the least costly of them first; the others follow by
+    coverage. For each leading option after the first, its paired difference from the one
+    ranked above it in ``metrics``. Columns ``rank``, ``option``, ``above``, ``metric``,
+    ``diff``, ``diff_low``, ``diff_high``, ``distinguishable``, ``tied_on_coverage`` (how
+    many options share the highest coverage within the noise)."""
     t = result.table.sort_values(["coordinator_coverage", COST], ascending=[False, True], kind="stable")
-    names = list(t["option"])[: result.spec.leading]
+    top = str(t["option"].iloc[0])
+    cov = "coordinator_coverage"
+    tied = [o for o in t["option"] if o == top or _holds_zero(total_interval(result.runs, top, o, cov))]
+    cost = t.set_index("option")[COST]
+    order = sorted(tied, key=lambda o: cost[o]) + [o for o in t["option"] if o not in tied]
+    names = order[: result.spec.leading]
     rows = []
     for k, name in enumerate(names):
         for m in metrics:
-            if k == 0:
-                rows.append({"rank": 1, "option": name, "above": "", "metric": m, "diff": math.nan,
-                             "diff_low": math.nan, "diff_high": math.nan, "distinguishable": True})
-                continue
-            d, lo, hi = total_interval(result.runs, names[k - 1], name, m)
-            rows.append({"rank": k + 1, "option": name, "above": names[k - 1], "metric": m, "diff": d,
-                         "diff_low": lo, "diff_high": hi,
-                         "distinguishable": bool(math.isfinite(lo) and (lo > 0 or hi < 0)) or (lo == hi != 0)})
+            d = (math.nan,) * 3 if k == 0 else total_interval(result.runs, names[k - 1], name, m)
+            rows.append({"rank": k + 1, "option": name, "above": names[k - 1] if k else "", "metric": m,
+                         "diff": d[0], "diff_low": d[1], "diff_high": d[2],
+                         "distinguishable": k == 0 or not _holds_zero(d), "tied_on_coverage": len(tied)})
     return pd.DataFrame(rows)
 
 

@@ -46,8 +46,8 @@ def fd(metric: str, value: Any, low: Any, high: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     text = f"{format_difference(name, value)} {format_interval(name, low, high, difference=True)}"
-    if isinstance(low, float) and isinstance(high, float) and low <= 0 <= high and not low == high == 0:
-        text += " (not distinguishable)"
+    if isinstance(low, float) and isinstance(high, float) and low <= 0 <= high:
+        text += " (the same in every replication)" if low == high == 0 else " (not distinguishable)"
     return text
 
 
@@ -100,18 +100,21 @@ def brief_content(
     against = "the option before" if ladder else reference
     top = ranking[ranking["rank"] == 1].iloc[0]["option"] if len(ranking) else table["option"].iloc[0]
     t = table.set_index("option")
-    answer = (f"{len(table)} options, each run {reps} times with the same random draws (seed {seed}). "
-              f"Most coverage: {top}, {_with_interval(t.loc[top], 'coordinator_coverage')} of needed coordinator "
-              f"post-months, at USD {fv(COST, t.loc[top][COST])} a year to the entities.")
+    tied = int(ranking["tied_on_coverage"].iloc[0]) if len(ranking) else 1
+    answer = f"{len(table)} options, each run {reps} times with the same random draws (seed {seed}). "
+    if tied > 1:
+        answer += (f"{tied} options are not distinguishable on coverage at the top; the least costly of them is "
+                   f"{top}: coverage {_with_interval(t.loc[top], 'coordinator_coverage')}, "
+                   f"USD {fv(COST, t.loc[top][COST])} a year to the entities.")
+    else:
+        answer += (f"Most coverage: {top}, {_with_interval(t.loc[top], 'coordinator_coverage')} of needed "
+                   f"coordinator post-months, at USD {fv(COST, t.loc[top][COST])} a year to the entities.")
     close = ranking[(ranking["rank"] > 1) & (ranking["metric"] == "coordinator_coverage")]
+    costs = ranking[(ranking["rank"] > 1) & (ranking["metric"] == COST)].set_index("option")
     for _, r in close.iterrows():
-        if not r["distinguishable"]:
-            answer += (f" {r['option']} is not distinguishable from {r['above']} on coverage "
-                       f"({fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}).")
-        else:
-            answer += (f" Next, {r['option']}: coverage {format_difference('coordinator_coverage', r['diff'])} "
-                       f"{format_interval('coordinator_coverage', r['diff_low'], r['diff_high'], difference=True)} "
-                       f"against {r['above']}.")
+        c = costs.loc[r["option"]]
+        answer += (f" Next, {r['option']}: coverage {fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
+                   f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against {r['above']}.")
     sections = [Section("The question", [question])]
     rows = []
     for _, r in table.iterrows():
@@ -146,8 +149,8 @@ def brief_content(
     cond = []
     dom = table[table["dominated_by"].astype(str) != ""] if "dominated_by" in table else table.iloc[:0]
     for _, r in dom.iterrows():
-        cond.append(f"{r['option']} costs more than {r['dominated_by']} and is no better on coverage, "
-                    "interruptions or victims assisted (means).")
+        cond.append(f"{r['option']} is dominated by {r['dominated_by']}: it is no worse on cost, coverage, funding "
+                    "lost, tier-1 interruptions and victims assisted, and better on one (paired 95 % intervals).")
     for _, r in close.iterrows():
         if not r["distinguishable"]:
             cond.append(f"{r['option']} and {r['above']} change places within the noise of {reps} replications.")
