@@ -10,6 +10,7 @@ instalments are lost; an exit on 1 January has ``exit_month = 12 x exit_year``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,9 +69,12 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     exit_month = np.full(n, np.inf)
     largest: float | None = None
     names = scenario.entity_names
+    agreement = 12 * (scenario.participation.agreement_years or 0)
     for ex in scenario.exits:
         # Notice given in month ``ex.month`` of ``ex.year``; the exit takes effect after the notice.
         month = 12.0 * (ex.year - start) + (ex.month - 1) + ex.notice_months
+        if agreement:  # bound by a multi-year agreement: the exit waits for its end
+            month = math.ceil(month / agreement) * agreement
         if ex.entity == "largest":
             largest = month if largest is None else min(largest, month)
         else:
