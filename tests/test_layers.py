@@ -105,7 +105,7 @@ def test_the_scenario_modules_import_each_other_without_a_circle() -> None:
 
 
 #: The schema's modules in the order each may import the ones before it (and none after).
-SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario")
+SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario", "options")
 
 
 def test_each_schema_module_imports_only_the_ones_before_it() -> None:

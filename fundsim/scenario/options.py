@@ -34,13 +34,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from fundsim.scenario.errors import ScenarioError
+from fundsim.scenario.overrides import validation_problem
+from fundsim.scenario.schema.options import OptionsTable
 
 #: Most options one set may hold.
 MAX_OPTIONS = 200
 #: The key of a named option or a crossed dimension that names a scenario file.
 SCENARIO_KEY = "scenario"
-_TOP_KEYS = {"reference", "pairing", "leading", "named", "cross"}
 
 Pairing = Literal["reference", "previous"]
 
@@ -199,9 +202,11 @@ def parse_options(table: Any, file: str | Path) -> OptionsSpec:
     table = {} if table is None else table
     if not isinstance(table, dict):
         raise ScenarioError(file, "options", "must be a table")
-    unknown = set(table) - _TOP_KEYS
-    if unknown:
-        raise ScenarioError(file, f"options.{sorted(unknown)[0]}", f"unknown key (one of {', '.join(sorted(_TOP_KEYS))})")
+    try:
+        OptionsTable.model_validate(table)
+    except ValidationError as exc:
+        where, message = validation_problem(exc, OptionsTable)
+        raise ScenarioError(file, f"options.{where}", message) from None
     defaulted = "named" not in table and "cross" not in table
     options = _defaults(file) if defaulted else (
         _named(file, table.get("named", {})) + (_crossed(file, table["cross"]) if "cross" in table else []))
