@@ -283,7 +283,8 @@ def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: Op
         run = runs[o.name]
         against = (names[i - 1] if i else None) if spec.pairing == "previous" else (
             None if o.name == spec.reference else spec.reference)
-        row: dict[str, Any] = {"option": o.name, "against": against or "", "change": o.change}
+        row: dict[str, Any] = {"option": o.name, "against": against or "", "change": o.change,
+                               "countries": len(o.scenario.countries)}
         other = runs[against] if against else None
         registered = [m for m in metrics if m != COST and _column(run, m) is not None
                       and (other is None or _column(other, m) is not None)]
@@ -302,7 +303,8 @@ def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: Op
             row.update({f"{m}_diff": d[0], f"{m}_diff_low": d[1], f"{m}_diff_high": d[2]})
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame["dominated_by"] = dominated(frame, runs)
+    networks = [tuple(c.code for c in o.scenario.countries) for o in options]
+    frame["dominated_by"] = dominated(frame, runs, networks)
     return frame
 
 
@@ -317,18 +319,21 @@ def _holds_zero(d: tuple[float, float, float]) -> bool:
     return lo <= 0 <= hi
 
 
-def dominated(table: pd.DataFrame, runs: dict[str, Run] | None = None) -> list[str]:
+def dominated(table: pd.DataFrame, runs: dict[str, Run] | None = None,
+              networks: Sequence[Any] | None = None) -> list[str]:
     """For each option, an option that dominates it (``""`` when none): no worse on cost
     (lower is better) and on every risk metric (:data:`RISKS`), and better on at least one.
     With ``runs``, "worse" and "better" are paired differences whose 95 % interval excludes
-    0 (a difference within the noise is neither); without, the means decide."""
+    0 (a difference within the noise is neither); without, the means decide. With
+    ``networks`` (one per row, e.g. the countries' codes), only options over the same
+    network are compared: coverage of 14 countries is not coverage of 24."""
     out = []
     judged = [(COST, "lower"), *((m, g) for m, g in RISKS if m in table and table[m].notna().all())]
     names = list(table["option"])
-    for a in names:
+    for i, a in enumerate(names):
         by = ""
-        for b in names:
-            if a == b:
+        for j, b in enumerate(names):
+            if a == b or (networks is not None and networks[i] != networks[j]):
                 continue
             better = worse = False
             for m, good in judged:
