@@ -246,6 +246,43 @@ RENAMED_COLUMNS: dict[str, str] = {m.source_column: m.name for m in METRICS if m
 ALIASES: dict[str, str] = {alias: m.name for m in METRICS for alias in m.aliases}
 
 
+#: Metrics that are zero (or empty) by construction under a scenario setting: metric ->
+#: (the setting as a dotted attribute path of the scenario, the value, the reason shown).
+#: Outputs write "not applicable (reason)" for them instead of a 0.0 %.
+NOT_APPLICABLE: dict[str, tuple[str, object, str]] = {
+    "funded_ratio": ("victims.children.funding", "paygo", "pay-as-you-go"),
+}
+#: The stress battery's headline metrics (its terminal table and heat map): posts, money
+#: lost to posts, what the entities are invoiced, victims.
+STRESS_HEADLINE = (
+    "coordinator_coverage",
+    "p_tier1_interrupted",
+    "funding_lost_share",
+    "assessed_usd",
+    "victim_assessed_usd",
+    "victims_assisted_share",
+)
+#: The metrics of the one-sentence answer, in order (when the run has them).
+ANSWER_METRICS = ("coordinator_coverage", "p_gap", "assessed_usd", "victims_assisted_share")
+
+
+def not_applicable(name: str, scenario: object | None) -> str | None:
+    """``"not applicable (pay-as-you-go)"`` when metric ``name`` is zero by construction
+    under ``scenario`` (:data:`NOT_APPLICABLE`); ``None`` when it applies or the scenario
+    is unknown. ``scenario`` is any object with the settings as attributes (a loaded
+    scenario), so this layer need not import the scenario package."""
+    rule = NOT_APPLICABLE.get(name)
+    if rule is None or scenario is None:
+        return None
+    path, value, why = rule
+    obj: object | None = scenario
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return f"not applicable ({why})" if obj == value else None
+
+
 #: Units of the run directory's table columns that are not metrics (yearly.csv,
 #: coverage.csv, shares.csv, stress.csv), so that tables are written like metrics.
 COLUMN_UNITS: dict[str, Unit] = {

@@ -9,19 +9,19 @@ that figure) rather than draw an empty picture.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from textwrap import fill
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from fundsim.errors import FundsimError
-from fundsim.results.registry import describe, format_difference, format_value
+from fundsim.results.registry import STRESS_HEADLINE, describe, format_difference, format_value
 from fundsim.viz.style import (
     ACCENT,
     DARK,
-    DIVERGING,
     HATCHES,
     INK,
     LIGHT,
@@ -200,118 +200,127 @@ def waiting_time_distribution(
 
 #: Arrow after a metric's name on the heat map: the direction in which it is better.
 _ARROWS = {"higher": " \u2191", "lower": " \u2193"}
+#: Cell colours of the heat map: a significant change that is better, worse, or of a
+#: metric that is neither (grey); a change whose interval includes 0 stays white.
+BETTER = "#92c5de"
+WORSE = "#f4a582"
+NEITHER = "#e0e0e0"
 
 
 def _compact(value: float) -> str:
     """A signed number in k/M units for a heat-map cell."""
     a = abs(value)
     if a >= 1e6:
-        return f"{value / 1e6:+.1f}M"
+        return f"{value / 1e6:+.2f}M"
     if a >= 1e3:
-        return f"{value / 1e3:+.1f}k"
+        return f"{value / 1e3:+.0f}k"
     return f"{value:+.2g}"
 
 
-def stress_goodness(stress: pd.DataFrame) -> pd.DataFrame:
-    """Shock x metric: how much better (> 0) or worse (< 0) each change is, by the
-    metric's good direction in the registry; NaN for metrics with no good direction
-    (closing cash) and for shocks not run.
-
-    Metrics read in % change in percentage points (as fractions: 0.05 is 5 points);
-    other metrics by relative change (shocked - baseline) / |baseline|, or only by
-    the sign of their change when the baseline is (near) zero or the change exceeds
-    +-1000 %.
-    """
-    _need(stress, ("shock", "metric", "relative_change", "diff"), "stress heat map")
+def stress_effects(stress: pd.DataFrame, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Shock x metric: ``"better"``, ``"worse"``, ``"neither"`` (a significant change of
+    a metric with no good direction) or ``""`` (the paired 95 % interval includes 0, or
+    the shock was not run). Decided by the interval and the metric's good direction in
+    the registry, never by the size of the relative change."""
+    _need(stress, ("shock", "metric", "diff", "ci95_low", "ci95_high"), "stress heat map")
     ran = stress[stress["metric"].fillna("") != ""]
     if ran.empty:
         raise MissingData("stress heat map: no shock was run")
     shocks = list(dict.fromkeys(stress["shock"]))
-    metrics = list(dict.fromkeys(ran["metric"]))
-    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
-    percent = np.array([describe(m).is_percent for m in metrics])
-    relative = rel.to_numpy(float)
-    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
-    d = diff.to_numpy(float)
-    change = np.where(percent, d, np.where(usable, relative, np.sign(d)))
-    sign = np.array([{"higher": 1.0, "lower": -1.0}.get(describe(m).good or "", np.nan) for m in metrics])
-    return pd.DataFrame(change * sign, index=shocks, columns=metrics)
+    have = list(dict.fromkeys(ran["metric"]))
+    cols = [m for m in metrics if m in have] if metrics else have
+    if not cols:
+        raise MissingData("stress heat map: none of the chosen metrics is in the stress table")
+    out = pd.DataFrame("", index=shocks, columns=cols)
+    for _, r in ran[ran["metric"].isin(cols)].iterrows():
+        lo, hi = float(r["ci95_low"]), float(r["ci95_high"])
+        if not (lo > 0 or hi < 0):
+            continue
+        good = describe(r["metric"]).good
+        if not good:
+            out.at[r["shock"], r["metric"]] = "neither"
+        else:
+            out.at[r["shock"], r["metric"]] = "better" if (float(r["diff"]) > 0) == (good == "higher") else "worse"
+    return out
 
 
-def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
-    """Shocks x metrics heat map of each metric's change against the baseline.
+def _stress_label(metric: str, diff: float) -> str:
+    if describe(metric).is_percent:
+        return format_difference(metric, diff).replace(" pp", "pp")
+    if describe(metric).fmt == "usd":
+        return _compact(diff)
+    return format_difference(metric, diff)
 
-    Each cell is coloured by whether the change is good for that metric, by its good
-    direction in the metric registry (:mod:`fundsim.results.registry`): blue better,
-    red worse, capped at +-100 % (see :func:`stress_goodness`). Metrics with no good
-    direction (closing cash) are left uncoloured. Labels: metrics read in % change in
-    percentage points (``pp``); money and counts by their relative change, or their
-    absolute change when the baseline is (near) zero. Cells whose paired 95 % interval
-    includes 0 are hatched and their label bracketed. Shocks not run (a ``note`` and no
-    metric) are listed as such.
+
+def stress_heatmap(
+    stress: pd.DataFrame,
+    title: str = "Stress tests: change against the baseline",
+    metrics: Sequence[str] | None = None,
+) -> Figure:
+    """Shocks (rows) x metrics (columns) of each metric's change against the baseline.
+
+    A cell is coloured only when the paired 95 % interval of the change excludes 0: blue
+    when the change is better for that metric (its good direction in the metric registry),
+    orange-red when worse, grey for a metric that is neither better nor worse higher
+    (closing cash). A change whose interval includes 0 is left white with its label in
+    brackets. Labels: metrics read in % change in percentage points (``pp``), money in
+    USD (k, M), counts and days as numbers. ``metrics`` chooses the columns (default: the
+    registry's stress headline, :data:`~fundsim.results.registry.STRESS_HEADLINE`, that
+    the table has). When the table has the entities' bills (``largest_change_usd``) a
+    last column names the entity whose bill over the horizon changes most, in USD and %.
+    Shocks not run are listed as such.
     """
-    goodness = stress_goodness(stress)
+    if metrics is None:
+        have = set(stress["metric"].fillna("")) if "metric" in stress else set()
+        metrics = [m for m in STRESS_HEADLINE if m in have] or None
+    effects = stress_effects(stress, metrics)
     ran = stress[stress["metric"].fillna("") != ""]
-    shocks, metrics = list(goodness.index), list(goodness.columns)
-    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
-    sig = (
-        ran.pivot(index="shock", columns="metric", values="significant").reindex(index=shocks, columns=metrics)
-        if "significant" in ran
-        else None
-    )
-    relative = rel.to_numpy(float)
-    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
-    good = goodness.to_numpy(float)
-    lim = float(np.nanmax(np.abs(good))) if np.isfinite(good).any() else 1.0
-    lim = max(min(lim, 1.0), 0.01)
-    cmap = colormaps[DIVERGING].with_extremes(bad="white")
+    shocks, cols = list(effects.index), list(effects.columns)
+    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=cols)
+    bills = "largest_change_usd" in stress and stress["largest_change_usd"].notna().any()
+    colours = {"better": BETTER, "worse": WORSE, "neither": NEITHER, "": "white"}
+    n_cols = len(cols) + (1 if bills else 0)
     with styled():
-        fig = new_figure(1.8 + 1.05 * len(metrics), 1.4 + 0.42 * len(shocks))
+        fig = new_figure(min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5), 1.8 + 0.36 * len(shocks))
         ax = fig.add_subplot()
-        im = ax.imshow(np.ma.masked_invalid(np.clip(good, -lim, lim)), cmap=cmap, vmin=-lim, vmax=lim,
-                       aspect="auto")
+        rgb = np.array([[to_rgb(colours[effects.iat[i, j]]) for j in range(len(cols))]
+                        + ([to_rgb("white")] if bills else []) for i in range(len(shocks))])
+        ax.imshow(rgb, aspect="auto")
         ax.grid(False)
-        names = [m + _ARROWS.get(describe(m).good or "", "") for m in metrics]
-        ax.set_xticks(range(len(metrics)), names, rotation=30, ha="right")
-        ax.set_yticks(range(len(shocks)), shocks)
+        names = [describe(m).heading + _ARROWS.get(describe(m).good or "", "") for m in cols]
+        if bills:
+            names.append("largest change\nof one bill")
+        ax.set_xticks(range(n_cols), [fill(n, 14) for n in names], fontsize=7)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(shocks)), shocks, fontsize=7.5)
+        ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(shocks)), minor=True)
+        ax.grid(which="minor", color="#bdbdbd", lw=0.5)
+        ax.tick_params(which="minor", length=0)
         diffs = diff.to_numpy(float)
-        for i in range(len(shocks)):
-            not_run = bool(np.isnan(diffs[i]).all())
-            for j, metric in enumerate(metrics):
+        first = ran.drop_duplicates("shock").set_index("shock")
+        for i, shock in enumerate(shocks):
+            if np.isnan(diffs[i]).all():
+                ax.text(-0.4, i, "not run", ha="left", va="center", fontsize=7, color=INK)
+                continue
+            for j, metric in enumerate(cols):
                 d = float(diffs[i, j])
                 if not np.isfinite(d):
-                    ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
-                            va="center", fontsize=7, color=INK)
                     continue
-                if describe(metric).is_percent:
-                    text = format_difference(metric, d)
-                elif usable[i, j]:
-                    text = f"{100 * relative[i, j]:+.1f}%"
-                else:
-                    text = _compact(d)
-                significant = bool(sig.iloc[i, j]) if sig is not None else True
-                if not significant:
-                    text = f"({text})"
-                    ax.add_patch(_hatch_cell(j, i))
-                shade = abs(good[i, j]) / lim if np.isfinite(good[i, j]) else 0.0
-                ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                        color="white" if shade > 0.6 else INK)
-        cbar = fig.colorbar(im, ax=ax, shrink=0.8)
-        cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        cbar.set_label("how much better (blue) or worse (red)")
-        ax.set_title(title)
-        ax.set_xlabel("\u2191 higher is better, \u2193 lower is better, no arrow: neither (uncoloured); "
-                      "pp: percentage points;\n(bracketed, hatched): the paired 95 % interval includes 0",
-                      fontsize=7)
+                text = _stress_label(metric, d)
+                significant = effects.iat[i, j] != ""
+                ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=7,
+                        color=INK if significant else "#737373")
+            if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):
+                r = first.loc[shock]
+                ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
+                        f"{_compact(float(r['largest_change_usd']))} ({100 * float(r['largest_change_pct']):+.1f}%)",
+                        ha="center", va="center", fontsize=6.5, color=INK)
+        ax.set_title(title, pad=8)
+        ax.set_xlabel("blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "
+                      "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher is "
+                      "better, \u2193 lower is better; pp: percentage points; USD in k and M.", fontsize=7)
     return fig
-
-
-def _hatch_cell(j: int, i: int):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#969696", lw=0)
 
 
 # --------------------------------------------------------------------------- sensitivity, solve

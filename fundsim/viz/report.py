@@ -34,6 +34,7 @@ from fundsim.results.registry import (
     format_column,
     format_difference,
     format_unit,
+    not_applicable,
     order,
 )
 from fundsim.viz import figures
@@ -152,12 +153,16 @@ def _table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None = No
 LABEL_COLUMNS = ("what it is", "unit", "better when")
 
 
-def summary_table(run: Run) -> pd.DataFrame:
+def summary_table(run: Run, settings: object | None = None) -> pd.DataFrame:
     """summary.json as a table: one row per metric (in registry order), its label, unit
-    and good direction from the registry, then :data:`SUMMARY_COLUMNS`."""
+    and good direction from the registry, then :data:`SUMMARY_COLUMNS`. A metric zero by
+    construction under the scenario ``settings`` holds "not applicable (why)" as its mean."""
     rows = []
     for m in sorted(run.summary.index, key=order):
         s, info = run.summary.loc[m].to_dict(), describe(m)
+        na = not_applicable(m, settings)
+        if na is not None:
+            s = {"mean": na, "n": s.get("n", math.nan)}
         rows.append({"metric": m, "what it is": info.label, "unit": info.unit, "better when": info.good or "neither",
                      **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS}})
     return pd.DataFrame(rows, columns=["metric", *LABEL_COLUMNS, *SUMMARY_COLUMNS])
