@@ -215,6 +215,7 @@ def build_html(
     stress: pd.DataFrame | None = None,
     scenario: ScenarioText | None = None,
     scenario_note: str = "",
+    settings: object | None = None,
 ) -> str:
     """The self-contained HTML page for ``run`` (figures embedded), from the jinja2
     template ``templates/report.html.j2`` (autoescaped)."""
@@ -228,7 +229,7 @@ def build_html(
         f"finished {m.get('finished')}"
     )
     year_cols = _years(run)
-    tables = {"summary": _table(summary_table(run), "summary", {"n": "n"}, row_key="metric",
+    tables = {"summary": _table(summary_table(run, settings), "summary", {"n": "n"}, row_key="metric",
                                 headings=SUMMARY_HEADINGS)}
     if "yearly" in run.tables:
         tables["yearly"] = _table(run.tables["yearly"], "yearly", {"year": "year"}, headings=HEADINGS)
@@ -247,7 +248,7 @@ def build_html(
     return _environment().get_template("report.html.j2").render(
         name=name,
         facts=facts,
-        answer=answer(run.summary, m),
+        answer=answer(run.summary, m, settings),
         scenario=scenario,
         scenario_note=scenario_note,
         assumptions=scenario.assumptions() if scenario else [],
@@ -361,7 +362,7 @@ SHEETS = {
 
 
 def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
-               scenario: ScenarioText | None = None, scenario_note: str = "") -> Path:
+               scenario: ScenarioText | None = None, scenario_note: str = "", settings: object | None = None) -> Path:
     """Write the workbook for ``run`` to ``path``; returns it."""
     path = Path(path)
     book = open_workbook(path)
@@ -379,7 +380,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
         ("replications", m.get("replications")),
         ("seed", m.get("seed")),
         ("years", f"{start}–{int(start) + int(years) - 1}" if start is not None and years is not None else ""),
-        ("answer", answer(run.summary, m)),
+        ("answer", answer(run.summary, m, settings)),
         ("how to read", "Means over replications with the 95 % interval of the mean; 5th-95th percentiles "
                         "show the spread across replications. Money in USD, fractions in %. Totals are "
                         "SUM formulas over the cells they add up."),
@@ -388,7 +389,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
             scenario.assumptions() if scenario else None, scenario_note,
             [(s, SHEETS[s]) for s in present])
 
-    summ = summary_table(run)
+    summ = summary_table(run, settings)
     stat_cols = [Column(k, SUMMARY_HEADINGS[k], "0" if k == "n" else None) for k in SUMMARY_COLUMNS]
     label_cols = [Column("metric", "metric"), *(Column(c, c) for c in LABEL_COLUMNS)]
     row_formats = []
@@ -474,6 +475,7 @@ def write_report(
         stress = run.tables.get("stress")
     if scenario is None and run.scenario is not None:
         scenario = run.scenario
+    settings = scenario if scenario is not None and not isinstance(scenario, ScenarioText) else None
     if scenario is not None and not isinstance(scenario, ScenarioText):
         scenario = ScenarioText.of(scenario, run.manifest.get("scenario_file"))
     if scenario is None and not scenario_note:
@@ -481,6 +483,6 @@ def write_report(
                          "its description and assumptions are not shown")
     figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
     html_path = out / HTML_NAME
-    write_text(html_path, build_html(run, figs, skipped, stress, scenario, scenario_note))
-    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note)
+    write_text(html_path, build_html(run, figs, skipped, stress, scenario, scenario_note, settings))
+    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note, settings)
     return html_path, xlsx_path, list(skipped)
