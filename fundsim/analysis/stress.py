@@ -382,7 +382,7 @@ def largest_bill_change(base: pd.DataFrame, shocked: pd.DataFrame) -> dict[str, 
     (shocked - baseline, USD, means over replications) and ``largest_change_pct`` (that
     change over the entity's baseline bill, a fraction). Empty when no bill changes."""
     empty = {"largest_change_entity": "", "largest_change_usd": np.nan, "largest_change_pct": np.nan}
-    both = base.join(shocked, lsuffix="_base", rsuffix="_shocked", how="inner")
+    both = base.merge(shocked, left_index=True, right_index=True, suffixes=("_base", "_shocked"))
     stay = both[(both["assessed_usd_base"] > 0)
                 & (both["participation_shocked"] >= both["participation_base"] - 1e-9)]
     if stay.empty:
@@ -390,11 +390,11 @@ def largest_bill_change(base: pd.DataFrame, shocked: pd.DataFrame) -> dict[str, 
     change = stay["assessed_usd_shocked"] - stay["assessed_usd_base"]
     if not (change.abs() >= 0.5).any():  # no bill moves by a dollar
         return empty
-    who = change.abs().idxmax()
+    at = int(np.argmax(change.abs().to_numpy()))
     return {
-        "largest_change_entity": str(who),
-        "largest_change_usd": float(change[who]),
-        "largest_change_pct": float(change[who] / stay.at[who, "assessed_usd_base"]),
+        "largest_change_entity": str(change.index[at]),
+        "largest_change_usd": float(change.iloc[at]),
+        "largest_change_pct": float(change.iloc[at] / stay["assessed_usd_base"].iloc[at]),
     }
 
 

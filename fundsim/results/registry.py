@@ -262,6 +262,18 @@ STRESS_HEADLINE = (
     "victim_assessed_usd",
     "victims_assisted_share",
 )
+#: The headline metrics a comparison opens with, in words (the rest on request).
+HEADLINE_METRICS = (
+    "coordinator_coverage",
+    "p_gap",
+    "p_tier1_interrupted",
+    "funding_lost_share",
+    "missed_payments_usd",
+    "assessed_usd",
+    "victims_assisted_share",
+    "median_wait_days",
+    "unmet_need_usd",
+)
 #: The metrics of the one-sentence answer, in order (when the run has them).
 ANSWER_METRICS = ("coordinator_coverage", "p_gap", "assessed_usd", "victims_assisted_share")
 

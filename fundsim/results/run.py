@@ -196,7 +196,7 @@ class Run:
         return (
             f"<p><b>Run</b> {html.escape(self._headline())}<br>"
             f"scenario file {html.escape(str(source))}, hash {html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
-            + self.summary._repr_html_()
+            + Summary(self.summary)._repr_html_()
         )
 
 

@@ -283,7 +283,7 @@ def stress_heatmap(
     with styled():
         fig = new_figure(min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5), 1.8 + 0.36 * len(shocks))
         ax = fig.add_subplot()
-        rgb = np.array([[to_rgb(colours[effects.iat[i, j]]) for j in range(len(cols))]
+        rgb = np.array([[to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
                         + ([to_rgb("white")] if bills else []) for i in range(len(shocks))])
         ax.imshow(rgb, aspect="auto")
         ax.grid(False)
@@ -311,7 +311,7 @@ def stress_heatmap(
                 significant = effects.iat[i, j] != ""
                 ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=7,
                         color=INK if significant else "#737373")
-            if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):
+            if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):  # type: ignore[arg-type]
                 r = first.loc[shock]
                 ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
                         f"{_compact(float(r['largest_change_usd']))} ({100 * float(r['largest_change_pct']):+.1f}%)",
