@@ -503,10 +503,11 @@ def excel_format(name: str) -> str:
     return EXCEL_FORMATS[describe(name).fmt]
 
 
-#: Excel number format of a difference, by format: percentage points for values written
-#: x 100 (see :func:`excel_difference`), signed dollars and counts otherwise.
+#: Excel number format of a difference, by format: a fraction shown x 100 (the heading
+#: says the unit is percentage points, see :func:`excel_difference`), signed dollars and
+#: counts otherwise.
 EXCEL_DIFFERENCE_FORMATS: dict[Format, str] = {
-    "percent": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "percent": "+0.0%;-0.0%;0.0%",
     "usd": "+#,##0;-#,##0;0",
     "count": "+#,##0.0;-#,##0.0;0.0",
     "days": "+#,##0.0;-#,##0.0;0.0",
@@ -515,11 +516,12 @@ EXCEL_DIFFERENCE_FORMATS: dict[Format, str] = {
 
 
 def excel_difference(name: str, value: float | None) -> tuple[float | None, str]:
-    """A difference of metric ``name`` as a workbook cell: the number to store (in
-    percentage points for metrics read in %, so that Excel shows ``-7.1 pp``, not
-    ``-7.1%``) and its number format."""
+    """A difference of metric ``name`` as a workbook cell: the number to store and its
+    number format. One convention for every output: a difference is stored in the
+    metric's own unit, as the means beside it (a fraction for metrics read in %: -0.071,
+    not -7.1), and the column heading names the unit (percentage points); Excel cannot
+    scale by 100 without a % sign, so the cell reads ``-7.1%`` under that heading."""
     m = describe(name)
     if _missing(value):
         return None, EXCEL_DIFFERENCE_FORMATS[m.fmt]
-    v = float(value)  # type: ignore[arg-type]
-    return (100 * v if m.is_percent else v), EXCEL_DIFFERENCE_FORMATS[m.fmt]
+    return float(value), EXCEL_DIFFERENCE_FORMATS[m.fmt]  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from fundsim.errors import FundsimError
 from fundsim.results.registry import STRESS_HEADLINE, describe, format_difference, format_value
@@ -56,6 +56,7 @@ def fan_chart(
     reserve_target: pd.DataFrame | None = None,
     title: str = "Cash of the coordinator fund: total and uncommitted",
     free_metric: str | None = "available_usd",
+    width: float = 7.0,
 ) -> Figure:
     """Fan chart of a monthly metric across replications: 5-95 and 25-75 bands, median.
 
@@ -65,6 +66,8 @@ def fan_chart(
     (default ``available_usd``, the uncommitted balance: cash not yet promised to
     contracts), when monthly.parquet has it, is drawn beside the total: its median and
     5th percentile, so that a healthy total with little free cash reads as such.
+    ``width`` (inches) redraws it for a narrow screen (below 5 in: taller, fewer year
+    ticks); the legend sits under the plot, never on the data.
     """
     _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
     m = monthly[monthly["metric"] == metric].sort_values("month")
@@ -73,8 +76,9 @@ def fan_chart(
     x = m["month"].to_numpy() / 12.0
     start = int(str(m["date"].iloc[0])[:4]) if "date" in m else 0
     x = start + x
+    narrow = width < 5.0
     with styled():
-        fig = new_figure(7.0, 3.8)
+        fig = new_figure(width, 4.6 if narrow else 3.8)
         ax = fig.add_subplot()
         ax.fill_between(x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post")
         ax.fill_between(x, m["p25"], m["p75"], color=LIGHT, lw=0, label="25-75 %", step="post")
@@ -93,33 +97,40 @@ def fan_chart(
         ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_ylabel("USD")
         ax.set_xlabel("year")
-        ax.set_title(title)
-        ax.legend(loc="upper left", ncols=4)
+        ax.set_title(fill(title, 48) if narrow else title, fontsize=9 if narrow else None)
+        if narrow:
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        fig.legend(loc="outside lower center", ncols=2 if narrow else 3, fontsize=7 if narrow else 8)
     return fig
 
 
 # --------------------------------------------------------------------------- coverage
 
 
-def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year") -> Figure:
+def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year",
+                     width: float | None = None) -> Figure:
     """Country x year heat map of coverage (share of post-months filled, mean over
-    replications), countries ordered by risk tier then code; each cell labelled in %."""
+    replications), countries ordered by risk tier then code; each cell labelled in %.
+    ``width`` (inches) redraws it for a narrow screen (below 5 in: two-digit years,
+    no cell labels)."""
     cov = _need(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
     order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
     countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
     grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
     n_rows, n_cols = grid.shape
     with styled():
-        fig = new_figure(min(2.0 + 0.6 * n_cols, 9.0), min(1.5 + 0.28 * n_rows, 11.0))
+        narrow = width is not None and width < 5.0
+        fig = new_figure(width or min(2.0 + 0.6 * n_cols, 9.0), min(1.5 + 0.28 * n_rows, 11.0))
         ax = fig.add_subplot()
         im = ax.imshow(grid.to_numpy(), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
         ax.grid(False)
-        ax.set_xticks(range(n_cols), [str(y) for y in grid.columns], rotation=0)
+        years = [f"'{str(y)[-2:]}" if narrow else str(y) for y in grid.columns]
+        ax.set_xticks(range(n_cols), years, rotation=0)
         tiers = cov.drop_duplicates("country").set_index("country")["risk_tier"] if "risk_tier" in cov else None
         labels = [f"{c} (t{int(tiers[c])})" if tiers is not None else c for c in countries]
         ax.set_yticks(range(n_rows), labels)
         values = grid.to_numpy()
-        if n_rows * n_cols <= 400:
+        if n_rows * n_cols <= 400 and not narrow:
             for i in range(n_rows):
                 for j in range(n_cols):
                     v = values[i, j]
@@ -128,14 +139,15 @@ def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator co
         cbar = fig.colorbar(im, ax=ax, shrink=0.8)
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         cbar.set_label("post-months filled")
-        ax.set_title(title)
+        ax.set_title(fill(title, 40) if narrow else title)
     return fig
 
 
 # --------------------------------------------------------------------------- shares
 
 
-def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays") -> Figure:
+def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays",
+               width: float = 7.0) -> Figure:
     """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
     formula share in % beside each bar; largest payer on top."""
     _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
@@ -145,7 +157,7 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
     g = shares.groupby("entity", sort=False).agg(**agg).sort_values("assessed_usd")
     y = np.arange(len(g))
     with styled():
-        fig = new_figure(7.0, 1.2 + 0.26 * len(g))
+        fig = new_figure(width, 1.2 + 0.26 * len(g))
         ax = fig.add_subplot()
         h = 0.4
         ax.barh(y + h / 2, g["assessed_usd"], height=h, color=MID, label="assessed", edgecolor=INK, lw=0.3)
@@ -154,6 +166,8 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
         ax.set_yticks(y, g.index)
         ax.xaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_xlabel("USD a year (mean over years and replications)")
+        if width < 5.0:
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.grid(axis="y", visible=False)
         if "share" in g:
             xmax = float(g["assessed_usd"].max())
@@ -173,6 +187,7 @@ def waiting_time_distribution(
     replications: pd.DataFrame,
     column: str = "median_wait_days",
     title: str = "Median wait for a first service, one value per replication",
+    width: float = 6.0,
 ) -> Figure:
     """Histogram over replications of each replication's median wait of an assisted
     victim for a first service (days), with their mean and 5th-95th percentiles marked.
@@ -182,7 +197,7 @@ def waiting_time_distribution(
     if x.size == 0:
         raise MissingData(f"waiting-time distribution: {column!r} has no values")
     with styled():
-        fig = new_figure(6.0, 3.4)
+        fig = new_figure(width, 3.4)
         ax = fig.add_subplot()
         ax.hist(x, bins=min(30, max(5, x.size // 5)), color=LIGHT, edgecolor=INK, lw=0.4)
         lo, hi = np.percentile(x, [5, 95])
@@ -191,7 +206,7 @@ def waiting_time_distribution(
         ax.set_xlabel("median wait of the replication's assisted victims (days)")
         ax.set_ylabel("replications")
         ax.legend()
-        ax.set_title(title)
+        ax.set_title(fill(title, 44) if width < 5.0 else title)
     return fig
 
 
@@ -256,6 +271,7 @@ def stress_heatmap(
     stress: pd.DataFrame,
     title: str = "Stress tests: change against the baseline",
     metrics: Sequence[str] | None = None,
+    width: float | None = None,
 ) -> Figure:
     """Shocks (rows) x metrics (columns) of each metric's change against the baseline.
 
@@ -281,7 +297,9 @@ def stress_heatmap(
     colours = {"better": BETTER, "worse": WORSE, "neither": NEITHER, "": "white"}
     n_cols = len(cols) + (1 if bills else 0)
     with styled():
-        fig = new_figure(min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5), 1.8 + 0.36 * len(shocks))
+        narrow = width is not None and width < 5.0
+        fig = new_figure(width or min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5),
+                         1.8 + (0.55 if narrow else 0.36) * len(shocks) + (1.2 if narrow else 0))
         ax = fig.add_subplot()
         rgb = np.array([[to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
                         + ([to_rgb("white")] if bills else []) for i in range(len(shocks))])
@@ -290,9 +308,12 @@ def stress_heatmap(
         names = [describe(m).heading + _ARROWS.get(describe(m).good or "", "") for m in cols]
         if bills:
             names.append("largest change\nof one bill")
-        ax.set_xticks(range(n_cols), [fill(n, 14) for n in names], fontsize=7)
+        small = 5.5 if narrow else 7.0
+        ax.set_xticks(range(n_cols), [fill(n, 22 if narrow else 14) for n in names], fontsize=small,
+                      rotation=90 if narrow else 0)
         ax.xaxis.tick_top()
-        ax.set_yticks(range(len(shocks)), shocks, fontsize=7.5)
+        rows = [fill(s.replace("_", " "), 16) for s in shocks] if narrow else shocks
+        ax.set_yticks(range(len(shocks)), rows, fontsize=small + 0.5)
         ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
         ax.set_yticks(np.arange(-0.5, len(shocks)), minor=True)
         ax.grid(which="minor", color="#bdbdbd", lw=0.5)
@@ -309,17 +330,19 @@ def stress_heatmap(
                     continue
                 text = _stress_label(metric, d)
                 significant = effects.iat[i, j] != ""
-                ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=7,
+                ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=small,
                         color=INK if significant else "#737373")
             if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):  # type: ignore[arg-type]
                 r = first.loc[shock]
                 ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
                         f"{_compact(float(r['largest_change_usd']))} ({100 * float(r['largest_change_pct']):+.1f}%)",
-                        ha="center", va="center", fontsize=6.5, color=INK)
-        ax.set_title(title, pad=8)
+                        ha="center", va="center", fontsize=small - 0.5, color=INK)
+        ax.set_title(fill(title, 40) if narrow else title, pad=8)
         ax.set_xlabel("blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "
                       "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher is "
-                      "better, \u2193 lower is better; pp: percentage points; USD in k and M.", fontsize=7)
+                      "better, \u2193 lower is better; pp: percentage points; USD in k and M.", fontsize=small)
+        if narrow:
+            ax.xaxis.label.set_wrap(True)
     return fig
 
 

@@ -165,7 +165,7 @@ HEADINGS: dict[str, str] = {
     "good": "better when",
     "baseline_mean": "baseline mean",
     "shocked_mean": "shocked mean",
-    "diff": "change (shocked − baseline)",
+    "diff": "change (shocked − baseline; metrics in %: percentage points)",
     "ci95_low": "change: 95 % interval, low",
     "ci95_high": "change: 95 % interval, high",
     "relative_change": "relative change (%)",
@@ -173,4 +173,7 @@ HEADINGS: dict[str, str] = {
     "effect": "better or worse",
     "paired": "paired (same random draws)",
     "note": "how the shock was applied",
+    "largest_change_entity": "entity whose bill changes most",
+    "largest_change_usd": "its bill over the horizon: change (USD)",
+    "largest_change_pct": "its bill: change (%)",
 }

@@ -34,7 +34,7 @@ def test_stress_writes_table_figure_and_baseline(tmp_path, capsys):
     assert "largest bill" in text and "assessed" in text
     # The report of the baseline picks the stress table up.
     assert main(["report", str(out / "baseline")]) == 0
-    assert '<table class="stress">' in (out / "baseline" / "report.html").read_text(encoding="utf-8")
+    assert '<table class="stress reflow">' in (out / "baseline" / "report.html").read_text(encoding="utf-8")
 
 
 def test_existing_output_folder_is_refused(tmp_path, capsys):
