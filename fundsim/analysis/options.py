@@ -456,3 +456,33 @@ def assumptions(scenario: Scenario, limit: int = 8) -> list[tuple[str, str]]:
     first = ("mechanism", "participation", "payments", "cuts", "incumbents", "host_lines")
     marked.sort(key=lambda kv: (0 if kv[0].startswith(first) else 1, kv[0]))
     return marked[:limit]
+
+
+def options_from_file(file: str | Path) -> tuple[OptionsSpec, Scenario]:
+    """The ``[options]`` table of ``file`` (or the default set) and its scenario."""
+    from fundsim.scenario.options import load_options_table, parse_options
+
+    return parse_options(load_options_table(file), file), load_scenario(file)
+
+
+def cached_options(
+    file: str | Path,
+    reps: int,
+    seed: int,
+    *,
+    spec: OptionsSpec | None = None,
+    workers: int | None = 1,
+    cache: str | Path | None = None,
+) -> OptionsResult:
+    """:func:`run_options` for notebooks: the option set of ``file`` (or ``spec``) run into
+    the run cache (``results/run_cache/options-<key>``, keyed on the options' scenarios, the
+    package's code, reps and seed), so that asking again reads every run back."""
+    import hashlib
+
+    from fundsim.analysis.run_cache import DEFAULT_CACHE, code_version
+
+    file_spec, base = options_from_file(file) if spec is None else (spec, load_scenario(file))
+    built = build_options(file_spec, base, file)
+    blob = json.dumps({"key": options_key(built, file_spec, reps, seed), "code": code_version()}, sort_keys=True)
+    out = Path(cache or DEFAULT_CACHE) / f"options-{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
+    return run_options(file_spec, base, file, reps=reps, seed=seed, out=out, workers=workers)
