@@ -486,3 +486,65 @@ def cached_options(
     blob = json.dumps({"key": options_key(built, file_spec, reps, seed), "code": code_version()}, sort_keys=True)
     out = Path(cache or DEFAULT_CACHE) / f"options-{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
     return run_options(file_spec, base, file, reps=reps, seed=seed, out=out, workers=workers)
+
+
+#: Columns of :func:`ranking_under_stress`.
+STRESS_COLUMNS = ("shock", "label", "first", "second", "metric", "diff", "diff_low", "diff_high", "verdict")
+
+
+def ranking_under_stress(
+    result: OptionsResult,
+    *,
+    metrics: Sequence[str] = ("coordinator_coverage", COST),
+    workers: int | None = None,
+    scheduler: str | None = None,
+    bar: Callable[[int], Any] | None = None,
+) -> pd.DataFrame:
+    """Whether the two leading options (:func:`ranking`) keep their order under each shock of
+    the standard stress battery (:func:`fundsim.analysis.stress.stress_test`, run on each of
+    the two with the set's seed and replications).
+
+    One row per shock (``"none"`` first: the unshocked runs) and metric: the paired difference
+    second minus first under that shock with its 95 % interval, and ``verdict``: ``"holds"``
+    (the same sign as unshocked, or both not distinguishable), ``"not distinguishable"`` (was
+    distinguishable, is not) or ``"reverses"`` (distinguishable, opposite sign). A shock that
+    does not apply to one of the two is left out."""
+    from fundsim.analysis.stress import stress_test
+
+    rank = ranking(result)
+    names = list(dict.fromkeys(rank["option"]))[:2]
+    if len(names) < 2:
+        return pd.DataFrame(columns=list(STRESS_COLUMNS))
+    built = {o.name: o for o in result.options}
+    battery = {n: stress_test(built[n].scenario, result.reps, result.seed, workers=workers, scheduler=scheduler,
+                              bar=bar) for n in names}
+    first, second = (battery[n] for n in names)
+    labels = dict(zip(first.table["shock"], first.table["label"], strict=False))
+    pairs = [("none", "no shock", first.baseline, second.baseline)]
+    pairs += [(s, labels.get(s, s), first.runs[s], second.runs[s]) for s in first.runs if s in second.runs]
+    rows = []
+    reference: dict[str, tuple[float, float, float]] = {}
+    for shock, label, ra, rb in pairs:
+        for m in metrics:
+            a, b = _column(ra, m), _column(rb, m)
+            if a is None or b is None:
+                continue
+            ok = ~(np.isnan(a) | np.isnan(b))
+            d = paired_interval(a[ok], b[ok])
+            if shock == "none":
+                reference[m] = d
+                verdict = ""
+            else:
+                verdict = _verdict(reference[m], d)
+            rows.append({"shock": shock, "label": label, "first": names[0], "second": names[1], "metric": m,
+                         "diff": d[0], "diff_low": d[1], "diff_high": d[2], "verdict": verdict})
+    return pd.DataFrame(rows, columns=list(STRESS_COLUMNS))
+
+
+def _verdict(before: tuple[float, float, float], after: tuple[float, float, float]) -> str:
+    was, now = not _holds_zero(before), not _holds_zero(after)
+    if not now:
+        return "not distinguishable" if was else "holds"
+    if not was:
+        return "distinguishable"
+    return "holds" if (before[0] > 0) == (after[0] > 0) else "reverses"

@@ -6,7 +6,9 @@ option with the same seed and replications (common random numbers). Writes to ``
 ``runs/<option>/`` (one run directory per option, kept as each finishes, so that running the
 same command again after a kill resumes), ``options.csv``, ``entity_costs.csv``,
 ``options.png`` (the trade-off), ``options.xlsx``, ``brief.html`` and ``brief.docx``; for a
-ladder (``pairing = "previous"``) also ``decomposition.csv`` and ``waterfall.png``.
+ladder (``pairing = "previous"``) also ``decomposition.csv`` and ``waterfall.png``; with
+``--stress``, ``stress_ranking.csv`` (the two leading options' order under each shock of the
+stress battery, which the brief reports).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="scenario TOML file (its [options] table, or the default set)")
     p.add_argument("--out", help="output folder (default: results/<scenario>-options-<time>); the same "
                    "folder again resumes an interrupted set")
+    p.add_argument("--stress", action="store_true", help="also run the stress battery on the two leading options "
+                   "and say in the brief under which shocks their order changes (stress_ranking.csv)")
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
@@ -77,6 +81,13 @@ def run(args: argparse.Namespace) -> int:
         write_bytes(out / "waterfall.png", fall)
         figures.append((f"Coordinator coverage from the first option to the last, one change per step "
                         f"(paired differences of {res.reps} replications, bars: 95 % intervals).", fall))
+    stress = None
+    if args.stress:
+        from fundsim.analysis.options import ranking_under_stress
+
+        stress = ranking_under_stress(res, workers=args.workers or 1, scheduler=args.scheduler,
+                                      bar=progress_bar(args, "stress of the leading options"))
+        write_csv(stress, out / "stress_ranking.csv", index=False)
     reference = res.runs[spec.reference].scenario or load_scenario(res.options[0].file)
     marked = assumptions(reference)
     rank = ranking(res)
@@ -94,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         question=(scenario.description or "Which option funds the coordinators and the victims' window best "
                   "for what it costs the entities?"),
         reps=res.reps, seed=res.seed, reference=spec.reference, pairing=spec.pairing, commands=commands,
-        assumptions=marked, decomposition=res.decomposition if ladder else None, figures=figures)
+        assumptions=marked, decomposition=res.decomposition if ladder else None, stress=stress, figures=figures)
     write_html(brief, out / "brief.html")
     write_docx(brief, out / "brief.docx")
     facts = [("scenario file", str(args.file)), ("options", len(res.options)), ("replications", res.reps),
@@ -121,5 +132,7 @@ def run(args: argparse.Namespace) -> int:
     files = ["options.csv", "entity_costs.csv", "options.png", "options.xlsx", "brief.html", "brief.docx"]
     if ladder:
         files += ["decomposition.csv", "waterfall.png"]
+    if stress is not None:
+        files.append("stress_ranking.csv")
     print(f"Results: {out}/  ({', '.join(files)}, runs/)")
     return 0

@@ -93,6 +93,7 @@ def brief_content(
     commands: Sequence[str],
     assumptions: Sequence[tuple[str, str]] = (),
     decomposition: pd.DataFrame | None = None,
+    stress: pd.DataFrame | None = None,
     figures: Sequence[tuple[str, bytes]] = (),
 ) -> Brief:
     """The brief of an option set (tables from :mod:`fundsim.analysis.options`)."""
@@ -154,8 +155,19 @@ def brief_content(
     for _, r in close.iterrows():
         if not r["distinguishable"]:
             cond.append(f"{r['option']} and {r['above']} change places within the noise of {reps} replications.")
-    cond.append("These rankings hold for the inputs as given; `fundsim stress FILE` on an option's scenario shows "
-                "which shocks move it, and `fundsim explore` which futures break it.")
+    if stress is not None and len(stress):
+        first, second = stress["first"].iloc[0], stress["second"].iloc[0]
+        moved = stress[stress["verdict"].isin(["reverses", "not distinguishable", "distinguishable"])]
+        for _, r in moved.iterrows():
+            cond.append(f"Under \"{r['label']}\", {second} against {first} on {r['metric']}: "
+                        f"{fd(r['metric'], r['diff'], r['diff_low'], r['diff_high'])}: the order {r['verdict']}.")
+        if moved.empty:
+            cond.append(f"The order of {first} and {second} holds under every shock of the stress battery "
+                        f"({', '.join(dict.fromkeys(stress.loc[stress['shock'] != 'none', 'label']))}).")
+    else:
+        cond.append("The stress battery was not run for this brief (`fundsim options FILE --stress` runs it on the "
+                    "two leading options).")
+    cond.append("These rankings hold for the inputs as given; `fundsim explore` shows which futures break an option.")
     sections.append(Section("When the ranking changes", bullets=cond))
     if assumptions:
         sections.append(Section("Assumptions that matter most", bullets=[f"{k}: {v}" for k, v in assumptions]))

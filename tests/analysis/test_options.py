@@ -122,3 +122,13 @@ def test_twelve_options_on_a_dask_cluster_give_identical_numbers(tmp_path):
         b = (tmp_path / "dask" / "runs" / o.folder / "shares.csv").read_bytes()
         assert a == b, o.name
     assert serial.table.drop(columns="change").equals(dask.table.drop(columns="change"))
+
+
+def test_a_shock_reverses_holds_or_blurs_an_order():
+    from fundsim.analysis.options import _verdict
+
+    assert _verdict((1.0, 0.5, 1.5), (2.0, 1.0, 3.0)) == "holds"
+    assert _verdict((1.0, 0.5, 1.5), (-1.0, -1.5, -0.5)) == "reverses"
+    assert _verdict((1.0, 0.5, 1.5), (0.1, -0.5, 0.7)) == "not distinguishable"
+    assert _verdict((0.0, 0.0, 0.0), (0.0, 0.0, 0.0)) == "holds"
+    assert _verdict((0.1, -0.5, 0.7), (1.0, 0.5, 1.5)) == "distinguishable"

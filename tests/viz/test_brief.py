@@ -32,7 +32,8 @@ def folder(tmp_path_factory):
     scenario = base / "mini_options.toml"
     scenario.write_text(MINI.read_text(encoding="utf-8") + OPTIONS, encoding="utf-8")
     out = base / "out"
-    assert main(["options", str(scenario), "--reps", "6", "--seed", "4", "--out", str(out), "--workers", "1"]) == 0
+    assert main(["options", str(scenario), "--reps", "6", "--seed", "4", "--out", str(out), "--workers", "1",
+                 "--stress"]) == 0
     return out
 
 
@@ -59,6 +60,14 @@ def test_the_docx_opens_and_says_what_the_html_says(folder):
     assert [c.text for c in options_table.rows[0].cells][:2] == ["option", "what it changes"]
     assert [r.cells[0].text for r in options_table.rows[1:]] == ["no reserve", "3 months", "6 months"]
     assert "fundsim options" in text and "Reproduce every number" in text
+    # the stress battery on the two leading options: its verdicts are in the brief
+    import pandas as pd
+
+    stress = pd.read_csv(folder / "stress_ranking.csv")
+    assert {"none", "all_-15%", "payments_6m_late"} <= set(stress["shock"])
+    assert set(stress.loc[stress["shock"] != "none", "verdict"]) <= {"holds", "reverses", "not distinguishable",
+                                                                      "distinguishable"}
+    assert "stress battery" in text or "Under " in text
 
 
 @pytest.mark.skipif(BROWSER is None, reason="no headless browser (chromium) on this machine")
