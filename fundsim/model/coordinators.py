@@ -20,14 +20,13 @@ Timing: state changes happen at whole months ``t``; the payroll for month ``m``
 runs at ``m + 0.5``, so a post filled at ``f`` on a ``C``-month contract is paid
 exactly ``C`` times before its contract ends at ``f + C``.
 
-Fund management (issue 19, docs/model.md): contracts aligned with the budget year
+Fund management (docs/model.md): contracts aligned with the budget year
 (``contract_alignment = "budget_year"``: a first contract to 31 December, renewals of
-12 months on 1 January), bridge extensions of one month before a lapse, commitment
-authority beyond free cash (:attr:`Coordinators.authority`: the receivables of the
-budget year, less a haircut), the host's pre-financing of committed salaries when cash
-is short (recorded in the ledger; a salary neither covers is missed and the post
-lapses), and the cuts a review decided (frozen vacant posts, declined renewals).
-A *funding interruption* is a lapse of a filled post (renewal not committed, renewal
+12 months on 1 January), bridge extensions of one month before a lapse, and the cuts a
+review decided (frozen vacant posts, declined renewals). The pooled fund's liquidity
+(:class:`~fundsim.model.fund.FundLiquidity`: commitment authority, the host's
+pre-financing) is the coordinator fund's; a salary it cannot cover is missed and the
+post lapses. A *funding interruption* is a lapse of a filled post (renewal not committed, renewal
 declined, salary missed); operating-cost shortfalls are recorded apart.
 """
 
@@ -40,20 +39,16 @@ from numpy.typing import NDArray
 
 from fundsim.model.context import Context
 from fundsim.model.events import Due
-from fundsim.model.fund import Fund
-from fundsim.model.hosts import HostedPosts
-from fundsim.model.ledger import to_cents
+from fundsim.model.fund import Fund, FundLiquidity
+from fundsim.model.governance import Cuts
+from fundsim.model.lead_entities import LeadTerms
+from fundsim.model.post_costs import PostCosts
 from fundsim.model.sampling import draw_months
-from fundsim.scenario.costs import post_cost_usd
-from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
 
 
-def fund_index_of(funds: list[Fund], fund: Fund | None) -> int | None:
-    """The index of ``fund`` in ``funds`` (None for None)."""
-    return None if fund is None else next(k for k, f in enumerate(funds) if f is fund)
 #: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
 #: a post's k-th recruitment takes the same lag in every mode (common random numbers).
 _LAGS_AHEAD = 8
@@ -67,8 +62,8 @@ class Coordinators:
     section, the ``rng`` of recruitment lags, ``post_funds`` (the fund paying each
     country's post, in the countries' order), an optional ``backstop`` fund that takes
     over a contract its own fund cannot commit (hybrid mode), the contract length when
-    not the posts' (``contract_months``), and the ledger accounts salaries and operating
-    costs are paid to.
+    not the posts' (``contract_months``), the ledger accounts salaries and operating
+    costs are paid to, and the pooled fund's ``liquidity`` where it has any (fund 0).
     """
 
     def __init__(
@@ -81,15 +76,13 @@ class Coordinators:
         operating_account: int,
         backstop: Fund | None = None,
         contract_months: int | None = None,
-        prefinancing_cents: int = 0,
-        prefinancing_account: int | None = None,
-        hosted: HostedPosts | None = None,
-        rng_hosts: np.random.Generator | None = None,
+        liquidity: FundLiquidity | None = None,
+        lead_terms: LeadTerms | None = None,
+        rng_lead_terms: np.random.Generator | None = None,
         incumbent_fund: Fund | None = None,
     ) -> None:
         self.rng = rng
         self._env = ctx.env
-        self._price_index = ctx.price_index
         self._acct_salaries = salaries_account
         self._acct_operating = operating_account
         self.n = len(post_funds)
@@ -106,9 +99,6 @@ class Coordinators:
             else min(posts.renewal_commit_months, self.contract_months)
         )
         self.restart_wait = posts.restart_wait_months
-        self._annual_cost = posts.annual_cost_usd
-        self._operating = posts.operating_cost_usd
-        self._post_cost = post_cost_usd(posts)
         self._lag_dist = posts.recruitment_lag_months
         self._lags: list[list[int]] = [
             row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
@@ -132,7 +122,7 @@ class Coordinators:
         self.lapses = 0
         self.missed_cents = 0
         self.gap_by_year = np.zeros(self.years, dtype=np.int32)
-        # Fund management (issue 19).
+        # Fund management: budget-year contracts, bridges, the cuts of a review.
         self.budget_year = posts.contract_alignment == "budget_year"
         self._whole = posts.renewal_rule == "whole_contract"
         self._commit_rule = posts.renewal_commit_months
@@ -141,13 +131,8 @@ class Coordinators:
         self.contract_len = [self.contract_months] * n  # months of the next / current contract
         self.commit_len = [self.commit_months] * n  # months committed for it
         self.contract_end = [0] * n  # month the current contract ends
-        #: Commitment authority of fund 0 beyond its free cash, in cents at ``month`` (receivables basis).
-        self.authority: Callable[[int], int] | None = None
-        self._prefinance_limit = prefinancing_cents
-        self._acct_prefinancing = prefinancing_account
-        self.advanced = 0  # cents the host has advanced and not been repaid
-        self.peak_liquidity_need = 0  # cents: the largest advance needed (outstanding + uncovered)
-        self._liquidity = prefinancing_account is not None
+        # The pooled fund's liquidity (fund 0): commitment authority and the host's pre-financing.
+        self._liquidity = liquidity
         self.frozen: set[int] = set()
         self.declined: frozenset[int] = frozenset()
         self.lost_months = 0  # post-months vacant for lack of funds
@@ -156,28 +141,21 @@ class Coordinators:
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
         self.tier1_by_year = np.zeros(self.years, dtype=np.int32)
         self.sustained_by_year = np.full(self.years, n, dtype=np.int32)
-        self._op_cents = [to_cents(self._operating * p / 12) for p in ctx.price_index]
-        # Monthly salary of each post by year (cents): one figure for every post under flat
-        # costing, each post's standard cost of its grade and duty station otherwise.
-        self._flat = posts.costing == "flat"
-        if self._flat:
-            per_year = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
-            self._salary_cents = [per_year] * n
-            self._post_costs = [self._post_cost] * n
-        else:
-            annual = post_salaries_usd(ctx.static.scenario)
-            self._salary_cents = [[to_cents(a * p / 12) for p in ctx.price_index] for a in annual]
-            self._post_costs = [a + self._operating for a in annual]
-        # Hosts' terms (issue 18, :mod:`fundsim.model.hosts`): None where every post has the posts' own.
-        self._terms_months = hosted.contract_months if hosted else None
-        self._cost_factor = hosted.cost_factor if hosted else None
-        self._turnover = hosted.turnover if hosted else None
-        self._renewal_p = hosted.renewal_probability if hosted else None
+        #: What each post costs by year (salaries, operating costs, planned cost).
+        self.costs = costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order)
+        self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
+        self._operating, self._flat = costs.operating_usd, costs.flat
+        # Lead entities' terms (:mod:`fundsim.model.lead_entities`): None where every post has the posts' own.
+        terms = lead_terms
+        self._terms_months = terms.contract_months if terms else None
+        self._cost_factor = terms.cost_factor if terms else None
+        self._turnover = terms.turnover if terms else None
+        self._renewal_p = terms.renewal_probability if terms else None
         self.unfunded: frozenset[int] = (
-            frozenset(i for i, h in enumerate(hosted.host) if not h) if hosted else frozenset()
+            frozenset(i for i, lead in enumerate(terms.lead) if not lead) if terms else frozenset()
         )
-        self._rng_hosts = rng_hosts
-        self.incumbent_fund: int | None = fund_index_of(self.funds, incumbent_fund)
+        self._rng_terms = rng_lead_terms
+        self.incumbent_fund: int | None = fund_index[id(incumbent_fund)] if incumbent_fund else None
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
 
@@ -189,37 +167,13 @@ class Coordinators:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
 
-    def planned_cost_usd(self, year: int, posts: float | list[int] | None = None) -> float:
-        """Cost of keeping ``posts`` (default: all; a count, post-equivalents, or the posts'
-        indices) filled for the whole of ``year`` (salary + operating), USD. Under standard
-        costing a whole count means the highest-priority posts, and a fractional count is
-        priced at the mean post cost."""
-        if self._flat:
-            count = self.n if posts is None else len(posts) if isinstance(posts, list) else posts
-            return count * self._post_cost * self._price_index[year]
-        if posts is None or (isinstance(posts, (int, float)) and float(posts).is_integer()):
-            posts = self.order[: self.n if posts is None else int(posts)]
-        if isinstance(posts, list):
-            return sum(self._post_costs[i] for i in posts) * self._price_index[year]
-        mean = sum(self._post_costs) / max(1, self.n)
-        return posts * mean * self._price_index[year]
-
-    def headroom_cents(self, k: int, month: int) -> int:
-        """What fund ``k`` may still commit at ``month``: its free cash, plus its
-        commitment authority on receivables where it has one (cents)."""
-        fund = self.funds[k]
-        free = fund.ledger.balance[fund.account] - fund.committed
-        if k == 0:
-            free -= self.advanced  # the host's advance is owed back first: not free cash
-            if self.authority is not None:
-                free += self.authority(month)
-        return free
-
     def _try_commit(self, k: int, i: int, cost: int, months: int, month: int) -> bool:
         fund = self.funds[k]
         need = cost * months
-        free = fund.ledger.balance[fund.account] - fund.committed - (self.advanced if k == 0 else 0)
-        if need > free and (k != 0 or self.authority is None or need > free + self.authority(month)):
+        if k == 0 and self._liquidity is not None:
+            if not self._liquidity.can_commit(need, month):
+                return False
+        elif need > fund.ledger.balance[fund.account] - fund.committed:
             return False
         fund.committed += need
         self.paid_by[i] = k
@@ -363,8 +317,8 @@ class Coordinators:
         self.filled_by_fund[old] -= 1
         money = True  # the post's own money is there again (a grant renewed)
         if self._renewal_p is not None:
-            assert self._rng_hosts is not None
-            money = self._rng_hosts.random() < self._renewal_p[i]
+            assert self._rng_terms is not None
+            money = self._rng_terms.random() < self._renewal_p[i]
             if not money:
                 self.grants_ended += 1
         if i in self.declined:
@@ -404,11 +358,11 @@ class Coordinators:
     def _leaves(self, i: int) -> bool:
         """Whether the incumbent of post ``i`` leaves at this contract end (one draw per
         renewal whatever the post, so that the draws line up across scenarios)."""
-        assert self._turnover is not None and self._rng_hosts is not None
-        return bool(self._rng_hosts.random() < self._turnover[i])
+        assert self._turnover is not None and self._rng_terms is not None
+        return bool(self._rng_terms.random() < self._turnover[i])
 
     def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
-        """What the months left of today's contract of post ``i`` cost its host (salary at the
+        """What the months left of today's contract of post ``i`` cost its lead entity (salary at the
         post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
         salary = self._salary_cents[i][0]
         if self._cost_factor is not None:
@@ -454,8 +408,8 @@ class Coordinators:
         for k, total in enumerate(self.payroll_committed):
             if total:
                 fund = self.funds[k]
-                if k == 0 and self._liquidity:
-                    total = self._cover_committed(month, total)
+                if k == 0 and self._liquidity is not None:
+                    total = self._liquidity.cover_committed(month, total, self._shed)
                 fund.pay(month, salaries, total, now, "payroll")
                 fund.committed -= total
         if self.uncommitted:
@@ -471,113 +425,37 @@ class Coordinators:
                     self.missed_cents += op * count
                     self.operating_shortfall_cents += op * count
 
-    # ------------------------------------------------------------------ liquidity
-
-    def _advance(self, month: int, cents: int) -> None:
-        """The host advances ``cents`` into fund 0 (recorded in the ledger)."""
-        assert self._acct_prefinancing is not None
-        fund = self.funds[0]
-        fund.ledger.post(month, fund.account, self._acct_prefinancing, cents, self._env._now, "prefinancing")
-        self.advanced += cents
-        self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced)
-
-    def repay(self, month: int) -> None:
-        """First thing at the monthly tick: repay the host's advances from fund 0's cash."""
-        if self.advanced and self._acct_prefinancing is not None:
-            fund = self.funds[0]
-            cents = min(self.advanced, max(0, fund.ledger.balance[fund.account]))
-            if cents:
-                fund.ledger.post(month, self._acct_prefinancing, fund.account, cents, self._env._now, "prefinancing repaid")
-                self.advanced -= cents
-
-    def _cover_committed(self, month: int, total: int) -> int:
-        """Fund 0 pays ``total`` cents of committed salaries: from cash, then the host's
-        advance; salaries neither covers are missed (their posts lapse, lowest priority
-        first). Return what is paid."""
-        fund = self.funds[0]
-        cash = fund.ledger.balance[fund.account]
-        if total <= cash:
-            return total
-        room = self._prefinance_limit - self.advanced
-        short = total - cash
-        self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced + short)
-        if short > room:
-            for i in reversed(self.order):
-                if total - cash <= room:
-                    break
-                if self.state[i] == FILLED and self.paid_by[i] == 0 and i not in self.uncommitted:
-                    cost = self.monthly_cost[i]
-                    self.missed_cents += cost
-                    self._lapse(i, month)
-                    total -= cost
-            short = max(0, total - cash)
-        if short:
-            self._advance(month, short)
+    def _shed(self, month: int, total: int, limit: int) -> int:
+        """Fund 0 cannot cover ``total`` cents of committed salaries beyond ``limit`` (its cash
+        and the host's unused pre-financing): the salaries of its lowest-priority filled posts
+        are missed and those posts lapse until the rest fits. Return what is left to pay."""
+        for i in reversed(self.order):
+            if total <= limit:
+                break
+            if self.state[i] == FILLED and self.paid_by[i] == 0 and i not in self.uncommitted:
+                cost = self.monthly_cost[i]
+                self.missed_cents += cost
+                self._lapse(i, month)
+                total -= cost
         return total
 
     def _try_pay_free(self, k: int, month: int, sink: int, cents: int, memo: str) -> bool:
-        """Pay an uncommitted cost from fund ``k``'s free cash (with authority and
-        pre-financing for fund 0 when it has them); return whether it was paid."""
-        fund = self.funds[k]
-        if k != 0 or not self._liquidity:
-            return fund.try_pay_uncommitted(month, sink, cents, self._env._now, memo)
-        if cents > self.headroom_cents(0, month):
-            return False
-        cash = fund.ledger.balance[fund.account]
-        if cents > cash:
-            short = cents - cash
-            self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced + short)
-            if short > self._prefinance_limit - self.advanced:
-                return False
-            self._advance(month, short)
-        fund.pay(month, sink, cents, self._env._now, memo)
-        return True
+        """Pay an uncommitted cost from fund ``k``'s free cash (with the pooled fund's
+        liquidity for fund 0 when it has it); return whether it was paid."""
+        if k == 0 and self._liquidity is not None:
+            return self._liquidity.try_pay_free(month, sink, cents, memo)
+        return self.funds[k].try_pay_uncommitted(month, sink, cents, self._env._now, memo)
 
     # ------------------------------------------------------------------ governance
 
-    def review_inputs(self, start: int, end: int) -> tuple[list[int], list[bool], list[int]]:
-        """For a review of the months ``start`` to ``end``: what each post still needs (cents
-        not committed), whether it is vacant, and what declining its renewal saves."""
-        y = min(start // 12, self.years - 1)
-        op = self._op_cents[y]
-        span = end - start
-        required, vacant, saved = [], [], []
-        for i in range(self.n):
-            salary = self._salary_cents[i][y]
-            s = self.state[i]
-            if s == VACANT:
-                required.append((salary + op) * span)
-                vacant.append(True)
-                saved.append(0)
-                continue
-            vacant.append(False)
-            if s == RECRUITING:
-                required.append(op * span)
-                saved.append(0)
-                continue
-            uncommitted = max(0, end - max(start, self.commit_end[i]))
-            required.append(salary * uncommitted + op * span)
-            saved.append((salary + op) * max(0, end - max(start, self.contract_end[i])))
-        return required, vacant, saved
-
-    def committed_beyond_usd(self, end: int) -> float:
-        """Salary months that the renewals of filled posts before month ``end`` commit beyond
-        it (rolling contracts), USD at the last year's price."""
-        y = max(min(end // 12, self.years) - 1, 0)
-        months = cents = 0
-        for i in range(self.n):
-            if self.state[i] != FILLED:
-                continue
-            renewal = self.contract_end[i]
-            while renewal + self.contract_months <= end:
-                renewal += self.contract_months
-            if renewal < end:
-                beyond = max(0, renewal + self.commit_months - end)
-                months += beyond
-                cents += beyond * self._salary_cents[i][y]
-        if self._flat:  # one salary for every post: the first model's arithmetic, bit for bit
-            return months * (self._salary_cents[0][y] if self.n else 0) / 100
-        return cents / 100
+    def apply_cuts(self, cuts: Cuts, budget_year: int | None = None) -> None:
+        """A review's cuts take effect: ``cuts.frozen`` posts do not recruit, ``cuts.declined``
+        posts are not renewed; at a budget decision (``budget_year``), the posts the year's
+        budget sustains are recorded."""
+        self.frozen = set(cuts.frozen)
+        self.declined = cuts.declined
+        if budget_year is not None:
+            self.sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""
