@@ -45,7 +45,9 @@ def fd(metric: str, value: Any, low: Any, high: Any) -> str:
     name = _FORMAT_AS.get(metric, metric)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    text = f"{format_difference(name, value)} {format_interval(name, low, high, difference=True)}"
+    spread = format_interval(name, low, high, difference=True)
+    diff = format_difference(name, value)
+    text = f"{diff.removesuffix(' pp') if spread.endswith(' pp') else diff} {spread}"
     if isinstance(low, float) and isinstance(high, float) and low <= 0 <= high:
         text += " (the same in every replication)" if low == high == 0 else " (not distinguishable)"
     return text
@@ -112,6 +114,18 @@ def brief_content(
                    f"coordinator post-months, at USD {fv(COST, t.loc[top][COST])} a year to the entities.")
     close = ranking[(ranking["rank"] > 1) & (ranking["metric"] == "coordinator_coverage")]
     costs = ranking[(ranking["rank"] > 1) & (ranking["metric"] == COST)].set_index("option")
+    if ladder and decomposition is not None and len(decomposition):
+        cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
+        total = cov[cov["change"] == "total"].iloc[0]
+        steps = cov[cov["change"] != "total"].reindex(cov[cov["change"] != "total"]["diff"].abs()
+                                                        .sort_values(ascending=False).index)
+        answer = (f"{len(table)} rungs, each one change from the one before, each run {reps} times with the same "
+                  f"random draws (seed {seed}). From {total['from']} to {total['to']}, coverage changes by "
+                  f"{fd('coordinator_coverage', total['diff'], total['diff_low'], total['diff_high'])}. "
+                  "The largest steps: " + "; ".join(
+                      f"{s['to']} {fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
+                      for _, s in steps.head(3).iterrows()) + ".")
+        close = close.iloc[:0]
     for _, r in close.iterrows():
         c = costs.loc[r["option"]]
         answer += (f" Next, {r['option']}: coverage {fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
