@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fundsim.analysis.options import (
         OptionsError,
         OptionsResult,
+        bills,
         cached_options,
         options_from_file,
         run_options,
@@ -65,7 +66,7 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
     "reserve_target_by_year": "reserve",
-    **dict.fromkeys(("OptionsError", "OptionsResult", "cached_options", "options_from_file", "run_options"), "options"),
+    **dict.fromkeys(("OptionsError", "OptionsResult", "bills", "cached_options", "options_from_file", "run_options"), "options"),
     **dict.fromkeys(("Discovery", "discover", "discovery_available"), "discovery"),
     **dict.fromkeys(("ema_model", "ema_policies", "ema_scenarios"), "ema_adapter"),
     **dict.fromkeys(("ExploreError", "ExploreResult", "run_explore", "sample_futures"), "explore"),
@@ -99,6 +100,7 @@ __all__ = [
     "StressResult",
     "Target",
     "VariantError",
+    "bills",
     "cached_options",
     "cached_run",
     "cached_stress",
