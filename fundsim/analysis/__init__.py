@@ -11,16 +11,26 @@ on first use, so ``import fundsim.analysis`` stays light::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fundsim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from fundsim.analysis.compare import CompareError, Comparison, RunSide, compare_runs
     from fundsim.analysis.discovery import Discovery, discover, discovery_available
     from fundsim.analysis.ema_adapter import ema_model, ema_policies, ema_scenarios
     from fundsim.analysis.explore import ExploreError, ExploreResult, run_explore, sample_futures
+    from fundsim.analysis.options import (
+        OptionsError,
+        OptionsResult,
+        bills,
+        cached_options,
+        options_from_file,
+        run_options,
+    )
     from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.analysis.robustness import regret_frame, robustness_table
+    from fundsim.analysis.run_cache import cached_run, cached_stress, code_version
     from fundsim.analysis.sensitivity import SensitivityError, SensitivityResult, sensitivity
     from fundsim.analysis.share_tables import (
         ShareTables,
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
     "reserve_target_by_year": "reserve",
+    **dict.fromkeys(("OptionsError", "OptionsResult", "bills", "cached_options", "options_from_file", "run_options"), "options"),
     **dict.fromkeys(("Discovery", "discover", "discovery_available"), "discovery"),
     **dict.fromkeys(("ema_model", "ema_policies", "ema_scenarios"), "ema_adapter"),
     **dict.fromkeys(("ExploreError", "ExploreResult", "run_explore", "sample_futures"), "explore"),
@@ -64,6 +75,7 @@ _HOMES = {
     **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
     **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
+    **dict.fromkeys(("cached_run", "cached_stress", "code_version"), "run_cache"),
     **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
     **dict.fromkeys(("funding_policy_table", "policy_outcomes", "policy_table_text", "trust_fund_calibration"),
                     "victims_tables"),
@@ -76,6 +88,8 @@ __all__ = [
     "Discovery",
     "ExploreError",
     "ExploreResult",
+    "OptionsError",
+    "OptionsResult",
     "RunSide",
     "SensitivityError",
     "SensitivityResult",
@@ -86,6 +100,11 @@ __all__ = [
     "StressResult",
     "Target",
     "VariantError",
+    "bills",
+    "cached_options",
+    "cached_run",
+    "cached_stress",
+    "code_version",
     "compare_runs",
     "default_formulas",
     "describe",
@@ -98,6 +117,7 @@ __all__ = [
     "get_value",
     "need_envelope_usd",
     "numeric_value",
+    "options_from_file",
     "parse_target",
     "policy_outcomes",
     "policy_table_text",
@@ -105,6 +125,7 @@ __all__ = [
     "reserve_target_by_year",
     "robustness_table",
     "run_explore",
+    "run_options",
     "sample_futures",
     "scaled",
     "sensitivity",
@@ -116,14 +137,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'fundsim.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"fundsim.analysis.{home}"), name)
-    globals()[name] = value
-    return value
+_HOMES = {name: f"fundsim.analysis.{module}" for name, module in _HOMES.items()}
 
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

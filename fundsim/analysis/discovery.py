@@ -32,7 +32,7 @@ import pandas as pd
 from fundsim.scenario.explore import ExploreSpec
 
 #: What ``fundsim explore`` prints when the extra is missing.
-INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: pip install fundsim[explore]"
+INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: from the repository, pip install -e '.[explore]'"
 
 
 def discovery_available() -> bool:

@@ -33,7 +33,7 @@ from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore",
+    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore", "options",
     "report",
 )
 

@@ -51,7 +51,8 @@ def test_stress_baseline_records_its_scenario_file(tmp_path, capsys):
 
 
 def test_report_draws_the_reserve_line_after_a_plain_run(tmp_path, capsys):
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress",
+                 "--no-report"]) == 0
     capsys.readouterr()
     assert main(["report", str(tmp_path / "run")]) == 0
     captured = capsys.readouterr()

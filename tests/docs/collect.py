@@ -34,7 +34,7 @@ SKIPPED = {
     "notebooks/execute.py": "executes a notebook (tests/notebooks/)",
 }
 #: Sub-commands that run replications and take ``--reps``.
-RUNNING = ("run", "batch", "stress", "solve", "sensitivity", "explore")
+RUNNING = ("run", "batch", "stress", "solve", "sensitivity", "explore", "options")
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.S | re.M)
 
