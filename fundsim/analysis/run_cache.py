@@ -121,4 +121,9 @@ def cached_stress(
         run.save(sub, overwrite=True)
         (sub / "shock.json").write_text(json.dumps({"name": name}))
     result.table.to_csv(table_csv, index=False)
+    # The battery's baseline is the plain run of the scenario: keep it where cached_run
+    # looks, so a notebook that asks for the baseline alone reads it back.
+    plain = Path(cache_dir) / run_key(scenario, reps, seed)
+    if not plain.is_dir():
+        shutil.copytree(folder / "baseline", plain)
     return result

@@ -335,7 +335,8 @@ def stress_heatmap(
             if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):  # type: ignore[arg-type]
                 r = first.loc[shock]
                 ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
-                        f"{_compact(float(r['largest_change_usd']))} ({100 * float(r['largest_change_pct']):+.1f}%)",
+                        f"{_compact(float(r['largest_change_usd']))}{chr(10) if narrow else ' '}"
+                        f"({100 * float(r['largest_change_pct']):+.1f}%)",
                         ha="center", va="center", fontsize=small - 0.5, color=INK)
         ax.set_title(fill(title, 40) if narrow else title, pad=8)
         ax.set_xlabel("blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "

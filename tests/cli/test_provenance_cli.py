@@ -81,7 +81,8 @@ def test_report_says_why_when_the_scenario_file_has_changed(tmp_path, capsys):
     scn.mkdir()
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(DATA / name, scn / name)
-    assert main(["run", str(scn / "mini.toml"), "--reps", "2", "--out", str(tmp_path / "run")]) == 0
+    assert main(["run", str(scn / "mini.toml"), "--reps", "2", "--out", str(tmp_path / "run"),
+                 "--no-report"]) == 0
     text = (scn / "mini.toml").read_text(encoding="utf-8")
     (scn / "mini.toml").write_text(text.replace("reserve_target_months = 3", "reserve_target_months = 4"),
                                    encoding="utf-8")
