@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired_revision import ROOT, extract_old  # noqa: E402
+from paired_revision import ROOT, extract_old
 
 LEFT_OUT = {"manifest.json"}
 
