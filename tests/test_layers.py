@@ -61,3 +61,25 @@ def test_nothing_imports_the_cli() -> None:
         if "cli" in _fundsim_imports(p) and p.parent.name != "cli" and p != PACKAGE / "__main__.py"
     ]
     assert not offenders
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """The full names of the fundsim modules ``path`` imports from."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("fundsim")}
+
+
+def test_analysis_applies_the_models_own_rules_through_the_plan() -> None:
+    # The budget annex and the report's reserve line use the model's rules (one rule, one
+    # home): runner/plan.py hands them over; nothing in analysis recomputes them.
+    for name in ("budget_annex.py", "reserve.py"):
+        assert "fundsim.runner.plan" in _imported_modules(PACKAGE / "analysis" / name), name
+    plan = _imported_modules(PACKAGE / "runner" / "plan.py")
+    assert {"fundsim.model.budget", "fundsim.model.coordinator_fund"} <= plan
+
+
+def test_the_runner_aggregates_the_models_declared_outputs() -> None:
+    # A new output is one entry of model/outputs.py: chunks and the aggregator read the list.
+    for name in ("chunks.py", "montecarlo.py"):
+        source = (PACKAGE / "runner" / name).read_text(encoding="utf-8")
+        assert "OUTPUTS" in source, name

@@ -1,27 +1,21 @@
-"""The reserve target of a scenario, year by year, as the budget cycle sets it."""
+"""The reserve target of a scenario, year by year, as the coordinator fund sets it."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from fundsim.runner.plan import planned_reserve_targets_usd
 from fundsim.scenario import Scenario
-from fundsim.scenario.costs import network_cost_usd
 
 
 def reserve_target_by_year(scenario: Scenario) -> pd.DataFrame | None:
-    """Reserve target per simulated year (USD): ``reserve_target_months / 12`` times the
-    planned cost of every post (salary + operating) at expected prices, as the model's
-    budget cycle computes it; ``None`` when the scenario keeps no reserve."""
-    months = scenario.mechanism.reserve_target_months
-    if months <= 0:
+    """Reserve target at the end of each simulated year (USD), by the coordinator fund's own
+    rule (:func:`fundsim.runner.plan.planned_reserve_targets_usd`): ``reserve_target_months
+    / 12`` of the next year's planned cost (every post, salary and operating, and the
+    host's secretariat lines the pooled fund pays) at expected prices; ``None`` when the
+    scenario keeps no reserve."""
+    if scenario.mechanism.reserve_target_months <= 0:
         return None
-    sim = scenario.simulation
-    per_year = network_cost_usd(scenario)
-    rows = [
-        {
-            "year": sim.start_year + y,
-            "reserve_target_usd": per_year * (1 + scenario.costs.inflation_annual) ** y * months / 12,
-        }
-        for y in range(sim.years)
-    ]
-    return pd.DataFrame(rows)
+    start = scenario.simulation.start_year
+    targets = planned_reserve_targets_usd(scenario)
+    return pd.DataFrame([{"year": start + y, "reserve_target_usd": t} for y, t in enumerate(targets)])

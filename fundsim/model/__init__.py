@@ -3,6 +3,7 @@ coordinator posts, the victims' cases and fund, children, shocks. Each part is b
 with the shared context and its own inputs; only ``world`` knows every part. Never
 touches files, executors or plots."""
 
-from fundsim.model.world import MONTHLY_COLUMNS, ReplicationResult, World, simulate
+from fundsim.model.outputs import MONTHLY_COLUMNS, OUTPUTS, ReplicationResult
+from fundsim.model.world import World, simulate
 
-__all__ = ["MONTHLY_COLUMNS", "ReplicationResult", "World", "simulate"]
+__all__ = ["MONTHLY_COLUMNS", "OUTPUTS", "ReplicationResult", "World", "simulate"]

@@ -20,13 +20,15 @@ Timing: state changes happen at whole months ``t``; the payroll for month ``m``
 runs at ``m + 0.5``, so a post filled at ``f`` on a ``C``-month contract is paid
 exactly ``C`` times before its contract ends at ``f + C``.
 
-Fund management (issue 19, docs/model.md): contracts aligned with the budget year
+Fund management (docs/model.md): contracts aligned with the budget year
 (``contract_alignment = "budget_year"``: a first contract to 31 December, renewals of
-12 months on 1 January), bridge extensions of one month before a lapse, commitment
-authority beyond free cash (:attr:`Coordinators.authority`: the receivables of the
-budget year, less a haircut), the host's pre-financing of committed salaries when cash
-is short (recorded in the ledger; a salary neither covers is missed and the post
-lapses), and the cuts a review decided (frozen vacant posts, declined renewals).
+12 months on 1 January), bridge extensions of one month before a lapse, and the cuts a
+review decided (frozen vacant posts, declined renewals). The pooled fund's liquidity
+(commitment authority beyond free cash, the host's pre-financing of committed salaries
+when cash is short) is the coordinator fund's
+(:class:`~fundsim.model.coordinator_fund.Liquidity`), handed in as a
+:class:`FundLiquidity`; a salary neither cash nor pre-financing covers is missed and the
+post lapses.
 A *funding interruption* is a lapse of a filled post (renewal not committed, renewal
 declined, salary missed); operating-cost shortfalls are recorded apart.
 """
@@ -34,6 +36,7 @@ declined, salary missed); operating-cost shortfalls are recorded apart.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,6 +44,7 @@ from numpy.typing import NDArray
 from fundsim.model.context import Context
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
+from fundsim.model.governance import Cuts
 from fundsim.model.hosts import HostedPosts
 from fundsim.model.ledger import to_cents
 from fundsim.model.sampling import draw_months
@@ -51,9 +55,22 @@ from fundsim.scenario.schema import Posts
 VACANT, RECRUITING, FILLED = 0, 1, 2
 
 
+class FundLiquidity(Protocol):
+    """What the posts ask of the pooled fund's liquidity (fund 0): whether it may commit,
+    how committed salaries are covered when cash is short, and paying from free cash."""
+
+    def can_commit(self, need_cents: int, month: int) -> bool: ...
+
+    def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int: ...
+
+    def try_pay_free(self, month: int, sink: int, cents: int, memo: str) -> bool: ...
+
+
 def fund_index_of(funds: list[Fund], fund: Fund | None) -> int | None:
     """The index of ``fund`` in ``funds`` (None for None)."""
     return None if fund is None else next(k for k, f in enumerate(funds) if f is fund)
+
+
 #: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
 #: a post's k-th recruitment takes the same lag in every mode (common random numbers).
 _LAGS_AHEAD = 8
@@ -67,8 +84,8 @@ class Coordinators:
     section, the ``rng`` of recruitment lags, ``post_funds`` (the fund paying each
     country's post, in the countries' order), an optional ``backstop`` fund that takes
     over a contract its own fund cannot commit (hybrid mode), the contract length when
-    not the posts' (``contract_months``), and the ledger accounts salaries and operating
-    costs are paid to.
+    not the posts' (``contract_months``), the ledger accounts salaries and operating
+    costs are paid to, and the pooled fund's ``liquidity`` where it has any (fund 0).
     """
 
     def __init__(
@@ -81,8 +98,7 @@ class Coordinators:
         operating_account: int,
         backstop: Fund | None = None,
         contract_months: int | None = None,
-        prefinancing_cents: int = 0,
-        prefinancing_account: int | None = None,
+        liquidity: FundLiquidity | None = None,
         hosted: HostedPosts | None = None,
         rng_hosts: np.random.Generator | None = None,
         incumbent_fund: Fund | None = None,
@@ -132,7 +148,7 @@ class Coordinators:
         self.lapses = 0
         self.missed_cents = 0
         self.gap_by_year = np.zeros(self.years, dtype=np.int32)
-        # Fund management (issue 19).
+        # Fund management: budget-year contracts, bridges, the cuts of a review.
         self.budget_year = posts.contract_alignment == "budget_year"
         self._whole = posts.renewal_rule == "whole_contract"
         self._commit_rule = posts.renewal_commit_months
@@ -141,13 +157,8 @@ class Coordinators:
         self.contract_len = [self.contract_months] * n  # months of the next / current contract
         self.commit_len = [self.commit_months] * n  # months committed for it
         self.contract_end = [0] * n  # month the current contract ends
-        #: Commitment authority of fund 0 beyond its free cash, in cents at ``month`` (receivables basis).
-        self.authority: Callable[[int], int] | None = None
-        self._prefinance_limit = prefinancing_cents
-        self._acct_prefinancing = prefinancing_account
-        self.advanced = 0  # cents the host has advanced and not been repaid
-        self.peak_liquidity_need = 0  # cents: the largest advance needed (outstanding + uncovered)
-        self._liquidity = prefinancing_account is not None
+        # The pooled fund's liquidity (fund 0): commitment authority and the host's pre-financing.
+        self._liquidity = liquidity
         self.frozen: set[int] = set()
         self.declined: frozenset[int] = frozenset()
         self.lost_months = 0  # post-months vacant for lack of funds
@@ -168,7 +179,7 @@ class Coordinators:
             annual = post_salaries_usd(ctx.static.scenario)
             self._salary_cents = [[to_cents(a * p / 12) for p in ctx.price_index] for a in annual]
             self._post_costs = [a + self._operating for a in annual]
-        # Hosts' terms (issue 18, :mod:`fundsim.model.hosts`): None where every post has the posts' own.
+        # Lead entities' terms (:mod:`fundsim.model.hosts`): None where every post has the posts' own.
         self._terms_months = hosted.contract_months if hosted else None
         self._cost_factor = hosted.cost_factor if hosted else None
         self._turnover = hosted.turnover if hosted else None
@@ -204,22 +215,13 @@ class Coordinators:
         mean = sum(self._post_costs) / max(1, self.n)
         return posts * mean * self._price_index[year]
 
-    def headroom_cents(self, k: int, month: int) -> int:
-        """What fund ``k`` may still commit at ``month``: its free cash, plus its
-        commitment authority on receivables where it has one (cents)."""
-        fund = self.funds[k]
-        free = fund.ledger.balance[fund.account] - fund.committed
-        if k == 0:
-            free -= self.advanced  # the host's advance is owed back first: not free cash
-            if self.authority is not None:
-                free += self.authority(month)
-        return free
-
     def _try_commit(self, k: int, i: int, cost: int, months: int, month: int) -> bool:
         fund = self.funds[k]
         need = cost * months
-        free = fund.ledger.balance[fund.account] - fund.committed - (self.advanced if k == 0 else 0)
-        if need > free and (k != 0 or self.authority is None or need > free + self.authority(month)):
+        if k == 0 and self._liquidity is not None:
+            if not self._liquidity.can_commit(need, month):
+                return False
+        elif need > fund.ledger.balance[fund.account] - fund.committed:
             return False
         fund.committed += need
         self.paid_by[i] = k
@@ -454,8 +456,8 @@ class Coordinators:
         for k, total in enumerate(self.payroll_committed):
             if total:
                 fund = self.funds[k]
-                if k == 0 and self._liquidity:
-                    total = self._cover_committed(month, total)
+                if k == 0 and self._liquidity is not None:
+                    total = self._liquidity.cover_committed(month, total, self._shed)
                 fund.pay(month, salaries, total, now, "payroll")
                 fund.committed -= total
         if self.uncommitted:
@@ -471,69 +473,37 @@ class Coordinators:
                     self.missed_cents += op * count
                     self.operating_shortfall_cents += op * count
 
-    # ------------------------------------------------------------------ liquidity
-
-    def _advance(self, month: int, cents: int) -> None:
-        """The host advances ``cents`` into fund 0 (recorded in the ledger)."""
-        assert self._acct_prefinancing is not None
-        fund = self.funds[0]
-        fund.ledger.post(month, fund.account, self._acct_prefinancing, cents, self._env._now, "prefinancing")
-        self.advanced += cents
-        self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced)
-
-    def repay(self, month: int) -> None:
-        """First thing at the monthly tick: repay the host's advances from fund 0's cash."""
-        if self.advanced and self._acct_prefinancing is not None:
-            fund = self.funds[0]
-            cents = min(self.advanced, max(0, fund.ledger.balance[fund.account]))
-            if cents:
-                fund.ledger.post(month, self._acct_prefinancing, fund.account, cents, self._env._now, "prefinancing repaid")
-                self.advanced -= cents
-
-    def _cover_committed(self, month: int, total: int) -> int:
-        """Fund 0 pays ``total`` cents of committed salaries: from cash, then the host's
-        advance; salaries neither covers are missed (their posts lapse, lowest priority
-        first). Return what is paid."""
-        fund = self.funds[0]
-        cash = fund.ledger.balance[fund.account]
-        if total <= cash:
-            return total
-        room = self._prefinance_limit - self.advanced
-        short = total - cash
-        self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced + short)
-        if short > room:
-            for i in reversed(self.order):
-                if total - cash <= room:
-                    break
-                if self.state[i] == FILLED and self.paid_by[i] == 0 and i not in self.uncommitted:
-                    cost = self.monthly_cost[i]
-                    self.missed_cents += cost
-                    self._lapse(i, month)
-                    total -= cost
-            short = max(0, total - cash)
-        if short:
-            self._advance(month, short)
+    def _shed(self, month: int, total: int, limit: int) -> int:
+        """Fund 0 cannot cover ``total`` cents of committed salaries beyond ``limit`` (its cash
+        and the host's unused pre-financing): the salaries of its lowest-priority filled posts
+        are missed and those posts lapse until the rest fits. Return what is left to pay."""
+        for i in reversed(self.order):
+            if total <= limit:
+                break
+            if self.state[i] == FILLED and self.paid_by[i] == 0 and i not in self.uncommitted:
+                cost = self.monthly_cost[i]
+                self.missed_cents += cost
+                self._lapse(i, month)
+                total -= cost
         return total
 
     def _try_pay_free(self, k: int, month: int, sink: int, cents: int, memo: str) -> bool:
-        """Pay an uncommitted cost from fund ``k``'s free cash (with authority and
-        pre-financing for fund 0 when it has them); return whether it was paid."""
-        fund = self.funds[k]
-        if k != 0 or not self._liquidity:
-            return fund.try_pay_uncommitted(month, sink, cents, self._env._now, memo)
-        if cents > self.headroom_cents(0, month):
-            return False
-        cash = fund.ledger.balance[fund.account]
-        if cents > cash:
-            short = cents - cash
-            self.peak_liquidity_need = max(self.peak_liquidity_need, self.advanced + short)
-            if short > self._prefinance_limit - self.advanced:
-                return False
-            self._advance(month, short)
-        fund.pay(month, sink, cents, self._env._now, memo)
-        return True
+        """Pay an uncommitted cost from fund ``k``'s free cash (with the pooled fund's
+        liquidity for fund 0 when it has it); return whether it was paid."""
+        if k == 0 and self._liquidity is not None:
+            return self._liquidity.try_pay_free(month, sink, cents, memo)
+        return self.funds[k].try_pay_uncommitted(month, sink, cents, self._env._now, memo)
 
     # ------------------------------------------------------------------ governance
+
+    def apply_cuts(self, cuts: Cuts, budget_year: int | None = None) -> None:
+        """A review's cuts take effect: ``cuts.frozen`` posts do not recruit, ``cuts.declined``
+        posts are not renewed; at a budget decision (``budget_year``), the posts the year's
+        budget sustains are recorded."""
+        self.frozen = set(cuts.frozen)
+        self.declined = cuts.declined
+        if budget_year is not None:
+            self.sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
 
     def review_inputs(self, start: int, end: int) -> tuple[list[int], list[bool], list[int]]:
         """For a review of the months ``start`` to ``end``: what each post still needs (cents

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from fundsim.errors import BadInput
-from fundsim.model import MONTHLY_COLUMNS
+from fundsim.model import MONTHLY_COLUMNS, OUTPUTS
 from fundsim.model.budget import structural_float_usd
 from fundsim.model.liability import STATEMENT_COLUMNS
+from fundsim.model.outputs import EXACT_SUM, KEEP, ORDERED_SUM, SUM, Output
 from fundsim.model.statements import scenario_statement_lines
 from fundsim.results import Run, summarize, summary_frame
 from fundsim.results.statements import (
@@ -52,38 +53,26 @@ def chunk_indices(reps: int, workers: int, max_chunk: int = 25) -> list[list[int
 
 
 class Aggregator:
-    """Collects chunk results in any order; keeps per-replication rows, sums the rest."""
+    """Collects chunk results in any order: for each output the model declares
+    (:data:`fundsim.model.OUTPUTS`), keeps its per-replication rows or sums it, as its
+    entry says (``kept``, ``sums``; ``positive``: replications in which it was positive)."""
 
     def __init__(self, scenario: Scenario, reps: int) -> None:
-        years = scenario.simulation.years
-        n_ent, n_cty = len(scenario.entities), len(scenario.countries)
         self.reps = reps
         self.metric_names: tuple[str, ...] = ()
         self.metrics: np.ndarray | None = None
-        self.monthly = np.zeros((reps, scenario.simulation.months, len(MONTHLY_COLUMNS)))
-        self.gap_by_year = np.zeros((reps, years), dtype=np.int32)
-        self.tier1_by_year = np.zeros((reps, years), dtype=np.int32)
-        self.sustained_by_year = np.zeros((reps, years), dtype=np.int32)
-        # Cents summed over replications as exact Python integers: an int64 sum of a
-        # large budget over many replications would wrap (issue 15).
-        self.assessed_sum = np.full((n_ent, years), 0, dtype=object)
-        self.paid_sum = np.full((n_ent, years), 0, dtype=object)
-        self.share_sum = np.zeros((n_ent, years))
-        self.participation = np.zeros((n_ent, years), dtype=np.int64)
-        self.filled_sum = np.zeros((n_cty, years), dtype=np.int64)
-        # Receivables by entity, year end and age: sum over replications, and how many owed.
-        self.receivables_sum = np.zeros((n_ent, years, years), dtype=np.int64)
-        self.receivables_owed = np.zeros((n_ent, years, years), dtype=np.int64)
+        self.kept: dict[str, np.ndarray] = {}  # name -> reps x shape
+        # Sums over replications: cents as exact Python integers (an int64 sum of a large
+        # budget over many replications would wrap), floats in replication order.
+        self.sums: dict[str, np.ndarray] = {}
+        self.positive: dict[str, np.ndarray] = {}  # name -> replications in which it was > 0
         self.events = 0
         self.done = 0
         self.journals: dict[int, list] = {}
-        self.children_liability: np.ndarray | None = None  # reps x years x statement columns
-        self.statements: np.ndarray | None = None  # reps x years x statement lines (cents)
-        self.victims_yearly: np.ndarray | None = None  # reps x years x (spending, income), cents
-        # Float shares of chunks that arrived ahead of their turn, keyed by first
+        # Float rows of chunks that arrived ahead of their turn, keyed by output and first
         # replication; bounded by the executor's tasks in flight.
-        self._next_rep = 0
-        self._early_shares: dict[int, np.ndarray] = {}
+        self._next_rep: dict[str, int] = {}
+        self._early: dict[str, dict[int, np.ndarray]] = {}
 
     def add(self, chunk: ChunkResult) -> None:
         if self.metrics is None:
@@ -91,50 +80,56 @@ class Aggregator:
             self.metrics = np.full((self.reps, len(chunk.metric_names)), np.nan)
         idx = chunk.indices
         self.metrics[idx] = chunk.metrics
-        self.monthly[idx] = chunk.monthly
-        self.gap_by_year[idx] = chunk.gap_by_year
-        if chunk.tier1_by_year is not None and chunk.sustained_by_year is not None:
-            self.tier1_by_year[idx] = chunk.tier1_by_year
-            self.sustained_by_year[idx] = chunk.sustained_by_year
-        self.assessed_sum += _exact_sum(chunk.assessed_cents)
-        self.paid_sum += _exact_sum(chunk.paid_cents)
-        self._add_shares_in_order(idx, chunk.shares)
-        self.participation += (chunk.shares > 0).sum(axis=0)
-        self.filled_sum += chunk.filled_months.sum(axis=0)
-        if chunk.receivables_cents is not None:
-            self.receivables_sum += chunk.receivables_cents.sum(axis=0)
-            self.receivables_owed += (chunk.receivables_cents > 0).sum(axis=0)
+        for out in OUTPUTS:
+            values = chunk.arrays.get(out.name)
+            if values is not None:
+                self._add(out, idx, values)
         self.events += chunk.events
         self.done += idx.size
-        if chunk.children_liability is not None:
-            if self.children_liability is None:
-                self.children_liability = np.zeros((self.reps, *chunk.children_liability.shape[1:]), dtype=np.int64)
-            self.children_liability[idx] = chunk.children_liability
-        if chunk.statements is not None:
-            if self.statements is None:
-                self.statements = np.zeros((self.reps, *chunk.statements.shape[1:]), dtype=np.int64)
-            self.statements[idx] = chunk.statements
-        if chunk.victims_yearly is not None:
-            if self.victims_yearly is None:
-                self.victims_yearly = np.zeros((self.reps, *chunk.victims_yearly.shape[1:]), dtype=np.int64)
-            self.victims_yearly[idx] = chunk.victims_yearly
         if chunk.journals is not None:
             self.journals.update(zip(idx.tolist(), chunk.journals, strict=True))
 
-    def _add_shares_in_order(self, idx: np.ndarray, shares: np.ndarray) -> None:
+    def _add(self, out: Output, idx: np.ndarray, values: np.ndarray) -> None:
+        name, how = out.name, out.aggregate
+        if how == KEEP:
+            if name not in self.kept:
+                self.kept[name] = np.zeros((self.reps, *values.shape[1:]), dtype=out.dtype)
+            self.kept[name][idx] = values
+        elif how == EXACT_SUM:
+            self.sums[name] = self.sums.get(name, 0) + _exact_sum(values)
+        elif how == SUM:
+            if name not in self.sums:
+                self.sums[name] = np.zeros(values.shape[1:], dtype=np.int64)
+            self.sums[name] += values.sum(axis=0)
+        elif how == ORDERED_SUM:
+            self._add_in_order(name, idx, values)
+        else:
+            raise ValueError(f"output {name}: unknown aggregation {how!r}")
+        if out.count_positive:
+            if name not in self.positive:
+                self.positive[name] = np.zeros(values.shape[1:], dtype=np.int64)
+            self.positive[name] += (values > 0).sum(axis=0)
+
+    def _add_in_order(self, name: str, idx: np.ndarray, rows: np.ndarray) -> None:
         # Float addition is not associative: adding replication by replication in
         # index order makes the sum independent of chunk sizes and arrival order.
+        if name not in self.sums:
+            self.sums[name] = np.zeros(rows.shape[1:])
+            self._next_rep[name] = 0
+            self._early[name] = {}
+        early = self._early[name]
         first = int(idx[0])
         if idx.size and not np.array_equal(idx, np.arange(first, first + idx.size)):
-            for rep, row in zip(idx.tolist(), shares, strict=True):
-                self._early_shares[rep] = row[np.newaxis]
+            for rep, row in zip(idx.tolist(), rows, strict=True):
+                early[rep] = row[np.newaxis]
         else:
-            self._early_shares[first] = shares
-        while self._next_rep in self._early_shares:
-            block = self._early_shares.pop(self._next_rep)
+            early[first] = rows
+        total = self.sums[name]
+        while self._next_rep[name] in early:
+            block = early.pop(self._next_rep[name])
             for row in block:
-                self.share_sum += row
-            self._next_rep += block.shape[0]
+                total += row
+            self._next_rep[name] += block.shape[0]
 
 
 def _exact_sum(cents: np.ndarray) -> np.ndarray:
@@ -143,16 +138,19 @@ def _exact_sum(cents: np.ndarray) -> np.ndarray:
     for row in cents:
         out += row.astype(object)
     return out
+
+
 def _statements_tables(scn: Scenario, agg: Aggregator) -> dict[str, pd.DataFrame]:
     """The fund's statements (``statements.parquet``, percentiles by year, and
     ``statements_by_replication.parquet``); empty when the model gave none."""
-    if agg.statements is None:
+    statements = agg.kept.get("statements")
+    if statements is None:
         return {}
     labels = [(x.statement, x.window, x.line, x.detail) for x in scenario_statement_lines(scn)]
     start = int(scn.simulation.start_year)
     return {
-        STATEMENTS: statements_summary(labels, start, agg.statements),
-        BY_REPLICATION: statements_by_replication(labels, start, agg.statements),
+        STATEMENTS: statements_summary(labels, start, statements),
+        BY_REPLICATION: statements_by_replication(labels, start, statements),
     }
 
 
@@ -160,7 +158,7 @@ def _children_liability_table(agg: Aggregator, years: np.ndarray) -> dict[str, p
     """The children's liability roll-forward by year (``children_liability.csv``): the mean
     over replications of each line (USD; the two counts as they are), and the 5th and 95th
     percentiles of the closing liability. Empty without a victims' window."""
-    lines = agg.children_liability
+    lines = agg.kept.get("children_liability")
     if lines is None:
         return {}
     table = {"year": years}
@@ -179,7 +177,7 @@ def _victims_yearly_table(agg: Aggregator, years: np.ndarray) -> dict[str, pd.Da
     """The victims' window by year (``victims_yearly.csv``): its spending (mean, 5th and
     95th percentiles over replications) and income (mean), USD. Empty without a victims'
     window."""
-    flows = agg.victims_yearly
+    flows = agg.kept.get("victims_yearly")
     if flows is None:
         return {}
     spending, income = flows[:, :, 0] / 100, flows[:, :, 1] / 100
@@ -325,10 +323,10 @@ def _build_result(
     # One column at a time: np.quantile sorts a copy of its input, and a copy of one
     # column is a sixth of a copy of the whole per-replication table.
     q = np.stack(
-        [np.quantile(agg.monthly[:, :, j], QUANTILES, axis=0) for j in range(len(MONTHLY_COLUMNS))],
+        [np.quantile(agg.kept["monthly"][:, :, j], QUANTILES, axis=0) for j in range(len(MONTHLY_COLUMNS))],
         axis=-1,
     )  # quantiles x months x columns
-    mean = agg.monthly.mean(axis=0)
+    mean = agg.kept["monthly"].mean(axis=0)
     monthly = pd.concat(
         [
             pd.DataFrame(
@@ -351,26 +349,26 @@ def _build_result(
             "entity": np.repeat(names, sim.years),
             "year": np.tile(years, len(names)),
             "formula": scn.mechanism.formula.kind,
-            "share": (agg.share_sum / reps).ravel(),
-            "assessed_usd": _mean_usd(agg.assessed_sum, reps).ravel(),
-            "paid_usd": _mean_usd(agg.paid_sum, reps).ravel(),
-            "participation": (agg.participation / reps).ravel(),
+            "share": (agg.sums["shares"] / reps).ravel(),
+            "assessed_usd": _mean_usd(agg.sums["assessed_cents"], reps).ravel(),
+            "paid_usd": _mean_usd(agg.sums["paid_cents"], reps).ravel(),
+            "participation": (agg.positive["shares"] / reps).ravel(),
         }
     )
-    gap_years = agg.gap_by_year > 0
-    annual = agg.monthly.reshape(reps, sim.years, 12, len(MONTHLY_COLUMNS))
+    gap_years = agg.kept["gap_by_year"] > 0
+    annual = agg.kept["monthly"].reshape(reps, sim.years, 12, len(MONTHLY_COLUMNS))
     yearly = pd.DataFrame(
         {
             "year": years,
             "p_gap": gap_years.mean(axis=0),
             "p_gap_by_then": np.maximum.accumulate(gap_years, axis=1).mean(axis=0),
-            "coverage": agg.filled_sum.sum(axis=0) / (reps * len(scn.countries) * 12),
+            "coverage": agg.sums["filled_months"].sum(axis=0) / (reps * len(scn.countries) * 12),
             "income_usd": annual[..., MONTHLY_COLUMNS.index("income_usd")].sum(axis=2).mean(axis=0),
             "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")].sum(axis=2).mean(axis=0),
             "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(axis=0),
-            "p_tier1_interrupted": (agg.tier1_by_year > 0).mean(axis=0),
-            "p_tier1_interrupted_by_then": np.maximum.accumulate(agg.tier1_by_year > 0, axis=1).mean(axis=0),
-            "posts_sustained": agg.sustained_by_year.mean(axis=0),
+            "p_tier1_interrupted": (agg.kept["tier1_by_year"] > 0).mean(axis=0),
+            "p_tier1_interrupted_by_then": np.maximum.accumulate(agg.kept["tier1_by_year"] > 0, axis=1).mean(axis=0),
+            "posts_sustained": agg.kept["sustained_by_year"].mean(axis=0),
         }
     )
     codes = [c.code for c in scn.countries]
@@ -379,10 +377,12 @@ def _build_result(
             "country": np.repeat(codes, sim.years),
             "risk_tier": np.repeat([c.risk_tier for c in scn.countries], sim.years),
             "year": np.tile(years, len(codes)),
-            "coverage": (agg.filled_sum / (reps * 12)).ravel(),
+            "coverage": (agg.sums["filled_months"] / (reps * 12)).ravel(),
         }
     )
-    receivables = receivables_table(names, int(sim.start_year), agg.receivables_sum, agg.receivables_owed, reps)
+    nothing_owed = np.zeros((len(names), sim.years, sim.years), dtype=np.int64)
+    receivables = receivables_table(names, int(sim.start_year), agg.sums.get("receivables_cents", nothing_owed),
+                                    agg.positive.get("receivables_cents", nothing_owed), reps)
     import numpy
     import simpy
 

@@ -120,7 +120,8 @@ def test_the_hosts_outstanding_advance_is_not_free_cash_for_commitments() -> Non
     raw = deterministic_dict(fee=0.0, opening=1_000_000.0)
     raw["mechanism"].update(commitment_basis="receivables", prefinancing_limit_usd=500_000)
     world = World(scenario_from_dict(raw), Streams(replication_seed(1, 0)))
-    coord = world.coordinators
-    before = coord.headroom_cents(0, 0)
-    coord.advanced = 30_000_000  # USD 300k advanced by the host, repaid first from the next receipts
-    assert coord.headroom_cents(0, 0) == before - 30_000_000
+    liquidity = world.coordinator_fund.liquidity
+    assert liquidity is not None
+    before = liquidity.headroom_cents(0)
+    liquidity.advanced = 30_000_000  # USD 300k advanced by the host, repaid first from the next receipts
+    assert liquidity.headroom_cents(0) == before - 30_000_000

@@ -24,7 +24,7 @@ def test_each_post_is_paid_its_standard_cost() -> None:
     )
     world = World(scenario, Streams(replication_seed(3, 0)), audit=True)
     result = world.run()
-    salaries = world.ledger.flows[:, world.acct_salaries, world.fund.account].sum()
+    salaries = world.ledger.flows[:, world.ledger.index["salaries"], world.fund.account].sum()
     monthly = np.array([to_cents(a / 12) for a in post_salaries_usd(scenario)])
     expected = int((result.filled_months.sum(axis=1) * monthly).sum())
     assert int(salaries) == expected

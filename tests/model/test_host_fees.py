@@ -47,7 +47,7 @@ def test_a_fee_on_expenditure_is_charged_on_what_the_fund_spends_to_the_cent(min
     fees = int(totals[ledger.index["admin_fees"], fund])
     assert spent > 0
     # Fees paid plus fees still payable = 13 % of the spending (the payable is kept in float).
-    assert abs(fees + world._fee_owed - 0.13 * spent) < 1.0
+    assert abs(fees + world.coordinator_fund.fee_owed_cents - 0.13 * spent) < 1.0
     assert metrics["admin_fees_usd"] == fees / 100
     # Nothing is taken off contributions as they arrive.
     assert world.contributors._fee == 0.0
@@ -69,13 +69,13 @@ def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
     assert yearly == 400_000
     due = sum(12 * round(yearly * p / 12 * 100) for p in world.price_index)
     paid = int(ledger.totals[ledger.index["secretariat"], ledger.index["coordinator_fund"]])
-    assert paid + world.secretariat_missed_cents == due
+    assert paid + world.coordinator_fund.secretariat_missed_cents == due
     assert metrics["secretariat_cost_usd"] == paid / 100
     # The first year's approved budget funds the posts and the secretariat, with the reserve,
     # grossed up for 13 % on expenditure.
     planned = world.coordinators.planned_cost_usd(0) + yearly
     need = planned * (1 + scenario.mechanism.reserve_target_months / 12)
-    assert world.budget_cents(0) == round(need * 1.13 * 100)
+    assert world.coordinator_fund.budget_cents(0) == round(need * 1.13 * 100)
 
 
 def test_host_lines_give_the_annex_its_secretariat_and_fees_by_year() -> None:
@@ -134,5 +134,6 @@ def test_a_fee_set_twice_or_on_spending_nobody_pools_is_refused_with_its_key(tmp
 def test_prefinancing_from_the_host_table_replaces_the_mechanisms(mini) -> None:
     hosted = with_overrides(mini, {"host": {"kind": "agency", "prefinancing_limit_usd": 250_000.0}})
     world, _ = _run(hosted)
-    assert world.coordinators._prefinance_limit == 25_000_000
+    liquidity = world.coordinator_fund.liquidity
+    assert liquidity is not None and liquidity.limit_cents == 25_000_000
     assert "prefinancing" in world.ledger.index

@@ -40,5 +40,28 @@ def test_the_model_modules_import_each_other_without_a_circle() -> None:
         list(TopologicalSorter(modules).static_order())
     except CycleError as err:  # pragma: no cover - the failure message names the circle
         raise AssertionError(f"import circle in fundsim/model: {err.args[1]}") from None
-    # The assembler knows every part.
-    assert {"context", "contributors", "coordinators", "cases", "victim_fund"} <= modules["world"]
+    # The assembler knows every window through its builder, and each builder its parts.
+    assert {"context", "coordinator_window", "victim_window"} <= modules["world"]
+    assert {"arrangement", "contributors", "coordinators", "coordinator_fund"} <= modules["coordinator_window"]
+    assert {"cases", "contributors", "victim_fund"} <= modules["victim_window"]
+
+
+def test_no_part_imports_a_builder_and_the_windows_do_not_import_each_other() -> None:
+    modules = _modules()
+    builders = {"world", "coordinator_window", "victim_window"}
+    reaching = sorted(name for name, imports in modules.items() if name not in builders and imports & builders)
+    assert reaching == []
+    assert "victim_fund" not in modules["coordinator_fund"]
+    assert "coordinator_fund" not in modules["victim_fund"]
+
+
+def test_world_holds_no_money_rule_and_no_branch_on_the_mode() -> None:
+    # The budget rule, the reviews and the cents arithmetic live in the windows; the mode is
+    # read once, by the arrangement.
+    assert not {"budget", "governance", "hosts"} & _modules()["world"]
+    assert "to_cents(" not in (MODEL / "world.py").read_text(encoding="utf-8")
+    for name in ("world", "coordinator_fund", "coordinators"):
+        tree = ast.parse((MODEL / f"{name}.py").read_text(encoding="utf-8"))
+        reads = [n for n in ast.walk(tree) if (isinstance(n, ast.Attribute) and n.attr == "mode")
+                 or (isinstance(n, ast.Name) and n.id == "mode")]
+        assert reads == [], name
