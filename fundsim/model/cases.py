@@ -141,6 +141,7 @@ class VictimCases:
         # The cases in handling: (end, scheduling order, case), a heap in SimPy's event order.
         self._busy: list[tuple[float, int, int]] = []
         self._seq = 0  # scheduling order of case ends and monthly ticks, counted as SimPy's ids
+        self._ends = 0  # case ends handled (in batches) before the last tick
         take = self._caseworkers()
         self._take = take
         for p in range(n_pools):
@@ -173,6 +174,12 @@ class VictimCases:
         ends due before now are handled first, as the events SimPy ran up to now."""
         self._advance(self.env.now, -1)
         return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
+
+    def ends_handled(self) -> int:
+        """Case ends handled up to now: the events a case end would have cost SimPy (counted
+        with SimPy's own in a replication's ``events``)."""
+        self._advance(self.env.now, -1)
+        return self._ends + len(self._ready)
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -297,6 +304,7 @@ class VictimCases:
                     self.partner_cents += round(self._package[v] * price)
                 else:
                     to_wait(v)
+            self._ends += len(self._ready)
             self._ready.clear()
         waiting = self._waiting
         if waiting:
