@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fundsim.viz import explore_figures, figures, report, share_report, style
-    from fundsim.viz.explore_figures import peeling_trajectory, robustness_ranking
+    from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
     from fundsim.viz.figures import (
         MissingData,
         coverage_heatmap,
@@ -39,7 +39,7 @@ _HOMES = {
         "figures",
     ),
     "write_report": "report",
-    **dict.fromkeys(("peeling_trajectory", "robustness_ranking"), "explore_figures"),
+    **dict.fromkeys(("peeling_trajectory", "prim_pairs", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
     **dict.fromkeys(("new_figure", "save_figure", "styled", "usd_label"), "style"),
 }
@@ -53,6 +53,7 @@ __all__ = [
     "figures",
     "new_figure",
     "peeling_trajectory",
+    "prim_pairs",
     "report",
     "robustness_ranking",
     "save_figure",
