@@ -6,7 +6,8 @@ A fenced block whose info string carries ``check=NAME`` (``sh check=compare-cut`
 replication counts are not cut down: the page must keep them small) in one shared
 workspace, in page order, pages in :func:`tests.docs.collect.pages` order; the stdout of
 all its commands, normalised (:func:`normalise`), must equal the committed expected output
-``docs/out/<page>/<NAME>.out``. ``tol=R`` in the info string (e.g. ``tol=0.02``) compares
+``docs/out/<page>/<NAME>.out``, or, when the block is followed at once by a fenced
+``text`` block, that block (the output shown on the page). ``tol=R`` in the info string (e.g. ``tol=0.02``) compares
 every number within a relative tolerance R instead of exactly: state it where Monte Carlo
 noise enters a printed figure that a fixed seed does not pin (with a seed, most are exact).
 
@@ -17,7 +18,7 @@ Prose ties a number to a checked block with a pair of HTML comments, invisible o
 ``NAME@KEY#K``: the K-th number (1-based) after KEY on the first line of block NAME's output that
 contains KEY. The suite fails when the quoted text differs from that number; ``make docs``
 (:mod:`tests.docs.refresh`) runs every checked block, rewrites the ``.out`` files and the
-quoted numbers, so a model change shows as a diff.
+quoted numbers and the output blocks shown on the pages, so a model change shows as a diff.
 
 A command already run (same text) is not run again: its output is reused, and what it
 wrote stays in the workspace, so several blocks and pages can read one run (the cache).
@@ -39,7 +40,7 @@ OUT_DIR = ROOT / "docs" / "out"
 _INFO = re.compile(r"\bcheck=([\w.-]+)")
 _TOL = re.compile(r"\btol=([0-9.eE+-]+)")
 #: A number as printed: sign (ASCII or Unicode minus), digits with thousands commas, decimals.
-NUMBER = re.compile(r"[−+-]?\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\w.])[−+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 #: A quoted number in prose: <!--NAME@KEY#K-->text<!--/-->
 QUOTE = re.compile(r"<!--([\w.-]+)@(.+?)#(\d+)-->(.*?)<!--/-->", re.S)
 #: Output that varies from one run to the next whatever the seed: masked before comparing.
@@ -60,11 +61,15 @@ class Checked:
     tag: str
     body: str
     tol: float = 0.0
+    #: The output is shown on the page, in the ``text`` block right after this one.
+    inline: bool = False
 
     @property
     def expected_path(self) -> Path:
-        """The committed expected output, ``docs/out/<page stem>/<name>.out``."""
-        return OUT_DIR / Path(self.page).stem / f"{self.name}.out"
+        """The committed expected output, ``docs/out/<page>/<name>.out`` (``<page>``: its path
+        under docs/ without ``.md``, e.g. ``howto/cost-a-cut``; ``README`` for README.md)."""
+        page = Path(self.page).with_suffix("")
+        return OUT_DIR / (Path(*page.parts[1:]) if page.parts[0] == "docs" else page) / f"{self.name}.out"
 
     def texts(self) -> list[str]:
         """What to run, in order: each command of a shell block, or the whole snippet."""
@@ -91,22 +96,41 @@ def page_name(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()
 
 
+_FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
 def checked_blocks(page: Path) -> list[Checked]:
     """The checked blocks of one page, in page order."""
     text = page.read_text(encoding="utf-8")
     out = []
-    for info, line, body in _blocks_with_info(text):
+    found = list(_FENCE.finditer(text))
+    for k, m in enumerate(found):
+        info = m.group(1).strip()
         tag = info.split()[0] if info.split() else ""
-        if (m := _INFO.search(info)) is None:
+        if (name := _INFO.search(info)) is None:
             continue
         tol = _TOL.search(info)
-        out.append(Checked(page_name(page), line, m.group(1), tag, body, float(tol.group(1)) if tol else 0.0))
+        inline = k + 1 < len(found) and _shown_output(text, m, found[k + 1])
+        out.append(Checked(page_name(page), text.count("\n", 0, m.start()) + 1, name.group(1), tag, m.group(2),
+                           float(tol.group(1)) if tol else 0.0, inline))
     return out
 
 
-def _blocks_with_info(text: str) -> list[tuple[str, int, str]]:
-    fence = re.compile(r"^```([^\n]*)\n(.*?)^```", re.S | re.M)
-    return [(m.group(1).strip(), text.count("\n", 0, m.start()) + 1, m.group(2)) for m in fence.finditer(text)]
+def _shown_output(text: str, block: re.Match[str], after: re.Match[str]) -> bool:
+    """Whether ``after`` is a ``text`` block right after ``block`` (blank lines between)."""
+    return after.group(1).strip() == "text" and not text[block.end():after.start()].strip()
+
+
+def inline_outputs(page: Path) -> dict[str, tuple[int, int]]:
+    """Where each inline-shown output of the page's checked blocks lies (name: body span)."""
+    text = page.read_text(encoding="utf-8")
+    found = list(_FENCE.finditer(text))
+    spans = {}
+    for k, m in enumerate(found[:-1]):
+        name = _INFO.search(m.group(1))
+        if name is not None and _shown_output(text, m, found[k + 1]):
+            spans[name.group(1)] = found[k + 1].span(2)
+    return spans
 
 
 def quotes(page: Path) -> list[Quote]:
@@ -220,9 +244,26 @@ def _argv(cmd: str) -> list[str]:
 
 
 def expected(block: Checked) -> str | None:
-    """The committed expected output of a block, or None if there is none yet."""
+    """The committed expected output of a block (shown on the page or in its ``.out`` file),
+    or None if there is none yet."""
+    if block.inline:
+        page = ROOT / block.page
+        start, end = inline_outputs(page)[block.name]
+        return page.read_text(encoding="utf-8")[start:end]
     path = block.expected_path
     return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def write_expected(block: Checked, output: str) -> None:
+    """Make ``output`` the block's expected output (on the page or in its ``.out`` file)."""
+    if block.inline:
+        page = ROOT / block.page
+        text = page.read_text(encoding="utf-8")
+        start, end = inline_outputs(page)[block.name]
+        page.write_text(text[:start] + output + text[end:], encoding="utf-8")
+        return
+    block.expected_path.parent.mkdir(parents=True, exist_ok=True)
+    block.expected_path.write_text(output, encoding="utf-8")
 
 
 def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:

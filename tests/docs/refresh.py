@@ -1,5 +1,6 @@
-"""``make docs``: run every checked block, rewrite the expected outputs (``docs/out/``), the
-numbers the pages quote from them, and the generated key reference (``docs/scenarios.md``).
+"""``make docs``: run every checked block, rewrite the expected outputs (``docs/out/``, or
+the output block shown after the command), the numbers the pages quote from them, and the
+generated key reference (``docs/scenarios.md``).
 
 Run from the repository root: ``python -m tests.docs.refresh``. It prints what changed;
 commit the diff (a model change then shows as changed outputs and numbers a reviewer reads).
@@ -12,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.docs.checked import OUT_DIR, Workspace, all_checked, expected, page_name, rewrite_quotes
+from tests.docs.checked import OUT_DIR, Workspace, all_checked, expected, page_name, rewrite_quotes, write_expected
 from tests.docs.collect import ROOT, pages
 
 
@@ -29,10 +30,10 @@ def refresh() -> list[str]:
             out = ws.run(block)
             outputs[(block.page, block.name)] = out
             if expected(block) != out:
-                block.expected_path.parent.mkdir(parents=True, exist_ok=True)
-                block.expected_path.write_text(out, encoding="utf-8")
-                changes.append(f"{block.expected_path.relative_to(ROOT)}: rewritten")
-    written = {b.expected_path for b in all_checked()}
+                write_expected(block, out)
+                where = block.page if block.inline else block.expected_path.relative_to(ROOT)
+                changes.append(f"{where} [{block.name}]: output rewritten")
+    written = {b.expected_path for b in all_checked() if not b.inline}
     for stale in sorted(OUT_DIR.rglob("*.out")) if OUT_DIR.exists() else []:
         if stale not in written:
             stale.unlink()
