@@ -92,8 +92,9 @@ class Quote:
 
 
 def page_name(page: Path) -> str:
-    """The page's path relative to the repository root (``docs/analysis.md``)."""
-    return page.relative_to(ROOT).as_posix()
+    """The page's path relative to the repository root (``docs/analysis.md``; a page
+    elsewhere, e.g. in a test's folder, by its file name)."""
+    return page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else page.name
 
 
 _FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.S | re.M)

@@ -13,7 +13,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.docs.checked import OUT_DIR, Workspace, all_checked, expected, page_name, rewrite_quotes, write_expected
+from tests.docs.checked import (
+    OUT_DIR,
+    Workspace,
+    all_checked,
+    expected,
+    page_name,
+    rewrite_quotes,
+    write_expected,
+)
 from tests.docs.collect import ROOT, pages
 
 

@@ -86,3 +86,14 @@ def test_a_changed_output_fails_until_refreshed(tmp_path: Path) -> None:
     assert quote_problem(q, {("docs/x.md", "blk"): "coverage 96.1 %\n"}) is None
     problem = quote_problem(q, {("docs/x.md", "blk"): "coverage 95.8 %\n"})
     assert problem is not None and "make docs" in problem and "95.8" in problem
+
+
+def test_make_docs_rewrites_a_stale_quote_and_only_the_number(tmp_path: Path) -> None:
+    from tests.docs.checked import rewrite_quotes
+
+    page = tmp_path / "page.md"
+    page.write_text("Coverage was <!--blk@coverage#1-->96.1<!--/--> % (seed 1).\n", encoding="utf-8")
+    changes = rewrite_quotes(page, {("page.md", "blk"): "coverage 95.8 %  [95.7%, 95.9%]\n"})
+    assert page.read_text(encoding="utf-8") == "Coverage was <!--blk@coverage#1-->95.8<!--/--> % (seed 1).\n"
+    assert changes == ["page.md:1: 96.1 -> 95.8"]
+    assert rewrite_quotes(page, {("page.md", "blk"): "coverage 95.8 %\n"}) == []
