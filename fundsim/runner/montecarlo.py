@@ -350,7 +350,7 @@ def _build_result(
         {
             "entity": np.repeat(names, sim.years),
             "year": np.tile(years, len(names)),
-            "formula": scn.mechanism.formula.label,
+            "formula": scn.mechanism.formula.preset or scn.mechanism.formula.kind,  # a precedent by its key
             "share": (agg.share_sum / reps).ravel(),
             "assessed_usd": _mean_usd(agg.assessed_sum, reps).ravel(),
             "paid_usd": _mean_usd(agg.paid_sum, reps).ravel(),

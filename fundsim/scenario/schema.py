@@ -416,12 +416,6 @@ class Formula(StrictModel):
         cols.extend(self.weights)
         return tuple(dict.fromkeys(cols))
 
-    @property
-    def label(self) -> str:
-        """What ran, by name: the precedent key (``undss_2005``, ``jiu``, ``icsc``) where the
-        formula was written from one, else its kind."""
-        return self.preset or self.kind
-
 
 class Envelope(StrictModel):
     """A fixed budget envelope: ``usd_per_year`` invoiced in the start year (gross, the
@@ -1050,7 +1044,7 @@ class Scenario(StrictModel):
     def _headline(self) -> str:
         sim, mech = self.simulation, self.mechanism
         victims = ", victims' window" if self.victims is not None else ""
-        formula = f" ({mech.formula.label} formula)" if mech.mode != "siloed" else ""
+        formula = f" ({mech.formula.kind} formula)" if mech.mode != "siloed" else ""
         return (
             f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, {len(self.countries)} countries"
             f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed {sim.seed}"

@@ -280,8 +280,10 @@ def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:
     return None
 
 
-def rewrite_quotes(page: Path, outputs: dict[tuple[str, str], str]) -> list[str]:
-    """Rewrite the page's quoted numbers from ``outputs``; what changed, one line each."""
+def rewrite_quotes(page: Path, outputs: dict[tuple[str, str], str], problems: list[str] | None = None) -> list[str]:
+    """Rewrite the page's quoted numbers from ``outputs``; what changed, one line each. A
+    quote whose number the output no longer prints is left as it is and said in ``problems``
+    (the prose around it needs a person)."""
     text = page.read_text(encoding="utf-8")
     changes: list[str] = []
 
@@ -290,7 +292,9 @@ def rewrite_quotes(page: Path, outputs: dict[tuple[str, str], str]) -> list[str]
         output = outputs.get((q.page, q.block))
         value = quoted_value(output, q.key, q.index) if output is not None else None
         if value is None:
-            raise ValueError(quote_problem(q, outputs) or f"{q.page}:{q.line}: cannot resolve")
+            if problems is not None:
+                problems.append(quote_problem(q, outputs) or f"{q.page}:{q.line}: cannot resolve")
+            return m.group(0)
         if value != q.text:
             changes.append(f"{q.page}:{q.line}: {q.text} -> {value}")
         return m.group(0)[: m.start(4) - m.start(0)] + value + "<!--/-->"

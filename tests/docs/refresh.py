@@ -25,8 +25,9 @@ from tests.docs.checked import (
 from tests.docs.collect import ROOT, pages
 
 
-def refresh() -> list[str]:
-    """Rewrite every expected output and quoted number; what changed, one line each."""
+def refresh(problems: list[str] | None = None) -> list[str]:
+    """Rewrite every expected output and quoted number; what changed, one line each. Quotes
+    no output resolves any more are left alone and listed in ``problems``."""
     from fundsim.scenario.reference import reference
 
     changes: list[str] = []
@@ -47,7 +48,7 @@ def refresh() -> list[str]:
             stale.unlink()
             changes.append(f"{stale.relative_to(ROOT)}: removed (no checked block writes it)")
     for page in pages():
-        changes += rewrite_quotes(page, outputs)
+        changes += rewrite_quotes(page, outputs, problems)
     ref = ROOT / "docs" / "scenarios.md"
     if ref.read_text(encoding="utf-8") != reference():
         ref.write_text(reference(), encoding="utf-8")
@@ -56,9 +57,15 @@ def refresh() -> list[str]:
 
 
 def main() -> int:
-    """Refresh, print what changed, exit 0."""
-    changes = refresh()
+    """Refresh, print what changed; exit 1 when a quoted number is no longer printed by its
+    block (its prose must be rewritten by hand), else 0."""
+    problems: list[str] = []
+    changes = refresh(problems)
     print("\n".join(changes) if changes else "docs: every expected output and quoted number is current")
+    if problems:
+        print("\nQuoted numbers no output prints any more (edit the prose around them):", file=sys.stderr)
+        print("\n".join(problems), file=sys.stderr)
+        return 1
     return 0
 
 
