@@ -100,7 +100,8 @@ def _first_column(scenario: Scenario, *candidates: str) -> str | None:
 def default_formulas(
     scenario: Scenario, capacity_key: str = CAPACITY_KEY, precedents: bool = False
 ) -> dict[str, Formula]:
-    """One formula per kind, named by kind: the scenario's own for its kind, defaults otherwise.
+    """One formula per kind, named by kind: the scenario's own for its kind (or under its
+    precedent key, ``undss_2005``..., when it was written from one), defaults otherwise.
 
     Defaults (precedents in ``docs/cost-sharing.md``): proportional to
     ``capacity_key`` (JIU); weighted half ``capacity_key``, half field personnel
@@ -147,12 +148,16 @@ def default_formulas(
             )
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
-    out[own.kind] = own
+    if own.preset is None:
+        out[own.kind] = own
     chosen = {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    if own.preset is not None:
+        # A precedent is named by its own key, never by the kind it expands to.
+        chosen[own.preset] = own
     # The precedent keys by name (fundsim.scenario.presets), where the entities have their columns.
     for preset in PRESET_NAMES if precedents else ():
         formula = Formula.model_validate({"kind": preset})
-        if all(_has_column(scenario, c) for c in formula.columns()):
+        if preset not in chosen and all(_has_column(scenario, c) for c in formula.columns()):
             chosen[preset] = formula
     return chosen
 

@@ -338,7 +338,7 @@ def _shares_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) 
         {
             "entity": np.repeat(names, n_years),
             "year": np.tile(years, len(names)),
-            "formula": scn.mechanism.formula.kind,
+            "formula": scn.mechanism.formula.preset or scn.mechanism.formula.kind,  # a precedent by its key
             "share": (agg.sums["shares"] / reps).ravel(),
             "assessed_usd": _mean_usd(agg.sums["assessed_cents"], reps).ravel(),
             "paid_usd": _mean_usd(agg.sums["paid_cents"], reps).ravel(),
