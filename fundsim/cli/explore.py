@@ -39,18 +39,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.discovery import INSTALL_HINT, discover, discovery_available
-    from fundsim.analysis.explore import ExploreError, check_outcomes, run_explore
+    from fundsim.analysis.explore import ExploreError, run_explore
     from fundsim.analysis.robustness import directed_outcomes, robustness_table
     from fundsim.cli._format import new_output_dir, table
     from fundsim.cli.progress import progress_bar
     from fundsim.results.atomic import write_csv
     from fundsim.results.registry import format_value
+    from fundsim.runner.checks import check_file
     from fundsim.scenario.explore import load_explore
     from fundsim.viz.explore_figures import peeling_trajectory, robustness_ranking
     from fundsim.viz.style import save_figure
 
-    scenario, spec = load_explore(args.file)  # bad input stops here: nothing written
-    check_outcomes(scenario, spec)
+    checked = check_file(args.file)  # bad input stops here, nothing written: the check validate makes
+    if checked.explore is None:
+        load_explore(args.file)  # refuses a file without [explore] with its hint
+    scenario, spec = checked.scenario, checked.explore
+    assert spec is not None
     if args.policy is not None and args.policy not in {p.name for p in spec.policies}:
         raise ExploreError(f"--policy {args.policy!r}: not a policy of [explore] "
                            f"({', '.join(p.name for p in spec.policies)})")

@@ -28,6 +28,7 @@ import pandas as pd
 
 from fundsim.errors import BadInput
 from fundsim.results.atomic import cannot_write
+from fundsim.results.outdir import CLAIM_FILE, is_empty
 from fundsim.results.safe_text import neutral_frame
 
 MANIFEST = "manifest.json"
@@ -74,7 +75,7 @@ def write_run(
     ``overwrite``.
     """
     out = Path(out_dir)
-    if out.exists() and not overwrite and not (out.is_dir() and not any(out.iterdir())):
+    if out.exists() and not overwrite and not (out.is_dir() and is_empty(out)):
         raise RunDirError(f"{out}: already exists (choose another --out, or remove it)")
     if out.exists() and not _replaceable(out):
         # Only a run directory (or an empty folder) is ever replaced: never a folder of
@@ -94,6 +95,8 @@ def write_run(
         for name, blob in (files or {}).items():
             (tmp / name).write_bytes(blob)
         _fsync_dir(tmp)
+        if out.is_dir() and not out.is_symlink() and is_empty(out):
+            (out / CLAIM_FILE).unlink(missing_ok=True)  # a command's claim on the folder: filled now
         if out.exists() and any(out.iterdir()):
             trash = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(out, trash)
@@ -117,7 +120,7 @@ def _replaceable(path: Path) -> bool:
     holds a run's manifest, or an empty folder."""
     if path.is_symlink() or not path.is_dir():
         return False
-    return (path / MANIFEST).is_file() or not any(path.iterdir())
+    return (path / MANIFEST).is_file() or is_empty(path)
 
 
 def _fsync_dir(path: Path) -> None:

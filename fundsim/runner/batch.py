@@ -31,12 +31,11 @@ import pandas as pd
 from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
 from fundsim.results.atomic import write_csv
+from fundsim.runner.checks import check_file
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.montecarlo import run_scenario
 from fundsim.runner.provenance import Provenance
 from fundsim.scenario import Scenario, scenario_hash
-from fundsim.scenario.explore import check_explore
-from fundsim.scenario.loader import load_sweep
 from fundsim.scenario.names import folder_name
 
 INDEX = "batch.csv"
@@ -108,8 +107,8 @@ def plan_batch(paths: Iterable[str | Path]) -> list[BatchItem]:
     items: list[BatchItem] = []
     owner: dict[str, Path] = {}
     for file in find_scenario_files(paths):
-        check_explore(file)  # an [explore] table validate refuses is refused here too
-        for raw_name, scenario, params in load_sweep(file):
+        # the one check validate, run and explore make: the file, its [sweep], its [explore]
+        for raw_name, scenario, params in check_file(file).variants:
             name = folder_name(raw_name)  # a name is never a path: no '..', '/', '.'
             if name in owner:
                 raise BatchError(f"{file}: run name '{name}' is also produced by {owner[name]}")

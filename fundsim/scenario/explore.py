@@ -328,7 +328,7 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     range are applied to it (so a value the schema refuses stops here, before anything
     runs). Raises :class:`ScenarioError` naming ``explore.<...>``.
     """
-    from fundsim.scenario.loader import _read_toml, load_scenario
+    from fundsim.scenario.loader import _check_references, _read_toml, load_scenario
     from fundsim.scenario.overrides import OverrideError, with_overrides
 
     path = Path(path)
@@ -345,7 +345,11 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
         trials += [(f"explore.levers.{lv.key}", lv.key, v) for v in lv.levels]
     for where, key, value in trials:
         try:
-            with_overrides(scenario, {key: value})
+            variant = with_overrides(scenario, {key: value})
+            # and the checks across tables a file gets (a shock's year inside the horizon...)
+            _check_references(variant, variant.model_dump(), path, {})
         except OverrideError as exc:
             raise ScenarioError(path, where, f"{value!r}: {exc.message}") from None
+        except ScenarioError as exc:
+            raise ScenarioError(path, where, f"{value!r}: {exc.key_path}: {exc.message}") from None
     return scenario, spec
