@@ -88,7 +88,6 @@ def reserve_target_of(scenario: Any, why: str = "") -> tuple[pd.DataFrame | None
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from fundsim.errors import BadInput
     from fundsim.results import read_run

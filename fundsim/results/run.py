@@ -21,13 +21,16 @@ import pandas as pd
 from fundsim.results.metrics import summary_frame, summary_json
 from fundsim.results.registry import drop_aliases, metric_name
 from fundsim.results.rundir import (
+    CHECKSUMS,
     MANIFEST,
     MONTHLY,
     MONTHLY_COLUMNS,
     REPLICATIONS,
+    REQUIRED,
     SHARES,
     SUMMARY,
     RunDirError,
+    check_digests,
     check_fractions,
     check_manifest,
     check_summary,
@@ -35,6 +38,7 @@ from fundsim.results.rundir import (
     read_csv_checked,
     read_json_object,
     read_parquet_checked,
+    regular_file,
     write_run,
 )
 from fundsim.results.safe_text import neutral_frame
@@ -176,6 +180,9 @@ def read_run(path: str | Path) -> Run:
         raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
     manifest = read_json_object(p / MANIFEST)
     check_manifest(manifest, p / MANIFEST)
+    for name in REQUIRED:
+        regular_file(p / name)
+    check_digests(p, manifest)
     raw_summary = read_json_object(p / SUMMARY)
     check_summary(raw_summary, p / SUMMARY, int(manifest["replications"]))
     tables = {
@@ -191,7 +198,7 @@ def read_run(path: str | Path) -> Run:
     shares = read_csv_checked(p / SHARES, columns=("entity", "year", "share"))
     check_fractions(shares, "share", p / SHARES)
     return Run(
-        manifest=manifest,
+        manifest={k: v for k, v in manifest.items() if k != CHECKSUMS},  # the files', not the run's
         summary=summary.drop(index=drop_aliases(summary.index)),
         replications=replications.drop(columns=drop_aliases(replications.columns)),
         monthly=read_parquet_checked(p / MONTHLY, columns=MONTHLY_COLUMNS),

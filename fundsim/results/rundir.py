@@ -16,6 +16,7 @@ reads one back into a :class:`fundsim.results.Run`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -41,10 +42,39 @@ MONTHLY = "monthly.parquet"
 SHARES = "shares.csv"
 #: The files every run directory holds.
 REQUIRED = (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES)
+#: The files whose SHA-256 the manifest records under :data:`CHECKSUMS`, so that a number
+#: changed by hand (or a disk's fault) is refused on reading rather than used.
+CHECKSUMMED = (SUMMARY, REPLICATIONS, MONTHLY, SHARES)
+CHECKSUMS = "sha256"
 
 
 class RunDirError(BadInput):
     """A folder that is not a complete run directory, or one that would be overwritten."""
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file ``path`` (hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_digests(run: Path, manifest: Mapping[str, Any]) -> None:
+    """Refuse (:class:`RunDirError`) a run directory whose files differ from the SHA-256
+    its manifest records (a run written before the checksums has none to check)."""
+    recorded = manifest.get(CHECKSUMS)
+    if recorded is None:
+        return
+    if not isinstance(recorded, dict) or not all(isinstance(v, str) for v in recorded.values()):
+        raise RunDirError(f"{run / MANIFEST}: {CHECKSUMS}: must map file names to checksums")
+    for name in CHECKSUMMED:
+        if name not in recorded:
+            raise RunDirError(f"{run / MANIFEST}: {CHECKSUMS}: names no checksum for {name}")
+        if file_digest(regular_file(run / name)) != recorded[name]:
+            raise RunDirError(f"{run / name}: changed since the run wrote it (its checksum differs "
+                              "from the manifest's); not using it")
 
 
 def _json_default(value: Any) -> Any:
@@ -105,11 +135,12 @@ def write_run(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
-        write_json(tmp / MANIFEST, dict(manifest))
         write_json(tmp / SUMMARY, dict(summary))
         neutral_frame(replications).to_csv(tmp / REPLICATIONS, index=False)
         monthly.to_parquet(tmp / MONTHLY, index=False)
         neutral_frame(shares).to_csv(tmp / SHARES, index=False)
+        digests = {name: file_digest(tmp / name) for name in CHECKSUMMED}
+        write_json(tmp / MANIFEST, {**dict(manifest), CHECKSUMS: digests})
         for name, table in (tables or {}).items():
             neutral_frame(table).to_csv(tmp / f"{name}.csv", index=False)
         for name, blob in (files or {}).items():
@@ -126,7 +157,7 @@ def write_run(
             os.replace(tmp, out)  # a new name, or onto an empty folder (a claim): atomic
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if out.exists() and any(out.iterdir()) and not overwrite:
+        if out.is_dir() and not is_empty(out) and not overwrite:
             raise RunDirError(f"{out}: another command wrote it meanwhile; not replacing it") from None
         raise cannot_write(out, exc) from None
     except BaseException:
