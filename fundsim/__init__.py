@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it
 
 if TYPE_CHECKING:
     from fundsim import analysis, errors, model, results, runner, scenario, sharing, viz

@@ -61,3 +61,77 @@ def test_nothing_imports_the_cli() -> None:
         if "cli" in _fundsim_imports(p) and p.parent.name != "cli" and p != PACKAGE / "__main__.py"
     ]
     assert not offenders
+
+
+def _imported_modules(path: Path, package: str) -> set[str]:
+    """The modules of ``fundsim.<package>`` that ``path`` imports, anywhere in the file
+    (a deferred import inside a function counts: it is still a dependency)."""
+    prefix = f"fundsim.{package}"
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(prefix):
+            if node.module == prefix:  # ``from fundsim.scenario import loader``: the modules named
+                found.update(f"{prefix}.{alias.name}" for alias in node.names)
+            else:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith(prefix + "."))
+    return found
+
+
+def _module_graph(package: str) -> dict[str, set[str]]:
+    """Each module of ``fundsim/<package>`` and the modules of the same package it imports;
+    a package's face (``__init__.py``) is the node of the package itself."""
+    root = PACKAGE / package
+    graph: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        dotted = ".".join(("fundsim", *(parts[:-1] if path.name == "__init__.py" else parts)))
+        graph[dotted] = _imported_modules(path, package) - {dotted}
+    return graph
+
+
+def test_the_scenario_modules_import_each_other_without_a_circle() -> None:
+    from graphlib import CycleError, TopologicalSorter
+
+    graph = _module_graph("scenario")
+    try:
+        list(TopologicalSorter(graph).static_order())
+    except CycleError as err:  # pragma: no cover - the failure message names the circle
+        raise AssertionError(f"import circle in fundsim/scenario: {err.args[1]}") from None
+    # grades reads the schema; the schema never reads grades (the grade mix lives on Posts).
+    schema_reads = {m for name, deps in graph.items() if ".schema." in name for m in deps}
+    assert "fundsim.scenario.grades" not in schema_reads
+
+
+#: The schema's modules in the order each may import the ones before it (and none after).
+SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario")
+
+
+def test_each_schema_module_imports_only_the_ones_before_it() -> None:
+    files = {p.stem for p in (PACKAGE / "scenario" / "schema").glob("*.py")} - {"__init__"}
+    assert files == set(SCHEMA_ORDER), "a new schema module needs its place in SCHEMA_ORDER"
+    later = {}
+    for i, name in enumerate(SCHEMA_ORDER):
+        path = PACKAGE / "scenario" / "schema" / f"{name}.py"
+        imported = {m.rsplit(".", 1)[-1] for m in _imported_modules(path, "scenario.schema")}
+        wrong = imported & set(SCHEMA_ORDER[i:])
+        if wrong or "fundsim.scenario.schema" in _imported_modules(path, "scenario"):
+            later[name] = sorted(wrong) or ["the package face"]
+    assert not later, f"schema modules importing later ones: {later}"
+
+
+
+def test_no_scenario_module_is_over_500_lines_nor_a_function_over_80() -> None:
+    long_modules, long_functions = [], []
+    for path in sorted((PACKAGE / "scenario").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(PACKAGE))
+        if text.count("\n") > 500:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80:
+                    long_functions.append(f"{name}:{node.name} ({length} lines)")
+    assert not long_modules and not long_functions, (long_modules, long_functions)

@@ -14,6 +14,7 @@ intervals (bootstrap, from SALib) help to judge.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from fundsim.scenario import Scenario
 from fundsim.scenario.overrides import OverrideError
 
 METHODS = ("sobol", "morris")
+#: What ``fundsim sensitivity`` says when the ``sensitivity`` extra (SALib) is not installed.
+INSTALL_HINT = "sensitivity analysis needs SALib: pip install -e '.[sensitivity]' (in a clone of fundsim)"
 
 
 class SensitivityError(BadInput):
@@ -138,6 +141,8 @@ def sensitivity(
     ``N * (D + 2)`` points; Morris: ``N`` trajectories, ``N * (D + 1)`` points);
     each point runs ``reps`` replications with seed ``seed`` (default: the scenario's).
     """
+    if importlib.util.find_spec("SALib") is None:
+        raise BadInput(INSTALL_HINT)
     if method not in METHODS:
         raise SensitivityError(f"method {method!r}: choose one of {', '.join(METHODS)}")
     merged = {k: (r.low, r.high) for k, r in scenario.uncertainties.items()}

@@ -121,7 +121,7 @@ def revalidated(scenario: Scenario, name: str = "scenario") -> Scenario:
     across tables (entities named by countries, cuts inside the horizon, fees...)."""
     from pydantic import ValidationError
 
-    from fundsim.scenario.loader import _check_references
+    from fundsim.scenario.loader.cross_references import check_references
     from fundsim.scenario.overrides import validation_problem
 
     try:
@@ -136,7 +136,7 @@ def revalidated(scenario: Scenario, name: str = "scenario") -> Scenario:
     except (TypeError, ValueError, AttributeError) as exc:
         raise ArgumentError(f"{name}: not a valid scenario: {' '.join(str(exc).split())[:200]}") from None
     try:
-        _check_references(fresh, data, Path(f"<{name}>"), {})
+        check_references(fresh, data, Path(f"<{name}>"), {})
     except BadInput as exc:
         raise ArgumentError(" ".join(str(exc).split())) from None
     return fresh

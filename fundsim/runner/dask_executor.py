@@ -27,6 +27,10 @@ CONNECT_SECONDS = 3
 MAX_HANDSHAKE_BYTES = 1 << 20
 
 
+#: What a run with the Dask executor says when the ``dask`` extra is not installed.
+INSTALL_HINT = "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+
+
 class SchedulerError(BadInput):
     """A Dask scheduler that cannot be reached, or that has no workers."""
 
@@ -42,7 +46,10 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, scheduler: str, workers: int | None = None) -> None:
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise BadInput(INSTALL_HINT) from None
 
         self._cluster = None
         if scheduler == "local":

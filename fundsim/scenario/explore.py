@@ -308,9 +308,9 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
 
 def has_explore(path: str | Path) -> bool:
     """Whether the scenario file ``path`` declares an ``[explore]`` table."""
-    from fundsim.scenario.loader import _read_toml
+    from fundsim.scenario.loader import read_toml
 
-    return "explore" in _read_toml(Path(path))
+    return "explore" in read_toml(Path(path))
 
 
 def check_explore(path: str | Path) -> None:
@@ -328,12 +328,13 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     range are applied to it (so a value the schema refuses stops here, before anything
     runs). Raises :class:`ScenarioError` naming ``explore.<...>``.
     """
-    from fundsim.scenario.loader import _check_references, _read_toml, load_scenario
+    from fundsim.scenario.loader import load_scenario, read_toml
+    from fundsim.scenario.loader.cross_references import check_references
     from fundsim.scenario.overrides import OverrideError, with_overrides
 
     path = Path(path)
     scenario = load_scenario(path)
-    table = _read_toml(path).get("explore")
+    table = read_toml(path).get("explore")
     if table is None:
         raise ScenarioError(path, "explore", "this file has no [explore] table (see docs/explore.md)")
     spec = parse_explore(table, path)
@@ -347,7 +348,7 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
         try:
             variant = with_overrides(scenario, {key: value})
             # and the checks across tables a file gets (a shock's year inside the horizon...)
-            _check_references(variant, variant.model_dump(), path, {})
+            check_references(variant, variant.model_dump(), path, {})
         except OverrideError as exc:
             raise ScenarioError(path, where, f"{value!r}: {exc.message}") from None
         except ScenarioError as exc:

@@ -13,6 +13,7 @@ at start-year prices.
 from __future__ import annotations
 
 from fundsim.scenario.schema import Scenario
+from fundsim.scenario.schema.posts import funding_order
 
 #: The grades of the standard-cost table, most senior first: the order tables list them in.
 GRADES: tuple[str, ...] = ("P-5", "P-4", "P-3", "NO", "consultant")
@@ -21,8 +22,7 @@ GRADES: tuple[str, ...] = ("P-5", "P-4", "P-3", "NO", "consultant")
 def priority_order(scenario: Scenario) -> list[int]:
     """Indices of the countries in the order their posts are funded: risk tier first, then
     file order (the model's ``StaticData.post_order``)."""
-    tiers = [c.risk_tier for c in scenario.countries]
-    return sorted(range(len(tiers)), key=lambda i: (tiers[i], i))
+    return funding_order([c.risk_tier for c in scenario.countries])
 
 
 def post_grades(scenario: Scenario) -> list[str]:
@@ -30,20 +30,10 @@ def post_grades(scenario: Scenario) -> list[str]:
 
     A mix's grade takes ``round(cumulative share x posts)`` posts in priority order minus
     what the grades before it took, so the counts always add up to the mix's total."""
-    grades = [c.grade for c in scenario.countries]
-    mix = scenario.posts.grade_mix
-    if not mix:
-        return grades
-    order = priority_order(scenario)
-    n = len(order)
-    start, cumulative = 0, 0.0
-    for grade, share in mix.items():
-        cumulative += share
-        end = min(n, round(cumulative * n))
-        for i in order[start:end]:
-            grades[i] = grade
-        start = max(start, end)
-    return grades
+    countries = scenario.countries
+    return scenario.posts.grades_after_mix(
+        [c.grade for c in countries], [c.risk_tier for c in countries]
+    )
 
 
 def standard_cost_usd(scenario: Scenario, grade: str, duty_station_class: str) -> float:
@@ -52,7 +42,9 @@ def standard_cost_usd(scenario: Scenario, grade: str, duty_station_class: str) -
     for row in scenario.standard_costs:
         if row.grade == grade and row.duty_station_class == duty_station_class:
             return row.annual_cost_usd
-    raise KeyError(f"no standard cost for grade '{grade}' at duty-station class '{duty_station_class}'")
+    raise KeyError(
+        f"no standard cost for grade '{grade}' at duty-station class '{duty_station_class}'"
+    )
 
 
 def post_salaries_usd(scenario: Scenario) -> list[float]:

@@ -19,7 +19,7 @@ from fundsim.scenario.schema import Country, Entity, Scenario
 
 _HEADER = """# Scenario keys
 
-Generated from `fundsim/scenario/schema.py` by `python -m fundsim.scenario.reference`; do not
+Generated from `fundsim/scenario/schema/` by `python -m fundsim.scenario.reference`; do not
 edit by hand. A scenario is a TOML file; `extends = "other.toml"` inherits another file and
 overrides keys (tables merge key by key; arrays, distributions and formula weights are replaced
 whole). Units are in the key names: `_usd` US dollars, `_months` months; fractions are in

@@ -1,0 +1,227 @@
+"""The victims' window (Rec 12/14): allegations and victims, caseworkers, the assistance
+package and its priority rule, children born of SEA, Member State pledges, and how the
+window is funded (:class:`Victims`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from fundsim.scenario.schema.base import (
+    MAX_VICTIMS_PER_YEAR,
+    BalanceUsd,
+    Fraction,
+    NonNegative,
+    Positive,
+    StrictModel,
+    Year,
+    bounded,
+)
+from fundsim.scenario.schema.distributions import (
+    DistBalanceUsd,
+    DistCount,
+    DistDays,
+    DistMonths,
+    Distribution,
+    DistUsd,
+    DistYears,
+)
+from fundsim.scenario.schema.mechanism import Formula
+
+#: Days in a month, to turn SimPy months into days (365.25 / 12).
+DAYS_PER_MONTH = 30.4375
+
+
+class Surge(StrictModel):
+    """A temporary rise in allegations: from ``year``, for ``years`` years, the arrival
+    rate is multiplied by ``factor`` (1.5 is a 50 % surge)."""
+
+    year: Year
+    factor: Annotated[Positive, bounded(100)]
+    years: int = Field(1, ge=1, le=50)
+
+
+class Allegations(StrictModel):
+    """SEA allegations: Poisson arrivals at each country's ``allegations_per_year``
+    (countries table) times ``scale``, growing by ``trend_annual`` a year, with surges.
+
+    Each allegation brings ``victims_per_allegation`` victims (drawn, rounded, at
+    least 1); each victim is a child with probability ``child_share``. An allegation
+    involves an implementing partner with probability ``ip_share``; with
+    ``ip_payer = "partner"`` the partner pays those victims' services, outside the fund.
+    Each allegation involves one of the entities present in its country, drawn with
+    weights from the entity column ``entity_key`` (equal weights when none); in the
+    ``siloed`` mechanism mode that entity pays its victims' services.
+    """
+
+    scale: Annotated[NonNegative, bounded(1000)] = 1.0
+    trend_annual: Annotated[float, Field(ge=-0.5, le=1.0)] = 0.0
+    surges: tuple[Surge, ...] = ()
+    victims_per_allegation: DistCount = Field(default_factory=lambda: Distribution(value=1))
+    child_share: Fraction = 0.2
+    ip_share: Fraction = 0.0
+    ip_payer: Literal["fund", "partner"] = "fund"
+    entity_key: str | None = None
+
+
+class Caseworkers(StrictModel):
+    """Case slots that take a victim's case in (intake, needs assessment, referral).
+
+    ``capacity`` is the number of cases handled at once: in the whole pool
+    (``pooling = "pooled"``) or in each country (``"per_country"``). A case holds a
+    slot for ``handling_days`` (days); cases wait first come, first served.
+    ``capacity = "auto"`` sizes the slots each year to that year's expected caseload at
+    ``target_utilisation`` (slots = expected cases x mean handling / 12 months /
+    target, rounded up). Each slot costs ``cost_usd_year`` a year (start-year
+    prices), paid monthly by the victims' window (0: caseworkers are paid elsewhere).
+    """
+
+    pooling: Literal["pooled", "per_country"] = "pooled"
+    capacity: Annotated[int, Field(ge=1, le=1_000_000)] | Literal["auto"]
+    handling_days: DistDays
+    cost_usd_year: NonNegative = 0.0
+    target_utilisation: Annotated[float, Field(gt=0.0, le=1.0)] = 0.8
+
+    @model_validator(mode="after")
+    def _auto_pooled(self) -> Caseworkers:
+        if self.capacity == "auto" and self.pooling != "pooled":
+            raise ValueError('capacity = "auto" sizes one pool: it needs pooling = "pooled"')
+        return self
+
+
+class Service(StrictModel):
+    """One service of the assistance package: a victim needs it with probability
+    ``share``; it costs ``cost_usd`` in all (start-year prices), paid in equal parts
+    over ``months`` months. ``applies_to`` limits it to children or adults."""
+
+    name: str = Field(min_length=1)
+    share: Fraction
+    cost_usd: DistUsd
+    months: int = Field(1, ge=1, le=60)
+    applies_to: Literal["all", "children", "adults"] = "all"
+
+
+class Priority(StrictModel):
+    """Who gets money first when it is short, and how long a case can wait for it.
+
+    ``fifo``: by arrival; ``children_first``: child victims first, then by arrival
+    (longest wait first); ``smallest_first``: cheapest package first. A case not
+    started ``max_wait_months`` after its arrival is dropped: its cost is unmet need.
+    """
+
+    rule: Literal["fifo", "children_first", "smallest_first"] = "children_first"
+    max_wait_months: int = Field(12, ge=1, le=120)
+
+
+class SupportYears(StrictModel):
+    """Interim support for at most ``years`` years from its start (and never past age 18)."""
+
+    years: int = Field(ge=1, le=18)
+
+
+class TargetRatio(StrictModel):
+    """Fund the children's account each month up to ``target_ratio`` times the present
+    value of the obligations to children (never below the next 12 months of support)."""
+
+    target_ratio: Annotated[float, Field(ge=0.0, le=2.0)]
+
+
+class Children(StrictModel):
+    """Children born of SEA (Rec 14): interim support until age 18 unless a paternity
+    claim succeeds (with probability ``paternity_success``, ``paternity_delay_months``
+    after support starts) and shifts ``paternity_recovery_share`` of the cost to the
+    father (1: all of it; the window keeps paying the rest).
+
+    ``support_until``: ``"age_18"``; ``"paternity_resolved"`` (interim support that ends
+    when the paternity claim is resolved, whatever its outcome, and at 18 at the latest);
+    or ``{ years = N }`` (at most N years). ``funding`` of the children's account:
+    ``"paygo"`` (it holds the next 12 months of support, topped up and released each
+    month), ``"prefund_at_entry"`` (each child's present value is moved in when support
+    starts), or ``{ target_ratio = x }`` (topped up to x times the present value of the
+    obligations).
+
+    ``account_return``: what the children's account earns. ``"none"`` (nothing);
+    ``"interest_rate"`` (the mechanism's ``interest_rate_annual``, nominal, credited
+    monthly like the coordinator fund's interest); ``"discount_rate"`` (the liability's
+    own basis: the real ``discount_rate`` each month and the year's price change each
+    January, so that an account equal to the liability keeps pace with it). With
+    ``"interest_rate"`` the two are consistent when ``discount_rate`` is the real return
+    ``(1 + interest_rate_annual) / (1 + inflation_annual) - 1``.
+
+    ``stock`` children are supported from the start, aged ``stock_age_years``; new
+    children arrive at ``new_per_year`` a year, scaled like allegations (trend and
+    surges). ``discount_rate`` (real, per year) discounts the obligations still owed
+    at the end of the horizon to their present value.
+    """
+
+    stock: int = Field(0, ge=0, le=1_000_000)
+    stock_age_years: DistYears = Field(default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
+    new_per_year: Annotated[NonNegative, bounded(MAX_VICTIMS_PER_YEAR)] = 0.0
+    support_usd_year: DistUsd = Field(default_factory=lambda: Distribution(value=0))
+    paternity_success: Fraction = 0.0
+    paternity_delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=24))
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
+    support_until: Literal["age_18", "paternity_resolved"] | SupportYears = "age_18"
+    paternity_recovery_share: Fraction = 1.0
+    funding: Literal["paygo", "prefund_at_entry"] | TargetRatio = "paygo"
+    account_return: Literal["none", "interest_rate", "discount_rate"] = "none"
+
+
+class Pledges(StrictModel):
+    """Member State voluntary pledges and withheld payments (GA res. 70/286), USD a year.
+
+    Year ``y`` (0 = start year) pledges a draw of ``annual_usd`` times
+    ``(1 - fatigue_annual) ** y`` (donor fatigue); withheld payments add a draw of
+    ``withheld_usd``. Each arrives once a year at a random month.
+    """
+
+    annual_usd: DistBalanceUsd = Field(default_factory=lambda: Distribution(value=0))
+    fatigue_annual: Fraction = 0.0
+    withheld_usd: DistBalanceUsd = Field(default_factory=lambda: Distribution(value=0))
+
+
+class VictimFunding(StrictModel):
+    """How the victim-assistance window is financed.
+
+    Each year the window's need (expected services + child support + reserve top-up,
+    less cash in hand and expected pledges) is multiplied by ``entity_cost_share`` and
+    assessed on the entities with ``formula`` (none: the mechanism's formula), with the
+    mechanism's payment terms. Fee rule: with ``windows = "separate"`` the window has
+    its own host and pays ``admin_fee`` on what it receives; with ``"shared_host"``
+    both windows pay ``shared_admin_fee`` (none: the mechanism's ``admin_fee``) to the
+    one host. ``fee_basis``: the fee is charged on what the window ``"receipts"``
+    (contributions, pledges, withheld payments, transfers excluded) or, like the
+    Secretariat's 13 % programme support cost on the Trust Fund, on what it spends
+    (``"expenditure"``: services, child support, caseworkers), charged as it is spent.
+    """
+
+    formula: Formula | None = None
+    entity_cost_share: Fraction = 1.0
+    admin_fee: Fraction = 0.0
+    shared_admin_fee: Fraction | None = None
+    fee_basis: Literal["receipts", "expenditure"] = "receipts"
+    reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
+    opening_balance_usd: BalanceUsd = 0.0
+    pledges: Pledges = Field(default_factory=Pledges)
+
+
+class Victims(StrictModel):
+    """Victim assistance (Rec 12) and children born of SEA (Rec 14): a second window.
+
+    ``windows``: ``"separate"`` funds or one fund with two windows sharing a host.
+    ``transfers``: ``"coordinator_surplus"`` moves, each December, the coordinator
+    window's cash above next year's planned cost plus its reserve target to this window.
+    ``existing_services_share`` (para 50): the share of each victim's services met by
+    existing gender-based-violence and child-protection services outside the fund.
+    """
+
+    allegations: Allegations = Field(default_factory=Allegations)
+    caseworkers: Caseworkers
+    services: tuple[Service, ...] = Field(min_length=1)
+    priority: Priority = Field(default_factory=Priority)
+    children: Children = Field(default_factory=Children)
+    funding: VictimFunding = Field(default_factory=VictimFunding)
+    windows: Literal["separate", "shared_host"] = "separate"
+    transfers: Literal["none", "coordinator_surplus"] = "none"
+    existing_services_share: Fraction = 0.0
