@@ -34,7 +34,7 @@ from fundsim.results.atomic import OutputError, temporary_name
 #: Files whose presence marks a folder as fundsim's output (so ``--force`` may replace it).
 OUTPUT_MARKERS = (
     "manifest.json", "stress.csv", "solve.json", "solve_runs.csv", "sensitivity.csv",
-    "formula_shares.csv", "report.html", "batch.csv",
+    "formula_shares.csv", "report.html", "batch.csv", "budget_annex.xlsx", "explore.json",
 )
 
 #: The hidden file a command's claim holds, locked, in the folder it created.

@@ -348,7 +348,9 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
         try:
             variant = with_overrides(scenario, {key: value})
             # and the checks across tables a file gets (a shock's year inside the horizon...)
-            check_references(variant, variant.model_dump(), path, {})
+            # ([sources] names keys of the file, which the loaded model no longer holds: the
+            # loader checked them)
+            check_references(variant.model_copy(update={"sources": {}}), variant.model_dump(), path, {})
         except OverrideError as exc:
             raise ScenarioError(path, where, f"{value!r}: {exc.message}") from None
         except ScenarioError as exc:
