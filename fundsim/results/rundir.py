@@ -42,8 +42,9 @@ MONTHLY = "monthly.parquet"
 SHARES = "shares.csv"
 #: The files every run directory holds.
 REQUIRED = (MANIFEST, SUMMARY, REPLICATIONS, MONTHLY, SHARES)
-#: The files whose SHA-256 the manifest records under :data:`CHECKSUMS`, so that a number
-#: changed by hand (or a disk's fault) is refused on reading rather than used.
+#: The manifest records the SHA-256 of every file the run wrote under :data:`CHECKSUMS`
+#: (these at least), so that a number changed by hand (or a disk's fault) is refused on
+#: reading rather than used. Files added later (a report, a stress table) are not checked.
 CHECKSUMMED = (SUMMARY, REPLICATIONS, MONTHLY, SHARES)
 CHECKSUMS = "sha256"
 
@@ -72,6 +73,11 @@ def check_digests(run: Path, manifest: Mapping[str, Any]) -> None:
     for name in CHECKSUMMED:
         if name not in recorded:
             raise RunDirError(f"{run / MANIFEST}: {CHECKSUMS}: names no checksum for {name}")
+    for name in recorded:
+        if not isinstance(name, str) or "/" in name or name.startswith(".") or name == MANIFEST:
+            raise RunDirError(f"{run / MANIFEST}: {CHECKSUMS}: {name!r} is not a file of the run")
+        if not os.path.lexists(run / name):
+            raise RunDirError(f"{run / name}: missing (the manifest records it)")
         if file_digest(regular_file(run / name)) != recorded[name]:
             raise RunDirError(f"{run / name}: changed since the run wrote it (its checksum differs "
                               "from the manifest's); not using it")
@@ -139,12 +145,12 @@ def write_run(
         neutral_frame(replications).to_csv(tmp / REPLICATIONS, index=False)
         monthly.to_parquet(tmp / MONTHLY, index=False)
         neutral_frame(shares).to_csv(tmp / SHARES, index=False)
-        digests = {name: file_digest(tmp / name) for name in CHECKSUMMED}
-        write_json(tmp / MANIFEST, {**dict(manifest), CHECKSUMS: digests})
         for name, table in (tables or {}).items():
             neutral_frame(table).to_csv(tmp / f"{name}.csv", index=False)
         for name, blob in (files or {}).items():
             (tmp / name).write_bytes(blob)
+        digests = {f.name: file_digest(f) for f in sorted(tmp.iterdir())}  # every file but the manifest
+        write_json(tmp / MANIFEST, {**dict(manifest), CHECKSUMS: digests})
         _fsync_dir(tmp)
         if out.is_dir() and not out.is_symlink() and is_empty(out):
             (out / CLAIM_FILE).unlink(missing_ok=True)  # a command's claim on the folder: filled now

@@ -34,6 +34,13 @@ from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
 from fundsim.results.atomic import write_csv
 from fundsim.results.outdir import FolderLock
+from fundsim.results.rundir import (
+    MANIFEST,
+    RunDirError,
+    check_digests,
+    check_manifest,
+    read_json_object,
+)
 from fundsim.runner import arguments
 from fundsim.runner.checks import check_file
 from fundsim.runner.executors import Executor, make_executor
@@ -132,9 +139,11 @@ def is_finished(path: Path, key: dict[str, Any]) -> bool:
     """Whether ``path`` is a complete run directory of exactly the run ``key`` describes."""
     if not is_run_dir(path):
         return False
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # a run directory changed since it was written is run again, not kept
+        manifest = read_json_object(path / MANIFEST)
+        check_manifest(manifest, path / MANIFEST)
+        check_digests(path, manifest)
+    except RunDirError:
         return False
     return all(manifest.get(k) == v for k, v in key.items())
 
