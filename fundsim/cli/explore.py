@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
@@ -35,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_force(p)
     p.set_defaults(func=run)
+
+
+def _finished_parts(out: Path) -> bool:
+    """Whether ``out`` holds a finished future of the experiment (worth a ``--resume``)."""
+    parts = out / "parts"
+    return parts.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in parts.iterdir())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,11 +71,17 @@ def run(args: argparse.Namespace) -> int:
         raise ExploreError("--resume needs --out (the folder of the experiment to finish)")
     # an existing --out is run_explore's to judge (resume, replace, or refuse with a hint)
     out = Path(args.out) if args.out else new_output_dir(None, scenario.name, "explore")
-    res = run_explore(
-        scenario, spec, futures=args.futures, reps=args.reps, seed=args.seed, out=out,
-        resume=args.resume, force=args.force, workers=args.workers or min(4, os.cpu_count() or 1),
-        scheduler=args.scheduler, bar=progress_bar(args, "explore"),
-    )
+    new_folder = not os.path.lexists(out)
+    try:
+        res = run_explore(
+            scenario, spec, futures=args.futures, reps=args.reps, seed=args.seed, out=out,
+            resume=args.resume, force=args.force, workers=args.workers or min(4, os.cpu_count() or 1),
+            scheduler=args.scheduler, bar=progress_bar(args, "explore"),
+        )
+    except BaseException:
+        if new_folder and not _finished_parts(out):  # failed before any future finished: leave nothing
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     robust = robustness_table(res.experiments, spec)
     write_csv(robust, out / "robustness.csv", index=False)
     directed = directed_outcomes(spec)

@@ -80,15 +80,15 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
 COUNT_STATISTICS = ("p05", "p50", "p95")
 
 
-def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
+def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str | None]]:
     """The summary frame as ``summary.json`` holds it: ``n``, and the percentiles of a
     count metric when whole, as integers; the rest as floats; NaN (a metric no
     replication had, so without statistics) as ``None``, written ``null``: JSON has no
     NaN, and a reader of strict JSON would refuse the file."""
-    out: dict[str, dict[str, float | int | str]] = {}
+    out: dict[str, dict[str, float | int | str | None]] = {}
     for metric, row in frame.iterrows():
         count = row.get("unit") == "count"
-        record: dict[str, float | int | str] = {}
+        record: dict[str, float | int | str | None] = {}
         for key, value in row.items():
             v = value.item() if hasattr(value, "item") else value
             whole = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and float(v).is_integer()

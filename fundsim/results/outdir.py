@@ -114,7 +114,8 @@ def is_abandoned_claim(path: Path) -> bool:
     lock = _abandoned_claim(path)
     if lock is None:
         return False
-    os.close(lock.fd)  # keep the file: the claim that takes the folder locks it again
+    if lock.fd is not None:
+        os.close(lock.fd)  # keep the file: the claim that takes the folder locks it again
     return True
 
 

@@ -152,3 +152,39 @@ def test_compare_of_runs_without_data_prints_no_numpy_warning(tmp_path, capsys) 
     assert main(["compare", str(a), str(b)]) == 0
     err = capsys.readouterr().err
     assert "Warning" not in err and "warn" not in err.lower(), err
+
+
+def test_explore_with_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys) -> None:
+    pytest.importorskip("distributed")
+    from tests.explore_builders import write_mini_explore
+
+    file = write_mini_explore(tmp_path)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "explore"
+    assert main(["explore", str(file), "--out", str(out), "--no-progress", "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    _one_line(capsys)
+    assert not out.exists()
+
+
+def test_kill_9_during_a_run_does_not_block_the_rerun(tmp_path) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "fundsim", "run", str(MINI), "--reps", "2000", "--workers", "1",
+                             "--out", str(out), "--no-progress"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / CLAIM_FILE).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (out / CLAIM_FILE).exists(), "the run never claimed its folder"
+        time.sleep(0.5)  # simulating now
+    finally:
+        proc.kill()
+        proc.wait()
+    assert sorted(os.listdir(out)) == [CLAIM_FILE]  # what kill -9 leaves
+    again = subprocess.run([sys.executable, "-m", "fundsim", "run", str(MINI), "--reps", "2", "--out", str(out),
+                            "--no-progress"], capture_output=True, text=True, env=env, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert (out / "manifest.json").is_file()
