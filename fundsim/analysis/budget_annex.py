@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from fundsim.analysis.share_tables import default_formulas, describe
 from fundsim.errors import BadInput
+from fundsim.runner import arguments
 from fundsim.runner.plan import coordinator_fee, first_period, split_cents
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
@@ -204,6 +205,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     scenario's; ``lines`` are fixed cost lines beside the posts (default:
     :func:`host_cost_lines`). Raises :class:`BudgetAnnexError` for a formula the entities'
     data cannot compute."""
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
     if compare is not None and compare not in COMPARABLE:
         raise BudgetAnnexError(f"unknown formula '{compare}' (known: {', '.join(COMPARABLE)})")
     lines = host_cost_lines(scenario) if lines is None else list(lines)

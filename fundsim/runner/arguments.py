@@ -67,6 +67,9 @@ def workers(value: Any, name: str = "workers") -> int | None:
     return None if value is None else whole_number(name, value, 1, MAX_WORKERS)
 
 
+_seed, _workers = seed, workers  # for entry(), whose keywords shadow these names
+
+
 def flag(name: str, value: Any) -> bool:
     """A switch: ``True`` or ``False`` only (not 0, 1 or a string)."""
     if not isinstance(value, bool):
@@ -105,7 +108,7 @@ def checked_scenario(scenario: Any, name: str = "scenario") -> Scenario:
     ``model_copy(update=...)`` and ``model_construct`` skip validation, so a copied
     scenario may hold a negative cost or a fee of 150 %; such a scenario is refused
     with the key path and the schema's message (:class:`ArgumentError`). Anything else is
-    refused. Returns the (re)validated scenario, equal to a valid one given.
+    refused. Returns the scenario (loaded, if a path was given).
     """
     from fundsim.scenario import load_scenario
 
@@ -113,7 +116,21 @@ def checked_scenario(scenario: Any, name: str = "scenario") -> Scenario:
         return load_scenario(scenario)
     if not isinstance(scenario, Scenario):
         raise ArgumentError(f"{name}: must be a Scenario or the path of a scenario file (got {_shown(scenario)})")
-    return revalidated(scenario, name)
+    revalidated(scenario, name)
+    return scenario  # the object given, now known valid (its results stay bit-identical)
+
+
+def entry(scenario: Any, *, reps: Any = None, seed: Any = None, workers: Any = None,
+          scheduler: Any = None) -> Scenario:
+    """The checks of an analysis entry point (``stress_test``, ``solve``, ``sensitivity``,
+    ``run_explore``, ``share_tables``, ``budget_annex``): its scenario as
+    :func:`checked_scenario`, and its counts as the command line takes them. Returns the
+    scenario (loaded, if a path was given)."""
+    replications(reps)
+    _seed(seed)
+    _workers(workers)
+    text("scheduler", scheduler)
+    return checked_scenario(scenario)
 
 
 def revalidated(scenario: Scenario, name: str = "scenario") -> Scenario:

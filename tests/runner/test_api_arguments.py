@@ -113,3 +113,31 @@ def test_any_argument_either_runs_or_is_bad_input(mini, reps, seed, workers) -> 
     else:
         assert run.reps == (mini.simulation.replications if reps is None else reps)
         assert 1 <= run.reps <= 5 or reps is None
+
+
+def test_the_analysis_functions_check_as_fundsim_run_does(mini) -> None:
+    from fundsim.analysis.budget_annex import budget_annex
+    from fundsim.analysis.explore import run_explore
+    from fundsim.analysis.sensitivity import sensitivity
+    from fundsim.analysis.share_tables import share_tables
+    from fundsim.analysis.solve import solve
+    from fundsim.analysis.stress import stress_test
+
+    bad = _copy(mini, "mechanism", admin_fee=1.5)
+    calls = {
+        "stress_test": lambda s, **k: stress_test(s, **k),
+        "solve": lambda s, **k: solve(s, "coordinator_coverage >= 0.9", "mechanism.reserve_target_months", **k),
+        "sensitivity": lambda s, **k: sensitivity(s, **k),
+        "run_explore": lambda s, **k: run_explore(s, None, **k),  # the checks come first
+    }
+    for name, call in calls.items():
+        for scenario, kwargs, words in ((5, {}, "scenario"), (bad, {}, "admin_fee"), (mini, {"reps": "2"}, "reps"),
+                                        (mini, {"seed": 0.5}, "seed"), (mini, {"workers": 0}, "workers")):
+            with pytest.raises(BadInput) as info:
+                call(scenario, **kwargs)
+            assert words in str(info.value) and "\n" not in str(info.value), name
+    for call in (budget_annex, share_tables):
+        with pytest.raises(BadInput, match="admin_fee"):
+            call(bad)
+        with pytest.raises(BadInput, match="scenario"):
+            call(5)
