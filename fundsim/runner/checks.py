@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from fundsim.results.registry import UnknownMetric, lookup
-from fundsim.scenario import Scenario, ScenarioError, load_scenario
+from fundsim.scenario import Scenario, ScenarioError, load_scenario, loader
 from fundsim.scenario.explore import ExploreSpec, has_explore, load_explore
-from fundsim.scenario.loader import load_sweep
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def check_file(path: str | Path) -> CheckedFile:
     """Check the scenario file ``path`` as every command does; raise
     :class:`~fundsim.scenario.ScenarioError` (one line naming the file and key) if not."""
     path = Path(path)
-    variants = load_sweep(path)
+    variants = loader.load_sweep(path)  # looked up on the module, so a test may stand in for it
     scenario = variants[0][1] if not variants[0][2] else load_scenario(path)
     spec = load_explore(path)[1] if has_explore(path) else None
     if spec is not None:
