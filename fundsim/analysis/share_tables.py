@@ -27,6 +27,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fundsim.errors import BadInput
+from fundsim.runner import arguments
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
 from fundsim.scenario.presets import PRESET_NAMES
@@ -211,6 +212,7 @@ def share_tables(
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
     named = set(names or ()) & set(PRESET_NAMES)
     available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
     for preset in sorted(named - set(available)):
