@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from fundsim.results import Run, read_run
-from fundsim.results.rundir import RunDirError
+from fundsim.results.run_files import RunDirError
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario, scenario_hash
 

@@ -7,7 +7,7 @@ and key path, never a traceback), 1 internal error. :func:`main` alone turns
 exceptions into exit codes: any :class:`fundsim.errors.BadInput` is bad input,
 anything else a bug; Ctrl-C (130) and SIGTERM (143) stop a command within seconds,
 its workers ended and its unfinished output folder removed
-(:func:`fundsim.results.outdir.abandon_open`); a write the system refuses (full disk,
+(:func:`fundsim.results.output_folder.abandon_open`); a write the system refuses (full disk,
 read-only folder) is one line naming the user's path and exit 2. This package is the only part of fundsim that parses
 arguments or prints.
 
@@ -124,8 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _abandon_outputs() -> None:
     """Remove what an unfinished command left (a no-op after a success)."""
-    if "fundsim.results.outdir" in sys.modules:
-        from fundsim.results.outdir import abandon_open
+    if "fundsim.results.output_folder" in sys.modules:
+        from fundsim.results.output_folder import abandon_open
 
         # A second signal while cleaning up must not leave a half-removed folder.
         with _signals_ignored():

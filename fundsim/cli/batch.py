@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from fundsim.cli.run import add_force, add_run_options, command_argv, default_workers
+from fundsim.cli.common_options import add_force, add_run_options, command_argv, default_workers
 
 #: Default output folder: fixed (not time-stamped) so that ``--resume`` finds it again.
 DEFAULT_OUT = Path("results") / "batch"
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.cli._format import fmt_value, table
+    from fundsim.cli.tables import fmt_value, table
     from fundsim.runner.batch import DONE, FAILED, KEPT, plan_batch, run_batch
 
     out = Path(args.out) if args.out else DEFAULT_OUT

@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.budget_annex import budget_annex
-    from fundsim.cli._format import new_output_dir
-    from fundsim.results.outdir import OutputStage
+    from fundsim.cli.common_options import new_output_dir
+    from fundsim.results.output_folder import OutputStage
     from fundsim.scenario import load_scenario
     from fundsim.viz.budget_annex import write_annex_html, write_annex_workbook
 

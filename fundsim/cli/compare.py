@@ -45,7 +45,7 @@ def csv_out(path: str, force: bool) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.compare import compare_runs, headline_sentence
-    from fundsim.cli._format import fmt_diff, fmt_value, table
+    from fundsim.cli.tables import fmt_diff, fmt_value, table
     from fundsim.results import read_run
     from fundsim.results.registry import HEADLINE_METRICS, format_interval
 
@@ -94,7 +94,7 @@ def _side_by_side(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from fundsim.analysis.compare import compare_runs
-    from fundsim.cli._format import fmt_diff, fmt_value, table
+    from fundsim.cli.tables import fmt_diff, fmt_value, table
     from fundsim.results import read_run
     from fundsim.results.registry import format_interval
 

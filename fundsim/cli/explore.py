@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
+from fundsim.cli.common_options import add_force, positive_int, seed_int, workers_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.discovery import INSTALL_HINT, discover, discovery_available
     from fundsim.analysis.explore import ExploreError, run_explore
     from fundsim.analysis.robustness import directed_outcomes, robustness_table
-    from fundsim.cli._format import new_output_dir, table
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
+    from fundsim.cli.tables import table
     from fundsim.results.atomic import write_csv
     from fundsim.results.registry import format_value
     from fundsim.runner.checks import check_file

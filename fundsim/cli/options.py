@@ -19,7 +19,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from fundsim.cli.run import add_force, add_run_options, command_argv
+from fundsim.cli.common_options import add_force, add_run_options, command_argv
 
 #: Metrics of the printed table.
 PRINTED = ("coordinator_coverage", "p_tier1_interrupted", "cost_usd_year", "victims_assisted_share")
@@ -48,8 +48,8 @@ def _png(fig: Any) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.options import METRICS, assumptions, bills, ranking, run_options
-    from fundsim.cli._format import table
     from fundsim.cli.progress import progress_bar
+    from fundsim.cli.tables import table
     from fundsim.results.atomic import write_bytes, write_csv
     from fundsim.scenario import load_scenario
     from fundsim.scenario.names import folder_name

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
     from fundsim.errors import BadInput
     from fundsim.results import read_run
-    from fundsim.results.rundir import read_csv_checked
+    from fundsim.results.run_files import read_csv_checked
     from fundsim.viz.report import HTML_NAME, XLSX_NAME, write_report
 
     data = read_run(args.run_dir)

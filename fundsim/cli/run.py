@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from fundsim.cli.common_options import add_force, add_run_options, command_argv, default_workers
 
 if TYPE_CHECKING:
     from fundsim.results import Run
@@ -30,66 +31,6 @@ HEADLINE = (
 )
 
 
-#: Largest --reps, --workers and other counts on the command line (the schema's limit
-#: on replications; see docs/scenarios.md).
-MAX_COUNT = 100_000
-#: Largest --seed (numpy takes any non-negative integer; this keeps it an int64).
-MAX_SEED = 2**63 - 1
-
-
-def _whole_number(text: str, low: int, high: int, shown: str) -> int:
-    """``text`` as a whole number from ``low`` to ``high`` (``shown``: the bound as printed)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be between {low} and {shown}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    return _whole_number(text, 1, MAX_COUNT, f"{MAX_COUNT:,}")
-
-
-#: Most local worker processes (--workers): more than the cores only adds memory.
-MAX_WORKERS = 256
-
-
-def workers_int(text: str) -> int:
-    value = positive_int(text)
-    if value > MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    return _whole_number(text, 0, MAX_SEED, str(MAX_SEED))
-
-
-def add_force(p: argparse.ArgumentParser) -> None:
-    """The one overwrite policy: an existing output is refused unless --force."""
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
-
-
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by every command that runs replications."""
-    p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=seed_int, help="root seed (default: the scenario's)")
-    p.add_argument(
-        "--workers",
-        type=workers_int,
-        help="local worker processes (default: up to 4 cores for 100+ replications, else 1)",
-    )
-    p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def default_workers(reps: int) -> int:
-    return min(4, os.cpu_count() or 1) if reps >= 100 else 1
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario's Monte Carlo replications into a run directory")
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
@@ -102,14 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def command_argv(args: argparse.Namespace) -> list[str] | None:
-    """The command line that started this command (program name first), as ``main``
-    recorded it; ``None`` when the command was called without ``main``."""
-    return getattr(args, "argv", None)
-
-
 def run(args: argparse.Namespace) -> int:
-    from fundsim.cli._format import new_output_dir, summary_table
+    from fundsim.cli.common_options import new_output_dir
+    from fundsim.cli.tables import summary_table
     from fundsim.runner import Provenance, run_scenario
     from fundsim.runner.checks import check_file
 
@@ -118,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
     from fundsim.results import is_run_dir
-    from fundsim.results.outdir import OutputClaim, is_empty
+    from fundsim.results.output_folder import OutputClaim, is_empty
 
     out = new_output_dir(args.out, scenario.name, force=args.force)
     # Claimed before the first replication: a second command given this --out stops here.
@@ -178,7 +114,7 @@ def write_run_report(result: Run, scenario: object) -> str:
 def shares_table(result: Run, mode: str = "pooled") -> str:
     """Each entity's mean share and yearly dollars over the horizon, titled for the
     mechanism ``mode`` (``pooled``, ``siloed``, ``hybrid``)."""
-    from fundsim.cli._format import fmt_unit, table
+    from fundsim.cli.tables import fmt_unit, table
 
     s = result.shares
     g = s.groupby("entity", sort=False).agg(

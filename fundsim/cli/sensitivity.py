@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
+from fundsim.cli.common_options import add_force, positive_int, seed_int, workers_int
 
 
 def _range(text: str) -> tuple[str, tuple[float, float]]:
@@ -45,8 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
-    from fundsim.cli._format import check_metric, new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
+    from fundsim.cli.tables import check_metric
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "sensitivity", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
@@ -92,7 +93,7 @@ def _index(metric: str, method: str, value: float) -> str:
 
 def ranking_table(frame, method: str, metric: str) -> str:
     """The indices per input, ranked, each with its unit in the heading."""
-    from fundsim.cli._format import table
+    from fundsim.cli.tables import table
 
     cols: tuple[tuple[str, str | None, str], ...]
     if method == "sobol":

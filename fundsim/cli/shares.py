@@ -61,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     tables = share_tables(scenario, args.formulas, args.capacity_key, precedents=True)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
-    from fundsim.cli._format import new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "shares", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end

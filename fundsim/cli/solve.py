@@ -11,7 +11,7 @@ import argparse
 import json
 import math
 
-from fundsim.cli.run import add_force, add_run_options, default_workers, positive_int
+from fundsim.cli.common_options import add_force, add_run_options, default_workers, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,8 +47,9 @@ def _finite(value):
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.solve import solve
-    from fundsim.cli._format import fmt_value, new_output_dir, table
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
+    from fundsim.cli.tables import fmt_value, table
     from fundsim.errors import BadInput
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import solve_path
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
     from fundsim.results.atomic import write_csv, write_text
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "solve", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end

@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import math
 
-from fundsim.cli.run import add_force, add_run_options, command_argv, default_workers
+from fundsim.cli.common_options import add_force, add_run_options, command_argv, default_workers
 
 #: Terminal width the printed table fits (shocks as rows, chosen metrics as columns).
 WIDTH = 120
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def compact_difference(metric: str, value: float) -> str:
     """A difference for a narrow column: pp for metrics in %, USD in k/M, else the
     registry's signed number."""
-    from fundsim.cli._format import fmt_diff
+    from fundsim.cli.tables import fmt_diff
     from fundsim.results.registry import describe
 
     if describe(metric).fmt == "usd" and abs(value) >= 1e3:
@@ -78,7 +78,7 @@ def chosen_metrics(text: str | None, available: set[str]) -> list[str]:
     """The metrics of ``--metrics`` (checked against the registry, exit 2 with a
     did-you-mean on a typo), or the battery's headline metrics the run has."""
     from fundsim.analysis.stress import HEADLINE_METRICS
-    from fundsim.cli._format import check_metric
+    from fundsim.cli.tables import check_metric
 
     if text:
         return [check_metric(name.strip()) for name in text.split(",") if name.strip()]
@@ -88,7 +88,7 @@ def chosen_metrics(text: str | None, available: set[str]) -> list[str]:
 def shock_table(st, metrics: list[str]) -> tuple[str, list[str]]:
     """The terminal table: one row per shock, the chosen metrics' changes as columns, and
     the largest change of one entity's bill; with the shocks not run (and why)."""
-    from fundsim.cli._format import fmt_value, table
+    from fundsim.cli.tables import fmt_value, table
 
     ran = st[st["metric"].fillna("") != ""]
     shown = [m for m in metrics if m in set(ran["metric"])]
@@ -108,7 +108,7 @@ def shock_table(st, metrics: list[str]) -> tuple[str, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
-    from fundsim.cli._format import new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
     from fundsim.runner import Provenance
     from fundsim.scenario import load_scenario
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
 
     metrics = chosen_metrics(args.metrics, set(DEFAULT_METRICS))
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "stress", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end

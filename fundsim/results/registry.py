@@ -125,7 +125,7 @@ METRICS: tuple[Metric, ...] = (
        "average over the first year (filled post-months of the first year / 12): the count of countries with "
        "a dedicated or acting coordinator that today's sourced range (10-20) checks.", "count", "higher"),
     Metric("grants_ended", "grants not renewed", "Grant-funded posts whose grant was not renewed at a "
-       "contract end (hosted posts, issue 18; per replication).", "count", "lower"),
+       "contract end (posts paid by their lead entity; per replication).", "count", "lower"),
     Metric("turnovers", "incumbents who left", "Incumbents who left at a contract end, their post "
        "recruited again with its money committed (hosted posts; per replication).", "count", "lower"),
     Metric("lapsed_usd", "host money lapsed", "Hosts' budget-line money not committed on 31 December and "
@@ -144,7 +144,7 @@ METRICS: tuple[Metric, ...] = (
        "the pooled fund over the horizon.", "USD", requires="host"),
     Metric("secretariat_missed_usd", "secretariat lines missed", "Secretariat lines that fell due and could not "
        "be paid, over the horizon.", "USD", "lower", requires="host"),
-    # --- coordinators: headline metrics of issue 19
+    # --- coordinators: headline metrics of the fund's management rules
     Metric("funding_lost_share", "post-months lost to funding", "Post-months vacant or lapsed for lack of "
        "funds (recruitment lags after a funded start excluded) over post-months needed.", "share", "lower"),
     Metric("interruptions_per_post_year", "interruptions per post-year", "Funding interruptions of a post, "
@@ -231,7 +231,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("victim_billed_for_others_usd", "victims' window: billed for others' arrears", "What the entities "
        "were invoiced by the victims' window to make up other entities' arrears, over the horizon (zero under "
        "shortfall_policy = 'arrears').", "USD", "lower", requires=_V),
-    # --- victims' window: issue 13
+    # --- victims' window: caseworkers, children's support and its liability
     Metric("children_liability_pv_usd", "children's liability, present value", "Present value at the end of the "
        "horizon of the support owed to the children supported, each to the latest end its policy allows, with "
        "no credit for paternity claims not yet resolved (the closing line of children_liability.csv). It "
@@ -369,7 +369,7 @@ def metric_name(column: str) -> str:
 def drop_aliases(names: Iterable[str]) -> list[str]:
     """The alias names among ``names`` whose metric is there under its own name: the
     duplicate columns (or summary rows) of a run directory written while an alias was a
-    column of its own (``dropped_cases`` beside ``victims_dropped``, issue 13)."""
+    column of its own (``dropped_cases`` beside ``victims_dropped``, before the alias)."""
     have = set(names)
     return [n for n in have if n in ALIASES and ALIASES[n] in have]
 

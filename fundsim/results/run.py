@@ -28,7 +28,7 @@ from fundsim.results.registry import (
     lookup,
     order,
 )
-from fundsim.results.rundir import (
+from fundsim.results.run_files import (
     CHECKSUMS,
     MANIFEST,
     MONTHLY,
@@ -215,7 +215,7 @@ def read_run(path: str | Path) -> Run:
     """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` (one line)
     if it is not one. Every CSV besides replications.csv and shares.csv lands in ``tables``.
 
-    What is read is checked first (:mod:`fundsim.results.rundir`): every file a regular
+    What is read is checked first (:mod:`fundsim.results.run_files`): every file a regular
     file (no links), the JSON files objects of the right shape and types, the manifest's
     seed and replications in range, every summary statistic a finite number (a share or
     a probability between 0 and 1), replications.csv all numbers with one row per

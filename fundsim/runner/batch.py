@@ -33,8 +33,8 @@ import pandas as pd
 from fundsim.errors import BadInput
 from fundsim.results import is_run_dir
 from fundsim.results.atomic import write_csv
-from fundsim.results.outdir import FolderLock
-from fundsim.results.rundir import (
+from fundsim.results.output_folder import FolderLock
+from fundsim.results.run_files import (
     MANIFEST,
     RunDirError,
     check_digests,
@@ -209,33 +209,15 @@ def run_batch(
     reps, seed = arguments.replications(reps), arguments.seed(seed)  # as --reps and --seed take them
     workers, scheduler = arguments.workers(workers), arguments.text("scheduler", scheduler)
     resume, force = arguments.flag("resume", resume), arguments.flag("force", force)
-    outcomes = [BatchOutcome(item) for item in items]
-    for o in outcomes:
-        o.reps = o.item.scenario.simulation.replications if reps is None else int(reps)
-        o.seed = o.item.scenario.simulation.seed if seed is None else int(seed)
-        o.path = out / folder_name(o.item.name)
+    outcomes = _plan(items, out, reps, seed)
     folders = [o.path.name for o in outcomes]  # type: ignore[union-attr]
-    clash = sorted(f for f, n in Counter(folders).items() if n > 1)
-    if clash:
-        raise BatchError(f"{out}: two runs would share the folder '{clash[0]}' (rename a scenario)")
-    if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
-        raise BatchError(f"{out}: exists and is not a folder (choose another --out)")
-    created = not os.path.lexists(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BatchError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
+    created = _make_folder(out)
     # Held for the whole batch: a second batch given this --out is refused (exit 2).
     lock = FolderLock(out, LOCK, "another batch")
     try:
         _check_existing(out, outcomes, resume=resume, force=force)
         if resume:
-            remove_leftovers(out, folders)
-            for stale in out.glob(f".{INDEX}.tmp-*"):
-                stale.unlink(missing_ok=True)
-            for o in outcomes:
-                if is_finished(o.path, run_key(o.item.scenario, o.seed, o.reps)):  # type: ignore[arg-type]
-                    _read_back(o)
+            _keep_finished(out, outcomes, folders)
         todo = [o for o in outcomes if o.status != KEPT]
         # Opened before the index is written: an unreachable scheduler leaves nothing behind.
         executor: Executor | None = make_executor(workers, scheduler) if todo else None
@@ -265,6 +247,44 @@ def run_batch(
             bar.close()
         lock.release()
     return outcomes
+
+
+def _plan(items: Sequence[BatchItem], out: Path, reps: int | None, seed: int | None) -> list[BatchOutcome]:
+    """One outcome per item, with its replications, seed and folder under ``out``;
+    :class:`BatchError` if two items would share a folder."""
+    outcomes = [BatchOutcome(item) for item in items]
+    for o in outcomes:
+        o.reps = o.item.scenario.simulation.replications if reps is None else int(reps)
+        o.seed = o.item.scenario.simulation.seed if seed is None else int(seed)
+        o.path = out / folder_name(o.item.name)
+    folders = [o.path.name for o in outcomes]  # type: ignore[union-attr]
+    clash = sorted(f for f, n in Counter(folders).items() if n > 1)
+    if clash:
+        raise BatchError(f"{out}: two runs would share the folder '{clash[0]}' (rename a scenario)")
+    return outcomes
+
+
+def _make_folder(out: Path) -> bool:
+    """Create the batch's folder ``out`` if need be; whether it was created here."""
+    if os.path.lexists(out) and (out.is_symlink() or not out.is_dir()):
+        raise BatchError(f"{out}: exists and is not a folder (choose another --out)")
+    created = not os.path.lexists(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot create the folder: {exc.strerror or exc}") from None
+    return created
+
+
+def _keep_finished(out: Path, outcomes: Sequence[BatchOutcome], folders: Sequence[str]) -> None:
+    """On resume: remove what a killed batch left half-written and read back the runs
+    already finished (they are kept, not run again)."""
+    remove_leftovers(out, folders)
+    for stale in out.glob(f".{INDEX}.tmp-*"):
+        stale.unlink(missing_ok=True)
+    for o in outcomes:
+        if is_finished(o.path, run_key(o.item.scenario, o.seed, o.reps)):  # type: ignore[arg-type]
+            _read_back(o)
 
 
 def _check_existing(out: Path, outcomes: Sequence[BatchOutcome], *, resume: bool, force: bool) -> None:

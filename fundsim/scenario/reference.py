@@ -123,7 +123,7 @@ def reference() -> str:
 
 
 def _limits() -> list[str]:
-    """The documented limits and the kinds of malformed input refused (issue 15)."""
+    """The documented limits and the kinds of malformed input refused."""
     s, ld = schema, loader
     rows = [
         ("a post's `annual_cost_usd`, `operating_cost_usd`", f"{s.MAX_POST_USD:,.0f} USD a year"),

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from fundsim.cli import main
-from fundsim.results.outdir import FolderLock
+from fundsim.results.output_folder import FolderLock
 from fundsim.runner.batch import LOCK
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from fundsim.cli import main, users_path
-from fundsim.results.outdir import CLAIM_FILE, FolderLock, OutputClaim
+from fundsim.results.output_folder import CLAIM_FILE, FolderLock, OutputClaim
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.toml"

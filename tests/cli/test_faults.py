@@ -124,12 +124,12 @@ def test_an_output_folder_that_cannot_be_created_is_one_line(tmp_path: Path, cap
 
 
 def test_a_full_disk_leaves_no_run_folder(tmp_path: Path, capsys, monkeypatch) -> None:
-    import fundsim.results.rundir as rundir
+    import fundsim.results.run_files as run_files
 
     def full(_path):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(rundir, "_fsync_dir", full)
+    monkeypatch.setattr(run_files, "_fsync_dir", full)
     assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "out"), "--no-progress"]) == 2
     assert "No space left on device" in _one_line(capsys)
     _nothing_left(tmp_path, "out")

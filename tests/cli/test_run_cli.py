@@ -105,7 +105,7 @@ def test_no_report_skips_it_and_says_how_to_write_it(tmp_path: Path, mini_path: 
 def test_a_metric_zero_by_construction_reads_not_applicable() -> None:
     from types import SimpleNamespace
 
-    from fundsim.cli._format import summary_table
+    from fundsim.cli.tables import summary_table
 
     summary = pd.DataFrame({"mean": [0.0], "ci95_low": [0.0], "ci95_high": [0.0], "p05": [0.0], "p50": [0.0],
                             "p95": [0.0]}, index=pd.Index(["funded_ratio"], name="metric"))

@@ -45,7 +45,7 @@ def test_repr_is_one_short_line_and_the_notebook_view_shows_the_summary(mini_pat
 
 
 def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as_one_metric(mini_path, tmp_path):
-    """Runs written between issue 13 and the alias hold the same count under two names."""
+    """Runs written before the alias hold the same count under two names."""
     import json
 
     fundsim.run(mini_path, reps=2, seed=4, workers=1, out=tmp_path / "run")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from fundsim.cli import main
 from fundsim.results import read_run
-from fundsim.results.rundir import RunDirError
+from fundsim.results.run_files import RunDirError
 from tests.tampering import MUTATIONS
 
 HERE = Path(__file__).resolve().parent

@@ -1,4 +1,5 @@
-"""The fund-management rules (issue 19) on deterministic scenarios, against hand computation.
+"""The fund-management rules (reserve, reviews, lapses, fees) on deterministic scenarios,
+against hand computation.
 
 4 posts (A, B tier 1; C, D tier 2), a 2-month recruitment lag, 4 entities paying equal
 shares on time, no inflation, no shocks (``tests/builders.deterministic_dict``).

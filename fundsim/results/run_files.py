@@ -32,7 +32,7 @@ import pandas as pd
 
 from fundsim.errors import BadInput
 from fundsim.results.atomic import cannot_write
-from fundsim.results.outdir import CLAIM_FILE, is_empty
+from fundsim.results.output_folder import CLAIM_FILE, is_empty
 from fundsim.results.safe_text import neutral_frame
 
 MANIFEST = "manifest.json"

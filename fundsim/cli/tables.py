@@ -1,12 +1,10 @@
 """Plain-text tables for the terminal (no colour, fixed-width, readable in a log), and
-the default output folder of the commands that write one. Numbers are written by the
+the check of a metric named on the command line. Numbers are written by the
 metric registry (:mod:`fundsim.results.registry`), the one formatter of every output."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,14 +17,12 @@ from fundsim.results.registry import (
     lookup,
     not_applicable,
 )
-from fundsim.scenario.names import folder_name
 
 __all__ = [
     "check_metric",
     "fmt_diff",
     "fmt_unit",
     "fmt_value",
-    "new_output_dir",
     "summary_table",
     "table",
 ]
@@ -88,19 +84,3 @@ def check_metric(name: str, scenario: object | None = None) -> str:
     if scenario is not None and metric.requires == "victims" and getattr(scenario, "victims", None) is None:
         raise BadInput(f"metric {name!r} needs a victim-assistance window, and this scenario has none")
     return metric.name
-
-
-def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force: bool = False) -> Path:
-    """``--out`` if given, else ``results/<scenario>[-<kind>]-<time>``; refuses an existing
-    folder unless ``force`` (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten).
-    The folder is claimed with :class:`fundsim.results.outdir.OutputClaim` before writing."""
-    from fundsim.cli import BadInput
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    suffix = f"-{kind}" if kind else ""
-    path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
-    from fundsim.results.outdir import is_abandoned_claim
-
-    if path.exists() and not force and not is_abandoned_claim(path):  # a killed command's empty claim is free
-        raise BadInput(f"{path}: already exists (choose another --out, or --force to replace it)")
-    return path
