@@ -81,26 +81,17 @@ def _with_interval(r: pd.Series, m: str) -> str:
     return f"{fv(m, r[m])} {format_interval(_FORMAT_AS.get(m, m), r[f'{m}_low'], r[f'{m}_high'])}"
 
 
-def brief_content(
+def _answer(
     table: pd.DataFrame,
-    bills: pd.DataFrame,
     ranking: pd.DataFrame,
     *,
-    name: str,
-    question: str,
     reps: int,
     seed: int,
-    reference: str,
-    pairing: str,
-    commands: Sequence[str],
-    assumptions: Sequence[tuple[str, str]] = (),
-    decomposition: pd.DataFrame | None = None,
-    stress: pd.DataFrame | None = None,
-    figures: Sequence[tuple[str, bytes]] = (),
-) -> Brief:
-    """The brief of an option set (tables from :mod:`fundsim.analysis.options`)."""
-    ladder = pairing == "previous"
-    against = "the option before" if ladder else reference
+    ladder: bool,
+    decomposition: pd.DataFrame | None,
+) -> tuple[str, pd.DataFrame]:
+    """The brief's headline answer, and the options close behind the first on coverage
+    (none for a ladder, whose answer is its largest steps)."""
     top = ranking[ranking["rank"] == 1].iloc[0]["option"] if len(ranking) else table["option"].iloc[0]
     t = table.set_index("option")
     tied = int(ranking["tied_on_coverage"].iloc[0]) if len(ranking) else 1
@@ -130,7 +121,11 @@ def brief_content(
         c = costs.loc[r["option"]]
         answer += (f" Next, {r['option']}: coverage {fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
                    f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against {r['above']}.")
-    sections = [Section("The question", [question])]
+    return answer, close
+
+
+def _options_section(table: pd.DataFrame, reps: int, against: str) -> Section:
+    """The table of options: each with its metrics and paired differences against ``against``."""
     rows = []
     for _, r in table.iterrows():
         row = [str(r["option"]), str(r["change"])]
@@ -147,20 +142,15 @@ def brief_content(
         words.append(f"{r['option']} against {r['against']}: coverage "
                      f"{fd('coordinator_coverage', r['coordinator_coverage_diff'], r['coordinator_coverage_diff_low'], r['coordinator_coverage_diff_high'])}; "
                      f"cost a year {fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}.")
-    sections.append(Section(
+    return Section(
         "The options", [f"Mean [95 % interval] of {reps} replications; differences are paired, against {against}."],
         ["option", "what it changes", *(h for _, h in SHOWN), f"coverage vs {against}", f"cost vs {against}",
-         "dominated by"], rows, bullets=words))
-    if decomposition is not None and len(decomposition):
-        cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
-        lines = [f"{s['to'] if s['change'] != 'total' else 'total, ' + str(s['from']) + ' to ' + str(s['to'])}: "
-                 f"{fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}" for _, s in cov.iterrows()]
-        sections.append(Section("One change at a time (coverage)", bullets=lines))
-    if len(bills.columns):
-        brows = [[str(e), *(fv("assessed_usd", v) for v in r)] for e, r in bills.iterrows()]
-        sections.append(Section("Each entity's bill under the leading options",
-                                ["Mean invoice a year to the coordinator window (USD), over the horizon."],
-                                ["entity", *map(str, bills.columns)], brows))
+         "dominated by"], rows, bullets=words)
+
+
+def _conditions(table: pd.DataFrame, close: pd.DataFrame, stress: pd.DataFrame | None, reps: int) -> list[str]:
+    """When the ranking changes: dominated options, orders within the noise, the stress
+    battery's verdicts and what the ranking rests on."""
     cond = []
     dom = table[table["dominated_by"].astype(str) != ""] if "dominated_by" in table else table.iloc[:0]
     for _, r in dom.iterrows():
@@ -182,6 +172,42 @@ def brief_content(
         cond.append("The stress battery was not run for this brief (`fundsim options FILE --stress` runs it on the "
                     "two leading options).")
     cond.append("These rankings hold for the inputs as given; `fundsim explore` shows which futures break an option.")
+    return cond
+
+
+def brief_content(
+    table: pd.DataFrame,
+    bills: pd.DataFrame,
+    ranking: pd.DataFrame,
+    *,
+    name: str,
+    question: str,
+    reps: int,
+    seed: int,
+    reference: str,
+    pairing: str,
+    commands: Sequence[str],
+    assumptions: Sequence[tuple[str, str]] = (),
+    decomposition: pd.DataFrame | None = None,
+    stress: pd.DataFrame | None = None,
+    figures: Sequence[tuple[str, bytes]] = (),
+) -> Brief:
+    """The brief of an option set (tables from :mod:`fundsim.analysis.options`)."""
+    ladder = pairing == "previous"
+    against = "the option before" if ladder else reference
+    answer, close = _answer(table, ranking, reps=reps, seed=seed, ladder=ladder, decomposition=decomposition)
+    sections = [Section("The question", [question]), _options_section(table, reps, against)]
+    if decomposition is not None and len(decomposition):
+        cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
+        lines = [f"{s['to'] if s['change'] != 'total' else 'total, ' + str(s['from']) + ' to ' + str(s['to'])}: "
+                 f"{fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}" for _, s in cov.iterrows()]
+        sections.append(Section("One change at a time (coverage)", bullets=lines))
+    if len(bills.columns):
+        brows = [[str(e), *(fv("assessed_usd", v) for v in r)] for e, r in bills.iterrows()]
+        sections.append(Section("Each entity's bill under the leading options",
+                                ["Mean invoice a year to the coordinator window (USD), over the horizon."],
+                                ["entity", *map(str, bills.columns)], brows))
+    cond = _conditions(table, close, stress, reps)
     sections.append(Section("When the ranking changes", bullets=cond))
     if assumptions:
         sections.append(Section("Assumptions that matter most", bullets=[f"{k}: {v}" for k, v in assumptions]))
