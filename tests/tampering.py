@@ -16,6 +16,7 @@ def _json_edit(name: str, edit: Callable[[dict], None]) -> Callable[[Path], None
         data = json.loads((run / name).read_text(encoding="utf-8"))
         edit(data)
         (run / name).write_text(json.dumps(data), encoding="utf-8")
+
     return mutate
 
 
@@ -26,6 +27,7 @@ def _text(name: str, text: str | bytes) -> Callable[[Path], None]:
             (run / name).write_bytes(text)
         else:
             (run / name).write_text(text, encoding="utf-8")
+
     return mutate
 
 
@@ -33,6 +35,7 @@ def _truncate(name: str, keep: float) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         blob = (run / name).read_bytes()
         (run / name).write_bytes(blob[: int(len(blob) * keep)])
+
     return mutate
 
 
@@ -40,6 +43,7 @@ def _link(name: str, target: str) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         (run / name).unlink()
         os.symlink(target, run / name)
+
     return mutate
 
 
@@ -47,6 +51,7 @@ def _folder(name: str) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         (run / name).unlink()
         (run / name).mkdir()
+
     return mutate
 
 
@@ -54,6 +59,7 @@ def _fifo(name: str) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         (run / name).unlink()
         os.mkfifo(run / name)
+
     return mutate
 
 
@@ -63,18 +69,21 @@ def _csv_cell(name: str, column: str, value: object, row: int = 0) -> Callable[[
         frame[column] = frame[column].astype(object)
         frame.loc[row, column] = value
         frame.to_csv(run / name, index=False)
+
     return mutate
 
 
 def _drop_rows(name: str, keep: int) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         pd.read_csv(run / name).head(keep).to_csv(run / name, index=False)
+
     return mutate
 
 
 def _foreign_parquet(name: str) -> Callable[[Path], None]:
     def mutate(run: Path) -> None:
         pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_parquet(run / name, index=False)
+
     return mutate
 
 
@@ -84,6 +93,7 @@ def _set(path: tuple[str, ...], value: object) -> Callable[[dict], None]:
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+
     return edit
 
 

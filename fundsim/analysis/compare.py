@@ -106,7 +106,9 @@ def _side(run: Run | RunSide, label: str | None) -> RunSide:
     if isinstance(run, Run):
         name = label or (str(run.path) if run.path is not None else run.name)
         return RunSide(name, dict(run.manifest), run.replications)
-    raise TypeError(f"cannot compare a {type(run).__name__}: give a Run (from fundsim.run or read_run)")
+    raise TypeError(
+        f"cannot compare a {type(run).__name__}: give a Run (from fundsim.run or read_run)"
+    )
 
 
 def _pairing(a: RunSide, b: RunSide) -> tuple[bool, str]:
@@ -191,7 +193,9 @@ def compare_runs(
     paired, reason = _pairing(a, b)
     cols_a = [c for c in a.replications.columns if c not in _NOT_METRICS]
     cols_b = set(b.replications.columns)
-    common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c))))
+    common = sorted(
+        (c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c)))
+    )
     if metrics is not None:
         metrics = [ALIASES.get(m, m) for m in metrics]  # dropped_cases is victims_dropped
         wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
@@ -245,7 +249,9 @@ def compare_runs(
     return Comparison(a.label, b.label, paired, reason, pd.DataFrame(rows, columns=list(COLUMNS)))
 
 
-def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label_b: str = "B") -> str:
+def headline_sentence(
+    row: pd.Series | dict[str, Any], label_a: str = "A", label_b: str = "B"
+) -> str:
     """One comparison row in words: ``"coordinator coverage is 2.2 points lower [1.9, 2.5]
     under B than under A"``, or ``"... does not change detectably: +0.1 points [-0.2, +0.4]"``
     when the 95 % interval includes 0. Points for metrics read in %, USD for money, the
@@ -269,8 +275,10 @@ def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label
     unit = {"percent": " points", "days": " days"}.get(info.fmt, "")
     money = "USD " if info.fmt == "usd" else ""
     if lo <= 0 <= hi:
-        return (f"{info.label} does not change detectably under {label_b} against {label_a}: "
-                f"{money}{size(diff, True)}{unit} [{size(lo, True)}, {size(hi, True)}]")
+        return (
+            f"{info.label} does not change detectably under {label_b} against {label_a}: "
+            f"{money}{size(diff, True)}{unit} [{size(lo, True)}, {size(hi, True)}]"
+        )
     word = "higher" if diff > 0 else "lower"
     if info.fmt == "days":
         word = "longer" if diff > 0 else "shorter"
@@ -278,5 +286,7 @@ def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label
     verdict = ""
     if info.good:
         verdict = " (better)" if (diff > 0) == (info.good == "higher") else " (worse)"
-    return (f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under {label_b} "
-            f"than under {label_a}{verdict}")
+    return (
+        f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under {label_b} "
+        f"than under {label_a}{verdict}"
+    )

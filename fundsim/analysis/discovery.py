@@ -81,11 +81,17 @@ class Discovery:
 
     @property
     def coverage(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory["coverage"].iloc[self.chosen])
+        return (
+            math.nan
+            if self.chosen is None
+            else float(self.trajectory["coverage"].iloc[self.chosen])
+        )
 
     @property
     def density(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
+        return (
+            math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
+        )
 
 
 def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) -> pd.DataFrame:
@@ -94,7 +100,11 @@ def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) 
     x = pd.DataFrame(index=experiments.index)
     for u in spec.uncertainties:
         col = experiments[u.key]
-        x[u.key] = pd.Categorical(col.astype(str), categories=list(u.labels)) if u.categorical else col.astype(float)
+        x[u.key] = (
+            pd.Categorical(col.astype(str), categories=list(u.labels))
+            if u.categorical
+            else col.astype(float)
+        )
     if levers:
         for lv in spec.levers:
             x[lv.key] = pd.Categorical(experiments[lv.key].astype(str), categories=list(lv.labels))
@@ -108,7 +118,9 @@ def _fmt(v: float, integer: bool, up: bool = False) -> str:
     return f"{v:.3g}"
 
 
-def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+def restrictions(
+    lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]
+) -> pd.DataFrame:
     """The inputs a box restricts: one row each (input, kind, low, high, levels, text)."""
     rows = []
     for col in x.columns:
@@ -119,8 +131,16 @@ def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names:
             if set(lo) == set(lo0):
                 continue
             levels = [c for c in x[col].cat.categories if c in lo]
-            rows.append({"input": col, "kind": "categories", "low": np.nan, "high": np.nan,
-                         "levels": " | ".join(levels), "text": f"{name} is {' or '.join(levels)}"})
+            rows.append(
+                {
+                    "input": col,
+                    "kind": "categories",
+                    "low": np.nan,
+                    "high": np.nan,
+                    "levels": " | ".join(levels),
+                    "text": f"{name} is {' or '.join(levels)}",
+                }
+            )
             continue
         integer = bool(np.all(np.equal(np.mod(x[col].to_numpy(), 1), 0)))
         # a whole-number input is restricted only when a whole value is left out
@@ -134,7 +154,16 @@ def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names:
             text = f"{name} is at least {_fmt(lo, integer, up=True)}"
         else:
             text = f"{name} is at most {_fmt(hi, integer)}"
-        rows.append({"input": col, "kind": "range", "low": float(lo), "high": float(hi), "levels": "", "text": text})
+        rows.append(
+            {
+                "input": col,
+                "kind": "range",
+                "low": float(lo),
+                "high": float(hi),
+                "levels": "",
+                "text": text,
+            }
+        )
     return pd.DataFrame(rows, columns=["input", "kind", "low", "high", "levels", "text"])
 
 
@@ -164,7 +193,9 @@ def discover(
     ``explore`` extra (:func:`discovery_available`).
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the workbench warns about its optional parts (ipyparallel)
+        warnings.simplefilter(
+            "ignore"
+        )  # the workbench warns about its optional parts (ipyparallel)
         from ema_workbench.analysis import cart, prim
 
     names = dict(names or {})
@@ -175,12 +206,23 @@ def discover(
     init = _init_box(x)
     empty_box = pd.DataFrame(columns=["input", "kind", "low", "high", "levels", "text"])
     no_tree = pd.DataFrame(columns=["leaf", "coverage", "density", "mass", "res_dim", "rule"])
-    what = f"the {n} futures of policy {policy}" if policy else f"the {n} cases (futures x policies)"
+    what = (
+        f"the {n} futures of policy {policy}" if policy else f"the {n} cases (futures x policies)"
+    )
     if k == 0 or k == n:
         sentence = f"Nothing to discover: {'none' if k == 0 else 'all'} of {what} fail."
-        return Discovery(n, k, pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
-                         None, empty_box, no_tree, sentence, inspect=pd.DataFrame(columns=INSPECT_COLUMNS),
-                         features=pd.DataFrame(columns=["input", "score", "rank"]), inputs=x)
+        return Discovery(
+            n,
+            k,
+            pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
+            None,
+            empty_box,
+            no_tree,
+            sentence,
+            inspect=pd.DataFrame(columns=INSPECT_COLUMNS),
+            features=pd.DataFrame(columns=["input", "score", "rank"]),
+            inputs=x,
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the workbench warns about optional parts (ipyparallel)
         finder = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, mass_min=0.05)
@@ -195,19 +237,27 @@ def discover(
         tree.clf.fit(tree._x, tree.y)
         leaves, stats = tree.boxes, tree.stats
     traj = found.peeling_trajectory
-    trajectory = pd.DataFrame({
-        "box": traj["id"].astype(int).to_numpy(), "coverage": traj["coverage"].astype(float).to_numpy(),
-        "density": traj["density"].astype(float).to_numpy(), "mass": traj["mass"].astype(float).to_numpy(),
-        "res_dim": traj["res_dim"].astype(int).to_numpy(),
-    })
+    trajectory = pd.DataFrame(
+        {
+            "box": traj["id"].astype(int).to_numpy(),
+            "coverage": traj["coverage"].astype(float).to_numpy(),
+            "density": traj["density"].astype(float).to_numpy(),
+            "mass": traj["mass"].astype(float).to_numpy(),
+            "res_dim": traj["res_dim"].astype(int).to_numpy(),
+        }
+    )
     # A box that restricts nothing says nothing, even when failures are common enough to be
     # "dense" everywhere: the candidates restrict at least one input and beat the base rate.
     boxes = trajectory[(trajectory["res_dim"] > 0) & (trajectory["density"] > k / n)]
     dense = boxes[boxes["density"] >= threshold]
     if len(dense):
-        chosen = int(dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0])
+        chosen = int(
+            dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0]
+        )
     elif len(boxes):
-        chosen = int(boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
+        chosen = int(
+            boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0]
+        )
     else:
         chosen = 0  # PRIM found no box better than the whole space
     box = restrictions(found.box_lims[chosen], init, x, names)
@@ -218,26 +268,60 @@ def discover(
     else:
         unit = "futures" if policy else "runs"
         where = "futures" if policy else "runs (futures x designs)"
-        sentence = (f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
-                    f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures.")
+        sentence = (
+            f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
+            f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures."
+        )
     tree_rows = []
     for i, (lims, st) in enumerate(zip(leaves, stats, strict=True)):
         rule = restrictions(lims, init, x, names)
-        tree_rows.append({"leaf": i, "coverage": float(st["coverage"]), "density": float(st["density"]),
-                          "mass": float(st["mass"]), "res_dim": int(st["res dim"]),
-                          "rule": " and ".join(rule["text"]) or "(everything)"})
-    tree_frame = pd.DataFrame(tree_rows).sort_values(["density", "coverage"], ascending=False, kind="stable")
+        tree_rows.append(
+            {
+                "leaf": i,
+                "coverage": float(st["coverage"]),
+                "density": float(st["density"]),
+                "mass": float(st["mass"]),
+                "res_dim": int(st["res dim"]),
+                "rule": " and ".join(rule["text"]) or "(everything)",
+            }
+        )
+    tree_frame = pd.DataFrame(tree_rows).sort_values(
+        ["density", "coverage"], ascending=False, kind="stable"
+    )
     unit = "futures" if policy else "runs"
     warning = None
     if not box.empty and k < MIN_FAILURES:
-        warning = (f"PRIM's box rests on {k} failing {unit} (fewer than {MIN_FAILURES}): its limits are "
-                   "counted, not estimated; run more futures (--futures) before quoting it.")
-    return Discovery(n, k, trajectory, chosen, box, tree_frame.reset_index(drop=True), sentence,
-                     inspect=_inspect(found, chosen, box), features=feature_scores(x, y), warning=warning,
-                     prim_box=found, inputs=x)
+        warning = (
+            f"PRIM's box rests on {k} failing {unit} (fewer than {MIN_FAILURES}): its limits are "
+            "counted, not estimated; run more futures (--futures) before quoting it."
+        )
+    return Discovery(
+        n,
+        k,
+        trajectory,
+        chosen,
+        box,
+        tree_frame.reset_index(drop=True),
+        sentence,
+        inspect=_inspect(found, chosen, box),
+        features=feature_scores(x, y),
+        warning=warning,
+        prim_box=found,
+        inputs=x,
+    )
 
 
-INSPECT_COLUMNS = ["input", "kind", "low", "high", "levels", "qp_low", "qp_high", "coverage", "density"]
+INSPECT_COLUMNS = [
+    "input",
+    "kind",
+    "low",
+    "high",
+    "levels",
+    "qp_low",
+    "qp_high",
+    "coverage",
+    "density",
+]
 
 
 def _inspect(found: Any, chosen: int, box: pd.DataFrame) -> pd.DataFrame:
@@ -249,9 +333,15 @@ def _inspect(found: Any, chosen: int, box: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, r in box.iterrows():
         low, high = (float(v) for v in qp.get(r["input"], [-1.0, -1.0]))
-        rows.append({**{c: r[c] for c in ("input", "kind", "low", "high", "levels")},
-                     "qp_low": math.nan if low < 0 else low, "qp_high": math.nan if high < 0 else high,
-                     "coverage": float(stats["coverage"]), "density": float(stats["density"])})
+        rows.append(
+            {
+                **{c: r[c] for c in ("input", "kind", "low", "high", "levels")},
+                "qp_low": math.nan if low < 0 else low,
+                "qp_high": math.nan if high < 0 else high,
+                "coverage": float(stats["coverage"]),
+                "density": float(stats["density"]),
+            }
+        )
     return pd.DataFrame(rows, columns=INSPECT_COLUMNS)
 
 
@@ -266,6 +356,8 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
         scores, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=0)
     col = scores.iloc[:, 0]
     frame = pd.DataFrame({"input": col.index.astype(str), "score": col.to_numpy(dtype=float)})
-    frame = frame.sort_values(["score", "input"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(
+        ["score", "input"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
     frame["rank"] = range(1, len(frame) + 1)
     return frame

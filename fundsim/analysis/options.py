@@ -134,18 +134,25 @@ def build_options(spec: OptionsSpec, base: Scenario, base_file: str | Path) -> l
         while folder in folders:
             folder, k = f"{folder_name(o.name)}-{k}", k + 1
         folders.add(folder)
-        built.append(BuiltOption(o.name, folder, scenario, Path(o.scenario_file or base_file), o.describe()))
+        built.append(
+            BuiltOption(o.name, folder, scenario, Path(o.scenario_file or base_file), o.describe())
+        )
     return built
 
 
-def options_key(options: Sequence[BuiltOption], spec: OptionsSpec, reps: int, seed: int) -> dict[str, Any]:
+def options_key(
+    options: Sequence[BuiltOption], spec: OptionsSpec, reps: int, seed: int
+) -> dict[str, Any]:
     """What identifies an option set: a resume must find exactly this in ``options.json``."""
     return {
         "reps": int(reps),
         "seed": int(seed),
         "reference": spec.reference,
         "pairing": spec.pairing,
-        "options": [{"name": o.name, "folder": o.folder, "scenario_hash": scenario_hash(o.scenario)} for o in options],
+        "options": [
+            {"name": o.name, "folder": o.folder, "scenario_hash": scenario_hash(o.scenario)}
+            for o in options
+        ],
     }
 
 
@@ -161,12 +168,18 @@ def _prepare(out: Path, key: dict[str, Any], force: bool) -> bool:
             if found == key:
                 return True
             if not force:
-                raise OptionsError(f"{out}: holds another option set (options, seed or replications differ); "
-                                   "use another --out, or --force to start again")
+                raise OptionsError(
+                    f"{out}: holds another option set (options, seed or replications differ); "
+                    "use another --out, or --force to start again"
+                )
         elif not force and any(out.iterdir()):
-            raise OptionsError(f"{out}: already exists and is not an options folder (use --force or another --out)")
+            raise OptionsError(
+                f"{out}: already exists and is not an options folder (use --force or another --out)"
+            )
         if force and not mine and any(out.iterdir()):
-            raise OptionsError(f"{out}: is not an options folder; --force replaces only an options folder")
+            raise OptionsError(
+                f"{out}: is not an options folder; --force replaces only an options folder"
+            )
     out.mkdir(parents=True, exist_ok=True)
     write_text(out / KEY_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
     return False
@@ -218,21 +231,39 @@ def run_options(
     else:
         out = Path(out)
         resume = _prepare(out, options_key(built, spec, reps, seed), force)
-        items = [BatchItem(name=o.folder, file=o.file, scenario=o.scenario, parameters={"option": o.name})
-                 for o in built]
+        items = [
+            BatchItem(
+                name=o.folder, file=o.file, scenario=o.scenario, parameters={"option": o.name}
+            )
+            for o in built
+        ]
         runs_dir = out / RUNS
         if resume:
             remove_leftovers(runs_dir, [o.folder for o in built]) if runs_dir.is_dir() else None
-        outcomes = run_batch(items, runs_dir, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
-                             resume=True, force=force, progress=bar, command=command)
+        outcomes = run_batch(
+            items,
+            runs_dir,
+            reps=reps,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            resume=True,
+            force=force,
+            progress=bar,
+            command=command,
+        )
         failed = [o for o in outcomes if o.status == "failed"]
         if failed:
-            raise RuntimeError(f"option {failed[0].item.parameters['option']!r} failed: {failed[0].error}")
+            raise RuntimeError(
+                f"option {failed[0].item.parameters['option']!r} failed: {failed[0].error}"
+            )
         kept = sum(o.status == "kept" for o in outcomes)
         runs = {o.name: read_run(runs_dir / o.folder) for o in built}
     table = options_table(built, runs, spec)
     costs = entity_costs(built, runs)
-    result = OptionsResult(spec, built, runs, table, costs, reps, seed, None if out is None else Path(out), kept)
+    result = OptionsResult(
+        spec, built, runs, table, costs, reps, seed, None if out is None else Path(out), kept
+    )
     if spec.pairing == "previous":
         result.decomposition = decomposition(table, runs)
     return result
@@ -270,8 +301,12 @@ def _interval(metric: str, x: np.ndarray) -> tuple[float, float, float]:
     return s["mean"], s["ci95_low"], s["ci95_high"]
 
 
-def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: OptionsSpec,
-                  metrics: Sequence[str] = METRICS) -> pd.DataFrame:
+def options_table(
+    options: Sequence[BuiltOption],
+    runs: dict[str, Run],
+    spec: OptionsSpec,
+    metrics: Sequence[str] = METRICS,
+) -> pd.DataFrame:
     """One row per option (columns ``option``, ``against``, ``change``, then per metric
     ``<m>``, ``<m>_low``, ``<m>_high`` (95 % interval of the mean) and ``<m>_diff``,
     ``<m>_diff_low``, ``<m>_diff_high`` (paired difference option minus ``against``)).
@@ -281,13 +316,25 @@ def options_table(options: Sequence[BuiltOption], runs: dict[str, Run], spec: Op
     rows = []
     for i, o in enumerate(options):
         run = runs[o.name]
-        against = (names[i - 1] if i else None) if spec.pairing == "previous" else (
-            None if o.name == spec.reference else spec.reference)
-        row: dict[str, Any] = {"option": o.name, "against": against or "", "change": o.change,
-                               "countries": len(o.scenario.countries)}
+        against = (
+            (names[i - 1] if i else None)
+            if spec.pairing == "previous"
+            else (None if o.name == spec.reference else spec.reference)
+        )
+        row: dict[str, Any] = {
+            "option": o.name,
+            "against": against or "",
+            "change": o.change,
+            "countries": len(o.scenario.countries),
+        }
         other = runs[against] if against else None
-        registered = [m for m in metrics if m != COST and _column(run, m) is not None
-                      and (other is None or _column(other, m) is not None)]
+        registered = [
+            m
+            for m in metrics
+            if m != COST
+            and _column(run, m) is not None
+            and (other is None or _column(other, m) is not None)
+        ]
         cmp = compare_runs(other, run, registered) if other is not None and registered else None
         for m in metrics:
             x = _column(run, m)
@@ -319,8 +366,9 @@ def _holds_zero(d: tuple[float, float, float]) -> bool:
     return lo <= 0 <= hi
 
 
-def dominated(table: pd.DataFrame, runs: dict[str, Run] | None = None,
-              networks: Sequence[Any] | None = None) -> list[str]:
+def dominated(
+    table: pd.DataFrame, runs: dict[str, Run] | None = None, networks: Sequence[Any] | None = None
+) -> list[str]:
     """For each option, an option that dominates it (``""`` when none): no worse on cost
     (lower is better) and on every risk metric (:data:`RISKS`), and better on at least one.
     With ``runs``, "worse" and "better" are paired differences whose 95 % interval excludes
@@ -343,7 +391,10 @@ def dominated(table: pd.DataFrame, runs: dict[str, Run] | None = None,
                         continue
                     diff = d[0]
                 else:
-                    ra, rb = table.loc[table["option"] == a, m].iloc[0], table.loc[table["option"] == b, m].iloc[0]
+                    ra, rb = (
+                        table.loc[table["option"] == a, m].iloc[0],
+                        table.loc[table["option"] == b, m].iloc[0],
+                    )
                     diff = float(rb - ra)
                     if diff == 0:
                         continue
@@ -364,10 +415,18 @@ def entity_costs(options: Sequence[BuiltOption], runs: dict[str, Run]) -> pd.Dat
     frames = []
     for o in options:
         s = runs[o.name].shares
-        frames.append(pd.DataFrame({
-            "option": o.name, "window": "coordinators", "entity": s["entity"], "year": s["year"],
-            "invoice_usd": s["assessed_usd"].astype(float), "paid_usd": s["paid_usd"].astype(float),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "option": o.name,
+                    "window": "coordinators",
+                    "entity": s["entity"],
+                    "year": s["year"],
+                    "invoice_usd": s["assessed_usd"].astype(float),
+                    "paid_usd": s["paid_usd"].astype(float),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -380,11 +439,17 @@ def bills(costs: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
 
 
 #: The metrics of a ladder's decomposition.
-LADDER_METRICS: tuple[str, ...] = ("coordinator_coverage", "interruptions_per_post_year", "p_tier1_interrupted", COST)
+LADDER_METRICS: tuple[str, ...] = (
+    "coordinator_coverage",
+    "interruptions_per_post_year",
+    "p_tier1_interrupted",
+    COST,
+)
 
 
-def decomposition(table: pd.DataFrame, runs: dict[str, Run] | None = None,
-                  metrics: Sequence[str] = LADDER_METRICS) -> pd.DataFrame:
+def decomposition(
+    table: pd.DataFrame, runs: dict[str, Run] | None = None, metrics: Sequence[str] = LADDER_METRICS
+) -> pd.DataFrame:
     """A ladder's steps: for each option after the first, its change against the one before
     in each metric (paired, 95 % interval), then a ``total`` row (last minus first, the sum of
     the steps; with ``runs``, its 95 % interval is the paired interval of last minus
@@ -396,24 +461,51 @@ def decomposition(table: pd.DataFrame, runs: dict[str, Run] | None = None,
         for m in metrics:
             if m not in table:
                 continue
-            rows.append({"step": i, "from": a["option"], "to": b["option"], "change": b["change"], "metric": m,
-                         "level_from": a[m], "level_to": b[m], "diff": b[f"{m}_diff"],
-                         "diff_low": b[f"{m}_diff_low"], "diff_high": b[f"{m}_diff_high"]})
+            rows.append(
+                {
+                    "step": i,
+                    "from": a["option"],
+                    "to": b["option"],
+                    "change": b["change"],
+                    "metric": m,
+                    "level_from": a[m],
+                    "level_to": b[m],
+                    "diff": b[f"{m}_diff"],
+                    "diff_low": b[f"{m}_diff_low"],
+                    "diff_high": b[f"{m}_diff_high"],
+                }
+            )
     frame = pd.DataFrame(rows)
     if len(table) > 1 and len(frame):
         first, last = table.iloc[0], table.iloc[-1]
         totals = []
         for m in (m for m in metrics if m in table):
-            d = (total_interval(runs, first["option"], last["option"], m) if runs is not None
-                 else (frame.loc[frame["metric"] == m, "diff"].sum(), math.nan, math.nan))
-            totals.append({"step": len(table), "from": first["option"], "to": last["option"], "change": "total",
-                           "metric": m, "level_from": first[m], "level_to": last[m],
-                           "diff": d[0], "diff_low": d[1], "diff_high": d[2]})
+            d = (
+                total_interval(runs, first["option"], last["option"], m)
+                if runs is not None
+                else (frame.loc[frame["metric"] == m, "diff"].sum(), math.nan, math.nan)
+            )
+            totals.append(
+                {
+                    "step": len(table),
+                    "from": first["option"],
+                    "to": last["option"],
+                    "change": "total",
+                    "metric": m,
+                    "level_from": first[m],
+                    "level_to": last[m],
+                    "diff": d[0],
+                    "diff_low": d[1],
+                    "diff_high": d[2],
+                }
+            )
         frame = pd.concat([frame, pd.DataFrame(totals)], ignore_index=True)
     return frame
 
 
-def total_interval(runs: dict[str, Run], first: str, last: str, metric: str) -> tuple[float, float, float]:
+def total_interval(
+    runs: dict[str, Run], first: str, last: str, metric: str
+) -> tuple[float, float, float]:
     """The paired difference ``last - first`` of one metric and its 95 % interval (the
     ladder's total, measured directly rather than summed)."""
     a, b = _column(runs[first], metric), _column(runs[last], metric)
@@ -423,7 +515,9 @@ def total_interval(runs: dict[str, Run], first: str, last: str, metric: str) -> 
     return paired_interval(a[ok], b[ok])
 
 
-def ranking(result: OptionsResult, metrics: Sequence[str] = ("coordinator_coverage", COST)) -> pd.DataFrame:
+def ranking(
+    result: OptionsResult, metrics: Sequence[str] = ("coordinator_coverage", COST)
+) -> pd.DataFrame:
     """The leading options (``spec.leading`` of them) and how far apart they are.
 
     The options whose coverage is not distinguishable from the highest (paired 95 %
@@ -432,10 +526,14 @@ def ranking(result: OptionsResult, metrics: Sequence[str] = ("coordinator_covera
     ranked above it in ``metrics``. Columns ``rank``, ``option``, ``above``, ``metric``,
     ``diff``, ``diff_low``, ``diff_high``, ``distinguishable``, ``tied_on_coverage`` (how
     many options share the highest coverage within the noise)."""
-    t = result.table.sort_values(["coordinator_coverage", COST], ascending=[False, True], kind="stable")
+    t = result.table.sort_values(
+        ["coordinator_coverage", COST], ascending=[False, True], kind="stable"
+    )
     top = str(t["option"].iloc[0])
     cov = "coordinator_coverage"
-    tied = [o for o in t["option"] if o == top or _holds_zero(total_interval(result.runs, top, o, cov))]
+    tied = [
+        o for o in t["option"] if o == top or _holds_zero(total_interval(result.runs, top, o, cov))
+    ]
     cost = t.set_index("option")[COST]
     order = sorted(tied, key=lambda o: cost[o]) + [o for o in t["option"] if o not in tied]
     names = order[: result.spec.leading]
@@ -443,16 +541,28 @@ def ranking(result: OptionsResult, metrics: Sequence[str] = ("coordinator_covera
     for k, name in enumerate(names):
         for m in metrics:
             d = (math.nan,) * 3 if k == 0 else total_interval(result.runs, names[k - 1], name, m)
-            rows.append({"rank": k + 1, "option": name, "above": names[k - 1] if k else "", "metric": m,
-                         "diff": d[0], "diff_low": d[1], "diff_high": d[2],
-                         "distinguishable": k == 0 or not _holds_zero(d), "tied_on_coverage": len(tied)})
+            rows.append(
+                {
+                    "rank": k + 1,
+                    "option": name,
+                    "above": names[k - 1] if k else "",
+                    "metric": m,
+                    "diff": d[0],
+                    "diff_low": d[1],
+                    "diff_high": d[2],
+                    "distinguishable": k == 0 or not _holds_zero(d),
+                    "tied_on_coverage": len(tied),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def assumptions(scenario: Scenario, limit: int = 8) -> list[tuple[str, str]]:
     """The scenario's inputs marked ASSUMPTION in ``[sources]`` (key, text), money and
     participation keys first, at most ``limit``."""
-    marked = [(k, v) for k, v in scenario.sources.items() if v.lstrip().upper().startswith("ASSUMPTION")]
+    marked = [
+        (k, v) for k, v in scenario.sources.items() if v.lstrip().upper().startswith("ASSUMPTION")
+    ]
     first = ("mechanism", "participation", "payments", "cuts", "incumbents", "host_lines")
     marked.sort(key=lambda kv: (0 if kv[0].startswith(first) else 1, kv[0]))
     return marked[:limit]
@@ -483,13 +593,25 @@ def cached_options(
 
     file_spec, base = options_from_file(file) if spec is None else (spec, load_scenario(file))
     built = build_options(file_spec, base, file)
-    blob = json.dumps({"key": options_key(built, file_spec, reps, seed), "code": code_version()}, sort_keys=True)
+    blob = json.dumps(
+        {"key": options_key(built, file_spec, reps, seed), "code": code_version()}, sort_keys=True
+    )
     out = Path(cache or DEFAULT_CACHE) / f"options-{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
     return run_options(file_spec, base, file, reps=reps, seed=seed, out=out, workers=workers)
 
 
 #: Columns of :func:`ranking_under_stress`.
-STRESS_COLUMNS = ("shock", "label", "first", "second", "metric", "diff", "diff_low", "diff_high", "verdict")
+STRESS_COLUMNS = (
+    "shock",
+    "label",
+    "first",
+    "second",
+    "metric",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "verdict",
+)
 
 
 def ranking_under_stress(
@@ -516,12 +638,23 @@ def ranking_under_stress(
     if len(names) < 2:
         return pd.DataFrame(columns=list(STRESS_COLUMNS))
     built = {o.name: o for o in result.options}
-    battery = {n: stress_test(built[n].scenario, result.reps, result.seed, workers=workers, scheduler=scheduler,
-                              bar=bar) for n in names}
+    battery = {
+        n: stress_test(
+            built[n].scenario,
+            result.reps,
+            result.seed,
+            workers=workers,
+            scheduler=scheduler,
+            bar=bar,
+        )
+        for n in names
+    }
     first, second = (battery[n] for n in names)
     labels = dict(zip(first.table["shock"], first.table["label"], strict=False))
     pairs = [("none", "no shock", first.baseline, second.baseline)]
-    pairs += [(s, labels.get(s, s), first.runs[s], second.runs[s]) for s in first.runs if s in second.runs]
+    pairs += [
+        (s, labels.get(s, s), first.runs[s], second.runs[s]) for s in first.runs if s in second.runs
+    ]
     rows = []
     reference: dict[str, tuple[float, float, float]] = {}
     for shock, label, ra, rb in pairs:
@@ -536,8 +669,19 @@ def ranking_under_stress(
                 verdict = ""
             else:
                 verdict = _verdict(reference[m], d)
-            rows.append({"shock": shock, "label": label, "first": names[0], "second": names[1], "metric": m,
-                         "diff": d[0], "diff_low": d[1], "diff_high": d[2], "verdict": verdict})
+            rows.append(
+                {
+                    "shock": shock,
+                    "label": label,
+                    "first": names[0],
+                    "second": names[1],
+                    "metric": m,
+                    "diff": d[0],
+                    "diff_low": d[1],
+                    "diff_high": d[2],
+                    "verdict": verdict,
+                }
+            )
     return pd.DataFrame(rows, columns=list(STRESS_COLUMNS))
 
 

@@ -145,7 +145,10 @@ def default_formulas(
         )
         if risk:
             out["risk_adjusted"] = Formula(
-                kind="risk_adjusted", key=capacity_key, risk_key=risk, risk_weight=DEFAULT_RISK_WEIGHT
+                kind="risk_adjusted",
+                key=capacity_key,
+                risk_key=risk,
+                risk_weight=DEFAULT_RISK_WEIGHT,
             )
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
@@ -165,7 +168,9 @@ def default_formulas(
 
 def describe(formula: Formula) -> str:
     """One line saying which keys and parameters a formula uses."""
-    parts: list[str] = [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
+    parts: list[str] = (
+        [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
+    )
     if formula.key:
         parts.append(f"key={formula.key}")
     if formula.weights:
@@ -173,7 +178,10 @@ def describe(formula: Formula) -> str:
     if formula.kind == "base_plus_variable":
         parts.append(f"base_fraction={formula.base_fraction:g}")
     if formula.bands:
-        parts.append("bands=" + "; ".join(f"<{b.up_to_share:.2%}: USD {b.amount_usd:,.0f}" for b in formula.bands))
+        parts.append(
+            "bands="
+            + "; ".join(f"<{b.up_to_share:.2%}: USD {b.amount_usd:,.0f}" for b in formula.bands)
+        )
     if formula.risk_key:
         parts.append(f"risk_key={formula.risk_key} risk_weight={formula.risk_weight:g}")
     if formula.floor > 0:
@@ -217,7 +225,9 @@ def share_tables(
     available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
     for preset in sorted(named - set(available)):
         column = Formula.model_validate({"kind": preset}).key
-        raise ShareTablesError(f"precedent '{preset}' needs the entity column '{column}', which no entity has")
+        raise ShareTablesError(
+            f"precedent '{preset}' needs the entity column '{column}', which no entity has"
+        )
     if names:
         unknown = [n for n in names if n not in available]
         if unknown:
@@ -249,8 +259,12 @@ def share_tables(
 
     def apply(formula: Formula, idx: NDArray[np.intp]) -> NDArray[np.float64]:
         return compute_shares(
-            formula, idx.size, {k: v[idx] for k, v in keys.items()},
-            presence=presence[idx], country_cost=country_cost, total_usd=total,
+            formula,
+            idx.size,
+            {k: v[idx] for k, v in keys.items()},
+            presence=presence[idx],
+            country_cost=country_cost,
+            total_usd=total,
         )
 
     rows: list[tuple[object, ...]] = []
@@ -271,23 +285,25 @@ def share_tables(
         rows.extend(zip([name] * n, entities, s, usd, burden, strict=True))
         moves = fairness.exit_sensitivity(partial(apply, formula), s)
         finite_burden = burden[np.isfinite(burden)]
-        fair_rows.append({
-            "formula": name,
-            "suits_index": fairness.suits_index(s, capacity),
-            "gini": fairness.gini(s),
-            "hhi": fairness.hhi(s),
-            "top3_share": fairness.top_share(s, 3),
-            "burden_ratio_min": float(finite_burden.min()) if finite_burden.size else np.nan,
-            "burden_ratio_max": float(finite_burden.max()) if finite_burden.size else np.nan,
-            "exit_max_change": moves.worst,
-            "exit_mean_change": moves.average,
-            "exit_max_relative": moves.worst_relative,
-            "exit_mean_relative": moves.average_relative,
-            "usd_min": float(usd.min()),
-            "usd_median": float(np.median(usd)),
-            "usd_max": float(usd.max()),
-            "parameters": describe(formula),
-        })
+        fair_rows.append(
+            {
+                "formula": name,
+                "suits_index": fairness.suits_index(s, capacity),
+                "gini": fairness.gini(s),
+                "hhi": fairness.hhi(s),
+                "top3_share": fairness.top_share(s, 3),
+                "burden_ratio_min": float(finite_burden.min()) if finite_burden.size else np.nan,
+                "burden_ratio_max": float(finite_burden.max()) if finite_burden.size else np.nan,
+                "exit_max_change": moves.worst,
+                "exit_mean_change": moves.average,
+                "exit_max_relative": moves.worst_relative,
+                "exit_mean_relative": moves.average_relative,
+                "usd_min": float(usd.min()),
+                "usd_median": float(np.median(usd)),
+                "usd_max": float(usd.max()),
+                "parameters": describe(formula),
+            }
+        )
     long = pd.DataFrame(rows, columns=["formula", "entity", "share", "amount_usd", "burden_ratio"])
     order = list(used)
 

@@ -124,7 +124,9 @@ def _voluntary_cut(s: Scenario) -> tuple[Scenario, str]:
     year = _shock_year(s)
     cut = {"year": year, "group": "voluntary", "fraction": 0.25, "years": 2, "entity": None}
     cuts = [c.model_dump() for c in s.cuts] + [cut]
-    return with_overrides(s, {"cuts": cuts}), f"{year}-{year + 1}, on top of any cuts in the scenario"
+    return with_overrides(
+        s, {"cuts": cuts}
+    ), f"{year}-{year + 1}, on top of any cuts in the scenario"
 
 
 def _exit_of_the_largest(s: Scenario, absorption: float) -> tuple[Scenario, str]:
@@ -170,7 +172,10 @@ def shifted_delay(delay: dict[str, Any], months: float) -> tuple[dict[str, Any],
     else:  # exponential, poisson
         sd = d["mean"] if kind == "exponential" else d["mean"] ** 0.5
         new = {"dist": "normal", "mean": d["mean"] + months, "sd": sd}
-        return new, f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd {sd:.3g})"
+        return (
+            new,
+            f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd {sd:.3g})",
+        )
     if kind == "lognormal":
         return d, "lognormal delay: mean shifted, same sd"
     return d, f"{kind} delay shifted by {months:g} months"
@@ -185,7 +190,11 @@ def _costs(s: Scenario) -> tuple[Scenario, str]:
     p = s.posts
     return (
         with_overrides(
-            s, {"posts.annual_cost_usd": p.annual_cost_usd * 1.1, "posts.operating_cost_usd": p.operating_cost_usd * 1.1}
+            s,
+            {
+                "posts.annual_cost_usd": p.annual_cost_usd * 1.1,
+                "posts.operating_cost_usd": p.operating_cost_usd * 1.1,
+            },
         ),
         "post and operating cost x 1.1 from the start",
     )
@@ -210,7 +219,9 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
     assert victims is not None
     workers = victims.caseworkers
     if workers.capacity == "auto":
-        raise NotApplicable('the caseworkers are already "auto": the allegations_+50% row is that version')
+        raise NotApplicable(
+            'the caseworkers are already "auto": the allegations_+50% row is that version'
+        )
     return (
         with_overrides(surged, {"victims.caseworkers.capacity": "auto"}),
         f"{how}; caseworker capacity auto (sized each year to the expected caseload at utilisation "
@@ -222,7 +233,11 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
 #: The battery, in the order of the table and the heat map.
 SHOCKS: tuple[Shock, ...] = (
     Shock("voluntary_-25%_2y", "voluntary funding -25 % for two years", _voluntary_cut),
-    Shock("largest_leaves", "the largest contributor leaves, the others absorb its bill", _largest_leaves),
+    Shock(
+        "largest_leaves",
+        "the largest contributor leaves, the others absorb its bill",
+        _largest_leaves,
+    ),
     Shock(
         "largest_leaves_unabsorbed",
         "the largest contributor leaves, its bill is not absorbed",
@@ -232,8 +247,11 @@ SHOCKS: tuple[Shock, ...] = (
     Shock("payments_6m_late", "payments six months late", _late),
     Shock("post_costs_+10%", "post costs +10 %", _costs),
     Shock("allegations_+50%", "allegations +50 %", _allegations),
-    Shock("allegations_+50%_other_caseworkers", "allegations +50 %, the other caseworker rule",
-          _allegations_other_caseworkers),
+    Shock(
+        "allegations_+50%_other_caseworkers",
+        "allegations +50 %, the other caseworker rule",
+        _allegations_other_caseworkers,
+    ),
 )
 
 
@@ -254,7 +272,10 @@ def _combined(s: Scenario) -> tuple[Scenario, str]:
     return s, "together: " + ", ".join(notes)
 
 
-BATTERY: tuple[Shock, ...] = (*SHOCKS, Shock("combined", "combined shock (cuts, exit, late payments together)", _combined))
+BATTERY: tuple[Shock, ...] = (
+    *SHOCKS,
+    Shock("combined", "combined shock (cuts, exit, late payments together)", _combined),
+)
 
 
 @dataclass
@@ -293,7 +314,9 @@ def stress_test(
     replication of the battery, advanced as each run finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
-    scenario = arguments.entry(scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler)  # checked as the command line checks it
+    scenario = arguments.entry(
+        scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler
+    )  # checked as the command line checks it
     # An unknown name fails here (with a did-you-mean), before any run; an alias
     # (dropped_cases) is read as its metric.
     metrics = [lookup(name).name for name in metrics]
@@ -332,7 +355,14 @@ def stress_test(
     rows: list[dict[str, Any]] = []
     for shock in shocks:
         if shock.name in not_run:
-            rows.append({"shock": shock.name, "label": shock.label, "metric": "", "note": not_run[shock.name]})
+            rows.append(
+                {
+                    "shock": shock.name,
+                    "label": shock.label,
+                    "metric": "",
+                    "note": not_run[shock.name],
+                }
+            )
             continue
         note = variants[shock.name][1]
         cost = largest_bill_change(base_bills, entity_bills(runs[shock.name]))
@@ -372,7 +402,9 @@ def entity_bills(run: Run) -> pd.DataFrame:
     if shares.empty or "assessed_usd" not in shares:
         return pd.DataFrame(columns=["assessed_usd", "participation"], dtype=float)
     g = shares.groupby("entity", sort=False)
-    part = g["participation"].mean() if "participation" in shares else g["assessed_usd"].sum() * 0 + 1
+    part = (
+        g["participation"].mean() if "participation" in shares else g["assessed_usd"].sum() * 0 + 1
+    )
     return pd.DataFrame({"assessed_usd": g["assessed_usd"].sum(), "participation": part})
 
 
@@ -382,10 +414,16 @@ def largest_bill_change(base: pd.DataFrame, shocked: pd.DataFrame) -> dict[str, 
     answer: its bill simply stops): ``largest_change_entity``, ``largest_change_usd``
     (shocked - baseline, USD, means over replications) and ``largest_change_pct`` (that
     change over the entity's baseline bill, a fraction). Empty when no bill changes."""
-    empty = {"largest_change_entity": "", "largest_change_usd": np.nan, "largest_change_pct": np.nan}
+    empty = {
+        "largest_change_entity": "",
+        "largest_change_usd": np.nan,
+        "largest_change_pct": np.nan,
+    }
     both = base.merge(shocked, left_index=True, right_index=True, suffixes=("_base", "_shocked"))
-    stay = both[(both["assessed_usd_base"] > 0)
-                & (both["participation_shocked"] >= both["participation_base"] - 1e-9)]
+    stay = both[
+        (both["assessed_usd_base"] > 0)
+        & (both["participation_shocked"] >= both["participation_base"] - 1e-9)
+    ]
     if stay.empty:
         return empty
     change = stay["assessed_usd_shocked"] - stay["assessed_usd_base"]

@@ -35,7 +35,17 @@ from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore", "options",
+    "validate",
+    "run",
+    "batch",
+    "shares",
+    "budget",
+    "compare",
+    "stress",
+    "solve",
+    "sensitivity",
+    "explore",
+    "options",
     "report",
 )
 
@@ -72,14 +82,25 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 #: System errors of a write that are the machine's state, not a bug: one line, exit 1.
-_WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EDQUOT, errno.EFBIG}
+_WRITE_ERRORS = {
+    errno.ENOSPC,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOTDIR,
+    errno.EDQUOT,
+    errno.EFBIG,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.argv = ["fundsim", *(sys.argv[1:] if argv is None else argv)]  # for the manifest's "command"
+    args.argv = [
+        "fundsim",
+        *(sys.argv[1:] if argv is None else argv),
+    ]  # for the manifest's "command"
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -107,14 +128,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in _WRITE_ERRORS:
             traceback.print_exc()
-            print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
+            print(
+                "fundsim: internal error (the traceback above is a bug; please report it)",
+                file=sys.stderr,
+            )
             return 1
         where = f"{users_path(exc.filename)}: " if exc.filename else ""
         print(f"fundsim: {where}cannot write: {exc.strerror}", file=sys.stderr)
         return 2
     except Exception:
         traceback.print_exc()
-        print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
+        print(
+            "fundsim: internal error (the traceback above is a bug; please report it)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         _abandon_outputs()

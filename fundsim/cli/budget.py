@@ -26,12 +26,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "year and instalment.",
     )
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help="output directory (default: results/<scenario name>-budget-<time>)")
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
     p.add_argument(
-        "--compare-formula", metavar="KIND", default=None,
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="output directory (default: results/<scenario name>-budget-<time>)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output folder (only one fundsim wrote, or an empty one)",
+    )
+    p.add_argument(
+        "--compare-formula",
+        metavar="KIND",
+        default=None,
         help=f"a second formula beside the scenario's: {', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}",
     )
     p.set_defaults(func=run)
@@ -56,15 +65,20 @@ def run(args: argparse.Namespace) -> int:
         ("formula", annex.formula),
         *([("compared with", annex.compare)] if annex.compare else []),
         ("description", scenario.description),
-        ("basis", "deterministic plan: every post filled all year, expected inflation, every entity "
-                  "paying in full and on time; amounts in USD"),
+        (
+            "basis",
+            "deterministic plan: every post filled all year, expected inflation, every entity "
+            "paying in full and on time; amounts in USD",
+        ),
     ]
     write_annex_workbook(stage.work / f"{STEM}.xlsx", title, facts, annex.tables, annex.notes)
     write_annex_html(stage.work / f"{STEM}.html", title, facts, annex.tables, annex.notes)
     stage.publish()
     print(title)
     for year, gross, fee in zip(annex.years, annex.gross_cents, annex.fee_cents, strict=True):
-        print(f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD {fee / 100:,.2f})")
+        print(
+            f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD {fee / 100:,.2f})"
+        )
     for note in annex.notes:
         print(f"note: {note}")
     print(f"wrote {out / (STEM + '.xlsx')} and {out / (STEM + '.html')}")

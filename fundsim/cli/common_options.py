@@ -54,8 +54,11 @@ def seed_int(text: str) -> int:
 
 def add_force(p: argparse.ArgumentParser) -> None:
     """The one overwrite policy: an existing output is refused unless --force."""
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output folder (only one fundsim wrote, or an empty one)",
+    )
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -67,7 +70,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         type=workers_int,
         help="local worker processes (default: up to 4 cores for 100+ replications, else 1)",
     )
-    p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster")
+    p.add_argument(
+        "--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -81,7 +86,9 @@ def command_argv(args: argparse.Namespace) -> list[str] | None:
     return getattr(args, "argv", None)
 
 
-def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force: bool = False) -> Path:
+def new_output_dir(
+    out: str | None, scenario_name: str, kind: str = "", *, force: bool = False
+) -> Path:
     """``--out`` if given, else ``results/<scenario>[-<kind>]-<time>``; refuses an existing
     folder unless ``force`` (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten).
     The folder is claimed with :class:`fundsim.results.output_folder.OutputClaim` before writing."""
@@ -92,6 +99,8 @@ def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force
     path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
     from fundsim.results.output_folder import is_abandoned_claim
 
-    if path.exists() and not force and not is_abandoned_claim(path):  # a killed command's empty claim is free
+    if (
+        path.exists() and not force and not is_abandoned_claim(path)
+    ):  # a killed command's empty claim is free
         raise BadInput(f"{path}: already exists (choose another --out, or --force to replace it)")
     return path

@@ -35,9 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario's Monte Carlo replications into a run directory")
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument("--out", help="run directory to write (default: results/<scenario>-<time>)")
-    p.add_argument("--audit", action="store_true", help="also write the full ledger journal (journal.csv)")
-    p.add_argument("--no-report", action="store_true",
-                   help="do not write report.html and report.xlsx into the run directory (fundsim report can later)")
+    p.add_argument(
+        "--audit", action="store_true", help="also write the full ledger journal (journal.csv)"
+    )
+    p.add_argument(
+        "--no-report",
+        action="store_true",
+        help="do not write report.html and report.xlsx into the run directory (fundsim report can later)",
+    )
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
@@ -72,21 +77,29 @@ def run(args: argparse.Namespace) -> int:
     result.save(out, overwrite=args.force)  # an empty folder (our claim) is always replaced
     claim.done()
     m = result.manifest
-    print(f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
-          f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "
-          f"{m['wall_seconds']:.1f} s ({m['events']:,} events, {m['executor']} x{m['workers']})")
+    print(
+        f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
+        f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "
+        f"{m['wall_seconds']:.1f} s ({m['events']:,} events, {m['executor']} x{m['workers']})"
+    )
     print()
     print(summary_table(result.summary, HEADLINE, scenario))
     print()
     print(shares_table(result, scenario.mechanism.mode))
     print()
-    print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)")
+    print(
+        f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)"
+    )
     print()
     print("Answer: " + answer_sentence(result, scenario))
     if args.no_report:
-        print(f"No report written (--no-report): `fundsim report {out}` writes report.html and report.xlsx.")
+        print(
+            f"No report written (--no-report): `fundsim report {out}` writes report.html and report.xlsx."
+        )
     else:
-        print(f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx beside it)")
+        print(
+            f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx beside it)"
+        )
     return 0
 
 
@@ -106,8 +119,9 @@ def write_run_report(result: Run, scenario: object) -> str:
     from fundsim.viz.report import write_report
 
     target, why = reserve_target_of(scenario)
-    html_path, _xlsx, _skipped = write_report(result, reserve_target=target, reserve_note=why or None,
-                                              scenario=scenario)
+    html_path, _xlsx, _skipped = write_report(
+        result, reserve_target=target, reserve_note=why or None, scenario=scenario
+    )
     return str(html_path)
 
 
@@ -118,17 +132,28 @@ def shares_table(result: Run, mode: str = "pooled") -> str:
 
     s = result.shares
     g = s.groupby("entity", sort=False).agg(
-        share=("share", "mean"), assessed=("assessed_usd", "mean"), paid=("paid_usd", "mean"),
+        share=("share", "mean"),
+        assessed=("assessed_usd", "mean"),
+        paid=("paid_usd", "mean"),
         participation=("participation", "mean"),
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [str(name), fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
-         fmt_unit("share", r.participation)]
+        [
+            str(name),
+            fmt_unit("share", r.share),
+            fmt_unit("USD", r.assessed),
+            fmt_unit("USD", r.paid),
+            fmt_unit("share", r.participation),
+        ]
         for name, r in g.iterrows()
     ]
     formula = s["formula"].iloc[0] if len(s) else "?"
-    return shares_title(mode, formula) + "\n" + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+    return (
+        shares_title(mode, formula)
+        + "\n"
+        + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+    )
 
 
 def shares_title(mode: str, formula: str) -> str:

@@ -36,12 +36,17 @@ SHORT = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("stress", help="standard stress tests (IMF-style battery), each paired with the baseline")
+    p = sub.add_parser(
+        "stress", help="standard stress tests (IMF-style battery), each paired with the baseline"
+    )
     p.add_argument("file", metavar="FILE", help="scenario TOML file (the baseline of the battery)")
     p.add_argument("--out", help="output folder (default: results/<scenario>-stress-<time>)")
-    p.add_argument("--metrics", help="comma-separated metrics of the printed table and the heat map "
-                   "(default: coverage, tier-1 interruptions, funding lost, assessed in each window, victims "
-                   "assisted; stress.csv always has every metric)")
+    p.add_argument(
+        "--metrics",
+        help="comma-separated metrics of the printed table and the heat map "
+        "(default: coverage, tier-1 interruptions, funding lost, assessed in each window, victims "
+        "assisted; stress.csv always has every metric)",
+    )
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
@@ -129,8 +134,13 @@ def run(args: argparse.Namespace) -> int:
     out = new_output_dir(args.out, scenario.name, "stress", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     result = stress_test(
-        scenario, reps=reps, metrics=list(dict.fromkeys([*DEFAULT_METRICS, *metrics])), seed=args.seed, workers=args.workers or default_workers(reps),
-        scheduler=args.scheduler, bar=progress_bar(args, "stress battery"),
+        scenario,
+        reps=reps,
+        metrics=list(dict.fromkeys([*DEFAULT_METRICS, *metrics])),
+        seed=args.seed,
+        workers=args.workers or default_workers(reps),
+        scheduler=args.scheduler,
+        bar=progress_bar(args, "stress battery"),
         provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     st = result.table
@@ -138,20 +148,31 @@ def run(args: argparse.Namespace) -> int:
     base_dir = result.baseline.save(stage.work / "baseline")
     write_csv(st, base_dir / "stress.csv")
     with contextlib.suppress(MissingData):  # no shock applied: the table says why, no picture
-        save_figure(stress_heatmap(st, f"Stress tests of {scenario.name}: change against the baseline", metrics=metrics),
-                    stage.work / "stress.png")
+        save_figure(
+            stress_heatmap(
+                st, f"Stress tests of {scenario.name}: change against the baseline", metrics=metrics
+            ),
+            stage.work / "stress.png",
+        )
     stage.publish()
     result.baseline.path = out / "baseline"
-    print(f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
-          "(every shock paired with the baseline: common random numbers)")
+    print(
+        f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
+        "(every shock paired with the baseline: common random numbers)"
+    )
     print()
     text, skipped = shock_table(st, metrics)
     from textwrap import fill
 
-    print(fill("Change against the baseline, shocked - baseline (pp: percentage points; USD in k or M; "
-               "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, v.assessed: "
-               "victims' window, USD over the horizon; largest bill: the entity whose coordinator-fund bill "
-               "changes most, in USD and %; every metric is in stress.csv):", WIDTH))
+    print(
+        fill(
+            "Change against the baseline, shocked - baseline (pp: percentage points; USD in k or M; "
+            "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, v.assessed: "
+            "victims' window, USD over the horizon; largest bill: the entity whose coordinator-fund bill "
+            "changes most, in USD and %; every metric is in stress.csv):",
+            WIDTH,
+        )
+    )
     print(text)
     for line in skipped:
         print(line)

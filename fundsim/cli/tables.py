@@ -40,14 +40,17 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], align: str | Non
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
-            str(c).ljust(w) if a == "l" else str(c).rjust(w) for c, w, a in zip(cells, widths, align, strict=True)
+            str(c).ljust(w) if a == "l" else str(c).rjust(w)
+            for c, w, a in zip(cells, widths, align, strict=True)
         ).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None, scenario: object | None = None) -> str:
+def summary_table(
+    summary: pd.DataFrame, metrics: Sequence[str] | None = None, scenario: object | None = None
+) -> str:
     """Metric x (mean, 95 % interval of the mean, p05, p50, p95, what it is) as text, for
     the metrics of ``metrics`` (default: all) that ``summary`` has. A metric zero by
     construction under ``scenario`` reads "not applicable (why)" instead of numbers."""
@@ -59,13 +62,15 @@ def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None, s
             rows.append([m, na, "", "", "", "", describe(m).heading])
             continue
         s = summary.loc[m].to_dict()
-        rows.append([
-            m,
-            format_value(m, float(s["mean"])),
-            format_interval(m, float(s["ci95_low"]), float(s["ci95_high"])),
-            *(format_value(m, float(s[c])) for c in ("p05", "p50", "p95")),
-            describe(m).heading,
-        ])
+        rows.append(
+            [
+                m,
+                format_value(m, float(s["mean"])),
+                format_interval(m, float(s["ci95_low"]), float(s["ci95_high"])),
+                *(format_value(m, float(s[c])) for c in ("p05", "p50", "p95")),
+                describe(m).heading,
+            ]
+        )
     header = ["metric", "mean", "95% interval of mean", "p05", "p50", "p95", "what it is"]
     return table(rows, header, align="lrlrrrl")
 
@@ -81,6 +86,12 @@ def check_metric(name: str, scenario: object | None = None) -> str:
         metric = lookup(name)
     except UnknownMetric as exc:
         raise BadInput(str(exc)) from None
-    if scenario is not None and metric.requires == "victims" and getattr(scenario, "victims", None) is None:
-        raise BadInput(f"metric {name!r} needs a victim-assistance window, and this scenario has none")
+    if (
+        scenario is not None
+        and metric.requires == "victims"
+        and getattr(scenario, "victims", None) is None
+    ):
+        raise BadInput(
+            f"metric {name!r} needs a victim-assistance window, and this scenario has none"
+        )
     return metric.name

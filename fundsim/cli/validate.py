@@ -28,9 +28,13 @@ def run(args: argparse.Namespace) -> int:
             _, scenario, params = variants[0]
             sweep = f", sweep of {len(variants)} variants" if params else ""
             if spec is not None:
-                sweep += (f", [explore]: {len(spec.uncertainties)} uncertainties, "
-                          f"{len(spec.policies)} policies")
+                sweep += (
+                    f", [explore]: {len(spec.uncertainties)} uncertainties, "
+                    f"{len(spec.policies)} policies"
+                )
             name = scenario.name.split("__")[0] if params else scenario.name
-            print(f"{file}: ok ({name}: {len(scenario.entities)} entities, "
-                  f"{len(scenario.countries)} countries, {scenario.simulation.years} years{sweep})")
+            print(
+                f"{file}: ok ({name}: {len(scenario.entities)} entities, "
+                f"{len(scenario.countries)} countries, {scenario.simulation.years} years{sweep})"
+            )
     return 2 if bad else 0

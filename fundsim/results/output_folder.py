@@ -33,8 +33,16 @@ from fundsim.results.atomic import OutputError, temporary_name
 
 #: Files whose presence marks a folder as fundsim's output (so ``--force`` may replace it).
 OUTPUT_MARKERS = (
-    "manifest.json", "stress.csv", "solve.json", "solve_runs.csv", "sensitivity.csv",
-    "formula_shares.csv", "report.html", "batch.csv", "budget_annex.xlsx", "explore.json",
+    "manifest.json",
+    "stress.csv",
+    "solve.json",
+    "solve_runs.csv",
+    "sensitivity.csv",
+    "formula_shares.csv",
+    "report.html",
+    "batch.csv",
+    "budget_annex.xlsx",
+    "explore.json",
 )
 
 #: The hidden file a command's claim holds, locked, in the folder it created.
@@ -66,12 +74,16 @@ class FolderLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
             except OSError as exc:
-                raise OutputError(f"{folder}: cannot lock the folder: {exc.strerror or exc}") from None
+                raise OutputError(
+                    f"{folder}: cannot lock the folder: {exc.strerror or exc}"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
-                raise OutputError(f"{folder}: {what} is writing it now; not writing it too") from None
+                raise OutputError(
+                    f"{folder}: {what} is writing it now; not writing it too"
+                ) from None
             try:  # the file may have been removed by its last holder between open and lock
                 same = os.fstat(fd).st_ino == os.stat(self.path, follow_symlinks=False).st_ino
             except OSError:
@@ -127,8 +139,13 @@ class OutputClaim:
     exists and may not be replaced, or cannot be created.
     """
 
-    def __init__(self, path: str | Path, *, force: bool = False,
-                 accept: Callable[[Path], bool] = is_fundsim_output) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        force: bool = False,
+        accept: Callable[[Path], bool] = is_fundsim_output,
+    ) -> None:
         self.path = Path(path)
         self.created = False
         self.force = force
@@ -137,17 +154,25 @@ class OutputClaim:
             self.lock, self.created = stale, True  # left by a killed command: ours now
         elif os.path.lexists(self.path):
             if not force:
-                raise OutputError(f"{self.path}: already exists (choose another --out, or --force to replace it)")
+                raise OutputError(
+                    f"{self.path}: already exists (choose another --out, or --force to replace it)"
+                )
             if not accept(self.path):
-                raise OutputError(f"{self.path}: exists and is not a fundsim output folder; not replacing it")
+                raise OutputError(
+                    f"{self.path}: exists and is not a fundsim output folder; not replacing it"
+                )
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 os.mkdir(self.path)
             except FileExistsError:
-                raise OutputError(f"{self.path}: already exists (another command created it just now)") from None
+                raise OutputError(
+                    f"{self.path}: already exists (another command created it just now)"
+                ) from None
             except OSError as exc:
-                raise OutputError(f"{self.path}: cannot create the folder: {exc.strerror or exc}") from None
+                raise OutputError(
+                    f"{self.path}: cannot create the folder: {exc.strerror or exc}"
+                ) from None
             self.created = True
             try:
                 self.lock = FolderLock(self.path, CLAIM_FILE, "another command")
@@ -182,15 +207,22 @@ class OutputStage(OutputClaim):
     """A claimed output folder written aside in :attr:`work` and swapped in whole by
     :meth:`publish`."""
 
-    def __init__(self, path: str | Path, *, force: bool = False,
-                 accept: Callable[[Path], bool] = is_fundsim_output) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        force: bool = False,
+        accept: Callable[[Path], bool] = is_fundsim_output,
+    ) -> None:
         super().__init__(path, force=force, accept=accept)
         self.work = temporary_name(self.path)
         try:
             os.mkdir(self.work)
         except OSError as exc:
             self.abandon()
-            raise OutputError(f"{self.path}: cannot create a folder beside it: {exc.strerror or exc}") from None
+            raise OutputError(
+                f"{self.path}: cannot create a folder beside it: {exc.strerror or exc}"
+            ) from None
 
     def publish(self) -> Path:
         """Put what was written in :attr:`work` under the final name; returns it."""
@@ -198,10 +230,14 @@ class OutputStage(OutputClaim):
             _fsync_tree(self.work)
             if _empty_folder(self.path):
                 self.release_lock()
-                os.replace(self.work, self.path)  # onto an empty folder: atomic, fails if filled meanwhile
+                os.replace(
+                    self.work, self.path
+                )  # onto an empty folder: atomic, fails if filled meanwhile
             elif not self.force:
                 self.abandon()
-                raise OutputError(f"{self.path}: another command wrote it meanwhile; not replacing it")
+                raise OutputError(
+                    f"{self.path}: another command wrote it meanwhile; not replacing it"
+                )
             else:
                 trash = temporary_name(self.path, "old")
                 os.replace(self.path, trash)

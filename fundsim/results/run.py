@@ -73,7 +73,9 @@ class Summary(pd.DataFrame):
             r = self.loc[name]
             rows[name] = {
                 "mean": format_value(name, r.get("mean")),
-                "95 % interval of the mean": format_interval(name, r.get("ci95_low"), r.get("ci95_high")),
+                "95 % interval of the mean": format_interval(
+                    name, r.get("ci95_low"), r.get("ci95_high")
+                ),
                 **{k: format_value(name, r.get(k)) for k in ("p05", "p50", "p95") if k in r},
                 "what it is": describe(name).heading,
             }
@@ -165,14 +167,19 @@ class Run:
         victims' metric of a run without the victims' window) says so."""
         key = name if name in self.summary.index else lookup(name).name
         if key not in self.summary.index:
-            raise UnknownMetric(f"metric {key!r} is not in this run (a metric of a part the scenario does not have)")
+            raise UnknownMetric(
+                f"metric {key!r} is not in this run (a metric of a part the scenario does not have)"
+            )
         return cast(pd.Series, pd.DataFrame(self.summary).loc[key])
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
         summary = summary_json(self.summary)
-        files = {f"{name}.parquet": self.tables[name].to_parquet(index=False)
-                 for name in PARQUET_TABLES if name in self.tables}
+        files = {
+            f"{name}.parquet": self.tables[name].to_parquet(index=False)
+            for name in PARQUET_TABLES
+            if name in self.tables
+        }
         tables = {name: t for name, t in self.tables.items() if name not in PARQUET_TABLES}
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]
@@ -195,7 +202,9 @@ class Run:
         m = self.manifest
         where = f", saved in {self.path}" if self.path is not None else ", not saved"
         gap = f", p_gap {self.p_gap:.3f}" if "p_gap" in self.summary.index else ""
-        return f"{self.name}: {m.get('replications')} replications, seed {m.get('seed')}{gap}{where}"
+        return (
+            f"{self.name}: {m.get('replications')} replications, seed {m.get('seed')}{gap}{where}"
+        )
 
     def __repr__(self) -> str:
         return f"<Run {self._headline()}>"
@@ -244,7 +253,9 @@ def read_run(path: str | Path) -> Run:
         if os.path.lexists(p / f"{name}.parquet"):
             tables[name] = read_parquet_checked(p / f"{name}.parquet")
     summary = summary_frame(raw_summary)
-    replications = read_csv_checked(p / REPLICATIONS, numeric=True, rows=int(manifest["replications"]))
+    replications = read_csv_checked(
+        p / REPLICATIONS, numeric=True, rows=int(manifest["replications"])
+    )
     shares = read_csv_checked(p / SHARES, columns=("entity", "year", "share"))
     check_fractions(shares, "share", p / SHARES)
     return Run(

@@ -79,8 +79,10 @@ def check_digests(run: Path, manifest: Mapping[str, Any]) -> None:
         if not os.path.lexists(run / name):
             raise RunDirError(f"{run / name}: missing (the manifest records it)")
         if file_digest(regular_file(run / name)) != recorded[name]:
-            raise RunDirError(f"{run / name}: changed since the run wrote it (its checksum differs "
-                              "from the manifest's); not using it")
+            raise RunDirError(
+                f"{run / name}: changed since the run wrote it (its checksum differs "
+                "from the manifest's); not using it"
+            )
 
 
 def _json_default(value: Any) -> Any:
@@ -149,11 +151,15 @@ def write_run(
             neutral_frame(table).to_csv(tmp / f"{name}.csv", index=False)
         for name, blob in (files or {}).items():
             (tmp / name).write_bytes(blob)
-        digests = {f.name: file_digest(f) for f in sorted(tmp.iterdir())}  # every file but the manifest
+        digests = {
+            f.name: file_digest(f) for f in sorted(tmp.iterdir())
+        }  # every file but the manifest
         write_json(tmp / MANIFEST, {**dict(manifest), CHECKSUMS: digests})
         _fsync_dir(tmp)
         if out.is_dir() and not out.is_symlink() and is_empty(out):
-            (out / CLAIM_FILE).unlink(missing_ok=True)  # a command's claim on the folder: filled now
+            (out / CLAIM_FILE).unlink(
+                missing_ok=True
+            )  # a command's claim on the folder: filled now
         if out.exists() and any(out.iterdir()):
             trash = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
             os.replace(out, trash)
@@ -164,7 +170,9 @@ def write_run(
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if out.is_dir() and not is_empty(out) and not overwrite:
-            raise RunDirError(f"{out}: another command wrote it meanwhile; not replacing it") from None
+            raise RunDirError(
+                f"{out}: another command wrote it meanwhile; not replacing it"
+            ) from None
         raise cannot_write(out, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -240,7 +248,9 @@ def read_json_object(path: Path) -> dict[str, Any]:
     be a regular file of valid JSON holding an object; else :class:`RunDirError`."""
     regular_file(path)
     if path.stat().st_size > MAX_JSON_BYTES:
-        raise RunDirError(f"{path}: larger than {MAX_JSON_BYTES >> 20} MB; not a file fundsim wrote")
+        raise RunDirError(
+            f"{path}: larger than {MAX_JSON_BYTES >> 20} MB; not a file fundsim wrote"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -263,10 +273,14 @@ def check_manifest(manifest: Mapping[str, Any], path: Path) -> None:
     for key, low, high in (("seed", 0, MAX_SEED), ("replications", 1, MAX_REPLICATIONS)):
         value = manifest.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise RunDirError(f"{path}: {key}: must be a whole number from {low} to {high:,} (got {_shown(value)})")
+            raise RunDirError(
+                f"{path}: {key}: must be a whole number from {low} to {high:,} (got {_shown(value)})"
+            )
     for key in ("wall_seconds", "events", "workers", "years", "start_year", "structural_float_usd"):
         value = manifest.get(key)
-        if value is not None and (not _is_number(value) or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE):
+        if value is not None and (
+            not _is_number(value) or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE
+        ):
             raise RunDirError(f"{path}: {key}: must be a number (got {_shown(value)})")
     for key in ("scenario_file", "scenario_hash", "command", "executor", "started", "finished"):
         value = manifest.get(key)
@@ -281,11 +295,15 @@ def check_summary(summary: Mapping[str, Any], path: Path, replications: int) -> 
     ``n`` exceeds the run's replications."""
     for metric, row in summary.items():
         if not isinstance(row, dict):
-            raise RunDirError(f"{path}: {metric}: must be an object of statistics (got {_shown(row)})")
+            raise RunDirError(
+                f"{path}: {metric}: must be an object of statistics (got {_shown(row)})"
+            )
         n = row.get("n")
         if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= replications:
-            raise RunDirError(f"{path}: {metric}.n: must be a whole number from 0 to {replications:,} "
-                              f"(the run's replications) (got {_shown(n)})")
+            raise RunDirError(
+                f"{path}: {metric}.n: must be a whole number from 0 to {replications:,} "
+                f"(the run's replications) (got {_shown(n)})"
+            )
         unit = row.get("unit")
         if unit is not None and not isinstance(unit, str):
             raise RunDirError(f"{path}: {metric}.unit: must be text (got {_shown(unit)})")
@@ -293,16 +311,28 @@ def check_summary(summary: Mapping[str, Any], path: Path, replications: int) -> 
             value = row.get(key)
             if value is None or (_is_number(value) and math.isnan(value)):
                 if n > 0 and key in ("mean", "p50"):
-                    raise RunDirError(f"{path}: {metric}.{key}: missing though {n} replications have the metric")
+                    raise RunDirError(
+                        f"{path}: {metric}.{key}: missing though {n} replications have the metric"
+                    )
                 continue
             if not _is_number(value) or not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
-                raise RunDirError(f"{path}: {metric}.{key}: must be a finite number (got {_shown(value)})")
-            if unit in FRACTION_UNITS and key != "ci95_low" and key != "ci95_high" and not -1e-9 <= value <= 1 + 1e-9:
-                raise RunDirError(f"{path}: {metric}.{key}: a {unit} must lie between 0 and 1 (got {value!r})")
+                raise RunDirError(
+                    f"{path}: {metric}.{key}: must be a finite number (got {_shown(value)})"
+                )
+            if (
+                unit in FRACTION_UNITS
+                and key != "ci95_low"
+                and key != "ci95_high"
+                and not -1e-9 <= value <= 1 + 1e-9
+            ):
+                raise RunDirError(
+                    f"{path}: {metric}.{key}: a {unit} must lie between 0 and 1 (got {value!r})"
+                )
 
 
-def read_csv_checked(path: Path, *, numeric: bool = False, rows: int | None = None,
-                     columns: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_csv_checked(
+    path: Path, *, numeric: bool = False, rows: int | None = None, columns: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """A CSV table of a run directory, refused (:class:`RunDirError`) if it is a link or
     not a regular file, does not parse, lacks ``columns``, has a column that is not
     numbers (with ``numeric``) or a number beyond :data:`MAX_MAGNITUDE`, or does not have
@@ -310,7 +340,13 @@ def read_csv_checked(path: Path, *, numeric: bool = False, rows: int | None = No
     regular_file(path)
     try:
         frame = pd.read_csv(path)
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (
+        OSError,
+        UnicodeDecodeError,
+        ValueError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as exc:
         raise RunDirError(f"{path}: not a table fundsim wrote ({type(exc).__name__})") from None
     _check_frame(frame, path, numeric=numeric, rows=rows, columns=columns)
     return frame
@@ -323,13 +359,21 @@ def read_parquet_checked(path: Path, *, columns: tuple[str, ...] = ()) -> pd.Dat
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises its own types for random or truncated bytes
-        raise RunDirError(f"{path}: not a Parquet table fundsim wrote ({type(exc).__name__})") from None
+        raise RunDirError(
+            f"{path}: not a Parquet table fundsim wrote ({type(exc).__name__})"
+        ) from None
     _check_frame(frame, path, columns=columns)
     return frame
 
 
-def _check_frame(frame: pd.DataFrame, path: Path, *, numeric: bool = False, rows: int | None = None,
-                 columns: tuple[str, ...] = ()) -> None:
+def _check_frame(
+    frame: pd.DataFrame,
+    path: Path,
+    *,
+    numeric: bool = False,
+    rows: int | None = None,
+    columns: tuple[str, ...] = (),
+) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise RunDirError(f"{path}: lacks the column {missing[0]!r}; not a table fundsim wrote")
@@ -339,12 +383,16 @@ def _check_frame(frame: pd.DataFrame, path: Path, *, numeric: bool = False, rows
             continue
         if pd.api.types.is_numeric_dtype(series):
             values = series.to_numpy(dtype="float64", na_value=np.nan)
-            if np.any(np.abs(values[np.isfinite(values)]) > MAX_MAGNITUDE) or np.any(np.isinf(values)):
+            if np.any(np.abs(values[np.isfinite(values)]) > MAX_MAGNITUDE) or np.any(
+                np.isinf(values)
+            ):
                 raise RunDirError(f"{path}: column {col!r}: a number beyond {MAX_MAGNITUDE:g}")
         elif numeric:
             raise RunDirError(f"{path}: column {col!r}: not numbers; not a table fundsim wrote")
     if rows is not None and len(frame) != rows:
-        raise RunDirError(f"{path}: {len(frame):,} rows where the manifest says {rows:,} replications")
+        raise RunDirError(
+            f"{path}: {len(frame):,} rows where the manifest says {rows:,} replications"
+        )
 
 
 def check_fractions(frame: pd.DataFrame, column: str, path: Path) -> None:
@@ -352,8 +400,10 @@ def check_fractions(frame: pd.DataFrame, column: str, path: Path) -> None:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")
     bad = ~((values >= -1e-9) & (values <= 1 + 1e-9))
     if bad.any():
-        raise RunDirError(f"{path}: column {column!r}: {frame[column].iloc[int(bad.argmax())]!r} "
-                          "is not a number between 0 and 1")
+        raise RunDirError(
+            f"{path}: column {column!r}: {frame[column].iloc[int(bad.argmax())]!r} "
+            "is not a number between 0 and 1"
+        )
 
 
 def _shown(value: Any) -> str:

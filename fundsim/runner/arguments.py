@@ -43,11 +43,17 @@ def _shown(value: Any) -> str:
 def whole_number(name: str, value: Any, low: int, high: int) -> int:
     """``value`` as an int from ``low`` to ``high``; a bool, a string, a fraction, NaN or
     anything else that is not a whole number is refused (:class:`ArgumentError`)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):  # numpy ints are Integral
-        raise ArgumentError(f"{name}: must be a whole number from {low} to {high:,} (got {_shown(value)})")
+    if isinstance(value, bool) or not isinstance(
+        value, numbers.Integral
+    ):  # numpy ints are Integral
+        raise ArgumentError(
+            f"{name}: must be a whole number from {low} to {high:,} (got {_shown(value)})"
+        )
     number = int(value)
     if not low <= number <= high:
-        raise ArgumentError(f"{name}: must be a whole number from {low} to {high:,} (got {number:,})")
+        raise ArgumentError(
+            f"{name}: must be a whole number from {low} to {high:,} (got {number:,})"
+        )
     return number
 
 
@@ -82,7 +88,9 @@ def text(name: str, value: Any, *, limit: int = 1000) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value or len(value) > limit:
-        raise ArgumentError(f"{name}: must be a string of 1 to {limit:,} characters (got {_shown(value)})")
+        raise ArgumentError(
+            f"{name}: must be a string of 1 to {limit:,} characters (got {_shown(value)})"
+        )
     return value
 
 
@@ -90,14 +98,18 @@ def progress(value: Any) -> Any:
     """A progress argument: ``None``, a bool, or a factory ``total -> bar`` (callable)."""
     if value is None or isinstance(value, bool) or callable(value):
         return value
-    raise ArgumentError(f"progress: must be True, False, None or a function total -> bar (got {_shown(value)})")
+    raise ArgumentError(
+        f"progress: must be True, False, None or a function total -> bar (got {_shown(value)})"
+    )
 
 
 def executor(value: Any) -> Any:
     """An open executor (an object with ``map_unordered``, ``workers`` and ``close``), or ``None``."""
     if value is None or all(hasattr(value, a) for a in ("map_unordered", "workers", "close")):
         return value
-    raise ArgumentError(f"executor: must be an open executor from fundsim.runner.make_executor (got {_shown(value)})")
+    raise ArgumentError(
+        f"executor: must be an open executor from fundsim.runner.make_executor (got {_shown(value)})"
+    )
 
 
 def checked_scenario(scenario: Any, name: str = "scenario") -> Scenario:
@@ -115,13 +127,16 @@ def checked_scenario(scenario: Any, name: str = "scenario") -> Scenario:
     if isinstance(scenario, (str, Path)):
         return load_scenario(scenario)
     if not isinstance(scenario, Scenario):
-        raise ArgumentError(f"{name}: must be a Scenario or the path of a scenario file (got {_shown(scenario)})")
+        raise ArgumentError(
+            f"{name}: must be a Scenario or the path of a scenario file (got {_shown(scenario)})"
+        )
     revalidated(scenario, name)
     return scenario  # the object given, now known valid (its results stay bit-identical)
 
 
-def entry(scenario: Any, *, reps: Any = None, seed: Any = None, workers: Any = None,
-          scheduler: Any = None) -> Scenario:
+def entry(
+    scenario: Any, *, reps: Any = None, seed: Any = None, workers: Any = None, scheduler: Any = None
+) -> Scenario:
     """The checks of an analysis entry point (``stress_test``, ``solve``, ``sensitivity``,
     ``run_explore``, ``share_tables``, ``budget_annex``): its scenario as
     :func:`checked_scenario`, and its counts as the command line takes them. Returns the
@@ -151,7 +166,9 @@ def revalidated(scenario: Scenario, name: str = "scenario") -> Scenario:
         key, message = validation_problem(exc)
         raise ArgumentError(f"{name}: {key}: {message}") from None
     except (TypeError, ValueError, AttributeError) as exc:
-        raise ArgumentError(f"{name}: not a valid scenario: {' '.join(str(exc).split())[:200]}") from None
+        raise ArgumentError(
+            f"{name}: not a valid scenario: {' '.join(str(exc).split())[:200]}"
+        ) from None
     try:
         # [sources] names keys of the file (a table's ``file``), which the loaded model no
         # longer holds: the loader checked them; the rest is checked again here.

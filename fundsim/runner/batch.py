@@ -97,7 +97,9 @@ def find_scenario_files(paths: Iterable[str | Path]) -> list[Path]:
     seen: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.glob("*.toml") if f.is_file() and not f.name.startswith("."))
+            files = sorted(
+                f for f in p.glob("*.toml") if f.is_file() and not f.name.startswith(".")
+            )
         elif p.exists():
             files = [p]
         else:
@@ -206,7 +208,10 @@ def run_batch(
     command line that started the batch, if any).
     """
     out = Path(out)
-    reps, seed = arguments.replications(reps), arguments.seed(seed)  # as --reps and --seed take them
+    reps, seed = (
+        arguments.replications(reps),
+        arguments.seed(seed),
+    )  # as --reps and --seed take them
     workers, scheduler = arguments.workers(workers), arguments.text("scheduler", scheduler)
     resume, force = arguments.flag("resume", resume), arguments.flag("force", force)
     outcomes = _plan(items, out, reps, seed)
@@ -249,7 +254,9 @@ def run_batch(
     return outcomes
 
 
-def _plan(items: Sequence[BatchItem], out: Path, reps: int | None, seed: int | None) -> list[BatchOutcome]:
+def _plan(
+    items: Sequence[BatchItem], out: Path, reps: int | None, seed: int | None
+) -> list[BatchOutcome]:
     """One outcome per item, with its replications, seed and folder under ``out``;
     :class:`BatchError` if two items would share a folder."""
     outcomes = [BatchOutcome(item) for item in items]
@@ -287,7 +294,9 @@ def _keep_finished(out: Path, outcomes: Sequence[BatchOutcome], folders: Sequenc
             _read_back(o)
 
 
-def _check_existing(out: Path, outcomes: Sequence[BatchOutcome], *, resume: bool, force: bool) -> None:
+def _check_existing(
+    out: Path, outcomes: Sequence[BatchOutcome], *, resume: bool, force: bool
+) -> None:
     """Refuse to write over what ``out`` holds: another batch's index (unless ``force``;
     with ``resume``, only a batch of the same runs is finished), or run directories and
     folders in the way (see :func:`run_batch`)."""
@@ -299,21 +308,31 @@ def _check_existing(out: Path, outcomes: Sequence[BatchOutcome], *, resume: bool
         before = planned_runs(index)
         if resume and before is not None and sorted(before) != sorted(names):
             only = sorted(set(before) ^ set(names))
-            raise BatchError(f"{out}: holds another batch ({len(before)} runs; differs at "
-                             f"{', '.join(only[:3])}): --resume finishes the same batch only "
-                             "(use --force to replace it, or another --out)")
+            raise BatchError(
+                f"{out}: holds another batch ({len(before)} runs; differs at "
+                f"{', '.join(only[:3])}): --resume finishes the same batch only "
+                "(use --force to replace it, or another --out)"
+            )
         if resume and before is None:
             raise BatchError(f"{index}: not a batch index fundsim wrote; not resuming onto it")
         if not resume and not force:
-            raise BatchError(f"{out}: already holds a batch ({INDEX}); use --resume to finish it, "
-                             "--force to replace it, or another --out")
+            raise BatchError(
+                f"{out}: already holds a batch ({INDEX}); use --resume to finish it, "
+                "--force to replace it, or another --out"
+            )
     if not resume:
         taken = [o.item.name for o in outcomes if os.path.lexists(o.path)]  # type: ignore[arg-type]
         if force:
-            taken = [o.item.name for o in outcomes if os.path.lexists(o.path) and not _replaceable(o.path)]  # type: ignore[arg-type]
+            taken = [
+                o.item.name
+                for o in outcomes
+                if os.path.lexists(o.path) and not _replaceable(o.path)  # type: ignore[arg-type]
+            ]
         if taken:
-            raise BatchError(f"{out}: already holds {', '.join(taken[:3])}"
-                             f"{' ...' if len(taken) > 3 else ''} (use --resume, --force, or another --out)")
+            raise BatchError(
+                f"{out}: already holds {', '.join(taken[:3])}"
+                f"{' ...' if len(taken) > 3 else ''} (use --resume, --force, or another --out)"
+            )
 
 
 def planned_runs(index: Path) -> list[str] | None:
@@ -397,7 +416,11 @@ def index_frame(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
     param_keys = list(dict.fromkeys(k for o in outcomes for k in o.item.parameters))
     rows = []
     for o in outcomes:
-        row: dict[str, Any] = {"run": o.item.name, "scenario_file": str(o.item.file), "status": o.status}
+        row: dict[str, Any] = {
+            "run": o.item.name,
+            "scenario_file": str(o.item.file),
+            "status": o.status,
+        }
         row.update({f"sweep.{k}": o.item.parameters.get(k) for k in param_keys})
         row.update({"seed": o.seed, "replications": o.reps})
         row.update({column: o.metrics.get(column, math.nan) for column, _, _ in KEY_METRICS})

@@ -52,5 +52,8 @@ def check_outcomes(path: str | Path, scenario: Scenario, spec: ExploreSpec) -> N
         except UnknownMetric as exc:
             raise ScenarioError(path, "explore.outcomes", str(exc)) from None
         if metric.requires == "victims" and scenario.victims is None:
-            raise ScenarioError(path, "explore.outcomes",
-                                f"{name!r} needs a victim-assistance window, and this scenario has none")
+            raise ScenarioError(
+                path,
+                "explore.outcomes",
+                f"{name!r} needs a victim-assistance window, and this scenario has none",
+            )

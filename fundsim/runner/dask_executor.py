@@ -28,7 +28,9 @@ MAX_HANDSHAKE_BYTES = 1 << 20
 
 
 #: What a run with the Dask executor says when the ``dask`` extra is not installed.
-INSTALL_HINT = "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+INSTALL_HINT = (
+    "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+)
 
 
 class SchedulerError(BadInput):
@@ -84,7 +86,9 @@ class DaskExecutor:
         queue = list(tasks)
         queue.reverse()
         limit = IN_FLIGHT_PER_WORKER * self.workers
-        first = [self._client.submit(fn, *queue.pop(), pure=False) for _ in range(min(limit, len(queue)))]
+        first = [
+            self._client.submit(fn, *queue.pop(), pure=False) for _ in range(min(limit, len(queue)))
+        ]
         running = as_completed(first)
         for fut in running:
             if queue:
@@ -123,7 +127,9 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     exit 2) after :data:`CONNECT_SECONDS` when it cannot be reached; Dask's own
     connection errors are logged quietly."""
     if "://" not in scheduler and ":" not in scheduler:
-        raise SchedulerError(f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'")
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'"
+        )
     probe_scheduler(scheduler)
     log = logging.getLogger("distributed")
     level = log.level
@@ -131,7 +137,9 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     try:
         return client_class(scheduler, timeout=f"{CONNECT_SECONDS}s")
     except MemoryError:  # a reply that announces an absurd message size: not Dask
-        raise SchedulerError(f"--scheduler {scheduler}: not a Dask scheduler (its reply is not Dask's)") from None
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not a Dask scheduler (its reply is not Dask's)"
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(
             f"--scheduler {scheduler}: cannot reach the scheduler within {CONNECT_SECONDS} s "
@@ -161,7 +169,9 @@ def probe_scheduler(scheduler: str) -> None:
     except ValueError:
         host, port = None, None
     if not host or port is None:
-        raise SchedulerError(f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'")
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'"
+        )
     try:
         with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as sock:
             head = b""
@@ -171,9 +181,15 @@ def probe_scheduler(scheduler: str) -> None:
                     break
                 head += chunk
     except TimeoutError:
-        raise SchedulerError(f"--scheduler {scheduler}: no Dask handshake within {CONNECT_SECONDS} s "
-                             "(not a Dask scheduler?)") from None
+        raise SchedulerError(
+            f"--scheduler {scheduler}: no Dask handshake within {CONNECT_SECONDS} s "
+            "(not a Dask scheduler?)"
+        ) from None
     except OSError as exc:
-        raise SchedulerError(f"--scheduler {scheduler}: cannot reach the scheduler ({exc.strerror or type(exc).__name__})") from None
+        raise SchedulerError(
+            f"--scheduler {scheduler}: cannot reach the scheduler ({exc.strerror or type(exc).__name__})"
+        ) from None
     if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] <= MAX_HANDSHAKE_BYTES:
-        raise SchedulerError(f"--scheduler {scheduler}: not a Dask scheduler (its reply is not a Dask handshake)")
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not a Dask scheduler (its reply is not a Dask handshake)"
+        )

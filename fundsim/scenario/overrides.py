@@ -180,7 +180,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
 def _clean(msg: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            return msg[len(prefix):]
+            return msg[len(prefix) :]
     return msg
 
 

@@ -51,7 +51,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 #: The preset names, in the order tables list them (the vocabulary's list: help texts read it).
 PRESET_NAMES: tuple[str, ...] = FORMULA_PRESETS
-assert tuple(PRESETS) == PRESET_NAMES, "fundsim.scenario.vocabulary.FORMULA_PRESETS names every preset"
+assert tuple(PRESETS) == PRESET_NAMES, (
+    "fundsim.scenario.vocabulary.FORMULA_PRESETS names every preset"
+)
 
 
 #: Keys of a formula table kept over a preset's: its bounds. The others (``key``,
@@ -70,4 +72,3 @@ def expand_preset(data: dict[str, Any]) -> dict[str, Any]:
     out.update({k: v for k, v in data.items() if k in KEPT_KEYS})
     out["preset"] = name
     return out
-

@@ -45,10 +45,24 @@ def test_the_heat_map_colours_victims_metrics_by_their_registry_direction():
     ]
     # every change significant (its interval excludes 0): the colour is the metric's direction
     stress = pd.DataFrame(
-        [{"shock": "allegations_+50%", "metric": m, "diff": d, "relative_change": r,
-          "ci95_low": d - abs(d) / 2, "ci95_high": d + abs(d) / 2} for m, d, r in rows]
+        [
+            {
+                "shock": "allegations_+50%",
+                "metric": m,
+                "diff": d,
+                "relative_change": r,
+                "ci95_low": d - abs(d) / 2,
+                "ci95_high": d + abs(d) / 2,
+            }
+            for m, d, r in rows
+        ]
     )
     effect = stress_effects(stress).loc["allegations_+50%"]
-    assert effect["victims_dropped"] == effect["median_wait_days"] == effect["victims_assisted_share"] == "worse"
+    assert (
+        effect["victims_dropped"]
+        == effect["median_wait_days"]
+        == effect["victims_assisted_share"]
+        == "worse"
+    )
     assert effect["funded_ratio"] == effect["unmet_need_usd"] == "better"
     assert effect["caseworker_cost_usd"] == effect["children_liability_pv_usd"] == "neither"

@@ -28,11 +28,27 @@ def folder(tmp_path: Path, mini_path: Path) -> Path:
 
 
 def _batch(file: Path, out: Path, *more: str) -> int:
-    return main(["batch", str(file), "--reps", "3", "--seed", "1", "--out", str(out), "--no-progress",
-                 "--workers", "1", *more])
+    return main(
+        [
+            "batch",
+            str(file),
+            "--reps",
+            "3",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--workers",
+            "1",
+            *more,
+        ]
+    )
 
 
-def test_a_second_batch_on_a_folder_in_use_exits_2_and_touches_nothing(folder: Path, tmp_path: Path, capsys) -> None:
+def test_a_second_batch_on_a_folder_in_use_exits_2_and_touches_nothing(
+    folder: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     held = FolderLock(out, LOCK, "another batch")  # what a running batch holds
@@ -47,7 +63,9 @@ def test_a_second_batch_on_a_folder_in_use_exits_2_and_touches_nothing(folder: P
     assert not (out / LOCK).exists()
 
 
-def test_another_batch_index_is_not_replaced_without_force(folder: Path, tmp_path: Path, capsys) -> None:
+def test_another_batch_index_is_not_replaced_without_force(
+    folder: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     assert _batch(folder / "mini.toml", out) == 0
     before = (out / "batch.csv").read_bytes()
@@ -74,14 +92,27 @@ def test_resume_onto_a_batch_of_other_runs_exits_2(folder: Path, tmp_path: Path,
     assert "1 kept" in capsys.readouterr().out
 
 
-def test_an_unreachable_scheduler_leaves_nothing_in_out(folder: Path, tmp_path: Path, capsys) -> None:
+def test_an_unreachable_scheduler_leaves_nothing_in_out(
+    folder: Path, tmp_path: Path, capsys
+) -> None:
     pytest.importorskip("distributed")
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     out = tmp_path / "out"
-    code = main(["batch", str(folder / "mini.toml"), "--reps", "3", "--out", str(out), "--no-progress",
-                 "--scheduler", f"tcp://127.0.0.1:{port}"])
+    code = main(
+        [
+            "batch",
+            str(folder / "mini.toml"),
+            "--reps",
+            "3",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--scheduler",
+            f"tcp://127.0.0.1:{port}",
+        ]
+    )
     assert code == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
     assert not out.exists()

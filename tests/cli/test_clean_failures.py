@@ -59,8 +59,19 @@ def stranger():
 def test_a_scheduler_that_is_not_dask_is_refused_within_seconds(stranger, tmp_path, capsys) -> None:
     pytest.importorskip("distributed")
     t0 = time.monotonic()
-    code = main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "out"), "--no-progress",
-                 "--scheduler", stranger])
+    code = main(
+        [
+            "run",
+            str(MINI),
+            "--reps",
+            "2",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+            "--scheduler",
+            stranger,
+        ]
+    )
     assert code == 2
     assert "not a Dask scheduler" in _one_line(capsys)
     assert time.monotonic() - t0 < 30
@@ -75,8 +86,19 @@ def test_a_silent_server_is_refused_after_the_handshake_timeout(tmp_path, capsys
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)  # accepts (the kernel does) but never says anything
         t0 = time.monotonic()
-        code = main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "out"), "--no-progress",
-                     "--scheduler", f"tcp://127.0.0.1:{silent.getsockname()[1]}"])
+        code = main(
+            [
+                "run",
+                str(MINI),
+                "--reps",
+                "2",
+                "--out",
+                str(tmp_path / "out"),
+                "--no-progress",
+                "--scheduler",
+                f"tcp://127.0.0.1:{silent.getsockname()[1]}",
+            ]
+        )
     assert code == 2
     assert "Dask handshake" in _one_line(capsys)
     assert time.monotonic() - t0 < CONNECT_SECONDS + 20
@@ -85,7 +107,9 @@ def test_a_silent_server_is_refused_after_the_handshake_timeout(tmp_path, capsys
 def test_a_folder_a_killed_command_claimed_is_taken_without_force(tmp_path, capsys) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / CLAIM_FILE).write_text("")  # what kill -9 leaves: the claim file, its lock gone with the process
+    (out / CLAIM_FILE).write_text(
+        ""
+    )  # what kill -9 leaves: the claim file, its lock gone with the process
     assert main(["run", str(MINI), "--reps", "2", "--out", str(out), "--no-progress"]) == 0
     assert (out / "manifest.json").is_file() and not (out / CLAIM_FILE).exists()
 
@@ -96,9 +120,24 @@ def test_a_folder_a_live_command_holds_is_refused(tmp_path, capsys) -> None:
     try:
         assert (out / CLAIM_FILE).is_file()
         # another process (main() in this one would end this process's own claims on its way out)
-        done = subprocess.run([sys.executable, "-m", "fundsim", "run", str(MINI), "--reps", "2", "--out", str(out),
-                               "--no-progress"], capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "fundsim",
+                "run",
+                str(MINI),
+                "--reps",
+                "2",
+                "--out",
+                str(out),
+                "--no-progress",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert done.returncode == 2
         assert str(out) in done.stderr and done.stderr.strip().count("\n") == 0
         assert os.listdir(out) == [CLAIM_FILE]
@@ -147,7 +186,22 @@ def test_users_path_names_the_final_file() -> None:
 def test_compare_of_runs_without_data_prints_no_numpy_warning(tmp_path, capsys) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for out, seed in ((a, "1"), (b, "2")):
-        assert main(["run", str(MINI), "--reps", "2", "--seed", seed, "--out", str(out), "--no-progress"]) == 0
+        assert (
+            main(
+                [
+                    "run",
+                    str(MINI),
+                    "--reps",
+                    "2",
+                    "--seed",
+                    seed,
+                    "--out",
+                    str(out),
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
     capsys.readouterr()
     assert main(["compare", str(a), str(b)]) == 0
     err = capsys.readouterr().err
@@ -163,7 +217,20 @@ def test_explore_with_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys) 
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     out = tmp_path / "explore"
-    assert main(["explore", str(file), "--out", str(out), "--no-progress", "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    assert (
+        main(
+            [
+                "explore",
+                str(file),
+                "--out",
+                str(out),
+                "--no-progress",
+                "--scheduler",
+                f"tcp://127.0.0.1:{port}",
+            ]
+        )
+        == 2
+    )
     _one_line(capsys)
     assert not out.exists()
 
@@ -171,9 +238,25 @@ def test_explore_with_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys) 
 def test_kill_9_during_a_run_does_not_block_the_rerun(tmp_path) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "fundsim", "run", str(MINI), "--reps", "2000", "--workers", "1",
-                             "--out", str(out), "--no-progress"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fundsim",
+            "run",
+            str(MINI),
+            "--reps",
+            "2000",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (out / CLAIM_FILE).exists() and time.monotonic() < deadline:
@@ -184,7 +267,23 @@ def test_kill_9_during_a_run_does_not_block_the_rerun(tmp_path) -> None:
         proc.kill()
         proc.wait()
     assert sorted(os.listdir(out)) == [CLAIM_FILE]  # what kill -9 leaves
-    again = subprocess.run([sys.executable, "-m", "fundsim", "run", str(MINI), "--reps", "2", "--out", str(out),
-                            "--no-progress"], capture_output=True, text=True, env=env, timeout=120)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fundsim",
+            "run",
+            str(MINI),
+            "--reps",
+            "2",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert again.returncode == 0, again.stderr
     assert (out / "manifest.json").is_file()

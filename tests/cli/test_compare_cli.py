@@ -24,11 +24,15 @@ def run_dirs(tmp_path_factory):
     run_scenario(mini, reps=8, seed=3, workers=1, out=root / "a")
     run_scenario(cut, reps=8, seed=3, workers=1, out=root / "b")
     run_scenario(cut, reps=8, seed=4, workers=1, out=root / "c")
-    run_scenario(with_overrides(mini, {"simulation.years": 3}), reps=8, seed=3, workers=1, out=root / "short")
+    run_scenario(
+        with_overrides(mini, {"simulation.years": 3}), reps=8, seed=3, workers=1, out=root / "short"
+    )
     return root
 
 
-def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(run_dirs, tmp_path, capsys):
+def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(
+    run_dirs, tmp_path, capsys
+):
     out = tmp_path / "cmp.csv"
     assert main(["compare", str(run_dirs / "a"), str(run_dirs / "b"), "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -58,7 +62,9 @@ def test_different_seeds_are_compared_unpaired(run_dirs, capsys):
     assert "NOT PAIRED" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("b", "message"), [("short", "different horizons"), ("missing", "no such run directory")])
+@pytest.mark.parametrize(
+    ("b", "message"), [("short", "different horizons"), ("missing", "no such run directory")]
+)
 def test_uncomparable_runs_exit_2_with_one_line(run_dirs, capsys, b, message):
     assert main(["compare", str(run_dirs / "a"), str(run_dirs / b)]) == 2
     err = capsys.readouterr().err

@@ -69,7 +69,11 @@ class Checked:
         """The committed expected output, ``docs/out/<page>/<name>.out`` (``<page>``: its path
         under docs/ without ``.md``, e.g. ``howto/cost-a-cut``; ``README`` for README.md)."""
         page = Path(self.page).with_suffix("")
-        return OUT_DIR / (Path(*page.parts[1:]) if page.parts[0] == "docs" else page) / f"{self.name}.out"
+        return (
+            OUT_DIR
+            / (Path(*page.parts[1:]) if page.parts[0] == "docs" else page)
+            / f"{self.name}.out"
+        )
 
     def texts(self) -> list[str]:
         """What to run, in order: each command of a shell block, or the whole snippet."""
@@ -112,14 +116,23 @@ def checked_blocks(page: Path) -> list[Checked]:
             continue
         tol = _TOL.search(info)
         inline = k + 1 < len(found) and _shown_output(text, m, found[k + 1])
-        out.append(Checked(page_name(page), text.count("\n", 0, m.start()) + 1, name.group(1), tag, m.group(2),
-                           float(tol.group(1)) if tol else 0.0, inline))
+        out.append(
+            Checked(
+                page_name(page),
+                text.count("\n", 0, m.start()) + 1,
+                name.group(1),
+                tag,
+                m.group(2),
+                float(tol.group(1)) if tol else 0.0,
+                inline,
+            )
+        )
     return out
 
 
 def _shown_output(text: str, block: re.Match[str], after: re.Match[str]) -> bool:
     """Whether ``after`` is a ``text`` block right after ``block`` (blank lines between)."""
-    return after.group(1).strip() == "text" and not text[block.end():after.start()].strip()
+    return after.group(1).strip() == "text" and not text[block.end() : after.start()].strip()
 
 
 def inline_outputs(page: Path) -> dict[str, tuple[int, int]]:
@@ -138,8 +151,15 @@ def quotes(page: Path) -> list[Quote]:
     """The numbers the page's prose quotes from checked blocks, with their positions."""
     text = page.read_text(encoding="utf-8")
     return [
-        Quote(page_name(page), text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2), int(m.group(3)),
-              m.group(4), span=m.span(4))
+        Quote(
+            page_name(page),
+            text.count("\n", 0, m.start()) + 1,
+            m.group(1),
+            m.group(2),
+            int(m.group(3)),
+            m.group(4),
+            span=m.span(4),
+        )
         for m in QUOTE.finditer(text)
     ]
 
@@ -205,7 +225,9 @@ class Workspace:
     def _run_one(self, block: Checked, text: str) -> str:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "COLUMNS": "200"}
         argv = _argv(text) if block.tag in SHELL_TAGS else [sys.executable, "-c", text]
-        done = subprocess.run(argv, cwd=self.path, env=env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            argv, cwd=self.path, env=env, capture_output=True, text=True, timeout=900
+        )
         if done.returncode != 0:
             raise RuntimeError(
                 f"{block.page}:{block.line} [{block.name}]: {text.strip()}\nexit {done.returncode}\n"
@@ -236,7 +258,11 @@ def _argv(cmd: str) -> list[str]:
             out += [word, "1"]
         else:
             out.append(word)
-    if head[-1] == "fundsim.cli" and out and out[0] in ("run", "batch", "stress", "solve", "sensitivity", "explore"):
+    if (
+        head[-1] == "fundsim.cli"
+        and out
+        and out[0] in ("run", "batch", "stress", "solve", "sensitivity", "explore")
+    ):
         if "--no-progress" not in out:
             out.append("--no-progress")
         if "--workers" not in out:
@@ -271,7 +297,9 @@ def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:
     """Why a quoted number does not match its block's output (None: it matches)."""
     output = outputs.get((q.page, q.block))
     if output is None:
-        return f"{q.page}:{q.line}: quotes block '{q.block}', which this page has no checked block of"
+        return (
+            f"{q.page}:{q.line}: quotes block '{q.block}', which this page has no checked block of"
+        )
     value = quoted_value(output, q.key, q.index)
     if value is None:
         return f"{q.page}:{q.line}: no number #{q.index} on a line with '{q.key}' in block '{q.block}'s output"
@@ -280,7 +308,9 @@ def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:
     return None
 
 
-def rewrite_quotes(page: Path, outputs: dict[tuple[str, str], str], problems: list[str] | None = None) -> list[str]:
+def rewrite_quotes(
+    page: Path, outputs: dict[tuple[str, str], str], problems: list[str] | None = None
+) -> list[str]:
     """Rewrite the page's quoted numbers from ``outputs``; what changed, one line each. A
     quote whose number the output no longer prints is left as it is and said in ``problems``
     (the prose around it needs a person)."""
@@ -288,7 +318,14 @@ def rewrite_quotes(page: Path, outputs: dict[tuple[str, str], str], problems: li
     changes: list[str] = []
 
     def sub(m: re.Match[str]) -> str:
-        q = Quote(page_name(page), text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2), int(m.group(3)), m.group(4))
+        q = Quote(
+            page_name(page),
+            text.count("\n", 0, m.start()) + 1,
+            m.group(1),
+            m.group(2),
+            int(m.group(3)),
+            m.group(4),
+        )
         output = outputs.get((q.page, q.block))
         value = quoted_value(output, q.key, q.index) if output is not None else None
         if value is None:

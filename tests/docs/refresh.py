@@ -61,9 +61,16 @@ def main() -> int:
     block (its prose must be rewritten by hand), else 0."""
     problems: list[str] = []
     changes = refresh(problems)
-    print("\n".join(changes) if changes else "docs: every expected output and quoted number is current")
+    print(
+        "\n".join(changes)
+        if changes
+        else "docs: every expected output and quoted number is current"
+    )
     if problems:
-        print("\nQuoted numbers no output prints any more (edit the prose around them):", file=sys.stderr)
+        print(
+            "\nQuoted numbers no output prints any more (edit the prose around them):",
+            file=sys.stderr,
+        )
         print("\n".join(problems), file=sys.stderr)
         return 1
     return 0

@@ -38,7 +38,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"{b.page}:{b.name}" for b in BLOCKS])
 def test_a_checked_block_prints_its_expected_output(block: Checked, workspace: Workspace) -> None:
     want = expected(block)
-    assert want is not None, f"{block.page}:{block.line}: no {block.expected_path.name} yet: run `make docs`"
+    assert want is not None, (
+        f"{block.page}:{block.line}: no {block.expected_path.name} yet: run `make docs`"
+    )
     for earlier in BLOCKS[: BLOCKS.index(block)]:
         if earlier.page == block.page:  # what this block reads (a cache hit when already run)
             workspace.run(earlier)
@@ -58,7 +60,9 @@ def test_every_quoted_number_is_in_its_blocks_output(page: Path) -> None:
 
 def test_the_docs_have_checked_blocks_and_quotes() -> None:
     assert len(BLOCKS) >= 5
-    assert len({(b.page, b.name) for b in BLOCKS}) == len(BLOCKS), "two checked blocks share a name on one page"
+    assert len({(b.page, b.name) for b in BLOCKS}) == len(BLOCKS), (
+        "two checked blocks share a name on one page"
+    )
     assert sum(len(quotes(p)) for p in pages()) >= 10
 
 
@@ -92,8 +96,13 @@ def test_make_docs_rewrites_a_stale_quote_and_only_the_number(tmp_path: Path) ->
     from tests.docs.checked import rewrite_quotes
 
     page = tmp_path / "page.md"
-    page.write_text("Coverage was <!--blk@coverage#1-->96.1<!--/--> % (seed 1).\n", encoding="utf-8")
+    page.write_text(
+        "Coverage was <!--blk@coverage#1-->96.1<!--/--> % (seed 1).\n", encoding="utf-8"
+    )
     changes = rewrite_quotes(page, {("page.md", "blk"): "coverage 95.8 %  [95.7%, 95.9%]\n"})
-    assert page.read_text(encoding="utf-8") == "Coverage was <!--blk@coverage#1-->95.8<!--/--> % (seed 1).\n"
+    assert (
+        page.read_text(encoding="utf-8")
+        == "Coverage was <!--blk@coverage#1-->95.8<!--/--> % (seed 1).\n"
+    )
     assert changes == ["page.md:1: 96.1 -> 95.8"]
     assert rewrite_quotes(page, {("page.md", "blk"): "coverage 95.8 %\n"}) == []

@@ -25,8 +25,24 @@ HERE = Path(__file__).resolve().parent
 def written(tmp_path_factory, request) -> Path:
     mini = HERE.parent / "data" / "mini.toml"
     out = tmp_path_factory.mktemp("written") / "run"
-    assert main(["run", str(mini), "--reps", "3", "--seed", "2", "--workers", "1", "--out", str(out),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(mini),
+                "--reps",
+                "3",
+                "--seed",
+                "2",
+                "--workers",
+                "1",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -57,8 +73,17 @@ def test_a_tampered_run_directory_is_refused(written, tmp_path, name, checksums)
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("name", ["p_gap text", "replications.csv truncated", "monthly foreign table",
-                                  "summary linked to a system file", "shares.csv share -5", "replications 1e18"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "p_gap text",
+        "replications.csv truncated",
+        "monthly foreign table",
+        "summary linked to a system file",
+        "shares.csv share -5",
+        "replications 1e18",
+    ],
+)
 def test_compare_and_report_refuse_it_in_one_line(written, tmp_path, capsys, name) -> None:
     run = _copy(written, tmp_path, checksums=False)
     MUTATIONS[name](run)
@@ -78,6 +103,7 @@ def test_an_untouched_run_directory_reads_back_identically(written, tmp_path) ->
 def test_summary_json_is_strict_json_with_null_for_no_data(written, tmp_path) -> None:
     """A metric no replication had (e.g. the median wait with no allegations) has NaN
     statistics: summary.json writes them null, and they read back as NaN."""
+
     def refuse(constant: str) -> None:
         raise ValueError(f"{constant} is not JSON")
 
@@ -105,20 +131,39 @@ def test_report_and_compare_refuse_an_out_that_is_a_file(written, tmp_path, caps
 
 
 def test_report_refuses_a_stress_table_that_is_a_system_file(written, tmp_path, capsys) -> None:
-    assert main(["report", str(written), "--out", str(tmp_path / "r"), "--stress", "/etc/passwd"]) == 2
+    assert (
+        main(["report", str(written), "--out", str(tmp_path / "r"), "--stress", "/etc/passwd"]) == 2
+    )
     _one_line(capsys)
 
 
-FILES = ("summary.json", "manifest.json", "replications.csv", "shares.csv", "monthly.parquet", "yearly.csv",
-         "coverage.csv", "statements.parquet")
+FILES = (
+    "summary.json",
+    "manifest.json",
+    "replications.csv",
+    "shares.csv",
+    "monthly.parquet",
+    "yearly.csv",
+    "coverage.csv",
+    "statements.parquet",
+)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(file=st.sampled_from(FILES), where=st.floats(0, 1, exclude_max=True), byte=st.integers(0, 255),
-       cut=st.booleans())
-def test_any_change_to_a_run_directory_is_refused_or_changes_nothing(written, tmp_path_factory, file, where, byte,
-                                                                       cut) -> None:
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    file=st.sampled_from(FILES),
+    where=st.floats(0, 1, exclude_max=True),
+    byte=st.integers(0, 255),
+    cut=st.booleans(),
+)
+def test_any_change_to_a_run_directory_is_refused_or_changes_nothing(
+    written, tmp_path_factory, file, where, byte, cut
+) -> None:
     """Mutate one byte (or cut the file there): ``read_run`` either refuses the folder
     (RunDirError, one line) or reads exactly the numbers that were written."""
     run = _copy(written, tmp_path_factory.mktemp("mutated"))

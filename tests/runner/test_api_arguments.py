@@ -97,10 +97,16 @@ def test_batch_checks_its_arguments_too(mini_path, tmp_path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
 @given(
-    reps=st.one_of(st.none(), st.integers(-5, 5), st.floats(allow_nan=True), st.text(max_size=3), st.booleans()),
+    reps=st.one_of(
+        st.none(), st.integers(-5, 5), st.floats(allow_nan=True), st.text(max_size=3), st.booleans()
+    ),
     seed=st.one_of(st.none(), st.integers(-3, 3), st.floats(allow_nan=True), st.text(max_size=3)),
     workers=st.one_of(st.none(), st.integers(-2, 2), st.floats(), st.booleans()),
 )
@@ -126,13 +132,20 @@ def test_the_analysis_functions_check_as_fundsim_run_does(mini) -> None:
     bad = _copy(mini, "mechanism", admin_fee=1.5)
     calls = {
         "stress_test": lambda s, **k: stress_test(s, **k),
-        "solve": lambda s, **k: solve(s, "coordinator_coverage >= 0.9", "mechanism.reserve_target_months", **k),
+        "solve": lambda s, **k: solve(
+            s, "coordinator_coverage >= 0.9", "mechanism.reserve_target_months", **k
+        ),
         "sensitivity": lambda s, **k: sensitivity(s, **k),
         "run_explore": lambda s, **k: run_explore(s, None, **k),  # the checks come first
     }
     for name, call in calls.items():
-        for scenario, kwargs, words in ((5, {}, "scenario"), (bad, {}, "admin_fee"), (mini, {"reps": "2"}, "reps"),
-                                        (mini, {"seed": 0.5}, "seed"), (mini, {"workers": 0}, "workers")):
+        for scenario, kwargs, words in (
+            (5, {}, "scenario"),
+            (bad, {}, "admin_fee"),
+            (mini, {"reps": "2"}, "reps"),
+            (mini, {"seed": 0.5}, "seed"),
+            (mini, {"workers": 0}, "workers"),
+        ):
             with pytest.raises(BadInput) as info:
                 call(scenario, **kwargs)
             assert words in str(info.value) and "\n" not in str(info.value), name

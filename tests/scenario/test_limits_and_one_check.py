@@ -55,10 +55,14 @@ def shipped(tmp_path_factory) -> Path:
         ("[mechanism.budget]\nusd_per_year = 1e308\n", "mechanism.budget"),
         ("[posts]\nannual_cost_usd = -1e6\n", "posts.annual_cost_usd"),
         ("[victims.children]\nsupport_usd_year = -500\n", "victims.children.support_usd_year"),
-        ('[victims.children]\nstock_age_years = { dist = "uniform", low = -5, high = 30 }\n',
-         "victims.children.stock_age_years"),
-        ('[victims.children]\nstock_age_years = { dist = "uniform", low = -5, high = 10 }\n',
-         "victims.children.stock_age_years"),
+        (
+            '[victims.children]\nstock_age_years = { dist = "uniform", low = -5, high = 30 }\n',
+            "victims.children.stock_age_years",
+        ),
+        (
+            '[victims.children]\nstock_age_years = { dist = "uniform", low = -5, high = 10 }\n',
+            "victims.children.stock_age_years",
+        ),
         ("[payments]\ninstalments_per_year = true\n", "payments.instalments_per_year"),
         ("[victims.funding]\nadmin_fee = 0.7\n", "victims.funding.admin_fee"),
     ],
@@ -75,7 +79,8 @@ def test_host_fee_layers_on_one_basis_add_up_below_the_ceiling(shipped) -> None:
     file.write_text(
         'extends = "host_mptf.toml"\nname = "stack"\n[host]\nkind = "mptf"\nfees = [\n'
         '  { name = "a", rate = 0.3, basis = "receipts" },\n  { name = "b", rate = 0.3, basis = "receipts" },\n]\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     code, err = _cli("validate", str(file))
     assert code == 2 and "host.fees" in err and "add up to 0.6" in err, err
 
@@ -97,29 +102,60 @@ def test_contract_end_month_is_a_month(shipped, tmp_path) -> None:
 
 def test_a_fee_just_below_the_ceiling_is_valid(shipped) -> None:
     file = shipped / "high_fee.toml"
-    file.write_text('extends = "baseline.toml"\nname = "high_fee"\n[mechanism]\nadmin_fee = 0.49\n', encoding="utf-8")
+    file.write_text(
+        'extends = "baseline.toml"\nname = "high_fee"\n[mechanism]\nadmin_fee = 0.49\n',
+        encoding="utf-8",
+    )
     assert _cli("validate", str(file))[0] == 0
 
 
 def test_an_explore_range_beyond_the_horizon_is_refused(tmp_path) -> None:
     from tests.explore_builders import MINI_EXPLORE, write_mini_explore
 
-    text = MINI_EXPLORE.replace('"cuts.0.year" = {{ low = 2026, high = 2028', '"cuts.0.year" = {{ low = 2026, high = 2099')
+    text = MINI_EXPLORE.replace(
+        '"cuts.0.year" = {{ low = 2026, high = 2028', '"cuts.0.year" = {{ low = 2026, high = 2099'
+    )
     path = write_mini_explore(tmp_path, text)
-    for command in (["validate", str(path)], ["explore", str(path), "--out", str(tmp_path / "x")],
-                    ["run", str(path), "--out", str(tmp_path / "r"), "--reps", "2", "--no-progress"]):
+    for command in (
+        ["validate", str(path)],
+        ["explore", str(path), "--out", str(tmp_path / "x")],
+        ["run", str(path), "--out", str(tmp_path / "r"), "--reps", "2", "--no-progress"],
+    ):
         code, err = _cli(*command)
-        assert code == 2 and "explore.uncertainties.cuts.0.year" in err and "outside" in err, (command, err)
+        assert code == 2 and "explore.uncertainties.cuts.0.year" in err and "outside" in err, (
+            command,
+            err,
+        )
     assert not (tmp_path / "x").exists() and not (tmp_path / "r").exists()
 
 
 # --------------------------------------------------------------------------- one check, generated cases
 
-SWEEP_KEYS = ["mechanism.reserve_target_months", "mechanism.admin_fee", "posts.contract_months",
-              "mechanism.reserve_target_month", "simulation.years", "name", "cuts.0.year", "payments.instalments_per_year"]
+SWEEP_KEYS = [
+    "mechanism.reserve_target_months",
+    "mechanism.admin_fee",
+    "posts.contract_months",
+    "mechanism.reserve_target_month",
+    "simulation.years",
+    "name",
+    "cuts.0.year",
+    "payments.instalments_per_year",
+]
 VALUES: list[Any] = [0, 3, 6, 0.08, 0.6, -1, 1e308, True, "x", [], 12, 2099]
-EXPLORE_KEYS = ["cuts.0.fraction", "cuts.0.year", "mechanism.admin_fee", "mechanism.reserve_target_months", "bogus.key"]
-OUTCOMES = ["funding_lost_share", "coordinator_coverage", "p_gap", "no_such_metric", "median_wait_days"]
+EXPLORE_KEYS = [
+    "cuts.0.fraction",
+    "cuts.0.year",
+    "mechanism.admin_fee",
+    "mechanism.reserve_target_months",
+    "bogus.key",
+]
+OUTCOMES = [
+    "funding_lost_share",
+    "coordinator_coverage",
+    "p_gap",
+    "no_such_metric",
+    "median_wait_days",
+]
 
 
 def _toml(value: Any) -> str:
@@ -129,8 +165,10 @@ def _toml(value: Any) -> str:
 @st.composite
 def sweep_file(draw: st.DrawFn) -> str:
     keys = draw(st.lists(st.sampled_from(SWEEP_KEYS), min_size=1, max_size=2, unique=True))
-    lines = [f'"{k}" = [{", ".join(_toml(v) for v in draw(st.lists(st.sampled_from(VALUES), min_size=1, max_size=2)))}]'
-             for k in keys]
+    lines = [
+        f'"{k}" = [{", ".join(_toml(v) for v in draw(st.lists(st.sampled_from(VALUES), min_size=1, max_size=2)))}]'
+        for k in keys
+    ]
     if draw(st.booleans()):
         lines.insert(0, 'method = "bogus"' if draw(st.booleans()) else 'method = "factorial"')
     return "[[cuts]]\nyear = 2027\nfraction = 0.2\n\n[sweep]\n" + "\n".join(lines) + "\n"
@@ -144,9 +182,9 @@ def explore_file(draw: st.DrawFn) -> str:
     outcomes = draw(st.lists(st.sampled_from(OUTCOMES), min_size=1, max_size=2, unique=True))
     return (
         "[[cuts]]\nyear = 2027\nfraction = 0.2\n\n[explore]\nfutures = 2\nreps = 2\n"
-        f"outcomes = {json.dumps(outcomes)}\nfails_when = [\"coordinator_coverage < 0.5\"]\n"
-        f"[explore.uncertainties]\n\"{key}\" = {{ low = {_toml(low)}, high = {_toml(high)} }}\n"
-        "[explore.levers]\n\"mechanism.reserve_target_months\" = [0.0, 6.0]\n"
+        f'outcomes = {json.dumps(outcomes)}\nfails_when = ["coordinator_coverage < 0.5"]\n'
+        f'[explore.uncertainties]\n"{key}" = {{ low = {_toml(low)}, high = {_toml(high)} }}\n'
+        '[explore.levers]\n"mechanism.reserve_target_months" = [0.0, 6.0]\n'
         "[explore.policies]\nlean = {}\n"
     )
 
@@ -166,10 +204,24 @@ def _agree(tmp_path: Path, body: str) -> None:
     assert (code == 2) == (api is not None), (err, api)
     commands = {
         "run": ["run", str(file), "--reps", "2", "--out", str(folder / "run"), "--no-progress"],
-        "batch": ["batch", str(file), "--reps", "2", "--out", str(folder / "batch"), "--no-progress"],
+        "batch": [
+            "batch",
+            str(file),
+            "--reps",
+            "2",
+            "--out",
+            str(folder / "batch"),
+            "--no-progress",
+        ],
     }
     if "[explore]" in body:
-        commands["explore"] = ["explore", str(file), "--out", str(folder / "explore"), "--no-progress"]
+        commands["explore"] = [
+            "explore",
+            str(file),
+            "--out",
+            str(folder / "explore"),
+            "--no-progress",
+        ]
     if api is not None:
         line = err.strip()
         assert line.count("\n") == 0 and api in line, (line, api)
@@ -183,29 +235,41 @@ def _agree(tmp_path: Path, body: str) -> None:
             assert got == 0, (name, got_err)
 
 
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(body=st.one_of(sweep_file(), explore_file()))
 def test_validate_run_batch_explore_and_the_api_agree(tmp_path, body) -> None:
     _agree(tmp_path, body)
 
 
-@pytest.mark.parametrize("body", [
-    '[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
-    '[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
-    '[sweep]\nmethod = "bogus"\n"mechanism.reserve_target_months" = [0, 6]\n',
-    '[sweep]\n"mechanism.admin_fee" = [0.08, 0.6]\n',
-    '[explore]\noutcomes = ["no_such_metric"]\nfails_when = ["p_gap > 0.5"]\n'
-    '[explore.uncertainties]\n"mechanism.admin_fee" = { low = 0.0, high = 0.1 }\n',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
+        '[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
+        '[sweep]\nmethod = "bogus"\n"mechanism.reserve_target_months" = [0, 6]\n',
+        '[sweep]\n"mechanism.admin_fee" = [0.08, 0.6]\n',
+        '[explore]\noutcomes = ["no_such_metric"]\nfails_when = ["p_gap > 0.5"]\n'
+        '[explore.uncertainties]\n"mechanism.admin_fee" = { low = 0.0, high = 0.1 }\n',
+    ],
+)
 def test_the_entry_points_agree_on_these_cases(tmp_path, body) -> None:
     _agree(tmp_path, body)
 
 
 def test_a_bad_sweep_stops_run_as_it_stops_validate(tmp_path) -> None:
     file = tmp_path / "swept.toml"
-    file.write_text(f'extends = "{MINI.as_posix()}"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
-                    encoding="utf-8")
+    file.write_text(
+        f'extends = "{MINI.as_posix()}"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
+        encoding="utf-8",
+    )
     assert _cli("validate", str(file))[0] == 2
-    assert _cli("run", str(file), "--reps", "2", "--out", str(tmp_path / "out"), "--no-progress")[0] == 2
+    assert (
+        _cli("run", str(file), "--reps", "2", "--out", str(tmp_path / "out"), "--no-progress")[0]
+        == 2
+    )
     assert not (tmp_path / "out").exists()

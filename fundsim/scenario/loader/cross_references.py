@@ -220,7 +220,10 @@ def _check_fee_stack(s: Scenario, fail: Fail) -> None:
         # the layers on one basis add up to one fee, held below the same ceiling as each
         total = sum(f.rate for f in host.fees if f.basis == basis)
         if not total < MAX_FEE:
-            fail("host.fees", f"the fees on {basis} add up to {total:g}, not below the ceiling {MAX_FEE:g}")
+            fail(
+                "host.fees",
+                f"the fees on {basis} add up to {total:g}, not below the ceiling {MAX_FEE:g}",
+            )
 
 
 def _check_fees(s: Scenario, fail: Fail) -> None:

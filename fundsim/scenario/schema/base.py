@@ -68,13 +68,24 @@ MAX_CHILD_AGE = 18
 
 #: Every documented limit, by name (the docs' table is checked against it).
 LIMITS: dict[str, float] = {
-    "MAX_USD": MAX_USD, "MAX_POST_USD": MAX_POST_USD, "MAX_BALANCE_USD": MAX_BALANCE_USD,
-    "MAX_COUNTRIES": MAX_COUNTRIES, "MAX_ENTITIES": MAX_ENTITIES, "MAX_YEARS": MAX_YEARS,
-    "MAX_REPLICATIONS": MAX_REPLICATIONS, "MAX_SEED": MAX_SEED, "MAX_MONTHS": MAX_MONTHS,
-    "MAX_DAYS": MAX_DAYS, "MAX_PER_EVENT": MAX_PER_EVENT,
-    "MAX_ALLEGATIONS_PER_YEAR": MAX_ALLEGATIONS_PER_YEAR, "MAX_VICTIMS_PER_YEAR": MAX_VICTIMS_PER_YEAR,
-    "MAX_INFLATION_GROWTH": MAX_INFLATION_GROWTH, "MAX_CONTRIBUTION_SCALE": MAX_CONTRIBUTION_SCALE,
-    "MAX_DIST_PARAM": MAX_DIST_PARAM, "MAX_FEE": MAX_FEE, "MAX_CHILD_AGE": MAX_CHILD_AGE,
+    "MAX_USD": MAX_USD,
+    "MAX_POST_USD": MAX_POST_USD,
+    "MAX_BALANCE_USD": MAX_BALANCE_USD,
+    "MAX_COUNTRIES": MAX_COUNTRIES,
+    "MAX_ENTITIES": MAX_ENTITIES,
+    "MAX_YEARS": MAX_YEARS,
+    "MAX_REPLICATIONS": MAX_REPLICATIONS,
+    "MAX_SEED": MAX_SEED,
+    "MAX_MONTHS": MAX_MONTHS,
+    "MAX_DAYS": MAX_DAYS,
+    "MAX_PER_EVENT": MAX_PER_EVENT,
+    "MAX_ALLEGATIONS_PER_YEAR": MAX_ALLEGATIONS_PER_YEAR,
+    "MAX_VICTIMS_PER_YEAR": MAX_VICTIMS_PER_YEAR,
+    "MAX_INFLATION_GROWTH": MAX_INFLATION_GROWTH,
+    "MAX_CONTRIBUTION_SCALE": MAX_CONTRIBUTION_SCALE,
+    "MAX_DIST_PARAM": MAX_DIST_PARAM,
+    "MAX_FEE": MAX_FEE,
+    "MAX_CHILD_AGE": MAX_CHILD_AGE,
 }
 
 
@@ -84,10 +95,13 @@ def _numeric_choice(annotation: Any) -> bool:
     origin = typing.get_origin(annotation)
     if origin is typing.Literal:
         args = typing.get_args(annotation)
-        return any(isinstance(a, int | float) and not isinstance(a, bool) for a in args) and not any(
-            isinstance(a, bool) for a in args)
+        return any(
+            isinstance(a, int | float) and not isinstance(a, bool) for a in args
+        ) and not any(isinstance(a, bool) for a in args)
     if origin is not None:
-        return any(_numeric_choice(a) for a in typing.get_args(annotation)) and bool not in typing.get_args(annotation)
+        return any(
+            _numeric_choice(a) for a in typing.get_args(annotation)
+        ) and bool not in typing.get_args(annotation)
     return False
 
 
@@ -158,7 +172,9 @@ def _finite(value: float) -> float:
 
 def _below_fee_ceiling(value: float) -> float:
     if not value < MAX_FEE:
-        raise ValueError(f"a fee of {value:.10g} is not below the ceiling {MAX_FEE:g} (half of every dollar)")
+        raise ValueError(
+            f"a fee of {value:.10g} is not below the ceiling {MAX_FEE:g} (half of every dollar)"
+        )
     return value
 
 
@@ -182,7 +198,9 @@ Positive = Annotated[float, AfterValidator(_finite), AfterValidator(_positive)]
 Finite = Annotated[float, AfterValidator(_finite)]
 Year = Annotated[int, Field(ge=1990, le=2200)]
 #: A fee rate: a fraction strictly below :data:`MAX_FEE` (why: see there).
-FeeRate = Annotated[float, AfterValidator(_finite), AfterValidator(_fraction), AfterValidator(_below_fee_ceiling)]
+FeeRate = Annotated[
+    float, AfterValidator(_finite), AfterValidator(_fraction), AfterValidator(_below_fee_ceiling)
+]
 #: Money with its documented ceiling (see the limits above).
 Usd = Annotated[NonNegative, bounded(MAX_USD)]
 PostUsd = Annotated[NonNegative, bounded(MAX_POST_USD)]

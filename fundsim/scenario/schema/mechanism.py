@@ -155,9 +155,13 @@ class Mechanism(StrictModel):
     #: (``record``), so that an entity that cut its payment is not counted on in full again.
     collection_basis: Literal["fixed", "record"] = "fixed"
     #: Cash the host advances when a committed salary falls due and cash is short (USD).
-    prefinancing_limit_usd: BalanceUsd = 0.0  # an advance is no more than a year's pledges (MAX_BALANCE_USD)
+    prefinancing_limit_usd: BalanceUsd = (
+        0.0  # an advance is no more than a year's pledges (MAX_BALANCE_USD)
+    )
     #: Managed cuts at each review when resources fall short, in this order; empty: no review.
-    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
+    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(
+        default_factory=list
+    )
     #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
     review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
     #: Who bears an unpaid or cut contribution: the entity itself (``arrears``: its

@@ -81,7 +81,9 @@ def funding_order(risk_tiers: Sequence[int]) -> list[int]:
     return sorted(range(len(risk_tiers)), key=lambda i: (risk_tiers[i], i))
 
 
-def mix_grades(table_grades: Sequence[str], risk_tiers: Sequence[int], mix: Mapping[str, float]) -> list[str]:
+def mix_grades(
+    table_grades: Sequence[str], risk_tiers: Sequence[int], mix: Mapping[str, float]
+) -> list[str]:
     """The grades of the posts (file order) after a grade ``mix`` (grade -> share of the
     posts), taken in :func:`funding_order`; posts beyond the mix's total keep their table
     grade."""
@@ -180,15 +182,22 @@ class TodayPost(StrictModel):
     host_entity: str = ""
     contract_type: ContractType | None = None
     funding_source: FundingSource | None = None
-    contract_end_month: int | None = Field(None, ge=1, le=12)  # a month of 2026: 1 (January) to 12 (December)
+    contract_end_month: int | None = Field(
+        None, ge=1, le=12
+    )  # a month of 2026: 1 (January) to 12 (December)
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _complete(self) -> TodayPost:
         if self.coordinator_today != "none" and not (
-            self.host_entity and self.contract_type and self.funding_source and self.contract_end_month
+            self.host_entity
+            and self.contract_type
+            and self.funding_source
+            and self.contract_end_month
         ):
-            raise ValueError("a post filled today needs host_entity, contract_type, funding_source and contract_end_month")
+            raise ValueError(
+                "a post filled today needs host_entity, contract_type, funding_source and contract_end_month"
+            )
         return self
 
 
