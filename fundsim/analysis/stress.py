@@ -28,7 +28,7 @@ window) is not run: its rows say why in ``note`` rather than report a zero effec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,20 +334,7 @@ def stress_test(
     tasks = [("baseline", scenario, reps, seed, provenance)] + [
         (n, v, reps, seed, None) for n, (v, _) in variants.items()
     ]
-    runs: dict[str, Run] = {}
-    executor = make_executor(workers, scheduler)
-    meter = bar(reps * len(tasks)) if bar is not None else None
-    try:
-        for name, run in executor.map_unordered(_run_one, tasks):
-            runs[name] = run
-            if meter is not None:
-                meter.update(reps)
-            if progress:
-                progress(name)
-    finally:
-        executor.close()
-        if meter is not None:
-            meter.close()
+    runs = _run_all(tasks, reps, workers, scheduler, progress, bar)
     base = runs.pop("baseline")
     base_bills = entity_bills(base)
     present = set(base.summary.index)
@@ -367,31 +354,60 @@ def stress_test(
         note = variants[shock.name][1]
         cost = largest_bill_change(base_bills, entity_bills(runs[shock.name]))
         cmp = compare_runs(base, runs[shock.name], wanted)
-        for _, r in cmp.table.iterrows():
-            base_mean = r["mean_a"]
-            significant = bool(r["ci95_low"] > 0 or r["ci95_high"] < 0)
-            good = describe(r["metric"]).good
-            rows.append(
-                {
-                    "shock": shock.name,
-                    "label": shock.label,
-                    "metric": r["metric"],
-                    "unit": r["unit"],
-                    "good": good or "",
-                    "baseline_mean": base_mean,
-                    "shocked_mean": r["mean_b"],
-                    "diff": r["diff"],
-                    "ci95_low": r["ci95_low"],
-                    "ci95_high": r["ci95_high"],
-                    "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
-                    "significant": significant,
-                    "effect": effect(good, r["diff"], significant),
-                    "paired": bool(r["paired"]),
-                    "note": note,
-                    **cost,
-                }
-            )
+        rows += [_row(shock, r, note, cost) for _, r in cmp.table.iterrows()]
     return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+
+
+def _run_all(
+    tasks: list[tuple[str, Scenario, int, int, Provenance | None]],
+    reps: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[str], None] | None,
+    bar: Callable[[int], Any] | None,
+) -> dict[str, Run]:
+    """Every run of the battery by name, on one executor (see :func:`stress_test`)."""
+    runs: dict[str, Run] = {}
+    executor = make_executor(workers, scheduler)
+    meter = bar(reps * len(tasks)) if bar is not None else None
+    try:
+        for name, run in executor.map_unordered(_run_one, tasks):
+            runs[name] = run
+            if meter is not None:
+                meter.update(reps)
+            if progress:
+                progress(name)
+    finally:
+        executor.close()
+        if meter is not None:
+            meter.close()
+    return runs
+
+
+def _row(shock: Shock, r: pd.Series, note: str, cost: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of the stress table: one metric under one shock, from the paired comparison
+    row ``r`` (the bills' largest change ``cost`` beside it)."""
+    base_mean = r["mean_a"]
+    significant = bool(r["ci95_low"] > 0 or r["ci95_high"] < 0)
+    good = describe(r["metric"]).good
+    return {
+        "shock": shock.name,
+        "label": shock.label,
+        "metric": r["metric"],
+        "unit": r["unit"],
+        "good": good or "",
+        "baseline_mean": base_mean,
+        "shocked_mean": r["mean_b"],
+        "diff": r["diff"],
+        "ci95_low": r["ci95_low"],
+        "ci95_high": r["ci95_high"],
+        "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
+        "significant": significant,
+        "effect": effect(good, r["diff"], significant),
+        "paired": bool(r["paired"]),
+        "note": note,
+        **cost,
+    }
 
 
 def entity_bills(run: Run) -> pd.DataFrame:

@@ -9,6 +9,9 @@ and year (long, and as entity x year tables with totals, so that every dollar
 adds up), the yearly and coverage tables, the stress table when there is one, and
 the manifest. Figures whose data are absent (no victim-assistance metrics, no
 stress table) are skipped and the page says so.
+
+The workbook is built in :mod:`fundsim.viz.report_xlsx`; the tables and number formats
+both forms share are in :mod:`fundsim.viz.report_tables`.
 """
 
 from __future__ import annotations
@@ -22,54 +25,49 @@ from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from fundsim.results import Run
 from fundsim.results.atomic import write_text
 from fundsim.results.registry import (
     STRESS_HEADLINE,
-    UNIT_FORMATS,
-    column_excel_format,
-    describe,
-    excel_difference,
-    excel_format,
-    format_column,
     format_difference,
-    format_unit,
-    not_applicable,
-    order,
 )
 from fundsim.viz import figures
-from fundsim.viz.narrative import HEADINGS, ScenarioText, answer, describe_column, glossary
+from fundsim.viz.narrative import HEADINGS, ScenarioText, answer, glossary
+from fundsim.viz.report_tables import (
+    _DIFFERENCES,
+    SUMMARY_COLUMNS,
+    SUMMARY_HEADINGS,
+    fmt,
+    is_fraction,
+    line_label,
+    shares_by_year,
+    statement_totals,
+    summary_table,
+)
+from fundsim.viz.report_xlsx import SHEETS, build_xlsx
 from fundsim.viz.style import styled
-from fundsim.viz.workbook import Column, Sheets, open_workbook, read_me
+
+__all__ = [
+    "HTML_NAME",
+    "RESERVE_LINE",
+    "SHEETS",
+    "SUMMARY_COLUMNS",
+    "XLSX_NAME",
+    "build_html",
+    "build_xlsx",
+    "fmt",
+    "is_fraction",
+    "run_figures",
+    "shares_by_year",
+    "statement_tables",
+    "statement_totals",
+    "summary_table",
+    "write_report",
+]
 
 HTML_NAME = "report.html"
 XLSX_NAME = "report.xlsx"
-
-SUMMARY_COLUMNS = ("mean", "ci95_low", "ci95_high", "p05", "p50", "p95", "n")
-_USD = "#,##0"
-_PCT = "0.0%"
-
-
-def is_fraction(name: str) -> bool:
-    """Whether a metric or column is read in % (p_gap, coverage, shares...), by the registry."""
-    if name in UNIT_FORMATS:
-        return UNIT_FORMATS[name] == "percent"
-    return column_excel_format(name) == "0.0%"
-
-
-def fmt(name: str, value: Any) -> str:
-    """A number as a person reads it, by the metric registry: ``name`` is a metric, a
-    table column or a unit (``"USD"``, ``"share"``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if name in UNIT_FORMATS:
-        return format_unit(name, value)  # type: ignore[arg-type]
-    return format_column(name, value)
-
 
 # --------------------------------------------------------------------------- figures
 
@@ -166,53 +164,6 @@ def _table(
         rows.append({"key": str(row[row_key]) if row_key else None, "cells": cells})
     head = [(headings or {}).get(str(c), str(c)) for c in frame.columns]
     return {"cls": cls, "head": head, "rows": rows}
-
-
-#: Descriptive columns of the summary table, from the metric registry.
-LABEL_COLUMNS = ("what it is", "unit", "better when")
-
-
-def summary_table(run: Run, settings: object | None = None) -> pd.DataFrame:
-    """summary.json as a table: one row per metric (in registry order), its label, unit
-    and good direction from the registry, then :data:`SUMMARY_COLUMNS`. A metric zero by
-    construction under the scenario ``settings`` holds "not applicable (why)" as its mean."""
-    rows = []
-    for m in sorted(run.summary.index, key=order):
-        s, info = run.summary.loc[m].to_dict(), describe(m)
-        na = not_applicable(m, settings)
-        if na is not None:
-            s = {"mean": na, "n": s.get("n", math.nan)}
-        rows.append(
-            {
-                "metric": m,
-                "what it is": info.label,
-                "unit": info.unit,
-                "better when": info.good or "neither",
-                **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS},
-            }
-        )
-    return pd.DataFrame(rows, columns=["metric", *LABEL_COLUMNS, *SUMMARY_COLUMNS])
-
-
-#: Headings of the summary table's statistics.
-SUMMARY_HEADINGS = {
-    "mean": "mean",
-    "ci95_low": "95 % interval of the mean: low",
-    "ci95_high": "95 % interval of the mean: high",
-    "p05": "5th percentile",
-    "p50": "median",
-    "p95": "95th percentile",
-    "n": "replications",
-}
-
-
-def shares_by_year(shares: pd.DataFrame, column: str = "assessed_usd") -> pd.DataFrame:
-    """Entity x year table of ``column`` (USD), with a total column and a total row."""
-    t = shares.pivot_table(index="entity", columns="year", values=column, aggfunc="sum", sort=False)
-    t.columns = [str(c) for c in t.columns]
-    t["total"] = t.sum(axis=1)
-    t.loc["TOTAL"] = t.sum(axis=0)
-    return t.reset_index()
 
 
 def _environment() -> Any:
@@ -355,62 +306,6 @@ STATEMENT_SECTIONS = (
     ("cash_flow", "Statement of cash flows"),
     ("position", "Statement of financial position at 31 December"),
 )
-#: Readable names of the statements.
-STATEMENT_NAMES = {"cash_flow": "cash flows", "position": "financial position at 31 December"}
-#: Readable names of statement lines whose code name would not read as words.
-LINE_LABELS = {
-    "host_prefinancing": "host pre-financing",
-    "prefinancing_owed": "pre-financing owed",
-    "unencumbered": "unencumbered balance",
-    "lapsed": "host money lapsed",
-}
-#: Total lines: each is the sum of the top-level lines listed (with a sign), in every year.
-TOTAL_LINES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "closing_cash": (("+", ("*",)),),
-    "total_assets": (("+", ("cash", "receivables")),),
-    "net_assets": (("+", ("total_assets",)), ("-", ("prefinancing_owed", "fees_payable"))),
-}
-
-
-def line_label(code: str) -> str:
-    """A statement line's code as words: ``opening_cash`` -> ``opening cash``."""
-    return LINE_LABELS.get(code, code.replace("_", " "))
-
-
-def statement_totals(frame: pd.DataFrame, years: Sequence[str]) -> dict[int, list[tuple[str, int]]]:
-    """Rows of ``frame`` (window, statement, line, detail, years) that are totals of other
-    rows, each with its terms (sign, row): the closing cash is the opening cash plus every
-    flow line; total assets are cash and receivables; net assets are total assets less
-    what is owed. A total is written as a formula only where it adds up in every year
-    (to the cent); otherwise its value stays."""
-    out: dict[int, list[tuple[str, int]]] = {}
-    top = frame[frame["detail"] == ""]
-    for (_window, _kind), part in top.groupby(["window", "statement"], sort=False):
-        rows = dict(zip(part["line"], part.index, strict=True))
-        for line, rule in TOTAL_LINES.items():
-            if line not in rows:
-                continue
-            terms: list[tuple[str, int]] = []
-            for sign, names in rule:
-                if names == ("*",):
-                    terms += [(sign, r) for name, r in rows.items() if r < rows[line]]
-                else:
-                    terms += [(sign, rows[n]) for n in names if n in rows]
-            if not terms:
-                continue
-            for sign_of_owed in (1.0, -1.0):  # what is owed may be stored as a negative amount
-                signed = [
-                    (s if s == "+" else ("-" if sign_of_owed > 0 else "+"), r) for s, r in terms
-                ]
-                values = frame[list(years)].to_numpy(float)
-                sums = sum(values[r] * (1.0 if s == "+" else -1.0) for s, r in signed)
-                ok = bool((abs(sums - values[rows[line]]) < 0.01).all())
-                if ok:
-                    out[rows[line]] = signed
-                    break
-    return out
-
-
 #: Position lines shown with their 5th and 95th percentiles.
 RANGE_LINES = ("cash", "receivables", "commitments", "reserve", "unencumbered")
 
@@ -484,215 +379,6 @@ def _stress_table(stress: pd.DataFrame) -> dict[str, Any]:
                 cells.append(_cell(metric, v, difference=c in _DIFFERENCES))
         rows.append({"key": None, "cells": cells})
     return {"cls": "stress", "head": [HEADINGS.get(c, c) for c in stress.columns], "rows": rows}
-
-
-# --------------------------------------------------------------------------- XLSX
-
-#: Stress-table columns that are differences (pp for metrics read in %).
-_DIFFERENCES = ("diff", "ci95_low", "ci95_high")
-
-
-def _column(
-    key: str, number_format: str | None = None, heading: str | None = None, total: bool = False
-) -> Column:
-    return Column(
-        key, heading or describe_column(key), number_format or column_excel_format(key), total
-    )
-
-
-def _frame_columns(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> list[Column]:
-    return [_column(str(c), (formats or {}).get(str(c))) for c in frame.columns]
-
-
-def _sheet(
-    sheets: Sheets, title: str, frame: pd.DataFrame, columns: Sequence[Column], **kw: Any
-) -> None:
-    ws = sheets.book.add_worksheet(title)
-    Sheets.fit(ws, sheets.table(ws, frame, columns, name=title, **kw))
-
-
-#: What each sheet of report.xlsx holds (the Read me sheet lists those present).
-SHEETS = {
-    "Summary": "each metric: what it is, unit, better when, mean, 95 % interval of the mean, percentiles",
-    "Assessed by year": "USD assessed to each entity per year (mean over replications); totals are formulas",
-    "Paid by year": "USD paid by each entity per year (mean over replications); totals are formulas",
-    "Shares": "shares.csv: entity, year, formula share, assessed and paid USD, taking part",
-    "Yearly": "year by year: gap probability, coverage, income, spending, closing cash",
-    "Coverage": "coordinator coverage by country and year",
-    "Children_liability": "the liability to children born of SEA rolled forward by year: opening, new children, "
-    "interest unwind, payments, releases, closing (USD, means over replications)",
-    "Statements": "the fund's statements by window: cash flows by year and the financial position at each "
-    "31 December, each line's mean over replications (USD; statements.parquet has percentiles)",
-    "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
-    "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
-}
-
-
-def build_xlsx(
-    run: Run,
-    path: str | Path,
-    stress: pd.DataFrame | None = None,
-    scenario: ScenarioText | None = None,
-    scenario_note: str = "",
-    settings: object | None = None,
-) -> Path:
-    """Write the workbook for ``run`` to ``path``; returns it."""
-    path = Path(path)
-    book = open_workbook(path)
-    sheets = Sheets(book)
-    m = run.manifest
-    present = [
-        "Summary",
-        "Assessed by year",
-        "Paid by year",
-        "Shares",
-        *(n.capitalize() for n in ("yearly", "coverage", "children_liability") if n in run.tables),
-        *(["Statements"] if not run.statements.empty else []),
-        *(["Stress"] if stress is not None else []),
-        "Manifest",
-    ]
-    start, years = m.get("start_year"), m.get("years")
-    facts: list[tuple[str, Any]] = [
-        ("scenario", str(m.get("scenario", ""))),
-        *([("description", scenario.description)] if scenario and scenario.description else []),
-        ("scenario file", str(m.get("scenario_file") or "(none: built in Python)")),
-        ("replications", m.get("replications")),
-        ("seed", m.get("seed")),
-        (
-            "years",
-            f"{start}–{int(start) + int(years) - 1}"
-            if start is not None and years is not None
-            else "",
-        ),
-        ("answer", answer(run.summary, m, settings)),
-        (
-            "how to read",
-            "Means over replications with the 95 % interval of the mean; 5th-95th percentiles "
-            "show the spread across replications. Money in USD, fractions in %. Totals are "
-            "SUM formulas over the cells they add up.",
-        ),
-    ]
-    read_me(
-        sheets,
-        f"fundsim report: {m.get('scenario', '')}",
-        facts,
-        glossary(list(run.summary.index)),
-        scenario.assumptions() if scenario else None,
-        scenario_note,
-        [(s, SHEETS[s]) for s in present],
-    )
-
-    summ = summary_table(run, settings)
-    stat_cols = [Column(k, SUMMARY_HEADINGS[k], "0" if k == "n" else None) for k in SUMMARY_COLUMNS]
-    label_cols = [Column("metric", "metric"), *(Column(c, c) for c in LABEL_COLUMNS)]
-    row_formats = []
-    for metric in summ["metric"]:
-        f = excel_format(metric)
-        count = describe(metric).unit == "count"
-        row_formats.append(
-            {
-                "mean": f,
-                "ci95_low": f,
-                "ci95_high": f,
-                "n": "0",
-                **{k: ("#,##0" if count else f) for k in ("p05", "p50", "p95")},
-            }
-        )
-    _sheet(sheets, "Summary", summ, [*label_cols, *stat_cols], row_formats=row_formats)
-
-    for title, column in (("Assessed by year", "assessed_usd"), ("Paid by year", "paid_usd")):
-        t = run.shares.pivot_table(
-            index="entity", columns="year", values=column, aggfunc="sum", sort=False
-        )
-        t.columns = [str(c) for c in t.columns]
-        frame = t.reset_index()
-        what = describe_column(column).removesuffix(" (USD)")
-        cols = [
-            Column("entity", "entity"),
-            *(Column(y, f"{what} {y} (USD)", _USD, total=True) for y in t.columns),
-        ]
-        _sheet(
-            sheets,
-            title,
-            frame,
-            cols,
-            total_label="TOTAL",
-            row_total=Column("total", f"{what}, all years (USD)", _USD, total=True),
-        )
-
-    _sheet(sheets, "Shares", run.shares, _frame_columns(run.shares))
-    for name in ("yearly", "coverage", "children_liability"):
-        if name in run.tables:
-            frame = run.tables[name]
-            _sheet(sheets, name.capitalize(), frame, _frame_columns(frame))
-    if not run.statements.empty:
-        t = run.statements.pivot_table(
-            index=["window", "statement", "line", "detail"],
-            columns="year",
-            values="mean",
-            sort=False,
-        )
-        t.columns = [str(c) for c in t.columns]
-        frame = t.reset_index()
-        totals = statement_totals(frame, list(t.columns))
-        frame["statement"] = frame["statement"].map(lambda s: STATEMENT_NAMES.get(s, s))
-        frame["line"] = frame["line"].map(line_label)
-        cols = [Column(c, c) for c in ("window", "statement", "line", "detail")]
-        ws = sheets.book.add_worksheet("Statements")
-        widths = sheets.table(
-            ws,
-            frame,
-            [*cols, *(Column(y, f"{y} (USD)", _USD) for y in t.columns)],
-            name="Statements",
-        )
-        bold = sheets.fmt(_USD, bold=True)
-        for at, terms in totals.items():  # a total line is a formula over the lines it adds up
-            for k, year in enumerate(t.columns):
-                col = 4 + k
-                formula = "=" + "".join(
-                    f"{sign}{xl_rowcol_to_cell(1 + r, col)}" for sign, r in terms
-                ).lstrip("+")
-                ws.write_formula(1 + at, col, formula, bold, float(frame.at[at, year]))  # type: ignore[arg-type]
-        Sheets.fit(ws, widths)
-    if stress is not None:
-        frame = stress.copy()
-        formats: list[dict[str, str | None]] = []
-        for i, metric in enumerate(frame["metric"].fillna("").astype(str)):
-            row: dict[str, str | None] = {
-                "relative_change": _PCT,
-                "largest_change_pct": "+0.0%;-0.0%;0.0%",
-                "largest_change_usd": "+#,##0;-#,##0;0",
-            }
-            if metric:
-                f = excel_format(metric)
-                row.update(baseline_mean=f, shocked_mean=f)
-                for c in _DIFFERENCES:
-                    if c in frame:
-                        value, row[c] = excel_difference(metric, float(frame.at[frame.index[i], c]))  # type: ignore[arg-type]
-                        frame.at[frame.index[i], c] = value
-            formats.append(row)
-        _sheet(sheets, "Stress", frame, _frame_columns(frame), row_formats=formats)
-
-    man = pd.DataFrame(
-        [
-            (k, v if isinstance(v, int | float | str) or v is None else str(v))
-            for k, v in run.manifest.items()
-        ],
-        columns=["key", "value"],
-    )
-    man_formats = [
-        {"value": ("0" if isinstance(v, int) else "0.000") if isinstance(v, int | float) else None}
-        for v in man["value"]
-    ]
-    _sheet(
-        sheets,
-        "Manifest",
-        man,
-        [Column("key", "key"), Column("value", "value")],
-        row_formats=man_formats,
-    )
-    book.close()
-    return path
 
 
 # --------------------------------------------------------------------------- both
