@@ -146,10 +146,69 @@ def reference() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _limits() -> list[str]:
-    """The documented limits and the kinds of malformed input refused."""
+#: The kinds of malformed input refused, each with the message it ends with.
+MALFORMED_INPUT = [
+    ("not UTF-8, or binary (a NUL byte)", "`FILE: not UTF-8 text (an invalid byte on line N)`"),
+    ("a UTF-8 byte-order mark (as Excel writes)", "accepted"),
+    (
+        "not TOML; nested deeper than the limit",
+        "`FILE: not valid TOML: ...`; `FILE: KEY: nested too deeply`",
+    ),
+    (
+        'a wrong type: `true` or `"0.08"` for a number, a number for a path or a name',
+        "`FILE: KEY: Input should be a valid number`; `FILE: entities.file: must be a file name (a string), not a number`",
+    ),
+    (
+        "a number out of its range or above its limit (1e308, 1e20 months)",
+        "`FILE: KEY: 1e+308 is above the limit 1e+07`",
+    ),
+    (
+        "a path that is empty, missing, a directory, a device, a FIFO or a socket (checked with `stat`, never opened)",
+        "`FILE: KEY: /dev/zero is not a regular file (a device, FIFO or socket)`",
+    ),
+    (
+        "a file or table above its size limit; an `extends` chain above its limit",
+        "`FILE: is N bytes; the limit ...`",
+    ),
+    (
+        "a file that is not a table of entities or countries (`/etc/passwd`)",
+        "`CSV: not a table of countries: no column 'code', ...` (its content is never quoted)",
+    ),
+    (
+        "a CSV with another delimiter",
+        "`CSV: not a table of ...: no column ... (columns must be separated by commas)`",
+    ),
+    (
+        "a CSV column named twice, or without a name",
+        "`CSV: column N: column 'x' appears twice in the header`",
+    ),
+    (
+        "a CSV row with missing or extra cells",
+        "`CSV: row N: has 8 cells, more than the 7 columns of the header`",
+    ),
+    (
+        "a CSV cell that is not a number, NaN or infinite, or too long",
+        "`CSV: row N (name).column: must be a finite number`",
+    ),
+    (
+        "a formula key column that is zero for every entity",
+        "`FILE: mechanism.formula.key: column 'x' is zero for every entity`",
+    ),
+    (
+        "an unknown key, a missing key, a wrong cross reference",
+        "`FILE: KEY: unknown key (did you mean 'y'?)`",
+    ),
+    (
+        "`--reps`, `--seed` or another count out of range",
+        "`fundsim run: argument --reps: must be between 1 and 100,000`",
+    ),
+]
+
+
+def _limit_rows() -> list[tuple[str, str]]:
+    """The documented limits: (what, limit) as the reference table shows them."""
     s, ld = schema, loader
-    rows = [
+    return [
         ("a post's `annual_cost_usd`, `operating_cost_usd`", f"{s.MAX_POST_USD:,.0f} USD a year"),
         (
             "any other amount (`floor_usd`, a band's `amount_usd`, a service's `cost_usd`, `support_usd_year`)",
@@ -203,62 +262,11 @@ def _limits() -> list[str]:
         ),
         ("variants of one `[sweep]`", f"{sweep.MAX_VARIANTS:,}"),
     ]
-    kinds = [
-        ("not UTF-8, or binary (a NUL byte)", "`FILE: not UTF-8 text (an invalid byte on line N)`"),
-        ("a UTF-8 byte-order mark (as Excel writes)", "accepted"),
-        (
-            "not TOML; nested deeper than the limit",
-            "`FILE: not valid TOML: ...`; `FILE: KEY: nested too deeply`",
-        ),
-        (
-            'a wrong type: `true` or `"0.08"` for a number, a number for a path or a name',
-            "`FILE: KEY: Input should be a valid number`; `FILE: entities.file: must be a file name (a string), not a number`",
-        ),
-        (
-            "a number out of its range or above its limit (1e308, 1e20 months)",
-            "`FILE: KEY: 1e+308 is above the limit 1e+07`",
-        ),
-        (
-            "a path that is empty, missing, a directory, a device, a FIFO or a socket (checked with `stat`, never opened)",
-            "`FILE: KEY: /dev/zero is not a regular file (a device, FIFO or socket)`",
-        ),
-        (
-            "a file or table above its size limit; an `extends` chain above its limit",
-            "`FILE: is N bytes; the limit ...`",
-        ),
-        (
-            "a file that is not a table of entities or countries (`/etc/passwd`)",
-            "`CSV: not a table of countries: no column 'code', ...` (its content is never quoted)",
-        ),
-        (
-            "a CSV with another delimiter",
-            "`CSV: not a table of ...: no column ... (columns must be separated by commas)`",
-        ),
-        (
-            "a CSV column named twice, or without a name",
-            "`CSV: column N: column 'x' appears twice in the header`",
-        ),
-        (
-            "a CSV row with missing or extra cells",
-            "`CSV: row N: has 8 cells, more than the 7 columns of the header`",
-        ),
-        (
-            "a CSV cell that is not a number, NaN or infinite, or too long",
-            "`CSV: row N (name).column: must be a finite number`",
-        ),
-        (
-            "a formula key column that is zero for every entity",
-            "`FILE: mechanism.formula.key: column 'x' is zero for every entity`",
-        ),
-        (
-            "an unknown key, a missing key, a wrong cross reference",
-            "`FILE: KEY: unknown key (did you mean 'y'?)`",
-        ),
-        (
-            "`--reps`, `--seed` or another count out of range",
-            "`fundsim run: argument --reps: must be between 1 and 100,000`",
-        ),
-    ]
+
+
+def _limits() -> list[str]:
+    """The documented limits and the kinds of malformed input refused."""
+    rows, kinds = _limit_rows(), MALFORMED_INPUT
     out = [
         "## Limits and malformed input",
         "",
