@@ -58,7 +58,8 @@ def test_run_and_load_scenario_are_the_real_functions() -> None:
 def test_importing_the_faces_loads_no_heavy_library() -> None:
     probe = (
         "import sys, fundsim, fundsim.analysis, fundsim.viz, fundsim.scenario; "
-        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'openpyxl', 'pydantic') if m in sys.modules))"
+        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'openpyxl', 'pydantic') if m in "
+        "sys.modules))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

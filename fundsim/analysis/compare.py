@@ -287,6 +287,7 @@ def headline_sentence(
     if info.good:
         verdict = " (better)" if (diff > 0) == (info.good == "higher") else " (worse)"
     return (
-        f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under {label_b} "
+        f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under "
+        f"{label_b} "
         f"than under {label_a}{verdict}"
     )

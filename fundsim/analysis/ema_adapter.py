@@ -123,7 +123,8 @@ def ema_model(
         wb.CategoricalParameter(ema_name(lv.key), list(lv.labels)) for lv in spec.levers
     ]
     kinds = {"higher": wb.ScalarOutcome.MAXIMIZE, "lower": wb.ScalarOutcome.MINIMIZE}
-    # the spec's outcomes, then what each design costs the entities and leaves idle (kept, not optimised)
+    # the spec's outcomes, then what each design costs the entities and leaves idle (kept, not
+    # optimised)
     model.outcomes = [
         wb.ScalarOutcome(
             o,

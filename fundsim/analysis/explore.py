@@ -96,7 +96,8 @@ def check_outcomes(scenario: Scenario, spec: ExploreSpec) -> None:
             raise ExploreError(f"explore.outcomes: {exc}") from None
         if metric.requires == "victims" and scenario.victims is None:
             raise ExploreError(
-                f"explore.outcomes: {name!r} needs a victim-assistance window, and this scenario has none"
+                f"explore.outcomes: {name!r} needs a victim-assistance window, and this scenario "
+                "has none"
             )
 
 

@@ -37,7 +37,8 @@ METRICS: tuple[str, ...] = (
     "victims_assisted_share",
     "median_wait_days",
 )
-#: What the trade-off is judged on: cost (lower is better) against these, each with its good direction.
+# : What the trade-off is judged on: cost (lower is better) against these, each with its good
+# direction.
 RISKS: tuple[tuple[str, str], ...] = (
     ("coordinator_coverage", "higher"),
     ("funding_lost_share", "lower"),

@@ -176,7 +176,8 @@ def sensitivity(
     if not merged:
         raise SensitivityError(
             "no uncertain inputs: add an [uncertainties] table to the scenario "
-            '("posts.annual_cost_usd" = { low = 230000, high = 330000 }) or give --range KEY=LOW:HIGH'
+            '("posts.annual_cost_usd" = { low = 230000, high = 330000 }) or give --range '
+            "KEY=LOW:HIGH"
         )
     keys = list(merged)
     for k, (lo, hi) in merged.items():

@@ -236,7 +236,8 @@ def solve(
     tgt = parse_target(target) if isinstance(target, str) else target
     if lookup(tgt.metric).requires == "victims" and getattr(scenario, "victims", None) is None:
         raise SolveError(
-            f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has none"
+            f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has "
+            "none"
         )
     key = ALIASES.get(lever, lever)
     try:
@@ -335,7 +336,8 @@ def _bisect(
         best = r_lo if r_lo["met"] else (r_hi if _closer(tgt, r_hi, r_lo) else r_lo)
         where = f"{key} in [{lo:g}, {hi:g}]"
         msg = (
-            f"target {tgt} is met at both ends of {where} ({tgt.metric} {r_lo['mean']:.4g} and {r_hi['mean']:.4g}): "
+            f"target {tgt} is met at both ends of {where} ({tgt.metric} {r_lo['mean']:.4g} and "
+            f"{r_hi['mean']:.4g}): "
             "narrow the range with --low/--high"
             if r_lo["met"]
             else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at {lo:g}, "

@@ -174,7 +174,8 @@ def shifted_delay(delay: dict[str, Any], months: float) -> tuple[dict[str, Any],
         new = {"dist": "normal", "mean": d["mean"] + months, "sd": sd}
         return (
             new,
-            f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd {sd:.3g})",
+            f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd "
+            f"{sd:.3g})",
         )
     if kind == "lognormal":
         return d, "lognormal delay: mean shifted, same sd"

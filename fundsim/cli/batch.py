@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     kept = sum(o.status == KEPT for o in outcomes)
     failed = [o for o in outcomes if o.status == FAILED]
     print(
-        f"{done} run(s) done, {kept} kept from before, {len(failed)} failed. Index: {out / 'batch.csv'}"
+        f"{done} run(s) done, {kept} kept from before, {len(failed)} failed. Index: "
+        f"{out / 'batch.csv'}"
     )
     for o in failed:
         print(f"fundsim: {o.item.name} ({o.item.file}): {o.error}", file=sys.stderr)

@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     print(title)
     for year, gross, fee in zip(annex.years, annex.gross_cents, annex.fee_cents, strict=True):
         print(
-            f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD {fee / 100:,.2f})"
+            f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD "
+            f"{fee / 100:,.2f})"
         )
     for note in annex.notes:
         print(f"note: {note}")

@@ -62,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
     cmp = compare_runs(a, b, args.metric)
     ma, mb = a.manifest, b.manifest
     print(
-        f"A: {args.run_a}  ({ma.get('scenario')}, seed {ma.get('seed')}, {ma.get('replications')} replications)"
+        f"A: {args.run_a}  ({ma.get('scenario')}, seed {ma.get('seed')}, {ma.get('replications')} "
+        "replications)"
     )
     print(
-        f"B: {args.run_b}  ({mb.get('scenario')}, seed {mb.get('seed')}, {mb.get('replications')} replications)"
+        f"B: {args.run_b}  ({mb.get('scenario')}, seed {mb.get('seed')}, {mb.get('replications')} "
+        "replications)"
     )
     how = "PAIRED" if cmp.paired else "NOT PAIRED (Welch interval)"
     print(f"{how}: {cmp.reason}")
@@ -125,11 +127,13 @@ def _side_by_side(args: argparse.Namespace) -> int:
     for label, path, run in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", paths, runs, strict=False):
         m = run.manifest
         print(
-            f"{label}: {path}  ({m.get('scenario')}, seed {m.get('seed')}, {m.get('replications')} replications)"
+            f"{label}: {path}  ({m.get('scenario')}, seed {m.get('seed')}, {m.get('replications')} "
+            "replications)"
         )
     for label, cmp in zip("BCDEFGHIJKLMNOPQRSTUVWXYZ", comparisons, strict=False):
         print(
-            f"{label} - A: {'PAIRED' if cmp.paired else 'NOT PAIRED (Welch interval)'}: {cmp.reason}"
+            f"{label} - A: {'PAIRED' if cmp.paired else 'NOT PAIRED (Welch interval)'}: "
+            f"{cmp.reason}"
         )
     print()
     metrics = [
@@ -154,7 +158,8 @@ def _side_by_side(args: argparse.Namespace) -> int:
         rows.append(row)
     print(table(rows, heads, align="l" + "r" * (len(heads) - 1)))
     print(
-        "\nEach variant against A; differences of percentages in percentage points (pp); money in USD."
+        "\nEach variant against A; differences of percentages in percentage points (pp); money in "
+        "USD."
     )
     if args.out:
         from fundsim.results.atomic import write_csv

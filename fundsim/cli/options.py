@@ -215,7 +215,8 @@ def _commands(args: argparse.Namespace, argv: list[str] | None, res: Any, out: P
     folders = {o.name: o.folder for o in res.options}
     pairs = [(r["against"], r["option"]) for _, r in res.table.iterrows() if r["against"]]
     commands += [
-        f"fundsim compare {shlex.quote(str(runs / folders[a]))} {shlex.quote(str(runs / folders[b]))}"
+        f"fundsim compare {shlex.quote(str(runs / folders[a]))} "
+        f"{shlex.quote(str(runs / folders[b]))}"
         for a, b in pairs[:3]
     ]
     if len(pairs) > 3:

@@ -63,7 +63,8 @@ def run_scenario_file(manifest: dict[str, Any], scenario_file: str | None) -> tu
         scenario = _scenario_of_run(scenario_file, manifest)
         if scenario is None:
             raise BadInput(
-                f"{scenario_file}: is not the scenario of this run (its hash differs from the manifest's)"
+                f"{scenario_file}: is not the scenario of this run (its hash differs from the "
+                "manifest's)"
             )
         return scenario, ""
     path = manifest.get("scenario_file")
@@ -115,12 +116,14 @@ def run(args: argparse.Namespace) -> int:
     where = Path(args.out) if args.out else Path(args.run_dir)
     if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
         raise BadInput(
-            f"{where}: exists and is not a folder (--out is the folder for report.html and report.xlsx)"
+            f"{where}: exists and is not a folder (--out is the folder for report.html and "
+            "report.xlsx)"
         )
     existing = [n for n in (HTML_NAME, XLSX_NAME) if os.path.lexists(where / n)]
     if existing and not args.force:
         raise BadInput(
-            f"{where / existing[0]}: already exists (--force to replace it, or choose another --out)"
+            f"{where / existing[0]}: already exists (--force to replace it, or choose another "
+            "--out)"
         )
     stress = None
     if args.stress:

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.runner import Provenance, run_scenario
     from fundsim.runner.checks import check_file
 
-    # bad input stops here, nothing written: the file, its [sweep] and [explore] checked as validate does
+    # bad input stops here, nothing written: the file, its [sweep] and [explore] checked as validate
+    # does
     scenario = check_file(args.file).scenario
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
@@ -88,17 +89,20 @@ def run(args: argparse.Namespace) -> int:
     print(shares_table(result, scenario.mechanism.mode))
     print()
     print(
-        f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)"
+        f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, "
+        "yearly.csv, coverage.csv, receivables.csv)"
     )
     print()
     print("Answer: " + answer_sentence(result, scenario))
     if args.no_report:
         print(
-            f"No report written (--no-report): `fundsim report {out}` writes report.html and report.xlsx."
+            f"No report written (--no-report): `fundsim report {out}` writes report.html and "
+            "report.xlsx."
         )
     else:
         print(
-            f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx beside it)"
+            f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx "
+            "beside it)"
         )
     return 0
 

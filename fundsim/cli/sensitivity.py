@@ -195,7 +195,8 @@ def ranking_words(frame, method: str, metric: str) -> list[str]:
         ]
     else:
         say = [
-            f"{r['input']} (moving it over its range changes {label} by {_index(metric, method, r[key])} "
+            f"{r['input']} (moving it over its range changes {label} by "
+            f"{_index(metric, method, r[key])} "
             "on average)"
             for _, r in clear.iterrows()
         ]
@@ -206,8 +207,7 @@ def ranking_words(frame, method: str, metric: str) -> list[str]:
         lines.append(f"No input's effect on {label} can be told from none at this sample size.")
     if len(unclear):
         lines.append(
-            "Cannot be told from no effect (interval reaches 0; more --samples or --reps to decide): "
-            + ", ".join(unclear["input"])
-            + "."
+            "Cannot be told from no effect (interval reaches 0; more --samples or --reps to "
+            "decide): " + ", ".join(unclear["input"]) + "."
         )
     return lines

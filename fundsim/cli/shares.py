@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     for name in args.formulas or ():
         if name not in (*FORMULA_KINDS, *FORMULA_PRESETS):
             raise BadInput(
-                f"--formula: unknown formula '{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}"
+                "--formula: unknown formula "
+                f"'{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}"
             )
     scenario = load_scenario(args.file)
     tables = share_tables(scenario, args.formulas, args.capacity_key, precedents=True)

@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         help="dotted scenario key to vary (mechanism.reserve_target_months, posts.annual_cost_usd, "
         "payments.contribution_scale; budget_scale is an alias of the last; envelope_usd, alias of "
-        "mechanism.budget.usd_per_year, the fixed envelope, with a target such as funding_lost_share<=0.01)",
+        "mechanism.budget.usd_per_year, the fixed envelope, with a target such as "
+        "funding_lost_share<=0.01)",
     )
     p.add_argument(
         "--low",
@@ -141,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
         for r in res.runs.to_dict("records")
     ]
     print(
-        f"{scenario.name}: solving {res.target} over {res.lever}, {reps} replications per run, seed {res.seed}"
+        f"{scenario.name}: solving {res.target} over {res.lever}, {reps} replications per run, "
+        f"seed {res.seed}"
     )
     print()
     print(table(rows, ["run", res.lever, m, "95% interval", "met"]))
@@ -155,14 +157,19 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(c0) and math.isfinite(c1)):
         side = " and ".join(w for w, x in (("low", c0), ("high", c1)) if not math.isfinite(x))
         print(
-            f"No answer at {reps} replications: the search narrowed {res.lever} to [{lo:.4g}, {hi:.4g}], "
-            f"but on the {side} side no value tried is clearly past the target: the 95 % intervals of {m} are too "
-            f"wide to say where the target is crossed (best value tried {res.value:.4g}: {fmt_value(m, res.metric_mean)}, "
+            f"No answer at {reps} replications: the search narrowed {res.lever} to [{lo:.4g}, "
+            f"{hi:.4g}], "
+            f"but on the {side} side no value tried is clearly past the target: the 95 % intervals "
+            f"of {m} are too "
+            f"wide to say where the target is crossed (best value tried {res.value:.4g}: "
+            f"{fmt_value(m, res.metric_mean)}, "
             f"interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])."
         )
         print(
-            f"What to do: run again with more replications (--reps {max(4 * reps, 50)} makes the intervals "
-            "about half as wide), or widen --low/--high so that both ends are clearly on either side."
+            f"What to do: run again with more replications (--reps {max(4 * reps, 50)} makes the "
+            "intervals "
+            "about half as wide), or widen --low/--high so that both ends are clearly on either "
+            "side."
         )
         print(f"Runs: {out}/  (solve.json, solve_runs.csv, solve.png)")
         return 0
@@ -171,7 +178,8 @@ def run(args: argparse.Namespace) -> int:
         f"95% interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])"
     )
     print(
-        f"  at {reps} replications, {res.lever} between {c0:.4g} and {c1:.4g} neither clearly meets nor clearly "
+        f"  at {reps} replications, {res.lever} between {c0:.4g} and {c1:.4g} neither clearly "
+        "meets nor clearly "
         "misses the target (its 95 % interval straddles it); outside that range the answer is clear"
     )
     print(f"  bracket after {len(res.runs)} runs: [{lo:.4g}, {hi:.4g}]")

@@ -157,7 +157,8 @@ def run(args: argparse.Namespace) -> int:
     stage.publish()
     result.baseline.path = out / "baseline"
     print(
-        f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
+        f"{scenario.name}: stress battery, {reps} replications per run, seed "
+        f"{result.baseline.seed} "
         "(every shock paired with the baseline: common random numbers)"
     )
     print()
@@ -166,9 +167,12 @@ def run(args: argparse.Namespace) -> int:
 
     print(
         fill(
-            "Change against the baseline, shocked - baseline (pp: percentage points; USD in k or M; "
-            "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, v.assessed: "
-            "victims' window, USD over the horizon; largest bill: the entity whose coordinator-fund bill "
+            "Change against the baseline, shocked - baseline (pp: percentage points; USD in k or "
+            "M; "
+            "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, "
+            "v.assessed: "
+            "victims' window, USD over the horizon; largest bill: the entity whose "
+            "coordinator-fund bill "
             "changes most, in USD and %; every metric is in stress.csv):",
             WIDTH,
         )

@@ -12,7 +12,8 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "p_gap",
         "probability of a funding interruption",
         "Share of replications in which a filled post "
-        "was interrupted for lack of funds (lapse, declined renewal) or a salary could not be paid, at least once "
+        "was interrupted for lack of funds (lapse, declined renewal) or a salary could not be "
+        "paid, at least once "
         "over the horizon (operating-cost shortfalls are reported apart).",
         "probability",
         "lower",
@@ -66,7 +67,8 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "posts_filled_first_year",
         "posts filled in the first year",
         "Coordinator posts filled on "
-        "average over the first year (filled post-months of the first year / 12): the count of countries with "
+        "average over the first year (filled post-months of the first year / 12): the count of "
+        "countries with "
         "a dedicated or acting coordinator that today's sourced range (10-20) checks.",
         "count",
         "higher",
@@ -175,7 +177,8 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "liquidity_at_risk_usd",
         "liquidity at risk",
         "Peak pre-financing needed over the horizon (the "
-        "host's outstanding advances plus any committed salary left uncovered) in one replication; the "
+        "host's outstanding advances plus any committed salary left uncovered) in one replication; "
+        "the "
         "liquidity at risk is the p95 of this column across replications.",
         "USD",
         "lower",
@@ -193,8 +196,10 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "max_bill_change",
         "largest bill change",
         "The largest year-on-year change, rise or fall, of an "
-        "entity's coordinator bill as a share of its previous year's bill, over the entities billed both years "
-        "(the p95 across replications is what a finance officer plans for; max_bill_change_entity says whose).",
+        "entity's coordinator bill as a share of its previous year's bill, over the entities "
+        "billed both years "
+        "(the p95 across replications is what a finance officer plans for; max_bill_change_entity "
+        "says whose).",
         "ratio",
         "lower",
     ),
@@ -202,7 +207,8 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "max_bill_change_entity",
         "entity with the largest bill change",
         "Position (from 0, in the "
-        "entities table's order) of the entity whose bill changed most in the replication (-1: none billed two "
+        "entities table's order) of the entity whose bill changed most in the replication (-1: "
+        "none billed two "
         "years running); read its most frequent value.",
         "count",
     ),
@@ -210,7 +216,8 @@ COORDINATOR_METRICS: tuple[Metric, ...] = (
         "billed_for_others_usd",
         "billed for others' arrears",
         "What the entities were invoiced by the "
-        "coordinator fund to make up other entities' arrears, over the horizon (zero under shortfall_policy = "
+        "coordinator fund to make up other entities' arrears, over the horizon (zero under "
+        "shortfall_policy = "
         "'arrears').",
         "USD",
         "lower",

@@ -215,7 +215,8 @@ class Run:
         source = m.get("scenario_file") or "(no scenario file: built in Python)"
         return (
             f"<p><b>Run</b> {html.escape(self._headline())}<br>"
-            f"scenario file {html.escape(str(source))}, hash {html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
+            f"scenario file {html.escape(str(source))}, hash "
+            f"{html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
             + Summary(self.summary)._repr_html_()
         )
 

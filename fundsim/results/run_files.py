@@ -274,7 +274,8 @@ def check_manifest(manifest: Mapping[str, Any], path: Path) -> None:
         value = manifest.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             raise RunDirError(
-                f"{path}: {key}: must be a whole number from {low} to {high:,} (got {_shown(value)})"
+                f"{path}: {key}: must be a whole number from {low} to {high:,} (got "
+                f"{_shown(value)})"
             )
     for key in ("wall_seconds", "events", "workers", "years", "start_year", "structural_float_usd"):
         value = manifest.get(key)

@@ -40,7 +40,8 @@ VICTIM_METRICS: tuple[Metric, ...] = (
         "funded_ratio",
         "funded ratio",
         "Cash of the earmarked children's account over the present value of "
-        "the obligations to children (children_liability_pv_usd), at the end of the horizon; services and "
+        "the obligations to children (children_liability_pv_usd), at the end of the horizon; "
+        "services and "
         "their reserve are held apart, so unpaid services cannot raise it.",
         "ratio",
         "higher",
@@ -50,7 +51,8 @@ VICTIM_METRICS: tuple[Metric, ...] = (
         "victims_dropped",
         "victims dropped",
         "Victims whose case waited longer than the longest allowed "
-        "wait and was closed unserved (per replication; one case per victim, so also called dropped_cases).",
+        "wait and was closed unserved (per replication; one case per victim, so also called "
+        "dropped_cases).",
         "count",
         "lower",
         requires=_V,
@@ -219,7 +221,8 @@ VICTIM_METRICS: tuple[Metric, ...] = (
         "victim_billed_for_others_usd",
         "victims' window: billed for others' arrears",
         "What the entities "
-        "were invoiced by the victims' window to make up other entities' arrears, over the horizon (zero under "
+        "were invoiced by the victims' window to make up other entities' arrears, over the horizon "
+        "(zero under "
         "shortfall_policy = 'arrears').",
         "USD",
         "lower",
@@ -230,9 +233,12 @@ VICTIM_METRICS: tuple[Metric, ...] = (
         "children_liability_pv_usd",
         "children's liability, present value",
         "Present value at the end of the "
-        "horizon of the support owed to the children supported, each to the latest end its policy allows, with "
-        "no credit for paternity claims not yet resolved (the closing line of children_liability.csv). It "
-        "follows the caseload and the support policy, so no direction is good in itself; its funding is read "
+        "horizon of the support owed to the children supported, each to the latest end its policy "
+        "allows, with "
+        "no credit for paternity claims not yet resolved (the closing line of "
+        "children_liability.csv). It "
+        "follows the caseload and the support policy, so no direction is good in itself; its "
+        "funding is read "
         "from the funded ratio.",
         "USD",
         requires=_V,

@@ -108,7 +108,8 @@ def executor(value: Any) -> Any:
     if value is None or all(hasattr(value, a) for a in ("map_unordered", "workers", "close")):
         return value
     raise ArgumentError(
-        f"executor: must be an open executor from fundsim.runner.make_executor (got {_shown(value)})"
+        "executor: must be an open executor from fundsim.runner.make_executor (got "
+        f"{_shown(value)})"
     )
 
 

@@ -187,7 +187,8 @@ def probe_scheduler(scheduler: str) -> None:
         ) from None
     except OSError as exc:
         raise SchedulerError(
-            f"--scheduler {scheduler}: cannot reach the scheduler ({exc.strerror or type(exc).__name__})"
+            f"--scheduler {scheduler}: cannot reach the scheduler "
+            f"({exc.strerror or type(exc).__name__})"
         ) from None
     if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] <= MAX_HANDSHAKE_BYTES:
         raise SchedulerError(

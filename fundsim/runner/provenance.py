@@ -61,7 +61,8 @@ class Provenance:
         actual = scenario_hash(scenario)
         if self.scenario_hash is not None and self.scenario_hash != actual:
             raise ProvenanceError(
-                f"provenance of {self.scenario_file or 'a scenario'} does not match the scenario run "
+                f"provenance of {self.scenario_file or 'a scenario'} does not match the scenario "
+                "run "
                 "(their hashes differ)"
             )
         return Provenance(

@@ -132,12 +132,15 @@ def reference() -> str:
         (
             "entities",
             Entity,
-            "`name`, `full_name`, `voluntary_share`, `groups` (`;`-separated tags), `source`, and any number of numeric key columns (`expenses_usd`, `hrp_expenses_usd`, `personnel`…), usable by name in formulas",
+            "`name`, `full_name`, `voluntary_share`, `groups` (`;`-separated tags), `source`, and "
+            "any number of numeric key columns (`expenses_usd`, `hrp_expenses_usd`, `personnel`…), "
+            "usable by name in formulas",
         ),
         (
             "countries",
             Country,
-            "`code`, `name`, `risk_tier`, `lead_entity`, `entities` (`;`-separated), `allegations_per_year`, `source`",
+            "`code`, `name`, `risk_tier`, `lead_entity`, `entities` (`;`-separated), "
+            "`allegations_per_year`, `source`",
         ),
     ):
         doc = inspect.cleandoc(model.__doc__ or "").replace("``", "`")
@@ -156,14 +159,16 @@ MALFORMED_INPUT = [
     ),
     (
         'a wrong type: `true` or `"0.08"` for a number, a number for a path or a name',
-        "`FILE: KEY: Input should be a valid number`; `FILE: entities.file: must be a file name (a string), not a number`",
+        "`FILE: KEY: Input should be a valid number`; `FILE: entities.file: must be a file name (a "
+        "string), not a number`",
     ),
     (
         "a number out of its range or above its limit (1e308, 1e20 months)",
         "`FILE: KEY: 1e+308 is above the limit 1e+07`",
     ),
     (
-        "a path that is empty, missing, a directory, a device, a FIFO or a socket (checked with `stat`, never opened)",
+        "a path that is empty, missing, a directory, a device, a FIFO or a socket (checked with "
+        "`stat`, never opened)",
         "`FILE: KEY: /dev/zero is not a regular file (a device, FIFO or socket)`",
     ),
     (
@@ -211,7 +216,8 @@ def _limit_rows() -> list[tuple[str, str]]:
     return [
         ("a post's `annual_cost_usd`, `operating_cost_usd`", f"{s.MAX_POST_USD:,.0f} USD a year"),
         (
-            "any other amount (`floor_usd`, a band's `amount_usd`, a service's `cost_usd`, `support_usd_year`)",
+            "any other amount (`floor_usd`, a band's `amount_usd`, a service's `cost_usd`, "
+            "`support_usd_year`)",
             f"{s.MAX_USD:,.0f} USD",
         ),
         (
@@ -220,8 +226,10 @@ def _limit_rows() -> list[tuple[str, str]]:
             f"{s.MAX_BALANCE_USD:,.0f} USD",
         ),
         (
-            "every fee (`admin_fee`, `shared_admin_fee`, a host's fee layer, a support cost) and the sum of a "
-            "host's layers on one basis: strictly below (a fee near 1 grosses invoices up without bound)",
+            "every fee (`admin_fee`, `shared_admin_fee`, a host's fee layer, a support cost) and "
+            "the sum of a "
+            "host's layers on one basis: strictly below (a fee near 1 grosses invoices up without "
+            "bound)",
             f"{s.MAX_FEE:g}",
         ),
         ("a child's age (`stock_age_years`), from 0", f"{s.MAX_CHILD_AGE} years"),
@@ -234,18 +242,21 @@ def _limit_rows() -> list[tuple[str, str]]:
         ),
         ("`simulation.seed` (and `--seed`)", f"0 to {s.MAX_SEED}"),
         (
-            "a duration drawn in months (`recruitment_lag_months`, `delay_months`, `paternity_delay_months`)",
+            "a duration drawn in months (`recruitment_lag_months`, `delay_months`, "
+            "`paternity_delay_months`)",
             f"{s.MAX_MONTHS} months",
         ),
         ("`handling_days`", f"{s.MAX_DAYS:,} days"),
         ("`victims_per_allegation`", f"{s.MAX_PER_EVENT:,}"),
         ("a country's `allegations_per_year`", f"{s.MAX_ALLEGATIONS_PER_YEAR:,}"),
         (
-            "victims and children expected in the busiest year (all countries, trend and surges included)",
+            "victims and children expected in the busiest year (all countries, trend and surges "
+            "included)",
             f"{s.MAX_VICTIMS_PER_YEAR:,}",
         ),
         (
-            "cost growth from inflation over the horizon ((1 + `inflation_annual` + 3 `inflation_sd`) ^ years)",
+            "cost growth from inflation over the horizon ((1 + `inflation_annual` + 3 "
+            "`inflation_sd`) ^ years)",
             f"{s.MAX_INFLATION_GROWTH:g} x",
         ),
         ("`payments.contribution_scale`", f"{s.MAX_CONTRIBUTION_SCALE:g}"),
@@ -272,7 +283,8 @@ def _limits() -> list[str]:
         "",
         "Every number has a documented limit, so that nothing overflows: the model keeps money in",
         "integer cents (int64, up to USD 9.2e16); with these limits one replication moves at most",
-        "about USD 1e15, and sums across replications are exact integers. Sizes are limited so that",
+        "about USD 1e15, and sums across replications are exact integers. Sizes are limited so "
+        "that",
         "no input allocates without bound. `fundsim validate` checks all of them, and what it",
         "accepts `fundsim run` runs.",
         "",
@@ -282,7 +294,8 @@ def _limits() -> list[str]:
         "",
         "Each kind of malformed input below ends with exit 2 and one line on stderr that names the",
         "file (the CSV table when the fault is in it) and the key path or row and column; nothing",
-        "is written (`tests/scenario/test_malformed_inputs.py` derives such inputs from the shipped",
+        "is written (`tests/scenario/test_malformed_inputs.py` derives such inputs from the "
+        "shipped",
         "scenarios and checks this).",
         "",
         "| malformed input | message |",

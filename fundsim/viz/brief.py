@@ -102,7 +102,8 @@ def _answer(
     )
     if tied > 1:
         answer += (
-            f"{tied} options are not distinguishable on coverage at the top; the least costly of them is "
+            f"{tied} options are not distinguishable on coverage at the top; the least costly of "
+            "them is "
             f"{top}: coverage {_with_interval(t.loc[top], 'coordinator_coverage')}, "
             f"USD {fv(COST, t.loc[top][COST])} a year to the entities."
         )
@@ -120,8 +121,10 @@ def _answer(
             cov[cov["change"] != "total"]["diff"].abs().sort_values(ascending=False).index
         )
         answer = (
-            f"{len(table)} rungs, each one change from the one before, each run {reps} times with the same "
-            f"random draws (seed {seed}). From {total['from']} to {total['to']}, coverage changes by "
+            f"{len(table)} rungs, each one change from the one before, each run {reps} times with "
+            "the same "
+            f"random draws (seed {seed}). From {total['from']} to {total['to']}, coverage changes "
+            "by "
             f"{fd('coordinator_coverage', total['diff'], total['diff_low'], total['diff_high'])}. "
             "The largest steps: "
             + "; ".join(
@@ -134,8 +137,10 @@ def _answer(
     for _, r in close.iterrows():
         c = costs.loc[r["option"]]
         answer += (
-            f" Next, {r['option']}: coverage {fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
-            f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against {r['above']}."
+            f" Next, {r['option']}: coverage "
+            f"{fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
+            f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against "
+            f"{r['above']}."
         )
     return answer, close
 
@@ -164,12 +169,14 @@ def _options_section(table: pd.DataFrame, reps: int, against: str) -> Section:
         words.append(
             f"{r['option']} against {r['against']}: coverage "
             f"{fd('coordinator_coverage', r['coordinator_coverage_diff'], r['coordinator_coverage_diff_low'], r['coordinator_coverage_diff_high'])}; "
-            f"cost a year {fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}."
+            "cost a year "
+            f"{fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}."
         )
     return Section(
         "The options",
         [
-            f"Mean [95 % interval] of {reps} replications; differences are paired, against {against}."
+            f"Mean [95 % interval] of {reps} replications; differences are paired, against "
+            f"{against}."
         ],
         [
             "option",
@@ -197,13 +204,16 @@ def _conditions(
     )
     for _, r in dom.iterrows():
         cond.append(
-            f"{r['option']} is dominated by {r['dominated_by']}: it is no worse on cost, coverage, funding "
-            "lost, tier-1 interruptions and victims assisted, and better on one (paired 95 % intervals)."
+            f"{r['option']} is dominated by {r['dominated_by']}: it is no worse on cost, coverage, "
+            "funding "
+            "lost, tier-1 interruptions and victims assisted, and better on one (paired 95 % "
+            "intervals)."
         )
     for _, r in close.iterrows():
         if not r["distinguishable"]:
             cond.append(
-                f"{r['option']} and {r['above']} change places within the noise of {reps} replications."
+                f"{r['option']} and {r['above']} change places within the noise of {reps} "
+                "replications."
             )
     if stress is not None and len(stress):
         first, second = stress["first"].iloc[0], stress["second"].iloc[0]
@@ -213,7 +223,8 @@ def _conditions(
         for _, r in moved.iterrows():
             cond.append(
                 f'Under "{r["label"]}", {second} against {first} on {r["metric"]}: '
-                f"{fd(r['metric'], r['diff'], r['diff_low'], r['diff_high'])}: the order {r['verdict']}."
+                f"{fd(r['metric'], r['diff'], r['diff_low'], r['diff_high'])}: the order "
+                f"{r['verdict']}."
             )
         if moved.empty:
             cond.append(
@@ -222,11 +233,13 @@ def _conditions(
             )
     else:
         cond.append(
-            "The stress battery was not run for this brief (`fundsim options FILE --stress` runs it on the "
+            "The stress battery was not run for this brief (`fundsim options FILE --stress` runs "
+            "it on the "
             "two leading options)."
         )
     cond.append(
-        "These rankings hold for the inputs as given; `fundsim explore` shows which futures break an option."
+        "These rankings hold for the inputs as given; `fundsim explore` shows which futures break "
+        "an option."
     )
     return cond
 

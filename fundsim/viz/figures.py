@@ -428,8 +428,10 @@ def stress_heatmap(
                 )
         ax.set_title(fill(title, 40) if narrow else title, pad=8)
         ax.set_xlabel(
-            "blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "
-            "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher is "
+            "blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of "
+            "a metric "
+            "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher "
+            "is "
             "better, \u2193 lower is better; pp: percentage points; USD in k and M.",
             fontsize=small,
         )

@@ -181,7 +181,8 @@ def _environment() -> Any:
 CAPTIONS = {
     FAN_TITLE: "Total cash of the coordinator fund (blue bands: 5–95 % and 25–75 % of replications, line: "
     "median) beside its uncommitted (free) balance: cash less what is already committed to running "
-    "contracts (red line: median; dotted: 5th percentile). The uncommitted balance is negative when "
+    "contracts (red line: median; dotted: 5th percentile). The uncommitted balance is negative "
+    "when "
     "the fund has committed more than the cash it holds, on the strength of invoices not yet paid "
     "(receivables) and the host's pre-financing line: contracts are certified against the year's "
     "expected income, not against cash in hand. A deeply negative line means posts rest on money "
@@ -214,7 +215,8 @@ def build_html(
     )
     facts = (
         f"{m.get('replications')} replications, seed {m.get('seed')}, {span}; "
-        f"fundsim {m.get('fundsim_version')}; scenario hash {str(m.get('scenario_hash', ''))[:12]}; "
+        f"fundsim {m.get('fundsim_version')}; scenario hash "
+        f"{str(m.get('scenario_hash', ''))[:12]}; "
         f"finished {m.get('finished')}"
     )
     year_cols = _years(run)

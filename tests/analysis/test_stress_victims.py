@@ -26,7 +26,8 @@ def test_the_surge_is_run_with_fixed_and_with_auto_caseworkers(baseline_path):
     assert auto.victims.caseworkers.capacity == "auto"
     assert auto.victims.allegations.scale == fixed.victims.allegations.scale == pytest.approx(1.5)
     assert "auto" in note
-    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not run.
+    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not
+    # run.
     already = with_overrides(base, {"victims.caseworkers.capacity": "auto"})
     with pytest.raises(NotApplicable):
         _shock("allegations_+50%_other_caseworkers").apply(already)

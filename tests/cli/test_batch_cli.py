@@ -19,7 +19,8 @@ def folder(tmp_path: Path, mini_path: Path) -> Path:
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(mini_path.parent / name, folder / name)
     (folder / "swept.toml").write_text(
-        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
+        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, '
+        "6]\n",
         encoding="utf-8",
     )
     return folder

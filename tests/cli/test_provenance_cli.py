@@ -32,7 +32,8 @@ def test_batch_records_each_runs_scenario_file_and_sweep(tmp_path, capsys):
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(DATA / name, folder / name)
     (folder / "swept.toml").write_text(
-        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
+        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, '
+        "6]\n",
         encoding="utf-8",
     )
     assert (

@@ -59,7 +59,8 @@ def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
     shares = wb["Shares"]
     assert shares["A1"].font.bold and shares["B1"].value == "equal (%)"
     assert shares["B2"].number_format == "0.00%"
-    # the total is a formula a reviewer can audit, and its value is cached for readers that do not recalculate
+    # the total is a formula a reviewer can audit, and its value is cached for readers that do not
+    # recalculate
     assert shares["A6"].value == "Total" and shares["B6"].value == "=SUM(B2:B5)"
     assert cached["Shares"]["B6"].value == pytest.approx(1.0)
     assert cached["Amounts USD"]["C6"].value == pytest.approx(900_000.0)

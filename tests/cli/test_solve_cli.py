@@ -42,7 +42,8 @@ def test_solve_writes_the_answer_and_every_run(tmp_path, capsys):
         raw, parse_constant=lambda name: pytest.fail(f"solve.json holds {name}: not JSON")
     )
     runs = pd.read_csv(out / "solve_runs.csv")
-    # A third of the money fills a quarter of the posts, half again as much fills most: 0.6 lies between.
+    # A third of the money fills a quarter of the posts, half again as much fills most: 0.6 lies
+    # between.
     assert code == 0
     assert answer["status"] == "solved"
     assert answer["metric_mean"] >= 0.6

@@ -230,7 +230,8 @@ class Workspace:
         )
         if done.returncode != 0:
             raise RuntimeError(
-                f"{block.page}:{block.line} [{block.name}]: {text.strip()}\nexit {done.returncode}\n"
+                f"{block.page}:{block.line} [{block.name}]: {text.strip()}\nexit "
+                f"{done.returncode}\n"
                 f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
             )
         return done.stdout

@@ -47,7 +47,8 @@ def test_a_checked_block_prints_its_expected_output(block: Checked, workspace: W
     got = workspace.run(block)
     assert same_output(want, got, block.tol), (
         f"{block.page}:{block.line} [{block.name}] prints something else than "
-        f"{block.expected_path.name} (run `make docs` and read the diff):\n--- expected\n{want}\n--- got\n{got}"
+        f"{block.expected_path.name} (run `make docs` and read the diff):\n--- "
+        f"expected\n{want}\n--- got\n{got}"
     )
 
 

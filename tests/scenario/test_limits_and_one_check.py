@@ -78,7 +78,8 @@ def test_host_fee_layers_on_one_basis_add_up_below_the_ceiling(shipped) -> None:
     file = shipped / "stack.toml"
     file.write_text(
         'extends = "host_mptf.toml"\nname = "stack"\n[host]\nkind = "mptf"\nfees = [\n'
-        '  { name = "a", rate = 0.3, basis = "receipts" },\n  { name = "b", rate = 0.3, basis = "receipts" },\n]\n',
+        '  { name = "a", rate = 0.3, basis = "receipts" },\n  { name = "b", rate = 0.3, basis = '
+        '"receipts" },\n]\n',
         encoding="utf-8",
     )
     code, err = _cli("validate", str(file))
@@ -129,7 +130,8 @@ def test_an_explore_range_beyond_the_horizon_is_refused(tmp_path) -> None:
     assert not (tmp_path / "x").exists() and not (tmp_path / "r").exists()
 
 
-# --------------------------------------------------------------------------- one check, generated cases
+# --------------------------------------------------------------------------- one check, generated
+# cases
 
 SWEEP_KEYS = [
     "mechanism.reserve_target_months",
@@ -264,7 +266,8 @@ def test_the_entry_points_agree_on_these_cases(tmp_path, body) -> None:
 def test_a_bad_sweep_stops_run_as_it_stops_validate(tmp_path) -> None:
     file = tmp_path / "swept.toml"
     file.write_text(
-        f'extends = "{MINI.as_posix()}"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
+        f'extends = "{MINI.as_posix()}"\nname = '
+        '"swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, -6]\n',
         encoding="utf-8",
     )
     assert _cli("validate", str(file))[0] == 2

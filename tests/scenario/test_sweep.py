@@ -31,7 +31,8 @@ def sweep_file(tmp_path: Path, mini_path: Path):
 
 def test_factorial_sweep_gives_every_combination_with_readable_names(sweep_file) -> None:
     path = sweep_file(
-        '"mechanism.reserve_target_months" = [0, 6]\n"payments.partial_probability" = [0.0, 0.25, 0.5]'
+        '"mechanism.reserve_target_months" = [0, 6]\n"payments.partial_probability" = [0.0, 0.25, '
+        "0.5]"
     )
     variants = load_sweep(path)
     assert len(variants) == 6

@@ -61,7 +61,8 @@ def test_caseworker_queue_matches_erlang_c(c: int, offered: float) -> None:
     means, shares = _waits(c, offered)
     lo, hi = _interval(means)
     assert lo <= mean_wait <= hi, (
-        f"mean wait {means.mean():.4f} months, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C {mean_wait:.4f}"
+        f"mean wait {means.mean():.4f} months, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C "
+        f"{mean_wait:.4f}"
     )
     lo, hi = _interval(shares)
     assert lo <= p_wait <= hi, (

@@ -108,9 +108,12 @@ def test_the_docx_opens_and_says_what_the_html_says(folder):
 def test_the_html_brief_renders_in_a_browser_and_fits_the_screen(folder, width, tmp_path):
     probe = tmp_path / "probe.html"
     script = (
-        "<script>window.addEventListener('load',function(){var p=document.createElement('pre');p.id='probe';"
-        "p.textContent='scrollWidth='+document.documentElement.scrollWidth+' innerWidth='+window.innerWidth+"
-        "' images='+Array.prototype.filter.call(document.images,function(i){return i.naturalWidth>0;}).length;"
+        "<script>window.addEventListener('load',function(){var "
+        "p=document.createElement('pre');p.id='probe';"
+        "p.textContent='scrollWidth='+document.documentElement.scrollWidth+' "
+        "innerWidth='+window.innerWidth+"
+        "' images='+Array.prototype.filter.call(document.images,function(i){return "
+        "i.naturalWidth>0;}).length;"
         "document.body.appendChild(p);});</script>"
     )
     probe.write_text(

@@ -112,7 +112,8 @@ WHITE = (1.0, 1.0, 1.0)
 def test_stress_heatmap_colours_only_significant_cells_by_good_direction():
     table = pd.DataFrame(
         [
-            # lower is better: a significant drop is good (blue), a significant rise bad (orange-red)
+            # lower is better: a significant drop is good (blue), a significant rise bad
+            # (orange-red)
             _row("a", "p_gap", -0.2, -0.3, -0.1),
             _row("a", "median_wait_days", 12.0, 8.0, 16.0),
             # higher is better: a significant drop is bad

@@ -148,7 +148,8 @@ class Mechanism(StrictModel):
     #: What the fund may commit against: free cash (``cash``) or free cash plus the current
     #: budget year's receivables of entities still taking part, less ``collection_haircut``.
     commitment_basis: Literal["cash", "receivables"] = "cash"
-    #: ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost 3.2 % in 2019).
+    # : ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost
+    # 3.2 % in 2019).
     collection_haircut: Fraction = 0.05
     #: How expected collections are judged: the same haircut for every entity (``fixed``), or
     #: each entity at its previous year's collection rate, at most one less the haircut

@@ -42,7 +42,8 @@ class Posts(StrictModel):
     #: ``rolling``: contracts run from the fill date (today); ``budget_year``: a first contract
     #: runs to 31 December and renewals fall on 1 January for 12 months.
     contract_alignment: Literal["rolling", "budget_year"] = "rolling"
-    #: One-month extensions, at most this many, before a post whose renewal cannot be committed lapses.
+    # : One-month extensions, at most this many, before a post whose renewal cannot be committed
+    # lapses.
     bridge_months: int = Field(0, ge=0, le=3)
     #: ``flat``: every post costs ``annual_cost_usd`` (today); ``standard_costs``: each post
     #: costs the standard cost of its grade and duty-station class (``[standard_costs]``), and
@@ -120,7 +121,8 @@ class Costs(StrictModel):
     inflation_sd: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
 
 
-# --------------------------------------------------------------------------- today's posts and their hosts' money
+# --------------------------------------------------------------------------- today's posts and
+# their hosts' money
 
 ContractType = Literal["temporary_appointment", "fixed_term", "consultant", "surge"]
 FundingSource = Literal["host_core", "project_grant", "pooled_humanitarian_fund"]
@@ -196,7 +198,8 @@ class TodayPost(StrictModel):
             and self.contract_end_month
         ):
             raise ValueError(
-                "a post filled today needs host_entity, contract_type, funding_source and contract_end_month"
+                "a post filled today needs host_entity, contract_type, funding_source and "
+                "contract_end_month"
             )
         return self
 

@@ -184,8 +184,10 @@ class Scenario(StrictModel):
         for country, grade in zip(self.countries, grades, strict=True):
             if (grade, country.duty_station_class) not in table:
                 raise ValueError(
-                    f"posts.costing: country {country.code} has grade '{grade or '(none)'}' at duty-station "
-                    f"class '{country.duty_station_class or '(none)'}', which the standard-cost table does not cost"
+                    f"posts.costing: country {country.code} has grade '{grade or '(none)'}' at "
+                    "duty-station "
+                    f"class '{country.duty_station_class or '(none)'}', which the standard-cost "
+                    "table does not cost"
                 )
         return self
 
@@ -202,8 +204,10 @@ class Scenario(StrictModel):
         victims = ", victims' window" if self.victims is not None else ""
         formula = f" ({mech.formula.kind} formula)" if mech.mode != "siloed" else ""
         return (
-            f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, {len(self.countries)} countries"
-            f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed {sim.seed}"
+            f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, "
+            f"{len(self.countries)} countries"
+            f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed "
+            f"{sim.seed}"
         )
 
     def __repr__(self) -> str:
