@@ -340,7 +340,8 @@ def _bisect(
             f"{r_hi['mean']:.4g}): "
             "narrow the range with --low/--high"
             if r_lo["met"]
-            else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at {lo:g}, "
+            else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at "
+            f"{lo:g}, "
             f"{r_hi['mean']:.4g} at {hi:g}): widen the range with --low/--high"
         )
         return SolveResult(

@@ -16,7 +16,10 @@ DEFAULT_OUT = Path("results") / "batch"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "batch",
-        help="run every scenario (and sweep variant) of some files or folders, one run directory each",
+        help=(
+            "run every scenario (and sweep variant) of some files or folders, one run directory "
+            "each"
+        ),
     )
     p.add_argument(
         "paths",

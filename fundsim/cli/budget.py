@@ -41,7 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--compare-formula",
         metavar="KIND",
         default=None,
-        help=f"a second formula beside the scenario's: {', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}",
+        help=(
+            "a second formula beside the scenario's: "
+            f"{', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}"
+        ),
     )
     p.set_defaults(func=run)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compare",
-        help="difference B - A of every metric between two run directories (paired when they share seed and reps); "
+        help="difference B - A of every metric between two run directories (paired when they share "
+        "seed and reps); "
         "more runs: each against A, side by side",
     )
     p.add_argument("run_a", metavar="RUN_A", help="run directory of the reference (A)")

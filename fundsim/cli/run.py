@@ -41,7 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-report",
         action="store_true",
-        help="do not write report.html and report.xlsx into the run directory (fundsim report can later)",
+        help=(
+            "do not write report.html and report.xlsx into the run directory (fundsim report can "
+            "later)"
+        ),
     )
     add_force(p)
     add_run_options(p)
@@ -167,7 +170,13 @@ def shares_title(mode: str, formula: str) -> str:
     pays for the posts it hosts, and in a hybrid run the formula splits the pooled
     reserve only."""
     if mode == "siloed":
-        return "What each entity pays (siloed: each lead entity pays for the posts it hosts; no formula), mean per year in USD:"
+        return (
+            "What each entity pays (siloed: each lead entity pays for the posts it hosts; no "
+            "formula), mean per year in USD:"
+        )
     if mode == "hybrid":
-        return f"What each entity pays (hybrid: hosted posts, and the pooled reserve by the {formula} formula), mean per year in USD:"
+        return (
+            f"What each entity pays (hybrid: hosted posts, and the pooled reserve by the {formula} "
+            "formula), mean per year in USD:"
+        )
     return f"Cost shares ({formula} formula), mean per year in USD:"

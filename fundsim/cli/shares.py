@@ -39,7 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         nargs="+",
         metavar="NAME",
         default=None,
-        help=f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}; precedent keys: {', '.join(FORMULA_PRESETS)}",
+        help=(
+            f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}; precedent keys: "
+            f"{', '.join(FORMULA_PRESETS)}"
+        ),
     )
     p.add_argument(
         "--out",

@@ -76,7 +76,10 @@ def _largest(sub) -> str:
     usd, pct = r.get("largest_change_usd"), r.get("largest_change_pct")
     if usd is None or not math.isfinite(float(usd)):
         return "-"
-    return f"{str(r['largest_change_entity'])[:8]} {compact_difference('assessed_usd', float(usd))} {100 * float(pct):+.1f}%"
+    return (
+        f"{str(r['largest_change_entity'])[:8]} {compact_difference('assessed_usd', float(usd))} "
+        f"{100 * float(pct):+.1f}%"
+    )
 
 
 def chosen_metrics(text: str | None, available: set[str]) -> list[str]:

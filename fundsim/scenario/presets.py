@@ -39,7 +39,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "jiu": {
         "formula": {"kind": "proportional", "key": "expenses_usd"},
-        "source": "Joint Inspection Unit (since 1967): total expenditure from all sources in the previous "
+        "source": "Joint Inspection Unit (since 1967): total expenditure from all sources in the "
+        "previous "
         "year (CEB, 'Inter-organization cost-sharing')",
     },
     "icsc": {

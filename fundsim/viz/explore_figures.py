@@ -87,7 +87,8 @@ def robustness_ranking(
 def prim_pairs(prim_box: object, chosen: int, inputs: Sequence[str]) -> Figure | None:
     """The EMA Workbench's pairs plot of a PRIM box (``PrimBox.show_pairs_scatter``): the
     cases on every pair of the box's restricted number inputs (``inputs``), failures marked,
-    the box drawn; each input's distribution (CDF) on the diagonal. None when the box restricts no number input."""
+    the box drawn; each input's distribution (CDF) on the diagonal. None when the box restricts no
+    number input."""
     import warnings
 
     if not inputs:

@@ -83,7 +83,8 @@ def interval(name: str, low: float, high: float) -> str:
 #: The sentence of each headline metric: ``{v}`` is the mean, ``{ci}`` its 95 % interval.
 SENTENCES: dict[str, str] = {
     "coordinator_coverage": "coordinator posts were filled {v} of the post-months needed (95 % interval {ci})",
-    "p_gap": "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at least "
+    "p_gap": "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at "
+    "least "
     "once in {v} of replications (95 % interval {ci})",
     "lapses": "a replication saw {v} post lapses on average (95 % interval {ci})",
     "missed_payments_usd": "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})",

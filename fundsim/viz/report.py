@@ -187,7 +187,8 @@ CAPTIONS = {
     "(receivables) and the host's pre-financing line: contracts are certified against the year's "
     "expected income, not against cash in hand. A deeply negative line means posts rest on money "
     "still owed: a cut or a late payment then interrupts a post. Dashed: the reserve target.",
-    WAIT_TITLE: "One value per replication: the median number of days an assisted victim waited for a first "
+    WAIT_TITLE: "One value per replication: the median number of days an assisted victim waited for a "
+    "first "
     "service in that replication. The spread shows how much that median varies from one "
     "replication to another, not how long single victims wait.",
 }
@@ -355,7 +356,8 @@ def statement_tables(run: Run) -> dict[str, Any]:
         frame = pd.DataFrame(rows)
         out[f"statement_{window}_range"] = {
             **_table(frame, "statement", dict.fromkeys(frame.columns[1:], "USD")),
-            "title": f"Financial position at 31 December: {window} window, spread across replications (USD)",
+            "title": f"Financial position at 31 December: {window} window, spread across replications "
+            "(USD)",
         }
     return out
 

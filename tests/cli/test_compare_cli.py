@@ -42,7 +42,10 @@ def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(
     assert row["paired"]
     # the sentence states the change in points with its interval, as the CSV holds it in fractions
     lo, hi = sorted((abs(row["ci95_low"]), abs(row["ci95_high"])))
-    size = f"{100 * abs(row['diff']):.1f} points {'lower' if row['diff'] < 0 else 'higher'} [{100 * lo:.1f}, {100 * hi:.1f}]"
+    size = (
+        f"{100 * abs(row['diff']):.1f} points {'lower' if row['diff'] < 0 else 'higher'} "
+        f"[{100 * lo:.1f}, {100 * hi:.1f}]"
+    )
     detected = row["ci95_low"] > 0 or row["ci95_high"] < 0
     sentence = next(line for line in text.splitlines() if line.startswith("- coordinator coverage"))
     assert (size in sentence) if detected else ("does not change detectably" in sentence)

@@ -303,9 +303,15 @@ def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:
         )
     value = quoted_value(output, q.key, q.index)
     if value is None:
-        return f"{q.page}:{q.line}: no number #{q.index} on a line with '{q.key}' in block '{q.block}'s output"
+        return (
+            f"{q.page}:{q.line}: no number #{q.index} on a line with '{q.key}' in block "
+            f"'{q.block}'s output"
+        )
     if value != q.text:
-        return f"{q.page}:{q.line}: quotes {q.text!r}, block '{q.block}' prints {value!r} (run `make docs`)"
+        return (
+            f"{q.page}:{q.line}: quotes {q.text!r}, block '{q.block}' prints {value!r} (run `make "
+            "docs`)"
+        )
     return None
 
 

@@ -83,7 +83,10 @@ def test_latin_hypercube_puts_one_sample_in_every_stratum(sweep_file) -> None:
 
 
 def test_latin_hypercube_is_reproducible_from_its_seed(sweep_file) -> None:
-    body = 'method = "latin_hypercube"\nsamples = 5\nseed = {}\n"costs.inflation_annual" = {{ low = 0, high = 0.1 }}'
+    body = (
+        'method = "latin_hypercube"\nsamples = 5\nseed = {}\n"costs.inflation_annual" = {{ low = '
+        "0, high = 0.1 }}"
+    )
     one = [p for _, _, p in load_sweep(sweep_file(body.format(1), "s1"))]
     again = [p for _, _, p in load_sweep(sweep_file(body.format(1), "s1"))]
     other = [p for _, _, p in load_sweep(sweep_file(body.format(2), "s1"))]
