@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = OneLineParser(
         prog="fundsim",
-        description="Monte Carlo simulator of pooled funding for PSEA coordinators and victim assistance.",
+        description=(
+            "Monte Carlo simulator of pooled funding for PSEA coordinators and victim assistance."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"fundsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

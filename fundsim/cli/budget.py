@@ -21,9 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "budget",
         help="the budget annex of a scenario's first budget period (XLSX and HTML)",
-        description="Write the deterministic budget annex a finance network approves: staffing by grade, "
-        "costs, fees, reserve build-up, gross and net budget by year, and each entity's invoice by "
-        "year and instalment.",
+        description=(
+            "Write the deterministic budget annex a finance network approves: staffing by grade, "
+            "costs, fees, reserve build-up, gross and net budget by year, and each entity's "
+            "invoice by "
+            "year and instalment."
+        ),
     )
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument(

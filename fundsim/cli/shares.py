@@ -59,7 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--capacity-key",
         default=CAPACITY_KEY,
         metavar="COLUMN",
-        help=f"entity column measuring capacity to pay, for burden ratios (default: {CAPACITY_KEY})",
+        help=(
+            f"entity column measuring capacity to pay, for burden ratios (default: {CAPACITY_KEY})"
+        ),
     )
     p.set_defaults(func=run)
 

@@ -82,19 +82,31 @@ def interval(name: str, low: float, high: float) -> str:
 
 #: The sentence of each headline metric: ``{v}`` is the mean, ``{ci}`` its 95 % interval.
 SENTENCES: dict[str, str] = {
-    "coordinator_coverage": "coordinator posts were filled {v} of the post-months needed (95 % interval {ci})",
-    "p_gap": "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at "
-    "least "
-    "once in {v} of replications (95 % interval {ci})",
+    "coordinator_coverage": (
+        "coordinator posts were filled {v} of the post-months needed (95 % interval {ci})"
+    ),
+    "p_gap": (
+        "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at "
+        "least "
+        "once in {v} of replications (95 % interval {ci})"
+    ),
     "lapses": "a replication saw {v} post lapses on average (95 % interval {ci})",
-    "missed_payments_usd": "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})",
+    "missed_payments_usd": (
+        "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})"
+    ),
     "assessed_usd": "the entities were invoiced USD {v} in all (95 % interval {ci})",
-    "closing_balance_usd": "the coordinator fund ended with USD {v} in cash on average (95 % interval {ci})",
+    "closing_balance_usd": (
+        "the coordinator fund ended with USD {v} in cash on average (95 % interval {ci})"
+    ),
     "victims_assisted_share": "{v} of victims received assistance (95 % interval {ci})",
-    "median_wait_days": "the median wait for a first service was {v} days on average over replications "
-    "(95 % interval {ci})",
-    "funded_ratio": "the children's account held {v} of the present value of what it owes them at the end "
-    "(95 % interval {ci})",
+    "median_wait_days": (
+        "the median wait for a first service was {v} days on average over replications "
+        "(95 % interval {ci})"
+    ),
+    "funded_ratio": (
+        "the children's account held {v} of the present value of what it owes them at the end "
+        "(95 % interval {ci})"
+    ),
 }
 
 

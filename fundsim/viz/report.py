@@ -179,18 +179,26 @@ def _environment() -> Any:
 
 #: Captions under the figures: what each shows.
 CAPTIONS = {
-    FAN_TITLE: "Total cash of the coordinator fund (blue bands: 5–95 % and 25–75 % of replications, line: "
-    "median) beside its uncommitted (free) balance: cash less what is already committed to running "
-    "contracts (red line: median; dotted: 5th percentile). The uncommitted balance is negative "
-    "when "
-    "the fund has committed more than the cash it holds, on the strength of invoices not yet paid "
-    "(receivables) and the host's pre-financing line: contracts are certified against the year's "
-    "expected income, not against cash in hand. A deeply negative line means posts rest on money "
-    "still owed: a cut or a late payment then interrupts a post. Dashed: the reserve target.",
-    WAIT_TITLE: "One value per replication: the median number of days an assisted victim waited for a "
-    "first "
-    "service in that replication. The spread shows how much that median varies from one "
-    "replication to another, not how long single victims wait.",
+    FAN_TITLE: (
+        "Total cash of the coordinator fund (blue bands: 5–95 % and 25–75 % of replications, line: "
+        "median) beside its uncommitted (free) balance: cash less what is already committed to "
+        "running "
+        "contracts (red line: median; dotted: 5th percentile). The uncommitted balance is negative "
+        "when "
+        "the fund has committed more than the cash it holds, on the strength of invoices not yet "
+        "paid "
+        "(receivables) and the host's pre-financing line: contracts are certified against the "
+        "year's "
+        "expected income, not against cash in hand. A deeply negative line means posts rest on "
+        "money "
+        "still owed: a cut or a late payment then interrupts a post. Dashed: the reserve target."
+    ),
+    WAIT_TITLE: (
+        "One value per replication: the median number of days an assisted victim waited for a "
+        "first "
+        "service in that replication. The spread shows how much that median varies from one "
+        "replication to another, not how long single victims wait."
+    ),
 }
 
 
@@ -356,8 +364,10 @@ def statement_tables(run: Run) -> dict[str, Any]:
         frame = pd.DataFrame(rows)
         out[f"statement_{window}_range"] = {
             **_table(frame, "statement", dict.fromkeys(frame.columns[1:], "USD")),
-            "title": f"Financial position at 31 December: {window} window, spread across replications "
-            "(USD)",
+            "title": (
+                f"Financial position at 31 December: {window} window, spread across replications "
+                "(USD)"
+            ),
         }
     return out
 

@@ -57,16 +57,26 @@ def _sheet(
 
 #: What each sheet of report.xlsx holds (the Read me sheet lists those present).
 SHEETS = {
-    "Summary": "each metric: what it is, unit, better when, mean, 95 % interval of the mean, percentiles",
-    "Assessed by year": "USD assessed to each entity per year (mean over replications); totals are formulas",
-    "Paid by year": "USD paid by each entity per year (mean over replications); totals are formulas",
+    "Summary": (
+        "each metric: what it is, unit, better when, mean, 95 % interval of the mean, percentiles"
+    ),
+    "Assessed by year": (
+        "USD assessed to each entity per year (mean over replications); totals are formulas"
+    ),
+    "Paid by year": (
+        "USD paid by each entity per year (mean over replications); totals are formulas"
+    ),
     "Shares": "shares.csv: entity, year, formula share, assessed and paid USD, taking part",
     "Yearly": "year by year: gap probability, coverage, income, spending, closing cash",
     "Coverage": "coordinator coverage by country and year",
-    "Children_liability": "the liability to children born of SEA rolled forward by year: opening, new children, "
-    "interest unwind, payments, releases, closing (USD, means over replications)",
-    "Statements": "the fund's statements by window: cash flows by year and the financial position at each "
-    "31 December, each line's mean over replications (USD; statements.parquet has percentiles)",
+    "Children_liability": (
+        "the liability to children born of SEA rolled forward by year: opening, new children, "
+        "interest unwind, payments, releases, closing (USD, means over replications)"
+    ),
+    "Statements": (
+        "the fund's statements by window: cash flows by year and the financial position at each "
+        "31 December, each line's mean over replications (USD; statements.parquet has percentiles)"
+    ),
     "Stress": "each shock against the baseline: change and its paired 95 % interval (pp for %)",
     "Manifest": "what ran: scenario, hash, seed, replications, versions, times",
 }

@@ -109,10 +109,15 @@ FORMULA_WORDS: Mapping[str, str] = {
     "tiered": "entities grouped into size bands, each band paying a fixed share",
     "capacity": "in proportion to capacity to pay (total expenses)",
     "risk_adjusted": "in proportion to a key weighted up for presence in high-risk countries",
-    "usage": "in proportion to the coordinator services each entity uses (its presence in the countries "
-    "with a post)",
-    "shapley": "each entity pays its average marginal cost over every order of joining (Shapley value): "
-    "the cost of the posts in the countries where it is present, shared among the entities there",
+    "usage": (
+        "in proportion to the coordinator services each entity uses (its presence in the countries "
+        "with a post)"
+    ),
+    "shapley": (
+        "each entity pays its average marginal cost over every order of joining (Shapley value): "
+        "the cost of the posts in the countries where it is present, shared among the entities "
+        "there"
+    ),
 }
 
 #: Headings (meaning and unit) and number formats of the fairness columns.
@@ -135,8 +140,10 @@ FAIRNESS_HEADINGS: Mapping[str, str] = {
 
 #: The measures of the fairness sheet, for the Read me sheet's glossary.
 FAIRNESS_MEANINGS: Mapping[str, str] = {
-    "suits_index": "1 - 2A, A the area under cumulative cost share against cumulative capacity share "
-    "(entities by capacity): 0 proportional to capacity, > 0 progressive, < 0 regressive",
+    "suits_index": (
+        "1 - 2A, A the area under cumulative cost share against cumulative capacity share "
+        "(entities by capacity): 0 proportional to capacity, > 0 progressive, < 0 regressive"
+    ),
     "gini": "inequality of the shares themselves (0 all equal)",
     "hhi": "sum of squared shares (1/n when equal, 1 when one entity pays all)",
     "top3_share": "share of the cost paid by the three largest payers",
