@@ -23,7 +23,8 @@ _FROM_IMPORT = re.compile(
 
 
 def _notebook_imports() -> set[tuple[str, str]]:
-    """(module, name) for each ``from fundsim.analysis... / fundsim.viz... import name`` of the notebooks."""
+    """(module, name) for each ``from fundsim.analysis... / fundsim.viz... import name`` of the
+    notebooks."""
     found = set()
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -12,9 +12,9 @@ precision would need). The column ``variance_reduction`` is deprecated: it holds
 *width* ratio under its former name, for old readers, and will be removed (see
 CHANGELOG.md); read ``width_ratio`` or ``variance_ratio``. Differences are in the
 metric's unit (fractions for shares and probabilities: read them in percentage
-points, :func:`fundsim.results.registry.format_difference`). Runs with different seeds or replication
-counts are compared unpaired (Welch) and say so. Runs over different horizons,
-or with no metric in common, are refused with :class:`CompareError`.
+points, :func:`fundsim.results.registry.format_difference`). Runs with
+different seeds or replication counts are compared unpaired (Welch) and say so. Runs over
+different horizons, or with no metric in common, are refused with :class:`CompareError`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ optimisers run on fundsim::
     scenario, spec = load_explore("scenarios/explore_cuts.toml")
     model = ema_model(scenario, spec, reps=4)
     with SequentialEvaluator(model) as evaluator:
-        experiments, outcomes = perform_experiments(model, 16, ema_policies(spec), evaluator=evaluator)
+        policies = ema_policies(spec)
+        experiments, outcomes = perform_experiments(model, 16, policies, evaluator=evaluator)
 
 Every uncertainty becomes a ``RealParameter`` (a range), an ``IntegerParameter`` (an
 integer range) or a ``CategoricalParameter`` of its labels; every lever a

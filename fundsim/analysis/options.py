@@ -101,7 +101,8 @@ RUNS = "runs"
 
 
 class OptionsError(BadInput):
-    """An option set that cannot run: a bad key, a folder in the way, a resume that does not match."""
+    """An option set that cannot run: a bad key, a folder in the way, a resume that does not
+    match."""
 
 
 def build_options(spec: OptionsSpec, base: Scenario, base_file: str | Path) -> list[BuiltOption]:

@@ -239,7 +239,8 @@ def entity_costs(options: Sequence[BuiltOption], runs: dict[str, Run]) -> pd.Dat
 
 
 def bills(costs: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
-    """Each entity's mean invoice a year under ``options`` (entities as rows, USD), largest first."""
+    """Each entity's mean invoice a year under ``options`` (entities as rows, USD), largest
+    first."""
     sub = costs[costs["option"].isin(options)]
     wide = sub.groupby(["entity", "option"])["invoice_usd"].mean().unstack("option")
     wide = wide.reindex(columns=list(options))

@@ -8,8 +8,8 @@ exceptions into exit codes: any :class:`fundsim.errors.BadInput` is bad input,
 anything else a bug; Ctrl-C (130) and SIGTERM (143) stop a command within seconds,
 its workers ended and its unfinished output folder removed
 (:func:`fundsim.results.output_folder.abandon_open`); a write the system refuses (full disk,
-read-only folder) is one line naming the user's path and exit 2. This package is the only part of fundsim that parses
-arguments or prints.
+read-only folder) is one line naming the user's path and exit 2. This package is the only
+part of fundsim that parses arguments or prints.
 
 Building the parser imports each sub-command module, so those modules import at
 their top only what ``--help`` needs (argparse, the standard library); pandas,

@@ -5,7 +5,8 @@ an existing folder is refused unless ``force``, and then only a folder fundsim w
 (a run directory, or one holding fundsim's outputs) or an empty one is ever
 replaced; a new folder is created at once with ``mkdir``, which fails if another
 command created it meanwhile, so two commands given the same ``--out`` cannot both
-write it (an existing empty folder is refused too, and replaced with ``force``). :class:`OutputStage` also gives a hidden sibling folder to write into and,
+write it (an existing empty folder is refused too, and replaced with ``force``).
+:class:`OutputStage` also gives a hidden sibling folder to write into and,
 on :meth:`OutputStage.publish`, swaps it in whole; until then the final name holds
 nothing new. If the command fails or is interrupted, :func:`abandon_open` (called
 once by the command line) removes the staging folder and a claimed folder that is

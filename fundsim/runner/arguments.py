@@ -104,7 +104,8 @@ def progress(value: Any) -> Any:
 
 
 def executor(value: Any) -> Any:
-    """An open executor (an object with ``map_unordered``, ``workers`` and ``close``), or ``None``."""
+    """An open executor (an object with ``map_unordered``, ``workers`` and ``close``), or
+    ``None``."""
     if value is None or all(hasattr(value, a) for a in ("map_unordered", "workers", "close")):
         return value
     raise ArgumentError(

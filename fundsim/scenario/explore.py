@@ -16,7 +16,10 @@ policy holds up across them. A scenario file declares what it may vary::
 
     [explore.levers]                # what the fund's designers choose: levels
     "mechanism.reserve_target_months" = [3, 9]
-    "mechanism.budget" = { levels = ["need", { usd_per_year = 11000000 }], labels = ["need", "envelope"] }
+
+    [explore.levers."mechanism.budget"]   # a level that is a table needs a label
+    levels = ["need", { usd_per_year = 11000000 }]
+    labels = ["need", "envelope"]
 
     [explore.policies]              # optional; default: every combination of the levers
     today = {}                      # a lever left out takes its first level
@@ -104,7 +107,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Condition:
-    """A failure condition on an outcome: ``metric op threshold`` (``funding_lost_share > 0.05``)."""
+    """A failure condition on an outcome: ``metric op threshold``
+    (``funding_lost_share > 0.05``)."""
 
     metric: str
     op: str

@@ -12,7 +12,7 @@ by side against one reference option. A scenario file declares them::
     today = { scenario = "today.toml" }
     "pooled, 6-month reserve" = { "mechanism.reserve_target_months" = 6 }
 
-    [options.cross]                # dimensions crossed over this file's scenario, after the named ones
+    [options.cross]                # crossed over this file's scenario, after the named ones
     scenario = { levels = ["host_mptf.toml", "host_agency.toml"], labels = ["MPTF", "agency"] }
     "mechanism.formula.preset" = ["jiu", "icsc"]
 

@@ -1,4 +1,5 @@
-"""Dotted scenario keys: read, test and set them; variants of a loaded scenario; what the schema refuses, in one line.
+"""Dotted scenario keys: read, test and set them; variants of a loaded scenario; what the
+schema refuses, in one line.
 
 A dotted key names a value inside a scenario, as parsed from TOML or dumped from a
 validated :class:`~fundsim.scenario.schema.Scenario`: ``posts.annual_cost_usd``,

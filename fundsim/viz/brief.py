@@ -166,9 +166,14 @@ def _options_section(table: pd.DataFrame, reps: int, against: str) -> Section:
     for _, r in table.iterrows():
         if not r["against"]:
             continue
+        coverage = fd(
+            "coordinator_coverage",
+            r["coordinator_coverage_diff"],
+            r["coordinator_coverage_diff_low"],
+            r["coordinator_coverage_diff_high"],
+        )
         words.append(
-            f"{r['option']} against {r['against']}: coverage "
-            f"{fd('coordinator_coverage', r['coordinator_coverage_diff'], r['coordinator_coverage_diff_low'], r['coordinator_coverage_diff_high'])}; "
+            f"{r['option']} against {r['against']}: coverage {coverage}; "
             "cost a year "
             f"{fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}."
         )
@@ -244,6 +249,11 @@ def _conditions(
     return cond
 
 
+def _step(s: pd.Series) -> str:
+    """A decomposition row's name: the option it steps to, or the total from first to last."""
+    return s["to"] if s["change"] != "total" else f"total, {s['from']} to {s['to']}"
+
+
 def brief_content(
     table: pd.DataFrame,
     bills: pd.DataFrame,
@@ -271,8 +281,7 @@ def brief_content(
     if decomposition is not None and len(decomposition):
         cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
         lines = [
-            f"{s['to'] if s['change'] != 'total' else 'total, ' + str(s['from']) + ' to ' + str(s['to'])}: "
-            f"{fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
+            f"{_step(s)}: {fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
             for _, s in cov.iterrows()
         ]
         sections.append(Section("One change at a time (coverage)", bullets=lines))

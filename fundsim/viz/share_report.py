@@ -88,12 +88,10 @@ def share_bar_figure(shares: pd.DataFrame, path: str | Path, title: str = "") ->
         ax.set_yticks(y, labels=[plain_label(str(n)) for n in data.index])
     for ax in axes[-1, :]:
         ax.set_xlabel("share of annual cost (%)", fontsize=8)
-    fig.suptitle(
-        f"{plain_label(title)}: share of the annual cost by formula (dashed line: equal share)".lstrip(
-            ": "
-        ),
-        fontsize=11,
+    heading = (
+        f"{plain_label(title)}: share of the annual cost by formula (dashed line: equal share)"
     )
+    fig.suptitle(heading.lstrip(": "), fontsize=11)
     fig.tight_layout()
     save_figure_file(fig, path, dpi=200)
     return path

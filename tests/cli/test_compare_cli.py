@@ -1,4 +1,5 @@
-"""``fundsim compare``: paired table for runs of one seed; exit 2 for runs that cannot be compared."""
+"""``fundsim compare``: paired table for runs of one seed; exit 2 for runs that cannot be
+compared."""
 
 from __future__ import annotations
 

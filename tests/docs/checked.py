@@ -7,7 +7,8 @@ replication counts are not cut down: the page must keep them small) in one share
 workspace, in page order, pages in :func:`tests.docs.collect.pages` order; the stdout of
 all its commands, normalised (:func:`normalise`), must equal the committed expected output
 ``docs/out/<page>/<NAME>.out``, or, when the block is followed at once by a fenced
-``text`` block, that block (the output shown on the page). ``tol=R`` in the info string (e.g. ``tol=0.02``) compares
+``text`` block, that block (the output shown on the page). ``tol=R`` in the info string
+(e.g. ``tol=0.02``) compares
 every number within a relative tolerance R instead of exactly: state it where Monte Carlo
 noise enters a printed figure that a fixed seed does not pin (with a seed, most are exact).
 
@@ -183,7 +184,8 @@ def number(text: str) -> float:
 
 
 def quoted_value(output: str, key: str, index: int) -> str | None:
-    """The ``index``-th number (1-based) after ``key`` on the first line of ``output`` containing it."""
+    """The ``index``-th number (1-based) after ``key`` on the first line of ``output``
+    containing it."""
     for line in output.splitlines():
         if key in line:
             found = NUMBER.findall(line.split(key, 1)[1])

@@ -167,10 +167,10 @@ def _toml(value: Any) -> str:
 @st.composite
 def sweep_file(draw: st.DrawFn) -> str:
     keys = draw(st.lists(st.sampled_from(SWEEP_KEYS), min_size=1, max_size=2, unique=True))
-    lines = [
-        f'"{k}" = [{", ".join(_toml(v) for v in draw(st.lists(st.sampled_from(VALUES), min_size=1, max_size=2)))}]'
-        for k in keys
-    ]
+    lines = []
+    for k in keys:
+        values = draw(st.lists(st.sampled_from(VALUES), min_size=1, max_size=2))
+        lines.append(f'"{k}" = [{", ".join(_toml(v) for v in values)}]')
     if draw(st.booleans()):
         lines.insert(0, 'method = "bogus"' if draw(st.booleans()) else 'method = "factorial"')
     return "[[cuts]]\nyear = 2027\nfraction = 0.2\n\n[sweep]\n" + "\n".join(lines) + "\n"

@@ -54,13 +54,15 @@ window.addEventListener('load', function () {
   Array.prototype.forEach.call(document.body.querySelectorAll('*'), function (e) {
     var r = e.getBoundingClientRect();
     if (r.width > 0 && (r.right > w + 1 || r.left < -1)) {
-      over.push(e.tagName + (e.className ? '.' + String(e.className).split(' ')[0] : '') + ':' + Math.round(r.right));
+      over.push(e.tagName + (e.className ? '.' + String(e.className).split(' ')[0] : '') +
+        ':' + Math.round(r.right));
     }
   });
   var fig = document.querySelector('figure');
   var p = document.createElement('pre'); p.id = 'probe';
   p.textContent = 'scrollWidth=' + document.documentElement.scrollWidth + ' innerWidth=' + w +
-    ' images=' + Array.prototype.filter.call(document.images, function (i) { return i.naturalWidth > 0; }).length +
+    ' images=' + Array.prototype.filter.call(document.images,
+      function (i) { return i.naturalWidth > 0; }).length +
     ' first=' + (document.querySelector('body > p') || {id: 'none'}).id +
     ' figureTop=' + (fig ? Math.round(fig.getBoundingClientRect().top + window.scrollY) : -1) +
     ' overflow=[' + over.slice(0, 8).join(',') + '] count=' + over.length;
@@ -71,10 +73,12 @@ window.addEventListener('load', function () {
 
 #: Headless Chromium opens no window narrower than 500 px: a phone's width is measured (and
 #: shot) in an iframe of that width, whose page reports what it measured to this wrapper.
-FRAME = """<!DOCTYPE html><html><head><style>body{margin:0}iframe{border:0;display:block}</style></head><body>
+FRAME = """<!DOCTYPE html><html><head>
+<style>body{margin:0}iframe{border:0;display:block}</style></head><body>
 <iframe src="{src}" style="width:{width}px;height:{height}px"></iframe>
 <script>window.addEventListener('message', function (e) {{
-  var p = document.createElement('pre'); p.id = 'probe'; p.textContent = e.data; document.body.appendChild(p); }});
+  var p = document.createElement('pre'); p.id = 'probe'; p.textContent = e.data;
+  document.body.appendChild(p); }});
 </script></body></html>"""
 #: The narrowest window headless Chromium opens (px).
 MIN_WINDOW = 500

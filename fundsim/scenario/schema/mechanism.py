@@ -88,7 +88,8 @@ class Envelope(StrictModel):
     host's fee included), indexed by ``indexation`` a year (default: the expected inflation
     ``costs.inflation_annual``)."""
 
-    usd_per_year: BalanceUsd  # no negative envelope; at most a year's pledges (MAX_BALANCE_USD), so cents never overflow
+    # no negative envelope; at most a year's pledges (MAX_BALANCE_USD), so cents never overflow
+    usd_per_year: BalanceUsd
     indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
 
 
