@@ -12,8 +12,21 @@ EMA Workbench (the optional extra ``fundsim[explore]``; nothing here re-implemen
   ``threshold`` dense (else the densest) that restrict some input and are denser than the
   whole space. Its restricted inputs and their ranges become a
   sentence: "fails in 87 % of the futures where ...".
+- **Box inspection** (what ``PrimBox.inspect`` shows): each limit of the reported box with its
+  *quasi-p-value*, the chance (one-sided binomial test) that a limit this good arises when
+  the input does not matter; a limit above 0.05 is weakly supported.
+- **A pairs plot of the box** (``PrimBox.show_pairs_scatter``, drawn by
+  :func:`fundsim.viz.explore_figures.prim_pairs`): the cases on every pair of the box's
+  inputs, failures marked, the box drawn.
+- **Feature scoring** (``ema_workbench.analysis.feature_scoring``, extra trees with a fixed
+  random state): how much each uncertainty (and lever) explains the failures, every
+  input scored, highest first.
 - **A classification tree** (``ema_workbench.analysis.cart``): each leaf a box, with its
   coverage and density; a second opinion on the same question.
+
+A box found among few failures is counted, not estimated: with fewer than
+:data:`MIN_FAILURES` failing cases, :attr:`Discovery.warning` says so (and ``fundsim
+explore`` prints it); run more futures.
 
 :func:`discovery_available` says whether the extra is installed.
 """
@@ -24,13 +37,16 @@ import importlib.util
 import math
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from fundsim.scenario.explore import ExploreSpec
 
+#: Failing cases below which a PRIM box is flagged as resting on too few failures.
+MIN_FAILURES = 10
 #: What ``fundsim explore`` prints when the extra is missing.
 INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: pip install fundsim[explore]"
 
@@ -51,6 +67,17 @@ class Discovery:
     box: pd.DataFrame  # input, kind, low, high, levels: the chosen box's restrictions
     tree: pd.DataFrame  # leaf, coverage, density, mass, res_dim, rule
     sentence: str
+    #: the chosen box's limits: input, kind, low, high, levels, qp_low, qp_high (quasi-p-values
+    #: of the lower and upper limit, NaN where that side is not restricted), coverage, density
+    inspect: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: every input's feature score (extra trees): input, score, rank (1 = explains most)
+    features: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: set when the box rests on too few failing cases (fewer than MIN_FAILURES)
+    warning: str | None = None
+    #: the workbench's PrimBox (for its pairs plot); None when nothing was found
+    prim_box: Any = field(default=None, repr=False, compare=False)
+    #: the inputs PRIM saw (for the pairs plot)
+    inputs: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
 
     @property
     def coverage(self) -> float:
@@ -152,7 +179,8 @@ def discover(
     if k == 0 or k == n:
         sentence = f"Nothing to discover: {'none' if k == 0 else 'all'} of {what} fail."
         return Discovery(n, k, pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
-                         None, empty_box, no_tree, sentence)
+                         None, empty_box, no_tree, sentence, inspect=pd.DataFrame(columns=INSPECT_COLUMNS),
+                         features=pd.DataFrame(columns=["input", "score", "rank"]), inputs=x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the workbench warns about optional parts (ipyparallel)
         finder = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, mass_min=0.05)
@@ -199,4 +227,45 @@ def discover(
                           "mass": float(st["mass"]), "res_dim": int(st["res dim"]),
                           "rule": " and ".join(rule["text"]) or "(everything)"})
     tree_frame = pd.DataFrame(tree_rows).sort_values(["density", "coverage"], ascending=False, kind="stable")
-    return Discovery(n, k, trajectory, chosen, box, tree_frame.reset_index(drop=True), sentence)
+    unit = "futures" if policy else "runs"
+    warning = None
+    if not box.empty and k < MIN_FAILURES:
+        warning = (f"PRIM's box rests on {k} failing {unit} (fewer than {MIN_FAILURES}): its limits are "
+                   "counted, not estimated; run more futures (--futures) before quoting it.")
+    return Discovery(n, k, trajectory, chosen, box, tree_frame.reset_index(drop=True), sentence,
+                     inspect=_inspect(found, chosen, box), features=feature_scores(x, y), warning=warning,
+                     prim_box=found, inputs=x)
+
+
+INSPECT_COLUMNS = ["input", "kind", "low", "high", "levels", "qp_low", "qp_high", "coverage", "density"]
+
+
+def _inspect(found: Any, chosen: int, box: pd.DataFrame) -> pd.DataFrame:
+    """The chosen box's restricted inputs with the quasi-p-values of their limits (the
+    workbench's ``PrimBox.qp``, what ``PrimBox.inspect`` prints; its -1, "not restricted on
+    that side", becomes NaN), and the box's coverage and density."""
+    qp = found.qp[chosen]
+    stats = found.peeling_trajectory.iloc[chosen]
+    rows = []
+    for _, r in box.iterrows():
+        low, high = (float(v) for v in qp.get(r["input"], [-1.0, -1.0]))
+        rows.append({**{c: r[c] for c in ("input", "kind", "low", "high", "levels")},
+                     "qp_low": math.nan if low < 0 else low, "qp_high": math.nan if high < 0 else high,
+                     "coverage": float(stats["coverage"]), "density": float(stats["density"])})
+    return pd.DataFrame(rows, columns=INSPECT_COLUMNS)
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
+    """How much each input explains failure: the workbench's extra-trees feature scores
+    (classification, 100 trees, ``random_state=0`` so that a run repeats), every input,
+    highest first; ``rank`` 1 explains most."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring
+
+        scores, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=0)
+    col = scores.iloc[:, 0]
+    frame = pd.DataFrame({"input": col.index.astype(str), "score": col.to_numpy(dtype=float)})
+    frame = frame.sort_values(["score", "input"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame["rank"] = range(1, len(frame) + 1)
+    return frame

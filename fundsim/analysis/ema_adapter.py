@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from fundsim.analysis.explore import outcomes_at
+from fundsim.analysis.explore import evaluated_outcomes, outcomes_at
 from fundsim.results.registry import describe
 from fundsim.scenario import Scenario
 from fundsim.scenario.explore import ExploreSpec
@@ -74,6 +74,7 @@ class FundsimFunction:
         self.reps = reps
         self.seed = seed
         self.names = ema_names(spec)
+        self.outcomes = evaluated_outcomes(scenario, spec)  # the spec's, then the design's cost
 
     def __call__(self, **kwargs: Any) -> dict[str, float]:
         overrides: dict[str, Any] = {}
@@ -81,7 +82,7 @@ class FundsimFunction:
             overrides[u.key] = u.value(kwargs[ema_name(u.key)])
         for lv in self.spec.levers:
             overrides[lv.key] = lv.value(str(kwargs[ema_name(lv.key)]))
-        return outcomes_at(self.scenario, overrides, self.spec.outcomes, self.reps, self.seed)
+        return outcomes_at(self.scenario, overrides, self.outcomes, self.reps, self.seed)
 
 
 def ema_model(scenario: Scenario, spec: ExploreSpec, *, reps: int | None = None, seed: int | None = None,
@@ -106,8 +107,10 @@ def ema_model(scenario: Scenario, spec: ExploreSpec, *, reps: int | None = None,
     model.uncertainties = uncertainties
     model.levers = [wb.CategoricalParameter(ema_name(lv.key), list(lv.labels)) for lv in spec.levers]
     kinds = {"higher": wb.ScalarOutcome.MAXIMIZE, "lower": wb.ScalarOutcome.MINIMIZE}
-    model.outcomes = [wb.ScalarOutcome(o, kind=kinds.get(describe(o).good or "", wb.ScalarOutcome.INFO))
-                      for o in spec.outcomes]
+    # the spec's outcomes, then what each design costs the entities and leaves idle (kept, not optimised)
+    model.outcomes = [wb.ScalarOutcome(o, kind=kinds.get(describe(o).good or "", wb.ScalarOutcome.INFO)
+                                       if o in spec.outcomes else wb.ScalarOutcome.INFO)
+                      for o in evaluated_outcomes(scenario, spec)]
     return model
 
 

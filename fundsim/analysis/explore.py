@@ -21,6 +21,13 @@ future's own values. The experiment's folder holds:
 - ``experiments.csv``: the tidy table, one row per future and policy (future inputs,
   lever labels, outcomes, ``failed``).
 
+Besides the spec's outcomes, every design's **cost** is an outcome of every row
+(:func:`evaluated_outcomes`): what the entities are invoiced over the horizon
+(``assessed_usd``, and ``victim_assessed_usd`` with a victims' window) and the cash left
+idle at the end (``closing_balance_usd``, where a larger reserve sits). A design that
+holds up only because its members pay more up front shows it; the robustness ranking
+(:mod:`fundsim.analysis.robustness`) weighs it.
+
 :func:`outcomes_at` is the one evaluation both this module and the EMA Workbench adapter
 (:mod:`fundsim.analysis.ema_adapter`) call, so that they give identical numbers.
 """
@@ -54,6 +61,10 @@ EXPERIMENTS_FILE = "experiments.csv"
 PARTS = "parts"
 #: Columns of the tidy table that are neither inputs nor outcomes.
 ID_COLUMNS = ("future", "policy")
+#: What a design costs, an outcome of every row whatever the spec lists: the entities' bills
+#: (both windows) and the cash left idle at the end of the horizon.
+COST_OUTCOMES = ("assessed_usd", "victim_assessed_usd")
+IDLE_OUTCOME = "closing_balance_usd"
 
 
 class ExploreError(BadInput):
@@ -84,6 +95,18 @@ def check_outcomes(scenario: Scenario, spec: ExploreSpec) -> None:
             raise ExploreError(f"explore.outcomes: {exc}") from None
         if metric.requires == "victims" and scenario.victims is None:
             raise ExploreError(f"explore.outcomes: {name!r} needs a victim-assistance window, and this scenario has none")
+
+
+def cost_outcomes(scenario: Scenario) -> list[str]:
+    """The cost columns of every row: what the entities are invoiced (``assessed_usd``, and
+    ``victim_assessed_usd`` with a victims' window), USD over the horizon."""
+    return [o for o in COST_OUTCOMES if scenario.victims is not None or lookup(o).requires != "victims"]
+
+
+def evaluated_outcomes(scenario: Scenario, spec: ExploreSpec) -> list[str]:
+    """Every outcome a row holds: the spec's, then the costs and the idle cash it does not list."""
+    extra = [o for o in (*cost_outcomes(scenario), IDLE_OUTCOME) if o not in spec.outcomes]
+    return [*spec.outcomes, *extra]
 
 
 # --------------------------------------------------------------------------- futures and policies
@@ -153,9 +176,10 @@ def evaluate_future(
 
     Module-level so that worker processes (and Dask) can run it."""
     values = future_values(spec, row)
+    outcomes = evaluated_outcomes(scenario, spec)
     rows = []
     for policy in spec.policies:
-        result = outcomes_at(scenario, {**values, **spec.lever_values(policy)}, spec.outcomes, reps, seed)
+        result = outcomes_at(scenario, {**values, **spec.lever_values(policy)}, outcomes, reps, seed)
         failed = any(c.holds(result[c.metric]) for c in spec.fails_when)
         rows.append({"future": future, "policy": policy.name, **{u.key: row[u.key] for u in spec.uncertainties},
                      **policy.choices, **result, "failed": failed})
@@ -170,7 +194,8 @@ def experiment_key(scenario: Scenario, spec: ExploreSpec, futures: int, reps: in
     from fundsim import __version__
 
     return {"scenario": scenario.name, "scenario_hash": scenario_hash(scenario), "futures": int(futures),
-            "reps": int(reps), "seed": int(seed), "spec": spec.as_dict(), "version": __version__}
+            "reps": int(reps), "seed": int(seed), "spec": spec.as_dict(), "version": __version__,
+            "outcomes": evaluated_outcomes(scenario, spec)}
 
 
 def _part_path(out: Path, future: int) -> Path:

@@ -6,7 +6,9 @@ seed (common random numbers). Writes to ``--out DIR`` as it goes, so that ``--re
 finishes a killed experiment: ``explore.json``, ``futures.csv``, ``parts/``, and at the end
 ``experiments.csv`` (the tidy table), ``robustness.csv`` and ``robustness.png``; with the
 ``explore`` extra (the EMA Workbench) also ``prim_trajectory.csv``, ``prim_box.csv``,
-``prim_trajectory.png`` and ``tree.csv``.
+``prim_trajectory.png``, ``prim_inspect.csv`` (the box's limits with quasi-p-values),
+``feature_scores.csv``, ``prim_pairs.png`` (the box's pairs plot) and ``tree.csv``. The robustness
+table carries each design's cost to the entities and the cash it leaves idle.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.results.atomic import write_csv
     from fundsim.results.registry import format_value
     from fundsim.scenario.explore import load_explore
-    from fundsim.viz.explore_figures import peeling_trajectory, robustness_ranking
+    from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
     from fundsim.viz.style import save_figure
 
     scenario, spec = load_explore(args.file)  # bad input stops here: nothing written
@@ -75,10 +77,14 @@ def run(args: argparse.Namespace) -> int:
           f"seed {res.seed} in every future{kept}")
     print(f"fails when: {' or '.join(str(c) for c in spec.fails_when)}")
     print()
+    costs = "mean_cost_usd" in robust.columns
     rows = [[str(r["rank"]), r["policy"], f"{r['satisficing']:.0%}",
-             *(format_value(o, r[f"max_regret_{o}"]) for o in directed)] for _, r in robust.iterrows()]
-    print(table(rows, ["rank", "policy", "meets all", *(f"max regret {o}" for o in directed)],
-                align="rl" + "r" * (1 + len(directed))))
+             *(format_value(o, r[f"max_regret_{o}"]) for o in directed),
+             *((format_value("assessed_usd", r["mean_cost_usd"]), format_value("assessed_usd", r["extra_cost_usd"]),
+                r["dominated_by"] or "-") if costs else ())] for _, r in robust.iterrows()]
+    cost_heads = ["cost to entities", "extra cost", "dominated by"] if costs else []
+    print(table(rows, ["rank", "policy", "meets all", *(f"max regret {o}" for o in directed), *cost_heads],
+                align="rl" + "r" * (1 + len(directed)) + "rrl"[: len(cost_heads)]))
     print()
     files = ["experiments.csv", "robustness.csv", "robustness.png"]
     if discovery_available():
@@ -86,12 +92,21 @@ def run(args: argparse.Namespace) -> int:
         write_csv(found.trajectory, out / "prim_trajectory.csv", index=False)
         write_csv(found.box, out / "prim_box.csv", index=False)
         write_csv(found.tree, out / "tree.csv", index=False)
-        files += ["prim_trajectory.csv", "prim_box.csv", "tree.csv"]
+        write_csv(found.inspect, out / "prim_inspect.csv", index=False)
+        write_csv(found.features, out / "feature_scores.csv", index=False)
+        files += ["prim_trajectory.csv", "prim_box.csv", "prim_inspect.csv", "feature_scores.csv", "tree.csv"]
         if len(found.trajectory):
             save_figure(peeling_trajectory(found.trajectory, found.chosen), out / "prim_trajectory.png")
             files.append("prim_trajectory.png")
+        ranges = found.box.loc[found.box["kind"] == "range", "input"].tolist()
+        pairs = prim_pairs(found.prim_box, found.chosen, ranges) if found.chosen is not None else None
+        if pairs is not None:
+            save_figure(pairs, out / "prim_pairs.png")
+            files.append("prim_pairs.png")
         who = f"Policy {args.policy}" if args.policy else "The fund (any policy)"
         print(f"{who}: {found.sentence}")
+        if found.warning:
+            print(f"Warning: {found.warning}")
     else:
         print(INSTALL_HINT)
     print()

@@ -8,14 +8,18 @@ World tells the cases each month how much of it is kept back for children.
 
 A victim's case arrives with its allegation and waits for a caseworker slot
 (pooled, or one pool per country), first come first served. The pool behaves as a
-``simpy.Resource`` of that capacity but costs one SimPy event per case instead of
-five (arrival, request, grant, handling timeout, release): arrivals are known in
-advance (drawn at the start), so when a slot frees it takes the next case of its
-pool's line-up at once and schedules the end of that case's handling at
-``max(now, arrival) + handling``. Served in arrival order by the first free slot,
-every case starts exactly when it would with a ``simpy.Resource``
-(``tests/model/test_cases.py`` checks it, and ``tests/validation/test_erlang_c.py``
-checks the waits against Erlang C).
+``simpy.Resource`` of that capacity: arrivals are known in advance (drawn at the
+start), so when a slot frees it takes the next case of its pool's line-up at once and
+the case's handling ends at ``max(now, arrival) + handling``. Those ends carry no
+decision: nothing but the monthly tick reads them. So they are not SimPy events (they
+were about 7,400 of a baseline replication's 8,600) but a queue of the cases' own,
+ordered as SimPy orders events (time, then the order they were scheduled in, the
+monthly tick's place in that order counted too), and handled in a batch when the tick
+comes: exactly the ends SimPy would have handled before the tick's event, in the same
+order, with the same floating-point times, so results are identical to the bit
+(``bench/identical_revision.py``). Served in arrival order by the first free slot, every
+case starts exactly when it would with a ``simpy.Resource`` (``tests/model/test_cases.py``
+checks it, and ``tests/validation/test_erlang_c.py`` checks the waits against Erlang C).
 
 After intake the case waits for money. At each monthly tick (mid-month) the
 cases start waiting packages in the scenario's priority order while uncommitted
@@ -32,6 +36,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from heapq import heappop, heappush, heapreplace
 from itertools import accumulate, chain
 
 import numpy as np
@@ -39,7 +44,6 @@ from numpy.typing import NDArray
 
 from fundsim.model.allegations import VictimDraws
 from fundsim.model.context import Context
-from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.scenario.schema import DAYS_PER_MONTH, Caseworkers, Priority
 
@@ -134,11 +138,22 @@ class VictimCases:
         self.slots: list[int] = list(slots)
         self.n_pools = n_pools
         self._retire = [0] * n_pools  # slots to close when they next finish a case
+        # The cases in handling: (end, scheduling order, case), a heap in SimPy's event order.
+        self._busy: list[tuple[float, int, int]] = []
+        self._seq = 0  # scheduling order of case ends and monthly ticks, counted as SimPy's ids
+        self._ends = 0  # case ends handled (in batches) before the last tick
         take = self._caseworkers()
         self._take = take
         for p in range(n_pools):
             for _ in range(min(self.slots[0], len(self._lineup[p]))):
                 take(p)
+        # The first tick is scheduled after these (when the monthly process starts).
+        self._tick_seq = self._next_seq()
+
+    def _next_seq(self) -> int:
+        """The next place in the scheduling order."""
+        self._seq += 1
+        return self._seq
 
     def resize(self, year: int) -> None:
         """At the first tick of ``year``: open the slots ``year`` adds (each takes the next
@@ -155,8 +170,16 @@ class VictimCases:
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
-        """When a caseworker took each case (months; NaN: never within the horizon)."""
+        """When a caseworker took each case (months; NaN: never within the horizon). Case
+        ends due before now are handled first, as the events SimPy ran up to now."""
+        self._advance(self.env.now, -1)
         return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
+
+    def ends_handled(self) -> int:
+        """Case ends handled up to now: the events a case end would have cost SimPy (counted
+        with SimPy's own in a replication's ``events``)."""
+        self._advance(self.env.now, -1)
+        return self._ends + len(self._ready)
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -174,11 +197,12 @@ class VictimCases:
 
     def _caseworkers(self) -> Callable[[int], None]:
         """The caseworker pools: return ``take(pool)``, which gives a free slot of ``pool``
-        the next case in its line-up (from when that case arrives) and schedules the end of
-        its handling; when that comes, the case is ready for money and the slot takes the
-        next one. One event per case, the model's hottest line: closures over local names."""
-        env, ready_append, nxt, lineup, retire = self.env, self._ready.append, self._next, self._lineup, self._retire
-        pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        the next case in its line-up (from when that case arrives, or now) and queues the end
+        of its handling. The ends are kept in the cases' own queue, ordered as SimPy orders
+        events (time, then the order they were scheduled in), and handled in a batch when the
+        fund next looks at them (:meth:`_advance`)."""
+        env, nxt, lineup = self.env, self._next, self._lineup
+        arrival, handling, cw_start, busy = self._arrival, self._handling, self._cw_start, self._busy
 
         def take(pool: int) -> None:
             k = nxt[pool]
@@ -187,35 +211,57 @@ class VictimCases:
                 return  # no more cases in the horizon: the slot stays free
             nxt[pool] = k + 1
             v = line[k]
-            now = env._now
+            now = env.now
             start = arrival[v]
             if start < now:
                 start = now
             cw_start[v] = start
-            Due(env, start + handling[v] - now, v, handled)
+            self._seq += 1
+            # The end time as SimPy would compute it: now + (the delay from now).
+            heappush(busy, (now + (start + handling[v] - now), self._seq, v))
 
-        def handled(event: Due) -> None:
-            # take(pool_of[v]) inlined: one call less per case on the model's hottest line.
-            v = event._value
+        return take
+
+    def _advance(self, until: float, until_seq: int) -> None:
+        """Handle every case end due before ``(until, until_seq)`` in SimPy's order (time,
+        then scheduling order), as one SimPy event per case would: the case is ready for
+        money, and its slot takes the next case of its pool's line-up at once (or closes, if
+        capacity was sized down). ``until_seq`` is the place of the monthly tick in the
+        scheduling order; -1 handles only the ends strictly before ``until``. The model's
+        hottest loop: local names only."""
+        busy = self._busy
+        if not busy:
+            return
+        head = busy[0]
+        if head[0] > until or (head[0] == until and head[1] > until_seq):
+            return
+        ready_append, nxt, lineup, retire = self._ready.append, self._next, self._lineup, self._retire
+        pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        seq = self._seq
+        while busy:
+            t, s, v = busy[0]
+            if t > until or (t == until and s > until_seq):
+                break
             ready_append(v)
             pool = pool_of[v]
             if retire[pool]:  # the slot closes (capacity sized down this year)
                 retire[pool] -= 1
-                return
+                heappop(busy)
+                continue
             k = nxt[pool]
             line = lineup[pool]
             if k == len(line):
-                return
+                heappop(busy)
+                continue
             nxt[pool] = k + 1
             v = line[k]
-            now = env._now
             start = arrival[v]
-            if start < now:
-                start = now
+            if start < t:
+                start = t
             cw_start[v] = start
-            Due(env, start + handling[v] - now, v, handled)
-
-        return take
+            seq += 1
+            heapreplace(busy, (t + (start + handling[v] - t), seq, v))
+        self._seq = seq
 
     # ------------------------------------------------------------------ money
 
@@ -240,6 +286,8 @@ class VictimCases:
         priority order while uncommitted cash beyond ``keep_back_cents`` covers them,
         pay this month's services."""
         now = month + 0.5
+        # The case ends SimPy would have handled before this tick's event.
+        self._advance(now, self._tick_seq)
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
@@ -256,6 +304,7 @@ class VictimCases:
                     self.partner_cents += round(self._package[v] * price)
                 else:
                     to_wait(v)
+            self._ends += len(self._ready)
             self._ready.clear()
         waiting = self._waiting
         if waiting:
@@ -280,6 +329,8 @@ class VictimCases:
                 self.paid_cents += pay
                 if not f:
                     self.window_paid_cents += pay
+        # The next tick is scheduled at the end of this one (after any slot this one opened).
+        self._tick_seq = self._next_seq()
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash

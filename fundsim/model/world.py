@@ -165,8 +165,11 @@ class World:
     def result(self) -> ReplicationResult:
         """Close the ledger, check conservation and compute the metrics and tables (once,
         after the run)."""
-        # Events processed = events scheduled - events still queued (SimPy's own counters).
+        # Events processed = events scheduled - events still queued (SimPy's own counters),
+        # plus the victims' case ends, handled in batches at the ticks instead of as events.
         events = next(self.env._eid) - len(self.env._queue)
+        if self.cases is not None:
+            events += self.cases.ends_handled()
         ledger = self.ledger
         ledger.close()
         cf = self.coordinator_fund

@@ -60,3 +60,21 @@ def robustness_ranking(table: pd.DataFrame, regret_outcome: str | None = None, t
         axes[0].invert_yaxis()
         fig.suptitle(title or "Robustness of each policy across futures")
         return fig
+
+
+def prim_pairs(prim_box: object, chosen: int, inputs: Sequence[str]) -> Figure | None:
+    """The EMA Workbench's pairs plot of a PRIM box (``PrimBox.show_pairs_scatter``): the
+    cases on every pair of the box's restricted number inputs (``inputs``), failures marked,
+    the box drawn; each input's distribution (CDF) on the diagonal. None when the box restricts no number input."""
+    import warnings
+
+    if not inputs:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the workbench warns about its optional parts
+        from ema_workbench.analysis.prim import DiagKind
+
+        grid = prim_box.show_pairs_scatter(  # type: ignore[attr-defined]
+            chosen, dims=list(inputs), diag_kind=DiagKind.CDF, upper="scatter", lower="scatter")
+    fig: Figure = grid.figure
+    return fig

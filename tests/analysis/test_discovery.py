@@ -69,3 +69,28 @@ def test_a_box_restricts_something_even_when_most_futures_fail() -> None:
     found = discover(t, SPEC, policy="thin")
     assert list(found.box["input"]) == ["cuts.0.fraction"]
     assert found.density > found.failures / found.cases
+
+
+def test_the_box_limits_carry_quasi_p_values_and_the_inputs_their_scores() -> None:
+    found = discover(_experiments(), SPEC, policy="thin")
+    limits = found.inspect.set_index("input")
+    assert set(limits.index) == {"cuts.0.fraction", "participation.absorption"}
+    # the cut is restricted from below, absorption from above: those limits are significant
+    assert limits.loc["cuts.0.fraction", "qp_low"] < 0.001
+    assert np.isnan(limits.loc["cuts.0.fraction", "qp_high"])
+    assert limits.loc["participation.absorption", "qp_high"] < 0.001
+    assert limits["coverage"].iloc[0] == pytest.approx(found.coverage)
+    # every uncertainty is scored; the two that matter come first, the exit (irrelevant) last
+    scores = found.features
+    assert set(scores["input"]) == {"cuts.0.fraction", "participation.absorption", "exits"}
+    assert set(scores["input"].iloc[:2]) == {"cuts.0.fraction", "participation.absorption"}
+    assert scores["score"].sum() == pytest.approx(1.0)
+    assert found.warning is None  # about 75 failing futures
+
+
+def test_a_box_found_among_few_failures_is_flagged() -> None:
+    t = _experiments(40)  # futures with a cut above 35 %: about one in eight, five here
+    t["failed"] = (t["policy"] == "thin") & (t["cuts.0.fraction"] > 0.35)
+    found = discover(t, SPEC, policy="thin")
+    assert 0 < found.failures < 10
+    assert found.warning is not None and f"{found.failures} failing futures" in found.warning

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fundsim.analysis.explore import run_explore
+from fundsim.analysis.explore import evaluated_outcomes, run_explore
 from fundsim.scenario.explore import load_explore
 from tests.explore_builders import write_mini_explore
 
@@ -25,8 +25,10 @@ def test_the_model_declares_the_explore_table(tmp_path: Path) -> None:
                      "exits": "CategoricalParameter"}
     assert [lv.name for lv in model.levers] == ["mechanism_reserve_target_months", "mechanism_commitment_basis"]
     outcomes = {o.name: o.kind for o in model.outcomes}
+    # the spec's outcomes with their direction; the design's cost and idle cash kept as information
     assert outcomes == {"funding_lost_share": wb.ScalarOutcome.MINIMIZE,
-                        "coordinator_coverage": wb.ScalarOutcome.MAXIMIZE}
+                        "coordinator_coverage": wb.ScalarOutcome.MAXIMIZE,
+                        "assessed_usd": wb.ScalarOutcome.INFO, "closing_balance_usd": wb.ScalarOutcome.INFO}
     assert ema_name("cuts.0.fraction") == "cuts_0_fraction"
 
 
@@ -43,5 +45,5 @@ def test_workbench_experiments_equal_fundsim_explore(tmp_path: Path) -> None:
     theirs["policy"] = experiments["policy"].astype(str).to_numpy()
     merged = ours.experiments.merge(theirs, on=["future", "policy"], suffixes=("", "_ema"))
     assert len(merged) == 3 * 2
-    for name in spec.outcomes:
+    for name in evaluated_outcomes(scenario, spec):  # the spec's outcomes and the designs' cost
         assert (merged[name] == merged[f"{name}_ema"]).all(), name

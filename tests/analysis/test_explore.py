@@ -108,3 +108,17 @@ def test_worker_processes_give_the_same_bytes(mini_explore, tmp_path: Path) -> N
     run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "serial")
     run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "two", workers=2)
     assert (tmp_path / "two" / EXPERIMENTS_FILE).read_bytes() == (tmp_path / "serial" / EXPERIMENTS_FILE).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_gives_the_same_files(mini_explore, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    scenario, spec = mini_explore
+    run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "serial")
+    run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "dask", scheduler="local", workers=2)
+    for name in (EXPERIMENTS_FILE, "futures.csv", "explore.json"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+    parts = sorted(p.name for p in (tmp_path / "serial" / "parts").iterdir())
+    assert parts == sorted(p.name for p in (tmp_path / "dask" / "parts").iterdir()) and len(parts) == 4
+    for name in parts:
+        assert (tmp_path / "dask" / "parts" / name).read_bytes() == (tmp_path / "serial" / "parts" / name).read_bytes()

@@ -45,3 +45,30 @@ def test_policies_are_ranked_by_satisficing_then_largest_regret() -> None:
     assert table.loc["thin", "max_regret_funding_lost_share"] == pytest.approx(0.06)
     assert table.loc["thick", "rank"] == 1  # same satisficing, smaller worst regret
     assert table.loc["thick", "mechanism.reserve_target_months"] == "9"
+
+
+def _with_cost(thin_usd: float, thick_usd: float) -> pd.DataFrame:
+    t = _table()
+    t["assessed_usd"] = [thin_usd if p == "thin" else thick_usd for p in t["policy"]]
+    t["closing_balance_usd"] = [1e6 if p == "thin" else 5e6 for p in t["policy"]]
+    return t
+
+
+def test_a_design_that_holds_up_as_often_for_more_money_ranks_below_the_cheaper_one() -> None:
+    # Same satisficing (2/3); thick has the smaller worst regret but costs USD 4.6 M more.
+    table = robustness_table(_with_cost(100e6, 104.6e6), SPEC).set_index("policy")
+    assert table.loc["thick", "dominated_by"] == "thin"
+    assert table.loc["thin", "dominated_by"] == ""
+    assert table.loc["thin", "rank"] == 1
+    assert table.loc["thick", "extra_cost_usd"] == pytest.approx(4.6e6)
+    assert table.loc["thin", "extra_cost_usd"] == 0.0
+    assert table.loc["thick", "mean_idle_usd"] == pytest.approx(5e6)
+
+
+def test_a_dearer_design_that_holds_up_more_often_is_not_dominated() -> None:
+    t = _with_cost(100e6, 104.6e6)
+    t.loc[t["policy"] == "thick", "failed"] = False  # thick now meets every threshold everywhere
+    table = robustness_table(t, SPEC).set_index("policy")
+    assert table.loc["thick", "dominated_by"] == ""
+    assert table.loc["thin", "dominated_by"] == ""
+    assert table.loc["thick", "rank"] == 1  # higher satisficing first

@@ -73,3 +73,14 @@ def test_the_shipped_explore_scenario_gives_boxes_and_a_robustness_table(tmp_pat
         assert (out / name).is_file(), name
     assert len(pd.read_csv(out / "robustness.csv")) == 5
     assert len(pd.read_csv(out / "prim_trajectory.csv")) >= 1
+    # the box's limits with quasi-p-values, every uncertainty and lever scored, the designs' cost
+    inspect = pd.read_csv(out / "prim_inspect.csv")
+    assert {"qp_low", "qp_high", "coverage", "density"} <= set(inspect.columns)
+    scores = pd.read_csv(out / "feature_scores.csv")
+    assert set(scores["input"]) >= {"cuts.0.fraction", "cuts.0.year", "exits", "payments.delay_months.mean"}
+    robust = pd.read_csv(out / "robustness.csv").set_index("policy")
+    assert (robust["mean_cost_usd"] > 0).all() and (robust["extra_cost_usd"] >= 0).all()
+    assert "cost to entities" in text
+    # 4 futures x 5 designs: fewer than ten failing runs is flagged, more is not
+    failing = int(pd.read_csv(out / "experiments.csv")["failed"].sum())
+    assert ("Warning: PRIM's box rests on" in text) == (failing < 10 and len(inspect) > 0)

@@ -136,3 +136,25 @@ def test_caseworker_pool_starts_cases_exactly_like_a_simpy_resource(pooling: str
     assert np.isnan(ours).sum() == np.isnan(theirs).sum()
     assert (theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()).any()  # a real queue formed
     np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=0, atol=1e-9)
+
+
+def test_a_case_ending_at_a_tick_is_ready_for_it_only_if_scheduled_before_the_tick() -> None:
+    # Two slots. Case 0 (0 -> 0.5) was scheduled when the cases were built, before the first
+    # tick: SimPy handles its end before the tick, so its money starts at 0.5. Case 1 (0.1 ->
+    # 0.35) is ready too; case 2 waits for case 1's slot (0.35 -> 0.65): next tick.
+    draws = _draws([0.0, 0.1, 0.2], [0.5, 0.25, 0.3], [[100], [100], [100]])
+    ctx, _, cases = _cases(draws, capacity=2, cash_cents={"victim_fund": 1_000})
+    _ticks(ctx, cases, 2)
+    np.testing.assert_array_equal(cases.cw_start, [0.0, 0.1, 0.35])
+    np.testing.assert_array_equal(cases.first_assist, [0.5, 0.5, 1.5])
+
+
+def test_case_ends_tied_with_the_tick_follow_simpy_scheduling_order() -> None:
+    # One slot: case 0 from 0.0 for 0.25 (ends 0.25, after the first tick was scheduled), then
+    # case 1 from 0.25 for 0.25: it ends exactly at the tick (0.5) but was scheduled after it,
+    # so SimPy handles it after the tick: its money starts at the next tick.
+    draws = _draws([0.0, 0.1], [0.25, 0.25], [[100], [100]])
+    ctx, _, cases = _cases(draws, capacity=1, cash_cents={"victim_fund": 1_000})
+    _ticks(ctx, cases, 2)
+    np.testing.assert_array_equal(cases.cw_start, [0.0, 0.25])
+    np.testing.assert_array_equal(cases.first_assist, [0.5, 1.5])

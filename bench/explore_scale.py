@@ -1,0 +1,77 @@
+"""An exploration at scale: wall time, CPU per replication and peak memory of ``fundsim explore``.
+
+Runs ``fundsim explore SCENARIO --futures N --reps R --workers W`` in a subprocess, samples
+the resident memory of its whole process tree (main + workers, every 50 ms), and prints the
+wall time, the CPU seconds of the tree (user + system, from ``wait4``: the main process and
+the workers it reaped) per replication, the peak memory, and what that CPU rate means for a
+study of ``--target`` futures x designs x replications on ``--cores`` cores (CPU / cores: the
+best case, a quiet machine). Parts are written as futures finish and at most two futures per
+worker are in flight, so memory should not grow with the number of futures: compare two N.
+
+    python bench/explore_scale.py                        # explore_cuts, 20 futures x 10 reps, 2 workers
+    python bench/explore_scale.py --futures 40 --reps 10 --target 1000 10 --cores 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNDSIM = Path(sys.executable).with_name("fundsim")
+MIB = 1024 * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "explore_cuts.toml")
+    parser.add_argument("--futures", type=int, default=20)
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--target", type=int, nargs=2, default=[1000, 10], metavar=("FUTURES", "REPS"))
+    parser.add_argument("--cores", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "explore"
+        cmd = [str(FUNDSIM), "explore", str(args.scenario), "--futures", str(args.futures), "--reps",
+               str(args.reps), "--workers", str(args.workers), "--no-progress", "--out", str(out)]
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        tree = psutil.Process(proc.pid)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                rss = tree.memory_info().rss + sum(c.memory_info().rss for c in tree.children(recursive=True))
+            except psutil.Error:
+                rss = 0  # a worker ended between listing and reading
+            peak = max(peak, rss)
+            time.sleep(0.05)
+        wall = time.perf_counter() - t0
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"fundsim explore failed: {proc.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        policies = len(__import__("pandas").read_csv(out / "robustness.csv"))
+    reps = args.futures * policies * args.reps
+    cpu = usage.ru_utime + usage.ru_stime
+    target = args.target[0] * policies * args.target[1]
+    print(f"{args.futures} futures x {policies} designs x {args.reps} replications = {reps} replications, "
+          f"{args.workers} workers")
+    print(f"  wall {wall:.1f} s; CPU {cpu:.1f} s = {cpu / reps * 1e3:.1f} ms per replication; "
+          f"peak memory of the process tree {peak / MIB:.0f} MiB")
+    print(f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at this CPU rate "
+          f"on {args.cores} cores: {cpu / reps * target / args.cores / 60:.1f} min (quiet machine)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
