@@ -83,6 +83,12 @@ class VictimCases:
         self.n = n
         self.n_months = ctx.n_months
         self._handling: list[float] = draws.handling_months.tolist()
+        # Months from the case's opening to when its services can start: the assessment
+        # (never past the case's end), or the whole case management when none is drawn.
+        if draws.assessment_months is None:
+            self._lead: list[float] = self._handling
+        else:
+            self._lead = np.minimum(draws.assessment_months, draws.handling_months).tolist()
         per_country = caseworkers.pooling == "per_country"
         # Each pool's cases in arrival order (victims are numbered in arrival order).
         if per_country:
@@ -105,6 +111,8 @@ class VictimCases:
         self._first_assist: list[float] = [nan] * n  # months: the tick of the first service payment
         self._dropped: list[int] = []  # cases dropped after max_wait_months
         self._ready: list[int] = []
+        # Cases assessed or about to be: (when services can start, scheduling order, case).
+        self._pending: list[tuple[float, int, int]] = []
         self._waiting: list[int] = []
         self._max_wait = priority.max_wait_months
         if priority.rule == "children_first":
@@ -179,7 +187,7 @@ class VictimCases:
         """Case ends handled up to now: the events a case end would have cost SimPy (counted
         with SimPy's own in a replication's ``events``)."""
         self._advance(self.env.now, -1)
-        return self._ends + len(self._ready)
+        return self._ends
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -203,6 +211,7 @@ class VictimCases:
         fund next looks at them (:meth:`_advance`)."""
         env, nxt, lineup = self.env, self._next, self._lineup
         arrival, handling, cw_start, busy = self._arrival, self._handling, self._cw_start, self._busy
+        lead, pending = self._lead, self._pending
 
         def take(pool: int) -> None:
             k = nxt[pool]
@@ -219,6 +228,7 @@ class VictimCases:
             self._seq += 1
             # The end time as SimPy would compute it: now + (the delay from now).
             heappush(busy, (now + (start + handling[v] - now), self._seq, v))
+            heappush(pending, (now + (start + lead[v] - now), self._seq, v))
 
         return take
 
@@ -235,14 +245,16 @@ class VictimCases:
         head = busy[0]
         if head[0] > until or (head[0] == until and head[1] > until_seq):
             return
-        ready_append, nxt, lineup, retire = self._ready.append, self._next, self._lineup, self._retire
+        nxt, lineup, retire = self._next, self._lineup, self._retire
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        lead, pending = self._lead, self._pending
         seq = self._seq
+        ends = self._ends
         while busy:
             t, s, v = busy[0]
             if t > until or (t == until and s > until_seq):
                 break
-            ready_append(v)
+            ends += 1
             pool = pool_of[v]
             if retire[pool]:  # the slot closes (capacity sized down this year)
                 retire[pool] -= 1
@@ -261,7 +273,20 @@ class VictimCases:
             cw_start[v] = start
             seq += 1
             heapreplace(busy, (t + (start + handling[v] - t), seq, v))
+            heappush(pending, (t + (start + lead[v] - t), seq, v))
         self._seq = seq
+        self._ends = ends
+
+    def _assessed(self, until: float, until_seq: int) -> None:
+        """Move to ``_ready`` every case whose services can start before ``(until,
+        until_seq)`` (its assessment done), in that order (time, then scheduling order)."""
+        pending, ready_append = self._pending, self._ready.append
+        while pending:
+            t, s, v = pending[0]
+            if t > until or (t == until and s > until_seq):
+                break
+            heappop(pending)
+            ready_append(v)
 
     # ------------------------------------------------------------------ money
 
@@ -288,6 +313,7 @@ class VictimCases:
         now = month + 0.5
         # The case ends SimPy would have handled before this tick's event.
         self._advance(now, self._tick_seq)
+        self._assessed(now, self._tick_seq)
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
@@ -304,7 +330,6 @@ class VictimCases:
                     self.partner_cents += round(self._package[v] * price)
                 else:
                     to_wait(v)
-            self._ends += len(self._ready)
             self._ready.clear()
         waiting = self._waiting
         if waiting:

@@ -66,11 +66,16 @@ class Allegations(StrictModel):
 
 
 class Caseworkers(StrictModel):
-    """Case slots that take a victim's case in (intake, needs assessment, referral).
+    """Case-management slots: a victim's case opens with a caseworker (intake, needs
+    assessment, case plan, referral and follow-up until the case closes).
 
     ``capacity`` is the number of cases handled at once: in the whole pool
     (``pooling = "pooled"``) or in each country (``"per_country"``). A case holds a
-    slot for ``handling_days`` (days); cases wait first come, first served.
+    slot for ``handling_days`` (days: the whole case management); cases wait for a slot
+    first come, first served, and for nothing else. Services can start
+    ``assessment_days`` after the case opens (never later than its close), while case
+    management goes on beside them; with ``assessment_days`` unset they start only when
+    the case management ends (intake before services, the first model's structure).
     ``capacity = "auto"`` sizes the slots each year to that year's expected caseload at
     ``target_utilisation`` (slots = expected cases x mean handling / 12 months /
     target, rounded up). Each slot costs ``cost_usd_year`` a year (start-year
@@ -80,6 +85,7 @@ class Caseworkers(StrictModel):
     pooling: Literal["pooled", "per_country"] = "pooled"
     capacity: Annotated[int, Field(ge=1, le=1_000_000)] | Literal["auto"]
     handling_days: DistDays
+    assessment_days: DistDays | None = None
     cost_usd_year: NonNegative = 0.0
     target_utilisation: Annotated[float, Field(gt=0.0, le=1.0)] = 0.8
 
