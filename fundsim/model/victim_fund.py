@@ -67,6 +67,7 @@ VICTIM_ACCOUNTS = (
     "children_account",
     "caseworkers",
     "children_interest",
+    "advocates",
 )
 
 #: Months of future child support kept back from new service packages (Rec 14 priority).
@@ -114,6 +115,7 @@ class VictimFund:
         interest_rate_annual: float = 0.0,
         shortfall_policy: str = "reapportion",
         budget_reference: str = "cash",
+        advocates_usd_year: float = 0.0,
     ) -> None:
         v = victims
         self.env = ctx.env
@@ -191,6 +193,11 @@ class VictimFund:
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
         self.caseworker_cents = 0
         self.caseworker_missed_cents = 0
+        # The Victims' Rights Advocate function (USD a month at start-year prices; 0: paid elsewhere).
+        self.acct_advocates = ix["advocates"]
+        self._advocates_usd_month = advocates_usd_year / 12
+        self.advocates_cents = 0
+        self.advocates_missed_cents = 0
         self._services_scale = 1.0 - v.existing_services_share
         self.pledged_cents = 0
         self.withheld_cents = 0
@@ -239,6 +246,7 @@ class VictimFund:
         services = self._victims_per_year[year] * self._package_usd * price
         if self._slot_cost_usd_month:
             services += slots * self._slot_cost_usd_month * 12 * price
+        services += self._advocates_usd_month * 12 * price
         if self.children_funding == "paygo":
             month = 0 if year == 0 else 12 * year - 1
             children = 12 * self.children.due_cents(month) / 100
@@ -406,11 +414,19 @@ class VictimFund:
             self.ledger.post(month, to.account, frm.account, cents, now, "children's account")
 
     def pay_caseworkers(self, month: int, slots: int) -> None:
-        """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot (that year's
-        prices), from the window's uncommitted cash (what it cannot pay is counted missed)."""
+        """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot, then the Victims'
+        Rights Advocate function (that year's prices), from the window's uncommitted cash
+        (what it cannot pay is counted missed)."""
+        price = self.price_index[month // 12]
+        if self._advocates_usd_month:
+            due = to_cents(self._advocates_usd_month * price)
+            paid = min(due, max(0, self.fund.available_cents))
+            if paid:
+                self.fund.pay(month, self.acct_advocates, paid, month + 0.5, "victims' rights advocates")
+            self.advocates_cents += paid
+            self.advocates_missed_cents += due - paid
         if not self._slot_cost_usd_month:
             return
-        price = self.price_index[month // 12]
         due = to_cents(slots * self._slot_cost_usd_month * price)
         paid = min(due, max(0, self.fund.available_cents))
         if paid:
@@ -429,7 +445,7 @@ class VictimFund:
         paid from uncommitted cash; what cannot be paid now is carried to later months."""
         if self.fee_basis != "expenditure" or not self.fee:
             return
-        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents
+        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents + self.advocates_cents
         self._fee_owed += (spent - self._fee_base) * self.fee
         self._fee_base = spent
         pay = min(round(self._fee_owed), max(0, self.fund.available_cents))
@@ -482,6 +498,7 @@ class VictimFund:
             "children_interest_usd": self.children_interest_cents / 100,
             "funded_ratio": assets / liability if liability > 0 else float("nan"),
             "caseworker_cost_usd": self.caseworker_cents / 100,
+            "advocates_cost_usd": self.advocates_cents / 100,
             "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
             "victim_inflows_usd": int(total[np.ix_(accts, outside)].sum()) / 100,
             "victim_outflows_usd": int(total[np.ix_(outside, accts)].sum()) / 100,

@@ -251,6 +251,8 @@ METRICS: tuple[Metric, ...] = (
        "(with capacity = \"auto\" they follow the expected caseload).", "count", requires=_V),
     Metric("caseworker_cost_usd", "caseworker cost", "Caseworker slots paid by the victims' window over the "
        "horizon.", "USD", requires=_V),
+    Metric("advocates_cost_usd", "victims' rights advocates", "The Victims' Rights Advocate function (posts "
+       "and office) paid by the victims' window over the horizon (0 when it is paid elsewhere).", "USD", requires=_V),
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}

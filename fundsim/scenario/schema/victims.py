@@ -212,6 +212,30 @@ class VictimFunding(StrictModel):
     pledges: Pledges = Field(default_factory=Pledges)
 
 
+class AdvocatePost(StrictModel):
+    """``count`` posts of ``role`` in the Victims' Rights Advocate function, each at the
+    standard cost of ``grade`` at a duty station of ``duty_station_class`` (the scenario's
+    ``[standard_costs]`` table)."""
+
+    role: str = Field(min_length=1)
+    grade: str = Field(min_length=1)
+    duty_station_class: str = Field(min_length=1)
+    count: int = Field(1, ge=1, le=1000)
+
+
+class Advocates(StrictModel):
+    """The Victims' Rights Advocate function (para 52) as part of the victims' window: the
+    Advocate's office and the senior and field advocates (``posts``, costed by grade and
+    duty station) plus ``office_usd_year`` of running costs (travel, communications,
+    outreach; USD a year at start-year prices), paid monthly by the window with its
+    caseworkers and budgeted and assessed with it. ``enabled = false``: the function is
+    paid elsewhere (today: the Secretariat's budgets) and costs the window nothing."""
+
+    enabled: bool = False
+    posts: tuple[AdvocatePost, ...] = ()
+    office_usd_year: NonNegative = 0.0
+
+
 class Victims(StrictModel):
     """Victim assistance (Rec 12) and children born of SEA (Rec 14): a second window.
 
@@ -220,6 +244,7 @@ class Victims(StrictModel):
     window's cash above next year's planned cost plus its reserve target to this window.
     ``existing_services_share`` (para 50): the share of each victim's services met by
     existing gender-based-violence and child-protection services outside the fund.
+    ``advocates``: the Victims' Rights Advocate function, when the window pays it (para 52).
     """
 
     allegations: Allegations = Field(default_factory=Allegations)
@@ -231,3 +256,4 @@ class Victims(StrictModel):
     windows: Literal["separate", "shared_host"] = "separate"
     transfers: Literal["none", "coordinator_surplus"] = "none"
     existing_services_share: Fraction = 0.0
+    advocates: Advocates = Field(default_factory=Advocates)
