@@ -278,6 +278,45 @@ class VictimFund:
             return to_cents(need * self.funding.entity_cost_share * (1.0 + self.fee))
         return to_cents(need * self.funding.entity_cost_share / (1.0 - self.fee))
 
+    def budget_lines(self, year: int, slots: int = 0) -> dict[str, float]:
+        """The parts of :meth:`budget_cents` for ``year`` before it is approved (USD; no
+        arrears), for the budget annex: expected ``services`` (at the share the window
+        pays), ``caseworkers``, ``advocates``, ``child_support`` (under a pre-funding policy:
+        the children's account's need), ``reserve``, ``cash`` (uncommitted cash, or the
+        plan's position under ``budget_reference = "plan"``; under a pre-funding policy the
+        window's cash without the children's account), expected ``pledges``, the ``need``
+        and the ``entity_cost_share`` applied to it. Pay-as-you-go and pre-funding follow
+        :meth:`budget_cents` line by line; siloed mode has no window budget (all zero)."""
+        price = self.price_index[year]
+        out = dict.fromkeys(
+            ("services", "caseworkers", "advocates", "child_support", "reserve", "cash", "pledges", "need"), 0.0
+        )
+        out["entity_cost_share"] = self.funding.entity_cost_share
+        if self.siloed:
+            return out
+        out["services"] = self._victims_per_year[year] * self._package_usd * price
+        out["caseworkers"] = slots * self._slot_cost_usd_month * 12 * price if self._slot_cost_usd_month else 0.0
+        out["advocates"] = self._advocates_usd_month * 12 * price
+        window = out["services"] + out["caseworkers"] + out["advocates"]
+        out["pledges"] = expected_pledges_usd(self.funding.pledges, year)
+        if self.children_funding == "paygo":
+            month = 0 if year == 0 else 12 * year - 1
+            children = 12 * self.children.due_cents(month) / 100
+            children += self._new_children * self._mult[year] * self._support_usd * price / 2
+            out["child_support"] = children
+            out["reserve"] = (window + children) * self.funding.reserve_target_months / 12
+            if self._plan_cents is not None:
+                out["cash"] = self._plan_cents / 100
+            else:
+                out["cash"] = (self.fund.available_cents + self.children_fund.cash_cents) / 100
+            out["need"] = window + children + out["reserve"] - out["cash"] - out["pledges"]
+        else:
+            out["reserve"] = window * self.funding.reserve_target_months / 12
+            out["cash"] = self.fund.available_cents / 100
+            out["child_support"] = self.children_need_usd(year)
+            out["need"] = max(0.0, window + out["reserve"] - out["cash"] - out["pledges"]) + out["child_support"]
+        return out
+
     def children_need_usd(self, year: int) -> float:
         """What the children's account needs in ``year`` under a pre-funding policy (USD):
         its target ``x`` times the liability expected at the year's end (today's liability

@@ -12,7 +12,7 @@ from fundsim.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHEETS = ["Read me", "budget", "staffing", "costs", "secretariat", "fees", "reserve", "invoices",
-          "instalments", "formulas"]
+          "instalments", "formulas", "victims_budget", "victims_advocates", "victims_invoices"]
 
 
 @pytest.fixture(scope="module")
