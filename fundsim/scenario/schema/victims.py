@@ -133,6 +133,15 @@ class TargetRatio(StrictModel):
     target_ratio: Annotated[float, Field(ge=0.0, le=2.0)]
 
 
+class ChildSource(StrictModel):
+    """One source of allegations from which children born of SEA come: its
+    ``allegations_per_year`` and the children born per allegation (``births_per_allegation``)."""
+
+    source: Literal["peacekeeping", "agencies", "implementing_partners"]
+    allegations_per_year: Annotated[NonNegative, bounded(MAX_VICTIMS_PER_YEAR)]
+    births_per_allegation: Annotated[NonNegative, bounded(10)]
+
+
 class Children(StrictModel):
     """Children born of SEA (Rec 14): interim support until age 18 unless a paternity
     claim succeeds (with probability ``paternity_success``, ``paternity_delay_months``
@@ -157,7 +166,9 @@ class Children(StrictModel):
 
     ``stock`` children are supported from the start, aged ``stock_age_years``; new
     children arrive at ``new_per_year`` a year, scaled like allegations (trend and
-    surges). ``discount_rate`` (real, per year) discounts the obligations still owed
+    surges). With ``sources`` (peacekeeping, agencies, implementing partners: each its
+    allegations a year times its births per allegation) ``new_per_year`` is their sum (given
+    beside them, it must equal it). ``discount_rate`` (real, per year) discounts the obligations still owed
     at the end of the horizon to their present value.
     """
 
@@ -172,6 +183,24 @@ class Children(StrictModel):
     paternity_recovery_share: Fraction = 1.0
     funding: Literal["paygo", "prefund_at_entry"] | TargetRatio = "paygo"
     account_return: Literal["none", "interest_rate", "discount_rate"] = "none"
+    sources: tuple[ChildSource, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _new_from_sources(cls, data: object) -> object:
+        """``new_per_year`` from ``sources`` when they are given (a ``new_per_year`` beside
+        them must be their sum, as a scenario written back out has it)."""
+        if not isinstance(data, dict) or not data.get("sources"):
+            return data
+        total = 0.0
+        for src in data["sources"]:
+            row = src.model_dump() if isinstance(src, StrictModel) else src
+            if isinstance(row, dict):
+                total += float(row.get("allegations_per_year", 0.0)) * float(row.get("births_per_allegation", 0.0))
+        given = data.get("new_per_year")
+        if given is not None and abs(float(given) - total) > 1e-9 * max(1.0, total):
+            raise ValueError(f"children: new_per_year {given} differs from its sources' {total:g} a year: give one")
+        return {**data, "new_per_year": total}
 
 
 class Pledges(StrictModel):
