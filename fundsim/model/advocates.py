@@ -2,7 +2,7 @@
 
 Each post of ``victims.advocates.posts`` costs the standard cost of its grade at its
 duty-station class (the scenario's ``[standard_costs]`` table, USD a year at start-year
-prices); the office's running costs are ``office_usd_year``. The window pays the sum
+prices), or its own ``annual_cost_usd`` for a grade the table does not price; the office's running costs are ``office_usd_year``. The window pays the sum
 monthly at each year's prices (:meth:`fundsim.model.victim_fund.VictimFund.pay_caseworkers`)
 and budgets it with its services.
 """
@@ -38,7 +38,8 @@ def advocate_lines(scenario: Scenario) -> list[AdvocateLine]:
         return []
     table = {(r.grade, r.duty_station_class): r.annual_cost_usd for r in scenario.standard_costs}
     lines = [
-        AdvocateLine(p.role, p.grade, p.duty_station_class, p.count, table[(p.grade, p.duty_station_class)])
+        AdvocateLine(p.role, p.grade, p.duty_station_class, p.count,
+                     p.annual_cost_usd if p.annual_cost_usd is not None else table[(p.grade, p.duty_station_class)])
         for p in v.advocates.posts
     ]
     if v.advocates.office_usd_year:

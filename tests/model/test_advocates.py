@@ -24,7 +24,9 @@ def test_the_function_costs_its_posts_at_standard_cost_plus_the_office(advocates
     table = {(r.grade, r.duty_station_class): r.annual_cost_usd for r in advocates.standard_costs}
     posts = [line for line in lines if line.grade]
     assert sum(line.count for line in posts) == 11
-    assert all(line.unit_usd == table[(line.grade, line.duty_station_class)] for line in posts)
+    priced = [line for line in posts if line.grade != "ASG"]
+    assert all(line.unit_usd == table[(line.grade, line.duty_station_class)] for line in priced)
+    assert [line.unit_usd for line in posts if line.grade == "ASG"] == [420_000]  # its own annual_cost_usd
     assert advocates_usd_year(advocates) == pytest.approx(420_000 + 230_000 + 195_000 + 4 * 325_000 + 4 * 85_000 + 250_000)
 
 
@@ -46,6 +48,6 @@ def test_the_window_pays_it_each_month_at_that_years_prices(advocates) -> None:
 
 def test_a_post_without_a_standard_cost_is_refused(advocates) -> None:
     raw = advocates.model_dump(mode="json")
-    raw["victims"]["advocates"]["posts"][0]["grade"] = "USG"
+    raw["victims"]["advocates"]["posts"][1]["grade"] = "USG"
     with pytest.raises((ScenarioError, ValueError), match="no standard cost"):
         type(advocates).model_validate(raw)

@@ -164,10 +164,11 @@ class Scenario(StrictModel):
             return self
         table = {(r.grade, r.duty_station_class) for r in self.standard_costs}
         for post in self.victims.advocates.posts:
-            if (post.grade, post.duty_station_class) not in table:
+            if post.annual_cost_usd is None and (post.grade, post.duty_station_class) not in table:
                 raise ValueError(
                     f"victims.advocates: post '{post.role}' ({post.grade} at class {post.duty_station_class}) "
-                    'has no standard cost: add the row to the [standard_costs] table (file = "x.csv")'
+                    'has no standard cost: add the row to the [standard_costs] table (file = "x.csv") '
+                    "or give the post its annual_cost_usd"
                 )
         return self
 

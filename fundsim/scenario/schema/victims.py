@@ -244,12 +244,14 @@ class VictimFunding(StrictModel):
 class AdvocatePost(StrictModel):
     """``count`` posts of ``role`` in the Victims' Rights Advocate function, each at the
     standard cost of ``grade`` at a duty station of ``duty_station_class`` (the scenario's
-    ``[standard_costs]`` table)."""
+    ``[standard_costs]`` table), or at ``annual_cost_usd`` (USD a year, start-year prices)
+    for a grade the table does not price (the Advocate's ASG post)."""
 
     role: str = Field(min_length=1)
     grade: str = Field(min_length=1)
     duty_station_class: str = Field(min_length=1)
     count: int = Field(1, ge=1, le=1000)
+    annual_cost_usd: Annotated[Positive, bounded(10_000_000)] | None = None
 
 
 class Advocates(StrictModel):
