@@ -8,8 +8,16 @@ The Python API for notebooks::
     result = fundsim.run("scenarios/baseline.toml", reps=200, seed=1)
     result.summary          # pandas DataFrame: metric x (mean, p05, p50, p95)
 
-``fundsim.run`` is :func:`fundsim.runner.run_scenario` and ``fundsim.load_scenario``
-is :func:`fundsim.scenario.load_scenario`, with their own signatures and types. The
+    result.metric("coverage")   # did you mean 'coordinator_coverage'?
+    fundsim.stress(scenario, reps=20)        # the stress battery (fundsim.analysis.stress_test)
+    fundsim.compare(run_a, run_b, ["coordinator_coverage"])   # paired comparison
+    fundsim.report(result, "out/")           # report.html and report.xlsx
+
+``fundsim.run`` is :func:`fundsim.runner.run_scenario`, ``fundsim.load_scenario``
+:func:`fundsim.scenario.load_scenario`, ``fundsim.stress``
+:func:`fundsim.analysis.stress.stress_test`, ``fundsim.compare``
+:func:`fundsim.analysis.compare.compare_runs` and ``fundsim.report``
+:func:`fundsim.viz.report.write_report`, with their own signatures and types. The
 analyses are in :mod:`fundsim.analysis` and the figures in :mod:`fundsim.viz`.
 Everything here is imported on first use: ``import fundsim`` (and ``fundsim --help``)
 loads neither numpy, pandas nor matplotlib.
@@ -17,49 +25,46 @@ loads neither numpy, pandas nor matplotlib.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fundsim._lazy import lazy_exports
 
 __version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it
 
 if TYPE_CHECKING:
     from fundsim import analysis, errors, model, results, runner, scenario, sharing, viz
+    from fundsim.analysis.compare import compare_runs as compare
+    from fundsim.analysis.stress import stress_test as stress
     from fundsim.runner import run_scenario as run
     from fundsim.scenario import load_scenario
+    from fundsim.viz.report import write_report as report
 
-#: Public functions and the module that defines each, under their name here.
-_FUNCTIONS = {
-    "run": ("fundsim.runner", "run_scenario"),
-    "load_scenario": ("fundsim.scenario", "load_scenario"),
+#: Each public name and where it lives (``module:attribute`` when renamed here).
+_HOMES = {
+    "run": "fundsim.runner:run_scenario",
+    "load_scenario": "fundsim.scenario",
+    "stress": "fundsim.analysis.stress:stress_test",
+    "compare": "fundsim.analysis.compare:compare_runs",
+    "report": "fundsim.viz.report:write_report",
+    **{name: f"fundsim.{name}" for name in
+       ("analysis", "errors", "model", "results", "runner", "scenario", "sharing", "viz")},
 }
-_PACKAGES = ("analysis", "errors", "model", "results", "runner", "scenario", "sharing", "viz")
 
 __all__ = [
     "__version__",
     "analysis",
+    "compare",
     "errors",
     "load_scenario",
     "model",
+    "report",
     "results",
     "run",
     "runner",
     "scenario",
     "sharing",
+    "stress",
     "viz",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _FUNCTIONS:
-        module, attr = _FUNCTIONS[name]
-        value = getattr(importlib.import_module(module), attr)
-    elif name in _PACKAGES:
-        value = importlib.import_module(f"fundsim.{name}")
-    else:
-        raise AttributeError(f"module 'fundsim' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_FUNCTIONS, *_PACKAGES})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -13,7 +13,10 @@ loaders; figures are inline PNG).
 
 The environment variable ``FUNDSIM_REPS`` sets the replication count the notebooks use
 (they default to a larger count when it is unset). Notebooks run with the repository root
-as working directory, so they can name ``scenarios/baseline.toml``.
+as working directory, so they can name ``scenarios/baseline.toml``. Their runs are cached in
+``results/run_cache`` (:mod:`fundsim.analysis.run_cache`: keyed on the scenario's hash, the
+package's code version, the count and the seed), so a run one notebook made is read back by
+the next; figures carry their caption as alt text (the ``annex`` template).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def main() -> int:
     paths = [Path(p) if Path(p).exists() else HERE / p for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
     if args.export:
         Path(args.export).mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
     for path in paths:
         t0 = time.perf_counter()
         if args.no_execute:
@@ -87,7 +91,8 @@ def main() -> int:
             out = Path(args.export) / f"{path.stem}.html"
             export_html(nb, out)
             msg += f", HTML in {out}"
-        print(msg)
+        print(msg, flush=True)
+    print(f"{len(paths)} notebook(s) in {time.perf_counter() - start:.0f} s")
     return 0
 
 

@@ -60,3 +60,18 @@ def test_importing_the_faces_loads_no_heavy_library() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_dir_of_fundsim_lists_public_names_only() -> None:
+    names = dir(fundsim)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "lazy_exports"} & set(names)
+    assert {"run", "load_scenario", "stress", "compare", "report", "__version__"} <= set(names)
+    assert fundsim.stress.__name__ == "stress_test" and fundsim.compare.__name__ == "compare_runs"
+    assert fundsim.report.__name__ == "write_report"
+
+
+def test_importing_the_top_level_faces_stays_light() -> None:
+    code = ("import sys, fundsim, fundsim.analysis, fundsim.viz, fundsim.scenario; "
+            "print(any(m in sys.modules for m in ('numpy', 'pandas', 'matplotlib')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -11,8 +11,9 @@ on first use, so ``import fundsim.analysis`` stays light::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fundsim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from fundsim.analysis.compare import CompareError, Comparison, RunSide, compare_runs
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from fundsim.analysis.explore import ExploreError, ExploreResult, run_explore, sample_futures
     from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.analysis.robustness import regret_frame, robustness_table
+    from fundsim.analysis.run_cache import cached_run, cached_stress, code_version
     from fundsim.analysis.sensitivity import SensitivityError, SensitivityResult, sensitivity
     from fundsim.analysis.share_tables import (
         ShareTables,
@@ -64,6 +66,7 @@ _HOMES = {
     **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
     **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
+    **dict.fromkeys(("cached_run", "cached_stress", "code_version"), "run_cache"),
     **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
     **dict.fromkeys(("funding_policy_table", "policy_outcomes", "policy_table_text", "trust_fund_calibration"),
                     "victims_tables"),
@@ -86,6 +89,9 @@ __all__ = [
     "StressResult",
     "Target",
     "VariantError",
+    "cached_run",
+    "cached_stress",
+    "code_version",
     "compare_runs",
     "default_formulas",
     "describe",
@@ -116,14 +122,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'fundsim.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"fundsim.analysis.{home}"), name)
-    globals()[name] = value
-    return value
+_HOMES = {name: f"fundsim.analysis.{module}" for name, module in _HOMES.items()}
 
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

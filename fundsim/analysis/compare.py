@@ -241,3 +241,40 @@ def compare_runs(
             }
         )
     return Comparison(a.label, b.label, paired, reason, pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label_b: str = "B") -> str:
+    """One comparison row in words: ``"coordinator coverage is 2.2 points lower [1.9, 2.5]
+    under B than under A"``, or ``"... does not change detectably: +0.1 points [-0.2, +0.4]"``
+    when the 95 % interval includes 0. Points for metrics read in %, USD for money, the
+    metric's own unit otherwise; the interval is of the change's size, in the same unit."""
+    metric = str(row["metric"])
+    info = describe(metric)
+    diff, lo, hi = float(row["diff"]), float(row["ci95_low"]), float(row["ci95_high"])
+    if not all(math.isfinite(v) for v in (diff, lo, hi)):
+        return f"{info.label}: no difference can be computed"
+
+    def size(v: float, signed: bool = False) -> str:
+        sign = "+" if signed and v > 0 else ""
+        if info.is_percent:
+            return f"{sign}{100 * v:.1f}"
+        if info.fmt == "usd":
+            return f"{sign}{v:,.0f}"
+        return f"{sign}{v:,.1f}" if abs(v) < 100 else f"{sign}{v:,.0f}"
+
+    if diff == lo == hi == 0:
+        return f"{info.label} is the same under {label_b} as under {label_a} in every replication"
+    unit = {"percent": " points", "days": " days"}.get(info.fmt, "")
+    money = "USD " if info.fmt == "usd" else ""
+    if lo <= 0 <= hi:
+        return (f"{info.label} does not change detectably under {label_b} against {label_a}: "
+                f"{money}{size(diff, True)}{unit} [{size(lo, True)}, {size(hi, True)}]")
+    word = "higher" if diff > 0 else "lower"
+    if info.fmt == "days":
+        word = "longer" if diff > 0 else "shorter"
+    a, b = sorted((abs(lo), abs(hi)))
+    verdict = ""
+    if info.good:
+        verdict = " (better)" if (diff > 0) == (info.good == "higher") else " (worse)"
+    return (f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under {label_b} "
+            f"than under {label_a}{verdict}")

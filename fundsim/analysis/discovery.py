@@ -48,7 +48,7 @@ from fundsim.scenario.explore import ExploreSpec
 #: Failing cases below which a PRIM box is flagged as resting on too few failures.
 MIN_FAILURES = 10
 #: What ``fundsim explore`` prints when the extra is missing.
-INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: pip install fundsim[explore]"
+INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: from the repository, pip install -e '.[explore]'"
 
 
 def discovery_available() -> bool:

@@ -24,7 +24,7 @@ The model's function is :func:`fundsim.analysis.explore.outcomes_at`, the one
 ``fundsim explore`` calls, with the same replications and seed at every point, so the
 same futures and policies give the same outcomes through either door
 (:func:`ema_scenarios` turns ``fundsim explore``'s futures into workbench scenarios).
-Needs the ``explore`` extra (``pip install fundsim[explore]``).
+Needs the ``explore`` extra (from the repository: ``pip install -e '.[explore]'``).
 """
 
 from __future__ import annotations

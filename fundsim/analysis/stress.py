@@ -38,7 +38,7 @@ import pandas as pd
 from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
 from fundsim.errors import FundsimError
-from fundsim.results.registry import describe, lookup
+from fundsim.results.registry import STRESS_HEADLINE, describe, lookup
 from fundsim.runner import Provenance, Run, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
@@ -66,7 +66,12 @@ DEFAULT_METRICS = (
     "children_liability_pv_usd",
     "caseworker_slots_mean",
     "caseworker_cost_usd",
+    "assessed_usd",
+    "victim_assessed_usd",
 )
+
+#: The headline metrics of the terminal table and the heat map (``--metrics`` chooses others).
+HEADLINE_METRICS = STRESS_HEADLINE
 
 #: Columns of the stress table, in order.
 COLUMNS = (
@@ -85,6 +90,9 @@ COLUMNS = (
     "effect",
     "paired",
     "note",
+    "largest_change_entity",
+    "largest_change_usd",
+    "largest_change_pct",
 )
 
 
@@ -317,6 +325,7 @@ def stress_test(
         if meter is not None:
             meter.close()
     base = runs.pop("baseline")
+    base_bills = entity_bills(base)
     present = set(base.summary.index)
     wanted = [m for m in metrics if m in present]
     rows: list[dict[str, Any]] = []
@@ -325,6 +334,7 @@ def stress_test(
             rows.append({"shock": shock.name, "label": shock.label, "metric": "", "note": not_run[shock.name]})
             continue
         note = variants[shock.name][1]
+        cost = largest_bill_change(base_bills, entity_bills(runs[shock.name]))
         cmp = compare_runs(base, runs[shock.name], wanted)
         for _, r in cmp.table.iterrows():
             base_mean = r["mean_a"]
@@ -347,9 +357,45 @@ def stress_test(
                     "effect": effect(good, r["diff"], significant),
                     "paired": bool(r["paired"]),
                     "note": note,
+                    **cost,
                 }
             )
     return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+
+
+def entity_bills(run: Run) -> pd.DataFrame:
+    """What each entity is invoiced by the coordinator fund over the horizon (``assessed_usd``,
+    USD, mean over replications: the sum over years of shares.csv) and how much of the
+    horizon it takes part (``participation``, mean over years), by entity."""
+    shares = run.shares
+    if shares.empty or "assessed_usd" not in shares:
+        return pd.DataFrame(columns=["assessed_usd", "participation"], dtype=float)
+    g = shares.groupby("entity", sort=False)
+    part = g["participation"].mean() if "participation" in shares else g["assessed_usd"].sum() * 0 + 1
+    return pd.DataFrame({"assessed_usd": g["assessed_usd"].sum(), "participation": part})
+
+
+def largest_bill_change(base: pd.DataFrame, shocked: pd.DataFrame) -> dict[str, Any]:
+    """The entity whose coordinator-fund bill over the horizon changes most under a shock,
+    among those that take part as long as in the baseline (an entity that leaves is not the
+    answer: its bill simply stops): ``largest_change_entity``, ``largest_change_usd``
+    (shocked - baseline, USD, means over replications) and ``largest_change_pct`` (that
+    change over the entity's baseline bill, a fraction). Empty when no bill changes."""
+    empty = {"largest_change_entity": "", "largest_change_usd": np.nan, "largest_change_pct": np.nan}
+    both = base.merge(shocked, left_index=True, right_index=True, suffixes=("_base", "_shocked"))
+    stay = both[(both["assessed_usd_base"] > 0)
+                & (both["participation_shocked"] >= both["participation_base"] - 1e-9)]
+    if stay.empty:
+        return empty
+    change = stay["assessed_usd_shocked"] - stay["assessed_usd_base"]
+    if not (change.abs() >= 0.5).any():  # no bill moves by a dollar
+        return empty
+    at = int(np.argmax(change.abs().to_numpy()))
+    return {
+        "largest_change_entity": str(change.index[at]),
+        "largest_change_usd": float(change.iloc[at]),
+        "largest_change_pct": float(change.iloc[at] / stay["assessed_usd_base"].iloc[at]),
+    }
 
 
 def effect(good: str | None, diff: float, significant: bool) -> str:

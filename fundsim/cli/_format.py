@@ -17,6 +17,7 @@ from fundsim.results.registry import (
     format_unit,
     format_value,
     lookup,
+    not_applicable,
 )
 from fundsim.scenario.names import folder_name
 
@@ -50,12 +51,17 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], align: str | Non
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None) -> str:
+def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None, scenario: object | None = None) -> str:
     """Metric x (mean, 95 % interval of the mean, p05, p50, p95, what it is) as text, for
-    the metrics of ``metrics`` (default: all) that ``summary`` has."""
+    the metrics of ``metrics`` (default: all) that ``summary`` has. A metric zero by
+    construction under ``scenario`` reads "not applicable (why)" instead of numbers."""
     names = [m for m in (metrics or summary.index) if m in summary.index]
     rows = []
     for m in names:
+        na = not_applicable(m, scenario)
+        if na is not None:
+            rows.append([m, na, "", "", "", "", describe(m).heading])
+            continue
         s = summary.loc[m].to_dict()
         rows.append([
             m,

@@ -4,7 +4,6 @@ intervals; with three runs or more, each against A side by side (e.g. hosting op
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 
@@ -18,16 +17,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run_b", metavar="RUN_B", help="run directory of the variant (B)")
     p.add_argument("more", metavar="RUN_C", nargs="*", help="further variants, each compared with A")
     p.add_argument("--metric", action="append", help="only this metric (repeatable; default: all)")
+    p.add_argument("--all", action="store_true",
+                   help="after the headline sentences, the table of every metric (with --metric: those)")
     p.add_argument("--out", help="also write the table as CSV to this file")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.analysis.compare import compare_runs
+    from fundsim.analysis.compare import compare_runs, headline_sentence
     from fundsim.cli._format import fmt_diff, fmt_value, table
     from fundsim.results import read_run
-    from fundsim.results.registry import format_interval
+    from fundsim.results.registry import HEADLINE_METRICS, format_interval
 
     if args.more:
         return _side_by_side(args)
@@ -39,28 +40,26 @@ def run(args: argparse.Namespace) -> int:
     how = "PAIRED" if cmp.paired else "NOT PAIRED (Welch interval)"
     print(f"{how}: {cmp.reason}")
     print()
-    rows = []
-    for _, r in cmp.table.iterrows():
-        m = r["metric"]
-        factor = r["width_ratio"]
-        rows.append([
-            m, fmt_value(m, r["mean_a"]), fmt_value(m, r["mean_b"]), fmt_diff(m, r["diff"]),
-            format_interval(m, r["ci95_low"], r["ci95_high"], difference=True),
-            format_interval(m, r["unpaired_ci95_low"], r["unpaired_ci95_high"], difference=True),
-            "-" if not math.isfinite(factor) else f"{factor:.1f}x",
-        ])
-    interval = "95% interval (paired)" if cmp.paired else "95% interval"
-    print(table(rows, ["metric", "A mean", "B mean", "B - A", interval, "unpaired interval", "width ratio"],
-                align="lrrrlll"))
-    print("\nDifferences of percentages are in percentage points (pp); money in USD. Width ratio: how many "
-          "times narrower the paired interval is than the unpaired one.")
-    if cmp.paired and "coordinator_coverage" in set(cmp.table["metric"]):
-        row = cmp.row("coordinator_coverage")
-        f, v = row["width_ratio"], row["variance_ratio"]
-        if math.isfinite(f):
-            print(f"Common random numbers: the paired interval for coordinator_coverage is {f:.1f} times "
-                  f"narrower than the unpaired one (variance ratio {v:.1f}: the same precision unpaired would "
-                  f"need {v:.1f} times the replications).")
+    label_a, label_b = f"A ({ma.get('scenario')})", f"B ({mb.get('scenario')})"
+    have = list(cmp.table["metric"])
+    headline = [m for m in (args.metric or HEADLINE_METRICS) if m in have]
+    for m in headline:
+        print("- " + headline_sentence(cmp.row(m), label_a=label_a, label_b=label_b) + ".")
+    print("\nIntervals are 95 % intervals of the mean change B - A; points: percentage points.")
+    rest = [m for m in have if m not in headline]
+    if args.all or args.metric:
+        rows = []
+        for _, r in cmp.table.iterrows():
+            m = r["metric"]
+            rows.append([m, fmt_value(m, r["mean_a"]), fmt_value(m, r["mean_b"]), fmt_diff(m, r["diff"]),
+                         format_interval(m, r["ci95_low"], r["ci95_high"], difference=True)])
+        interval = "95% interval (paired)" if cmp.paired else "95% interval"
+        print()
+        print(table(rows, ["metric", "A mean", "B mean", "B - A", interval], align="lrrrl"))
+        print("\nDifferences of percentages are in percentage points (pp); money in USD.")
+    elif rest:
+        print(f"{len(rest)} other metrics: --all lists every metric, --metric NAME one of them"
+              f"{', --out FILE writes them as CSV' if not args.out else ''}.")
     if args.out:
         from fundsim.errors import BadInput
         from fundsim.results.atomic import write_csv

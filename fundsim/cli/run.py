@@ -95,6 +95,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument("--out", help="run directory to write (default: results/<scenario>-<time>)")
     p.add_argument("--audit", action="store_true", help="also write the full ledger journal (journal.csv)")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write report.html and report.xlsx into the run directory (fundsim report can later)")
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
@@ -140,12 +142,39 @@ def run(args: argparse.Namespace) -> int:
           f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "
           f"{m['wall_seconds']:.1f} s ({m['events']:,} events, {m['executor']} x{m['workers']})")
     print()
-    print(summary_table(result.summary, HEADLINE))
+    print(summary_table(result.summary, HEADLINE, scenario))
     print()
     print(shares_table(result, scenario.mechanism.mode))
     print()
     print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)")
+    print()
+    print("Answer: " + answer_sentence(result, scenario))
+    if args.no_report:
+        print(f"No report written (--no-report): `fundsim report {out}` writes report.html and report.xlsx.")
+    else:
+        print(f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx beside it)")
     return 0
+
+
+def answer_sentence(result: Run, scenario: object | None = None) -> str:
+    """The run's answer in one sentence: the registry's answer metrics
+    (:data:`~fundsim.results.registry.ANSWER_METRICS`), each with its 95 % interval."""
+    from fundsim.results.registry import ANSWER_METRICS
+    from fundsim.viz.narrative import answer
+
+    return answer(result.summary, result.manifest, scenario, groups=[ANSWER_METRICS])
+
+
+def write_run_report(result: Run, scenario: object) -> str:
+    """Write report.html and report.xlsx into the run's directory; return the HTML's path
+    (the reserve target drawn on the fan chart comes from the loaded ``scenario``)."""
+    from fundsim.cli.report import reserve_target_of
+    from fundsim.viz.report import write_report
+
+    target, why = reserve_target_of(scenario)
+    html_path, _xlsx, _skipped = write_report(result, reserve_target=target, reserve_note=why or None,
+                                              scenario=scenario)
+    return str(html_path)
 
 
 def shares_table(result: Run, mode: str = "pooled") -> str:

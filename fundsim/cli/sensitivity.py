@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
-    from fundsim.cli._format import check_metric, new_output_dir, table
+    from fundsim.cli._format import check_metric, new_output_dir
     from fundsim.cli.progress import progress_bar
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
@@ -71,17 +71,67 @@ def run(args: argparse.Namespace) -> int:
     print(f"{scenario.name}: {res.method} sensitivity of {res.metric}, {len(res.samples)} points x "
           f"{res.reps} replications, seed {res.seed} at every point")
     print()
-    cols: tuple[tuple[str, str | None], ...]
-    if res.method == "sobol":
-        cols = (("S1", "S1_conf"), ("ST", "ST_conf"))
-    else:
-        cols = (("mu_star", "mu_star_conf"), ("sigma", None))
-    rows = [
-        [r["input"], f"{r['low']:g}-{r['high']:g}",
-         *(f"{r[c]:.3f}" + (f" +/- {r[k]:.3f}" if k else "") for c, k in cols)]
-        for _, r in res.table.iterrows()
-    ]
-    print(table(rows, ["input", "range", *(c for c, _ in cols)]))
+    print(ranking_table(res.table, res.method, res.metric))
+    print()
+    for line in ranking_words(res.table, res.method, res.metric):
+        print(line)
     print()
     print(f"Results: {out}/  (sensitivity.csv, sensitivity_samples.csv, sensitivity.png)")
     return 0
+
+
+def _index(metric: str, method: str, value: float) -> str:
+    """A sensitivity index in its unit: Sobol indices as % of the output's variance,
+    Morris effects as a change of the metric (pp for metrics in %)."""
+    from fundsim.results.registry import format_difference
+
+    if method == "sobol":
+        return f"{100 * value:.0f}%"
+    return format_difference(metric, value).lstrip("+")
+
+
+def ranking_table(frame, method: str, metric: str) -> str:
+    """The indices per input, ranked, each with its unit in the heading."""
+    from fundsim.cli._format import table
+
+    cols: tuple[tuple[str, str | None, str], ...]
+    if method == "sobol":
+        key, cols = "ST", (("S1", "S1_conf", "alone (S1, % of variance)"), ("ST", "ST_conf", "in all (ST, % of variance)"))
+    else:
+        key, cols = "mu_star", (("mu_star", "mu_star_conf", f"mean |effect| on {metric} (mu*)"),
+                                ("sigma", None, "spread of the effect (sigma)"))
+    ranked = frame.sort_values(key, ascending=False)
+    rows = [
+        [str(i + 1), r["input"], f"{r['low']:g} to {r['high']:g}",
+         *(_index(metric, method, r[c]) + (f" +/- {_index(metric, method, r[k])}" if k else "") for c, k, _ in cols)]
+        for i, (_, r) in enumerate(ranked.iterrows())
+    ]
+    return table(rows, ["rank", "input", "range tried", *(h for _, _, h in cols)], align="rll" + "r" * len(cols))
+
+
+def ranking_words(frame, method: str, metric: str) -> list[str]:
+    """The ranking in sentences: what matters most, and which inputs cannot be told from
+    no effect at this sample size (their interval reaches 0)."""
+    from fundsim.results.registry import describe
+
+    label = describe(metric).label
+    key, conf = ("ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf")
+    ranked = frame.sort_values(key, ascending=False)
+    clear = ranked[ranked[key] - ranked[conf] > 0]
+    unclear = ranked[ranked[key] - ranked[conf] <= 0]
+    if method == "sobol":
+        what = "of the variance of"
+        say = [f"{r['input']} ({_index(metric, method, r[key])} {what} {label}, alone or with others)"
+               for _, r in clear.iterrows()]
+    else:
+        say = [f"{r['input']} (moving it over its range changes {label} by {_index(metric, method, r[key])} "
+               "on average)" for _, r in clear.iterrows()]
+    lines = []
+    if say:
+        lines.append(f"What moves {label} most, in order: " + "; ".join(say) + ".")
+    else:
+        lines.append(f"No input's effect on {label} can be told from none at this sample size.")
+    if len(unclear):
+        lines.append("Cannot be told from no effect (interval reaches 0; more --samples or --reps to decide): "
+                     + ", ".join(unclear["input"]) + ".")
+    return lines

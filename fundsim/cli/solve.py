@@ -94,14 +94,21 @@ def run(args: argparse.Namespace) -> int:
     lo, hi = res.bracket
     c0, c1 = res.clear_range
 
-    def show(x: float) -> str:
-        return "?" if not math.isfinite(x) else f"{x:.4g}"
-
+    if not (math.isfinite(c0) and math.isfinite(c1)):
+        side = " and ".join(w for w, x in (("low", c0), ("high", c1)) if not math.isfinite(x))
+        print(f"No answer at {reps} replications: the search narrowed {res.lever} to [{lo:.4g}, {hi:.4g}], "
+              f"but on the {side} side no value tried is clearly past the target: the 95 % intervals of {m} are too "
+              f"wide to say where the target is crossed (best value tried {res.value:.4g}: {fmt_value(m, res.metric_mean)}, "
+              f"interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}]).")
+        print(f"What to do: run again with more replications (--reps {max(4 * reps, 50)} makes the intervals "
+              "about half as wide), or widen --low/--high so that both ends are clearly on either side.")
+        print(f"Runs: {out}/  (solve.json, solve_runs.csv, solve.png)")
+        return 0
     print(f"Answer: {res.lever} = {res.value:.4g}  ({m} {fmt_value(m, res.metric_mean)}, "
           f"95% interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])")
+    print(f"  at {reps} replications, {res.lever} between {c0:.4g} and {c1:.4g} neither clearly meets nor clearly "
+          "misses the target (its 95 % interval straddles it); outside that range the answer is clear")
     print(f"  bracket after {len(res.runs)} runs: [{lo:.4g}, {hi:.4g}]")
-    legend = " (? = no evaluated value is clearly on that side: add --reps)" if "?" in (show(c0), show(c1)) else ""
-    print(f"  not statistically distinguishable from the target between {show(c0)} and {show(c1)}{legend}")
     if res.message:
         print(f"  note: {res.message}")
     print(f"Results: {out}/  (solve.json, solve_runs.csv, solve.png)")

@@ -263,6 +263,55 @@ RENAMED_COLUMNS: dict[str, str] = {m.source_column: m.name for m in METRICS if m
 ALIASES: dict[str, str] = {alias: m.name for m in METRICS for alias in m.aliases}
 
 
+#: Metrics that are zero (or empty) by construction under a scenario setting: metric ->
+#: (the setting as a dotted attribute path of the scenario, the value, the reason shown).
+#: Outputs write "not applicable (reason)" for them instead of a 0.0 %.
+NOT_APPLICABLE: dict[str, tuple[str, object, str]] = {
+    "funded_ratio": ("victims.children.funding", "paygo", "pay-as-you-go"),
+}
+#: The stress battery's headline metrics (its terminal table and heat map): posts, money
+#: lost to posts, what the entities are invoiced, victims.
+STRESS_HEADLINE = (
+    "coordinator_coverage",
+    "p_tier1_interrupted",
+    "funding_lost_share",
+    "assessed_usd",
+    "victim_assessed_usd",
+    "victims_assisted_share",
+)
+#: The headline metrics a comparison opens with, in words (the rest on request).
+HEADLINE_METRICS = (
+    "coordinator_coverage",
+    "p_gap",
+    "p_tier1_interrupted",
+    "funding_lost_share",
+    "missed_payments_usd",
+    "assessed_usd",
+    "victims_assisted_share",
+    "median_wait_days",
+    "unmet_need_usd",
+)
+#: The metrics of the one-sentence answer, in order (when the run has them).
+ANSWER_METRICS = ("coordinator_coverage", "p_gap", "assessed_usd", "victims_assisted_share")
+
+
+def not_applicable(name: str, scenario: object | None) -> str | None:
+    """``"not applicable (pay-as-you-go)"`` when metric ``name`` is zero by construction
+    under ``scenario`` (:data:`NOT_APPLICABLE`); ``None`` when it applies or the scenario
+    is unknown. ``scenario`` is any object with the settings as attributes (a loaded
+    scenario), so this layer need not import the scenario package."""
+    rule = NOT_APPLICABLE.get(name)
+    if rule is None or scenario is None:
+        return None
+    path, value, why = rule
+    obj: object | None = scenario
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return f"not applicable ({why})" if obj == value else None
+
+
 #: Units of the run directory's table columns that are not metrics (yearly.csv,
 #: coverage.csv, shares.csv, stress.csv), so that tables are written like metrics.
 COLUMN_UNITS: dict[str, Unit] = {
@@ -471,10 +520,11 @@ def excel_format(name: str) -> str:
     return EXCEL_FORMATS[describe(name).fmt]
 
 
-#: Excel number format of a difference, by format: percentage points for values written
-#: x 100 (see :func:`excel_difference`), signed dollars and counts otherwise.
+#: Excel number format of a difference, by format: a fraction shown x 100 (the heading
+#: says the unit is percentage points, see :func:`excel_difference`), signed dollars and
+#: counts otherwise.
 EXCEL_DIFFERENCE_FORMATS: dict[Format, str] = {
-    "percent": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "percent": "+0.0%;-0.0%;0.0%",
     "usd": "+#,##0;-#,##0;0",
     "count": "+#,##0.0;-#,##0.0;0.0",
     "days": "+#,##0.0;-#,##0.0;0.0",
@@ -483,11 +533,12 @@ EXCEL_DIFFERENCE_FORMATS: dict[Format, str] = {
 
 
 def excel_difference(name: str, value: float | None) -> tuple[float | None, str]:
-    """A difference of metric ``name`` as a workbook cell: the number to store (in
-    percentage points for metrics read in %, so that Excel shows ``-7.1 pp``, not
-    ``-7.1%``) and its number format."""
+    """A difference of metric ``name`` as a workbook cell: the number to store and its
+    number format. One convention for every output: a difference is stored in the
+    metric's own unit, as the means beside it (a fraction for metrics read in %: -0.071,
+    not -7.1), and the column heading names the unit (percentage points); Excel cannot
+    scale by 100 without a % sign, so the cell reads ``-7.1%`` under that heading."""
     m = describe(name)
     if _missing(value):
         return None, EXCEL_DIFFERENCE_FORMATS[m.fmt]
-    v = float(value)  # type: ignore[arg-type]
-    return (100 * v if m.is_percent else v), EXCEL_DIFFERENCE_FORMATS[m.fmt]
+    return float(value), EXCEL_DIFFERENCE_FORMATS[m.fmt]  # type: ignore[arg-type]

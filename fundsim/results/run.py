@@ -18,7 +18,15 @@ from typing import Any, cast
 import pandas as pd
 
 from fundsim.results.metrics import summary_frame, summary_json
-from fundsim.results.registry import drop_aliases, metric_name
+from fundsim.results.registry import (
+    UnknownMetric,
+    describe,
+    drop_aliases,
+    format_interval,
+    format_value,
+    lookup,
+    order,
+)
 from fundsim.results.rundir import (
     MANIFEST,
     MONTHLY,
@@ -35,6 +43,38 @@ from fundsim.results.statements import PARQUET_TABLES, STATEMENTS
 
 #: Columns of journal.csv (one row per ledger posting).
 JOURNAL_COLUMNS = ("replication", "time_months", "to", "from", "cents", "memo")
+
+
+class Summary(pd.DataFrame):
+    """The summary table (metric x statistic, numbers in each metric's unit) that prints
+    as a person reads it: each value written by the metric registry (``96.1%``,
+    ``115,465,876``), the interval of the mean in one column, never in scientific
+    notation. Arithmetic and slices give plain DataFrames."""
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:  # slices and arithmetic: plain frames
+        return pd.DataFrame
+
+    def formatted(self) -> pd.DataFrame:
+        """The table as text: mean, 95 % interval of the mean, p05, p50, p95, what it is."""
+        rows = {}
+        for name in sorted(self.index, key=order):
+            r = self.loc[name]
+            rows[name] = {
+                "mean": format_value(name, r.get("mean")),
+                "95 % interval of the mean": format_interval(name, r.get("ci95_low"), r.get("ci95_high")),
+                **{k: format_value(name, r.get(k)) for k in ("p05", "p50", "p95") if k in r},
+                "what it is": describe(name).heading,
+            }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "metric"
+        return frame
+
+    def __repr__(self) -> str:
+        return self.formatted().to_string()
+
+    def _repr_html_(self) -> str:
+        return self.formatted().to_html()
 
 
 @dataclass
@@ -58,6 +98,10 @@ class Run:
     path: Path | None = None
     scenario: Any = None
     journals: dict[int, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.summary, Summary):
+            self.summary = Summary(self.summary)
 
     @property
     def seed(self) -> int:
@@ -104,8 +148,14 @@ class Run:
 
     def metric(self, name: str) -> pd.Series:
         """One metric's summary row (mean, p05, p50, p95, ci95_low, ci95_high, n); an
-        alias (``dropped_cases``) reads its metric's row."""
-        return cast(pd.Series, self.summary.loc[name if name in self.summary.index else metric_name(name)])
+        alias (``dropped_cases``) reads its metric's row. A name the registry does not
+        know raises :class:`~fundsim.results.registry.UnknownMetric` with a did-you-mean
+        (``coverage`` -> ``coordinator_coverage``); a known metric this run lacks (a
+        victims' metric of a run without the victims' window) says so."""
+        key = name if name in self.summary.index else lookup(name).name
+        if key not in self.summary.index:
+            raise UnknownMetric(f"metric {key!r} is not in this run (a metric of a part the scenario does not have)")
+        return cast(pd.Series, pd.DataFrame(self.summary).loc[key])
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
@@ -146,7 +196,7 @@ class Run:
         return (
             f"<p><b>Run</b> {html.escape(self._headline())}<br>"
             f"scenario file {html.escape(str(source))}, hash {html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
-            + self.summary.to_html(float_format=lambda v: f"{v:,.4g}")
+            + Summary(self.summary)._repr_html_()
         )
 
 

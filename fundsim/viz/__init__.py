@@ -11,8 +11,9 @@ for. The modules themselves are ``figures``, ``style``, ``report`` and
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from fundsim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from fundsim.viz import explore_figures, figures, report, share_report, style
@@ -27,6 +28,16 @@ if TYPE_CHECKING:
         stress_heatmap,
         waiting_time_distribution,
     )
+    from fundsim.viz.notebook import (
+        ClaimFailed,
+        check,
+        enough,
+        interval,
+        legend_inside,
+        page_figure,
+        row_interval,
+        show,
+    )
     from fundsim.viz.report import write_report
     from fundsim.viz.share_report import share_bar_figure, write_share_workbook
     from fundsim.viz.style import new_figure, save_figure, styled, usd_label
@@ -39,27 +50,38 @@ _HOMES = {
         "figures",
     ),
     "write_report": "report",
+    **dict.fromkeys(('ClaimFailed', 'check', 'enough', 'interval', 'legend_inside', 'page_figure', 'row_interval', 'show'), "notebook"),
     **dict.fromkeys(("peeling_trajectory", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
     **dict.fromkeys(("new_figure", "save_figure", "styled", "usd_label"), "style"),
 }
-_MODULES = ("explore_figures", "figures", "report", "share_report", "style")
+_MODULES = ("explore_figures", "figures", "report", "share_report", "style", "notebook")
+_HOMES = {name: f"fundsim.viz.{module}" for name, module in {**_HOMES, **{m: m for m in _MODULES}}.items()}
 
 __all__ = [
+    "ClaimFailed",
     "MissingData",
+    "check",
     "coverage_heatmap",
+    "enough",
     "explore_figures",
     "fan_chart",
     "figures",
+    "interval",
+    "legend_inside",
     "new_figure",
+    "notebook",
+    "page_figure",
     "peeling_trajectory",
     "report",
     "robustness_ranking",
+    "row_interval",
     "save_figure",
     "sensitivity_bars",
     "share_bar_figure",
     "share_bars",
     "share_report",
+    "show",
     "solve_path",
     "stress_heatmap",
     "style",
@@ -71,16 +93,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _MODULES:
-        value = importlib.import_module(f"fundsim.viz.{name}")
-    elif name in _HOMES:
-        value = getattr(importlib.import_module(f"fundsim.viz.{_HOMES[name]}"), name)
-    else:
-        raise AttributeError(f"module 'fundsim.viz' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -9,19 +9,19 @@ that figure) rather than draw an empty picture.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from textwrap import fill
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from fundsim.errors import FundsimError
-from fundsim.results.registry import describe, format_difference, format_value
+from fundsim.results.registry import STRESS_HEADLINE, describe, format_difference, format_value
 from fundsim.viz.style import (
     ACCENT,
     DARK,
-    DIVERGING,
     HATCHES,
     INK,
     LIGHT,
@@ -56,6 +56,7 @@ def fan_chart(
     reserve_target: pd.DataFrame | None = None,
     title: str = "Cash of the coordinator fund: total and uncommitted",
     free_metric: str | None = "available_usd",
+    width: float = 7.0,
 ) -> Figure:
     """Fan chart of a monthly metric across replications: 5-95 and 25-75 bands, median.
 
@@ -65,6 +66,8 @@ def fan_chart(
     (default ``available_usd``, the uncommitted balance: cash not yet promised to
     contracts), when monthly.parquet has it, is drawn beside the total: its median and
     5th percentile, so that a healthy total with little free cash reads as such.
+    ``width`` (inches) redraws it for a narrow screen (below 5 in: taller, fewer year
+    ticks); the legend sits under the plot, never on the data.
     """
     _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
     m = monthly[monthly["metric"] == metric].sort_values("month")
@@ -73,8 +76,9 @@ def fan_chart(
     x = m["month"].to_numpy() / 12.0
     start = int(str(m["date"].iloc[0])[:4]) if "date" in m else 0
     x = start + x
+    narrow = width < 5.0
     with styled():
-        fig = new_figure(7.0, 3.8)
+        fig = new_figure(width, 4.6 if narrow else 3.8)
         ax = fig.add_subplot()
         ax.fill_between(x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post")
         ax.fill_between(x, m["p25"], m["p75"], color=LIGHT, lw=0, label="25-75 %", step="post")
@@ -93,33 +97,40 @@ def fan_chart(
         ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_ylabel("USD")
         ax.set_xlabel("year")
-        ax.set_title(title)
-        ax.legend(loc="upper left", ncols=4)
+        ax.set_title(fill(title, 48) if narrow else title, fontsize=9 if narrow else None)
+        if narrow:
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        fig.legend(loc="outside lower center", ncols=2 if narrow else 3, fontsize=7 if narrow else 8)
     return fig
 
 
 # --------------------------------------------------------------------------- coverage
 
 
-def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year") -> Figure:
+def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year",
+                     width: float | None = None) -> Figure:
     """Country x year heat map of coverage (share of post-months filled, mean over
-    replications), countries ordered by risk tier then code; each cell labelled in %."""
+    replications), countries ordered by risk tier then code; each cell labelled in %.
+    ``width`` (inches) redraws it for a narrow screen (below 5 in: two-digit years,
+    no cell labels)."""
     cov = _need(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
     order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
     countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
     grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
     n_rows, n_cols = grid.shape
     with styled():
-        fig = new_figure(min(2.0 + 0.6 * n_cols, 9.0), min(1.5 + 0.28 * n_rows, 11.0))
+        narrow = width is not None and width < 5.0
+        fig = new_figure(width or min(2.0 + 0.6 * n_cols, 9.0), min(1.5 + 0.28 * n_rows, 11.0))
         ax = fig.add_subplot()
         im = ax.imshow(grid.to_numpy(), cmap=SEQUENTIAL, vmin=0, vmax=1, aspect="auto")
         ax.grid(False)
-        ax.set_xticks(range(n_cols), [str(y) for y in grid.columns], rotation=0)
+        years = [f"'{str(y)[-2:]}" if narrow else str(y) for y in grid.columns]
+        ax.set_xticks(range(n_cols), years, rotation=0)
         tiers = cov.drop_duplicates("country").set_index("country")["risk_tier"] if "risk_tier" in cov else None
         labels = [f"{c} (t{int(tiers[c])})" if tiers is not None else c for c in countries]
         ax.set_yticks(range(n_rows), labels)
         values = grid.to_numpy()
-        if n_rows * n_cols <= 400:
+        if n_rows * n_cols <= 400 and not narrow:
             for i in range(n_rows):
                 for j in range(n_cols):
                     v = values[i, j]
@@ -128,14 +139,15 @@ def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator co
         cbar = fig.colorbar(im, ax=ax, shrink=0.8)
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         cbar.set_label("post-months filled")
-        ax.set_title(title)
+        ax.set_title(fill(title, 40) if narrow else title)
     return fig
 
 
 # --------------------------------------------------------------------------- shares
 
 
-def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays") -> Figure:
+def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays",
+               width: float = 7.0) -> Figure:
     """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
     formula share in % beside each bar; largest payer on top."""
     _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
@@ -145,7 +157,7 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
     g = shares.groupby("entity", sort=False).agg(**agg).sort_values("assessed_usd")
     y = np.arange(len(g))
     with styled():
-        fig = new_figure(7.0, 1.2 + 0.26 * len(g))
+        fig = new_figure(width, 1.2 + 0.26 * len(g))
         ax = fig.add_subplot()
         h = 0.4
         ax.barh(y + h / 2, g["assessed_usd"], height=h, color=MID, label="assessed", edgecolor=INK, lw=0.3)
@@ -154,6 +166,8 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
         ax.set_yticks(y, g.index)
         ax.xaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_xlabel("USD a year (mean over years and replications)")
+        if width < 5.0:
+            ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.grid(axis="y", visible=False)
         if "share" in g:
             xmax = float(g["assessed_usd"].max())
@@ -173,6 +187,7 @@ def waiting_time_distribution(
     replications: pd.DataFrame,
     column: str = "median_wait_days",
     title: str = "Median wait for a first service, one value per replication",
+    width: float = 6.0,
 ) -> Figure:
     """Histogram over replications of each replication's median wait of an assisted
     victim for a first service (days), with their mean and 5th-95th percentiles marked.
@@ -182,7 +197,7 @@ def waiting_time_distribution(
     if x.size == 0:
         raise MissingData(f"waiting-time distribution: {column!r} has no values")
     with styled():
-        fig = new_figure(6.0, 3.4)
+        fig = new_figure(width, 3.4)
         ax = fig.add_subplot()
         ax.hist(x, bins=min(30, max(5, x.size // 5)), color=LIGHT, edgecolor=INK, lw=0.4)
         lo, hi = np.percentile(x, [5, 95])
@@ -191,7 +206,7 @@ def waiting_time_distribution(
         ax.set_xlabel("median wait of the replication's assisted victims (days)")
         ax.set_ylabel("replications")
         ax.legend()
-        ax.set_title(title)
+        ax.set_title(fill(title, 44) if width < 5.0 else title)
     return fig
 
 
@@ -200,118 +215,136 @@ def waiting_time_distribution(
 
 #: Arrow after a metric's name on the heat map: the direction in which it is better.
 _ARROWS = {"higher": " \u2191", "lower": " \u2193"}
+#: Cell colours of the heat map: a significant change that is better, worse, or of a
+#: metric that is neither (grey); a change whose interval includes 0 stays white.
+BETTER = "#92c5de"
+WORSE = "#f4a582"
+NEITHER = "#e0e0e0"
 
 
 def _compact(value: float) -> str:
     """A signed number in k/M units for a heat-map cell."""
     a = abs(value)
     if a >= 1e6:
-        return f"{value / 1e6:+.1f}M"
+        return f"{value / 1e6:+.2f}M"
     if a >= 1e3:
-        return f"{value / 1e3:+.1f}k"
+        return f"{value / 1e3:+.0f}k"
     return f"{value:+.2g}"
 
 
-def stress_goodness(stress: pd.DataFrame) -> pd.DataFrame:
-    """Shock x metric: how much better (> 0) or worse (< 0) each change is, by the
-    metric's good direction in the registry; NaN for metrics with no good direction
-    (closing cash) and for shocks not run.
-
-    Metrics read in % change in percentage points (as fractions: 0.05 is 5 points);
-    other metrics by relative change (shocked - baseline) / |baseline|, or only by
-    the sign of their change when the baseline is (near) zero or the change exceeds
-    +-1000 %.
-    """
-    _need(stress, ("shock", "metric", "relative_change", "diff"), "stress heat map")
+def stress_effects(stress: pd.DataFrame, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Shock x metric: ``"better"``, ``"worse"``, ``"neither"`` (a significant change of
+    a metric with no good direction) or ``""`` (the paired 95 % interval includes 0, or
+    the shock was not run). Decided by the interval and the metric's good direction in
+    the registry, never by the size of the relative change."""
+    _need(stress, ("shock", "metric", "diff", "ci95_low", "ci95_high"), "stress heat map")
     ran = stress[stress["metric"].fillna("") != ""]
     if ran.empty:
         raise MissingData("stress heat map: no shock was run")
     shocks = list(dict.fromkeys(stress["shock"]))
-    metrics = list(dict.fromkeys(ran["metric"]))
-    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
-    percent = np.array([describe(m).is_percent for m in metrics])
-    relative = rel.to_numpy(float)
-    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
-    d = diff.to_numpy(float)
-    change = np.where(percent, d, np.where(usable, relative, np.sign(d)))
-    sign = np.array([{"higher": 1.0, "lower": -1.0}.get(describe(m).good or "", np.nan) for m in metrics])
-    return pd.DataFrame(change * sign, index=shocks, columns=metrics)
+    have = list(dict.fromkeys(ran["metric"]))
+    cols = [m for m in metrics if m in have] if metrics else have
+    if not cols:
+        raise MissingData("stress heat map: none of the chosen metrics is in the stress table")
+    out = pd.DataFrame("", index=shocks, columns=cols)
+    for _, r in ran[ran["metric"].isin(cols)].iterrows():
+        lo, hi = float(r["ci95_low"]), float(r["ci95_high"])
+        if not (lo > 0 or hi < 0):
+            continue
+        good = describe(r["metric"]).good
+        if not good:
+            out.at[r["shock"], r["metric"]] = "neither"
+        else:
+            out.at[r["shock"], r["metric"]] = "better" if (float(r["diff"]) > 0) == (good == "higher") else "worse"
+    return out
 
 
-def stress_heatmap(stress: pd.DataFrame, title: str = "Stress tests: change against the baseline") -> Figure:
-    """Shocks x metrics heat map of each metric's change against the baseline.
+def _stress_label(metric: str, diff: float) -> str:
+    if describe(metric).is_percent:
+        return format_difference(metric, diff).replace(" pp", "pp")
+    if describe(metric).fmt == "usd":
+        return _compact(diff)
+    return format_difference(metric, diff)
 
-    Each cell is coloured by whether the change is good for that metric, by its good
-    direction in the metric registry (:mod:`fundsim.results.registry`): blue better,
-    red worse, capped at +-100 % (see :func:`stress_goodness`). Metrics with no good
-    direction (closing cash) are left uncoloured. Labels: metrics read in % change in
-    percentage points (``pp``); money and counts by their relative change, or their
-    absolute change when the baseline is (near) zero. Cells whose paired 95 % interval
-    includes 0 are hatched and their label bracketed. Shocks not run (a ``note`` and no
-    metric) are listed as such.
+
+def stress_heatmap(
+    stress: pd.DataFrame,
+    title: str = "Stress tests: change against the baseline",
+    metrics: Sequence[str] | None = None,
+    width: float | None = None,
+) -> Figure:
+    """Shocks (rows) x metrics (columns) of each metric's change against the baseline.
+
+    A cell is coloured only when the paired 95 % interval of the change excludes 0: blue
+    when the change is better for that metric (its good direction in the metric registry),
+    orange-red when worse, grey for a metric that is neither better nor worse higher
+    (closing cash). A change whose interval includes 0 is left white with its label in
+    brackets. Labels: metrics read in % change in percentage points (``pp``), money in
+    USD (k, M), counts and days as numbers. ``metrics`` chooses the columns (default: the
+    registry's stress headline, :data:`~fundsim.results.registry.STRESS_HEADLINE`, that
+    the table has). When the table has the entities' bills (``largest_change_usd``) a
+    last column names the entity whose bill over the horizon changes most, in USD and %.
+    Shocks not run are listed as such.
     """
-    goodness = stress_goodness(stress)
+    if metrics is None:
+        have = set(stress["metric"].fillna("")) if "metric" in stress else set()
+        metrics = [m for m in STRESS_HEADLINE if m in have] or None
+    effects = stress_effects(stress, metrics)
     ran = stress[stress["metric"].fillna("") != ""]
-    shocks, metrics = list(goodness.index), list(goodness.columns)
-    rel = ran.pivot(index="shock", columns="metric", values="relative_change").reindex(index=shocks, columns=metrics)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=metrics)
-    sig = (
-        ran.pivot(index="shock", columns="metric", values="significant").reindex(index=shocks, columns=metrics)
-        if "significant" in ran
-        else None
-    )
-    relative = rel.to_numpy(float)
-    usable = np.isfinite(relative) & (np.abs(relative) <= 10.0)
-    good = goodness.to_numpy(float)
-    lim = float(np.nanmax(np.abs(good))) if np.isfinite(good).any() else 1.0
-    lim = max(min(lim, 1.0), 0.01)
-    cmap = colormaps[DIVERGING].with_extremes(bad="white")
+    shocks, cols = list(effects.index), list(effects.columns)
+    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=cols)
+    bills = "largest_change_usd" in stress and stress["largest_change_usd"].notna().any()
+    colours = {"better": BETTER, "worse": WORSE, "neither": NEITHER, "": "white"}
+    n_cols = len(cols) + (1 if bills else 0)
     with styled():
-        fig = new_figure(1.8 + 1.05 * len(metrics), 1.4 + 0.42 * len(shocks))
+        narrow = width is not None and width < 5.0
+        fig = new_figure(width or min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5),
+                         1.8 + (0.55 if narrow else 0.36) * len(shocks) + (1.2 if narrow else 0))
         ax = fig.add_subplot()
-        im = ax.imshow(np.ma.masked_invalid(np.clip(good, -lim, lim)), cmap=cmap, vmin=-lim, vmax=lim,
-                       aspect="auto")
+        rgb = np.array([[to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
+                        + ([to_rgb("white")] if bills else []) for i in range(len(shocks))])
+        ax.imshow(rgb, aspect="auto")
         ax.grid(False)
-        names = [m + _ARROWS.get(describe(m).good or "", "") for m in metrics]
-        ax.set_xticks(range(len(metrics)), names, rotation=30, ha="right")
-        ax.set_yticks(range(len(shocks)), shocks)
+        names = [describe(m).heading + _ARROWS.get(describe(m).good or "", "") for m in cols]
+        if bills:
+            names.append("largest change\nof one bill")
+        small = 5.5 if narrow else 7.0
+        ax.set_xticks(range(n_cols), [fill(n, 22 if narrow else 14) for n in names], fontsize=small,
+                      rotation=90 if narrow else 0)
+        ax.xaxis.tick_top()
+        rows = [fill(s.replace("_", " "), 16) for s in shocks] if narrow else shocks
+        ax.set_yticks(range(len(shocks)), rows, fontsize=small + 0.5)
+        ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(shocks)), minor=True)
+        ax.grid(which="minor", color="#bdbdbd", lw=0.5)
+        ax.tick_params(which="minor", length=0)
         diffs = diff.to_numpy(float)
-        for i in range(len(shocks)):
-            not_run = bool(np.isnan(diffs[i]).all())
-            for j, metric in enumerate(metrics):
+        first = ran.drop_duplicates("shock").set_index("shock")
+        for i, shock in enumerate(shocks):
+            if np.isnan(diffs[i]).all():
+                ax.text(-0.4, i, "not run", ha="left", va="center", fontsize=7, color=INK)
+                continue
+            for j, metric in enumerate(cols):
                 d = float(diffs[i, j])
                 if not np.isfinite(d):
-                    ax.text(j, i, "not run" if not_run and j == 0 else "", ha="left" if not_run else "center",
-                            va="center", fontsize=7, color=INK)
                     continue
-                if describe(metric).is_percent:
-                    text = format_difference(metric, d)
-                elif usable[i, j]:
-                    text = f"{100 * relative[i, j]:+.1f}%"
-                else:
-                    text = _compact(d)
-                significant = bool(sig.iloc[i, j]) if sig is not None else True
-                if not significant:
-                    text = f"({text})"
-                    ax.add_patch(_hatch_cell(j, i))
-                shade = abs(good[i, j]) / lim if np.isfinite(good[i, j]) else 0.0
-                ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                        color="white" if shade > 0.6 else INK)
-        cbar = fig.colorbar(im, ax=ax, shrink=0.8)
-        cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        cbar.set_label("how much better (blue) or worse (red)")
-        ax.set_title(title)
-        ax.set_xlabel("\u2191 higher is better, \u2193 lower is better, no arrow: neither (uncoloured); "
-                      "pp: percentage points;\n(bracketed, hatched): the paired 95 % interval includes 0",
-                      fontsize=7)
+                text = _stress_label(metric, d)
+                significant = effects.iat[i, j] != ""
+                ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=small,
+                        color=INK if significant else "#737373")
+            if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):  # type: ignore[arg-type]
+                r = first.loc[shock]
+                ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
+                        f"{_compact(float(r['largest_change_usd']))}{chr(10) if narrow else ' '}"
+                        f"({100 * float(r['largest_change_pct']):+.1f}%)",
+                        ha="center", va="center", fontsize=small - 0.5, color=INK)
+        ax.set_title(fill(title, 40) if narrow else title, pad=8)
+        ax.set_xlabel("blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "
+                      "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher is "
+                      "better, \u2193 lower is better; pp: percentage points; USD in k and M.", fontsize=small)
+        if narrow:
+            ax.xaxis.label.set_wrap(True)
     return fig
-
-
-def _hatch_cell(j: int, i: int):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor="#969696", lw=0)
 
 
 # --------------------------------------------------------------------------- sensitivity, solve

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from fundsim.results.registry import REGISTRY, describe, format_value, order
+from fundsim.results.registry import REGISTRY, describe, format_value, not_applicable, order
 
 #: How an input rests on evidence, by the first word of its ``[sources]`` entry.
 BASES = ("ASSUMPTION", "PLAUSIBLE", "SOURCED")
@@ -83,6 +83,7 @@ SENTENCES: dict[str, str] = {
              "once in {v} of replications (95 % interval {ci})",
     "lapses": "a replication saw {v} post lapses on average (95 % interval {ci})",
     "missed_payments_usd": "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})",
+    "assessed_usd": "the entities were invoiced USD {v} in all (95 % interval {ci})",
     "closing_balance_usd": "the coordinator fund ended with USD {v} in cash on average (95 % interval {ci})",
     "victims_assisted_share": "{v} of victims received assistance (95 % interval {ci})",
     "median_wait_days": "the median wait for a first service was {v} days on average over replications "
@@ -95,22 +96,30 @@ SENTENCES: dict[str, str] = {
 #: The headline metrics in sentences: posts, money, victims.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("coordinator_coverage", "p_gap", "lapses"),
-    ("missed_payments_usd", "closing_balance_usd"),
+    ("assessed_usd", "missed_payments_usd", "closing_balance_usd"),
     ("victims_assisted_share", "median_wait_days", "funded_ratio"),
 )
 
 
-def answer(summary: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
+def answer(summary: pd.DataFrame, manifest: Mapping[str, Any], scenario: object | None = None,
+           groups: Sequence[Sequence[str]] | None = None) -> str:
     """The run's answer in one paragraph: what happened over the replications and years,
-    each number with its 95 % interval of the mean (from ``summary``)."""
+    each number with its 95 % interval of the mean (from ``summary``). A metric that is
+    not applicable under ``scenario`` (:func:`~fundsim.results.registry.not_applicable`:
+    the funded ratio under pay-as-you-go) is said to be so, not quoted as 0 %.
+    ``groups`` (default :data:`GROUPS`) are the metrics of each sentence."""
     reps, years = manifest.get("replications"), manifest.get("years")
     start = manifest.get("start_year")
     span = f" ({start}–{int(start) + int(years) - 1})" if start is not None and years is not None else ""
     sentences = []
-    for group in GROUPS:
+    for group in GROUPS if groups is None else groups:
         parts = []
         for name in group:
             if name not in summary.index:
+                continue
+            na = not_applicable(name, scenario)
+            if na is not None:
+                parts.append(f"the {describe(name).label} is {na}")
                 continue
             s = summary.loc[name]
             mean, lo, hi = (float(s[k]) for k in ("mean", "ci95_low", "ci95_high"))  # type: ignore[arg-type]
@@ -156,7 +165,7 @@ HEADINGS: dict[str, str] = {
     "good": "better when",
     "baseline_mean": "baseline mean",
     "shocked_mean": "shocked mean",
-    "diff": "change (shocked − baseline)",
+    "diff": "change (shocked − baseline; metrics in %: percentage points)",
     "ci95_low": "change: 95 % interval, low",
     "ci95_high": "change: 95 % interval, high",
     "relative_change": "relative change (%)",
@@ -164,4 +173,7 @@ HEADINGS: dict[str, str] = {
     "effect": "better or worse",
     "paired": "paired (same random draws)",
     "note": "how the shock was applied",
+    "largest_change_entity": "entity whose bill changes most",
+    "largest_change_usd": "its bill over the horizon: change (USD)",
+    "largest_change_pct": "its bill: change (%)",
 }

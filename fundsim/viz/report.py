@@ -22,10 +22,12 @@ from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from fundsim.results import Run
 from fundsim.results.atomic import write_text
 from fundsim.results.registry import (
+    STRESS_HEADLINE,
     UNIT_FORMATS,
     column_excel_format,
     describe,
@@ -34,6 +36,7 @@ from fundsim.results.registry import (
     format_column,
     format_difference,
     format_unit,
+    not_applicable,
     order,
 )
 from fundsim.viz import figures
@@ -83,19 +86,22 @@ def run_figures(
     stress: pd.DataFrame | None = None,
     reserve_target: pd.DataFrame | None = None,
     reserve_note: str | None = None,
+    width: float | None = None,
 ) -> tuple[dict[str, Figure], dict[str, str]]:
     """The report's figures for ``run`` (title -> Figure), and those skipped (title -> why).
 
     ``reserve_note`` says why ``reserve_target`` is missing; it is listed with the
-    figures not drawn."""
+    figures not drawn. ``width`` (inches) draws them for that width (the page's phone
+    version uses :data:`NARROW_IN`); default each figure's own."""
+    w: dict[str, Any] = {} if width is None else {"width": width}
     makers: list[tuple[str, Callable[[], Figure]]] = [
-        (FAN_TITLE, lambda: figures.fan_chart(run.monthly, reserve_target=reserve_target)),
-        ("Coverage by country and year", lambda: figures.coverage_heatmap(run.tables.get("coverage"))),
-        ("Shares per entity", lambda: figures.share_bars(run.shares)),
-        (WAIT_TITLE, lambda: figures.waiting_time_distribution(run.replications)),
+        (FAN_TITLE, lambda: figures.fan_chart(run.monthly, reserve_target=reserve_target, **w)),
+        ("Coverage by country and year", lambda: figures.coverage_heatmap(run.tables.get("coverage"), **w)),
+        ("Shares per entity", lambda: figures.share_bars(run.shares, **w)),
+        (WAIT_TITLE, lambda: figures.waiting_time_distribution(run.replications, **w)),
     ]
     if stress is not None:
-        makers.append(("Stress tests", lambda: figures.stress_heatmap(stress)))
+        makers.append(("Stress tests", lambda: figures.stress_heatmap(stress, **w)))
     out: dict[str, Figure] = {}
     skipped: dict[str, str] = {}
     for title, make in makers:
@@ -108,6 +114,10 @@ def run_figures(
     if reserve_target is None and reserve_note:
         skipped[RESERVE_LINE] = reserve_note
     return out, skipped
+
+
+#: Width (inches) of the figures redrawn for a phone: 4 in at 100 dpi fills a 390 px screen.
+NARROW_IN = 4.0
 
 
 def png_base64(fig: Figure, dpi: int = 110) -> str:
@@ -152,12 +162,16 @@ def _table(frame: pd.DataFrame, cls: str, formats: Mapping[str, str] | None = No
 LABEL_COLUMNS = ("what it is", "unit", "better when")
 
 
-def summary_table(run: Run) -> pd.DataFrame:
+def summary_table(run: Run, settings: object | None = None) -> pd.DataFrame:
     """summary.json as a table: one row per metric (in registry order), its label, unit
-    and good direction from the registry, then :data:`SUMMARY_COLUMNS`."""
+    and good direction from the registry, then :data:`SUMMARY_COLUMNS`. A metric zero by
+    construction under the scenario ``settings`` holds "not applicable (why)" as its mean."""
     rows = []
     for m in sorted(run.summary.index, key=order):
         s, info = run.summary.loc[m].to_dict(), describe(m)
+        na = not_applicable(m, settings)
+        if na is not None:
+            s = {"mean": na, "n": s.get("n", math.nan)}
         rows.append({"metric": m, "what it is": info.label, "unit": info.unit, "better when": info.good or "neither",
                      **{k: s.get(k, math.nan) for k in SUMMARY_COLUMNS}})
     return pd.DataFrame(rows, columns=["metric", *LABEL_COLUMNS, *SUMMARY_COLUMNS])
@@ -194,9 +208,12 @@ def _environment() -> Any:
 #: Captions under the figures: what each shows.
 CAPTIONS = {
     FAN_TITLE: "Total cash of the coordinator fund (blue bands: 5–95 % and 25–75 % of replications, line: "
-               "median) beside its uncommitted (free) balance, the cash not yet committed to contracts (red "
-               "line: median; dotted: 5th percentile). A healthy total with little free cash means the money "
-               "is already promised to posts: a cut or a late payment then interrupts a post.",
+               "median) beside its uncommitted (free) balance: cash less what is already committed to running "
+               "contracts (red line: median; dotted: 5th percentile). The uncommitted balance is negative when "
+               "the fund has committed more than the cash it holds, on the strength of invoices not yet paid "
+               "(receivables) and the host's pre-financing line: contracts are certified against the year's "
+               "expected income, not against cash in hand. A deeply negative line means posts rest on money "
+               "still owed: a cut or a late payment then interrupts a post. Dashed: the reserve target.",
     WAIT_TITLE: "One value per replication: the median number of days an assisted victim waited for a first "
                 "service in that replication. The spread shows how much that median varies from one "
                 "replication to another, not how long single victims wait.",
@@ -210,9 +227,13 @@ def build_html(
     stress: pd.DataFrame | None = None,
     scenario: ScenarioText | None = None,
     scenario_note: str = "",
+    settings: object | None = None,
+    narrow: Mapping[str, Figure] | None = None,
 ) -> str:
-    """The self-contained HTML page for ``run`` (figures embedded), from the jinja2
-    template ``templates/report.html.j2`` (autoescaped)."""
+    """The self-contained HTML page for ``run`` (figures embedded; ``narrow``: the same
+    figures redrawn for a phone, shown below 600 px), from the jinja2 template
+    ``templates/report.html.j2`` (autoescaped). Order: the answer, the charts, the
+    tables, then the reference (glossary and assumptions, collapsed)."""
     m = run.manifest
     name = str(m.get("scenario", run.path.name if run.path else "run"))
     start, years = m.get("start_year"), m.get("years")
@@ -223,8 +244,10 @@ def build_html(
         f"finished {m.get('finished')}"
     )
     year_cols = _years(run)
-    tables = {"summary": _table(summary_table(run), "summary", {"n": "n"}, row_key="metric",
-                                headings=SUMMARY_HEADINGS)}
+    summary = summary_table(run, settings)
+    tables = {"summary": {**_table(summary, "summary", {"n": "n"}, row_key="metric", headings=SUMMARY_HEADINGS),
+                          "minor": [i for i, c in enumerate(summary.columns)
+                                    if c in ("unit", "better when", "p05", "p50", "p95", "n")]}}
     if "yearly" in run.tables:
         tables["yearly"] = _table(run.tables["yearly"], "yearly", {"year": "year"}, headings=HEADINGS)
     if "children_liability" in run.tables:
@@ -237,18 +260,24 @@ def build_html(
     stress_rows = None
     if stress is not None:
         cols = [c for c in ("shock", "metric", "baseline_mean", "shocked_mean", "diff", "ci95_low", "ci95_high",
-                            "relative_change", "effect", "note") if c in stress]
-        stress_rows = _stress_table(stress[cols])
+                            "effect", "largest_change_entity", "largest_change_usd", "largest_change_pct")
+                if c in stress]
+        # The page shows the headline metrics (every metric is in the workbook and stress.csv).
+        names = stress["metric"].fillna("").astype(str)
+        shown = stress[names.isin(STRESS_HEADLINE) | (names == "")] if names.isin(STRESS_HEADLINE).any() else stress
+        stress_rows = _stress_table(shown[cols])
     return _environment().get_template("report.html.j2").render(
         name=name,
         facts=facts,
-        answer=answer(run.summary, m),
+        answer=answer(run.summary, m, settings),
         scenario=scenario,
         scenario_note=scenario_note,
         assumptions=scenario.assumptions() if scenario else [],
         basis_counts=scenario.counts() if scenario else {},
         glossary=glossary(list(run.summary.index)),
-        figures=[{"title": t, "png": png_base64(f), "caption": CAPTIONS.get(t, "")} for t, f in figs.items()],
+        figures=[{"title": t, "png": png_base64(f), "caption": CAPTIONS.get(t, ""),
+                  "narrow": png_base64((narrow or {})[t], dpi=100) if t in (narrow or {}) else None}
+                 for t, f in figs.items()],
         skipped=dict(skipped or {}),
         tables=tables,
         stress=stress_rows,
@@ -260,6 +289,56 @@ STATEMENT_SECTIONS = (
     ("cash_flow", "Statement of cash flows"),
     ("position", "Statement of financial position at 31 December"),
 )
+#: Readable names of the statements.
+STATEMENT_NAMES = {"cash_flow": "cash flows", "position": "financial position at 31 December"}
+#: Readable names of statement lines whose code name would not read as words.
+LINE_LABELS = {"host_prefinancing": "host pre-financing", "prefinancing_owed": "pre-financing owed",
+               "unencumbered": "unencumbered balance", "lapsed": "host money lapsed"}
+#: Total lines: each is the sum of the top-level lines listed (with a sign), in every year.
+TOTAL_LINES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "closing_cash": (("+", ("*",)),),
+    "total_assets": (("+", ("cash", "receivables")),),
+    "net_assets": (("+", ("total_assets",)), ("-", ("prefinancing_owed", "fees_payable"))),
+}
+
+
+def line_label(code: str) -> str:
+    """A statement line's code as words: ``opening_cash`` -> ``opening cash``."""
+    return LINE_LABELS.get(code, code.replace("_", " "))
+
+
+def statement_totals(frame: pd.DataFrame, years: Sequence[str]) -> dict[int, list[tuple[str, int]]]:
+    """Rows of ``frame`` (window, statement, line, detail, years) that are totals of other
+    rows, each with its terms (sign, row): the closing cash is the opening cash plus every
+    flow line; total assets are cash and receivables; net assets are total assets less
+    what is owed. A total is written as a formula only where it adds up in every year
+    (to the cent); otherwise its value stays."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    top = frame[frame["detail"] == ""]
+    for (_window, _kind), part in top.groupby(["window", "statement"], sort=False):
+        rows = dict(zip(part["line"], part.index, strict=True))
+        for line, rule in TOTAL_LINES.items():
+            if line not in rows:
+                continue
+            terms: list[tuple[str, int]] = []
+            for sign, names in rule:
+                if names == ("*",):
+                    terms += [(sign, r) for name, r in rows.items() if r < rows[line]]
+                else:
+                    terms += [(sign, rows[n]) for n in names if n in rows]
+            if not terms:
+                continue
+            for sign_of_owed in (1.0, -1.0):  # what is owed may be stored as a negative amount
+                signed = [(s if s == "+" else ("-" if sign_of_owed > 0 else "+"), r) for s, r in terms]
+                values = frame[list(years)].to_numpy(float)
+                sums = sum(values[r] * (1.0 if s == "+" else -1.0) for s, r in signed)
+                ok = bool((abs(sums - values[rows[line]]) < 0.01).all())
+                if ok:
+                    out[rows[line]] = signed
+                    break
+    return out
+
+
 #: Position lines shown with their 5th and 95th percentiles.
 RANGE_LINES = ("cash", "receivables", "commitments", "reserve", "unencumbered")
 
@@ -279,7 +358,8 @@ def statement_tables(run: Run) -> dict[str, Any]:
             table = statement(summary, window, kind)
             table.columns = [str(c) for c in table.columns]
             frame = table.reset_index(names="line")
-            frame["line"] = frame["line"].str.replace(r"^  ", "· ", regex=True)  # an entity or age under its line
+            frame["line"] = [("· " + x[2:]) if x.startswith("  ") else line_label(x)  # an entity or age under its line
+                             for x in frame["line"].astype(str)]
             out[f"statement_{window}_{kind}"] = {
                 **_table(frame, "statement", dict.fromkeys(table.columns, "USD")),
                 "title": f"{title}: {window} window (USD, means over replications)",
@@ -309,10 +389,12 @@ def _stress_table(stress: pd.DataFrame) -> dict[str, Any]:
         cells = []
         for c in stress.columns:
             v = r[c]
-            if c in ("shock", "metric", "effect", "note"):
+            if c in ("shock", "metric", "effect", "note", "largest_change_entity"):
                 cells.append({"text": str(v if isinstance(v, str) else ""), "num": False})
-            elif c == "relative_change":
-                cells.append(_cell(c, v))
+            elif c in ("relative_change", "largest_change_pct"):
+                cells.append(_cell("relative_change", v))
+            elif c == "largest_change_usd":
+                cells.append(_cell("USD", v))
             else:  # the means read as the metric, the difference and its interval as differences
                 cells.append(_cell(metric, v, difference=c in _DIFFERENCES))
         rows.append({"key": None, "cells": cells})
@@ -356,7 +438,7 @@ SHEETS = {
 
 
 def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
-               scenario: ScenarioText | None = None, scenario_note: str = "") -> Path:
+               scenario: ScenarioText | None = None, scenario_note: str = "", settings: object | None = None) -> Path:
     """Write the workbook for ``run`` to ``path``; returns it."""
     path = Path(path)
     book = open_workbook(path)
@@ -374,7 +456,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
         ("replications", m.get("replications")),
         ("seed", m.get("seed")),
         ("years", f"{start}–{int(start) + int(years) - 1}" if start is not None and years is not None else ""),
-        ("answer", answer(run.summary, m)),
+        ("answer", answer(run.summary, m, settings)),
         ("how to read", "Means over replications with the 95 % interval of the mean; 5th-95th percentiles "
                         "show the spread across replications. Money in USD, fractions in %. Totals are "
                         "SUM formulas over the cells they add up."),
@@ -383,7 +465,7 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
             scenario.assumptions() if scenario else None, scenario_note,
             [(s, SHEETS[s]) for s in present])
 
-    summ = summary_table(run)
+    summ = summary_table(run, settings)
     stat_cols = [Column(k, SUMMARY_HEADINGS[k], "0" if k == "n" else None) for k in SUMMARY_COLUMNS]
     label_cols = [Column("metric", "metric"), *(Column(c, c) for c in LABEL_COLUMNS)]
     row_formats = []
@@ -414,13 +496,26 @@ def build_xlsx(run: Run, path: str | Path, stress: pd.DataFrame | None = None,
                                        values="mean", sort=False)
         t.columns = [str(c) for c in t.columns]
         frame = t.reset_index()
+        totals = statement_totals(frame, list(t.columns))
+        frame["statement"] = frame["statement"].map(lambda s: STATEMENT_NAMES.get(s, s))
+        frame["line"] = frame["line"].map(line_label)
         cols = [Column(c, c) for c in ("window", "statement", "line", "detail")]
-        _sheet(sheets, "Statements", frame, [*cols, *(Column(y, f"{y} (USD)", _USD) for y in t.columns)])
+        ws = sheets.book.add_worksheet("Statements")
+        widths = sheets.table(ws, frame, [*cols, *(Column(y, f"{y} (USD)", _USD) for y in t.columns)],
+                              name="Statements")
+        bold = sheets.fmt(_USD, bold=True)
+        for at, terms in totals.items():  # a total line is a formula over the lines it adds up
+            for k, year in enumerate(t.columns):
+                col = 4 + k
+                formula = "=" + "".join(f"{sign}{xl_rowcol_to_cell(1 + r, col)}" for sign, r in terms).lstrip("+")
+                ws.write_formula(1 + at, col, formula, bold, float(frame.at[at, year]))  # type: ignore[arg-type]
+        Sheets.fit(ws, widths)
     if stress is not None:
         frame = stress.copy()
         formats: list[dict[str, str | None]] = []
         for i, metric in enumerate(frame["metric"].fillna("").astype(str)):
-            row: dict[str, str | None] = {"relative_change": _PCT}
+            row: dict[str, str | None] = {"relative_change": _PCT, "largest_change_pct": "+0.0%;-0.0%;0.0%",
+                                          "largest_change_usd": "+#,##0;-#,##0;0"}
             if metric:
                 f = excel_format(metric)
                 row.update(baseline_mean=f, shocked_mean=f)
@@ -469,13 +564,15 @@ def write_report(
         stress = run.tables.get("stress")
     if scenario is None and run.scenario is not None:
         scenario = run.scenario
+    settings = scenario if scenario is not None and not isinstance(scenario, ScenarioText) else None
     if scenario is not None and not isinstance(scenario, ScenarioText):
         scenario = ScenarioText.of(scenario, run.manifest.get("scenario_file"))
     if scenario is None and not scenario_note:
         scenario_note = ("the scenario file is not at hand (the manifest names none, or it is not found): "
                          "its description and assumptions are not shown")
     figs, skipped = run_figures(run, stress, reserve_target, reserve_note)
+    narrow, _ = run_figures(run, stress, reserve_target, reserve_note, width=NARROW_IN)
     html_path = out / HTML_NAME
-    write_text(html_path, build_html(run, figs, skipped, stress, scenario, scenario_note))
-    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note)
+    write_text(html_path, build_html(run, figs, skipped, stress, scenario, scenario_note, settings, narrow))
+    xlsx_path = build_xlsx(run, out / XLSX_NAME, stress, scenario, scenario_note, settings)
     return html_path, xlsx_path, list(skipped)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,6 +158,28 @@ def _matrix(sheets: Sheets, title: str, table: pd.DataFrame, number_format: str,
     Sheets.fit(ws, sheets.table(ws, frame, cols, name=title, total_label="Total" if total else None))
 
 
+def _share_chart(book: Any, shares: pd.DataFrame) -> None:
+    """A ``Chart`` sheet holding a native Excel bar chart of the ``Shares`` sheet (one bar
+    series per formula, one category per entity): it reads the cells, so a reviewer who
+    changes a share sees the chart follow."""
+    ws = book.add_worksheet("Chart")
+    n = len(shares)
+    chart = book.add_chart({"type": "bar"})
+    for j in range(1, len(shares.columns) + 1):
+        chart.add_series({
+            "name": ["Shares", 0, j],
+            "categories": ["Shares", 1, 0, n, 0],
+            "values": ["Shares", 1, j, n, j],
+            "gap": 60,
+        })
+    chart.set_title({"name": "Each entity's share of the annual cost, by formula"})
+    chart.set_x_axis({"name": "share of the cost", "num_format": "0%", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 900, "height": max(420, 60 + 28 * n * max(1, len(shares.columns)) // 2)})
+    ws.insert_chart(0, 0, chart)
+
+
 def write_share_workbook(
     path: str | Path,
     *,
@@ -175,8 +198,10 @@ def write_share_workbook(
     ``Shares`` (fractions, formatted as %, with a Total row of SUM formulas),
     ``Amounts USD`` (likewise), ``Burden ratios`` (share of cost / share of capacity;
     empty where capacity is zero), ``Fairness`` (one row per formula), ``Long`` (the
-    long table), ``Notes``, and ``Chart`` with ``figure_png`` when given. Every table is
-    a named Excel table; widths fit the values as shown; text is never a formula.
+    long table), ``Notes``, and, when ``figure_png`` is given (the command's figure), a
+    ``Chart`` sheet with the same shares as a native Excel bar chart over the Shares
+    sheet's cells (not a picture). Every table is a named Excel table; widths fit the
+    values as shown; text is never a formula.
     """
     path = Path(path)
     book = open_workbook(path)
@@ -219,12 +244,6 @@ def write_share_workbook(
     Sheets.fit(ws, sheets.table(ws, pd.DataFrame({"note": list(notes)}), [Column("note", "note")], name="Notes",
                                 freeze=False))
     if figure_png is not None:
-        ws = book.add_worksheet("Chart")
-        from PIL import Image as _Pil
-
-        with _Pil.open(figure_png) as im:
-            width = im.width
-        scale = 900 / width  # about 24 cm wide on screen
-        ws.insert_image(0, 0, str(figure_png), {"x_scale": scale, "y_scale": scale})
+        _share_chart(book, shares)
     book.close()
     return path

@@ -141,6 +141,10 @@ class Sheets:
             self._formats[key] = self.book.add_format(spec)
         return self._formats[key]
 
+    def table_name(self, title: str) -> str:
+        """A name for an Excel table from ``title``, unique in this workbook."""
+        return self._table_name(title)
+
     def _table_name(self, title: str) -> str:
         base = re.sub(r"[^A-Za-z0-9_]", "", title.title()) or "Table"
         name = base if not re.match(r"^[A-Za-z]{1,3}[0-9]+$", base) else f"T_{base}"

@@ -8,7 +8,7 @@ import pytest
 
 from fundsim.analysis.stress import BATTERY, NotApplicable
 from fundsim.analysis.variants import with_overrides
-from fundsim.viz.figures import stress_goodness
+from fundsim.viz.figures import stress_effects
 
 
 def _shock(name: str):
@@ -43,10 +43,12 @@ def test_the_heat_map_colours_victims_metrics_by_their_registry_direction():
         ("caseworker_cost_usd", 2.0e6, 0.45),  # cost follows the caseload: no colour
         ("children_liability_pv_usd", 1.0e6, 0.2),  # follows the caseload: no colour
     ]
+    # every change significant (its interval excludes 0): the colour is the metric's direction
     stress = pd.DataFrame(
-        [{"shock": "allegations_+50%", "metric": m, "diff": d, "relative_change": r} for m, d, r in rows]
+        [{"shock": "allegations_+50%", "metric": m, "diff": d, "relative_change": r,
+          "ci95_low": d - abs(d) / 2, "ci95_high": d + abs(d) / 2} for m, d, r in rows]
     )
-    good = stress_goodness(stress).loc["allegations_+50%"]
-    assert good["victims_dropped"] < 0 and good["median_wait_days"] < 0 and good["victims_assisted_share"] < 0
-    assert good["funded_ratio"] > 0 and good["unmet_need_usd"] > 0
-    assert good[["caseworker_cost_usd", "children_liability_pv_usd"]].isna().all()
+    effect = stress_effects(stress).loc["allegations_+50%"]
+    assert effect["victims_dropped"] == effect["median_wait_days"] == effect["victims_assisted_share"] == "worse"
+    assert effect["funded_ratio"] == effect["unmet_need_usd"] == "better"
+    assert effect["caseworker_cost_usd"] == effect["children_liability_pv_usd"] == "neither"

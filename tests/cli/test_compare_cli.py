@@ -28,15 +28,29 @@ def run_dirs(tmp_path_factory):
     return root
 
 
-def test_paired_runs_print_the_factor_and_write_csv(run_dirs, tmp_path, capsys):
+def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(run_dirs, tmp_path, capsys):
     out = tmp_path / "cmp.csv"
     assert main(["compare", str(run_dirs / "a"), str(run_dirs / "b"), "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "PAIRED" in text and "times narrower" in text
+    assert "PAIRED" in text
     table = pd.read_csv(out)
     row = table[table["metric"] == "coordinator_coverage"].iloc[0]
-    assert row["paired"] and row["width_ratio"] > 1
-    assert f"{row['width_ratio']:.1f} times narrower" in text
+    assert row["paired"]
+    # the sentence states the change in points with its interval, as the CSV holds it in fractions
+    lo, hi = sorted((abs(row["ci95_low"]), abs(row["ci95_high"])))
+    size = f"{100 * abs(row['diff']):.1f} points {'lower' if row['diff'] < 0 else 'higher'} [{100 * lo:.1f}, {100 * hi:.1f}]"
+    detected = row["ci95_low"] > 0 or row["ci95_high"] < 0
+    sentence = next(line for line in text.splitlines() if line.startswith("- coordinator coverage"))
+    assert (size in sentence) if detected else ("does not change detectably" in sentence)
+    # the other metrics are listed on request only
+    assert "--all lists every metric" in text
+    assert "income_cv" not in text.split("Intervals are")[0]
+
+
+def test_all_lists_every_metric(run_dirs, capsys):
+    assert main(["compare", str(run_dirs / "a"), str(run_dirs / "b"), "--all"]) == 0
+    text = capsys.readouterr().out
+    assert "income_cv" in text and "95% interval (paired)" in text
 
 
 def test_different_seeds_are_compared_unpaired(run_dirs, capsys):

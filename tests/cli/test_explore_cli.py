@@ -21,7 +21,7 @@ def test_explore_writes_the_tidy_table_and_the_robustness_table(tmp_path: Path, 
     out = tmp_path / "ex"
     assert main(["explore", str(path), "--futures", "3", "--reps", "1", "--out", str(out), "--workers", "1"]) == 0
     text = capsys.readouterr().out
-    assert "pip install fundsim[explore]" in text
+    assert "pip install -e '.[explore]'" in text
     table = pd.read_csv(out / "experiments.csv")
     assert list(table.columns[:5]) == ["future", "policy", "cuts.0.fraction", "cuts.0.year", "exits"]
     assert len(table) == 3 * 2 and "failed" in table.columns

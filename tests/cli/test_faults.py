@@ -136,7 +136,7 @@ def test_a_full_disk_leaves_no_run_folder(tmp_path: Path, capsys, monkeypatch) -
 
 
 def test_a_full_disk_leaves_no_truncated_report(tmp_path: Path, capsys, monkeypatch) -> None:
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress", "--no-report"]) == 0
     capsys.readouterr()
     before = sorted(p.name for p in (tmp_path / "run").iterdir())
     import fundsim.results.atomic as atomic
@@ -164,7 +164,7 @@ def test_a_full_disk_leaves_no_shares_folder(tmp_path: Path, capsys, monkeypatch
 
 def test_one_overwrite_policy(tmp_path: Path, capsys) -> None:
     run = tmp_path / "run"
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(run), "--no-progress"]) == 0
+    assert main(["run", str(MINI), "--reps", "2", "--out", str(run), "--no-progress", "--no-report"]) == 0
     shares = tmp_path / "shares"
     assert main(["shares", str(MINI), "--out", str(shares)]) == 0
     assert main(["report", str(run)]) == 0

@@ -51,7 +51,8 @@ def test_stress_baseline_records_its_scenario_file(tmp_path, capsys):
 
 
 def test_report_draws_the_reserve_line_after_a_plain_run(tmp_path, capsys):
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress",
+                 "--no-report"]) == 0
     capsys.readouterr()
     assert main(["report", str(tmp_path / "run")]) == 0
     captured = capsys.readouterr()
@@ -80,7 +81,8 @@ def test_report_says_why_when_the_scenario_file_has_changed(tmp_path, capsys):
     scn.mkdir()
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(DATA / name, scn / name)
-    assert main(["run", str(scn / "mini.toml"), "--reps", "2", "--out", str(tmp_path / "run")]) == 0
+    assert main(["run", str(scn / "mini.toml"), "--reps", "2", "--out", str(tmp_path / "run"),
+                 "--no-report"]) == 0
     text = (scn / "mini.toml").read_text(encoding="utf-8")
     (scn / "mini.toml").write_text(text.replace("reserve_target_months = 3", "reserve_target_months = 4"),
                                    encoding="utf-8")

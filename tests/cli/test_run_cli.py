@@ -83,3 +83,34 @@ def test_shares_table_is_titled_by_the_mechanism_mode():
     assert "siloed" in shares_title("siloed", "weighted")
     assert shares_title("pooled", "weighted").startswith("Cost shares (weighted formula)")
     assert "pooled reserve by the weighted formula" in shares_title("hybrid", "weighted")
+
+
+def test_run_writes_the_report_and_ends_with_the_answer(tmp_path: Path, mini_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", str(mini_path), "--reps", "4", "--workers", "1", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert (out / "report.html").is_file() and (out / "report.xlsx").is_file()
+    last = text.strip().splitlines()[-2:]
+    assert last[0].startswith("Answer: Over 4 replications") and "95 % interval" in last[0]
+    assert last[1].startswith(f"Report: {out / 'report.html'}")
+
+
+def test_no_report_skips_it_and_says_how_to_write_it(tmp_path: Path, mini_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", str(mini_path), "--reps", "2", "--workers", "1", "--out", str(out), "--no-report"]) == 0
+    assert not (out / "report.html").exists()
+    assert f"fundsim report {out}" in capsys.readouterr().out
+
+
+def test_a_metric_zero_by_construction_reads_not_applicable() -> None:
+    from types import SimpleNamespace
+
+    from fundsim.cli._format import summary_table
+
+    summary = pd.DataFrame({"mean": [0.0], "ci95_low": [0.0], "ci95_high": [0.0], "p05": [0.0], "p50": [0.0],
+                            "p95": [0.0]}, index=pd.Index(["funded_ratio"], name="metric"))
+    paygo = SimpleNamespace(victims=SimpleNamespace(children=SimpleNamespace(funding="paygo")))
+    prefund = SimpleNamespace(victims=SimpleNamespace(children=SimpleNamespace(funding="prefund_at_entry")))
+    assert "not applicable (pay-as-you-go)" in summary_table(summary, scenario=paygo)
+    assert "0.0%" not in summary_table(summary, scenario=paygo)
+    assert "not applicable" not in summary_table(summary, scenario=prefund)

@@ -22,7 +22,8 @@ def test_morris_with_ranges_on_the_command_line(tmp_path, capsys):
     assert (table["mu_star"] >= 0).all()
     assert len(pd.read_csv(out / "sensitivity_samples.csv")) == 2 * 3
     assert (out / "sensitivity.png").is_file()
-    assert "mu_star" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "(mu*)" in text and " pp" in text and "What moves coordinator coverage most, in order: mechanism.reserve_target_months" in text
 
 
 def test_no_uncertainties_exits_2(tmp_path, capsys):

@@ -52,7 +52,10 @@ def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
     assert shares["A6"].value == "Total" and shares["B6"].value == "=SUM(B2:B5)"
     assert cached["Shares"]["B6"].value == pytest.approx(1.0)
     assert cached["Amounts USD"]["C6"].value == pytest.approx(900_000.0)
-    assert len(wb["Chart"]._images) == 1
+    # a native Excel chart over the Shares sheet's cells, not a picture
+    assert wb["Chart"]._images == [] and len(wb["Chart"]._charts) == 1
+    chart = wb["Chart"]._charts[0]
+    assert len(chart.series) == shares.max_column - 1 and chart.series[0].val.numRef.f == "Shares!$B$2:$B$5"
     readme = [c.value for row in wb["Read me"].iter_rows() for c in row if c.value]
     assert any("Shapley" in str(v) for v in readme) and "suits_index" in readme
     for ws in wb:

@@ -51,3 +51,15 @@ def test_a_misspelt_target_metric_exits_2_before_any_run(tmp_path, capsys, monke
     err = capsys.readouterr().err
     assert "did you mean 'p_gap'" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_an_unresolved_bracket_gives_no_answer_but_what_to_do(tmp_path, capsys):
+    # Two replications cannot tell a 5 % probability apart from 0 or from 60 %: no value tried
+    # is clearly past the target, so there is no answer to print.
+    code = main(["solve", str(MINI), "--target", "p_gap<=0.05", "--lever", "budget_scale", "--low", "0.3",
+                 "--high", "1.5", "--reps", "2", "--max-runs", "3", "--out", str(tmp_path / "s"), "--no-progress"])
+    text = capsys.readouterr().out
+    if code == 0 and "Answer:" not in text:
+        assert "No answer at 2 replications" in text and "--reps 50" in text
+    else:  # the search itself reports why it stopped (exit 2), also without an answer
+        assert "Answer:" not in text

@@ -63,3 +63,22 @@ def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as
     assert "dropped_cases" not in old.replications.columns and "dropped_cases" not in old.summary.index
     assert old.replications["victims_dropped"].tolist() == [3.0, 5.0]
     assert old.metric("dropped_cases")["mean"] == 4.0
+
+
+def test_the_summary_prints_as_a_person_reads_it_and_stays_numeric(mini_path):
+    run = fundsim.run(fundsim.load_scenario(mini_path), reps=3, seed=2, workers=1)
+    text = repr(run.summary)
+    assert "e+0" not in text and "%" in text and "95 % interval of the mean" in text
+    assert isinstance(run.summary.loc["coordinator_coverage", "mean"], float)
+    assert float(run.summary["mean"].sum()) == float(pd.DataFrame(run.summary)["mean"].sum())
+
+
+def test_metric_names_a_close_match_for_a_typo(mini_path):
+    import pytest
+
+    from fundsim.results.registry import UnknownMetric
+
+    run = fundsim.run(fundsim.load_scenario(mini_path), reps=2, seed=2, workers=1)
+    assert run.metric("coordinator_coverage")["mean"] == run.summary.loc["coordinator_coverage", "mean"]
+    with pytest.raises(UnknownMetric, match="did you mean 'coordinator_coverage'"):
+        run.metric("coverage")

@@ -64,70 +64,75 @@ def test_waiting_time_needs_its_column(run):
     assert sum(p.get_height() for p in fig.axes[0].patches if hasattr(p, "get_height")) >= 40
 
 
+def _row(shock: str, metric: str, diff: float, low: float, high: float, **kw) -> dict:
+    return {"shock": shock, "metric": metric, "diff": diff, "ci95_low": low, "ci95_high": high,
+            "relative_change": np.nan, "significant": bool(low > 0 or high < 0), **kw}
+
+
 def test_stress_heatmap_marks_shocks_not_run():
     table = pd.DataFrame(
         [
-            {"shock": "a", "metric": "p_gap", "relative_change": 0.5, "diff": 0.1, "significant": True},
-            {"shock": "a", "metric": "coordinator_coverage", "relative_change": -0.1, "diff": -0.05,
-             "significant": False},
-            {"shock": "b", "metric": "", "relative_change": np.nan, "diff": np.nan, "significant": False},
+            _row("a", "p_gap", 0.1, 0.05, 0.15),
+            _row("a", "coordinator_coverage", -0.05, -0.1, 0.01),
+            {"shock": "b", "metric": "", "relative_change": np.nan, "diff": np.nan, "ci95_low": np.nan,
+             "ci95_high": np.nan, "significant": False},
         ]
     )
-    fig = figures.stress_heatmap(table)
+    fig = figures.stress_heatmap(table, metrics=["p_gap", "coordinator_coverage"])
     texts = [t.get_text() for t in fig.axes[0].texts]
     # Probabilities and coverage change in percentage points, not relative per cent.
-    assert "+10.0 pp" in texts and "(-5.0 pp)" in texts and "not run" in texts
+    assert "+10.0pp" in texts and "(-5.0pp)" in texts and "not run" in texts
 
 
-def _cell_colour(fig, i: int, j: int):
-    """The RGBA colour of heat-map cell (row i, column j); None if left uncoloured."""
-    im = fig.axes[0].images[0]
-    value = im.get_array()[i, j]
-    if np.ma.is_masked(value):
-        return None
-    return im.cmap(im.norm(value))
+def _cell_colour(fig, i: int, j: int) -> tuple[float, float, float]:
+    """The RGB colour of heat-map cell (row i, column j)."""
+    return tuple(float(v) for v in fig.axes[0].images[0].get_array()[i, j][:3])
 
 
-def test_stress_heatmap_colours_each_metric_by_its_good_direction():
+WHITE = (1.0, 1.0, 1.0)
+
+
+def test_stress_heatmap_colours_only_significant_cells_by_good_direction():
     table = pd.DataFrame(
         [
-            # lower is better: a drop is good (blue), a rise bad (red)
-            {"shock": "a", "metric": "p_gap", "relative_change": -0.5, "diff": -0.2, "significant": True},
-            {"shock": "a", "metric": "median_wait_days", "relative_change": 0.4, "diff": 12.0, "significant": True},
-            # higher is better: a drop is bad (red)
-            {"shock": "a", "metric": "coordinator_coverage", "relative_change": -0.1, "diff": -0.08,
-             "significant": True},
-            # no good direction: left uncoloured whatever it does
-            {"shock": "a", "metric": "closing_balance_usd", "relative_change": -0.3, "diff": -1e6, "significant": True},
+            # lower is better: a significant drop is good (blue), a significant rise bad (orange-red)
+            _row("a", "p_gap", -0.2, -0.3, -0.1),
+            _row("a", "median_wait_days", 12.0, 8.0, 16.0),
+            # higher is better: a significant drop is bad
+            _row("a", "coordinator_coverage", -0.08, -0.1, -0.06),
+            # no good direction: grey when significant
+            _row("a", "closing_balance_usd", -1e6, -2e6, -0.5e6),
+            # a large relative change from a zero baseline whose interval includes 0: white
+            _row("a", "p_tier1_interrupted", 0.00063, -0.0006, 0.0019, relative_change=np.inf),
         ]
     )
-    goodness = figures.stress_goodness(table)
-    assert goodness.loc["a", "p_gap"] > 0
-    assert goodness.loc["a", "median_wait_days"] < 0
-    assert goodness.loc["a", "coordinator_coverage"] < 0
-    assert np.isnan(goodness.loc["a", "closing_balance_usd"])
-    fig = figures.stress_heatmap(table)
-    blue = _cell_colour(fig, 0, 0)  # p_gap dropped: good
-    red_wait, red_cov = _cell_colour(fig, 0, 1), _cell_colour(fig, 0, 2)
+    effects = figures.stress_effects(table)
+    assert list(effects.loc["a"]) == ["better", "worse", "worse", "neither", ""]
+    fig = figures.stress_heatmap(table, metrics=list(table["metric"]))
+    blue, worse_wait, worse_cov = _cell_colour(fig, 0, 0), _cell_colour(fig, 0, 1), _cell_colour(fig, 0, 2)
     assert blue[2] > blue[0]  # more blue than red
-    assert red_wait[0] > red_wait[2] and red_cov[0] > red_cov[2]
-    assert _cell_colour(fig, 0, 3) is None
+    assert worse_wait[0] > worse_wait[2] and worse_cov == worse_wait
+    grey = _cell_colour(fig, 0, 3)
+    assert grey != WHITE and grey[0] == grey[1] == grey[2]
+    assert _cell_colour(fig, 0, 4) == WHITE
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert labels == ["p_gap \u2193", "median_wait_days \u2193", "coordinator_coverage \u2191", "closing_balance_usd"]
+    assert labels[0].endswith("\u2193") and labels[2].endswith("\u2191") and not labels[3].endswith(("\u2191", "\u2193"))
 
 
-def test_stress_heatmap_labels_money_by_relative_change_unless_the_baseline_is_zero():
+def test_stress_heatmap_labels_money_in_dollars_and_shows_the_largest_bill_change():
     table = pd.DataFrame(
         [
-            {"shock": "a", "metric": "closing_balance_usd", "relative_change": -0.25, "diff": -1e6, "significant": True},
-            {"shock": "a", "metric": "lapses", "relative_change": np.nan, "diff": 3.0, "significant": True},
-            {"shock": "a", "metric": "unmet_need_usd", "relative_change": 78_000.0, "diff": 2.5e6, "significant": True},
+            _row("a", "closing_balance_usd", -1e6, -1.5e6, -0.5e6, largest_change_entity="WFP",
+                 largest_change_usd=92_000.0, largest_change_pct=0.041),
+            _row("a", "assessed_usd", 2.5e6, 2e6, 3e6, largest_change_entity="WFP", largest_change_usd=92_000.0,
+                 largest_change_pct=0.041),
+            _row("a", "lapses", 3.0, 1.0, 5.0, largest_change_entity="WFP", largest_change_usd=92_000.0,
+                 largest_change_pct=0.041),
         ]
     )
-    texts = [t.get_text() for t in figures.stress_heatmap(table).axes[0].texts]
-    assert "-25.0%" in texts  # a relative change where the baseline is not ~0
-    assert "+3" in texts  # baseline 0: the absolute change
-    assert "+2.5M" in texts  # a +7.8 million % change reads as dollars instead
+    texts = [t.get_text() for t in figures.stress_heatmap(table, metrics=list(table["metric"])).axes[0].texts]
+    assert "-1.00M" in texts and "+2.50M" in texts and "+3.0" in texts
+    assert "WFP\n+92k (+4.1%)" in texts
 
 
 def test_save_figure_writes_a_png(run, tmp_path):
