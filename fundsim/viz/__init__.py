@@ -17,7 +17,7 @@ from fundsim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from fundsim.viz import explore_figures, figures, report, share_report, style
-    from fundsim.viz.explore_figures import peeling_trajectory, robustness_ranking
+    from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
     from fundsim.viz.figures import (
         MissingData,
         coverage_heatmap,
@@ -51,7 +51,7 @@ _HOMES = {
     ),
     "write_report": "report",
     **dict.fromkeys(('ClaimFailed', 'check', 'enough', 'interval', 'legend_inside', 'page_figure', 'row_interval', 'show'), "notebook"),
-    **dict.fromkeys(("peeling_trajectory", "robustness_ranking"), "explore_figures"),
+    **dict.fromkeys(("peeling_trajectory", "prim_pairs", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
     **dict.fromkeys(("new_figure", "save_figure", "styled", "usd_label"), "style"),
 }
@@ -73,6 +73,7 @@ __all__ = [
     "notebook",
     "page_figure",
     "peeling_trajectory",
+    "prim_pairs",
     "report",
     "robustness_ranking",
     "row_interval",
