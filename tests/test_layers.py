@@ -105,7 +105,7 @@ def test_the_scenario_modules_import_each_other_without_a_circle() -> None:
 
 
 #: The schema's modules in the order each may import the ones before it (and none after).
-SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario")
+SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario", "options")
 
 
 def test_each_schema_module_imports_only_the_ones_before_it() -> None:
@@ -137,18 +137,12 @@ def test_no_scenario_module_is_over_500_lines_nor_a_function_over_80() -> None:
     assert not long_modules and not long_functions, (long_modules, long_functions)
 
 
-def _fundsim_modules(path: Path) -> set[str]:
-    """The full names of the fundsim modules ``path`` imports from."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("fundsim")}
-
-
 def test_analysis_applies_the_models_own_rules_through_the_plan() -> None:
     # The budget annex and the report's reserve line use the model's rules (one rule, one
     # home): runner/plan.py hands them over; nothing in analysis recomputes them.
     for name in ("budget_annex.py", "reserve.py"):
-        assert "fundsim.runner.plan" in _fundsim_modules(PACKAGE / "analysis" / name), name
-    plan = _fundsim_modules(PACKAGE / "runner" / "plan.py")
+        assert "fundsim.runner.plan" in _imported_modules(PACKAGE / "analysis" / name, "runner"), name
+    plan = _imported_modules(PACKAGE / "runner" / "plan.py", "model")
     assert {"fundsim.model.budget", "fundsim.model.coordinator_fund"} <= plan
 
 

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
     from fundsim.analysis.discovery import Discovery, discover, discovery_available
     from fundsim.analysis.ema_adapter import ema_model, ema_policies, ema_scenarios
     from fundsim.analysis.explore import ExploreError, ExploreResult, run_explore, sample_futures
+    from fundsim.analysis.options import (
+        OptionsError,
+        OptionsResult,
+        bills,
+        cached_options,
+        options_from_file,
+        run_options,
+    )
     from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.analysis.robustness import regret_frame, robustness_table
     from fundsim.analysis.run_cache import cached_run, cached_stress, code_version
@@ -58,6 +66,7 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
     "reserve_target_by_year": "reserve",
+    **dict.fromkeys(("OptionsError", "OptionsResult", "bills", "cached_options", "options_from_file", "run_options"), "options"),
     **dict.fromkeys(("Discovery", "discover", "discovery_available"), "discovery"),
     **dict.fromkeys(("ema_model", "ema_policies", "ema_scenarios"), "ema_adapter"),
     **dict.fromkeys(("ExploreError", "ExploreResult", "run_explore", "sample_futures"), "explore"),
@@ -79,6 +88,8 @@ __all__ = [
     "Discovery",
     "ExploreError",
     "ExploreResult",
+    "OptionsError",
+    "OptionsResult",
     "RunSide",
     "SensitivityError",
     "SensitivityResult",
@@ -89,6 +100,8 @@ __all__ = [
     "StressResult",
     "Target",
     "VariantError",
+    "bills",
+    "cached_options",
     "cached_run",
     "cached_stress",
     "code_version",
@@ -104,6 +117,7 @@ __all__ = [
     "get_value",
     "need_envelope_usd",
     "numeric_value",
+    "options_from_file",
     "parse_target",
     "policy_outcomes",
     "policy_table_text",
@@ -111,6 +125,7 @@ __all__ = [
     "reserve_target_by_year",
     "robustness_table",
     "run_explore",
+    "run_options",
     "sample_futures",
     "scaled",
     "sensitivity",

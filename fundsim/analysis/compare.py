@@ -7,8 +7,10 @@ interval of the mean difference is then a t-interval on the per-replication
 differences, which is much narrower than the interval that treats the runs as
 independent (Welch). Both are reported, with two ratios: ``width_ratio`` (unpaired
 width / paired width: how many times narrower pairing makes the interval) and
-``variance_ratio`` (its square: the variance reduction, how many times more
-unpaired replications the same precision would need). Differences are in the
+``variance_ratio`` (its square: how many times more unpaired replications the same
+precision would need). The column ``variance_reduction`` is deprecated: it holds the
+*width* ratio under its former name, for old readers, and will be removed (see
+CHANGELOG.md); read ``width_ratio`` or ``variance_ratio``. Differences are in the
 metric's unit (fractions for shares and probabilities: read them in percentage
 points, :func:`fundsim.results.registry.format_difference`). Runs with different seeds or replication
 counts are compared unpaired (Welch) and say so. Runs over different horizons,
@@ -235,7 +237,7 @@ def compare_runs(
                 "unpaired_width": uw,
                 "width_ratio": width_ratio,
                 "variance_ratio": width_ratio**2,
-                # Deprecated: the width ratio under its old name (notebooks 01 and 04 read it).
+                # Deprecated: the WIDTH ratio under its former name (two notebooks still read it).
                 "variance_reduction": width_ratio,
                 "n": n,
             }

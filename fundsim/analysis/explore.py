@@ -48,6 +48,7 @@ import pandas as pd
 from fundsim.errors import BadInput
 from fundsim.results.atomic import write_csv, write_text
 from fundsim.results.registry import UnknownMetric, lookup
+from fundsim.runner import arguments
 from fundsim.runner.chunks import run_chunk
 from fundsim.runner.executors import make_executor
 from fundsim.runner.seeds import stream_seed
@@ -266,6 +267,7 @@ def run_explore(
     ``total -> bar`` counting replications; ``on_future(i)`` is called after future ``i``
     is saved (tests use it to stop an experiment part-way).
     """
+    scenario = arguments.entry(scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler)  # checked as the command line checks it
     check_outcomes(scenario, spec)
     n = int(futures or spec.futures)
     reps = int(reps or spec.reps or scenario.simulation.replications)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from fundsim.analysis.variants import get_value, with_overrides
 from fundsim.errors import BadInput
-from fundsim.runner import run_scenario
+from fundsim.runner import arguments, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 from fundsim.scenario.overrides import OverrideError
@@ -141,6 +141,7 @@ def sensitivity(
     ``N * (D + 2)`` points; Morris: ``N`` trajectories, ``N * (D + 1)`` points);
     each point runs ``reps`` replications with seed ``seed`` (default: the scenario's).
     """
+    scenario = arguments.entry(scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler)  # checked as the command line checks it
     if importlib.util.find_spec("SALib") is None:
         raise BadInput(INSTALL_HINT)
     if method not in METHODS:

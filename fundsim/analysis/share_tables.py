@@ -27,6 +27,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fundsim.errors import BadInput
+from fundsim.runner import arguments
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
 from fundsim.scenario.presets import PRESET_NAMES
@@ -101,7 +102,8 @@ def _first_column(scenario: Scenario, *candidates: str) -> str | None:
 def default_formulas(
     scenario: Scenario, capacity_key: str = CAPACITY_KEY, precedents: bool = False
 ) -> dict[str, Formula]:
-    """One formula per kind, named by kind: the scenario's own for its kind, defaults otherwise.
+    """One formula per kind, named by kind: the scenario's own for its kind (or under its
+    precedent key, ``undss_2005``..., when it was written from one), defaults otherwise.
 
     Defaults (precedents in ``docs/cost-sharing.md``): proportional to
     ``capacity_key`` (JIU); weighted half ``capacity_key``, half field personnel
@@ -149,12 +151,16 @@ def default_formulas(
             )
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
-    out[own.kind] = own
+    if own.preset is None:
+        out[own.kind] = own
     chosen = {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    if own.preset is not None:
+        # A precedent is named by its own key, never by the kind it expands to.
+        chosen[own.preset] = own
     # The precedent keys by name (fundsim.scenario.presets), where the entities have their columns.
     for preset in PRESET_NAMES if precedents else ():
         formula = Formula.model_validate({"kind": preset})
-        if all(_has_column(scenario, c) for c in formula.columns()):
+        if preset not in chosen and all(_has_column(scenario, c) for c in formula.columns()):
             chosen[preset] = formula
     return chosen
 
@@ -208,6 +214,7 @@ def share_tables(
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
     named = set(names or ()) & set(PRESET_NAMES)
     available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
     for preset in sorted(named - set(available)):

@@ -43,7 +43,7 @@ from pydantic.fields import FieldInfo
 from fundsim.analysis.variants import numeric_value, with_overrides
 from fundsim.errors import BadInput
 from fundsim.results.registry import UnknownMetric, lookup
-from fundsim.runner import run_scenario
+from fundsim.runner import arguments, run_scenario
 from fundsim.runner.batch import LentBar
 from fundsim.scenario import Scenario
 from fundsim.scenario.costs import network_cost_usd
@@ -222,6 +222,7 @@ def solve(
     replications of every evaluation the bisection needs (both ends, then one per
     halving until the tolerance or ``max_runs``).
     """
+    scenario = arguments.entry(scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler)  # checked as the command line checks it
     tgt = parse_target(target) if isinstance(target, str) else target
     if lookup(tgt.metric).requires == "victims" and getattr(scenario, "victims", None) is None:
         raise SolveError(f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has none")

@@ -39,7 +39,7 @@ from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
 from fundsim.errors import FundsimError
 from fundsim.results.registry import STRESS_HEADLINE, describe, lookup
-from fundsim.runner import Provenance, Run, run_scenario
+from fundsim.runner import Provenance, Run, arguments, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 
@@ -293,6 +293,7 @@ def stress_test(
     replication of the battery, advanced as each run finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
+    scenario = arguments.entry(scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler)  # checked as the command line checks it
     # An unknown name fails here (with a did-you-mean), before any run; an alias
     # (dropped_cases) is read as its metric.
     metrics = [lookup(name).name for name in metrics]

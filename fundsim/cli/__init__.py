@@ -8,7 +8,7 @@ exceptions into exit codes: any :class:`fundsim.errors.BadInput` is bad input,
 anything else a bug; Ctrl-C (130) and SIGTERM (143) stop a command within seconds,
 its workers ended and its unfinished output folder removed
 (:func:`fundsim.results.outdir.abandon_open`); a write the system refuses (full disk,
-read-only folder) is one line and exit 1. This package is the only part of fundsim that parses
+read-only folder) is one line naming the user's path and exit 2. This package is the only part of fundsim that parses
 arguments or prints.
 
 Building the parser imports each sub-command module, so those modules import at
@@ -22,18 +22,20 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
 import traceback
 import typing
+import warnings
 from collections.abc import Sequence
 
 from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore",
+    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore", "options",
     "report",
 )
 
@@ -82,7 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            # numpy's warnings (a mean of nothing, a division by zero in a summary) are not
+            # the user's business: a result without data is NaN and says so in its table.
+            warnings.simplefilter("ignore", category=RuntimeWarning)
+            return int(args.func(args) or 0)
     except BadInput as exc:
         print(f"fundsim: {_one_line(exc, args)}", file=sys.stderr)
         return 2
@@ -103,9 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
             return 1
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"fundsim: {where}{exc.strerror}", file=sys.stderr)
-        return 1
+        where = f"{users_path(exc.filename)}: " if exc.filename else ""
+        print(f"fundsim: {where}cannot write: {exc.strerror}", file=sys.stderr)
+        return 2
     except Exception:
         traceback.print_exc()
         print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
@@ -136,6 +142,16 @@ class _signals_ignored:
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._saved:
             signal.signal(sig, handler)
+
+
+def users_path(filename: str | bytes | os.PathLike[str]) -> str:
+    """The path the user knows for ``filename``: a hidden temporary file written aside
+    (``.<name>.tmp-<random>``, :func:`fundsim.results.atomic.temporary_name`) is named by
+    its final name ``<name>``."""
+    path = os.fsdecode(filename)
+    head, name = os.path.split(path)
+    match = re.fullmatch(r"\.(.+)\.(?:tmp|old)-[0-9a-f]{8}", name)
+    return os.path.join(head, match.group(1)) if match else path
 
 
 def _one_line(exc: BadInput, args: argparse.Namespace) -> str:

@@ -99,6 +99,8 @@ def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = f"-{kind}" if kind else ""
     path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
-    if path.exists() and not force:
+    from fundsim.results.outdir import is_abandoned_claim
+
+    if path.exists() and not force and not is_abandoned_claim(path):  # a killed command's empty claim is free
         raise BadInput(f"{path}: already exists (choose another --out, or --force to replace it)")
     return path

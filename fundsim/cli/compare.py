@@ -4,6 +4,7 @@ intervals; with three runs or more, each against A side by side (e.g. hosting op
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 
@@ -22,6 +23,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="also write the table as CSV to this file")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.set_defaults(func=run)
+
+
+def csv_out(path: str, force: bool) -> Path:
+    """The ``--out`` CSV file, its folder made: an existing file only with ``force``, and
+    never a folder, a link or a device (one line, exit 2)."""
+    from fundsim.errors import BadInput
+
+    out = Path(path)
+    if os.path.lexists(out):
+        if out.is_symlink() or not out.is_file():
+            raise BadInput(f"{out}: exists and is not a plain file; not replacing it")
+        if not force:
+            raise BadInput(f"{out}: already exists (choose another --out, or --force to replace it)")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"{out.parent}: cannot create the folder: {exc.strerror or exc}") from None
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,13 +80,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(rest)} other metrics: --all lists every metric, --metric NAME one of them"
               f"{', --out FILE writes them as CSV' if not args.out else ''}.")
     if args.out:
-        from fundsim.errors import BadInput
         from fundsim.results.atomic import write_csv
 
-        out = Path(args.out)
-        if out.exists() and not args.force:
-            raise BadInput(f"{out}: already exists (choose another --out, or --force to replace it)")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = csv_out(args.out, args.force)
         write_csv(cmp.table, out)
         print(f"\nTable: {out}")
     return 0
@@ -109,13 +124,9 @@ def _side_by_side(args: argparse.Namespace) -> int:
     print(table(rows, heads, align="l" + "r" * (len(heads) - 1)))
     print("\nEach variant against A; differences of percentages in percentage points (pp); money in USD.")
     if args.out:
-        from fundsim.errors import BadInput
         from fundsim.results.atomic import write_csv
 
-        out = Path(args.out)
-        if out.exists() and not args.force:
-            raise BadInput(f"{out}: already exists (choose another --out, or --force to replace it)")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = csv_out(args.out, args.force)
         frames = [c.table.assign(run_a=paths[0], run_b=path) for c, path in zip(comparisons, paths[1:], strict=True)]
         write_csv(pd.concat(frames, ignore_index=True), out)
         print(f"\nTable: {out}")

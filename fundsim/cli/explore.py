@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
@@ -39,20 +40,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _finished_parts(out: Path) -> bool:
+    """Whether ``out`` holds a finished future of the experiment (worth a ``--resume``)."""
+    parts = out / "parts"
+    return parts.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in parts.iterdir())
+
+
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.discovery import INSTALL_HINT, discover, discovery_available
-    from fundsim.analysis.explore import ExploreError, check_outcomes, run_explore
+    from fundsim.analysis.explore import ExploreError, run_explore
     from fundsim.analysis.robustness import directed_outcomes, robustness_table
     from fundsim.cli._format import new_output_dir, table
     from fundsim.cli.progress import progress_bar
     from fundsim.results.atomic import write_csv
     from fundsim.results.registry import format_value
+    from fundsim.runner.checks import check_file
     from fundsim.scenario.explore import load_explore
     from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
     from fundsim.viz.style import save_figure
 
-    scenario, spec = load_explore(args.file)  # bad input stops here: nothing written
-    check_outcomes(scenario, spec)
+    checked = check_file(args.file)  # bad input stops here, nothing written: the check validate makes
+    if checked.explore is None:
+        load_explore(args.file)  # refuses a file without [explore] with its hint
+    scenario, spec = checked.scenario, checked.explore
+    assert spec is not None
     if args.policy is not None and args.policy not in {p.name for p in spec.policies}:
         raise ExploreError(f"--policy {args.policy!r}: not a policy of [explore] "
                            f"({', '.join(p.name for p in spec.policies)})")
@@ -62,11 +73,17 @@ def run(args: argparse.Namespace) -> int:
         raise ExploreError("--resume needs --out (the folder of the experiment to finish)")
     # an existing --out is run_explore's to judge (resume, replace, or refuse with a hint)
     out = Path(args.out) if args.out else new_output_dir(None, scenario.name, "explore")
-    res = run_explore(
-        scenario, spec, futures=args.futures, reps=args.reps, seed=args.seed, out=out,
-        resume=args.resume, force=args.force, workers=args.workers or min(4, os.cpu_count() or 1),
-        scheduler=args.scheduler, bar=progress_bar(args, "explore"),
-    )
+    new_folder = not os.path.lexists(out)
+    try:
+        res = run_explore(
+            scenario, spec, futures=args.futures, reps=args.reps, seed=args.seed, out=out,
+            resume=args.resume, force=args.force, workers=args.workers or min(4, os.cpu_count() or 1),
+            scheduler=args.scheduler, bar=progress_bar(args, "explore"),
+        )
+    except BaseException:
+        if new_folder and not _finished_parts(out):  # failed before any future finished: leave nothing
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     robust = robustness_table(res.experiments, spec)
     write_csv(robust, out / "robustness.csv", index=False)
     directed = directed_outcomes(spec)

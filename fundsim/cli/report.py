@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: Columns a stress table must have to be drawn (what ``fundsim stress`` writes).
+STRESS_COLUMNS = ("shock", "metric")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="write report.html (figures embedded) and report.xlsx for a run directory")
     p.add_argument("run_dir", metavar="RUN", help="run directory (from fundsim run or fundsim stress)")
@@ -84,22 +88,24 @@ def reserve_target_of(scenario: Any, why: str = "") -> tuple[pd.DataFrame | None
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from fundsim.errors import BadInput
     from fundsim.results import read_run
+    from fundsim.results.rundir import read_csv_checked
     from fundsim.viz.report import HTML_NAME, XLSX_NAME, write_report
 
     data = read_run(args.run_dir)
     where = Path(args.out) if args.out else Path(args.run_dir)
+    if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+        raise BadInput(f"{where}: exists and is not a folder (--out is the folder for report.html and report.xlsx)")
     existing = [n for n in (HTML_NAME, XLSX_NAME) if os.path.lexists(where / n)]
     if existing and not args.force:
         raise BadInput(f"{where / existing[0]}: already exists (--force to replace it, or choose another --out)")
     stress = None
     if args.stress:
-        if not Path(args.stress).is_file():
+        if not os.path.lexists(args.stress):
             raise BadInput(f"{args.stress}: no such stress table")
-        stress = pd.read_csv(args.stress)
+        stress = read_csv_checked(Path(args.stress), columns=STRESS_COLUMNS)
     scenario, missing = run_scenario_file(data.manifest, args.scenario)
     target, why = reserve_target_of(scenario, missing)
     if target is None:

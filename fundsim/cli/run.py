@@ -111,20 +111,18 @@ def command_argv(args: argparse.Namespace) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from fundsim.cli._format import new_output_dir, summary_table
     from fundsim.runner import Provenance, run_scenario
-    from fundsim.scenario import load_scenario
+    from fundsim.runner.checks import check_file
 
-    scenario = load_scenario(args.file)  # bad input stops here: nothing written
-    from fundsim.scenario.explore import check_explore
-
-    check_explore(args.file)  # an [explore] table validate refuses is refused here too
+    # bad input stops here, nothing written: the file, its [sweep] and [explore] checked as validate does
+    scenario = check_file(args.file).scenario
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
     from fundsim.results import is_run_dir
-    from fundsim.results.outdir import OutputClaim
+    from fundsim.results.outdir import OutputClaim, is_empty
 
     out = new_output_dir(args.out, scenario.name, force=args.force)
     # Claimed before the first replication: a second command given this --out stops here.
-    claim = OutputClaim(out, force=args.force, accept=lambda p: is_run_dir(p) or not any(p.iterdir()))
+    claim = OutputClaim(out, force=args.force, accept=lambda p: is_run_dir(p) or is_empty(p))
     result = run_scenario(
         scenario,
         reps=reps,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fundsim.model.hosts import HostedPosts, hosted_posts, support_rates
+from fundsim.model.lead_entities import LeadTerms, lead_terms, support_rates
 from fundsim.model.static import StaticData
 from fundsim.scenario.host import prefinancing_limit_usd, secretariat_usd_per_year
 from fundsim.scenario.schema import Scenario
@@ -37,11 +37,11 @@ class Arrangement:
     """
 
     mode: str
-    hosted: HostedPosts | None  # per-post terms of today's lead entities, None for the posts' own
+    terms: LeadTerms | None  # per-post terms of today's lead entities, None for the posts' own
     lead_entities: tuple[str, ...]
     post_lines: tuple[str, ...]
     backstop: bool  # hybrid: the pooled fund takes a contract a line cannot commit
-    lead_terms: bool  # posts on their lead entities' terms (contract type, grants, turnover)
+    on_lead_terms: bool  # posts on their lead entities' terms (contract type, grants, turnover)
     contract_months: int | None  # a line's contract length, None for the posts' own
     incumbents: str
     lapse_lines: bool  # lines' uncommitted money lapses at year end
@@ -56,7 +56,9 @@ class Arrangement:
 
     @property
     def accounts(self) -> tuple[str, ...]:
-        """The window's ledger accounts that come first (the lines' after the common ones)."""
+        """The window's ledger accounts that come first (the lines' after the common ones).
+        A lead entity's line keeps the account name ``host:<entity>``: the audit journal and
+        the statements name accounts so on disk."""
         return (*ACCOUNTS, *(f"host:{h}" for h in self.lead_entities))
 
     @property
@@ -81,8 +83,8 @@ def arrange(scenario: Scenario, static: StaticData) -> Arrangement:
     mechanism, lines = scenario.mechanism, scenario.host_lines
     mode = mechanism.mode
     pooled = mode == "pooled"
-    hosted: HostedPosts | None = (
-        static.derived("hosted_posts", hosted_posts)
+    terms: LeadTerms | None = (
+        static.derived("lead_terms", lead_terms)
         if scenario.incumbents is not None or lines.contracts
         or lines.grant_renewal_probability < 1 or lines.pooled_fund_renewal_probability < 1
         else None
@@ -90,14 +92,14 @@ def arrange(scenario: Scenario, static: StaticData) -> Arrangement:
     if pooled:
         leads: tuple[str, ...] = ()
         post_lines = ("",) * len(scenario.countries)
-    elif hosted is not None:
+    elif terms is not None:
         # A post no lead entity budgets for has no line: it never commits (``Coordinators.unfunded``).
-        leads = tuple(dict.fromkeys(h for h in hosted.host if h))
-        post_lines = hosted.host
+        leads = tuple(dict.fromkeys(lead for lead in terms.lead if lead))
+        post_lines = terms.lead
     else:
-        leads = static.hosts
+        leads = static.lead_entities
         post_lines = tuple(c.lead_entity for c in scenario.countries)
-    any_incumbent = hosted is not None and hosted.any_incumbent
+    any_incumbent = terms is not None and terms.any_incumbent
     if not any_incumbent:
         incumbents = "none"
     elif not pooled:
@@ -111,11 +113,11 @@ def arrange(scenario: Scenario, static: StaticData) -> Arrangement:
     steps = tuple(mechanism.shortfall_order) if pooled else ()
     return Arrangement(
         mode=mode,
-        hosted=hosted,
+        terms=terms,
         lead_entities=leads,
         post_lines=post_lines,
         backstop=mode == "hybrid",
-        lead_terms=hosted is not None and not pooled,
+        on_lead_terms=terms is not None and not pooled,
         contract_months=mechanism.siloed_contract_months if not pooled else None,
         incumbents=incumbents,
         lapse_lines=not lines.carry_over and not pooled,

@@ -289,7 +289,7 @@ def structural_float_usd(scenario: Scenario) -> float:
     contracts nothing is committed beyond 31 December (zero); under ``rolling`` contracts
     of ``C`` months filled in month ``L``, a renewal at ``r`` commits ``r + K - E`` months
     beyond the year end ``E`` (``K`` the months a renewal commits). Pooled mode only (the
-    hosts' own lines carry their posts' float in the other modes)."""
+    lead entities' own lines carry their posts' float in the other modes)."""
     posts = scenario.posts
     if posts.contract_alignment == "budget_year" or scenario.mechanism.mode != "pooled":
         return 0.0

@@ -96,7 +96,9 @@ class Contributors:
         self._fee = fee
         self._inst = payments.instalments_per_year
         self._delay = payments.delay_months
-        self._partial_p = payments.partial_probability
+        # Inside a multi-year funding agreement an entity pays in part less often.
+        agreed = participation.agreement_partial_factor if participation.agreement_years else 1.0
+        self._partial_p = payments.partial_probability * agreed
         self._partial_f = payments.partial_fraction
         self._scale = payments.contribution_scale
         self._leave_after_cut = participation.leave_after_cut

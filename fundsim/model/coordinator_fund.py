@@ -16,7 +16,7 @@ What it decides, in cents unless named in USD:
   **reserve target** (``reserve_target_months`` of the next year's planned cost) and what
   each lead entity puts in its own line for the posts it hosts;
 - the **commitment authority** on receivables and the host's **pre-financing**
-  (:class:`Liquidity`, pooled fund only);
+  (:class:`~fundsim.model.liquidity.Liquidity`, pooled fund only);
 - the **reviews** and their managed cuts (:mod:`fundsim.model.governance`);
 - each month's **running costs**: the payroll, the host's secretariat lines, the host's
   fee on expenditure; each December, the **lapse** of what a lead entity's line has not
@@ -26,7 +26,7 @@ What it decides, in cents unless named in USD:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,8 @@ from fundsim.model.coordinators import Coordinators
 from fundsim.model.fund import Fund
 from fundsim.model.governance import review
 from fundsim.model.ledger import to_cents
+from fundsim.model.liquidity import Liquidity, expected_collections
+from fundsim.model.post_needs import committed_beyond_usd, review_inputs
 from fundsim.scenario.costs import network_cost_usd
 from fundsim.scenario.schema import Mechanism, Scenario
 
@@ -71,105 +73,6 @@ def planned_reserve_targets_usd(scenario: Scenario) -> list[float]:
         nxt = min(y + 1, years - 1)
         targets.append(reserve_target_usd(planned_cost_usd(posts * price[nxt], secretariat, price[nxt]), months))
     return targets
-
-
-class Liquidity:
-    """The pooled fund's liquidity: commitment authority beyond its free cash (the budget
-    year's expected collections, receivables basis) and the host's pre-financing of what
-    cash cannot pay (up to ``limit_cents`` outstanding, recorded against ``account``).
-
-    ``authority(month)``: what the fund may commit beyond free cash at ``month`` (cents),
-    None without authority. ``advanced``: cents the host has advanced and not been repaid
-    (owed back first: not free cash); ``peak_need``: the largest advance needed
-    (outstanding plus uncovered), cents."""
-
-    def __init__(self, ctx: Context, fund: Fund, limit_cents: int, account: int,
-                 authority: Callable[[int], int] | None = None) -> None:
-        self._env = ctx.env
-        self.fund = fund
-        self._ledger = fund.ledger
-        self.limit_cents = limit_cents
-        self._account = account
-        self.authority = authority
-        self.advanced = 0
-        self.peak_need = 0
-
-    def headroom_cents(self, month: int) -> int:
-        """What the fund may still commit at ``month``: free cash less the outstanding
-        advance, plus the commitment authority where it has one (cents)."""
-        fund = self.fund
-        free = self._ledger.balance[fund.account] - fund.committed - self.advanced
-        if self.authority is not None:
-            free += self.authority(month)
-        return free
-
-    def can_commit(self, need_cents: int, month: int) -> bool:
-        """Whether the fund may commit ``need_cents`` more at ``month`` (the authority is
-        asked only when free cash does not suffice)."""
-        fund = self.fund
-        free = self._ledger.balance[fund.account] - fund.committed - self.advanced
-        return need_cents <= free or (self.authority is not None and need_cents <= free + self.authority(month))
-
-    def _advance(self, month: int, cents: int) -> None:
-        """The host advances ``cents`` into the fund (recorded in the ledger)."""
-        self._ledger.post(month, self.fund.account, self._account, cents, self._env._now, "prefinancing")
-        self.advanced += cents
-        self.peak_need = max(self.peak_need, self.advanced)
-
-    def repay(self, month: int) -> None:
-        """First thing at the monthly tick: repay the host's advances from the fund's cash."""
-        if self.advanced:
-            fund = self.fund
-            cents = min(self.advanced, max(0, self._ledger.balance[fund.account]))
-            if cents:
-                self._ledger.post(month, self._account, fund.account, cents, self._env._now, "prefinancing repaid")
-                self.advanced -= cents
-
-    def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int:
-        """The fund pays ``total`` cents of committed salaries: from cash, then the host's
-        advance; ``shed(month, total, limit)`` drops the salaries neither covers (their posts
-        lapse) and returns what is left. Return what is paid."""
-        cash = self._ledger.balance[self.fund.account]
-        if total <= cash:
-            return total
-        room = self.limit_cents - self.advanced
-        short = total - cash
-        self.peak_need = max(self.peak_need, self.advanced + short)
-        if short > room:
-            total = shed(month, total, cash + room)
-            short = max(0, total - cash)
-        if short:
-            self._advance(month, short)
-        return total
-
-    def try_pay_free(self, month: int, sink: int, cents: int, memo: str) -> bool:
-        """Pay an uncommitted cost from free cash, with the authority and the pre-financing;
-        return whether it was paid."""
-        if cents > self.headroom_cents(month):
-            return False
-        fund = self.fund
-        cash = self._ledger.balance[fund.account]
-        if cents > cash:
-            short = cents - cash
-            self.peak_need = max(self.peak_need, self.advanced + short)
-            if short > self.limit_cents - self.advanced:
-                return False
-            self._advance(month, short)
-        fund.pay(month, sink, cents, self._env._now, memo)
-        return True
-
-
-def expected_collections(contributors: Contributors, mechanism: Mechanism, fee: float) -> Callable[[int], int]:
-    """The budget year's expected collections, net of the host's fee on receipts (cents, a
-    function of the year): the receivables of entities still taking part less the collection
-    haircut, or under ``collection_basis = "record"`` each entity's receivable at its last
-    year's collection rate, at most one less the haircut."""
-    ceiling = 1.0 - mechanism.collection_haircut
-    if mechanism.collection_basis == "record":
-        net = 1.0 - fee
-        return lambda year: int(contributors.expected_cents(year, ceiling) * net)
-    collect = (1.0 - fee) * ceiling
-    return lambda year: int(contributors.receivables_cents(year) * collect)
 
 
 class CoordinatorFund:
@@ -238,7 +141,7 @@ class CoordinatorFund:
     def planned_cost_usd(self, year: int) -> float:
         """What the pooled fund plans to spend in ``year``: every post for the whole year and
         the host's secretariat lines, USD at that year's prices."""
-        return planned_cost_usd(self.coordinators.planned_cost_usd(year), self._secretariat_usd, self.price_index[year])
+        return planned_cost_usd(self.coordinators.costs.planned_cost_usd(year), self._secretariat_usd, self.price_index[year])
 
     def budget_cents(self, year: int) -> int:
         """Gross approved budget of the pooled fund for ``year``, in cents
@@ -249,7 +152,7 @@ class CoordinatorFund:
             rule = self.rule
             last = min(year + rule.period_years, self.years)
             plan = period_plan_usd(self.planned_cost_usd(year), rule.indexation, last - year)
-            beyond = self.coordinators.committed_beyond_usd(12 * last) if rule.basis == "commitments" else 0.0
+            beyond = committed_beyond_usd(self.coordinators, 12 * last) if rule.basis == "commitments" else 0.0
             contrib = self.contributors
             book.approve(year, plan, self.fund.cash_cents, beyond, contrib.arrears_cents(year),
                          int(contrib.written_off_by_year().sum()))
@@ -268,7 +171,7 @@ class CoordinatorFund:
         coord, support, lines = self.coordinators, self.arrangement.support, self.lines
         for e, (name, posts) in enumerate(self._line_posts):
             if posts:
-                planned = coord.planned_cost_usd(year, posts) * (1.0 + support[e])
+                planned = coord.costs.planned_cost_usd(year, posts) * (1.0 + support[e])
                 needs[e] = to_cents(max(0.0, planned - lines[name].cash_cents / 100))
         return needs
 
@@ -298,7 +201,7 @@ class CoordinatorFund:
         year under phased recruitment, as the budget planned it; 1: all of it)."""
         coord = self.coordinators
         resources = self.fund.available_cents - self.advanced + self._expected(year)
-        required, vacant, saved = coord.review_inputs(start, end)
+        required, vacant, saved = review_inputs(coord, start, end)
         if vacant_share < 1.0:
             required = [round(r * vacant_share) if v else r for r, v in zip(required, vacant, strict=True)]
         cuts = review(self.arrangement.review_steps, coord.order, resources, required, vacant, saved)
@@ -394,10 +297,10 @@ class CoordinatorFund:
         (pooled mode) that money is passed into the fund instead, which takes the posts over
         after its first budget (:meth:`take_over`)."""
         a, coord, ledger = self.arrangement, self.coordinators, self._ledger
-        assert a.hosted is not None
+        assert a.terms is not None
         opening = self._acct["opening"]
         for i in coord.order:
-            end = a.hosted.incumbent_end[i]
+            end = a.terms.incumbent_end[i]
             if not end:
                 continue
             salary, operating = coord.incumbent_cents(i, end)
@@ -417,10 +320,10 @@ class CoordinatorFund:
         own contract, in priority order, when it can commit it; an incumbent it cannot take
         stays with its lead entity to its contract end, the money moved back."""
         a, coord, ledger = self.arrangement, self.coordinators, self._ledger
-        assert a.hosted is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
+        assert a.terms is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
         contract = 12 if coord.budget_year else coord.contract_months
         for i in coord.order:
-            end = a.hosted.incumbent_end[i]
+            end = a.terms.incumbent_end[i]
             if not end:
                 continue
             if coord.commit_at_start(i, contract):

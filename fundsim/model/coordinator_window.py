@@ -18,11 +18,12 @@ from fundsim.model.arrangement import ACCOUNTS, Arrangement
 from fundsim.model.budget import rule_for
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
-from fundsim.model.coordinator_fund import CoordinatorFund, Liquidity, expected_collections
+from fundsim.model.coordinator_fund import CoordinatorFund
 from fundsim.model.coordinators import Coordinators
 from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
+from fundsim.model.liquidity import Liquidity, expected_collections
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario.host import fee_rate
 from fundsim.scenario.schema import Scenario
@@ -36,10 +37,10 @@ def _line_posts(scenario: Scenario, a: Arrangement, coordinators: Coordinators) 
     names = scenario.entity_names
     if not a.lead_entities:
         return [(name, []) for name in names]
-    if a.lead_terms:
-        assert a.hosted is not None
-        annual, post = scenario.posts.annual_cost_usd, coordinators.planned_cost_usd(0, 1)
-        return [(name, a.hosted.hosted_weight(name, post, annual)) for name in names]
+    if a.on_lead_terms:
+        assert a.terms is not None
+        annual, post = scenario.posts.annual_cost_usd, coordinators.costs.planned_cost_usd(0, 1)
+        return [(name, a.terms.posts_weight(name, post, annual)) for name in names]
     return [(name, [i for i, c in enumerate(scenario.countries) if c.lead_entity == name]) for name in names]
 
 
@@ -93,8 +94,9 @@ def build_coordinator_window(
         backstop=fund if a.backstop else None,
         contract_months=a.contract_months,
         liquidity=liquidity,
-        hosted=a.hosted if a.lead_terms else None,
-        rng_hosts=rng_for("hosts") if a.lead_terms else None,
+        lead_terms=a.terms if a.on_lead_terms else None,
+        # The stream keeps its name "hosts": renaming it would change the draws.
+        rng_lead_terms=rng_for("hosts") if a.on_lead_terms else None,
         incumbent_fund=incumbent_fund,
     )
     accounts = {name: ix[name] for name in (*ACCOUNTS, *a.extra_accounts)}

@@ -24,51 +24,29 @@ Fund management (docs/model.md): contracts aligned with the budget year
 (``contract_alignment = "budget_year"``: a first contract to 31 December, renewals of
 12 months on 1 January), bridge extensions of one month before a lapse, and the cuts a
 review decided (frozen vacant posts, declined renewals). The pooled fund's liquidity
-(commitment authority beyond free cash, the host's pre-financing of committed salaries
-when cash is short) is the coordinator fund's
-(:class:`~fundsim.model.coordinator_fund.Liquidity`), handed in as a
-:class:`FundLiquidity`; a salary neither cash nor pre-financing covers is missed and the
-post lapses.
-A *funding interruption* is a lapse of a filled post (renewal not committed, renewal
+(:class:`~fundsim.model.fund.FundLiquidity`: commitment authority, the host's
+pre-financing) is the coordinator fund's; a salary it cannot cover is missed and the
+post lapses. A *funding interruption* is a lapse of a filled post (renewal not committed, renewal
 declined, salary missed); operating-cost shortfalls are recorded apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.context import Context
 from fundsim.model.events import Due
-from fundsim.model.fund import Fund
+from fundsim.model.fund import Fund, FundLiquidity
 from fundsim.model.governance import Cuts
-from fundsim.model.hosts import HostedPosts
-from fundsim.model.ledger import to_cents
+from fundsim.model.lead_entities import LeadTerms
+from fundsim.model.post_costs import PostCosts
 from fundsim.model.sampling import draw_months
-from fundsim.scenario.costs import post_cost_usd
-from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
-
-
-class FundLiquidity(Protocol):
-    """What the posts ask of the pooled fund's liquidity (fund 0): whether it may commit,
-    how committed salaries are covered when cash is short, and paying from free cash."""
-
-    def can_commit(self, need_cents: int, month: int) -> bool: ...
-
-    def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int: ...
-
-    def try_pay_free(self, month: int, sink: int, cents: int, memo: str) -> bool: ...
-
-
-def fund_index_of(funds: list[Fund], fund: Fund | None) -> int | None:
-    """The index of ``fund`` in ``funds`` (None for None)."""
-    return None if fund is None else next(k for k, f in enumerate(funds) if f is fund)
 
 
 #: Recruitment lags drawn ahead per post; each post uses its own column of draws, so
@@ -99,13 +77,12 @@ class Coordinators:
         backstop: Fund | None = None,
         contract_months: int | None = None,
         liquidity: FundLiquidity | None = None,
-        hosted: HostedPosts | None = None,
-        rng_hosts: np.random.Generator | None = None,
+        lead_terms: LeadTerms | None = None,
+        rng_lead_terms: np.random.Generator | None = None,
         incumbent_fund: Fund | None = None,
     ) -> None:
         self.rng = rng
         self._env = ctx.env
-        self._price_index = ctx.price_index
         self._acct_salaries = salaries_account
         self._acct_operating = operating_account
         self.n = len(post_funds)
@@ -122,9 +99,6 @@ class Coordinators:
             else min(posts.renewal_commit_months, self.contract_months)
         )
         self.restart_wait = posts.restart_wait_months
-        self._annual_cost = posts.annual_cost_usd
-        self._operating = posts.operating_cost_usd
-        self._post_cost = post_cost_usd(posts)
         self._lag_dist = posts.recruitment_lag_months
         self._lags: list[list[int]] = [
             row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
@@ -143,11 +117,6 @@ class Coordinators:
         self.filled_by_fund = [0] * len(self.funds)
         self.filled = 0
         self.vacant = n
-        self.filled_months = np.zeros((n, self.years), dtype=np.int32)
-        self.backstop_contracts = 0
-        self.lapses = 0
-        self.missed_cents = 0
-        self.gap_by_year = np.zeros(self.years, dtype=np.int32)
         # Fund management: budget-year contracts, bridges, the cuts of a review.
         self.budget_year = posts.contract_alignment == "budget_year"
         self._whole = posts.renewal_rule == "whole_contract"
@@ -161,36 +130,42 @@ class Coordinators:
         self._liquidity = liquidity
         self.frozen: set[int] = set()
         self.declined: frozenset[int] = frozenset()
-        self.lost_months = 0  # post-months vacant for lack of funds
-        self.operating_shortfall_cents = 0
         tiers = [c.risk_tier for c in ctx.static.scenario.countries]
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
-        self.tier1_by_year = np.zeros(self.years, dtype=np.int32)
-        self.sustained_by_year = np.full(self.years, n, dtype=np.int32)
-        self._op_cents = [to_cents(self._operating * p / 12) for p in ctx.price_index]
-        # Monthly salary of each post by year (cents): one figure for every post under flat
-        # costing, each post's standard cost of its grade and duty station otherwise.
-        self._flat = posts.costing == "flat"
-        if self._flat:
-            per_year = [to_cents(self._annual_cost * p / 12) for p in ctx.price_index]
-            self._salary_cents = [per_year] * n
-            self._post_costs = [self._post_cost] * n
-        else:
-            annual = post_salaries_usd(ctx.static.scenario)
-            self._salary_cents = [[to_cents(a * p / 12) for p in ctx.price_index] for a in annual]
-            self._post_costs = [a + self._operating for a in annual]
-        # Lead entities' terms (:mod:`fundsim.model.hosts`): None where every post has the posts' own.
-        self._terms_months = hosted.contract_months if hosted else None
-        self._cost_factor = hosted.cost_factor if hosted else None
-        self._turnover = hosted.turnover if hosted else None
-        self._renewal_p = hosted.renewal_probability if hosted else None
-        self.unfunded: frozenset[int] = (
-            frozenset(i for i, h in enumerate(hosted.host) if not h) if hosted else frozenset()
-        )
-        self._rng_hosts = rng_hosts
-        self.incumbent_fund: int | None = fund_index_of(self.funds, incumbent_fund)
+        self._start_counts()
+        #: What each post costs by year (salaries, operating costs, planned cost).
+        self.costs = costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order)
+        self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
+        self._operating, self._flat = costs.operating_usd, costs.flat
+        self._use_terms(lead_terms, rng_lead_terms)
+        self.incumbent_fund: int | None = fund_index[id(incumbent_fund)] if incumbent_fund else None
+
+    def _start_counts(self) -> None:
+        """What the replication counts of the posts, from zero."""
+        n, years = self.n, self.years
+        self.filled_months = np.zeros((n, years), dtype=np.int32)
+        self.backstop_contracts = 0
+        self.lapses = 0
+        self.missed_cents = 0
+        self.gap_by_year = np.zeros(years, dtype=np.int32)
+        self.lost_months = 0  # post-months vacant for lack of funds
+        self.operating_shortfall_cents = 0
+        self.tier1_by_year = np.zeros(years, dtype=np.int32)
+        self.sustained_by_year = np.full(years, n, dtype=np.int32)
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
+
+    def _use_terms(self, terms: LeadTerms | None, rng: np.random.Generator | None) -> None:
+        """Lead entities' terms (:mod:`fundsim.model.lead_entities`), ``rng`` their draws
+        (grant renewals, turnover); None where every post has the posts' own."""
+        self._terms_months = terms.contract_months if terms else None
+        self._cost_factor = terms.cost_factor if terms else None
+        self._turnover = terms.turnover if terms else None
+        self._renewal_p = terms.renewal_probability if terms else None
+        self.unfunded: frozenset[int] = (
+            frozenset(i for i, lead in enumerate(terms.lead) if not lead) if terms else frozenset()
+        )
+        self._rng_terms = rng
 
     # ------------------------------------------------------------------ helpers
 
@@ -199,21 +174,6 @@ class Coordinators:
         if not lags:
             lags.extend(draw_months(self._lag_dist, self.rng, _LAGS_AHEAD, minimum=1))
         return lags.pop()
-
-    def planned_cost_usd(self, year: int, posts: float | list[int] | None = None) -> float:
-        """Cost of keeping ``posts`` (default: all; a count, post-equivalents, or the posts'
-        indices) filled for the whole of ``year`` (salary + operating), USD. Under standard
-        costing a whole count means the highest-priority posts, and a fractional count is
-        priced at the mean post cost."""
-        if self._flat:
-            count = self.n if posts is None else len(posts) if isinstance(posts, list) else posts
-            return count * self._post_cost * self._price_index[year]
-        if posts is None or (isinstance(posts, (int, float)) and float(posts).is_integer()):
-            posts = self.order[: self.n if posts is None else int(posts)]
-        if isinstance(posts, list):
-            return sum(self._post_costs[i] for i in posts) * self._price_index[year]
-        mean = sum(self._post_costs) / max(1, self.n)
-        return posts * mean * self._price_index[year]
 
     def _try_commit(self, k: int, i: int, cost: int, months: int, month: int) -> bool:
         fund = self.funds[k]
@@ -365,8 +325,8 @@ class Coordinators:
         self.filled_by_fund[old] -= 1
         money = True  # the post's own money is there again (a grant renewed)
         if self._renewal_p is not None:
-            assert self._rng_hosts is not None
-            money = self._rng_hosts.random() < self._renewal_p[i]
+            assert self._rng_terms is not None
+            money = self._rng_terms.random() < self._renewal_p[i]
             if not money:
                 self.grants_ended += 1
         if i in self.declined:
@@ -406,11 +366,11 @@ class Coordinators:
     def _leaves(self, i: int) -> bool:
         """Whether the incumbent of post ``i`` leaves at this contract end (one draw per
         renewal whatever the post, so that the draws line up across scenarios)."""
-        assert self._turnover is not None and self._rng_hosts is not None
-        return bool(self._rng_hosts.random() < self._turnover[i])
+        assert self._turnover is not None and self._rng_terms is not None
+        return bool(self._rng_terms.random() < self._turnover[i])
 
     def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
-        """What the months left of today's contract of post ``i`` cost its host (salary at the
+        """What the months left of today's contract of post ``i`` cost its lead entity (salary at the
         post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
         salary = self._salary_cents[i][0]
         if self._cost_factor is not None:
@@ -504,50 +464,6 @@ class Coordinators:
         self.declined = cuts.declined
         if budget_year is not None:
             self.sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
-
-    def review_inputs(self, start: int, end: int) -> tuple[list[int], list[bool], list[int]]:
-        """For a review of the months ``start`` to ``end``: what each post still needs (cents
-        not committed), whether it is vacant, and what declining its renewal saves."""
-        y = min(start // 12, self.years - 1)
-        op = self._op_cents[y]
-        span = end - start
-        required, vacant, saved = [], [], []
-        for i in range(self.n):
-            salary = self._salary_cents[i][y]
-            s = self.state[i]
-            if s == VACANT:
-                required.append((salary + op) * span)
-                vacant.append(True)
-                saved.append(0)
-                continue
-            vacant.append(False)
-            if s == RECRUITING:
-                required.append(op * span)
-                saved.append(0)
-                continue
-            uncommitted = max(0, end - max(start, self.commit_end[i]))
-            required.append(salary * uncommitted + op * span)
-            saved.append((salary + op) * max(0, end - max(start, self.contract_end[i])))
-        return required, vacant, saved
-
-    def committed_beyond_usd(self, end: int) -> float:
-        """Salary months that the renewals of filled posts before month ``end`` commit beyond
-        it (rolling contracts), USD at the last year's price."""
-        y = max(min(end // 12, self.years) - 1, 0)
-        months = cents = 0
-        for i in range(self.n):
-            if self.state[i] != FILLED:
-                continue
-            renewal = self.contract_end[i]
-            while renewal + self.contract_months <= end:
-                renewal += self.contract_months
-            if renewal < end:
-                beyond = max(0, renewal + self.commit_months - end)
-                months += beyond
-                cents += beyond * self._salary_cents[i][y]
-        if self._flat:  # one salary for every post: the first model's arithmetic, bit for bit
-            return months * (self._salary_cents[0][y] if self.n else 0) / 100
-        return cents / 100
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""

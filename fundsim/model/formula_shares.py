@@ -58,5 +58,10 @@ class FormulaShares:
 
 def formula_shares(static: StaticData, window: str, formula: Formula) -> FormulaShares:
     """The shares of ``formula`` for ``window`` (a name: one cache per window), built once
-    per scenario and process."""
+    per scenario and process. The coordinator window's formula takes the scenario's
+    ``participation.minimum_usd`` as its USD floor when that is higher (a negotiated minimum
+    contribution)."""
+    minimum = static.scenario.participation.minimum_usd
+    if window == "coordinators" and minimum > formula.floor_usd:
+        formula = formula.model_copy(update={"floor_usd": minimum})
     return static.derived(f"formula_shares:{window}", lambda _: FormulaShares(formula, static))

@@ -7,6 +7,9 @@ payment, which the caller records as a funding gap).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from fundsim.model.ledger import Ledger
 
 
@@ -43,3 +46,17 @@ class Fund:
             self.ledger.post(month, sink, self.account, cents, time, memo)
             return True
         return False
+
+
+class FundLiquidity(Protocol):
+    """What the posts ask of a pooled fund's liquidity beyond its free cash (commitment
+    authority, the host's pre-financing: :class:`~fundsim.model.coordinator_fund.Liquidity`):
+    whether it may commit ``need_cents`` more, how ``total`` cents of committed salaries are
+    covered when cash is short (``shed(month, total, limit)`` drops the salaries beyond
+    ``limit`` and returns what is left), and paying an uncommitted cost."""
+
+    def can_commit(self, need_cents: int, month: int) -> bool: ...
+
+    def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int: ...
+
+    def try_pay_free(self, month: int, sink: int, cents: int, memo: str) -> bool: ...

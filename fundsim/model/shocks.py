@@ -16,6 +16,7 @@ payments and random cuts always reach both.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,9 +93,12 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     exit_month = np.full(n, np.inf)
     largest: float | None = None
     names = scenario.entity_names
+    agreement = 12 * (scenario.participation.agreement_years or 0)
     for ex in scenario.exits:
         # Notice given in month ``ex.month`` of ``ex.year``; the exit takes effect after the notice.
         month = 12.0 * (ex.year - start) + (ex.month - 1) + ex.notice_months
+        if agreement:  # bound by a multi-year agreement: the exit waits for its end
+            month = math.ceil(month / agreement) * agreement
         if ex.entity == "largest":
             largest = month if largest is None else min(largest, month)
         else:

@@ -29,7 +29,7 @@ class StaticData:
     presence: NDArray[np.bool_]
     country_cost: NDArray[np.float64]
     post_order: list[int]
-    hosts: tuple[str, ...]  # lead entities, in the order they first appear in the countries
+    lead_entities: tuple[str, ...]  # in the order they first appear in the countries
     _derived: dict[str, Any] = field(default_factory=dict)
 
     def derived(self, name: str, build: Callable[[Scenario], Any]) -> Any:
@@ -55,8 +55,8 @@ def static_for(scenario: Scenario) -> StaticData:
     country_cost = country_costs_usd(scenario)
     tiers = np.array([c.risk_tier for c in countries])
     order = np.lexsort((np.arange(len(countries)), tiers)).tolist()
-    hosts = tuple(dict.fromkeys(c.lead_entity for c in countries if c.lead_entity))
-    data = StaticData(scenario, keys, presence, country_cost, order, hosts)
+    leads = tuple(dict.fromkeys(c.lead_entity for c in countries if c.lead_entity))
+    data = StaticData(scenario, keys, presence, country_cost, order, leads)
     if len(_CACHE) > 16:
         _CACHE.clear()
     _CACHE[id(scenario)] = data

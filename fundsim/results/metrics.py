@@ -80,19 +80,21 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
 COUNT_STATISTICS = ("p05", "p50", "p95")
 
 
-def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
+def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str | None]]:
     """The summary frame as ``summary.json`` holds it: ``n``, and the percentiles of a
-    count metric when whole, as integers; the rest as floats."""
-    out: dict[str, dict[str, float | int | str]] = {}
+    count metric when whole, as integers; the rest as floats; NaN (a metric no
+    replication had, so without statistics) as ``None``, written ``null``: JSON has no
+    NaN, and a reader of strict JSON would refuse the file."""
+    out: dict[str, dict[str, float | int | str | None]] = {}
     for metric, row in frame.iterrows():
         count = row.get("unit") == "count"
-        record: dict[str, float | int | str] = {}
+        record: dict[str, float | int | str | None] = {}
         for key, value in row.items():
             v = value.item() if hasattr(value, "item") else value
             whole = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and float(v).is_integer()
             if whole and (key == "n" or (count and key in COUNT_STATISTICS)):
                 v = int(v)
-            record[str(key)] = v
+            record[str(key)] = None if isinstance(v, float) and math.isnan(v) else v
         out[str(metric)] = record
     return out
 
@@ -102,4 +104,7 @@ def summary_frame(summary: dict[str, dict[str, float | int | str]]) -> pd.DataFr
     ci95_low, ci95_high, n and unit."""
     frame = pd.DataFrame.from_dict(summary, orient="index")
     frame.index.name = "metric"
+    for column in ("mean", "p05", "p50", "p95", "ci95_low", "ci95_high"):
+        if column in frame.columns:  # null in summary.json (a metric without data) is NaN here
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame

@@ -11,6 +11,7 @@ journals; a run read back has neither (its manifest names the scenario file and 
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -28,14 +29,24 @@ from fundsim.results.registry import (
     order,
 )
 from fundsim.results.rundir import (
+    CHECKSUMS,
     MANIFEST,
     MONTHLY,
+    MONTHLY_COLUMNS,
     REPLICATIONS,
+    REQUIRED,
     SHARES,
     SUMMARY,
     RunDirError,
+    check_digests,
+    check_fractions,
+    check_manifest,
+    check_summary,
     missing_files,
-    read_json,
+    read_csv_checked,
+    read_json_object,
+    read_parquet_checked,
+    regular_file,
     write_run,
 )
 from fundsim.results.safe_text import neutral_frame
@@ -201,30 +212,47 @@ class Run:
 
 
 def read_run(path: str | Path) -> Run:
-    """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` if it is
-    not one. Every CSV besides replications.csv and shares.csv lands in ``tables``."""
+    """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` (one line)
+    if it is not one. Every CSV besides replications.csv and shares.csv lands in ``tables``.
+
+    What is read is checked first (:mod:`fundsim.results.rundir`): every file a regular
+    file (no links), the JSON files objects of the right shape and types, the manifest's
+    seed and replications in range, every summary statistic a finite number (a share or
+    a probability between 0 and 1), replications.csv all numbers with one row per
+    replication, shares between 0 and 1, and monthly.parquet a Parquet table with the
+    month x metric columns. A tampered or foreign directory is refused, never used.
+    """
     p = Path(path)
     if not p.is_dir():
         raise RunDirError(f"{p}: no such run directory")
     missing = missing_files(p)
     if missing:
         raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
+    manifest = read_json_object(p / MANIFEST)
+    check_manifest(manifest, p / MANIFEST)
+    for name in REQUIRED:
+        regular_file(p / name)
+    check_digests(p, manifest)
+    raw_summary = read_json_object(p / SUMMARY)
+    check_summary(raw_summary, p / SUMMARY, int(manifest["replications"]))
     tables = {
-        f.stem: pd.read_csv(f)
+        f.stem: read_csv_checked(f)
         for f in sorted(p.glob("*.csv"))
         if f.name not in (REPLICATIONS, SHARES)
     }
     for name in PARQUET_TABLES:
-        if (p / f"{name}.parquet").is_file():
-            tables[name] = pd.read_parquet(p / f"{name}.parquet")
-    summary = summary_frame(read_json(p / SUMMARY))
-    replications = pd.read_csv(p / REPLICATIONS)
+        if os.path.lexists(p / f"{name}.parquet"):
+            tables[name] = read_parquet_checked(p / f"{name}.parquet")
+    summary = summary_frame(raw_summary)
+    replications = read_csv_checked(p / REPLICATIONS, numeric=True, rows=int(manifest["replications"]))
+    shares = read_csv_checked(p / SHARES, columns=("entity", "year", "share"))
+    check_fractions(shares, "share", p / SHARES)
     return Run(
-        manifest=read_json(p / MANIFEST),
+        manifest={k: v for k, v in manifest.items() if k != CHECKSUMS},  # the files', not the run's
         summary=summary.drop(index=drop_aliases(summary.index)),
         replications=replications.drop(columns=drop_aliases(replications.columns)),
-        monthly=pd.read_parquet(p / MONTHLY),
-        shares=pd.read_csv(p / SHARES),
+        monthly=read_parquet_checked(p / MONTHLY, columns=MONTHLY_COLUMNS),
+        shares=shares,
         tables=tables,
         path=p,
     )

@@ -34,10 +34,11 @@ from fundsim.results.statements import (
     statements_by_replication,
     statements_summary,
 )
+from fundsim.runner import arguments
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.provenance import Provenance
-from fundsim.scenario import Scenario, load_scenario
+from fundsim.scenario import Scenario
 from fundsim.scenario.schema import MAX_REPLICATIONS, MAX_SEED
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -199,8 +200,9 @@ def _as_scenario(
 ) -> tuple[Scenario, Provenance]:
     """The scenario to run and its provenance, its hash checked or filled in."""
     if isinstance(scenario, Scenario):
+        arguments.revalidated(scenario)  # a copied or hand-built scenario is checked as a file is
         return scenario, (provenance or Provenance()).checked(scenario)
-    scn = load_scenario(scenario)
+    scn = arguments.checked_scenario(scenario)
     return scn, (provenance or Provenance(scenario_file=str(scenario))).checked(scn)
 
 
@@ -231,9 +233,13 @@ def run_scenario(
     without one records no file. A provenance whose hash is not the scenario's raises
     :class:`~fundsim.runner.provenance.ProvenanceError`.
     """
+    reps, seed = arguments.replications(reps), arguments.seed(seed)  # as --reps and --seed take them
+    workers, scheduler = arguments.workers(workers), arguments.text("scheduler", scheduler)
+    audit, progress = arguments.flag("audit", audit), arguments.progress(progress)
+    executor = arguments.executor(executor)
     scn, prov = _as_scenario(scenario, provenance)
-    reps = scn.simulation.replications if reps is None else int(reps)
-    seed = scn.simulation.seed if seed is None else int(seed)
+    reps = scn.simulation.replications if reps is None else reps
+    seed = scn.simulation.seed if seed is None else seed
     if not 1 <= reps <= MAX_REPLICATIONS:
         raise BadInput(f"reps must be at least 1 and at most {MAX_REPLICATIONS:,} (got {reps:,})")
     if not 0 <= seed <= MAX_SEED:
@@ -300,34 +306,20 @@ def receivables_table(
     )
 
 
-def _build_result(
-    scn: Scenario,
-    seed: int,
-    reps: int,
-    agg: Aggregator,
-    prov: Provenance,
-    started: datetime,
-    wall: float,
-    executor: Executor,
-) -> Run:
-    from fundsim import __version__
-
-    sim = scn.simulation
-    years = np.arange(sim.start_year, sim.start_year + sim.years)
-    replications = pd.DataFrame(agg.metrics, columns=list(agg.metric_names))
-    replications.insert(0, "replication", np.arange(reps))
-    summary = summary_frame(summarize(replications))
-
+def _monthly_frame(sim: Any, agg: Aggregator) -> pd.DataFrame:
+    """The monthly paths (``monthly.parquet``): mean and quantiles across replications of
+    each column of :data:`MONTHLY_COLUMNS`, month by month."""
     months = np.arange(sim.months)
     dates = [f"{sim.start_year + m // 12}-{m % 12 + 1:02d}" for m in months]
+    paths = agg.kept["monthly"]
     # One column at a time: np.quantile sorts a copy of its input, and a copy of one
     # column is a sixth of a copy of the whole per-replication table.
     q = np.stack(
-        [np.quantile(agg.kept["monthly"][:, :, j], QUANTILES, axis=0) for j in range(len(MONTHLY_COLUMNS))],
+        [np.quantile(paths[:, :, j], QUANTILES, axis=0) for j in range(len(MONTHLY_COLUMNS))],
         axis=-1,
     )  # quantiles x months x columns
-    mean = agg.kept["monthly"].mean(axis=0)
-    monthly = pd.concat(
+    mean = paths.mean(axis=0)
+    return pd.concat(
         [
             pd.DataFrame(
                 {
@@ -343,21 +335,31 @@ def _build_result(
         ignore_index=True,
     )
 
+
+def _shares_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) -> pd.DataFrame:
+    """Each entity's mean share, assessment, payment and participation by year (``shares.csv``)."""
     names = scn.entity_names
-    shares = pd.DataFrame(
+    n_years = len(years)
+    return pd.DataFrame(
         {
-            "entity": np.repeat(names, sim.years),
+            "entity": np.repeat(names, n_years),
             "year": np.tile(years, len(names)),
-            "formula": scn.mechanism.formula.kind,
+            "formula": scn.mechanism.formula.preset or scn.mechanism.formula.kind,  # a precedent by its key
             "share": (agg.sums["shares"] / reps).ravel(),
             "assessed_usd": _mean_usd(agg.sums["assessed_cents"], reps).ravel(),
             "paid_usd": _mean_usd(agg.sums["paid_cents"], reps).ravel(),
             "participation": (agg.positive["shares"] / reps).ravel(),
         }
     )
+
+
+def _yearly_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) -> pd.DataFrame:
+    """The coordinator window by year (``yearly.csv``)."""
+    n_years = len(years)
     gap_years = agg.kept["gap_by_year"] > 0
-    annual = agg.kept["monthly"].reshape(reps, sim.years, 12, len(MONTHLY_COLUMNS))
-    yearly = pd.DataFrame(
+    tier1 = agg.kept["tier1_by_year"] > 0
+    annual = agg.kept["monthly"].reshape(reps, n_years, 12, len(MONTHLY_COLUMNS))
+    return pd.DataFrame(
         {
             "year": years,
             "p_gap": gap_years.mean(axis=0),
@@ -366,29 +368,39 @@ def _build_result(
             "income_usd": annual[..., MONTHLY_COLUMNS.index("income_usd")].sum(axis=2).mean(axis=0),
             "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")].sum(axis=2).mean(axis=0),
             "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(axis=0),
-            "p_tier1_interrupted": (agg.kept["tier1_by_year"] > 0).mean(axis=0),
-            "p_tier1_interrupted_by_then": np.maximum.accumulate(agg.kept["tier1_by_year"] > 0, axis=1).mean(axis=0),
+            "p_tier1_interrupted": tier1.mean(axis=0),
+            "p_tier1_interrupted_by_then": np.maximum.accumulate(tier1, axis=1).mean(axis=0),
             "posts_sustained": agg.kept["sustained_by_year"].mean(axis=0),
         }
     )
+
+
+def _coverage_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) -> pd.DataFrame:
+    """Each country's share of months with its post filled, by year (``coverage.csv``)."""
     codes = [c.code for c in scn.countries]
-    coverage = pd.DataFrame(
+    n_years = len(years)
+    return pd.DataFrame(
         {
-            "country": np.repeat(codes, sim.years),
-            "risk_tier": np.repeat([c.risk_tier for c in scn.countries], sim.years),
+            "country": np.repeat(codes, n_years),
+            "risk_tier": np.repeat([c.risk_tier for c in scn.countries], n_years),
             "year": np.tile(years, len(codes)),
             "coverage": (agg.sums["filled_months"] / (reps * 12)).ravel(),
         }
     )
-    nothing_owed = np.zeros((len(names), sim.years, sim.years), dtype=np.int64)
-    receivables = receivables_table(names, int(sim.start_year), agg.sums.get("receivables_cents", nothing_owed),
-                                    agg.positive.get("receivables_cents", nothing_owed), reps)
+
+
+def _manifest(scn: Scenario, seed: int, reps: int, agg: Aggregator, prov: Provenance, started: datetime,
+              wall: float, executor: Executor) -> dict[str, Any]:
+    """The run's manifest: the scenario and its provenance, seed, versions, executor, times."""
     import numpy
     import simpy
 
+    from fundsim import __version__
+
+    sim = scn.simulation
     fields = prov.manifest_fields()
     command = fields.pop("command")
-    manifest: dict[str, Any] = {
+    return {
         "scenario": scn.name,
         "scenario_file": fields.pop("scenario_file"),
         "scenario_hash": fields.pop("scenario_hash"),
@@ -411,8 +423,33 @@ def _build_result(
         "command": command,
         **fields,
     }
+
+
+def _build_result(
+    scn: Scenario,
+    seed: int,
+    reps: int,
+    agg: Aggregator,
+    prov: Provenance,
+    started: datetime,
+    wall: float,
+    executor: Executor,
+) -> Run:
+    sim = scn.simulation
+    years = np.arange(sim.start_year, sim.start_year + sim.years)
+    replications = pd.DataFrame(agg.metrics, columns=list(agg.metric_names))
+    replications.insert(0, "replication", np.arange(reps))
+    summary = summary_frame(summarize(replications))
+    monthly = _monthly_frame(sim, agg)
+    shares = _shares_frame(scn, agg, reps, years)
+    yearly = _yearly_frame(scn, agg, reps, years)
+    coverage = _coverage_frame(scn, agg, reps, years)
+    names = scn.entity_names
+    nothing_owed = np.zeros((len(names), sim.years, sim.years), dtype=np.int64)
+    receivables = receivables_table(names, int(sim.start_year), agg.sums.get("receivables_cents", nothing_owed),
+                                    agg.positive.get("receivables_cents", nothing_owed), reps)
     return Run(
-        manifest=manifest,
+        manifest=_manifest(scn, seed, reps, agg, prov, started, wall, executor),
         summary=summary,
         replications=replications,
         monthly=monthly,

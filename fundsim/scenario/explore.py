@@ -329,6 +329,7 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     runs). Raises :class:`ScenarioError` naming ``explore.<...>``.
     """
     from fundsim.scenario.loader import load_scenario, read_toml
+    from fundsim.scenario.loader.cross_references import check_references
     from fundsim.scenario.overrides import OverrideError, with_overrides
 
     path = Path(path)
@@ -345,7 +346,13 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
         trials += [(f"explore.levers.{lv.key}", lv.key, v) for v in lv.levels]
     for where, key, value in trials:
         try:
-            with_overrides(scenario, {key: value})
+            variant = with_overrides(scenario, {key: value})
+            # and the checks across tables a file gets (a shock's year inside the horizon...)
+            # ([sources] names keys of the file, which the loaded model no longer holds: the
+            # loader checked them)
+            check_references(variant.model_copy(update={"sources": {}}), variant.model_dump(), path, {})
         except OverrideError as exc:
             raise ScenarioError(path, where, f"{value!r}: {exc.message}") from None
+        except ScenarioError as exc:
+            raise ScenarioError(path, where, f"{value!r}: {exc.key_path}: {exc.message}") from None
     return scenario, spec

@@ -70,3 +70,4 @@ def expand_preset(data: dict[str, Any]) -> dict[str, Any]:
     out.update({k: v for k, v in data.items() if k in KEPT_KEYS})
     out["preset"] = name
     return out
+

@@ -59,6 +59,8 @@ def _type_name(annotation: Any) -> str:
 def _default(field: Any) -> str:
     if field.default is not PydanticUndefined:
         value = field.default
+    elif isinstance(field.json_schema_extra, dict) and "default_doc" in field.json_schema_extra:
+        return str(field.json_schema_extra["default_doc"])  # a default the loader supplies
     elif field.default_factory is not None:
         try:
             value = field.default_factory()
@@ -127,7 +129,14 @@ def _limits() -> list[str]:
         ("a post's `annual_cost_usd`, `operating_cost_usd`", f"{s.MAX_POST_USD:,.0f} USD a year"),
         ("any other amount (`floor_usd`, a band's `amount_usd`, a service's `cost_usd`, `support_usd_year`)",
          f"{s.MAX_USD:,.0f} USD"),
-        ("an opening balance, a year's pledges or withheld payments", f"{s.MAX_BALANCE_USD:,.0f} USD"),
+        ("an opening balance, a year's pledges or withheld payments, a budget envelope "
+         "(`mechanism.budget.usd_per_year`), a pre-financing line", f"{s.MAX_BALANCE_USD:,.0f} USD"),
+        ("every fee (`admin_fee`, `shared_admin_fee`, a host's fee layer, a support cost) and the sum of a "
+         "host's layers on one basis: strictly below (a fee near 1 grosses invoices up without bound)",
+         f"{s.MAX_FEE:g}"),
+        ("a child's age (`stock_age_years`), from 0", f"{s.MAX_CHILD_AGE} years"),
+        ("money, counts and ages drawn from a distribution", "never below 0"),
+        ("`contract_end_month` (today_posts.csv)", "1 to 12"),
         ("countries (= posts), entities", f"{s.MAX_COUNTRIES:,}, {s.MAX_ENTITIES:,}"),
         ("`simulation.years`, `simulation.replications` (and `--reps`)", f"{s.MAX_YEARS}, {s.MAX_REPLICATIONS:,}"),
         ("`simulation.seed` (and `--seed`)", f"0 to {s.MAX_SEED}"),

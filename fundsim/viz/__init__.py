@@ -17,6 +17,7 @@ from fundsim._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from fundsim.viz import explore_figures, figures, report, share_report, style
+    from fundsim.viz.brief_figures import tradeoff, waterfall
     from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
     from fundsim.viz.figures import (
         MissingData,
@@ -50,6 +51,7 @@ _HOMES = {
         "figures",
     ),
     "write_report": "report",
+    **dict.fromkeys(("tradeoff", "waterfall"), "brief_figures"),
     **dict.fromkeys(('ClaimFailed', 'check', 'enough', 'interval', 'legend_inside', 'page_figure', 'row_interval', 'show'), "notebook"),
     **dict.fromkeys(("peeling_trajectory", "prim_pairs", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
@@ -87,8 +89,10 @@ __all__ = [
     "stress_heatmap",
     "style",
     "styled",
+    "tradeoff",
     "usd_label",
     "waiting_time_distribution",
+    "waterfall",
     "write_report",
     "write_share_workbook",
 ]

@@ -45,4 +45,4 @@ def test_running_again_resumes(tmp_path, capsys):
     assert main(args) == 0
     assert "2 kept from before" in capsys.readouterr().out
     assert (out / "options.csv").read_bytes() == first
-    assert main([*args[:4], "4", *args[5:]]) == 2  # other replications: another set, refused without --force
+    assert main([*args[:3], "4", *args[4:]]) == 2  # other replications: another set, refused without --force

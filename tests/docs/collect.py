@@ -34,7 +34,7 @@ SKIPPED = {
     "notebooks/execute.py": "executes a notebook (tests/notebooks/)",
 }
 #: Sub-commands that run replications and take ``--reps``.
-RUNNING = ("run", "batch", "stress", "solve", "sensitivity", "explore")
+RUNNING = ("run", "batch", "stress", "solve", "sensitivity", "explore", "options")
 
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.S | re.M)
 
@@ -51,8 +51,9 @@ class Step:
 
 
 def pages() -> list[Path]:
-    """README.md and every page of docs/, in a stable order."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    """README.md, every page of docs/ and of docs/howto/, in a stable order."""
+    docs = ROOT / "docs"
+    return [ROOT / "README.md", *sorted(docs.glob("*.md")), *sorted(docs.glob("howto/*.md"))]
 
 
 def blocks(page: Path) -> list[tuple[str, int, str]]:

@@ -14,10 +14,11 @@ from builders import deterministic_dict
 from part_builders import part_context, part_contributors
 
 from fundsim.model.arrangement import arrange
-from fundsim.model.coordinator_fund import CoordinatorFund, Liquidity, planned_reserve_targets_usd
+from fundsim.model.coordinator_fund import CoordinatorFund, planned_reserve_targets_usd
 from fundsim.model.coordinators import Coordinators
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
+from fundsim.model.liquidity import Liquidity
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario import scenario_from_dict
 

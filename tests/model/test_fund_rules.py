@@ -1,4 +1,4 @@
-"""Fund management rules (issue 19): the budget rule, the governance of shortfalls, bridges,
+"""Fund management rules: the budget rule, the governance of shortfalls, bridges,
 pre-financing in the ledger, and the shipped practice scenario."""
 
 from __future__ import annotations

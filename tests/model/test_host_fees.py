@@ -74,7 +74,7 @@ def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
     # The first year's approved budget funds the posts and the secretariat, grossed up for
     # 13 % on expenditure; the reserve is built by the first year's expected vacancies
     # (phased recruitment: about 39 % of the year, more than the 3-month reserve).
-    planned = world.coordinators.planned_cost_usd(0) + yearly
+    planned = world.coordinators.costs.planned_cost_usd(0) + yearly
     assert world.coordinator_fund.rule.first_year_fill < 1 - scenario.mechanism.reserve_target_months / 12
     assert world.coordinator_fund.budget_cents(0) == round(planned * 1.13 * 100)
 

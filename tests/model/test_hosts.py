@@ -1,5 +1,5 @@
-"""Today's posts and how a host's money behaves (issue 18), and the move of today's incumbents
-into the pooled fund (issue 14 item 5).
+"""Today's posts and how a lead entity's money behaves (its own line, lapse, support costs,
+grants), and the move of today's incumbents into the pooled fund.
 
 ``scenarios/today.toml`` is the status quo the pooled baseline is compared with: its first-year
 count of countries with a dedicated or acting coordinator must lie in the sourced range of

@@ -59,6 +59,10 @@ def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as
     row = {"mean": 4.0, "p05": 3, "p50": 4, "p95": 5, "ci95_low": 0.0, "ci95_high": 16.7, "n": 2, "unit": "count"}
     summary["victims_dropped"] = summary["dropped_cases"] = row
     summary_path.write_text(json.dumps(summary))
+    manifest_path = tmp_path / "run" / "manifest.json"  # such a run recorded no checksums
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["sha256"]
+    manifest_path.write_text(json.dumps(manifest))
     old = read_run(tmp_path / "run")
     assert "dropped_cases" not in old.replications.columns and "dropped_cases" not in old.summary.index
     assert old.replications["victims_dropped"].tolist() == [3.0, 5.0]

@@ -20,7 +20,7 @@ from fundsim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = SCENARIOS / "baseline.toml"
-NOT_DATA = {"sources", "name", "description", "extends", "explore"}  # [explore]: a design, its ranges explained in comments
+NOT_DATA = {"sources", "name", "description", "extends", "explore", "options"}  # [explore], [options]: designs, sourced in the files they name
 ENTITY_NUMERIC = (
     "voluntary_share",
     "expenses_usd",

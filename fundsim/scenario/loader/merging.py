@@ -39,6 +39,7 @@ def load_merged(path: Path, chain: tuple[Path, ...], origin: dict[str, Path]) ->
     data = read_toml(path)
     data.pop("sweep", None)  # a sweep belongs to the file that declares it: see load_sweep
     data.pop("explore", None)  # so does [explore]: see fundsim.scenario.explore.load_explore
+    data.pop("options", None)  # and [options]: see fundsim.scenario.options
     parent_name = data.pop("extends", None)
     base: dict[str, Any] = {}
     if parent_name is not None:

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from fundsim.scenario.presets import expand_preset
 from fundsim.scenario.schema.base import (
     BalanceUsd,
+    FeeRate,
     Fraction,
     NonNegative,
     PostUsd,
@@ -87,7 +88,7 @@ class Envelope(StrictModel):
     host's fee included), indexed by ``indexation`` a year (default: the expected inflation
     ``costs.inflation_annual``)."""
 
-    usd_per_year: NonNegative
+    usd_per_year: BalanceUsd  # no negative envelope; at most a year's pledges (MAX_BALANCE_USD), so cents never overflow
     indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
 
 
@@ -126,7 +127,7 @@ class Mechanism(StrictModel):
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
     #: Contract length when the lead entity hosts and pays (siloed, hybrid); default: posts'.
     siloed_contract_months: int | None = Field(None, ge=1, le=60)
-    admin_fee: Fraction = 0.0
+    admin_fee: FeeRate = 0.0  # below MAX_FEE: a fee near 1 grosses invoices up without bound
     #: What ``admin_fee`` is charged on: each contribution as it arrives (``receipts``, today's
     #: rule), or salaries, operating and secretariat costs as the fund pays them (``expenditure``,
     #: the Secretariat trust funds' rule). A ``[host]`` fee stack replaces both.
@@ -154,7 +155,7 @@ class Mechanism(StrictModel):
     #: (``record``), so that an entity that cut its payment is not counted on in full again.
     collection_basis: Literal["fixed", "record"] = "fixed"
     #: Cash the host advances when a committed salary falls due and cash is short (USD).
-    prefinancing_limit_usd: NonNegative = 0.0
+    prefinancing_limit_usd: BalanceUsd = 0.0  # an advance is no more than a year's pledges (MAX_BALANCE_USD)
     #: Managed cuts at each review when resources fall short, in this order; empty: no review.
     shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
     #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
@@ -182,7 +183,7 @@ class FeeLayer(StrictModel):
     secretariat costs, as the fund pays them)."""
 
     name: str = Field(min_length=1, max_length=80)
-    rate: Fraction
+    rate: FeeRate  # each layer below MAX_FEE; their sum on one basis too (cross references)
     basis: FeeBasis = "receipts"
 
 

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from fundsim.scenario.schema.base import (
     MAX_COUNTRIES,
     MAX_POST_USD,
+    FeeRate,
     Fraction,
     Positive,
     PostUsd,
@@ -157,8 +158,8 @@ class HostLines(StrictModel):
     """
 
     carry_over: bool = True
-    support_cost_agency: Fraction = 0.0
-    support_cost_secretariat: Fraction = 0.0
+    support_cost_agency: FeeRate = 0.0  # a host's support cost is a fee: below MAX_FEE
+    support_cost_secretariat: FeeRate = 0.0  # as above
     secretariat_group: str = "secretariat"
     grant_renewal_probability: Fraction = 1.0
     pooled_fund_renewal_probability: Fraction = 1.0
@@ -179,7 +180,7 @@ class TodayPost(StrictModel):
     host_entity: str = ""
     contract_type: ContractType | None = None
     funding_source: FundingSource | None = None
-    contract_end_month: int | None = Field(None, ge=1, le=60)
+    contract_end_month: int | None = Field(None, ge=1, le=12)  # a month of 2026: 1 (January) to 12 (December)
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -107,7 +107,9 @@ class Range(StrictModel):
 class Scenario(StrictModel):
     """Everything one run needs; produced by :func:`fundsim.scenario.load_scenario`."""
 
-    name: str = Field(min_length=1)
+    #: Optional in a file: the loader names a scenario without one after its file (the
+    #: file's name without ``.toml``), so the reference says so rather than "required".
+    name: str = Field(min_length=1, json_schema_extra={"default_doc": "the file's name without .toml"})
     description: str = ""
     simulation: Simulation = Field(default_factory=Simulation)
     entities: tuple[Entity, ...] = Field(min_length=1, max_length=MAX_ENTITIES)

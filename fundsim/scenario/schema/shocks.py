@@ -14,6 +14,7 @@ from fundsim.scenario.schema.base import (
     NonNegative,
     Positive,
     StrictModel,
+    Usd,
     Year,
     bounded,
 )
@@ -89,9 +90,24 @@ class Participation(StrictModel):
     the rest over the whole budget. ``max_increase`` is the largest year-on-year rise in
     its bill an entity accepts (a fraction: 0.1 = 10 %); above it, it pays up to the cap
     and the rest stays unpaid; None (the default) accepts any rise.
+
+    The terms entities negotiate (``fundsim options``, docs/options.md): ``agreement_years``
+    puts every entity inside a multi-year funding agreement renewed every that many years
+    from the start (None, the default: annual commitments): inside one, an entity's chance
+    of paying an instalment only in part is ``payments.partial_probability`` times
+    ``agreement_partial_factor``, and a scheduled exit takes effect only at the end of the
+    agreement in which its notice ends. ``minimum_usd`` is the least an entity taking part
+    is invoiced by the coordinator window a year (USD; it raises the formula's
+    ``floor_usd``, and the others' shares fall so that the budget is unchanged).
     """
 
     max_share: Fraction = 1.0
     leave_after_cut: Fraction = 1.0
     absorption: Fraction = 1.0
     max_increase: NonNegative | None = None
+    agreement_years: Annotated[int, Field(ge=1, le=20)] | None = None
+    #: ASSUMPTION: a signed multi-year agreement halves the chance of a partial payment (a
+    #: commitment recorded as a receivable for the whole period is paid more reliably than an
+    #: annual pledge); 1 means the agreement changes nothing.
+    agreement_partial_factor: Fraction = 0.5
+    minimum_usd: Usd = 0.0

@@ -1,0 +1,61 @@
+"""What the posts still need, read from their state: the inputs of the coordinator fund's rules.
+
+A review (:mod:`fundsim.model.governance`) needs, for each post, what keeping it to the end
+of the budget year still costs beyond what is committed, whether it is vacant, and what
+declining its renewal saves; the budget rule on the ``commitments`` basis
+(:mod:`fundsim.model.budget`) needs the salary months renewals commit beyond the budget
+period. Both are pure reads of :class:`~fundsim.model.coordinators.Coordinators`' public
+state and :class:`~fundsim.model.post_costs.PostCosts`; cents unless named in USD.
+"""
+
+from __future__ import annotations
+
+from fundsim.model.coordinators import FILLED, RECRUITING, VACANT, Coordinators
+
+
+def review_inputs(posts: Coordinators, start: int, end: int) -> tuple[list[int], list[bool], list[int]]:
+    """For a review of the months ``start`` to ``end``: what each post still needs (cents
+    not committed), whether it is vacant, and what declining its renewal saves."""
+    y = min(start // 12, posts.years - 1)
+    op = posts.costs.operating_cents[y]
+    salaries = posts.costs.salary_cents
+    span = end - start
+    required, vacant, saved = [], [], []
+    for i in range(posts.n):
+        salary = salaries[i][y]
+        s = posts.state[i]
+        if s == VACANT:
+            required.append((salary + op) * span)
+            vacant.append(True)
+            saved.append(0)
+            continue
+        vacant.append(False)
+        if s == RECRUITING:
+            required.append(op * span)
+            saved.append(0)
+            continue
+        uncommitted = max(0, end - max(start, posts.commit_end[i]))
+        required.append(salary * uncommitted + op * span)
+        saved.append((salary + op) * max(0, end - max(start, posts.contract_end[i])))
+    return required, vacant, saved
+
+
+def committed_beyond_usd(posts: Coordinators, end: int) -> float:
+    """Salary months that the renewals of filled posts before month ``end`` commit beyond
+    it (rolling contracts), USD at the last year's price."""
+    y = max(min(end // 12, posts.years) - 1, 0)
+    salaries = posts.costs.salary_cents
+    months = cents = 0
+    for i in range(posts.n):
+        if posts.state[i] != FILLED:
+            continue
+        renewal = posts.contract_end[i]
+        while renewal + posts.contract_months <= end:
+            renewal += posts.contract_months
+        if renewal < end:
+            beyond = max(0, renewal + posts.commit_months - end)
+            months += beyond
+            cents += beyond * salaries[i][y]
+    if posts.costs.flat:  # one salary for every post: the first model's arithmetic, bit for bit
+        return months * (salaries[0][y] if posts.n else 0) / 100
+    return cents / 100
