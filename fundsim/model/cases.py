@@ -84,11 +84,18 @@ class VictimCases:
         self.n_months = ctx.n_months
         self._handling: list[float] = draws.handling_months.tolist()
         # Months from the case's opening to when its services can start: the assessment
-        # (never past the case's end), or the whole case management when none is drawn.
-        if draws.assessment_months is None:
-            self._lead: list[float] = self._handling
-        else:
-            self._lead = np.minimum(draws.assessment_months, draws.handling_months).tolist()
+        # (never past the case's end). Without one, a case is ready when it closes.
+        assessment = draws.assessment_months
+        self._assess = assessment is not None
+        self._lead: list[float] = (
+            np.minimum(assessment, draws.handling_months).tolist() if assessment is not None else []
+        )
+        # Assessed cases, (when assessed, case), by the monthly tick that first sees them (the
+        # first tick at or after the end of the assessment); ticks before _due_from are past,
+        # so a case assessed before the next tick goes to it. A tick takes them in the order
+        # they were assessed.
+        self._due_at: list[list[tuple[float, int]]] = [[] for _ in range(self.n_months)] if self._assess else []
+        self._due_from = 0
         per_country = caseworkers.pooling == "per_country"
         # Each pool's cases in arrival order (victims are numbered in arrival order).
         if per_country:
@@ -111,8 +118,6 @@ class VictimCases:
         self._first_assist: list[float] = [nan] * n  # months: the tick of the first service payment
         self._dropped: list[int] = []  # cases dropped after max_wait_months
         self._ready: list[int] = []
-        # Cases assessed or about to be: (when services can start, scheduling order, case).
-        self._pending: list[tuple[float, int, int]] = []
         self._waiting: list[int] = []
         self._max_wait = priority.max_wait_months
         if priority.rule == "children_first":
@@ -211,7 +216,7 @@ class VictimCases:
         fund next looks at them (:meth:`_advance`)."""
         env, nxt, lineup = self.env, self._next, self._lineup
         arrival, handling, cw_start, busy = self._arrival, self._handling, self._cw_start, self._busy
-        lead, pending = self._lead, self._pending
+        lead, due_at, assess, n_months = self._lead, self._due_at, self._assess, self.n_months
 
         def take(pool: int) -> None:
             k = nxt[pool]
@@ -228,7 +233,11 @@ class VictimCases:
             self._seq += 1
             # The end time as SimPy would compute it: now + (the delay from now).
             heappush(busy, (now + (start + handling[v] - now), self._seq, v))
-            heappush(pending, (now + (start + lead[v] - now), self._seq, v))
+            if assess:
+                ready = start + lead[v]
+                m = max(math.ceil(ready - 0.5), self._due_from)
+                if m < n_months:
+                    due_at[m].append((ready, v))
 
         return take
 
@@ -247,7 +256,9 @@ class VictimCases:
             return
         nxt, lineup, retire = self._next, self._lineup, self._retire
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
-        lead, pending = self._lead, self._pending
+        ready_append = self._ready.append
+        lead, due_at, assess, n_months, due_from = self._lead, self._due_at, self._assess, self.n_months, self._due_from
+        ceil = math.ceil
         seq = self._seq
         ends = self._ends
         while busy:
@@ -255,6 +266,8 @@ class VictimCases:
             if t > until or (t == until and s > until_seq):
                 break
             ends += 1
+            if not assess:
+                ready_append(v)  # no assessment: the case is ready for money when it closes
             pool = pool_of[v]
             if retire[pool]:  # the slot closes (capacity sized down this year)
                 retire[pool] -= 1
@@ -273,20 +286,15 @@ class VictimCases:
             cw_start[v] = start
             seq += 1
             heapreplace(busy, (t + (start + handling[v] - t), seq, v))
-            heappush(pending, (t + (start + lead[v] - t), seq, v))
+            if assess:
+                ready = start + lead[v]
+                m = ceil(ready - 0.5)
+                if m < due_from:
+                    m = due_from
+                if m < n_months:
+                    due_at[m].append((ready, v))
         self._seq = seq
         self._ends = ends
-
-    def _assessed(self, until: float, until_seq: int) -> None:
-        """Move to ``_ready`` every case whose services can start before ``(until,
-        until_seq)`` (its assessment done), in that order (time, then scheduling order)."""
-        pending, ready_append = self._pending, self._ready.append
-        while pending:
-            t, s, v = pending[0]
-            if t > until or (t == until and s > until_seq):
-                break
-            heappop(pending)
-            ready_append(v)
 
     # ------------------------------------------------------------------ money
 
@@ -312,8 +320,13 @@ class VictimCases:
         pay this month's services."""
         now = month + 0.5
         # The case ends SimPy would have handled before this tick's event.
+        if self._assess:
+            self._due_from = month  # a case assessed before this tick is seen by it
         self._advance(now, self._tick_seq)
-        self._assessed(now, self._tick_seq)
+        if self._assess:
+            self._ready.extend(v for _, v in sorted(self._due_at[month]))
+            self._due_at[month] = []
+            self._due_from = month + 1
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
