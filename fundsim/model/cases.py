@@ -21,7 +21,11 @@ order, with the same floating-point times, so results are identical to the bit
 case starts exactly when it would with a ``simpy.Resource`` (``tests/model/test_cases.py``
 checks it, and ``tests/validation/test_erlang_c.py`` checks the waits against Erlang C).
 
-After intake the case waits for money. At each monthly tick (mid-month) the
+A case's services can start ``assessment_days`` after it opens (at the first monthly tick
+after its assessment; the cases are filed by that tick as they are taken), while the slot
+stays held for the whole case management; without an assessment a case is ready for money
+when it closes (the first model's structure, identical to the bit). Once ready the case
+waits for money. At each monthly tick (mid-month) the
 cases start waiting packages in the scenario's priority order while uncommitted
 cash covers the whole package (the package is then committed, like a contract);
 the first case that does not fit stops the round (strict priority). A case still
