@@ -19,7 +19,13 @@ tables break it down:
   ledger's largest-remainder split of the gross in cents, as the model assesses it);
 - ``instalments``: each invoice by instalment, with its due month;
 - ``formulas``: the scenario's formula beside another (``compare``) and the precedent keys
-  (:mod:`fundsim.scenario.presets`), as shares and period invoices.
+  (:mod:`fundsim.scenario.presets`), as shares and period invoices;
+- with a ``[victims]`` section, the victims' window's first-year budget (``victims_budget``:
+  services, case management, the Victims' Rights Advocate function, child support, reserve,
+  cash and pledges applied, fees, gross), the function's posts and office
+  (``victims_advocates``) and each entity's invoice (``victims_invoices``), as the model
+  approves them at the start of replication 0 (the children's stock is drawn): the gross
+  and every invoice are the simulated run's to the cent.
 
 Amounts are USD (cents are exact: every invoice is a whole number of cents).
 """
@@ -36,7 +42,13 @@ from numpy.typing import NDArray
 from fundsim.analysis.share_tables import default_formulas, describe
 from fundsim.errors import BadInput
 from fundsim.runner import arguments
-from fundsim.runner.plan import coordinator_fee, first_period, split_cents
+from fundsim.runner.plan import (
+    advocate_lines,
+    coordinator_fee,
+    first_period,
+    split_cents,
+    victims_first_budget,
+)
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
 from fundsim.scenario.host import fee_rate, fee_stack, secretariat_lines
@@ -413,6 +425,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
                    "scenario's formula, the formula compared and the precedent keys: " + "; ".join(formulas_used) + ".",
                    side, {**usd_cols(side), **share_cols(side)}, totals=1),
     )
+    all_tables = (*tables, *_victims_tables(scenario, sharer_names=names, notes=notes))
     return BudgetAnnex(
         scenario=scenario.name,
         description=scenario.description,
@@ -421,11 +434,78 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         compare=compare,
         gross_cents=tuple(gross),
         fee_cents=tuple(fee_cents),
-        tables=tables,
+        tables=all_tables,
         notes=tuple(notes),
         negative_cash_years=tuple(int(y) for y, _ in short),
         posts_sustained=tuple(sustained),
     )
+
+
+def _victims_tables(scenario: Scenario, sharer_names: list[str], notes: list[str]) -> list[AnnexTable]:
+    """The victims' window's first-year budget, its advocates and its invoices (none without
+    a ``[victims]`` section); adds the window's notes to ``notes``."""
+    vb = victims_first_budget(scenario)
+    if vb is None:
+        return []
+    year = str(scenario.simulation.start_year)
+    col = f"{year} (USD)"
+    lines = vb.lines
+    net = max(0.0, lines["need"]) * lines["entity_cost_share"]
+    gross = _usd(vb.gross_cents)
+    fee_words = (f"{vb.fee:.0%} on receipts" if vb.fee_basis == "receipts"
+                 else f"{vb.fee:.0%} on expenditure, charged as spent and budgeted up front")
+    rows = [
+        ["services (expected victims x expected package, the share the window pays)", lines["services"]],
+        [f"case management ({vb.slots} caseworker slots)", lines["caseworkers"]],
+        ["Victims' Rights Advocate function (posts and office)", lines["advocates"]],
+        ["child support (the next 12 months of the children supported, and the year's new children)"
+         if scenario.victims is not None and scenario.victims.children.funding == "paygo"
+         else "children's account (the pre-funding policy's need)", lines["child_support"]],
+        [f"reserve (target {scenario.victims.funding.reserve_target_months:g} months)"
+         if scenario.victims is not None else "reserve", lines["reserve"]],
+        ["less cash in hand (or the plan's position)", -lines["cash"]],
+        ["less expected pledges and withheld payments", -lines["pledges"]],
+        ["need", lines["need"]],
+        [f"net requirement (need x entity cost share {lines['entity_cost_share']:.0%})", net],
+        [f"host fees ({fee_words})", gross - net],
+        ["gross budget (invoiced to entities)", gross],
+    ]
+    budget = pd.DataFrame(rows, columns=["line", col])
+    adv = advocate_lines(scenario)
+    advocates = pd.DataFrame(
+        [[a.role, a.grade, a.duty_station_class, a.count, a.unit_usd, a.annual_usd] for a in adv],
+        columns=["line", "grade", "duty station class", "posts", "unit cost (USD)", f"{year} at start-year prices (USD)"],
+    )
+    advocates = _with_total(advocates, ["total", "", "", sum(a.count for a in adv if a.grade), None,
+                                        sum(a.annual_usd for a in adv)])
+    invoices = np.array(vb.invoices_cents, dtype=np.int64)
+    inv = pd.DataFrame({
+        "entity": sharer_names,
+        f"share {year} (share)": invoices / vb.gross_cents if vb.gross_cents else 0.0,
+        col: invoices / 100,
+    })
+    inv = _with_total(inv, ["total", 1.0 if vb.gross_cents else 0.0, gross])
+    notes.append(f"victims' window: the first-year budget and invoices as replication {vb.rep} of seed {vb.seed} "
+                 "approves them (the children's stock and its support are drawn; the services, case management "
+                 "and advocates lines are expected values); the window is budgeted each year, not by period")
+    if not adv:
+        notes.append("victims' window: the Victims' Rights Advocate function is paid elsewhere "
+                      "(victims.advocates.enabled = false)")
+    usd = lambda frame: {c: "usd" for c in frame.columns if "(USD" in c}  # noqa: E731
+    return [
+        AnnexTable("victims_budget", "Victims' window: first-year budget",
+                   "Services, case management, the Victims' Rights Advocate function, child support and the "
+                   "reserve, less cash and expected pledges, grossed up for the host's fee: the gross is what the "
+                   "simulated run assesses, to the cent.", budget, usd(budget), totals=1),
+        AnnexTable("victims_advocates", "Victims' window: the Victims' Rights Advocate function",
+                   "Posts by grade and duty-station class at their standard cost, and the office's running costs "
+                   "(none when the function is paid elsewhere).", advocates,
+                   {**usd(advocates), "posts": "count"}, totals=1),
+        AnnexTable("victims_invoices", "Victims' window: invoices by entity",
+                   "Each entity's first-year invoice for the victims' window, the ledger's split of the gross "
+                   "under the window's formula, as the simulated run assesses it.", inv,
+                   {**usd(inv), f"share {year} (share)": "share"}, totals=1),
+    ]
 
 
 def posts_sustained(net_usd: Sequence[float], planned_usd: Sequence[float], fixed_usd: Sequence[float],

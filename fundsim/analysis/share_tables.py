@@ -35,6 +35,7 @@ from fundsim.scenario.schema import Band, Formula, Scenario
 from fundsim.scenario.vocabulary import CAPACITY_KEY, FORMULA_KINDS
 from fundsim.sharing import fairness
 from fundsim.sharing.dispatch import compute_shares
+from fundsim.sharing.risk import RISK_EXPOSURE_COLUMNS
 
 __all__ = [
     "CAPACITY_KEY",
@@ -111,15 +112,16 @@ def default_formulas(
     field staff, but the personnel data are from 2019 with uneven coverage); capacity
     on ``capacity_key`` with the scenario's floor and ceiling (else the UN-scale
     ceiling of 22 %) and the scenario's USD floor (else the UNDSS USD 75,000
-    minimum); risk-adjusted half by HRP-country
-    expenses (or SEA allegations); usage split within each country by
+    minimum); risk-adjusted half by the SEA risk exposure
+    (:data:`fundsim.sharing.risk.RISK_EXPOSURE_COLUMNS`: allegations, not expenses, where
+    the entities have the column); usage split within each country by
     ``capacity_key``; Shapley of the network cost. Kinds whose columns exist for no
     entity are left out. With ``precedents``, then the precedent keys by name
     (``undss_2005``, ``jiu``, ``icsc``: :mod:`fundsim.scenario.presets`), each where the
     entities have its column.
     """
     personnel = _first_column(scenario, "field_personnel", "personnel")
-    risk = _first_column(scenario, "hrp_expenses_usd", "sea_allegations")
+    risk = _first_column(scenario, *RISK_EXPOSURE_COLUMNS)
     has_capacity = _has_column(scenario, capacity_key)
     own = scenario.mechanism.formula
     bounded = own.floor > 0 or own.ceiling < 1 or own.floor_usd > 0

@@ -75,6 +75,9 @@ class VictimDraws:
     handling_months: NDArray[np.float64]
     by_month: NDArray[np.int64]  # months of services x victims
     package_cents: NDArray[np.int64]
+    # Per victim: months from the case's opening to the end of its assessment, when services
+    # can start (None: services start when the case management ends).
+    assessment_months: NDArray[np.float64] | None = None
 
     @property
     def n_victims(self) -> int:
@@ -157,6 +160,10 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     partner = np.repeat(ip, counts) if a.ip_payer == "partner" else np.zeros(n_v, dtype=bool)
     child = rng_for("victim_profile").random(n_v) < a.child_share
     handling = draw_non_negative(v.caseworkers.handling_days, rng_for("caseworkers"), n_v) / DAYS_PER_MONTH
+    assess_days = v.caseworkers.assessment_days
+    assessment = (
+        None if assess_days is None else draw_non_negative(assess_days, rng_for("case_assessment"), n_v) / DAYS_PER_MONTH
+    )
     services = v.services
     width = max(s.months for s in services)
     # Month-by-month cost, built as differences over months (one row per month, then
@@ -188,6 +195,7 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
         handling_months=handling,
         by_month=by_month,
         package_cents=by_month.sum(axis=0),
+        assessment_months=assessment,
     )
 
 

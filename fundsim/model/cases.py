@@ -21,7 +21,11 @@ order, with the same floating-point times, so results are identical to the bit
 case starts exactly when it would with a ``simpy.Resource`` (``tests/model/test_cases.py``
 checks it, and ``tests/validation/test_erlang_c.py`` checks the waits against Erlang C).
 
-After intake the case waits for money. At each monthly tick (mid-month) the
+A case's services can start ``assessment_days`` after it opens (at the first monthly tick
+after its assessment; the cases are filed by that tick as they are taken), while the slot
+stays held for the whole case management; without an assessment a case is ready for money
+when it closes (the first model's structure, identical to the bit). Once ready the case
+waits for money. At each monthly tick (mid-month) the
 cases start waiting packages in the scenario's priority order while uncommitted
 cash covers the whole package (the package is then committed, like a contract);
 the first case that does not fit stops the round (strict priority). A case still
@@ -83,6 +87,19 @@ class VictimCases:
         self.n = n
         self.n_months = ctx.n_months
         self._handling: list[float] = draws.handling_months.tolist()
+        # Months from the case's opening to when its services can start: the assessment
+        # (never past the case's end). Without one, a case is ready when it closes.
+        assessment = draws.assessment_months
+        self._assess = assessment is not None
+        self._lead: list[float] = (
+            np.minimum(assessment, draws.handling_months).tolist() if assessment is not None else []
+        )
+        # Assessed cases, (when assessed, case), by the monthly tick that first sees them (the
+        # first tick at or after the end of the assessment); ticks before _due_from are past,
+        # so a case assessed before the next tick goes to it. A tick takes them in the order
+        # they were assessed.
+        self._due_at: list[list[tuple[float, int]]] = [[] for _ in range(self.n_months)] if self._assess else []
+        self._due_from = 0
         per_country = caseworkers.pooling == "per_country"
         # Each pool's cases in arrival order (victims are numbered in arrival order).
         if per_country:
@@ -179,7 +196,7 @@ class VictimCases:
         """Case ends handled up to now: the events a case end would have cost SimPy (counted
         with SimPy's own in a replication's ``events``)."""
         self._advance(self.env.now, -1)
-        return self._ends + len(self._ready)
+        return self._ends
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -203,6 +220,7 @@ class VictimCases:
         fund next looks at them (:meth:`_advance`)."""
         env, nxt, lineup = self.env, self._next, self._lineup
         arrival, handling, cw_start, busy = self._arrival, self._handling, self._cw_start, self._busy
+        lead, due_at, assess, n_months = self._lead, self._due_at, self._assess, self.n_months
 
         def take(pool: int) -> None:
             k = nxt[pool]
@@ -219,6 +237,11 @@ class VictimCases:
             self._seq += 1
             # The end time as SimPy would compute it: now + (the delay from now).
             heappush(busy, (now + (start + handling[v] - now), self._seq, v))
+            if assess:
+                ready = start + lead[v]
+                m = max(math.ceil(ready - 0.5), self._due_from)
+                if m < n_months:
+                    due_at[m].append((ready, v))
 
         return take
 
@@ -235,14 +258,20 @@ class VictimCases:
         head = busy[0]
         if head[0] > until or (head[0] == until and head[1] > until_seq):
             return
-        ready_append, nxt, lineup, retire = self._ready.append, self._next, self._lineup, self._retire
+        nxt, lineup, retire = self._next, self._lineup, self._retire
         pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        ready_append = self._ready.append
+        lead, due_at, assess, n_months, due_from = self._lead, self._due_at, self._assess, self.n_months, self._due_from
+        ceil = math.ceil
         seq = self._seq
+        ends = self._ends
         while busy:
             t, s, v = busy[0]
             if t > until or (t == until and s > until_seq):
                 break
-            ready_append(v)
+            ends += 1
+            if not assess:
+                ready_append(v)  # no assessment: the case is ready for money when it closes
             pool = pool_of[v]
             if retire[pool]:  # the slot closes (capacity sized down this year)
                 retire[pool] -= 1
@@ -261,7 +290,15 @@ class VictimCases:
             cw_start[v] = start
             seq += 1
             heapreplace(busy, (t + (start + handling[v] - t), seq, v))
+            if assess:
+                ready = start + lead[v]
+                m = ceil(ready - 0.5)
+                if m < due_from:
+                    m = due_from
+                if m < n_months:
+                    due_at[m].append((ready, v))
         self._seq = seq
+        self._ends = ends
 
     # ------------------------------------------------------------------ money
 
@@ -287,7 +324,13 @@ class VictimCases:
         pay this month's services."""
         now = month + 0.5
         # The case ends SimPy would have handled before this tick's event.
+        if self._assess:
+            self._due_from = month  # a case assessed before this tick is seen by it
         self._advance(now, self._tick_seq)
+        if self._assess:
+            self._ready.extend(v for _, v in sorted(self._due_at[month]))
+            self._due_at[month] = []
+            self._due_from = month + 1
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
@@ -304,7 +347,6 @@ class VictimCases:
                     self.partner_cents += round(self._package[v] * price)
                 else:
                     to_wait(v)
-            self._ends += len(self._ready)
             self._ready.clear()
         waiting = self._waiting
         if waiting:

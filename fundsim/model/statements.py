@@ -13,7 +13,8 @@ not. Amounts are integer cents; inflows are positive, outflows negative.
   contributions received (in total and by entity), the window's other receipts (interest,
   pledges, withheld payments, the host's pre-financing net of repayments, transfers between
   windows) and payments (payroll, operating, secretariat, services, child support,
-  caseworkers, fees; ``lapsed``: what a lead entity's line had not committed at 31 December, when
+  caseworkers, the Victims' Rights Advocate function (``advocates``), fees; ``lapsed``: what a
+  lead entity's line had not committed at 31 December, when
   its budget lapses; the children's account's return is ``interest``), and ``closing_cash`` = opening + every line.
 - **Financial position** (``statement = "position"``), at 31 December of each year: ``cash``;
   ``receivables`` (invoiced and not received, in total, by entity and by age in years);
@@ -64,6 +65,7 @@ CASH_FLOW_OF = {
     "victim_services": "services",
     "child_support": "child_support",
     "caseworkers": "caseworkers",
+    "advocates": "advocates",
     "admin_fees": "fees",
     "lapsed": "lapsed",
     "children_interest": "interest",
@@ -78,7 +80,7 @@ WINDOW_CASH_LINES = {
     "coordinators": ("contributions", "interest", "host_prefinancing", "transfers", "payroll", "operating",
                      "secretariat", "lapsed", "fees"),
     "victims": ("contributions", "interest", "pledges", "withheld", "transfers", "services", "child_support", "caseworkers",
-                "fees"),
+                "advocates", "fees"),
 }
 
 

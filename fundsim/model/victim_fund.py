@@ -67,6 +67,7 @@ VICTIM_ACCOUNTS = (
     "children_account",
     "caseworkers",
     "children_interest",
+    "advocates",
 )
 
 #: Months of future child support kept back from new service packages (Rec 14 priority).
@@ -114,6 +115,7 @@ class VictimFund:
         interest_rate_annual: float = 0.0,
         shortfall_policy: str = "reapportion",
         budget_reference: str = "cash",
+        advocates_usd_year: float = 0.0,
     ) -> None:
         v = victims
         self.env = ctx.env
@@ -191,6 +193,11 @@ class VictimFund:
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
         self.caseworker_cents = 0
         self.caseworker_missed_cents = 0
+        # The Victims' Rights Advocate function (USD a month at start-year prices; 0: paid elsewhere).
+        self.acct_advocates = ix["advocates"]
+        self._advocates_usd_month = advocates_usd_year / 12
+        self.advocates_cents = 0
+        self.advocates_missed_cents = 0
         self._services_scale = 1.0 - v.existing_services_share
         self.pledged_cents = 0
         self.withheld_cents = 0
@@ -239,6 +246,7 @@ class VictimFund:
         services = self._victims_per_year[year] * self._package_usd * price
         if self._slot_cost_usd_month:
             services += slots * self._slot_cost_usd_month * 12 * price
+        services += self._advocates_usd_month * 12 * price
         if self.children_funding == "paygo":
             month = 0 if year == 0 else 12 * year - 1
             children = 12 * self.children.due_cents(month) / 100
@@ -269,6 +277,45 @@ class VictimFund:
         if self.fee_basis == "expenditure":
             return to_cents(need * self.funding.entity_cost_share * (1.0 + self.fee))
         return to_cents(need * self.funding.entity_cost_share / (1.0 - self.fee))
+
+    def budget_lines(self, year: int, slots: int = 0) -> dict[str, float]:
+        """The parts of :meth:`budget_cents` for ``year`` before it is approved (USD; no
+        arrears), for the budget annex: expected ``services`` (at the share the window
+        pays), ``caseworkers``, ``advocates``, ``child_support`` (under a pre-funding policy:
+        the children's account's need), ``reserve``, ``cash`` (uncommitted cash, or the
+        plan's position under ``budget_reference = "plan"``; under a pre-funding policy the
+        window's cash without the children's account), expected ``pledges``, the ``need``
+        and the ``entity_cost_share`` applied to it. Pay-as-you-go and pre-funding follow
+        :meth:`budget_cents` line by line; siloed mode has no window budget (all zero)."""
+        price = self.price_index[year]
+        out = dict.fromkeys(
+            ("services", "caseworkers", "advocates", "child_support", "reserve", "cash", "pledges", "need"), 0.0
+        )
+        out["entity_cost_share"] = self.funding.entity_cost_share
+        if self.siloed:
+            return out
+        out["services"] = self._victims_per_year[year] * self._package_usd * price
+        out["caseworkers"] = slots * self._slot_cost_usd_month * 12 * price if self._slot_cost_usd_month else 0.0
+        out["advocates"] = self._advocates_usd_month * 12 * price
+        window = out["services"] + out["caseworkers"] + out["advocates"]
+        out["pledges"] = expected_pledges_usd(self.funding.pledges, year)
+        if self.children_funding == "paygo":
+            month = 0 if year == 0 else 12 * year - 1
+            children = 12 * self.children.due_cents(month) / 100
+            children += self._new_children * self._mult[year] * self._support_usd * price / 2
+            out["child_support"] = children
+            out["reserve"] = (window + children) * self.funding.reserve_target_months / 12
+            if self._plan_cents is not None:
+                out["cash"] = self._plan_cents / 100
+            else:
+                out["cash"] = (self.fund.available_cents + self.children_fund.cash_cents) / 100
+            out["need"] = window + children + out["reserve"] - out["cash"] - out["pledges"]
+        else:
+            out["reserve"] = window * self.funding.reserve_target_months / 12
+            out["cash"] = self.fund.available_cents / 100
+            out["child_support"] = self.children_need_usd(year)
+            out["need"] = max(0.0, window + out["reserve"] - out["cash"] - out["pledges"]) + out["child_support"]
+        return out
 
     def children_need_usd(self, year: int) -> float:
         """What the children's account needs in ``year`` under a pre-funding policy (USD):
@@ -406,11 +453,19 @@ class VictimFund:
             self.ledger.post(month, to.account, frm.account, cents, now, "children's account")
 
     def pay_caseworkers(self, month: int, slots: int) -> None:
-        """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot (that year's
-        prices), from the window's uncommitted cash (what it cannot pay is counted missed)."""
+        """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot, then the Victims'
+        Rights Advocate function (that year's prices), from the window's uncommitted cash
+        (what it cannot pay is counted missed)."""
+        price = self.price_index[month // 12]
+        if self._advocates_usd_month:
+            due = to_cents(self._advocates_usd_month * price)
+            paid = min(due, max(0, self.fund.available_cents))
+            if paid:
+                self.fund.pay(month, self.acct_advocates, paid, month + 0.5, "victims' rights advocates")
+            self.advocates_cents += paid
+            self.advocates_missed_cents += due - paid
         if not self._slot_cost_usd_month:
             return
-        price = self.price_index[month // 12]
         due = to_cents(slots * self._slot_cost_usd_month * price)
         paid = min(due, max(0, self.fund.available_cents))
         if paid:
@@ -429,7 +484,7 @@ class VictimFund:
         paid from uncommitted cash; what cannot be paid now is carried to later months."""
         if self.fee_basis != "expenditure" or not self.fee:
             return
-        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents
+        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents + self.advocates_cents
         self._fee_owed += (spent - self._fee_base) * self.fee
         self._fee_base = spent
         pay = min(round(self._fee_owed), max(0, self.fund.available_cents))
@@ -482,6 +537,7 @@ class VictimFund:
             "children_interest_usd": self.children_interest_cents / 100,
             "funded_ratio": assets / liability if liability > 0 else float("nan"),
             "caseworker_cost_usd": self.caseworker_cents / 100,
+            "advocates_cost_usd": self.advocates_cents / 100,
             "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
             "victim_inflows_usd": int(total[np.ix_(accts, outside)].sum()) / 100,
             "victim_outflows_usd": int(total[np.ix_(outside, accts)].sum()) / 100,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fundsim.model.advocates import advocates_usd_year
 from fundsim.model.allegations import caseload_plan, draw_victims
 from fundsim.model.cases import VictimCases, caseworker_slots
 from fundsim.model.context import Context
@@ -102,6 +103,7 @@ def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng
         interest_rate_annual=scenario.mechanism.interest_rate_annual,
         shortfall_policy=scenario.mechanism.shortfall_policy,
         budget_reference=scenario.mechanism.budget_reference,
+        advocates_usd_year=advocates_usd_year(scenario),
     )
     return VictimWindow(cases, victim_fund, [n * n_pools for n in slots])
 

@@ -296,4 +296,12 @@ VICTIM_METRICS: tuple[Metric, ...] = (
         "USD",
         requires=_V,
     ),
+    Metric(
+        "advocates_cost_usd",
+        "victims' rights advocates",
+        "The Victims' Rights Advocate function (posts and office) paid by the victims' window "
+        "over the horizon (0 when it is paid elsewhere).",
+        "USD",
+        requires=_V,
+    ),
 )

@@ -16,6 +16,20 @@ where :math:`\\rho_i = r_i / k_i` is the entity's risk intensity and
 :math:`\\bar\\rho = \\sum r / \\sum k` the system average: the capacity share scaled
 up or down by how much riskier than average the entity's portfolio is.
 
+The risk key must not be a second expenses key: with ``key = expenses_usd``,
+``risk_key = hrp_expenses_usd`` and ``w = 0.5`` the formula *is* the ``weighted`` mix of
+the two. The shipped entities table carries ``sea_risk_exposure`` (allegations a year,
+2024 basis): the peacekeeping and special political missions' 102 allegations as the
+Secretary-General's report on special measures for 2024 gives them (UN-DPO), and the
+other 572 of that year (190 against UN staff of other entities, 382 against implementing
+partners) shared by personnel at field duty stations (CEB HR statistics 2019), UNRWA
+kept at its prior of 3 because its area staff work in its own schools and clinics. It
+follows where people are exposed, not where money is spent: WFP, which spends most in
+crisis countries, has fewer field personnel than UNICEF or UNHCR, the order of the
+last per-agency counts the press took from the SG's report for 2018 (UNHCR 34, WFP 19,
+UNICEF 15). :data:`RISK_EXPOSURE_COLUMNS` is the order in which the share tables look
+for a risk column.
+
 Precedent: none found among UN cost-sharing arrangements (docs/data.md,
 Sources); the entities themselves ask that financing "reflect each entity's risk profile
 and operational reality" (Rec 12; CEB comments on JIU report A/80/609).
@@ -26,6 +40,10 @@ from __future__ import annotations
 from numpy.typing import ArrayLike
 
 from fundsim.sharing.bounds import Shares, normalise
+
+#: Entity columns the share tables take as the risk exposure, first found first:
+#: allegation-based columns before the expenses in crisis countries.
+RISK_EXPOSURE_COLUMNS: tuple[str, ...] = ("sea_risk_exposure", "sea_allegations", "hrp_expenses_usd")
 
 
 def risk_adjusted(key: ArrayLike, risk_key: ArrayLike, risk_weight: float) -> Shares:

@@ -19,6 +19,7 @@ from builders import deterministic_dict
 from conftest import SCENARIOS
 
 from fundsim.analysis.budget_annex import budget_annex
+from fundsim.analysis.variants import with_overrides
 from fundsim.model.statements import statement_lines
 from fundsim.model.world import World
 from fundsim.runner import Streams, replication_seed
@@ -81,9 +82,10 @@ def test_a_review_comes_after_the_months_recruitment_and_covers_the_months_after
     raw["mechanism"]["review_months"] = [11, 5]
     world = _world(raw)
     calls: list[tuple[Any, ...]] = []
-    recruit, review = world.coordinators.start_recruitment, world._review
+    fund = world.coordinator_fund
+    recruit, review = world.coordinators.start_recruitment, fund.review
     monkeypatch.setattr(world.coordinators, "start_recruitment", lambda m: (calls.append(("recruit", m)), recruit(m))[1])
-    monkeypatch.setattr(world, "_review", lambda y, s, e: (calls.append(("review", y, s, e)), review(y, s, e))[1])
+    monkeypatch.setattr(fund, "review", lambda y, s, e, *a: (calls.append(("review", y, s, e)), review(y, s, e, *a))[1])
     world.run()
     # Before the clock: the first year's review; then June's after June's recruitment,
     # covering July to December; December's after December's recruitment, covering next year.
@@ -99,8 +101,8 @@ def test_the_statements_reserve_caps_at_next_years_target() -> None:
     raw["costs"] = {"inflation_annual": 0.10}
     world = _world(raw)
     result = world.run()
-    targets = [world.reserve_target_cents(y) for y in range(3)]
-    planned = [world.planned_cost_usd(y) for y in range(3)]
+    targets = [world.coordinator_fund.reserve_target_cents(y) for y in range(3)]
+    planned = [world.coordinator_fund.planned_cost_usd(y) for y in range(3)]
     assert planned[0] < planned[1] < planned[2]
     assert targets[0] == round(planned[1] * 3 / 12 * 100)  # next year's plan, not this year's
     assert targets[2] == round(planned[2] * 3 / 12 * 100)  # the last year: its own
@@ -112,7 +114,9 @@ def test_the_statements_reserve_caps_at_next_years_target() -> None:
 
 
 def test_the_annex_grosses_the_fee_on_expenditure_up_on_the_reserve_build_up() -> None:
-    scenario = load_scenario(SCENARIOS / "host_secretariat.toml")
+    # Without phased recruitment: the first year's vacancies no longer build the reserve,
+    # so the budget carries a reserve build-up line for the fee to be grossed up on.
+    scenario = with_overrides(load_scenario(SCENARIOS / "host_secretariat.toml"), {"posts.phased_recruitment": False})
     annex = budget_annex(scenario)
     budget = annex.table("budget").set_index("line")
     year = budget.columns[0]

@@ -91,6 +91,8 @@ from fundsim.scenario.schema.scenario import Country, Entity, Range, Scenario, S
 from fundsim.scenario.schema.shocks import Cut, Exit, Participation, Payments, Shocks
 from fundsim.scenario.schema.victims import (
     DAYS_PER_MONTH,
+    AdvocatePost,
+    Advocates,
     Allegations,
     Caseworkers,
     Children,
@@ -125,6 +127,8 @@ __all__ = [
     "MAX_USD",
     "MAX_VICTIMS_PER_YEAR",
     "MAX_YEARS",
+    "AdvocatePost",
+    "Advocates",
     "Allegations",
     "BalanceUsd",
     "Band",

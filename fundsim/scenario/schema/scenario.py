@@ -169,6 +169,21 @@ class Scenario(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _standard_costs_cover_advocates(self) -> Scenario:
+        """The Victims' Rights Advocate posts, when the window pays them, have a standard cost."""
+        if self.victims is None or not self.victims.advocates.enabled:
+            return self
+        table = {(r.grade, r.duty_station_class) for r in self.standard_costs}
+        for post in self.victims.advocates.posts:
+            if post.annual_cost_usd is None and (post.grade, post.duty_station_class) not in table:
+                raise ValueError(
+                    f"victims.advocates: post '{post.role}' ({post.grade} at class {post.duty_station_class}) "
+                    'has no standard cost: add the row to the [standard_costs] table (file = "x.csv") '
+                    "or give the post its annual_cost_usd"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _standard_costs_cover_posts(self) -> Scenario:
         """Under standard costing, every post's grade and duty-station class has a cost."""
         if self.posts.costing != "standard_costs":

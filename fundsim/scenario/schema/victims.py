@@ -68,11 +68,16 @@ class Allegations(StrictModel):
 
 
 class Caseworkers(StrictModel):
-    """Case slots that take a victim's case in (intake, needs assessment, referral).
+    """Case-management slots: a victim's case opens with a caseworker (intake, needs
+    assessment, case plan, referral and follow-up until the case closes).
 
     ``capacity`` is the number of cases handled at once: in the whole pool
     (``pooling = "pooled"``) or in each country (``"per_country"``). A case holds a
-    slot for ``handling_days`` (days); cases wait first come, first served.
+    slot for ``handling_days`` (days: the whole case management); cases wait for a slot
+    first come, first served, and for nothing else. Services can start
+    ``assessment_days`` after the case opens (never later than its close), while case
+    management goes on beside them; with ``assessment_days`` unset they start only when
+    the case management ends (intake before services, the first model's structure).
     ``capacity = "auto"`` sizes the slots each year to that year's expected caseload at
     ``target_utilisation`` (slots = expected cases x mean handling / 12 months /
     target, rounded up). Each slot costs ``cost_usd_year`` a year (start-year
@@ -82,6 +87,7 @@ class Caseworkers(StrictModel):
     pooling: Literal["pooled", "per_country"] = "pooled"
     capacity: Annotated[int, Field(ge=1, le=1_000_000)] | Literal["auto"]
     handling_days: DistDays
+    assessment_days: DistDays | None = None
     cost_usd_year: Usd = 0.0  # a caseworker slot's yearly cost: no negative cost, at most MAX_USD
     target_utilisation: Annotated[float, Field(gt=0.0, le=1.0)] = 0.8
 
@@ -129,6 +135,15 @@ class TargetRatio(StrictModel):
     target_ratio: Annotated[float, Field(ge=0.0, le=2.0)]
 
 
+class ChildSource(StrictModel):
+    """One source of allegations from which children born of SEA come: its
+    ``allegations_per_year`` and the children born per allegation (``births_per_allegation``)."""
+
+    source: Literal["peacekeeping", "agencies", "implementing_partners"]
+    allegations_per_year: Annotated[NonNegative, bounded(MAX_VICTIMS_PER_YEAR)]
+    births_per_allegation: Annotated[NonNegative, bounded(10)]
+
+
 class Children(StrictModel):
     """Children born of SEA (Rec 14): interim support until age 18 unless a paternity
     claim succeeds (with probability ``paternity_success``, ``paternity_delay_months``
@@ -153,7 +168,9 @@ class Children(StrictModel):
 
     ``stock`` children are supported from the start, aged ``stock_age_years``; new
     children arrive at ``new_per_year`` a year, scaled like allegations (trend and
-    surges). ``discount_rate`` (real, per year) discounts the obligations still owed
+    surges). With ``sources`` (peacekeeping, agencies, implementing partners: each its
+    allegations a year times its births per allegation) ``new_per_year`` is their sum (given
+    beside them, it must equal it). ``discount_rate`` (real, per year) discounts the obligations still owed
     at the end of the horizon to their present value.
     """
 
@@ -170,6 +187,24 @@ class Children(StrictModel):
     paternity_recovery_share: Fraction = 1.0
     funding: Literal["paygo", "prefund_at_entry"] | TargetRatio = "paygo"
     account_return: Literal["none", "interest_rate", "discount_rate"] = "none"
+    sources: tuple[ChildSource, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _new_from_sources(cls, data: object) -> object:
+        """``new_per_year`` from ``sources`` when they are given (a ``new_per_year`` beside
+        them must be their sum, as a scenario written back out has it)."""
+        if not isinstance(data, dict) or not data.get("sources"):
+            return data
+        total = 0.0
+        for src in data["sources"]:
+            row = src.model_dump() if isinstance(src, StrictModel) else src
+            if isinstance(row, dict):
+                total += float(row.get("allegations_per_year", 0.0)) * float(row.get("births_per_allegation", 0.0))
+        given = data.get("new_per_year")
+        if given is not None and abs(float(given) - total) > 1e-9 * max(1.0, total):
+            raise ValueError(f"children: new_per_year {given} differs from its sources' {total:g} a year: give one")
+        return {**data, "new_per_year": total}
 
 
 class Pledges(StrictModel):
@@ -210,6 +245,32 @@ class VictimFunding(StrictModel):
     pledges: Pledges = Field(default_factory=Pledges)
 
 
+class AdvocatePost(StrictModel):
+    """``count`` posts of ``role`` in the Victims' Rights Advocate function, each at the
+    standard cost of ``grade`` at a duty station of ``duty_station_class`` (the scenario's
+    ``[standard_costs]`` table), or at ``annual_cost_usd`` (USD a year, start-year prices)
+    for a grade the table does not price (the Advocate's ASG post)."""
+
+    role: str = Field(min_length=1)
+    grade: str = Field(min_length=1)
+    duty_station_class: str = Field(min_length=1)
+    count: int = Field(1, ge=1, le=1000)
+    annual_cost_usd: Annotated[Positive, bounded(10_000_000)] | None = None
+
+
+class Advocates(StrictModel):
+    """The Victims' Rights Advocate function (para 52) as part of the victims' window: the
+    Advocate's office and the senior and field advocates (``posts``, costed by grade and
+    duty station) plus ``office_usd_year`` of running costs (travel, communications,
+    outreach; USD a year at start-year prices), paid monthly by the window with its
+    caseworkers and budgeted and assessed with it. ``enabled = false``: the function is
+    paid elsewhere (today: the Secretariat's budgets) and costs the window nothing."""
+
+    enabled: bool = False
+    posts: tuple[AdvocatePost, ...] = ()
+    office_usd_year: Usd = 0.0
+
+
 class Victims(StrictModel):
     """Victim assistance (Rec 12) and children born of SEA (Rec 14): a second window.
 
@@ -218,6 +279,7 @@ class Victims(StrictModel):
     window's cash above next year's planned cost plus its reserve target to this window.
     ``existing_services_share`` (para 50): the share of each victim's services met by
     existing gender-based-violence and child-protection services outside the fund.
+    ``advocates``: the Victims' Rights Advocate function, when the window pays it (para 52).
     """
 
     allegations: Allegations = Field(default_factory=Allegations)
@@ -229,3 +291,4 @@ class Victims(StrictModel):
     windows: Literal["separate", "shared_host"] = "separate"
     transfers: Literal["none", "coordinator_surplus"] = "none"
     existing_services_share: Fraction = 0.0
+    advocates: Advocates = Field(default_factory=Advocates)
