@@ -35,6 +35,7 @@ from fundsim.errors import BadInput
 COMMANDS: tuple[str, ...] = (
     "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore",
     "report",
+    "app",
 )
 
 __all__ = ["COMMANDS", "BadInput", "build_parser", "main"]
