@@ -221,16 +221,17 @@ class Simulator:
         """Run ``whatif`` (and ``base``, kept) at each stage's count, calling ``on_stage`` with
         each paired answer and ``on_progress(done, total)`` as replications finish. Raises
         :class:`Busy` when the queue is full and :class:`Cancelled` when ``ticket`` is."""
-        with self._count:
-            if self._waiting >= self.max_waiting:
-                raise Busy("the server is busy with other runs: try again in a moment")
-            self._waiting += 1
-        try:
-            while not self._lock.acquire(timeout=0.1):
-                ticket.check()
-        finally:
+        if not self._lock.acquire(blocking=False):
             with self._count:
-                self._waiting -= 1
+                if self._waiting >= self.max_waiting:
+                    raise Busy("the server is busy with other runs: try again in a moment")
+                self._waiting += 1
+            try:
+                while not self._lock.acquire(timeout=0.1):
+                    ticket.check()
+            finally:
+                with self._count:
+                    self._waiting -= 1
         try:
             t0 = time.perf_counter()
             plan = list(stages or self.stages(reps))

@@ -71,7 +71,7 @@ def _widget(lever: Lever) -> pn.widgets.Widget:
                                     max_length=4000, **common)
 
 
-def _table(frame: pd.DataFrame, usd: tuple[str, ...] = (), pct: tuple[str, ...] = ()) -> str:
+def _table(frame: pd.DataFrame, usd: tuple[str, ...] = (), pct: tuple[str, ...] = (), name: str = "") -> str:
     def money(v: Any) -> str:
         return f"{v:,.0f}"
 
@@ -80,7 +80,7 @@ def _table(frame: pd.DataFrame, usd: tuple[str, ...] = (), pct: tuple[str, ...] 
 
     fmt: dict[str, Callable[[Any], str]] = {c: money for c in usd}
     fmt.update({c: points for c in pct})
-    return f'<div class="fs-table">{frame.to_html(index=False, formatters=fmt, border=0)}</div>'
+    return f'<div class="fs-table {name}">{frame.to_html(index=False, formatters=fmt, border=0)}</div>'
 
 
 def _png(fig: Any) -> bytes:
@@ -230,7 +230,7 @@ class WhatIfPage:
                          daemon=True, name="fundsim-app-run").start()
 
     def _show_bills(self, bills: Bills) -> None:
-        self.pays.object = f"<p>{who_pays(bills)}</p>"
+        self.pays.object = f"<p class='fs-pays-line'>{who_pays(bills)}</p>"
         wide = bills.table.pivot_table(index="entity", columns="year", values="whatif_usd", sort=False)
         wide.columns = [f"{c} what-if" for c in wide.columns]
         by = bills.by_entity().set_index("entity")
@@ -238,7 +238,7 @@ class WhatIfPage:
         wide["change %"] = by["change_percent"]
         wide = wide.loc[by.index].reset_index()
         usd = tuple(c for c in wide.columns if c.endswith("what-if") or c.startswith("change over"))
-        self.bills.object = _table(wide, usd=usd, pct=("change %",))
+        self.bills.object = _table(wide, usd=usd, pct=("change %",), name="fs-bills-table")
         moved = bool((bills.table["change_usd"].abs() > 0.5).any())
         self.chart.object = _bills_chart(bills) if moved else None
         self.chart.visible = moved
@@ -299,12 +299,12 @@ class WhatIfPage:
         tiers[["baseline", "what-if"]] = 100 * tiers[["baseline", "what-if"]]
         tiers = tiers.reset_index().rename(columns={"risk_tier": "risk tier", "baseline": "baseline %",
                                                     "what-if": "what-if %"})
-        self.tiers.object = tiers.round(1).to_html(index=False, border=0, classes="fs-table")
+        self.tiers.object = _table(tiers.round(1), name="fs-tiers-table")
         paid = s.whatif.shares.groupby("entity", sort=False)[["assessed_usd", "paid_usd"]].sum()
         base = s.baseline.shares.groupby("entity", sort=False)["paid_usd"].sum()
         paid["paid change"] = paid["paid_usd"] - base.reindex(paid.index).fillna(0)
         paid = paid.reset_index().rename(columns={"assessed_usd": "invoiced", "paid_usd": "paid"})
-        self.paid.object = _table(paid, usd=("invoiced", "paid", "paid change"))
+        self.paid.object = _table(paid, usd=("invoiced", "paid", "paid change"), name="fs-paid-table")
         from fundsim.analysis.reserve import reserve_target_by_year
         from fundsim.viz.figures import fan_chart
 
