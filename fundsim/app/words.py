@@ -28,6 +28,8 @@ def headline(metric: str, whatif: Run, comparison: Comparison) -> str | None:
     mean, lo, hi = interval(whatif.replications[col].to_numpy(dtype=float))
     if math.isnan(mean):
         return None
+    if m.is_percent:  # a share or a probability: its interval stays within 0-100 %
+        lo, hi = max(lo, 0.0), min(hi, 1.0)
     text = f"{m.label} {format_value(metric, mean)} {format_interval(metric, lo, hi)}"
     try:
         row = comparison.row(metric)
@@ -38,6 +40,8 @@ def headline(metric: str, whatif: Run, comparison: Comparison) -> str | None:
         return f"{text}, the same as the baseline"
     word = "higher" if diff > 0 else "lower"
     size = format_difference(metric, abs(diff)).lstrip("+")
+    if not size.strip(" 0.p"):  # rounds to zero as written
+        return f"{text}, about the same as the baseline {format_interval(metric, dlo, dhi, difference=True)}"
     sure = "" if not _holds_zero(dlo, dhi) else " (the interval holds no change: not distinguishable)"
     return (f"{text}, {size} {word} than the baseline "
             f"{format_interval(metric, dlo, dhi, difference=True)}{sure}")
