@@ -58,7 +58,7 @@ CSS = """
 
 def _widget(lever: Lever) -> pn.widgets.Widget:
     label = f"{lever.label}" + (f" ({lever.range_text})" if lever.range_text else "")
-    common: dict[str, Any] = {"name": label, "sizing_mode": "stretch_width", "description": lever.help or None}
+    common: dict[str, Any] = {"label": label, "sizing_mode": "stretch_width", "description": lever.help or None}
     if lever.kind == "choice":
         return pn.widgets.Select(options=list(lever.options), value=lever.default, **common)
     if lever.kind == "integer":
@@ -120,9 +120,9 @@ class WhatIfPage:
         self.errors = {name: pn.pane.HTML("", css_classes=["fs-error"], sizing_mode="stretch_width",
                                           visible=False) for name in [*self.widgets, "reps", "seed"]}
         default_reps = min(DEFAULT_REPS, self.base.simulation.replications) if reps is None else reps
-        self.reps = pn.widgets.IntInput(name=f"replications (1 to {MAX_REPLICATIONS:,})", value=default_reps,
+        self.reps = pn.widgets.IntInput(label=f"replications (1 to {MAX_REPLICATIONS:,})", value=default_reps,
                                         start=1, end=MAX_REPLICATIONS, sizing_mode="stretch_width")
-        self.seed = pn.widgets.IntInput(name="seed", value=self.base.simulation.seed if seed is None else seed,
+        self.seed = pn.widgets.IntInput(label="seed", value=self.base.simulation.seed if seed is None else seed,
                                         start=0, end=min(MAX_SEED, 2**53 - 1), sizing_mode="stretch_width")
         self.status = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["fs-status"])
         self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=12)
@@ -163,7 +163,7 @@ class WhatIfPage:
                     sizing_mode="stretch_width"),
             pn.widgets.FileDownload(callback=self._scenario_file, filename=f"{self.name}.toml",
                                     label="Download scenario (TOML)", button_type="primary",
-                                    sizing_mode="stretch_width", name="download-scenario"),
+                                    sizing_mode="stretch_width"),
             pn.widgets.FileDownload(callback=partial(self._report, "html"), filename=f"{self.name}-report.html",
                                     label="Download report (HTML)", sizing_mode="stretch_width"),
             pn.widgets.FileDownload(callback=partial(self._report, "xlsx"), filename=f"{self.name}-report.xlsx",
