@@ -54,7 +54,11 @@ def main() -> None:
                 bills_before_payment(base, whatif)
                 t_bills = time.perf_counter() - t0
                 times: list[float] = []
-                sim.stream(base, whatif, a.reps, seed, sim.ticket(), lambda s: times.append(time.perf_counter() - t0))
+
+                def seen(stage: object, times: list[float] = times, t0: float = t0) -> None:
+                    times.append(time.perf_counter() - t0)
+
+                sim.stream(base, whatif, a.reps, seed, sim.ticket(), seen)
                 rows.setdefault(", ".join(f"{k}={v}" for k, v in change.items()), []).append(
                     (t_bills, times[0], times[-1]))
     finally:

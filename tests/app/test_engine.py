@@ -53,9 +53,30 @@ def test_a_newer_change_cancels_the_running_one() -> None:
 def test_the_queue_is_bounded_and_runs_time_out(scenarios) -> None:
     base, whatif = scenarios
     sim = Simulator(workers=1, max_waiting=0)
-    with sim._lock:  # another session's run holds the executor, and no place is left in the queue
-        with pytest.raises(Busy, match="busy"):
-            sim.stream(base, whatif, 4, 3, sim.ticket(), lambda s: None)
+    # Another session's run holds the executor, and no place is left in the queue.
+    with sim._lock, pytest.raises(Busy, match="busy"):
+        sim.stream(base, whatif, 4, 3, sim.ticket(), lambda s: None)
     late = Simulator(workers=1, timeout_s=0.0)
     with pytest.raises(Cancelled, match="time limit"):
         late.stream(base, whatif, 4, 3, late.ticket(), lambda s: None)
+
+
+def test_after_a_cancelled_run_the_shared_workers_give_the_same_numbers(scenarios) -> None:
+    """A cancelled run's chunks never reach the next run on the multi-process executor."""
+    base, whatif = scenarios
+    sim = Simulator(workers=2)
+    try:
+        ticket = sim.ticket()
+        done = []
+        with pytest.raises(Cancelled):
+            sim.stream(base, whatif, 12, 3, ticket, done.append,
+                       lambda d, t: ticket.cancel() if d >= 2 else None, stages=[12])
+        got = []
+        sim.stream(base, whatif, 12, 3, sim.ticket(), got.append, stages=[12])
+    finally:
+        sim.close()
+    serial = []
+    one = Simulator(workers=1)
+    one.stream(base, whatif, 12, 3, one.ticket(), serial.append, stages=[12])
+    assert got[0].whatif.replications.equals(serial[0].whatif.replications)
+    assert got[0].baseline.replications.equals(serial[0].baseline.replications)

@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("panel")
 
-from fundsim.app.engine import Simulator  # noqa: E402
-from fundsim.app.page import WhatIfPage  # noqa: E402
+from fundsim.app.engine import Simulator
+from fundsim.app.page import WhatIfPage
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 
