@@ -169,6 +169,22 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
     return LeverSet({lv.name: lv for lv in L}, hosts)
 
 
+#: Keys the advanced field may not set: files (the page never names a path) and what the
+#: page sets itself (the what-if's name, its replications and seed: the Run card).
+_FILE_TABLES = frozenset({"entities", "countries", "incumbents", "standard_costs"})
+_PAGE_KEYS = frozenset({"name", "extends", "sources", "simulation.replications", "simulation.seed"})
+
+
+def _refused(key: str) -> str:
+    """Why the advanced field may not set ``key`` ("" when it may)."""
+    parts = key.split(".")
+    if parts[0] in _FILE_TABLES or "file" in parts or parts[0] == "extends":
+        return "names a file: the page reads no path (edit the scenario file instead)"
+    if key in _PAGE_KEYS or parts[0] in {"name", "sources"} or key == "simulation":
+        return "set by the page (the replications and the seed are on the Run card)"
+    return ""
+
+
 def parse_advanced(text: str) -> dict[str, Any]:
     """The dotted keys of the advanced field: ``key = value`` lines, values as TOML reads them."""
     if len(text) > MAX_ADVANCED_CHARS:
@@ -182,6 +198,9 @@ def parse_advanced(text: str) -> dict[str, Any]:
         key = key.strip().strip('"')
         if not sep or not key or not all(p.replace("_", "").isalnum() for p in key.split(".")):
             raise LeverError("advanced", f"line {n}: write key.path = value")
+        refused = _refused(key)
+        if refused:
+            raise LeverError("advanced", f"line {n}: {key}: {refused}")
         try:
             out[key] = tomllib.loads(f"v = {value.strip()}")["v"]
         except tomllib.TOMLDecodeError as exc:

@@ -76,6 +76,13 @@ def test_out_of_range_values_are_refused_in_one_line_naming_the_field(base) -> N
         parse_advanced("import os")
 
 
+@pytest.mark.parametrize("line", ['entities.file = "/etc/passwd"', 'extends = "/etc/hosts"',
+                                  'countries = {file = "x.csv"}', "simulation.seed = 1", 'name = "x"'])
+def test_the_advanced_field_takes_no_path_and_not_the_pages_own_keys(line) -> None:
+    with pytest.raises(LeverError, match="names a file|set by the page"):
+        parse_advanced(line)
+
+
 def test_the_bills_move_with_the_formula_and_sum_to_the_same_budget(base) -> None:
     whatif = load_whatif(BASELINE, "w", _changed(base, {"formula": "jiu"}), 10, 7)
     bills = bills_before_payment(base, whatif)
