@@ -79,7 +79,7 @@ def test_out_of_range_values_are_refused_in_one_line_naming_the_field(base) -> N
 @pytest.mark.parametrize("line", ['entities.file = "/etc/passwd"', 'extends = "/etc/hosts"',
                                   'countries = {file = "x.csv"}', "simulation.seed = 1", 'name = "x"'])
 def test_the_advanced_field_takes_no_path_and_not_the_pages_own_keys(line) -> None:
-    with pytest.raises(LeverError, match="names a file|set by the page"):
+    with pytest.raises(LeverError, match=r"names a file|set by the page"):
         parse_advanced(line)
 
 
