@@ -31,6 +31,15 @@ def require_panel() -> None:
         raise BadInput(MISSING)
 
 
+def _origins(host: str, port: int) -> list[str]:
+    """The page origins whose browsers may open the page's websocket: this machine's names,
+    and, when serving on every address (``0.0.0.0``, ``::``, asked for and warned about),
+    any origin, since visitors reach it by names the server cannot list."""
+    if host in ("0.0.0.0", "::"):
+        return ["*"]
+    return [f"{h}:{port}" for h in dict.fromkeys((host, "localhost", "127.0.0.1"))]
+
+
 def serve(scenario_file: str | Path, port: int = 5006, host: str = "127.0.0.1", *, workers: int = 2,
           reps: int | None = None, timeout_s: float = 600.0, show: bool = False) -> None:
     """Serve the what-if page of ``scenario_file`` at ``http://host:port/`` until stopped.
@@ -54,7 +63,7 @@ def serve(scenario_file: str | Path, port: int = 5006, host: str = "127.0.0.1", 
     pn.extension(inline=True)
     try:
         pn.serve({"/": lambda: what_if_page(path, simulator, reps=reps)}, port=port, address=host,
-                 websocket_origin=[f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"],
+                 websocket_origin=_origins(host, port),
                  show=show, title=f"fundsim what-if: {path.stem}", threaded=False)
     finally:
         simulator.close()

@@ -46,3 +46,11 @@ def test_another_address_warns(monkeypatch, capsys) -> None:
     assert main(["app", str(BASELINE), "--host", "0.0.0.0", "--port", "5999"]) == 0
     err = capsys.readouterr().err
     assert "warning" in err and "0.0.0.0" in err and seen["args"][2] == "0.0.0.0"
+
+
+def test_the_websocket_accepts_this_machine_unless_every_address_was_asked_for() -> None:
+    from fundsim.app import _origins
+
+    assert _origins("127.0.0.1", 5006) == ["127.0.0.1:5006", "localhost:5006"]
+    assert _origins("10.0.0.5", 80) == ["10.0.0.5:80", "localhost:80", "127.0.0.1:80"]
+    assert _origins("0.0.0.0", 80) == ["*"]
