@@ -241,7 +241,7 @@ class Simulator:
                 ticket.check()
                 b = self.baseline(base, n, seed, ticket, _offset(on_progress, before, total))
                 before += n
-                same = scenario_hash(whatif) == scenario_hash(base)
+                same = _same_model(base, whatif)
                 w = b if same else self._run(
                     whatif, n, seed, _Progress(ticket, _offset(on_progress, before, total)))
                 before += n
@@ -249,6 +249,13 @@ class Simulator:
                 on_stage(Stage(n, plan[-1], n == plan[-1], w, b, comparison, time.perf_counter() - t0))
         finally:
             self._lock.release()
+
+
+def _same_model(base: Scenario, whatif: Scenario) -> bool:
+    """Whether ``whatif`` is ``base`` but for its name and its default seed and count (which
+    the run's explicit seed and count override): then the baseline's run is its run."""
+    alike = whatif.model_copy(update={"name": base.name, "simulation": base.simulation})
+    return scenario_hash(alike) == scenario_hash(base)
 
 
 def _offset(on_progress: Callable[[int, int], None], before: int, total: int) -> Callable[[int], None]:

@@ -80,3 +80,13 @@ def test_after_a_cancelled_run_the_shared_workers_give_the_same_numbers(scenario
     one.stream(base, whatif, 12, 3, one.ticket(), serial.append, stages=[12])
     assert got[0].whatif.replications.equals(serial[0].whatif.replications)
     assert got[0].baseline.replications.equals(serial[0].baseline.replications)
+
+
+def test_a_page_with_no_change_shows_the_baselines_own_run() -> None:
+    base = load_scenario(BASELINE)
+    unchanged = load_whatif(BASELINE, "baseline-what-if", {}, 4, 9)  # another name, count and seed: same model
+    sim = Simulator(workers=1)
+    got = []
+    sim.stream(base, unchanged, 4, 9, sim.ticket(), got.append)
+    assert got[0].whatif is got[0].baseline
+    assert float(got[0].comparison.row("coordinator_coverage")["diff"]) == 0.0
