@@ -280,7 +280,6 @@ class WhatIfPage:
     def _show_stage(self, ticket: Ticket, s: Stage, elapsed: float) -> None:
         if ticket is not self.ticket:
             return
-        self.last = s
         items = ""
         for m in HEADLINE:
             line = headline(m, s.whatif, s.comparison)
@@ -310,6 +309,7 @@ class WhatIfPage:
 
         self.fan.object = _png(fan_chart(s.whatif.monthly, reserve_target=reserve_target_by_year(s.whatif.scenario)
                                          if s.whatif.scenario is not None else None))
+        self.last = s  # last: the downloads (and a test waiting for it) find every pane updated
 
     # ------------------------------------------------------------------ downloads
 
