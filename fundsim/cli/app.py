@@ -41,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"--port must be from 1 to 65535 (got {args.port})")
     if not 1 <= args.workers <= 64:
         raise BadInput(f"--workers must be from 1 to 64 (got {args.workers})")
+    if args.reps is not None and not 1 <= args.reps <= 100_000:
+        raise BadInput(f"--reps must be from 1 to 100,000 (got {args.reps})")
+    if not 1 <= args.timeout <= 86_400:
+        raise BadInput(f"--timeout must be from 1 to 86,400 seconds (got {args.timeout:g})")
     if args.host not in LOOPBACK:
         print(f"fundsim: warning: serving on {args.host}: anyone who can reach this address can use the page "
               "and the machine's processors", file=sys.stderr)

@@ -27,7 +27,8 @@ def test_without_panel_one_line_says_how_to_install_it(monkeypatch, capsys) -> N
     assert err.count("\n") == 0 and "pip install -e '.[app]'" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("flags, words", [(["--port", "0"], "--port"), (["--workers", "0"], "--workers")])
+@pytest.mark.parametrize("flags, words", [(["--port", "0"], "--port"), (["--workers", "0"], "--workers"),
+                                          (["--reps", "0"], "--reps"), (["--timeout", "0"], "--timeout")])
 def test_bad_flags_are_one_line(flags, words, capsys) -> None:
     assert main(["app", str(BASELINE), *flags]) == 2
     assert words in capsys.readouterr().err
