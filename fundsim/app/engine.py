@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import wait
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from fundsim.scenario import Scenario, scenario_hash
 
 #: Replication counts of the stages before the chosen count (the first answer, then a better one).
 STAGES: tuple[int, ...] = (8, 32)
+#: How many what-if runs (each stage of each) the simulator keeps.
+RECENT = 12
 #: The headline metrics, in the order the page states them.
 HEADLINE: tuple[str, ...] = (
     "coordinator_coverage",
@@ -164,6 +167,8 @@ class Simulator:
         self._count = threading.Lock()
         self._executor: Executor | None = None
         self._baselines: dict[tuple[str, int, int], Run] = {}
+        #: The latest what-if runs (a link opened again, a lever set back): at most RECENT.
+        self._recent: OrderedDict[tuple[str, int, int], Run] = OrderedDict()
 
     def ticket(self) -> Ticket:
         return Ticket(deadline=time.monotonic() + self.timeout_s)
@@ -202,6 +207,21 @@ class Simulator:
         with self._lock:
             for n in self.stages(reps):
                 self.baseline(base, n, seed, ticket)
+
+    def _recent_run(self, scn: Scenario, reps: int, seed: int, ticket: Ticket,
+                    report: Callable[[int], None]) -> Run:
+        """A what-if's run, kept among the latest :data:`RECENT` (the same what-if asked again
+        is answered at once, with the same numbers)."""
+        key = (scenario_hash(scn), reps, seed)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            report(reps)
+            return self._recent[key]
+        run = self._run(scn, reps, seed, _Progress(ticket, report))
+        self._recent[key] = run
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return run
 
     def stages(self, reps: int) -> list[int]:
         """The replication counts of the streamed answers for a chosen count ``reps``."""
@@ -242,8 +262,7 @@ class Simulator:
                 b = self.baseline(base, n, seed, ticket, _offset(on_progress, before, total))
                 before += n
                 same = _same_model(base, whatif)
-                w = b if same else self._run(
-                    whatif, n, seed, _Progress(ticket, _offset(on_progress, before, total)))
+                w = b if same else self._recent_run(whatif, n, seed, ticket, _offset(on_progress, before, total))
                 before += n
                 comparison = compare_runs(b, w, label_a="baseline", label_b="what-if")
                 on_stage(Stage(n, plan[-1], n == plan[-1], w, b, comparison, time.perf_counter() - t0))

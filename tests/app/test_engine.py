@@ -90,3 +90,13 @@ def test_a_page_with_no_change_shows_the_baselines_own_run() -> None:
     sim.stream(base, unchanged, 4, 9, sim.ticket(), got.append)
     assert got[0].whatif is got[0].baseline
     assert float(got[0].comparison.row("coordinator_coverage")["diff"]) == 0.0
+
+
+def test_the_same_what_if_asked_again_is_answered_from_the_recent_runs(scenarios) -> None:
+    base, whatif = scenarios
+    sim = Simulator(workers=1)
+    first, again = [], []
+    sim.stream(base, whatif, 4, 3, sim.ticket(), first.append)
+    t0 = time.perf_counter()
+    sim.stream(base, whatif, 4, 3, sim.ticket(), again.append)
+    assert again[0].whatif is first[0].whatif and time.perf_counter() - t0 < 0.5
