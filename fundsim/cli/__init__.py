@@ -47,6 +47,7 @@ COMMANDS: tuple[str, ...] = (
     "explore",
     "options",
     "report",
+    "app",
 )
 
 __all__ = ["COMMANDS", "BadInput", "build_parser", "main"]
