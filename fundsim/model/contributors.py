@@ -147,6 +147,10 @@ class Contributors:
         # What each entity was billed for other entities' arrears (cents, entity x budget
         # year): its share of the part of the budget that re-apportions them.
         self.for_others = np.zeros((self.n, years), dtype=np.int64)
+        # :meth:`receivables_cents` by budget year, kept between the changes that move it:
+        # a receipt into the fund lowers its year's entry by its cents (an active entity's);
+        # an assessment, a write-off or a recovery clears it (it is read at every commitment).
+        self._receivables: dict[int, int] = {}
 
     @property
     def paid(self) -> NDArray[np.int64]:
@@ -157,9 +161,14 @@ class Contributors:
         """Cents invoiced to the fund for ``year`` and not yet received, from entities still
         taking part (what they still owe on that year's invoice: partial payments, cuts and
         refused rises included; instalments lost at an exit written off)."""
-        if year >= self.assessed.shape[1]:
+        cached = self._receivables.get(year)
+        if cached is not None:
+            return cached
+        if year >= self._years:
             return 0
-        return int(self.outstanding_cents(year)[self.active].sum())
+        total = int(self.outstanding_cents(year)[self.active].sum())
+        self._receivables[year] = total
+        return total
 
     def expected_cents(self, year: int, ceiling: float) -> int:
         """What the fund expects to collect of the invoices for ``year`` still outstanding,
@@ -223,6 +232,7 @@ class Contributors:
                 if owed.any():
                     self._wo[:, y, k] += owed
                     self._any_written_off = True
+                    self._receivables.clear()
 
     def written_off_by_year(self) -> NDArray[np.int64]:
         """Arrears written off (net of recoveries) at each year end, cents (entities x years)."""
@@ -326,6 +336,7 @@ class Contributors:
         ``reapportioned_cents``: the part of ``gross_cents`` that bills entities' arrears to
         everyone (``shortfall_policy = "reapportion"``); each entity's share of it, less its
         part for its own arrears, is recorded in :attr:`for_others`."""
+        self._receivables.clear()  # who takes part, what is invoiced and lost change here
         shares = self._participants(year, gross_cents / 100)
         total_cents = gross_cents
         if self._absorption < 1.0 and not self.active.all() and shares.sum() > 0:
@@ -442,6 +453,7 @@ class Contributors:
         over = -int(self.outstanding_cents(year)[i])
         if over > 0:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
+            self._receivables.clear()
 
     def _on_payment(self, event: Due) -> None:
         # Hot path: one call per instalment paid; posts straight to the ledger.
@@ -457,6 +469,9 @@ class Contributors:
         if fund is self.fund:
             self._receipts[i][year][month // 12] += cents
             self._received_for[i, year] += cents
+            receivables = self._receivables
+            if year in receivables and self.active[i]:
+                receivables[year] -= cents
             if self._any_written_off:
                 self._recover(i, year, cents, month // 12)
         else:
