@@ -113,8 +113,10 @@ class Contributors:
         self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
         # Received on each budget year's invoice so far, cents (entities x budget years): the
         # running total of ``_receipts`` over calendar years, kept so that the commitment
-        # authority, read at every commitment, does not rebuild it.
-        self._received_for = np.zeros((self.n, years), dtype=np.int64)
+        # authority, read at every commitment, does not rebuild it. A list, added to at each
+        # receipt; its array (:attr:`_received_for`) is built when read after a receipt.
+        self._received = [[0] * years for _ in range(self.n)]
+        self._received_array: NDArray[np.int64] | None = None
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
         self._line_receipts = [[0] * years for _ in range(self.n)]
         self._years = years
@@ -151,6 +153,15 @@ class Contributors:
         # a receipt into the fund lowers its year's entry by its cents (an active entity's);
         # an assessment, a write-off or a recovery clears it (it is read at every commitment).
         self._receivables: dict[int, int] = {}
+
+    @property
+    def _received_for(self) -> NDArray[np.int64]:
+        """Cents received on each budget year's invoice so far (entities x budget years)."""
+        array = self._received_array
+        if array is None:
+            array = np.array(self._received, dtype=np.int64).reshape(self.n, self._years)
+            self._received_array = array
+        return array
 
     @property
     def paid(self) -> NDArray[np.int64]:
@@ -468,7 +479,8 @@ class Contributors:
         self._paid[i][year] += cents
         if fund is self.fund:
             self._receipts[i][year][month // 12] += cents
-            self._received_for[i, year] += cents
+            self._received[i][year] += cents
+            self._received_array = None
             receivables = self._receivables
             if year in receivables and self.active[i]:
                 receivables[year] -= cents
