@@ -88,7 +88,9 @@ class Contributors:
         self.n = len(self.names)
         years = ctx.years
         self.assessed = np.zeros((self.n, years), dtype=np.int64)
-        self._paid = [[0] * years for _ in range(self.n)]  # cents; a list: cheap per payment
+        # Per-payment tallies are flat Python lists (cheap to add to, and to make: one per
+        # replication), indexed entity-major; their arrays are built when read.
+        self._paid = [0] * (self.n * years)  # cents, entity x budget year
         self.shares = np.zeros((self.n, years), dtype=np.float64)
         self.active = np.ones(self.n, dtype=bool)
         self.largest: int | None = None
@@ -110,15 +112,15 @@ class Contributors:
         self.invoiced = np.zeros((self.n, years), dtype=np.int64)
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
-        self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
+        self._receipts = [0] * (self.n * years * years)  # flat, entity x budget year x calendar year
         # Received on each budget year's invoice so far, cents (entities x budget years): the
         # running total of ``_receipts`` over calendar years, kept so that the commitment
         # authority, read at every commitment, does not rebuild it. A list, added to at each
         # receipt; its array (:attr:`_received_for`) is built when read after a receipt.
-        self._received = [[0] * years for _ in range(self.n)]
+        self._received = [0] * (self.n * years)  # flat, entity x budget year
         self._received_array: NDArray[np.int64] | None = None
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
-        self._line_receipts = [[0] * years for _ in range(self.n)]
+        self._line_receipts = [0] * (self.n * years)  # flat, entity x calendar year
         self._years = years
         offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
         self._fiscal_offset: NDArray[np.float64] | None = (
@@ -166,7 +168,7 @@ class Contributors:
     @property
     def paid(self) -> NDArray[np.int64]:
         """Cents paid, by entity and assessment year."""
-        return np.array(self._paid, dtype=np.int64).reshape(self.n, -1)
+        return np.array(self._paid, dtype=np.int64).reshape(self.n, self._years)
 
     def receivables_cents(self, year: int) -> int:
         """Cents invoiced to the fund for ``year`` and not yet received, from entities still
@@ -476,10 +478,11 @@ class Contributors:
         if fee_rate:
             fee = round(cents * fee_rate)
             post(month, self._acct_fees, fund.account, fee, now, "admin fee")
-        self._paid[i][year] += cents
+        at = i * self._years + year
+        self._paid[at] += cents
         if fund is self.fund:
-            self._receipts[i][year][month // 12] += cents
-            self._received[i][year] += cents
+            self._receipts[at * self._years + month // 12] += cents
+            self._received[at] += cents
             self._received_array = None
             receivables = self._receivables
             if year in receivables and self.active[i]:
@@ -487,4 +490,4 @@ class Contributors:
             if self._any_written_off:
                 self._recover(i, year, cents, month // 12)
         else:
-            self._line_receipts[i][month // 12] += cents
+            self._line_receipts[i * self._years + month // 12] += cents
