@@ -19,7 +19,7 @@ from tests.docs.collect import REPS, ROOT, Step, pages, steps
 
 #: Pages whose commands take more than a few seconds together.
 SLOW = {"README.md", "docs/analysis.md", "docs/batch.md", "docs/budget.md", "docs/cost-sharing.md", "docs/data.md",
-        "docs/explore.md", "docs/hosting.md", "docs/pooling.md", "docs/report.md", "docs/victims.md"}
+        "docs/explore.md", "docs/hosting.md", "docs/options.md", "docs/pooling.md", "docs/report.md", "docs/victims.md"}
 
 
 def _page_param(page: Path) -> object:
