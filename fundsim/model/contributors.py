@@ -153,8 +153,10 @@ class Contributors:
         self.for_others = np.zeros((self.n, years), dtype=np.int64)
         # :meth:`receivables_cents` by budget year, kept between the changes that move it:
         # a receipt into the fund lowers its year's entry by its cents (an active entity's);
-        # an assessment, a write-off or a recovery clears it (it is read at every commitment).
+        # an assessment, a write-off, a recovery or a change of :attr:`active` clears it (it
+        # is read at every commitment).
         self._receivables: dict[int, int] = {}
+        self._receivables_active = b""  # :attr:`active` when they were kept (its bytes)
 
     @property
     def _received_for(self) -> NDArray[np.int64]:
@@ -165,6 +167,12 @@ class Contributors:
             self._received_array = array
         return array
 
+    @_received_for.setter
+    def _received_for(self, array: NDArray[np.int64]) -> None:
+        # Receipts by entity and budget year set at once (cents; tests build a fund by hand).
+        self._received = np.asarray(array, dtype=np.int64).ravel().tolist()
+        self._received_array = np.asarray(array, dtype=np.int64)
+
     @property
     def paid(self) -> NDArray[np.int64]:
         """Cents paid, by entity and assessment year."""
@@ -174,6 +182,10 @@ class Contributors:
         """Cents invoiced to the fund for ``year`` and not yet received, from entities still
         taking part (what they still owe on that year's invoice: partial payments, cuts and
         refused rises included; instalments lost at an exit written off)."""
+        active = self.active.tobytes()
+        if active != self._receivables_active:  # who takes part changed (in place): recompute
+            self._receivables.clear()
+            self._receivables_active = active
         cached = self._receivables.get(year)
         if cached is not None:
             return cached
