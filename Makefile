@@ -47,3 +47,9 @@ lint: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# the docs' checked outputs: run every checked block (README.md, docs/*.md), rewrite
+# docs/out/*.out, the numbers the pages quote and the generated key reference; commit the diff
+.PHONY: docs
+docs: $(DEV_STAMP)
+	$(PY) -m tests.docs.refresh

@@ -46,8 +46,19 @@ _HOMES = {
     "stress": "fundsim.analysis.stress:stress_test",
     "compare": "fundsim.analysis.compare:compare_runs",
     "report": "fundsim.viz.report:write_report",
-    **{name: f"fundsim.{name}" for name in
-       ("analysis", "errors", "model", "results", "runner", "scenario", "sharing", "viz")},
+    **{
+        name: f"fundsim.{name}"
+        for name in (
+            "analysis",
+            "errors",
+            "model",
+            "results",
+            "runner",
+            "scenario",
+            "sharing",
+            "viz",
+        )
+    },
 }
 
 __all__ = [

@@ -39,7 +39,9 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*homes, *(n for n in namespace.get("__all__", ()) if not n.startswith("_"))}
-                      | ({"__version__"} if "__version__" in namespace else set()))
+        return sorted(
+            {*homes, *(n for n in namespace.get("__all__", ()) if not n.startswith("_"))}
+            | ({"__version__"} if "__version__" in namespace else set())
+        )
 
     return __getattr__, __dir__

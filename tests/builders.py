@@ -18,7 +18,9 @@ def mini_dict() -> dict[str, Any]:
     return raw
 
 
-def deterministic_dict(fee: float = 0.0, opening: float = 0.0, reserve_months: float = 0.0, years: int = 3) -> dict[str, Any]:
+def deterministic_dict(
+    fee: float = 0.0, opening: float = 0.0, reserve_months: float = 0.0, years: int = 3
+) -> dict[str, Any]:
     """4 entities paying equal shares once a year on time, 4 posts with a 2-month lag and
     12-month contracts, no inflation, no shocks: every number can be computed by hand."""
     raw = mini_dict()

@@ -34,7 +34,7 @@ fails_when = ["funding_lost_share > 0.05"]
 
 [explore.policies]
 lean = {{}}
-reserve = {{ "mechanism.reserve_target_months" = 9.0, "mechanism.commitment_basis" = "receivables" }}
+reserve = {{ "mechanism.reserve_target_months" = 9.0, "mechanism.commitment_basis" = "receivables"}}
 """
 
 

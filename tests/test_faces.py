@@ -17,11 +17,14 @@ import fundsim.analysis
 import fundsim.viz
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-_FROM_IMPORT = re.compile(r"^\s*from (fundsim\.(?:analysis|viz)(?:\.\w+)?) import ([\w, ]+)", re.MULTILINE)
+_FROM_IMPORT = re.compile(
+    r"^\s*from (fundsim\.(?:analysis|viz)(?:\.\w+)?) import ([\w, ]+)", re.MULTILINE
+)
 
 
 def _notebook_imports() -> set[tuple[str, str]]:
-    """(module, name) for each ``from fundsim.analysis... / fundsim.viz... import name`` of the notebooks."""
+    """(module, name) for each ``from fundsim.analysis... / fundsim.viz... import name`` of the
+    notebooks."""
     found = set()
     for path in NOTEBOOKS:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
@@ -56,9 +59,12 @@ def test_run_and_load_scenario_are_the_real_functions() -> None:
 def test_importing_the_faces_loads_no_heavy_library() -> None:
     probe = (
         "import sys, fundsim, fundsim.analysis, fundsim.viz, fundsim.scenario; "
-        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'openpyxl', 'pydantic') if m in sys.modules))"
+        "print(sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'openpyxl', 'pydantic') if m in "
+        "sys.modules))"
     )
-    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
     assert proc.stdout.strip() == "[]"
 
 
@@ -71,7 +77,11 @@ def test_dir_of_fundsim_lists_public_names_only() -> None:
 
 
 def test_importing_the_top_level_faces_stays_light() -> None:
-    code = ("import sys, fundsim, fundsim.analysis, fundsim.viz, fundsim.scenario; "
-            "print(any(m in sys.modules for m in ('numpy', 'pandas', 'matplotlib')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, fundsim, fundsim.analysis, fundsim.viz, fundsim.scenario; "
+        "print(any(m in sys.modules for m in ('numpy', 'pandas', 'matplotlib')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"

@@ -105,7 +105,16 @@ def test_the_scenario_modules_import_each_other_without_a_circle() -> None:
 
 
 #: The schema's modules in the order each may import the ones before it (and none after).
-SCHEMA_ORDER = ("base", "distributions", "mechanism", "posts", "shocks", "victims", "scenario", "options")
+SCHEMA_ORDER = (
+    "base",
+    "distributions",
+    "mechanism",
+    "posts",
+    "shocks",
+    "victims",
+    "scenario",
+    "options",
+)
 
 
 def test_each_schema_module_imports_only_the_ones_before_it() -> None:
@@ -119,7 +128,6 @@ def test_each_schema_module_imports_only_the_ones_before_it() -> None:
         if wrong or "fundsim.scenario.schema" in _imported_modules(path, "scenario"):
             later[name] = sorted(wrong) or ["the package face"]
     assert not later, f"schema modules importing later ones: {later}"
-
 
 
 def test_no_scenario_module_is_over_500_lines_nor_a_function_over_80() -> None:
@@ -141,7 +149,9 @@ def test_analysis_applies_the_models_own_rules_through_the_plan() -> None:
     # The budget annex and the report's reserve line use the model's rules (one rule, one
     # home): runner/plan.py hands them over; nothing in analysis recomputes them.
     for name in ("budget_annex.py", "reserve.py"):
-        assert "fundsim.runner.plan" in _imported_modules(PACKAGE / "analysis" / name, "runner"), name
+        assert "fundsim.runner.plan" in _imported_modules(PACKAGE / "analysis" / name, "runner"), (
+            name
+        )
     plan = _imported_modules(PACKAGE / "runner" / "plan.py", "model")
     assert {"fundsim.model.budget", "fundsim.model.coordinator_fund"} <= plan
 

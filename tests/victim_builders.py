@@ -23,9 +23,17 @@ def victims_section(**over: Any) -> dict[str, Any]:
             "child_share": 0.2,
             "ip_share": 0.5,
         },
-        "caseworkers": {"capacity": 8, "handling_days": {"dist": "exponential", "mean": 30}},  # load ~5 of 8
+        "caseworkers": {
+            "capacity": 8,
+            "handling_days": {"dist": "exponential", "mean": 30},
+        },  # load ~5 of 8
         "services": [
-            {"name": "medical", "share": 0.6, "cost_usd": {"dist": "uniform", "low": 200, "high": 1500}, "months": 2},
+            {
+                "name": "medical",
+                "share": 0.6,
+                "cost_usd": {"dist": "uniform", "low": 200, "high": 1500},
+                "months": 2,
+            },
             {"name": "psychosocial", "share": 0.8, "cost_usd": 600, "months": 6},
         ],
         "children": {
@@ -38,7 +46,10 @@ def victims_section(**over: Any) -> dict[str, Any]:
             "admin_fee": 0.13,
             "reserve_target_months": 6,
             "opening_balance_usd": 50_000,
-            "pledges": {"annual_usd": {"dist": "lognormal", "mean": 30_000, "sd": 10_000}, "fatigue_annual": 0.05},
+            "pledges": {
+                "annual_usd": {"dist": "lognormal", "mean": 30_000, "sd": 10_000},
+                "fatigue_annual": 0.05,
+            },
         },
     }
     for key, value in over.items():

@@ -45,14 +45,24 @@ def too_narrow(ws: Worksheet, cached: Worksheet | None = None) -> list[str]:
 
 def unformatted_numbers(ws: Worksheet) -> list[str]:
     """Numbers (not booleans) left in the General format."""
-    return [f"{ws.title}!{c.coordinate}" for row in ws.iter_rows() for c in row
-            if isinstance(c.value, int | float) and not isinstance(c.value, bool) and c.number_format == "General"]
+    return [
+        f"{ws.title}!{c.coordinate}"
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, int | float)
+        and not isinstance(c.value, bool)
+        and c.number_format == "General"
+    ]
 
 
 def formula_like_text(ws: Worksheet) -> list[str]:
     """String cells that a spreadsheet could read as a formula."""
-    return [f"{ws.title}!{c.coordinate}" for row in ws.iter_rows() for c in row
-            if c.data_type == "s" and isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)]
+    return [
+        f"{ws.title}!{c.coordinate}"
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "s" and isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)
+    ]
 
 
 def formulas(ws: Worksheet) -> list[str]:

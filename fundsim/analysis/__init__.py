@@ -66,19 +66,39 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("CompareError", "Comparison", "RunSide", "compare_runs"), "compare"),
     "reserve_target_by_year": "reserve",
-    **dict.fromkeys(("OptionsError", "OptionsResult", "bills", "cached_options", "options_from_file", "run_options"), "options"),
+    **dict.fromkeys(
+        (
+            "OptionsError",
+            "OptionsResult",
+            "bills",
+            "cached_options",
+            "options_from_file",
+            "run_options",
+        ),
+        "options",
+    ),
     **dict.fromkeys(("Discovery", "discover", "discovery_available"), "discovery"),
     **dict.fromkeys(("ema_model", "ema_policies", "ema_scenarios"), "ema_adapter"),
     **dict.fromkeys(("ExploreError", "ExploreResult", "run_explore", "sample_futures"), "explore"),
     **dict.fromkeys(("regret_frame", "robustness_table"), "robustness"),
     **dict.fromkeys(("SensitivityError", "SensitivityResult", "sensitivity"), "sensitivity"),
-    **dict.fromkeys(("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"), "share_tables"),
-    **dict.fromkeys(("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"), "solve"),
+    **dict.fromkeys(
+        ("ShareTables", "ShareTablesError", "default_formulas", "describe", "share_tables"),
+        "share_tables",
+    ),
+    **dict.fromkeys(
+        ("SolveError", "SolveResult", "Target", "need_envelope_usd", "parse_target", "solve"),
+        "solve",
+    ),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
     **dict.fromkeys(("cached_run", "cached_stress", "code_version"), "run_cache"),
-    **dict.fromkeys(("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"),
-    **dict.fromkeys(("funding_policy_table", "policy_outcomes", "policy_table_text", "trust_fund_calibration"),
-                    "victims_tables"),
+    **dict.fromkeys(
+        ("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"
+    ),
+    **dict.fromkeys(
+        ("funding_policy_table", "policy_outcomes", "policy_table_text", "trust_fund_calibration"),
+        "victims_tables",
+    ),
 }
 
 __all__ = [

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from fundsim.analysis.share_tables import default_formulas, describe
 from fundsim.errors import BadInput
+from fundsim.runner import arguments
 from fundsim.runner.plan import coordinator_fee, first_period, split_cents
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.grades import GRADES, post_grades, post_salaries_usd
@@ -95,6 +96,10 @@ class BudgetAnnex:
     fee_cents: tuple[int, ...]
     tables: tuple[AnnexTable, ...]
     notes: tuple[str, ...]
+    #: Years whose planned closing balance is below zero (the budget leaves the fund short).
+    negative_cash_years: tuple[int, ...] = ()
+    #: Posts the net contributions sustain each year (all of them under the need rule).
+    posts_sustained: tuple[int, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
         """The frame of the table called ``name``."""
@@ -200,6 +205,7 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     scenario's; ``lines`` are fixed cost lines beside the posts (default:
     :func:`host_cost_lines`). Raises :class:`BudgetAnnexError` for a formula the entities'
     data cannot compute."""
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
     if compare is not None and compare not in COMPARABLE:
         raise BudgetAnnexError(f"unknown formula '{compare}' (known: {', '.join(COMPARABLE)})")
     lines = host_cost_lines(scenario) if lines is None else list(lines)
@@ -295,15 +301,28 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         columns=["fee", "basis", "rate (share)", *[f"{y} (USD)" for y in labels]],
     )
     reserve_rows, balance = [], opening_usd
+    short: list[tuple[str, float]] = []
     for k, y in enumerate(labels):
         spent = planned_spend[k] if rule.mode == "pooled" else 0.0
         closing = balance + net[k] - spent
-        reserve_rows.append([y, reserve_target, balance, net[k], spent, closing])
+        if closing < -0.005:
+            short.append((y, closing))
+        reserve_rows.append([y, reserve_target, balance, net[k], spent, closing,
+                             "NEGATIVE CASH" if closing < -0.005 else ""])
         balance = closing
     reserve = pd.DataFrame(reserve_rows, columns=[
         "year", "reserve target (USD)", "opening balance (USD)", "net contributions (USD)",
-        "planned spending (USD)", "closing balance (USD)",
+        "planned spending (USD)", "closing balance (USD)", "flag",
     ])
+    sustained = posts_sustained(net, plan.planned_usd, [fixed_usd * ix for ix in index], len(grades))
+    if rule.envelope_usd is not None and rule.mode == "pooled":
+        notes.append("the envelope sustains " + ", ".join(
+            f"{n:,} of {len(grades):,} posts in {y}" for y, n in zip(labels, sustained, strict=True))
+            + " (net contributions less the fixed lines, over a post's planned cost)")
+    if short:
+        notes.insert(0, "NEGATIVE CASH: the budget leaves the fund short of cash, closing at "
+                     + ", ".join(f"USD {c:,.0f} in {y}" for y, c in short)
+                     + " (marked in the reserve table); raise the envelope or plan fewer posts")
 
     # Invoices under the scenario's formula, and a second formula beside it.
     sharer = _Sharer(scenario)
@@ -404,4 +423,19 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         fee_cents=tuple(fee_cents),
         tables=tables,
         notes=tuple(notes),
+        negative_cash_years=tuple(int(y) for y, _ in short),
+        posts_sustained=tuple(sustained),
     )
+
+
+def posts_sustained(net_usd: Sequence[float], planned_usd: Sequence[float], fixed_usd: Sequence[float],
+                    posts: int) -> list[int]:
+    """Posts a year's net contributions pay for: what is left after the fixed lines, over
+    one post's planned cost (the planned cost less the fixed lines, per post), never more
+    than the posts planned (USD in, whole posts out)."""
+    out = []
+    for net, planned, fixed in zip(net_usd, planned_usd, fixed_usd, strict=True):
+        per_post = (planned - fixed) / posts if posts else 0.0
+        n = int((net - fixed) // per_post) if per_post > 0 else 0
+        out.append(min(posts, max(0, n)))
+    return out

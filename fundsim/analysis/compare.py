@@ -7,12 +7,14 @@ interval of the mean difference is then a t-interval on the per-replication
 differences, which is much narrower than the interval that treats the runs as
 independent (Welch). Both are reported, with two ratios: ``width_ratio`` (unpaired
 width / paired width: how many times narrower pairing makes the interval) and
-``variance_ratio`` (its square: the variance reduction, how many times more
-unpaired replications the same precision would need). Differences are in the
+``variance_ratio`` (its square: how many times more unpaired replications the same
+precision would need). The column ``variance_reduction`` is deprecated: it holds the
+*width* ratio under its former name, for old readers, and will be removed (see
+CHANGELOG.md); read ``width_ratio`` or ``variance_ratio``. Differences are in the
 metric's unit (fractions for shares and probabilities: read them in percentage
-points, :func:`fundsim.results.registry.format_difference`). Runs with different seeds or replication
-counts are compared unpaired (Welch) and say so. Runs over different horizons,
-or with no metric in common, are refused with :class:`CompareError`.
+points, :func:`fundsim.results.registry.format_difference`). Runs with
+different seeds or replication counts are compared unpaired (Welch) and say so. Runs over
+different horizons, or with no metric in common, are refused with :class:`CompareError`.
 """
 
 from __future__ import annotations
@@ -104,7 +106,9 @@ def _side(run: Run | RunSide, label: str | None) -> RunSide:
     if isinstance(run, Run):
         name = label or (str(run.path) if run.path is not None else run.name)
         return RunSide(name, dict(run.manifest), run.replications)
-    raise TypeError(f"cannot compare a {type(run).__name__}: give a Run (from fundsim.run or read_run)")
+    raise TypeError(
+        f"cannot compare a {type(run).__name__}: give a Run (from fundsim.run or read_run)"
+    )
 
 
 def _pairing(a: RunSide, b: RunSide) -> tuple[bool, str]:
@@ -189,7 +193,9 @@ def compare_runs(
     paired, reason = _pairing(a, b)
     cols_a = [c for c in a.replications.columns if c not in _NOT_METRICS]
     cols_b = set(b.replications.columns)
-    common = sorted((c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c))))
+    common = sorted(
+        (c for c in cols_a if c in cols_b), key=lambda c: order(_RENAME.get(str(c), str(c)))
+    )
     if metrics is not None:
         metrics = [ALIASES.get(m, m) for m in metrics]  # dropped_cases is victims_dropped
         wanted = {m: c for c in common for m in (c, _RENAME.get(c, c))}
@@ -235,7 +241,7 @@ def compare_runs(
                 "unpaired_width": uw,
                 "width_ratio": width_ratio,
                 "variance_ratio": width_ratio**2,
-                # Deprecated: the width ratio under its old name (notebooks 01 and 04 read it).
+                # Deprecated: the WIDTH ratio under its former name (two notebooks still read it).
                 "variance_reduction": width_ratio,
                 "n": n,
             }
@@ -243,7 +249,9 @@ def compare_runs(
     return Comparison(a.label, b.label, paired, reason, pd.DataFrame(rows, columns=list(COLUMNS)))
 
 
-def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label_b: str = "B") -> str:
+def headline_sentence(
+    row: pd.Series | dict[str, Any], label_a: str = "A", label_b: str = "B"
+) -> str:
     """One comparison row in words: ``"coordinator coverage is 2.2 points lower [1.9, 2.5]
     under B than under A"``, or ``"... does not change detectably: +0.1 points [-0.2, +0.4]"``
     when the 95 % interval includes 0. Points for metrics read in %, USD for money, the
@@ -267,8 +275,10 @@ def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label
     unit = {"percent": " points", "days": " days"}.get(info.fmt, "")
     money = "USD " if info.fmt == "usd" else ""
     if lo <= 0 <= hi:
-        return (f"{info.label} does not change detectably under {label_b} against {label_a}: "
-                f"{money}{size(diff, True)}{unit} [{size(lo, True)}, {size(hi, True)}]")
+        return (
+            f"{info.label} does not change detectably under {label_b} against {label_a}: "
+            f"{money}{size(diff, True)}{unit} [{size(lo, True)}, {size(hi, True)}]"
+        )
     word = "higher" if diff > 0 else "lower"
     if info.fmt == "days":
         word = "longer" if diff > 0 else "shorter"
@@ -276,5 +286,8 @@ def headline_sentence(row: pd.Series | dict[str, Any], label_a: str = "A", label
     verdict = ""
     if info.good:
         verdict = " (better)" if (diff > 0) == (info.good == "higher") else " (worse)"
-    return (f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under {label_b} "
-            f"than under {label_a}{verdict}")
+    return (
+        f"{info.label} is {money}{size(abs(diff))}{unit} {word} [{size(a)}, {size(b)}] under "
+        f"{label_b} "
+        f"than under {label_a}{verdict}"
+    )

@@ -48,7 +48,10 @@ from fundsim.scenario.explore import ExploreSpec
 #: Failing cases below which a PRIM box is flagged as resting on too few failures.
 MIN_FAILURES = 10
 #: What ``fundsim explore`` prints when the extra is missing.
-INSTALL_HINT = "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: from the repository, pip install -e '.[explore]'"
+INSTALL_HINT = (
+    "scenario discovery (PRIM boxes, classification tree) needs the EMA Workbench: from the "
+    "repository, pip install -e '.[explore]'"
+)
 
 
 def discovery_available() -> bool:
@@ -81,11 +84,17 @@ class Discovery:
 
     @property
     def coverage(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory["coverage"].iloc[self.chosen])
+        return (
+            math.nan
+            if self.chosen is None
+            else float(self.trajectory["coverage"].iloc[self.chosen])
+        )
 
     @property
     def density(self) -> float:
-        return math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
+        return (
+            math.nan if self.chosen is None else float(self.trajectory["density"].iloc[self.chosen])
+        )
 
 
 def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) -> pd.DataFrame:
@@ -94,7 +103,11 @@ def inputs_frame(experiments: pd.DataFrame, spec: ExploreSpec, *, levers: bool) 
     x = pd.DataFrame(index=experiments.index)
     for u in spec.uncertainties:
         col = experiments[u.key]
-        x[u.key] = pd.Categorical(col.astype(str), categories=list(u.labels)) if u.categorical else col.astype(float)
+        x[u.key] = (
+            pd.Categorical(col.astype(str), categories=list(u.labels))
+            if u.categorical
+            else col.astype(float)
+        )
     if levers:
         for lv in spec.levers:
             x[lv.key] = pd.Categorical(experiments[lv.key].astype(str), categories=list(lv.labels))
@@ -108,7 +121,9 @@ def _fmt(v: float, integer: bool, up: bool = False) -> str:
     return f"{v:.3g}"
 
 
-def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+def restrictions(
+    lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]
+) -> pd.DataFrame:
     """The inputs a box restricts: one row each (input, kind, low, high, levels, text)."""
     rows = []
     for col in x.columns:
@@ -119,8 +134,16 @@ def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names:
             if set(lo) == set(lo0):
                 continue
             levels = [c for c in x[col].cat.categories if c in lo]
-            rows.append({"input": col, "kind": "categories", "low": np.nan, "high": np.nan,
-                         "levels": " | ".join(levels), "text": f"{name} is {' or '.join(levels)}"})
+            rows.append(
+                {
+                    "input": col,
+                    "kind": "categories",
+                    "low": np.nan,
+                    "high": np.nan,
+                    "levels": " | ".join(levels),
+                    "text": f"{name} is {' or '.join(levels)}",
+                }
+            )
             continue
         integer = bool(np.all(np.equal(np.mod(x[col].to_numpy(), 1), 0)))
         # a whole-number input is restricted only when a whole value is left out
@@ -134,7 +157,16 @@ def restrictions(lims: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame, names:
             text = f"{name} is at least {_fmt(lo, integer, up=True)}"
         else:
             text = f"{name} is at most {_fmt(hi, integer)}"
-        rows.append({"input": col, "kind": "range", "low": float(lo), "high": float(hi), "levels": "", "text": text})
+        rows.append(
+            {
+                "input": col,
+                "kind": "range",
+                "low": float(lo),
+                "high": float(hi),
+                "levels": "",
+                "text": text,
+            }
+        )
     return pd.DataFrame(rows, columns=["input", "kind", "low", "high", "levels", "text"])
 
 
@@ -164,7 +196,9 @@ def discover(
     ``explore`` extra (:func:`discovery_available`).
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the workbench warns about its optional parts (ipyparallel)
+        warnings.simplefilter(
+            "ignore"
+        )  # the workbench warns about its optional parts (ipyparallel)
         from ema_workbench.analysis import cart, prim
 
     names = dict(names or {})
@@ -173,71 +207,150 @@ def discover(
     y = rows["failed"].astype(bool).to_numpy()
     n, k = len(y), int(y.sum())
     init = _init_box(x)
-    empty_box = pd.DataFrame(columns=["input", "kind", "low", "high", "levels", "text"])
-    no_tree = pd.DataFrame(columns=["leaf", "coverage", "density", "mass", "res_dim", "rule"])
-    what = f"the {n} futures of policy {policy}" if policy else f"the {n} cases (futures x policies)"
+    what = (
+        f"the {n} futures of policy {policy}" if policy else f"the {n} cases (futures x policies)"
+    )
     if k == 0 or k == n:
-        sentence = f"Nothing to discover: {'none' if k == 0 else 'all'} of {what} fail."
-        return Discovery(n, k, pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
-                         None, empty_box, no_tree, sentence, inspect=pd.DataFrame(columns=INSPECT_COLUMNS),
-                         features=pd.DataFrame(columns=["input", "score", "rank"]), inputs=x)
+        return _nothing_to_discover(n, k, what, x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the workbench warns about optional parts (ipyparallel)
         finder = prim.Prim(x, y, threshold=threshold, peel_alpha=0.05, mass_min=0.05)
         found = finder.find_box()
-        # a leaf holds at least one case (the tree's smallest leaf is mass_min x cases, rounded down)
-        tree = cart.CART(x, y, mass_min=max(0.05, 1.5 / n))
-        # The workbench's build_tree leaves scikit-learn's random_state unset, so a tie between
-        # two equally good splits breaks at random: fit the same tree with a fixed state.
-        from sklearn.tree import DecisionTreeClassifier
-
-        tree.clf = DecisionTreeClassifier(min_samples_leaf=int(tree.mass_min * n), random_state=0)
-        tree.clf.fit(tree._x, tree.y)
-        leaves, stats = tree.boxes, tree.stats
-    traj = found.peeling_trajectory
-    trajectory = pd.DataFrame({
-        "box": traj["id"].astype(int).to_numpy(), "coverage": traj["coverage"].astype(float).to_numpy(),
-        "density": traj["density"].astype(float).to_numpy(), "mass": traj["mass"].astype(float).to_numpy(),
-        "res_dim": traj["res_dim"].astype(int).to_numpy(),
-    })
-    # A box that restricts nothing says nothing, even when failures are common enough to be
-    # "dense" everywhere: the candidates restrict at least one input and beat the base rate.
-    boxes = trajectory[(trajectory["res_dim"] > 0) & (trajectory["density"] > k / n)]
-    dense = boxes[boxes["density"] >= threshold]
-    if len(dense):
-        chosen = int(dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0])
-    elif len(boxes):
-        chosen = int(boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
-    else:
-        chosen = 0  # PRIM found no box better than the whole space
+        leaves, stats = _fit_tree(cart, x, y)
+    trajectory = _trajectory(found)
+    chosen = _choose_box(trajectory, k / n, threshold)
     box = restrictions(found.box_lims[chosen], init, x, names)
     cov, dens = trajectory.loc[chosen, ["coverage", "density"]]
     base = k / n
+    unit = "futures" if policy else "runs"
     if box.empty:
         sentence = f"No box: failures are spread out ({base:.0%} of {what} fail)."
     else:
-        unit = "futures" if policy else "runs"
         where = "futures" if policy else "runs (futures x designs)"
-        sentence = (f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
-                    f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures.")
+        sentence = (
+            f"It fails in {dens:.0%} of the {where} where {' and '.join(box['text'])} "
+            f"(against {base:.0%} overall); these {unit} hold {cov:.0%} of all failures."
+        )
+    tree_frame = _tree_frame(leaves, stats, init, x, names)
+    warning = None
+    if not box.empty and k < MIN_FAILURES:
+        warning = (
+            f"PRIM's box rests on {k} failing {unit} (fewer than {MIN_FAILURES}): its limits are "
+            "counted, not estimated; run more futures (--futures) before quoting it."
+        )
+    return Discovery(
+        n,
+        k,
+        trajectory,
+        chosen,
+        box,
+        tree_frame.reset_index(drop=True),
+        sentence,
+        inspect=_inspect(found, chosen, box),
+        features=feature_scores(x, y),
+        warning=warning,
+        prim_box=found,
+        inputs=x,
+    )
+
+
+def _nothing_to_discover(n: int, k: int, what: str, x: pd.DataFrame) -> Discovery:
+    """The discovery of a set where none or all of the ``n`` cases fail (``k`` failures)."""
+    sentence = f"Nothing to discover: {'none' if k == 0 else 'all'} of {what} fail."
+    return Discovery(
+        n,
+        k,
+        pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim"]),
+        None,
+        pd.DataFrame(columns=["input", "kind", "low", "high", "levels", "text"]),
+        pd.DataFrame(columns=["leaf", "coverage", "density", "mass", "res_dim", "rule"]),
+        sentence,
+        inspect=pd.DataFrame(columns=INSPECT_COLUMNS),
+        features=pd.DataFrame(columns=["input", "score", "rank"]),
+        inputs=x,
+    )
+
+
+def _fit_tree(cart: Any, x: pd.DataFrame, y: np.ndarray) -> tuple[Any, Any]:
+    """The classification tree's leaves and their statistics (the workbench's CART, fitted
+    with a fixed random state)."""
+    n = len(y)
+    # a leaf holds at least one case (the tree's smallest leaf is mass_min x cases, rounded down)
+    tree = cart.CART(x, y, mass_min=max(0.05, 1.5 / n))
+    # The workbench's build_tree leaves scikit-learn's random_state unset, so a tie between
+    # two equally good splits breaks at random: fit the same tree with a fixed state.
+    from sklearn.tree import DecisionTreeClassifier
+
+    tree.clf = DecisionTreeClassifier(min_samples_leaf=int(tree.mass_min * n), random_state=0)
+    tree.clf.fit(tree._x, tree.y)
+    return tree.boxes, tree.stats
+
+
+def _trajectory(found: Any) -> pd.DataFrame:
+    """PRIM's peeling trajectory: box, coverage, density, mass, restricted dimensions."""
+    traj = found.peeling_trajectory
+    return pd.DataFrame(
+        {
+            "box": traj["id"].astype(int).to_numpy(),
+            "coverage": traj["coverage"].astype(float).to_numpy(),
+            "density": traj["density"].astype(float).to_numpy(),
+            "mass": traj["mass"].astype(float).to_numpy(),
+            "res_dim": traj["res_dim"].astype(int).to_numpy(),
+        }
+    )
+
+
+def _choose_box(trajectory: pd.DataFrame, base: float, threshold: float) -> int:
+    """The box of the trajectory to report: the widest-covering box at least ``threshold``
+    dense, else the densest box better than the base rate ``base``, else the whole space."""
+    # A box that restricts nothing says nothing, even when failures are common enough to be
+    # "dense" everywhere: the candidates restrict at least one input and beat the base rate.
+    boxes = trajectory[(trajectory["res_dim"] > 0) & (trajectory["density"] > base)]
+    dense = boxes[boxes["density"] >= threshold]
+    if len(dense):
+        return int(
+            dense.sort_values(["coverage", "density"], ascending=False, kind="stable").index[0]
+        )
+    if len(boxes):
+        return int(
+            boxes.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0]
+        )
+    return 0  # PRIM found no box better than the whole space
+
+
+def _tree_frame(
+    leaves: Any, stats: Any, init: pd.DataFrame, x: pd.DataFrame, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The tree's leaves, densest first: coverage, density, mass and the rule of each."""
     tree_rows = []
     for i, (lims, st) in enumerate(zip(leaves, stats, strict=True)):
         rule = restrictions(lims, init, x, names)
-        tree_rows.append({"leaf": i, "coverage": float(st["coverage"]), "density": float(st["density"]),
-                          "mass": float(st["mass"]), "res_dim": int(st["res dim"]),
-                          "rule": " and ".join(rule["text"]) or "(everything)"})
-    tree_frame = pd.DataFrame(tree_rows).sort_values(["density", "coverage"], ascending=False, kind="stable")
-    unit = "futures" if policy else "runs"
-    warning = None
-    if not box.empty and k < MIN_FAILURES:
-        warning = (f"PRIM's box rests on {k} failing {unit} (fewer than {MIN_FAILURES}): its limits are "
-                   "counted, not estimated; run more futures (--futures) before quoting it.")
-    return Discovery(n, k, trajectory, chosen, box, tree_frame.reset_index(drop=True), sentence,
-                     inspect=_inspect(found, chosen, box), features=feature_scores(x, y), warning=warning,
-                     prim_box=found, inputs=x)
+        tree_rows.append(
+            {
+                "leaf": i,
+                "coverage": float(st["coverage"]),
+                "density": float(st["density"]),
+                "mass": float(st["mass"]),
+                "res_dim": int(st["res dim"]),
+                "rule": " and ".join(rule["text"]) or "(everything)",
+            }
+        )
+    return pd.DataFrame(tree_rows).sort_values(
+        ["density", "coverage"], ascending=False, kind="stable"
+    )
 
 
-INSPECT_COLUMNS = ["input", "kind", "low", "high", "levels", "qp_low", "qp_high", "coverage", "density"]
+INSPECT_COLUMNS = [
+    "input",
+    "kind",
+    "low",
+    "high",
+    "levels",
+    "qp_low",
+    "qp_high",
+    "coverage",
+    "density",
+]
 
 
 def _inspect(found: Any, chosen: int, box: pd.DataFrame) -> pd.DataFrame:
@@ -249,9 +362,15 @@ def _inspect(found: Any, chosen: int, box: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, r in box.iterrows():
         low, high = (float(v) for v in qp.get(r["input"], [-1.0, -1.0]))
-        rows.append({**{c: r[c] for c in ("input", "kind", "low", "high", "levels")},
-                     "qp_low": math.nan if low < 0 else low, "qp_high": math.nan if high < 0 else high,
-                     "coverage": float(stats["coverage"]), "density": float(stats["density"])})
+        rows.append(
+            {
+                **{c: r[c] for c in ("input", "kind", "low", "high", "levels")},
+                "qp_low": math.nan if low < 0 else low,
+                "qp_high": math.nan if high < 0 else high,
+                "coverage": float(stats["coverage"]),
+                "density": float(stats["density"]),
+            }
+        )
     return pd.DataFrame(rows, columns=INSPECT_COLUMNS)
 
 
@@ -266,6 +385,8 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
         scores, _ = feature_scoring.get_ex_feature_scores(x, y.astype(int), random_state=0)
     col = scores.iloc[:, 0]
     frame = pd.DataFrame({"input": col.index.astype(str), "score": col.to_numpy(dtype=float)})
-    frame = frame.sort_values(["score", "input"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(
+        ["score", "input"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
     frame["rank"] = range(1, len(frame) + 1)
     return frame

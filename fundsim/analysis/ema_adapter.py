@@ -11,7 +11,8 @@ optimisers run on fundsim::
     scenario, spec = load_explore("scenarios/explore_cuts.toml")
     model = ema_model(scenario, spec, reps=4)
     with SequentialEvaluator(model) as evaluator:
-        experiments, outcomes = perform_experiments(model, 16, ema_policies(spec), evaluator=evaluator)
+        policies = ema_policies(spec)
+        experiments, outcomes = perform_experiments(model, 16, policies, evaluator=evaluator)
 
 Every uncertainty becomes a ``RealParameter`` (a range), an ``IntegerParameter`` (an
 integer range) or a ``CategoricalParameter`` of its labels; every lever a
@@ -85,16 +86,30 @@ class FundsimFunction:
         return outcomes_at(self.scenario, overrides, self.outcomes, self.reps, self.seed)
 
 
-def ema_model(scenario: Scenario, spec: ExploreSpec, *, reps: int | None = None, seed: int | None = None,
-              name: str | None = None) -> Any:
+def ema_model(
+    scenario: Scenario,
+    spec: ExploreSpec,
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    name: str | None = None,
+) -> Any:
     """An ``ema_workbench.Model`` of ``scenario`` with ``spec``'s uncertainties, levers and
     outcomes; each point runs ``reps`` replications seeded ``seed`` (defaults as in
     ``fundsim explore``: the spec's, then the scenario's). The workbench wants a model name
     of letters and digits: ``name`` (default: the scenario's) keeps only those."""
     wb = _workbench()
     reps = int(reps or spec.reps or scenario.simulation.replications)
-    seed = int(seed if seed is not None else spec.seed if spec.seed is not None else scenario.simulation.seed)
-    model_name = re.sub(r"[^A-Za-z0-9]", "", name or scenario.name) or "fundsim"  # letters and digits only
+    seed = int(
+        seed
+        if seed is not None
+        else spec.seed
+        if spec.seed is not None
+        else scenario.simulation.seed
+    )
+    model_name = (
+        re.sub(r"[^A-Za-z0-9]", "", name or scenario.name) or "fundsim"
+    )  # letters and digits only
     model = wb.Model(model_name, function=FundsimFunction(scenario, spec, reps, seed))
     uncertainties = []
     for u in spec.uncertainties:
@@ -105,19 +120,30 @@ def ema_model(scenario: Scenario, spec: ExploreSpec, *, reps: int | None = None,
         else:
             uncertainties.append(wb.RealParameter(ema_name(u.key), u.low, u.high))
     model.uncertainties = uncertainties
-    model.levers = [wb.CategoricalParameter(ema_name(lv.key), list(lv.labels)) for lv in spec.levers]
+    model.levers = [
+        wb.CategoricalParameter(ema_name(lv.key), list(lv.labels)) for lv in spec.levers
+    ]
     kinds = {"higher": wb.ScalarOutcome.MAXIMIZE, "lower": wb.ScalarOutcome.MINIMIZE}
-    # the spec's outcomes, then what each design costs the entities and leaves idle (kept, not optimised)
-    model.outcomes = [wb.ScalarOutcome(o, kind=kinds.get(describe(o).good or "", wb.ScalarOutcome.INFO)
-                                       if o in spec.outcomes else wb.ScalarOutcome.INFO)
-                      for o in evaluated_outcomes(scenario, spec)]
+    # the spec's outcomes, then what each design costs the entities and leaves idle (kept, not
+    # optimised)
+    model.outcomes = [
+        wb.ScalarOutcome(
+            o,
+            kind=kinds.get(describe(o).good or "", wb.ScalarOutcome.INFO)
+            if o in spec.outcomes
+            else wb.ScalarOutcome.INFO,
+        )
+        for o in evaluated_outcomes(scenario, spec)
+    ]
     return model
 
 
 def ema_policies(spec: ExploreSpec) -> list[Any]:
     """The spec's named policies as workbench ``Policy`` objects (lever labels)."""
     wb = _workbench()
-    return [wb.Policy(p.name, **{ema_name(k): v for k, v in p.choices.items()}) for p in spec.policies]
+    return [
+        wb.Policy(p.name, **{ema_name(k): v for k, v in p.choices.items()}) for p in spec.policies
+    ]
 
 
 def ema_scenarios(spec: ExploreSpec, futures: pd.DataFrame) -> list[Any]:
@@ -126,6 +152,9 @@ def ema_scenarios(spec: ExploreSpec, futures: pd.DataFrame) -> list[Any]:
     wb = _workbench()
     out = []
     for i, row in zip(futures.index, futures.to_dict(orient="records"), strict=True):
-        values = {ema_name(u.key): (str(row[u.key]) if u.categorical else row[u.key]) for u in spec.uncertainties}
+        values = {
+            ema_name(u.key): (str(row[u.key]) if u.categorical else row[u.key])
+            for u in spec.uncertainties
+        }
         out.append(wb.Scenario(str(i), **values))
     return out

@@ -48,6 +48,7 @@ import pandas as pd
 from fundsim.errors import BadInput
 from fundsim.results.atomic import write_csv, write_text
 from fundsim.results.registry import UnknownMetric, lookup
+from fundsim.runner import arguments
 from fundsim.runner.chunks import run_chunk
 from fundsim.runner.executors import make_executor
 from fundsim.runner.seeds import stream_seed
@@ -94,13 +95,18 @@ def check_outcomes(scenario: Scenario, spec: ExploreSpec) -> None:
         except UnknownMetric as exc:
             raise ExploreError(f"explore.outcomes: {exc}") from None
         if metric.requires == "victims" and scenario.victims is None:
-            raise ExploreError(f"explore.outcomes: {name!r} needs a victim-assistance window, and this scenario has none")
+            raise ExploreError(
+                f"explore.outcomes: {name!r} needs a victim-assistance window, and this scenario "
+                "has none"
+            )
 
 
 def cost_outcomes(scenario: Scenario) -> list[str]:
     """The cost columns of every row: what the entities are invoiced (``assessed_usd``, and
     ``victim_assessed_usd`` with a victims' window), USD over the horizon."""
-    return [o for o in COST_OUTCOMES if scenario.victims is not None or lookup(o).requires != "victims"]
+    return [
+        o for o in COST_OUTCOMES if scenario.victims is not None or lookup(o).requires != "victims"
+    ]
 
 
 def evaluated_outcomes(scenario: Scenario, spec: ExploreSpec) -> list[str]:
@@ -119,7 +125,9 @@ def sample_futures(spec: ExploreSpec, n: int, seed: int) -> pd.DataFrame:
     uncertainties' keys (numbers, or labels for categories); index ``future`` 0..n-1."""
     from scipy.stats import qmc
 
-    rng = np.random.Generator(np.random.PCG64(stream_seed(np.random.SeedSequence(seed), "explore_futures")))
+    rng = np.random.Generator(
+        np.random.PCG64(stream_seed(np.random.SeedSequence(seed), "explore_futures"))
+    )
     u = qmc.LatinHypercube(d=len(spec.uncertainties), seed=rng).random(n)
     columns: dict[str, Any] = {}
     for j, unc in enumerate(spec.uncertainties):
@@ -128,7 +136,9 @@ def sample_futures(spec: ExploreSpec, n: int, seed: int) -> pd.DataFrame:
             columns[unc.key] = [unc.labels[min(k - 1, int(x * k))] for x in u[:, j]]
         elif unc.integer:
             lo, hi = math.ceil(unc.low), math.floor(unc.high)  # type: ignore[arg-type]
-            columns[unc.key] = np.minimum(hi, lo + np.floor(u[:, j] * (hi - lo + 1))).astype(np.int64)
+            columns[unc.key] = np.minimum(hi, lo + np.floor(u[:, j] * (hi - lo + 1))).astype(
+                np.int64
+            )
         else:
             columns[unc.key] = unc.low + u[:, j] * (unc.high - unc.low)  # type: ignore[operator]
     frame = pd.DataFrame(columns)
@@ -179,23 +189,42 @@ def evaluate_future(
     outcomes = evaluated_outcomes(scenario, spec)
     rows = []
     for policy in spec.policies:
-        result = outcomes_at(scenario, {**values, **spec.lever_values(policy)}, outcomes, reps, seed)
+        result = outcomes_at(
+            scenario, {**values, **spec.lever_values(policy)}, outcomes, reps, seed
+        )
         failed = any(c.holds(result[c.metric]) for c in spec.fails_when)
-        rows.append({"future": future, "policy": policy.name, **{u.key: row[u.key] for u in spec.uncertainties},
-                     **policy.choices, **result, "failed": failed})
+        rows.append(
+            {
+                "future": future,
+                "policy": policy.name,
+                **{u.key: row[u.key] for u in spec.uncertainties},
+                **policy.choices,
+                **result,
+                "failed": failed,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- the experiment
 
 
-def experiment_key(scenario: Scenario, spec: ExploreSpec, futures: int, reps: int, seed: int) -> dict[str, Any]:
+def experiment_key(
+    scenario: Scenario, spec: ExploreSpec, futures: int, reps: int, seed: int
+) -> dict[str, Any]:
     """What identifies an experiment: a resume must find exactly this in ``explore.json``."""
     from fundsim import __version__
 
-    return {"scenario": scenario.name, "scenario_hash": scenario_hash(scenario), "futures": int(futures),
-            "reps": int(reps), "seed": int(seed), "spec": spec.as_dict(), "version": __version__,
-            "outcomes": evaluated_outcomes(scenario, spec)}
+    return {
+        "scenario": scenario.name,
+        "scenario_hash": scenario_hash(scenario),
+        "futures": int(futures),
+        "reps": int(reps),
+        "seed": int(seed),
+        "spec": spec.as_dict(),
+        "version": __version__,
+        "outcomes": evaluated_outcomes(scenario, spec),
+    }
 
 
 def _part_path(out: Path, future: int) -> Path:
@@ -215,11 +244,15 @@ def _prepare(out: Path, key: dict[str, Any], resume: bool, force: bool) -> None:
             except (OSError, ValueError):
                 found = None
             if found != key:
-                raise ExploreError(f"{out}: holds another experiment (scenario, [explore], futures, reps or "
-                                   "seed differ); use another --out, or --force to start again")
+                raise ExploreError(
+                    f"{out}: holds another experiment (scenario, [explore], futures, reps or "
+                    "seed differ); use another --out, or --force to start again"
+                )
             return
         if resume and not force:
-            raise ExploreError(f"{out}: is not an explore folder (no {KEY_FILE}); nothing to resume")
+            raise ExploreError(
+                f"{out}: is not an explore folder (no {KEY_FILE}); nothing to resume"
+            )
         if not force:
             raise ExploreError(f"{out}: already exists (use --resume, --force, or another --out)")
         if not mine:
@@ -266,10 +299,19 @@ def run_explore(
     ``total -> bar`` counting replications; ``on_future(i)`` is called after future ``i``
     is saved (tests use it to stop an experiment part-way).
     """
+    scenario = arguments.entry(
+        scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler
+    )  # checked as the command line checks it
     check_outcomes(scenario, spec)
     n = int(futures or spec.futures)
     reps = int(reps or spec.reps or scenario.simulation.replications)
-    seed = int(seed if seed is not None else spec.seed if spec.seed is not None else scenario.simulation.seed)
+    seed = int(
+        seed
+        if seed is not None
+        else spec.seed
+        if spec.seed is not None
+        else scenario.simulation.seed
+    )
     design = sample_futures(spec, n, seed)
     out_path = Path(out) if out is not None else None
     parts: dict[int, pd.DataFrame] = {}
@@ -290,11 +332,13 @@ def run_explore(
     executor = make_executor(workers, scheduler) if todo else None
     try:
         tasks = [(scenario, spec, i, records[i], reps, seed) for i in todo]
-        for part in (executor.map_unordered(evaluate_future, tasks) if executor else ()):
+        for part in executor.map_unordered(evaluate_future, tasks) if executor else ():
             i = int(part["future"].iloc[0])
             if out_path is not None:
                 write_csv(part, _part_path(out_path, i), index=False)
-                reread = _read_part(_part_path(out_path, i), spec)  # one reading for fresh and resumed parts
+                reread = _read_part(
+                    _part_path(out_path, i), spec
+                )  # one reading for fresh and resumed parts
                 assert reread is not None
                 part = reread
             parts[i] = part

@@ -18,4 +18,6 @@ def reserve_target_by_year(scenario: Scenario) -> pd.DataFrame | None:
         return None
     start = scenario.simulation.start_year
     targets = planned_reserve_targets_usd(scenario)
-    return pd.DataFrame([{"year": start + y, "reserve_target_usd": t} for y, t in enumerate(targets)])
+    return pd.DataFrame(
+        [{"year": start + y, "reserve_target_usd": t} for y, t in enumerate(targets)]
+    )

@@ -70,14 +70,22 @@ def robustness_table(experiments: pd.DataFrame, spec: ExploreSpec) -> pd.DataFra
     largest and mean regret across futures."""
     regret = regret_frame(experiments, spec)
     cost = row_cost(experiments)
-    extra = cost - cost.groupby(experiments["future"]).transform("min") if cost is not None else None
+    extra = (
+        cost - cost.groupby(experiments["future"]).transform("min") if cost is not None else None
+    )
     rows = []
     for policy in spec.policies:
         mine = experiments["policy"] == policy.name
         row: dict[str, object] = {"policy": policy.name, **policy.choices}
         futures = int(mine.sum())
         failed = int(experiments.loc[mine, "failed"].astype(bool).sum())
-        row.update({"futures": futures, "failed_futures": failed, "satisficing": 1.0 - failed / max(1, futures)})
+        row.update(
+            {
+                "futures": futures,
+                "failed_futures": failed,
+                "satisficing": 1.0 - failed / max(1, futures),
+            }
+        )
         for name in directed_outcomes(spec):
             row[f"mean_{name}"] = float(experiments.loc[mine, name].mean())
             row[f"max_regret_{name}"] = float(regret.loc[mine, f"regret_{name}"].max())
@@ -110,9 +118,19 @@ def _dominated_by(table: pd.DataFrame) -> list[str]:
     """For each design, the cheapest other design that meets every threshold at least as
     often for no more money, strictly better in one of the two ("" if none)."""
     out = []
-    sat, cost, names = table["satisficing"].tolist(), table["mean_cost_usd"].tolist(), table["policy"].tolist()
+    sat, cost, names = (
+        table["satisficing"].tolist(),
+        table["mean_cost_usd"].tolist(),
+        table["policy"].tolist(),
+    )
     for i in range(len(table)):
-        better = [j for j in range(len(table)) if j != i and sat[j] >= sat[i] and cost[j] <= cost[i]
-                  and (sat[j] > sat[i] or cost[j] < cost[i])]
+        better = [
+            j
+            for j in range(len(table))
+            if j != i
+            and sat[j] >= sat[i]
+            and cost[j] <= cost[i]
+            and (sat[j] > sat[i] or cost[j] < cost[i])
+        ]
         out.append(names[min(better, key=lambda j: (cost[j], j))] if better else "")
     return out

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from fundsim.results import Run, read_run
-from fundsim.results.rundir import RunDirError
+from fundsim.results.run_files import RunDirError
 from fundsim.runner import run_scenario
 from fundsim.scenario import Scenario, scenario_hash
 
@@ -46,9 +46,16 @@ def code_version() -> str:
 def run_key(scenario: Scenario, reps: int, seed: int, what: str = "run", **options: Any) -> str:
     """The cache key of a run: scenario hash, code version, reps, seed and options."""
     blob = json.dumps(
-        {"scenario": scenario_hash(scenario), "code": code_version(), "reps": reps, "seed": seed,
-         "what": what, "options": options},
-        sort_keys=True, default=str,
+        {
+            "scenario": scenario_hash(scenario),
+            "code": code_version(),
+            "reps": reps,
+            "seed": seed,
+            "what": what,
+            "options": options,
+        },
+        sort_keys=True,
+        default=str,
     )
     return f"{scenario.name[:40]}-{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
 
@@ -112,7 +119,9 @@ def cached_stress(
             if run is not None:
                 runs[json.loads((sub / "shock.json").read_text())["name"]] = run
         if base is not None:
-            return StressResult(pd.read_csv(table_csv, keep_default_na=False, na_values=[""]), base, runs)
+            return StressResult(
+                pd.read_csv(table_csv, keep_default_na=False, na_values=[""]), base, runs
+            )
     result = stress_test(scenario, reps=reps, seed=seed, workers=workers, **options)
     shutil.rmtree(folder, ignore_errors=True)
     result.baseline.save(folder / "baseline", overwrite=True)

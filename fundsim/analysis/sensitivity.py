@@ -25,14 +25,16 @@ import pandas as pd
 
 from fundsim.analysis.variants import get_value, with_overrides
 from fundsim.errors import BadInput
-from fundsim.runner import run_scenario
+from fundsim.runner import arguments, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 from fundsim.scenario.overrides import OverrideError
 
 METHODS = ("sobol", "morris")
 #: What ``fundsim sensitivity`` says when the ``sensitivity`` extra (SALib) is not installed.
-INSTALL_HINT = "sensitivity analysis needs SALib: pip install -e '.[sensitivity]' (in a clone of fundsim)"
+INSTALL_HINT = (
+    "sensitivity analysis needs SALib: pip install -e '.[sensitivity]' (in a clone of fundsim)"
+)
 
 
 class SensitivityError(BadInput):
@@ -68,8 +70,12 @@ def _integer_keys(scenario: Scenario, keys: Sequence[str]) -> set[str]:
     return out
 
 
-def _point_scenario(scenario: Scenario, keys: Sequence[str], ints: set[str], x: np.ndarray) -> Scenario:
-    return with_overrides(scenario, {k: (round(v) if k in ints else float(v)) for k, v in zip(keys, x, strict=True)})
+def _point_scenario(
+    scenario: Scenario, keys: Sequence[str], ints: set[str], x: np.ndarray
+) -> Scenario:
+    return with_overrides(
+        scenario, {k: (round(v) if k in ints else float(v)) for k, v in zip(keys, x, strict=True)}
+    )
 
 
 def evaluate_points(
@@ -82,14 +88,23 @@ def evaluate_points(
     ints = _integer_keys(scenario, keys)
     out = []
     for x in points:
-        run = run_scenario(_point_scenario(scenario, keys, ints, x), reps=reps, seed=seed, workers=1)
+        run = run_scenario(
+            _point_scenario(scenario, keys, ints, x), reps=reps, seed=seed, workers=1
+        )
         out.append(float(run.metric(metric)["mean"]) if metric in run.summary.index else math.nan)
     return out
 
 
 def _run_points(
-    scenario: Scenario, keys: Sequence[str], X: np.ndarray, metric: str, reps: int, seed: int,
-    workers: int | None, scheduler: str | None, progress: Callable[[int, int], None] | None,
+    scenario: Scenario,
+    keys: Sequence[str],
+    X: np.ndarray,
+    metric: str,
+    reps: int,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
     bar: Callable[[int], Any] | None = None,
 ) -> np.ndarray:
     n_tasks = max(1, min(len(X), 4 * (workers or 1)))
@@ -99,7 +114,9 @@ def _run_points(
     done = 0
     meter = bar(len(X) * reps) if bar is not None else None
     try:
-        tasks = [(scenario, list(keys), X[idx], metric, reps, seed, idx) for idx in parts if idx.size]
+        tasks = [
+            (scenario, list(keys), X[idx], metric, reps, seed, idx) for idx in parts if idx.size
+        ]
         for idx, values in executor.map_unordered(_evaluate_chunk, tasks):
             Y[idx] = values
             done += idx.size
@@ -115,7 +132,13 @@ def _run_points(
 
 
 def _evaluate_chunk(
-    scenario: Scenario, keys: list[str], points: np.ndarray, metric: str, reps: int, seed: int, idx: np.ndarray
+    scenario: Scenario,
+    keys: list[str],
+    points: np.ndarray,
+    metric: str,
+    reps: int,
+    seed: int,
+    idx: np.ndarray,
 ) -> tuple[np.ndarray, list[float]]:
     return idx, evaluate_points(scenario, keys, points, metric, reps, seed)
 
@@ -141,6 +164,9 @@ def sensitivity(
     ``N * (D + 2)`` points; Morris: ``N`` trajectories, ``N * (D + 1)`` points);
     each point runs ``reps`` replications with seed ``seed`` (default: the scenario's).
     """
+    scenario = arguments.entry(
+        scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler
+    )  # checked as the command line checks it
     if importlib.util.find_spec("SALib") is None:
         raise BadInput(INSTALL_HINT)
     if method not in METHODS:
@@ -150,7 +176,8 @@ def sensitivity(
     if not merged:
         raise SensitivityError(
             "no uncertain inputs: add an [uncertainties] table to the scenario "
-            "(\"posts.annual_cost_usd\" = { low = 230000, high = 330000 }) or give --range KEY=LOW:HIGH"
+            '("posts.annual_cost_usd" = { low = 230000, high = 330000 }) or give --range '
+            "KEY=LOW:HIGH"
         )
     keys = list(merged)
     for k, (lo, hi) in merged.items():
@@ -168,7 +195,9 @@ def sensitivity(
         from SALib.sample import sobol as sobol_sample
 
         if samples < 2 or samples & (samples - 1):
-            raise SensitivityError(f"--samples {samples}: Sobol sampling needs a power of 2 (8, 16, 32, 64...)")
+            raise SensitivityError(
+                f"--samples {samples}: Sobol sampling needs a power of 2 (8, 16, 32, 64...)"
+            )
         X = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed % 2**32)
     else:
         from SALib.analyze import morris as morris_analyze
@@ -180,9 +209,13 @@ def sensitivity(
     Y = _run_points(scenario, keys, X, metric, reps, seed, workers, scheduler, progress, bar)
     if np.isnan(Y).all():
         raise SensitivityError(f"metric {metric!r} is not a metric of this scenario")
-    table = pd.DataFrame({"input": keys, "low": [merged[k][0] for k in keys], "high": [merged[k][1] for k in keys]})
+    table = pd.DataFrame(
+        {"input": keys, "low": [merged[k][0] for k in keys], "high": [merged[k][1] for k in keys]}
+    )
     if method == "sobol":
-        Si = sobol_analyze.analyze(problem, Y, calc_second_order=False, conf_level=0.95, seed=seed % 2**32)
+        Si = sobol_analyze.analyze(
+            problem, Y, calc_second_order=False, conf_level=0.95, seed=seed % 2**32
+        )
         for col in ("S1", "S1_conf", "ST", "ST_conf"):
             table[col] = np.asarray(Si[col], float)
     else:

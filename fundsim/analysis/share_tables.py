@@ -18,7 +18,7 @@ counts as 0 and is said in the notes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -27,6 +27,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from fundsim.errors import BadInput
+from fundsim.runner import arguments
 from fundsim.scenario.costs import country_costs_usd, network_cost_usd
 from fundsim.scenario.keys import key_gaps, key_vectors, presence_matrix
 from fundsim.scenario.presets import PRESET_NAMES
@@ -100,7 +101,8 @@ def _first_column(scenario: Scenario, *candidates: str) -> str | None:
 def default_formulas(
     scenario: Scenario, capacity_key: str = CAPACITY_KEY, precedents: bool = False
 ) -> dict[str, Formula]:
-    """One formula per kind, named by kind: the scenario's own for its kind, defaults otherwise.
+    """One formula per kind, named by kind: the scenario's own for its kind (or under its
+    precedent key, ``undss_2005``..., when it was written from one), defaults otherwise.
 
     Defaults (precedents in ``docs/cost-sharing.md``): proportional to
     ``capacity_key`` (JIU); weighted half ``capacity_key``, half field personnel
@@ -143,23 +145,32 @@ def default_formulas(
         )
         if risk:
             out["risk_adjusted"] = Formula(
-                kind="risk_adjusted", key=capacity_key, risk_key=risk, risk_weight=DEFAULT_RISK_WEIGHT
+                kind="risk_adjusted",
+                key=capacity_key,
+                risk_key=risk,
+                risk_weight=DEFAULT_RISK_WEIGHT,
             )
     out["usage"] = Formula(kind="usage", key=capacity_key if has_capacity else None)
     out["shapley"] = Formula(kind="shapley")
-    out[own.kind] = own
+    if own.preset is None:
+        out[own.kind] = own
     chosen = {kind: out[kind] for kind in FORMULA_KINDS if kind in out}
+    if own.preset is not None:
+        # A precedent is named by its own key, never by the kind it expands to.
+        chosen[own.preset] = own
     # The precedent keys by name (fundsim.scenario.presets), where the entities have their columns.
     for preset in PRESET_NAMES if precedents else ():
         formula = Formula.model_validate({"kind": preset})
-        if all(_has_column(scenario, c) for c in formula.columns()):
+        if preset not in chosen and all(_has_column(scenario, c) for c in formula.columns()):
             chosen[preset] = formula
     return chosen
 
 
 def describe(formula: Formula) -> str:
     """One line saying which keys and parameters a formula uses."""
-    parts: list[str] = [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
+    parts: list[str] = (
+        [formula.kind] if formula.preset is None else [f"{formula.preset} precedent:", formula.kind]
+    )
     if formula.key:
         parts.append(f"key={formula.key}")
     if formula.weights:
@@ -167,7 +178,10 @@ def describe(formula: Formula) -> str:
     if formula.kind == "base_plus_variable":
         parts.append(f"base_fraction={formula.base_fraction:g}")
     if formula.bands:
-        parts.append("bands=" + "; ".join(f"<{b.up_to_share:.2%}: USD {b.amount_usd:,.0f}" for b in formula.bands))
+        parts.append(
+            "bands="
+            + "; ".join(f"<{b.up_to_share:.2%}: USD {b.amount_usd:,.0f}" for b in formula.bands)
+        )
     if formula.risk_key:
         parts.append(f"risk_key={formula.risk_key} risk_weight={formula.risk_weight:g}")
     if formula.floor > 0:
@@ -177,6 +191,97 @@ def describe(formula: Formula) -> str:
     if formula.ceiling < 1:
         parts.append(f"ceiling={formula.ceiling:.2%}")
     return " ".join(parts)
+
+
+def _chosen_formulas(
+    scenario: Scenario, names: Sequence[str] | None, capacity_key: str, precedents: bool
+) -> dict[str, Formula]:
+    """The formulas to tabulate by name: ``names`` (in order, each checked to be one of
+    this scenario's) or every default formula; :class:`ShareTablesError` otherwise."""
+    named = set(names or ()) & set(PRESET_NAMES)
+    available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
+    for preset in sorted(named - set(available)):
+        column = Formula.model_validate({"kind": preset}).key
+        raise ShareTablesError(
+            f"precedent '{preset}' needs the entity column '{column}', which no entity has"
+        )
+    if names:
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise ShareTablesError(
+                f"unknown formula '{unknown[0]}' (this scenario has: {', '.join(available)})"
+            )
+        return {n: available[n] for n in dict.fromkeys(names)}
+    return available
+
+
+def _keys(
+    scenario: Scenario, chosen: Mapping[str, Formula], capacity_key: str
+) -> tuple[dict[str, NDArray[np.float64]], list[str]]:
+    """The entity columns the ``chosen`` formulas and the capacity key read, by name, and a
+    note for each column empty for some entities (counted as 0)."""
+    notes: list[str] = []
+    columns = {capacity_key}
+    for f in chosen.values():
+        columns.update(f.columns())
+    keys = key_vectors(scenario, sorted(columns))
+    for col in keys:
+        gaps = key_gaps(scenario, col)
+        if gaps and len(gaps) < len(scenario.entities):
+            notes.append(f"column '{col}' is empty for {', '.join(gaps)}: counted as 0")
+    return keys, notes
+
+
+def _share_function(
+    scenario: Scenario, keys: Mapping[str, NDArray[np.float64]], total: float
+) -> Callable[[Formula, NDArray[np.intp]], NDArray[np.float64]]:
+    """``apply(formula, idx)``: the shares under ``formula`` of the entities at positions
+    ``idx`` (the exit test drops one at a time), ``total`` USD a year to share."""
+    presence = presence_matrix(scenario)
+    country_cost = country_costs_usd(scenario)
+
+    def apply(formula: Formula, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+        return compute_shares(
+            formula,
+            idx.size,
+            {k: v[idx] for k, v in keys.items()},
+            presence=presence[idx],
+            country_cost=country_cost,
+            total_usd=total,
+        )
+
+    return apply
+
+
+def _fairness_row(
+    name: str,
+    formula: Formula,
+    s: NDArray[np.float64],
+    usd: NDArray[np.float64],
+    burden: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    moves: fairness.ExitSensitivity,
+) -> dict[str, object]:
+    """One formula's row of the fairness table: Suits index, Gini, HHI, top-3 share, burden
+    ratio range, the exit test's changes, and the range of yearly amounts (USD)."""
+    finite_burden = burden[np.isfinite(burden)]
+    return {
+        "formula": name,
+        "suits_index": fairness.suits_index(s, capacity),
+        "gini": fairness.gini(s),
+        "hhi": fairness.hhi(s),
+        "top3_share": fairness.top_share(s, 3),
+        "burden_ratio_min": float(finite_burden.min()) if finite_burden.size else np.nan,
+        "burden_ratio_max": float(finite_burden.max()) if finite_burden.size else np.nan,
+        "exit_max_change": moves.worst,
+        "exit_mean_change": moves.average,
+        "exit_max_relative": moves.worst_relative,
+        "exit_mean_relative": moves.average_relative,
+        "usd_min": float(usd.min()),
+        "usd_median": float(np.median(usd)),
+        "usd_max": float(usd.max()),
+        "parameters": describe(formula),
+    }
 
 
 def share_tables(
@@ -206,46 +311,18 @@ def share_tables(
         When a name is not a formula of this scenario, or the capacity key is
         missing for every entity.
     """
-    named = set(names or ()) & set(PRESET_NAMES)
-    available = default_formulas(scenario, capacity_key, precedents=precedents or bool(named))
-    for preset in sorted(named - set(available)):
-        column = Formula.model_validate({"kind": preset}).key
-        raise ShareTablesError(f"precedent '{preset}' needs the entity column '{column}', which no entity has")
-    if names:
-        unknown = [n for n in names if n not in available]
-        if unknown:
-            raise ShareTablesError(
-                f"unknown formula '{unknown[0]}' (this scenario has: {', '.join(available)})"
-            )
-        chosen = {n: available[n] for n in dict.fromkeys(names)}
-    else:
-        chosen = available
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
+    chosen = _chosen_formulas(scenario, names, capacity_key, precedents)
     if not _has_column(scenario, capacity_key):
         raise ShareTablesError(f"no entity has the capacity column '{capacity_key}'")
 
-    notes: list[str] = []
     entities = list(scenario.entity_names)
     n = len(entities)
-    columns = {capacity_key}
-    for f in chosen.values():
-        columns.update(f.columns())
-    keys = key_vectors(scenario, sorted(columns))
-    for col in keys:
-        gaps = key_gaps(scenario, col)
-        if gaps and len(gaps) < len(scenario.entities):
-            notes.append(f"column '{col}' is empty for {', '.join(gaps)}: counted as 0")
-    presence = presence_matrix(scenario)
-    country_cost = country_costs_usd(scenario)
+    keys, notes = _keys(scenario, chosen, capacity_key)
     total = network_cost_usd(scenario)
     capacity = keys[capacity_key]
     own = scenario.mechanism.formula
-
-    def apply(formula: Formula, idx: NDArray[np.intp]) -> NDArray[np.float64]:
-        return compute_shares(
-            formula, idx.size, {k: v[idx] for k, v in keys.items()},
-            presence=presence[idx], country_cost=country_cost, total_usd=total,
-        )
-
+    apply = _share_function(scenario, keys, total)
     rows: list[tuple[object, ...]] = []
     fair_rows: list[dict[str, object]] = []
     used: dict[str, Formula] = {}
@@ -263,24 +340,7 @@ def share_tables(
         usd = fairness.amounts_usd(s, total)
         rows.extend(zip([name] * n, entities, s, usd, burden, strict=True))
         moves = fairness.exit_sensitivity(partial(apply, formula), s)
-        finite_burden = burden[np.isfinite(burden)]
-        fair_rows.append({
-            "formula": name,
-            "suits_index": fairness.suits_index(s, capacity),
-            "gini": fairness.gini(s),
-            "hhi": fairness.hhi(s),
-            "top3_share": fairness.top_share(s, 3),
-            "burden_ratio_min": float(finite_burden.min()) if finite_burden.size else np.nan,
-            "burden_ratio_max": float(finite_burden.max()) if finite_burden.size else np.nan,
-            "exit_max_change": moves.worst,
-            "exit_mean_change": moves.average,
-            "exit_max_relative": moves.worst_relative,
-            "exit_mean_relative": moves.average_relative,
-            "usd_min": float(usd.min()),
-            "usd_median": float(np.median(usd)),
-            "usd_max": float(usd.max()),
-            "parameters": describe(formula),
-        })
+        fair_rows.append(_fairness_row(name, formula, s, usd, burden, capacity, moves))
     long = pd.DataFrame(rows, columns=["formula", "entity", "share", "amount_usd", "burden_ratio"])
     order = list(used)
 

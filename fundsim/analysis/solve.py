@@ -43,7 +43,7 @@ from pydantic.fields import FieldInfo
 from fundsim.analysis.variants import numeric_value, with_overrides
 from fundsim.errors import BadInput
 from fundsim.results.registry import UnknownMetric, lookup
-from fundsim.runner import run_scenario
+from fundsim.runner import arguments, run_scenario
 from fundsim.runner.batch import LentBar
 from fundsim.scenario import Scenario
 from fundsim.scenario.costs import network_cost_usd
@@ -65,7 +65,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
 }
-_TARGET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$")
+_TARGET = re.compile(
+    r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|<|>)\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(%?)\s*$"
+)
 
 
 class SolveError(BadInput):
@@ -111,13 +113,17 @@ def parse_target(text: str) -> Target:
     accepted only for a metric read in %."""
     m = _TARGET.match(text)
     if not m:
-        raise SolveError(f"target {text!r}: write it as METRIC<=VALUE (or <, >=, >), e.g. p_gap<=0.05")
+        raise SolveError(
+            f"target {text!r}: write it as METRIC<=VALUE (or <, >=, >), e.g. p_gap<=0.05"
+        )
     try:
         metric = lookup(m.group(1))
     except UnknownMetric as exc:
         raise SolveError(f"target {text!r}: {exc}") from None
     if m.group(4) and not metric.is_percent:
-        raise SolveError(f"target {text!r}: {metric.name} is in {metric.unit}, not a percentage; drop the %")
+        raise SolveError(
+            f"target {text!r}: {metric.name} is in {metric.unit}, not a percentage; drop the %"
+        )
     value = float(m.group(3)) / (100 if m.group(4) else 1)
     if not math.isfinite(value):
         raise SolveError(f"target {text!r}: the threshold must be a finite number")
@@ -155,7 +161,9 @@ def lever_scenario(scenario: Scenario, lever: str) -> Scenario:
     on need first gets a fixed envelope of :func:`need_envelope_usd` (indexation: the
     expected inflation); any other lever leaves it as it is."""
     if lever == ENVELOPE and scenario.mechanism.budget == "need":
-        return with_overrides(scenario, {"mechanism.budget": {"usd_per_year": need_envelope_usd(scenario)}})
+        return with_overrides(
+            scenario, {"mechanism.budget": {"usd_per_year": need_envelope_usd(scenario)}}
+        )
     return scenario
 
 
@@ -222,9 +230,15 @@ def solve(
     replications of every evaluation the bisection needs (both ends, then one per
     halving until the tolerance or ``max_runs``).
     """
+    scenario = arguments.entry(
+        scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler
+    )  # checked as the command line checks it
     tgt = parse_target(target) if isinstance(target, str) else target
     if lookup(tgt.metric).requires == "victims" and getattr(scenario, "victims", None) is None:
-        raise SolveError(f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has none")
+        raise SolveError(
+            f"target metric {tgt.metric!r} needs a victim-assistance window, and this scenario has "
+            "none"
+        )
     key = ALIASES.get(lever, lever)
     try:
         scenario = lever_scenario(scenario, key)
@@ -244,17 +258,42 @@ def solve(
     halvings = math.ceil(math.log2((hi - lo) / tol)) if tol > 0 and hi - lo > tol else 0
     meter = bar(reps * min(max_runs, 2 + halvings)) if bar is not None else None
     try:
-        return _bisect(scenario, tgt, key, lo, hi, reps, seed, tol, max_runs, workers, scheduler, progress, meter,
-                       rows)
+        return _bisect(
+            scenario,
+            tgt,
+            key,
+            lo,
+            hi,
+            reps,
+            seed,
+            tol,
+            max_runs,
+            workers,
+            scheduler,
+            progress,
+            meter,
+            rows,
+        )
     finally:
         if meter is not None:
             meter.close()
 
 
 def _bisect(
-    scenario: Scenario, tgt: Target, key: str, lo: float, hi: float, reps: int, seed: int, tol: float,
-    max_runs: int, workers: int | None, scheduler: str | None, progress: Callable[[float], None] | None,
-    meter: Any, rows: list[dict[str, float | bool]],
+    scenario: Scenario,
+    tgt: Target,
+    key: str,
+    lo: float,
+    hi: float,
+    reps: int,
+    seed: int,
+    tol: float,
+    max_runs: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[float], None] | None,
+    meter: Any,
+    rows: list[dict[str, float | bool]],
 ) -> SolveResult:
     def evaluate(x: float) -> dict[str, float | bool]:
         if progress:
@@ -264,11 +303,19 @@ def _bisect(
         except OverrideError as exc:
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
-        run = run_scenario(variant, reps=reps, seed=seed, workers=workers, scheduler=scheduler,
-                           progress=(lambda _total: LentBar(meter)) if meter is not None else None)
+        run = run_scenario(
+            variant,
+            reps=reps,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            progress=(lambda _total: LentBar(meter)) if meter is not None else None,
+        )
         if tgt.metric not in run.summary.index:
             known = ", ".join(run.summary.index)
-            raise SolveError(f"target metric {tgt.metric!r} is not a metric of this scenario ({known})")
+            raise SolveError(
+                f"target metric {tgt.metric!r} is not a metric of this scenario ({known})"
+            )
         s = run.metric(tgt.metric)
         row = {
             "run": len(rows) + 1,
@@ -289,19 +336,33 @@ def _bisect(
         best = r_lo if r_lo["met"] else (r_hi if _closer(tgt, r_hi, r_lo) else r_lo)
         where = f"{key} in [{lo:g}, {hi:g}]"
         msg = (
-            f"target {tgt} is met at both ends of {where} ({tgt.metric} {r_lo['mean']:.4g} and {r_hi['mean']:.4g}): "
+            f"target {tgt} is met at both ends of {where} ({tgt.metric} {r_lo['mean']:.4g} and "
+            f"{r_hi['mean']:.4g}): "
             "narrow the range with --low/--high"
             if r_lo["met"]
-            else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at {lo:g}, "
+            else f"target {tgt} is not met anywhere in {where} ({tgt.metric} {r_lo['mean']:.4g} at "
+            f"{lo:g}, "
             f"{r_hi['mean']:.4g} at {hi:g}): widen the range with --low/--high"
         )
         return SolveResult(
-            tgt, key, status, float(best["lever_value"]), (lo, hi), float(best["mean"]),
-            (float(best["ci95_low"]), float(best["ci95_high"])), (math.nan, math.nan), frame(), reps, seed, msg,
+            tgt,
+            key,
+            status,
+            float(best["lever_value"]),
+            (lo, hi),
+            float(best["mean"]),
+            (float(best["ci95_low"]), float(best["ci95_high"])),
+            (math.nan, math.nan),
+            frame(),
+            reps,
+            seed,
+            msg,
         )
     # `good` meets the target, `bad` does not; the lever improves the metric from bad to good.
     good, bad = (r_hi, r_lo) if r_hi["met"] else (r_lo, r_hi)
-    while abs(float(good["lever_value"]) - float(bad["lever_value"])) > tol and len(rows) < max_runs:
+    while (
+        abs(float(good["lever_value"]) - float(bad["lever_value"])) > tol and len(rows) < max_runs
+    ):
         mid = evaluate((float(good["lever_value"]) + float(bad["lever_value"])) / 2)
         if mid["met"]:
             good = mid
@@ -312,10 +373,25 @@ def _bisect(
     clear = _clear_range(runs, tgt, increasing)
     gv, bv = float(good["lever_value"]), float(bad["lever_value"])
     converged = abs(gv - bv) <= tol
-    msg = "" if converged else f"stopped after {len(rows)} runs (max_runs) before the bracket reached {tol:g}"
+    msg = (
+        ""
+        if converged
+        else f"stopped after {len(rows)} runs (max_runs) before the bracket reached {tol:g}"
+    )
     return SolveResult(
-        tgt, key, "solved", gv, (min(gv, bv), max(gv, bv)), float(good["mean"]),
-        (float(good["ci95_low"]), float(good["ci95_high"])), clear, runs, reps, seed, msg, increasing,
+        tgt,
+        key,
+        "solved",
+        gv,
+        (min(gv, bv), max(gv, bv)),
+        float(good["mean"]),
+        (float(good["ci95_low"]), float(good["ci95_high"])),
+        clear,
+        runs,
+        reps,
+        seed,
+        msg,
+        increasing,
     )
 
 
@@ -328,9 +404,19 @@ def _clear_range(runs: pd.DataFrame, tgt: Target, increasing: bool) -> tuple[flo
     (``<`` and ``<=`` each as written: an interval ending on the threshold clearly meets
     ``<=`` but not ``<``)."""
     bounds = list(zip(runs["ci95_low"], runs["ci95_high"], strict=True))
-    clearly_met = pd.Series([tgt.clearly_met(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool)
-    clearly_missed = pd.Series([tgt.clearly_missed(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool)
+    clearly_met = pd.Series(
+        [tgt.clearly_met(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool
+    )
+    clearly_missed = pd.Series(
+        [tgt.clearly_missed(lo, hi) for lo, hi in bounds], index=runs.index, dtype=bool
+    )
     met_x, missed_x = runs.loc[clearly_met, "lever_value"], runs.loc[clearly_missed, "lever_value"]
     if increasing:
-        return (float(missed_x.max()) if len(missed_x) else math.nan, float(met_x.min()) if len(met_x) else math.nan)
-    return (float(met_x.max()) if len(met_x) else math.nan, float(missed_x.min()) if len(missed_x) else math.nan)
+        return (
+            float(missed_x.max()) if len(missed_x) else math.nan,
+            float(met_x.min()) if len(met_x) else math.nan,
+        )
+    return (
+        float(met_x.max()) if len(met_x) else math.nan,
+        float(missed_x.min()) if len(missed_x) else math.nan,
+    )

@@ -28,7 +28,7 @@ window) is not run: its rows say why in ``note`` rather than report a zero effec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,7 @@ from fundsim.analysis.compare import compare_runs
 from fundsim.analysis.variants import with_overrides
 from fundsim.errors import FundsimError
 from fundsim.results.registry import STRESS_HEADLINE, describe, lookup
-from fundsim.runner import Provenance, Run, run_scenario
+from fundsim.runner import Provenance, Run, arguments, run_scenario
 from fundsim.runner.executors import make_executor
 from fundsim.scenario import Scenario
 
@@ -124,7 +124,9 @@ def _voluntary_cut(s: Scenario) -> tuple[Scenario, str]:
     year = _shock_year(s)
     cut = {"year": year, "group": "voluntary", "fraction": 0.25, "years": 2, "entity": None}
     cuts = [c.model_dump() for c in s.cuts] + [cut]
-    return with_overrides(s, {"cuts": cuts}), f"{year}-{year + 1}, on top of any cuts in the scenario"
+    return with_overrides(
+        s, {"cuts": cuts}
+    ), f"{year}-{year + 1}, on top of any cuts in the scenario"
 
 
 def _exit_of_the_largest(s: Scenario, absorption: float) -> tuple[Scenario, str]:
@@ -170,7 +172,11 @@ def shifted_delay(delay: dict[str, Any], months: float) -> tuple[dict[str, Any],
     else:  # exponential, poisson
         sd = d["mean"] if kind == "exponential" else d["mean"] ** 0.5
         new = {"dist": "normal", "mean": d["mean"] + months, "sd": sd}
-        return new, f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd {sd:.3g})"
+        return (
+            new,
+            f"{kind} delay (mean {d['mean']:g}) replaced by normal(mean {new['mean']:g}, sd "
+            f"{sd:.3g})",
+        )
     if kind == "lognormal":
         return d, "lognormal delay: mean shifted, same sd"
     return d, f"{kind} delay shifted by {months:g} months"
@@ -185,7 +191,11 @@ def _costs(s: Scenario) -> tuple[Scenario, str]:
     p = s.posts
     return (
         with_overrides(
-            s, {"posts.annual_cost_usd": p.annual_cost_usd * 1.1, "posts.operating_cost_usd": p.operating_cost_usd * 1.1}
+            s,
+            {
+                "posts.annual_cost_usd": p.annual_cost_usd * 1.1,
+                "posts.operating_cost_usd": p.operating_cost_usd * 1.1,
+            },
         ),
         "post and operating cost x 1.1 from the start",
     )
@@ -210,7 +220,9 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
     assert victims is not None
     workers = victims.caseworkers
     if workers.capacity == "auto":
-        raise NotApplicable('the caseworkers are already "auto": the allegations_+50% row is that version')
+        raise NotApplicable(
+            'the caseworkers are already "auto": the allegations_+50% row is that version'
+        )
     return (
         with_overrides(surged, {"victims.caseworkers.capacity": "auto"}),
         f"{how}; caseworker capacity auto (sized each year to the expected caseload at utilisation "
@@ -222,7 +234,11 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
 #: The battery, in the order of the table and the heat map.
 SHOCKS: tuple[Shock, ...] = (
     Shock("voluntary_-25%_2y", "voluntary funding -25 % for two years", _voluntary_cut),
-    Shock("largest_leaves", "the largest contributor leaves, the others absorb its bill", _largest_leaves),
+    Shock(
+        "largest_leaves",
+        "the largest contributor leaves, the others absorb its bill",
+        _largest_leaves,
+    ),
     Shock(
         "largest_leaves_unabsorbed",
         "the largest contributor leaves, its bill is not absorbed",
@@ -232,8 +248,11 @@ SHOCKS: tuple[Shock, ...] = (
     Shock("payments_6m_late", "payments six months late", _late),
     Shock("post_costs_+10%", "post costs +10 %", _costs),
     Shock("allegations_+50%", "allegations +50 %", _allegations),
-    Shock("allegations_+50%_other_caseworkers", "allegations +50 %, the other caseworker rule",
-          _allegations_other_caseworkers),
+    Shock(
+        "allegations_+50%_other_caseworkers",
+        "allegations +50 %, the other caseworker rule",
+        _allegations_other_caseworkers,
+    ),
 )
 
 
@@ -254,7 +273,10 @@ def _combined(s: Scenario) -> tuple[Scenario, str]:
     return s, "together: " + ", ".join(notes)
 
 
-BATTERY: tuple[Shock, ...] = (*SHOCKS, Shock("combined", "combined shock (cuts, exit, late payments together)", _combined))
+BATTERY: tuple[Shock, ...] = (
+    *SHOCKS,
+    Shock("combined", "combined shock (cuts, exit, late payments together)", _combined),
+)
 
 
 @dataclass
@@ -293,6 +315,9 @@ def stress_test(
     replication of the battery, advanced as each run finishes. ``provenance`` (the
     scenario's file, hash and command) goes into the baseline run's manifest.
     """
+    scenario = arguments.entry(
+        scenario, reps=reps, seed=seed, workers=workers, scheduler=scheduler
+    )  # checked as the command line checks it
     # An unknown name fails here (with a did-you-mean), before any run; an alias
     # (dropped_cases) is read as its metric.
     metrics = [lookup(name).name for name in metrics]
@@ -310,6 +335,39 @@ def stress_test(
     tasks = [("baseline", scenario, reps, seed, provenance)] + [
         (n, v, reps, seed, None) for n, (v, _) in variants.items()
     ]
+    runs = _run_all(tasks, reps, workers, scheduler, progress, bar)
+    base = runs.pop("baseline")
+    base_bills = entity_bills(base)
+    present = set(base.summary.index)
+    wanted = [m for m in metrics if m in present]
+    rows: list[dict[str, Any]] = []
+    for shock in shocks:
+        if shock.name in not_run:
+            rows.append(
+                {
+                    "shock": shock.name,
+                    "label": shock.label,
+                    "metric": "",
+                    "note": not_run[shock.name],
+                }
+            )
+            continue
+        note = variants[shock.name][1]
+        cost = largest_bill_change(base_bills, entity_bills(runs[shock.name]))
+        cmp = compare_runs(base, runs[shock.name], wanted)
+        rows += [_row(shock, r, note, cost) for _, r in cmp.table.iterrows()]
+    return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+
+
+def _run_all(
+    tasks: list[tuple[str, Scenario, int, int, Provenance | None]],
+    reps: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Callable[[str], None] | None,
+    bar: Callable[[int], Any] | None,
+) -> dict[str, Run]:
+    """Every run of the battery by name, on one executor (see :func:`stress_test`)."""
     runs: dict[str, Run] = {}
     executor = make_executor(workers, scheduler)
     meter = bar(reps * len(tasks)) if bar is not None else None
@@ -324,43 +382,33 @@ def stress_test(
         executor.close()
         if meter is not None:
             meter.close()
-    base = runs.pop("baseline")
-    base_bills = entity_bills(base)
-    present = set(base.summary.index)
-    wanted = [m for m in metrics if m in present]
-    rows: list[dict[str, Any]] = []
-    for shock in shocks:
-        if shock.name in not_run:
-            rows.append({"shock": shock.name, "label": shock.label, "metric": "", "note": not_run[shock.name]})
-            continue
-        note = variants[shock.name][1]
-        cost = largest_bill_change(base_bills, entity_bills(runs[shock.name]))
-        cmp = compare_runs(base, runs[shock.name], wanted)
-        for _, r in cmp.table.iterrows():
-            base_mean = r["mean_a"]
-            significant = bool(r["ci95_low"] > 0 or r["ci95_high"] < 0)
-            good = describe(r["metric"]).good
-            rows.append(
-                {
-                    "shock": shock.name,
-                    "label": shock.label,
-                    "metric": r["metric"],
-                    "unit": r["unit"],
-                    "good": good or "",
-                    "baseline_mean": base_mean,
-                    "shocked_mean": r["mean_b"],
-                    "diff": r["diff"],
-                    "ci95_low": r["ci95_low"],
-                    "ci95_high": r["ci95_high"],
-                    "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
-                    "significant": significant,
-                    "effect": effect(good, r["diff"], significant),
-                    "paired": bool(r["paired"]),
-                    "note": note,
-                    **cost,
-                }
-            )
-    return StressResult(pd.DataFrame(rows, columns=list(COLUMNS)), base, runs)
+    return runs
+
+
+def _row(shock: Shock, r: pd.Series, note: str, cost: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of the stress table: one metric under one shock, from the paired comparison
+    row ``r`` (the bills' largest change ``cost`` beside it)."""
+    base_mean = r["mean_a"]
+    significant = bool(r["ci95_low"] > 0 or r["ci95_high"] < 0)
+    good = describe(r["metric"]).good
+    return {
+        "shock": shock.name,
+        "label": shock.label,
+        "metric": r["metric"],
+        "unit": r["unit"],
+        "good": good or "",
+        "baseline_mean": base_mean,
+        "shocked_mean": r["mean_b"],
+        "diff": r["diff"],
+        "ci95_low": r["ci95_low"],
+        "ci95_high": r["ci95_high"],
+        "relative_change": r["diff"] / abs(base_mean) if base_mean else np.nan,
+        "significant": significant,
+        "effect": effect(good, r["diff"], significant),
+        "paired": bool(r["paired"]),
+        "note": note,
+        **cost,
+    }
 
 
 def entity_bills(run: Run) -> pd.DataFrame:
@@ -371,7 +419,9 @@ def entity_bills(run: Run) -> pd.DataFrame:
     if shares.empty or "assessed_usd" not in shares:
         return pd.DataFrame(columns=["assessed_usd", "participation"], dtype=float)
     g = shares.groupby("entity", sort=False)
-    part = g["participation"].mean() if "participation" in shares else g["assessed_usd"].sum() * 0 + 1
+    part = (
+        g["participation"].mean() if "participation" in shares else g["assessed_usd"].sum() * 0 + 1
+    )
     return pd.DataFrame({"assessed_usd": g["assessed_usd"].sum(), "participation": part})
 
 
@@ -381,10 +431,16 @@ def largest_bill_change(base: pd.DataFrame, shocked: pd.DataFrame) -> dict[str, 
     answer: its bill simply stops): ``largest_change_entity``, ``largest_change_usd``
     (shocked - baseline, USD, means over replications) and ``largest_change_pct`` (that
     change over the entity's baseline bill, a fraction). Empty when no bill changes."""
-    empty = {"largest_change_entity": "", "largest_change_usd": np.nan, "largest_change_pct": np.nan}
+    empty = {
+        "largest_change_entity": "",
+        "largest_change_usd": np.nan,
+        "largest_change_pct": np.nan,
+    }
     both = base.merge(shocked, left_index=True, right_index=True, suffixes=("_base", "_shocked"))
-    stay = both[(both["assessed_usd_base"] > 0)
-                & (both["participation_shocked"] >= both["participation_base"] - 1e-9)]
+    stay = both[
+        (both["assessed_usd_base"] > 0)
+        & (both["participation_shocked"] >= both["participation_base"] - 1e-9)
+    ]
     if stay.empty:
         return empty
     change = stay["assessed_usd_shocked"] - stay["assessed_usd_base"]

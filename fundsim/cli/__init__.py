@@ -7,9 +7,9 @@ and key path, never a traceback), 1 internal error. :func:`main` alone turns
 exceptions into exit codes: any :class:`fundsim.errors.BadInput` is bad input,
 anything else a bug; Ctrl-C (130) and SIGTERM (143) stop a command within seconds,
 its workers ended and its unfinished output folder removed
-(:func:`fundsim.results.outdir.abandon_open`); a write the system refuses (full disk,
-read-only folder) is one line and exit 1. This package is the only part of fundsim that parses
-arguments or prints.
+(:func:`fundsim.results.output_folder.abandon_open`); a write the system refuses (full disk,
+read-only folder) is one line naming the user's path and exit 2. This package is the only
+part of fundsim that parses arguments or prints.
 
 Building the parser imports each sub-command module, so those modules import at
 their top only what ``--help`` needs (argparse, the standard library); pandas,
@@ -22,18 +22,30 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
 import traceback
 import typing
+import warnings
 from collections.abc import Sequence
 
 from fundsim.errors import BadInput
 
 #: Sub-command modules, in the order ``fundsim --help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "run", "batch", "shares", "budget", "compare", "stress", "solve", "sensitivity", "explore", "options",
+    "validate",
+    "run",
+    "batch",
+    "shares",
+    "budget",
+    "compare",
+    "stress",
+    "solve",
+    "sensitivity",
+    "explore",
+    "options",
     "report",
 )
 
@@ -52,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = OneLineParser(
         prog="fundsim",
-        description="Monte Carlo simulator of pooled funding for PSEA coordinators and victim assistance.",
+        description=(
+            "Monte Carlo simulator of pooled funding for PSEA coordinators and victim assistance."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"fundsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -70,19 +84,34 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 #: System errors of a write that are the machine's state, not a bug: one line, exit 1.
-_WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EDQUOT, errno.EFBIG}
+_WRITE_ERRORS = {
+    errno.ENOSPC,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.ENOTDIR,
+    errno.EDQUOT,
+    errno.EFBIG,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.argv = ["fundsim", *(sys.argv[1:] if argv is None else argv)]  # for the manifest's "command"
+    args.argv = [
+        "fundsim",
+        *(sys.argv[1:] if argv is None else argv),
+    ]  # for the manifest's "command"
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            # numpy's warnings (a mean of nothing, a division by zero in a summary) are not
+            # the user's business: a result without data is NaN and says so in its table.
+            warnings.simplefilter("ignore", category=RuntimeWarning)
+            return int(args.func(args) or 0)
     except BadInput as exc:
         print(f"fundsim: {_one_line(exc, args)}", file=sys.stderr)
         return 2
@@ -101,14 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno not in _WRITE_ERRORS:
             traceback.print_exc()
-            print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
+            print(
+                "fundsim: internal error (the traceback above is a bug; please report it)",
+                file=sys.stderr,
+            )
             return 1
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"fundsim: {where}{exc.strerror}", file=sys.stderr)
-        return 1
+        where = f"{users_path(exc.filename)}: " if exc.filename else ""
+        print(f"fundsim: {where}cannot write: {exc.strerror}", file=sys.stderr)
+        return 2
     except Exception:
         traceback.print_exc()
-        print("fundsim: internal error (the traceback above is a bug; please report it)", file=sys.stderr)
+        print(
+            "fundsim: internal error (the traceback above is a bug; please report it)",
+            file=sys.stderr,
+        )
         return 1
     finally:
         _abandon_outputs()
@@ -118,8 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _abandon_outputs() -> None:
     """Remove what an unfinished command left (a no-op after a success)."""
-    if "fundsim.results.outdir" in sys.modules:
-        from fundsim.results.outdir import abandon_open
+    if "fundsim.results.output_folder" in sys.modules:
+        from fundsim.results.output_folder import abandon_open
 
         # A second signal while cleaning up must not leave a half-removed folder.
         with _signals_ignored():
@@ -136,6 +171,16 @@ class _signals_ignored:
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._saved:
             signal.signal(sig, handler)
+
+
+def users_path(filename: str | bytes | os.PathLike[str]) -> str:
+    """The path the user knows for ``filename``: a hidden temporary file written aside
+    (``.<name>.tmp-<random>``, :func:`fundsim.results.atomic.temporary_name`) is named by
+    its final name ``<name>``."""
+    path = os.fsdecode(filename)
+    head, name = os.path.split(path)
+    match = re.fullmatch(r"\.(.+)\.(?:tmp|old)-[0-9a-f]{8}", name)
+    return os.path.join(head, match.group(1)) if match else path
 
 
 def _one_line(exc: BadInput, args: argparse.Namespace) -> str:

@@ -21,26 +21,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "budget",
         help="the budget annex of a scenario's first budget period (XLSX and HTML)",
-        description="Write the deterministic budget annex a finance network approves: staffing by grade, "
-        "costs, fees, reserve build-up, gross and net budget by year, and each entity's invoice by "
-        "year and instalment.",
+        description=(
+            "Write the deterministic budget annex a finance network approves: staffing by grade, "
+            "costs, fees, reserve build-up, gross and net budget by year, and each entity's "
+            "invoice by "
+            "year and instalment."
+        ),
     )
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help="output directory (default: results/<scenario name>-budget-<time>)")
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
     p.add_argument(
-        "--compare-formula", metavar="KIND", default=None,
-        help=f"a second formula beside the scenario's: {', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}",
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="output directory (default: results/<scenario name>-budget-<time>)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output folder (only one fundsim wrote, or an empty one)",
+    )
+    p.add_argument(
+        "--compare-formula",
+        metavar="KIND",
+        default=None,
+        help=(
+            "a second formula beside the scenario's: "
+            f"{', '.join((*FORMULA_KINDS, *FORMULA_PRESETS))}"
+        ),
     )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.budget_annex import budget_annex
-    from fundsim.cli._format import new_output_dir
-    from fundsim.results.outdir import OutputStage
+    from fundsim.cli.common_options import new_output_dir
+    from fundsim.results.output_folder import OutputStage
     from fundsim.scenario import load_scenario
     from fundsim.viz.budget_annex import write_annex_html, write_annex_workbook
 
@@ -56,15 +71,21 @@ def run(args: argparse.Namespace) -> int:
         ("formula", annex.formula),
         *([("compared with", annex.compare)] if annex.compare else []),
         ("description", scenario.description),
-        ("basis", "deterministic plan: every post filled all year, expected inflation, every entity "
-                  "paying in full and on time; amounts in USD"),
+        (
+            "basis",
+            "deterministic plan: every post filled all year, expected inflation, every entity "
+            "paying in full and on time; amounts in USD",
+        ),
     ]
     write_annex_workbook(stage.work / f"{STEM}.xlsx", title, facts, annex.tables, annex.notes)
     write_annex_html(stage.work / f"{STEM}.html", title, facts, annex.tables, annex.notes)
     stage.publish()
     print(title)
     for year, gross, fee in zip(annex.years, annex.gross_cents, annex.fee_cents, strict=True):
-        print(f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD {fee / 100:,.2f})")
+        print(
+            f"  {year}: gross USD {gross / 100:,.2f} (net USD {(gross - fee) / 100:,.2f}, fees USD "
+            f"{fee / 100:,.2f})"
+        )
     for note in annex.notes:
         print(f"note: {note}")
     print(f"wrote {out / (STEM + '.xlsx')} and {out / (STEM + '.html')}")

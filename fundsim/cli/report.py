@@ -12,12 +12,26 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: Columns a stress table must have to be drawn (what ``fundsim stress`` writes).
+STRESS_COLUMNS = ("shock", "metric")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="write report.html (figures embedded) and report.xlsx for a run directory")
-    p.add_argument("run_dir", metavar="RUN", help="run directory (from fundsim run or fundsim stress)")
-    p.add_argument("--out", help="folder for report.html and report.xlsx (default: the run directory)")
-    p.add_argument("--force", action="store_true", help="replace an existing report.html / report.xlsx")
-    p.add_argument("--stress", help="a stress.csv to include (default: RUN/stress.csv when present)")
+    p = sub.add_parser(
+        "report", help="write report.html (figures embedded) and report.xlsx for a run directory"
+    )
+    p.add_argument(
+        "run_dir", metavar="RUN", help="run directory (from fundsim run or fundsim stress)"
+    )
+    p.add_argument(
+        "--out", help="folder for report.html and report.xlsx (default: the run directory)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace an existing report.html / report.xlsx"
+    )
+    p.add_argument(
+        "--stress", help="a stress.csv to include (default: RUN/stress.csv when present)"
+    )
     p.add_argument(
         "--scenario",
         help="the run's scenario file, to draw the reserve target on the fan chart "
@@ -48,11 +62,17 @@ def run_scenario_file(manifest: dict[str, Any], scenario_file: str | None) -> tu
     if scenario_file:
         scenario = _scenario_of_run(scenario_file, manifest)
         if scenario is None:
-            raise BadInput(f"{scenario_file}: is not the scenario of this run (its hash differs from the manifest's)")
+            raise BadInput(
+                f"{scenario_file}: is not the scenario of this run (its hash differs from the "
+                "manifest's)"
+            )
         return scenario, ""
     path = manifest.get("scenario_file")
     if not path:
-        return None, "the manifest names no scenario file (a run started from Python); pass --scenario FILE"
+        return (
+            None,
+            "the manifest names no scenario file (a run started from Python); pass --scenario FILE",
+        )
     if not Path(path).is_file():
         return None, f"{path} (named in the manifest) is not found from here; pass --scenario FILE"
     try:
@@ -64,7 +84,9 @@ def run_scenario_file(manifest: dict[str, Any], scenario_file: str | None) -> tu
     return scenario, ""
 
 
-def reserve_target(manifest: dict[str, Any], scenario_file: str | None) -> tuple[pd.DataFrame | None, str]:
+def reserve_target(
+    manifest: dict[str, Any], scenario_file: str | None
+) -> tuple[pd.DataFrame | None, str]:
     """Reserve target per year (USD) as the model's budget sets it, from the run's scenario
     (``scenario_file``, else the file the manifest names); or ``None`` and why not."""
     scenario, why = run_scenario_file(manifest, scenario_file)
@@ -84,29 +106,44 @@ def reserve_target_of(scenario: Any, why: str = "") -> tuple[pd.DataFrame | None
 
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from fundsim.errors import BadInput
     from fundsim.results import read_run
+    from fundsim.results.run_files import read_csv_checked
     from fundsim.viz.report import HTML_NAME, XLSX_NAME, write_report
 
     data = read_run(args.run_dir)
     where = Path(args.out) if args.out else Path(args.run_dir)
+    if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+        raise BadInput(
+            f"{where}: exists and is not a folder (--out is the folder for report.html and "
+            "report.xlsx)"
+        )
     existing = [n for n in (HTML_NAME, XLSX_NAME) if os.path.lexists(where / n)]
     if existing and not args.force:
-        raise BadInput(f"{where / existing[0]}: already exists (--force to replace it, or choose another --out)")
+        raise BadInput(
+            f"{where / existing[0]}: already exists (--force to replace it, or choose another "
+            "--out)"
+        )
     stress = None
     if args.stress:
-        if not Path(args.stress).is_file():
+        if not os.path.lexists(args.stress):
             raise BadInput(f"{args.stress}: no such stress table")
-        stress = pd.read_csv(args.stress)
+        stress = read_csv_checked(Path(args.stress), columns=STRESS_COLUMNS)
     scenario, missing = run_scenario_file(data.manifest, args.scenario)
     target, why = reserve_target_of(scenario, missing)
     if target is None:
         print(f"fundsim report: no reserve line on the fan chart: {why}", file=sys.stderr)
     html_path, xlsx_path, skipped = write_report(
-        data, args.out, stress=stress, reserve_target=target, reserve_note=why or None, scenario=scenario,
-        scenario_note=f"The scenario's description and assumptions are not shown: {missing}" if missing else "",
+        data,
+        args.out,
+        stress=stress,
+        reserve_target=target,
+        reserve_note=why or None,
+        scenario=scenario,
+        scenario_note=f"The scenario's description and assumptions are not shown: {missing}"
+        if missing
+        else "",
     )
     print(f"Report: {html_path}")
     print(f"Workbook: {xlsx_path}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from fundsim.cli.common_options import add_force, add_run_options, command_argv, default_workers
 
 if TYPE_CHECKING:
     from fundsim.results import Run
@@ -30,101 +31,43 @@ HEADLINE = (
 )
 
 
-#: Largest --reps, --workers and other counts on the command line (the schema's limit
-#: on replications; see docs/scenarios.md).
-MAX_COUNT = 100_000
-#: Largest --seed (numpy takes any non-negative integer; this keeps it an int64).
-MAX_SEED = 2**63 - 1
-
-
-def _whole_number(text: str, low: int, high: int, shown: str) -> int:
-    """``text`` as a whole number from ``low`` to ``high`` (``shown``: the bound as printed)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be between {low} and {shown}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    return _whole_number(text, 1, MAX_COUNT, f"{MAX_COUNT:,}")
-
-
-#: Most local worker processes (--workers): more than the cores only adds memory.
-MAX_WORKERS = 256
-
-
-def workers_int(text: str) -> int:
-    value = positive_int(text)
-    if value > MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    return _whole_number(text, 0, MAX_SEED, str(MAX_SEED))
-
-
-def add_force(p: argparse.ArgumentParser) -> None:
-    """The one overwrite policy: an existing output is refused unless --force."""
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
-
-
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by every command that runs replications."""
-    p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=seed_int, help="root seed (default: the scenario's)")
-    p.add_argument(
-        "--workers",
-        type=workers_int,
-        help="local worker processes (default: up to 4 cores for 100+ replications, else 1)",
-    )
-    p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local' for a LocalCluster")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def default_workers(reps: int) -> int:
-    return min(4, os.cpu_count() or 1) if reps >= 100 else 1
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario's Monte Carlo replications into a run directory")
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument("--out", help="run directory to write (default: results/<scenario>-<time>)")
-    p.add_argument("--audit", action="store_true", help="also write the full ledger journal (journal.csv)")
-    p.add_argument("--no-report", action="store_true",
-                   help="do not write report.html and report.xlsx into the run directory (fundsim report can later)")
+    p.add_argument(
+        "--audit", action="store_true", help="also write the full ledger journal (journal.csv)"
+    )
+    p.add_argument(
+        "--no-report",
+        action="store_true",
+        help=(
+            "do not write report.html and report.xlsx into the run directory (fundsim report can "
+            "later)"
+        ),
+    )
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
 
 
-def command_argv(args: argparse.Namespace) -> list[str] | None:
-    """The command line that started this command (program name first), as ``main``
-    recorded it; ``None`` when the command was called without ``main``."""
-    return getattr(args, "argv", None)
-
-
 def run(args: argparse.Namespace) -> int:
-    from fundsim.cli._format import new_output_dir, summary_table
+    from fundsim.cli.common_options import new_output_dir
+    from fundsim.cli.tables import summary_table
     from fundsim.runner import Provenance, run_scenario
-    from fundsim.scenario import load_scenario
+    from fundsim.runner.checks import check_file
 
-    scenario = load_scenario(args.file)  # bad input stops here: nothing written
-    from fundsim.scenario.explore import check_explore
-
-    check_explore(args.file)  # an [explore] table validate refuses is refused here too
+    # bad input stops here, nothing written: the file, its [sweep] and [explore] checked as validate
+    # does
+    scenario = check_file(args.file).scenario
     reps = args.reps or scenario.simulation.replications
     workers = args.workers or default_workers(reps)
     from fundsim.results import is_run_dir
-    from fundsim.results.outdir import OutputClaim
+    from fundsim.results.output_folder import OutputClaim, is_empty
 
     out = new_output_dir(args.out, scenario.name, force=args.force)
     # Claimed before the first replication: a second command given this --out stops here.
-    claim = OutputClaim(out, force=args.force, accept=lambda p: is_run_dir(p) or not any(p.iterdir()))
+    claim = OutputClaim(out, force=args.force, accept=lambda p: is_run_dir(p) or is_empty(p))
     result = run_scenario(
         scenario,
         reps=reps,
@@ -138,21 +81,32 @@ def run(args: argparse.Namespace) -> int:
     result.save(out, overwrite=args.force)  # an empty folder (our claim) is always replaced
     claim.done()
     m = result.manifest
-    print(f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
-          f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "
-          f"{m['wall_seconds']:.1f} s ({m['events']:,} events, {m['executor']} x{m['workers']})")
+    print(
+        f"{scenario.name}: {result.reps} replications, seed {result.seed}, "
+        f"{scenario.simulation.start_year}-{scenario.simulation.end_year}, "
+        f"{m['wall_seconds']:.1f} s ({m['events']:,} events, {m['executor']} x{m['workers']})"
+    )
     print()
     print(summary_table(result.summary, HEADLINE, scenario))
     print()
     print(shares_table(result, scenario.mechanism.mode))
     print()
-    print(f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, yearly.csv, coverage.csv, receivables.csv)")
+    print(
+        f"Results: {out}/  (summary.json, replications.csv, monthly.parquet, shares.csv, "
+        "yearly.csv, coverage.csv, receivables.csv)"
+    )
     print()
     print("Answer: " + answer_sentence(result, scenario))
     if args.no_report:
-        print(f"No report written (--no-report): `fundsim report {out}` writes report.html and report.xlsx.")
+        print(
+            f"No report written (--no-report): `fundsim report {out}` writes report.html and "
+            "report.xlsx."
+        )
     else:
-        print(f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx beside it)")
+        print(
+            f"Report: {write_run_report(result, scenario)}  (open it in a browser; report.xlsx "
+            "beside it)"
+        )
     return 0
 
 
@@ -172,29 +126,41 @@ def write_run_report(result: Run, scenario: object) -> str:
     from fundsim.viz.report import write_report
 
     target, why = reserve_target_of(scenario)
-    html_path, _xlsx, _skipped = write_report(result, reserve_target=target, reserve_note=why or None,
-                                              scenario=scenario)
+    html_path, _xlsx, _skipped = write_report(
+        result, reserve_target=target, reserve_note=why or None, scenario=scenario
+    )
     return str(html_path)
 
 
 def shares_table(result: Run, mode: str = "pooled") -> str:
     """Each entity's mean share and yearly dollars over the horizon, titled for the
     mechanism ``mode`` (``pooled``, ``siloed``, ``hybrid``)."""
-    from fundsim.cli._format import fmt_unit, table
+    from fundsim.cli.tables import fmt_unit, table
 
     s = result.shares
     g = s.groupby("entity", sort=False).agg(
-        share=("share", "mean"), assessed=("assessed_usd", "mean"), paid=("paid_usd", "mean"),
+        share=("share", "mean"),
+        assessed=("assessed_usd", "mean"),
+        paid=("paid_usd", "mean"),
         participation=("participation", "mean"),
     )
     g = g.sort_values("assessed", ascending=False)
     rows = [
-        [str(name), fmt_unit("share", r.share), fmt_unit("USD", r.assessed), fmt_unit("USD", r.paid),
-         fmt_unit("share", r.participation)]
+        [
+            str(name),
+            fmt_unit("share", r.share),
+            fmt_unit("USD", r.assessed),
+            fmt_unit("USD", r.paid),
+            fmt_unit("share", r.participation),
+        ]
         for name, r in g.iterrows()
     ]
     formula = s["formula"].iloc[0] if len(s) else "?"
-    return shares_title(mode, formula) + "\n" + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+    return (
+        shares_title(mode, formula)
+        + "\n"
+        + table(rows, ["entity", "share", "assessed/yr", "paid/yr", "taking part"])
+    )
 
 
 def shares_title(mode: str, formula: str) -> str:
@@ -204,7 +170,13 @@ def shares_title(mode: str, formula: str) -> str:
     pays for the posts it hosts, and in a hybrid run the formula splits the pooled
     reserve only."""
     if mode == "siloed":
-        return "What each entity pays (siloed: each lead entity pays for the posts it hosts; no formula), mean per year in USD:"
+        return (
+            "What each entity pays (siloed: each lead entity pays for the posts it hosts; no "
+            "formula), mean per year in USD:"
+        )
     if mode == "hybrid":
-        return f"What each entity pays (hybrid: hosted posts, and the pooled reserve by the {formula} formula), mean per year in USD:"
+        return (
+            f"What each entity pays (hybrid: hosted posts, and the pooled reserve by the {formula} "
+            "formula), mean per year in USD:"
+        )
     return f"Cost shares ({formula} formula), mean per year in USD:"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from fundsim.cli.run import add_force, positive_int, seed_int, workers_int
+from fundsim.cli.common_options import add_force, positive_int, seed_int, workers_int
 
 
 def _range(text: str) -> tuple[str, tuple[float, float]]:
@@ -20,22 +20,51 @@ def _range(text: str) -> tuple[str, tuple[float, float]]:
         lo, hi = span.split(":", 1)
         return key.strip(), (float(lo), float(hi))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=LOW:HIGH, e.g. posts.annual_cost_usd=230000:330000") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write KEY=LOW:HIGH, e.g. posts.annual_cost_usd=230000:330000"
+        ) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of a metric to the scenario's uncertainties")
-    p.add_argument("file", metavar="FILE", help="scenario TOML file (with an [uncertainties] table, or use --range)")
-    p.add_argument("--metric", default="coordinator_coverage", help="output metric (default coordinator_coverage)")
+    p = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity of a metric to the scenario's uncertainties",
+    )
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="scenario TOML file (with an [uncertainties] table, or use --range)",
+    )
+    p.add_argument(
+        "--metric",
+        default="coordinator_coverage",
+        help="output metric (default coordinator_coverage)",
+    )
     p.add_argument("--method", choices=("sobol", "morris"), default="sobol", help="default sobol")
-    p.add_argument("--samples", type=positive_int, default=32,
-                   help="base sample size N (Sobol: N x (inputs + 2) points, a power of 2; "
-                   "Morris: N trajectories); default 32")
-    p.add_argument("--reps", type=positive_int, default=20, help="replications per point (default 20)")
-    p.add_argument("--seed", type=seed_int, help="root seed, the same at every point (default: the scenario's)")
-    p.add_argument("--range", action="append", type=_range, default=[], metavar="KEY=LOW:HIGH",
-                   help="an uncertain input (repeatable; adds to or overrides [uncertainties])")
-    p.add_argument("--workers", type=workers_int, help="local worker processes (default: up to 4 cores)")
+    p.add_argument(
+        "--samples",
+        type=positive_int,
+        default=32,
+        help="base sample size N (Sobol: N x (inputs + 2) points, a power of 2; "
+        "Morris: N trajectories); default 32",
+    )
+    p.add_argument(
+        "--reps", type=positive_int, default=20, help="replications per point (default 20)"
+    )
+    p.add_argument(
+        "--seed", type=seed_int, help="root seed, the same at every point (default: the scenario's)"
+    )
+    p.add_argument(
+        "--range",
+        action="append",
+        type=_range,
+        default=[],
+        metavar="KEY=LOW:HIGH",
+        help="an uncertain input (repeatable; adds to or overrides [uncertainties])",
+    )
+    p.add_argument(
+        "--workers", type=workers_int, help="local worker processes (default: up to 4 cores)"
+    )
     p.add_argument("--scheduler", help="Dask scheduler: tcp://host:8786, or 'local'")
     p.add_argument("--out", help="output folder (default: results/<scenario>-sensitivity-<time>)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -45,8 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.sensitivity import sensitivity
-    from fundsim.cli._format import check_metric, new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
+    from fundsim.cli.tables import check_metric
     from fundsim.scenario import load_scenario
     from fundsim.viz.figures import sensitivity_bars
     from fundsim.viz.style import save_figure
@@ -54,22 +84,38 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.file)
     check_metric(args.metric, scenario)  # a wrong name stops here, before any replication
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "sensitivity", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     res = sensitivity(
-        scenario, args.metric, method=args.method, samples=args.samples, reps=args.reps, seed=args.seed,
-        ranges=dict(args.range), workers=args.workers or min(4, os.cpu_count() or 1),
-        scheduler=args.scheduler, bar=progress_bar(args, f"{args.method} points"),
+        scenario,
+        args.metric,
+        method=args.method,
+        samples=args.samples,
+        reps=args.reps,
+        seed=args.seed,
+        ranges=dict(args.range),
+        workers=args.workers or min(4, os.cpu_count() or 1),
+        scheduler=args.scheduler,
+        bar=progress_bar(args, f"{args.method} points"),
     )
     write_csv(res.table, stage.work / "sensitivity.csv")
     write_csv(res.samples, stage.work / "sensitivity_samples.csv")
-    save_figure(sensitivity_bars(res.table, res.metric, f"Sensitivity of {res.metric} ({res.method}, "
-                                 f"{len(res.samples)} points x {res.reps} replications)"), stage.work / "sensitivity.png")
+    save_figure(
+        sensitivity_bars(
+            res.table,
+            res.metric,
+            f"Sensitivity of {res.metric} ({res.method}, "
+            f"{len(res.samples)} points x {res.reps} replications)",
+        ),
+        stage.work / "sensitivity.png",
+    )
     stage.publish()
-    print(f"{scenario.name}: {res.method} sensitivity of {res.metric}, {len(res.samples)} points x "
-          f"{res.reps} replications, seed {res.seed} at every point")
+    print(
+        f"{scenario.name}: {res.method} sensitivity of {res.metric}, {len(res.samples)} points x "
+        f"{res.reps} replications, seed {res.seed} at every point"
+    )
     print()
     print(ranking_table(res.table, res.method, res.metric))
     print()
@@ -92,21 +138,43 @@ def _index(metric: str, method: str, value: float) -> str:
 
 def ranking_table(frame, method: str, metric: str) -> str:
     """The indices per input, ranked, each with its unit in the heading."""
-    from fundsim.cli._format import table
+    from fundsim.cli.tables import table
 
     cols: tuple[tuple[str, str | None, str], ...]
     if method == "sobol":
-        key, cols = "ST", (("S1", "S1_conf", "alone (S1, % of variance)"), ("ST", "ST_conf", "in all (ST, % of variance)"))
+        key, cols = (
+            "ST",
+            (
+                ("S1", "S1_conf", "alone (S1, % of variance)"),
+                ("ST", "ST_conf", "in all (ST, % of variance)"),
+            ),
+        )
     else:
-        key, cols = "mu_star", (("mu_star", "mu_star_conf", f"mean |effect| on {metric} (mu*)"),
-                                ("sigma", None, "spread of the effect (sigma)"))
+        key, cols = (
+            "mu_star",
+            (
+                ("mu_star", "mu_star_conf", f"mean |effect| on {metric} (mu*)"),
+                ("sigma", None, "spread of the effect (sigma)"),
+            ),
+        )
     ranked = frame.sort_values(key, ascending=False)
     rows = [
-        [str(i + 1), r["input"], f"{r['low']:g} to {r['high']:g}",
-         *(_index(metric, method, r[c]) + (f" +/- {_index(metric, method, r[k])}" if k else "") for c, k, _ in cols)]
+        [
+            str(i + 1),
+            r["input"],
+            f"{r['low']:g} to {r['high']:g}",
+            *(
+                _index(metric, method, r[c]) + (f" +/- {_index(metric, method, r[k])}" if k else "")
+                for c, k, _ in cols
+            ),
+        ]
         for i, (_, r) in enumerate(ranked.iterrows())
     ]
-    return table(rows, ["rank", "input", "range tried", *(h for _, _, h in cols)], align="rll" + "r" * len(cols))
+    return table(
+        rows,
+        ["rank", "input", "range tried", *(h for _, _, h in cols)],
+        align="rll" + "r" * len(cols),
+    )
 
 
 def ranking_words(frame, method: str, metric: str) -> list[str]:
@@ -121,17 +189,25 @@ def ranking_words(frame, method: str, metric: str) -> list[str]:
     unclear = ranked[ranked[key] - ranked[conf] <= 0]
     if method == "sobol":
         what = "of the variance of"
-        say = [f"{r['input']} ({_index(metric, method, r[key])} {what} {label}, alone or with others)"
-               for _, r in clear.iterrows()]
+        say = [
+            f"{r['input']} ({_index(metric, method, r[key])} {what} {label}, alone or with others)"
+            for _, r in clear.iterrows()
+        ]
     else:
-        say = [f"{r['input']} (moving it over its range changes {label} by {_index(metric, method, r[key])} "
-               "on average)" for _, r in clear.iterrows()]
+        say = [
+            f"{r['input']} (moving it over its range changes {label} by "
+            f"{_index(metric, method, r[key])} "
+            "on average)"
+            for _, r in clear.iterrows()
+        ]
     lines = []
     if say:
         lines.append(f"What moves {label} most, in order: " + "; ".join(say) + ".")
     else:
         lines.append(f"No input's effect on {label} can be told from none at this sample size.")
     if len(unclear):
-        lines.append("Cannot be told from no effect (interval reaches 0; more --samples or --reps to decide): "
-                     + ", ".join(unclear["input"]) + ".")
+        lines.append(
+            "Cannot be told from no effect (interval reaches 0; more --samples or --reps to "
+            "decide): " + ", ".join(unclear["input"]) + "."
+        )
     return lines

@@ -33,18 +33,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="FILE", help="scenario TOML file")
     p.add_argument(
-        "--formula", dest="formulas", action="extend", nargs="+", metavar="NAME", default=None,
-        help=f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}; precedent keys: {', '.join(FORMULA_PRESETS)}",
+        "--formula",
+        dest="formulas",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        default=None,
+        help=(
+            f"formulas to show (default: all): {', '.join(FORMULA_KINDS)}; precedent keys: "
+            f"{', '.join(FORMULA_PRESETS)}"
+        ),
     )
     p.add_argument(
-        "--out", metavar="DIR", default=None,
+        "--out",
+        metavar="DIR",
+        default=None,
         help="output directory (default: results/<scenario name>-shares-<time>)",
     )
-    p.add_argument("--force", action="store_true",
-                   help="replace an existing output folder (only one fundsim wrote, or an empty one)")
     p.add_argument(
-        "--capacity-key", default=CAPACITY_KEY, metavar="COLUMN",
-        help=f"entity column measuring capacity to pay, for burden ratios (default: {CAPACITY_KEY})",
+        "--force",
+        action="store_true",
+        help="replace an existing output folder (only one fundsim wrote, or an empty one)",
+    )
+    p.add_argument(
+        "--capacity-key",
+        default=CAPACITY_KEY,
+        metavar="COLUMN",
+        help=(
+            f"entity column measuring capacity to pay, for burden ratios (default: {CAPACITY_KEY})"
+        ),
     )
     p.set_defaults(func=run)
 
@@ -56,14 +73,17 @@ def run(args: argparse.Namespace) -> int:
 
     for name in args.formulas or ():
         if name not in (*FORMULA_KINDS, *FORMULA_PRESETS):
-            raise BadInput(f"--formula: unknown formula '{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}")
+            raise BadInput(
+                "--formula: unknown formula "
+                f"'{name}'{did_you_mean(name, (*FORMULA_KINDS, *FORMULA_PRESETS))}"
+            )
     scenario = load_scenario(args.file)
     tables = share_tables(scenario, args.formulas, args.capacity_key, precedents=True)
     if tables.long.empty:
         raise BadInput(f"{args.file}: no formula could be applied ({'; '.join(tables.notes)})")
-    from fundsim.cli._format import new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "shares", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
@@ -79,8 +99,14 @@ def run(args: argparse.Namespace) -> int:
     )
     write_share_workbook(
         stage.work / f"{STEM}.xlsx",
-        shares=tables.shares, amounts_usd=tables.amounts_usd, burden_ratios=tables.burden_ratios,
-        fairness=tables.fairness, long=tables.long, notes=notes, figure_png=png, scenario=scenario.name,
+        shares=tables.shares,
+        amounts_usd=tables.amounts_usd,
+        burden_ratios=tables.burden_ratios,
+        fairness=tables.fairness,
+        long=tables.long,
+        notes=notes,
+        figure_png=png,
+        scenario=scenario.name,
     )
     stage.publish()
     csv_path, xlsx, png = out / f"{STEM}.csv", out / f"{STEM}.xlsx", out / f"{STEM}.png"
@@ -106,7 +132,9 @@ def format_tables(tables: ShareTables, countries: int) -> str:
     ]
     for entity, row in tables.shares.iterrows():
         lines.append(str(entity).ljust(first) + "".join(f"{100 * v:{width}.2f}" for v in row))
-    lines.append("total".ljust(first) + "".join(f"{100 * v:{width}.2f}" for v in tables.shares.sum()))
+    lines.append(
+        "total".ljust(first) + "".join(f"{100 * v:{width}.2f}" for v in tables.shares.sum())
+    )
     lines += ["", "fairness".ljust(first) + "".join(label.rjust(width) for label in labels)]
     rows = [
         ("suits_index", "Suits index", "{:.3f}"),

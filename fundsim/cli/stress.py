@@ -13,7 +13,7 @@ import argparse
 import contextlib
 import math
 
-from fundsim.cli.run import add_force, add_run_options, command_argv, default_workers
+from fundsim.cli.common_options import add_force, add_run_options, command_argv, default_workers
 
 #: Terminal width the printed table fits (shocks as rows, chosen metrics as columns).
 WIDTH = 120
@@ -36,12 +36,17 @@ SHORT = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("stress", help="standard stress tests (IMF-style battery), each paired with the baseline")
+    p = sub.add_parser(
+        "stress", help="standard stress tests (IMF-style battery), each paired with the baseline"
+    )
     p.add_argument("file", metavar="FILE", help="scenario TOML file (the baseline of the battery)")
     p.add_argument("--out", help="output folder (default: results/<scenario>-stress-<time>)")
-    p.add_argument("--metrics", help="comma-separated metrics of the printed table and the heat map "
-                   "(default: coverage, tier-1 interruptions, funding lost, assessed in each window, victims "
-                   "assisted; stress.csv always has every metric)")
+    p.add_argument(
+        "--metrics",
+        help="comma-separated metrics of the printed table and the heat map "
+        "(default: coverage, tier-1 interruptions, funding lost, assessed in each window, victims "
+        "assisted; stress.csv always has every metric)",
+    )
     add_force(p)
     add_run_options(p)
     p.set_defaults(func=run)
@@ -50,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def compact_difference(metric: str, value: float) -> str:
     """A difference for a narrow column: pp for metrics in %, USD in k/M, else the
     registry's signed number."""
-    from fundsim.cli._format import fmt_diff
+    from fundsim.cli.tables import fmt_diff
     from fundsim.results.registry import describe
 
     if describe(metric).fmt == "usd" and abs(value) >= 1e3:
@@ -71,14 +76,17 @@ def _largest(sub) -> str:
     usd, pct = r.get("largest_change_usd"), r.get("largest_change_pct")
     if usd is None or not math.isfinite(float(usd)):
         return "-"
-    return f"{str(r['largest_change_entity'])[:8]} {compact_difference('assessed_usd', float(usd))} {100 * float(pct):+.1f}%"
+    return (
+        f"{str(r['largest_change_entity'])[:8]} {compact_difference('assessed_usd', float(usd))} "
+        f"{100 * float(pct):+.1f}%"
+    )
 
 
 def chosen_metrics(text: str | None, available: set[str]) -> list[str]:
     """The metrics of ``--metrics`` (checked against the registry, exit 2 with a
     did-you-mean on a typo), or the battery's headline metrics the run has."""
     from fundsim.analysis.stress import HEADLINE_METRICS
-    from fundsim.cli._format import check_metric
+    from fundsim.cli.tables import check_metric
 
     if text:
         return [check_metric(name.strip()) for name in text.split(",") if name.strip()]
@@ -88,7 +96,7 @@ def chosen_metrics(text: str | None, available: set[str]) -> list[str]:
 def shock_table(st, metrics: list[str]) -> tuple[str, list[str]]:
     """The terminal table: one row per shock, the chosen metrics' changes as columns, and
     the largest change of one entity's bill; with the shocks not run (and why)."""
-    from fundsim.cli._format import fmt_value, table
+    from fundsim.cli.tables import fmt_value, table
 
     ran = st[st["metric"].fillna("") != ""]
     shown = [m for m in metrics if m in set(ran["metric"])]
@@ -108,7 +116,7 @@ def shock_table(st, metrics: list[str]) -> tuple[str, list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.stress import stress_test
-    from fundsim.cli._format import new_output_dir
+    from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
     from fundsim.runner import Provenance
     from fundsim.scenario import load_scenario
@@ -124,13 +132,18 @@ def run(args: argparse.Namespace) -> int:
 
     metrics = chosen_metrics(args.metrics, set(DEFAULT_METRICS))
     from fundsim.results.atomic import write_csv
-    from fundsim.results.outdir import OutputStage
+    from fundsim.results.output_folder import OutputStage
 
     out = new_output_dir(args.out, scenario.name, "stress", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     result = stress_test(
-        scenario, reps=reps, metrics=list(dict.fromkeys([*DEFAULT_METRICS, *metrics])), seed=args.seed, workers=args.workers or default_workers(reps),
-        scheduler=args.scheduler, bar=progress_bar(args, "stress battery"),
+        scenario,
+        reps=reps,
+        metrics=list(dict.fromkeys([*DEFAULT_METRICS, *metrics])),
+        seed=args.seed,
+        workers=args.workers or default_workers(reps),
+        scheduler=args.scheduler,
+        bar=progress_bar(args, "stress battery"),
         provenance=Provenance.of_file(args.file, scenario, command_argv(args)),
     )
     st = result.table
@@ -138,20 +151,35 @@ def run(args: argparse.Namespace) -> int:
     base_dir = result.baseline.save(stage.work / "baseline")
     write_csv(st, base_dir / "stress.csv")
     with contextlib.suppress(MissingData):  # no shock applied: the table says why, no picture
-        save_figure(stress_heatmap(st, f"Stress tests of {scenario.name}: change against the baseline", metrics=metrics),
-                    stage.work / "stress.png")
+        save_figure(
+            stress_heatmap(
+                st, f"Stress tests of {scenario.name}: change against the baseline", metrics=metrics
+            ),
+            stage.work / "stress.png",
+        )
     stage.publish()
     result.baseline.path = out / "baseline"
-    print(f"{scenario.name}: stress battery, {reps} replications per run, seed {result.baseline.seed} "
-          "(every shock paired with the baseline: common random numbers)")
+    print(
+        f"{scenario.name}: stress battery, {reps} replications per run, seed "
+        f"{result.baseline.seed} "
+        "(every shock paired with the baseline: common random numbers)"
+    )
     print()
     text, skipped = shock_table(st, metrics)
     from textwrap import fill
 
-    print(fill("Change against the baseline, shocked - baseline (pp: percentage points; USD in k or M; "
-               "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, v.assessed: "
-               "victims' window, USD over the horizon; largest bill: the entity whose coordinator-fund bill "
-               "changes most, in USD and %; every metric is in stress.csv):", WIDTH))
+    print(
+        fill(
+            "Change against the baseline, shocked - baseline (pp: percentage points; USD in k or "
+            "M; "
+            "(bracketed): the paired 95 % interval includes 0; assessed: coordinator fund, "
+            "v.assessed: "
+            "victims' window, USD over the horizon; largest bill: the entity whose "
+            "coordinator-fund bill "
+            "changes most, in USD and %; every metric is in stress.csv):",
+            WIDTH,
+        )
+    )
     print(text)
     for line in skipped:
         print(line)

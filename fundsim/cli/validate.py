@@ -13,25 +13,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fundsim.scenario import ScenarioError
-    from fundsim.scenario.explore import has_explore, load_explore
-    from fundsim.scenario.loader import load_sweep
+    from fundsim.errors import BadInput
+    from fundsim.runner.checks import check_file
 
     bad = 0
     for file in args.files:
         try:
-            variants = load_sweep(file)  # a sweep file: every variant is checked
-            spec = load_explore(file)[1] if has_explore(file) else None  # and an [explore] table
-        except ScenarioError as exc:
-            print(f"fundsim: {exc}", file=sys.stderr)
+            checked = check_file(file)  # the one check run, batch and explore make too
+        except BadInput as exc:
+            print(f"fundsim: {' '.join(str(exc).split())}", file=sys.stderr)
             bad += 1
         else:
+            variants, spec = checked.variants, checked.explore
             _, scenario, params = variants[0]
             sweep = f", sweep of {len(variants)} variants" if params else ""
             if spec is not None:
-                sweep += (f", [explore]: {len(spec.uncertainties)} uncertainties, "
-                          f"{len(spec.policies)} policies")
+                sweep += (
+                    f", [explore]: {len(spec.uncertainties)} uncertainties, "
+                    f"{len(spec.policies)} policies"
+                )
             name = scenario.name.split("__")[0] if params else scenario.name
-            print(f"{file}: ok ({name}: {len(scenario.entities)} entities, "
-                  f"{len(scenario.countries)} countries, {scenario.simulation.years} years{sweep})")
+            print(
+                f"{file}: ok ({name}: {len(scenario.entities)} entities, "
+                f"{len(scenario.countries)} countries, {scenario.simulation.years} years{sweep})"
+            )
     return 2 if bad else 0

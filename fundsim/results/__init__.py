@@ -3,7 +3,7 @@ summary metrics computed from per-replication records. Imports no other part of 
 
 from fundsim.results.metrics import summarize, summary_frame
 from fundsim.results.run import Run, read_run
-from fundsim.results.rundir import RunDirError, is_run_dir, write_run
+from fundsim.results.run_files import RunDirError, is_run_dir, write_run
 
 #: The former name of a run read back (one type since :class:`Run`).
 RunData = Run

@@ -48,9 +48,14 @@ def summarize_column(
     x = x[~np.isnan(x)]
     n = x.size
     if n == 0:
-        return {k: math.nan for k in ("mean", "p05", "p50", "p95", "ci95_low", "ci95_high")} | {"n": 0}
+        return {k: math.nan for k in ("mean", "p05", "p50", "p95", "ci95_low", "ci95_high")} | {
+            "n": 0
+        }
     mean = float(x.mean())
-    p05, p50, p95 = (float(v) for v in np.percentile(x, [5, 50, 95], method="inverted_cdf" if count else "linear"))
+    p05, p50, p95 = (
+        float(v)
+        for v in np.percentile(x, [5, 50, 95], method="inverted_cdf" if count else "linear")
+    )
     if probability:
         lo, hi = wilson_interval(float(x.sum()), n)
     else:
@@ -58,7 +63,15 @@ def summarize_column(
         lo, hi = mean - 1.959964 * se, mean + 1.959964 * se
         if x.min() >= 0:  # the mean of a non-negative metric is not negative (unmet need, counts)
             lo = max(lo, 0.0)
-    return {"mean": mean, "p05": p05, "p50": p50, "p95": p95, "ci95_low": lo, "ci95_high": hi, "n": n}
+    return {
+        "mean": mean,
+        "p05": p05,
+        "p50": p50,
+        "p95": p95,
+        "ci95_low": lo,
+        "ci95_high": hi,
+        "n": n,
+    }
 
 
 def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
@@ -70,8 +83,9 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
             continue
         name = RENAMED_COLUMNS.get(col, col)
         unit = describe(name).unit
-        row = summarize_column(replications[col].to_numpy(), probability=col in PROBABILITIES,
-                               count=unit == "count")
+        row = summarize_column(
+            replications[col].to_numpy(), probability=col in PROBABILITIES, count=unit == "count"
+        )
         out[name] = {**row, "unit": unit}
     return out
 
@@ -80,19 +94,26 @@ def summarize(replications: pd.DataFrame) -> dict[str, dict[str, float | int | s
 COUNT_STATISTICS = ("p05", "p50", "p95")
 
 
-def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str]]:
+def summary_json(frame: pd.DataFrame) -> dict[str, dict[str, float | int | str | None]]:
     """The summary frame as ``summary.json`` holds it: ``n``, and the percentiles of a
-    count metric when whole, as integers; the rest as floats."""
-    out: dict[str, dict[str, float | int | str]] = {}
+    count metric when whole, as integers; the rest as floats; NaN (a metric no
+    replication had, so without statistics) as ``None``, written ``null``: JSON has no
+    NaN, and a reader of strict JSON would refuse the file."""
+    out: dict[str, dict[str, float | int | str | None]] = {}
     for metric, row in frame.iterrows():
         count = row.get("unit") == "count"
-        record: dict[str, float | int | str] = {}
+        record: dict[str, float | int | str | None] = {}
         for key, value in row.items():
             v = value.item() if hasattr(value, "item") else value
-            whole = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and float(v).is_integer()
+            whole = (
+                isinstance(v, int | float)
+                and not isinstance(v, bool)
+                and math.isfinite(v)
+                and float(v).is_integer()
+            )
             if whole and (key == "n" or (count and key in COUNT_STATISTICS)):
                 v = int(v)
-            record[str(key)] = v
+            record[str(key)] = None if isinstance(v, float) and math.isnan(v) else v
         out[str(metric)] = record
     return out
 
@@ -102,4 +123,7 @@ def summary_frame(summary: dict[str, dict[str, float | int | str]]) -> pd.DataFr
     ci95_low, ci95_high, n and unit."""
     frame = pd.DataFrame.from_dict(summary, orient="index")
     frame.index.name = "metric"
+    for column in ("mean", "p05", "p50", "p95", "ci95_low", "ci95_high"):
+        if column in frame.columns:  # null in summary.json (a metric without data) is NaN here
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame

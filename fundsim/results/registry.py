@@ -17,6 +17,9 @@ for the same column (``dropped_cases`` is ``victims_dropped``): :func:`lookup` a
 them, the model emits only the metric's own name, and :func:`drop_aliases` removes the
 duplicate column an older run directory may hold. Some metrics are registered before the
 model emits them (:attr:`Metric.planned`); outputs show only the metrics a run has.
+
+The metrics are listed in :mod:`fundsim.results.coordinator_metrics` and
+:mod:`fundsim.results.victim_metrics`; what a metric is, in :mod:`fundsim.results.metric_type`.
 """
 
 from __future__ import annotations
@@ -24,234 +27,20 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
 
-#: What a metric measures in. ``share`` is a part of a whole (0-1), ``probability`` a
-#: chance (0-1), ``ratio`` a quotient that may exceed 1 (a funded ratio, a coefficient of
-#: variation), ``rate`` a count per unit of exposure (per post-year).
-Unit = Literal["USD", "share", "probability", "ratio", "count", "days", "rate"]
-#: How a value is written: ``percent`` (x 100, one decimal, ``%``; differences in ``pp``),
-#: ``usd`` (whole dollars, thousands separators), ``count`` and ``days`` (one decimal
-#: below 100, whole above), ``decimal`` (three significant digits).
-Format = Literal["percent", "usd", "count", "days", "decimal"]
-Direction = Literal["higher", "lower"] | None
-
-#: The format each unit is written in, unless a metric says otherwise.
-UNIT_FORMATS: dict[str, Format] = {
-    "USD": "usd",
-    "share": "percent",
-    "probability": "percent",
-    "ratio": "percent",
-    "count": "count",
-    "days": "days",
-    "rate": "decimal",
-}
-
-
-class UnknownMetric(KeyError):
-    """A metric name that is not in the registry (the message suggests the nearest)."""
-
-    def __str__(self) -> str:  # KeyError quotes its argument; this one is a sentence
-        return str(self.args[0]) if self.args else ""
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One metric: how it is called, what it means, its unit and format, and which way is good.
-
-    ``column`` is the per-replication column it is computed from when it differs from
-    ``name`` (``p_gap`` is the mean of the 0/1 column ``gap``). ``requires`` names the part
-    of a scenario without which the model does not emit it (``"victims"``: the
-    victim-assistance window). ``planned`` marks a metric registered before the model
-    emits it. ``aliases`` are other names for it (accepted by :func:`lookup`, never
-    written as columns of their own).
-    """
-
-    name: str
-    label: str
-    meaning: str
-    unit: Unit
-    good: Direction = None
-    format: Format | None = None
-    column: str | None = None
-    requires: str | None = None
-    planned: bool = False
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def fmt(self) -> Format:
-        """The format used to write this metric's values."""
-        return self.format or UNIT_FORMATS[self.unit]
-
-    @property
-    def is_percent(self) -> bool:
-        """Whether values read in % (and differences in percentage points)."""
-        return self.fmt == "percent"
-
-    @property
-    def heading(self) -> str:
-        """The label with its unit, for a column or axis: ``"closing cash (USD)"``."""
-        unit = {"percent": "%", "usd": "USD", "days": "days"}.get(self.fmt)
-        return f"{self.label} ({unit})" if unit else self.label
-
-    @property
-    def source_column(self) -> str:
-        """The replications.csv column this metric summarises."""
-        return self.column or self.name
-
-
-_V = "victims"
+from fundsim.results.coordinator_metrics import COORDINATOR_METRICS
+from fundsim.results.metric_type import (
+    UNIT_FORMATS,
+    Format,
+    Metric,
+    Unit,
+    UnknownMetric,
+)
+from fundsim.results.metric_type import Direction as Direction  # a name importable from here
+from fundsim.results.victim_metrics import VICTIM_METRICS
 
 #: Every metric, in the order outputs list them.
-METRICS: tuple[Metric, ...] = (
-    # --- coordinators (Rec 7): the headline
-    Metric("p_gap", "probability of a funding interruption", "Share of replications in which a filled post "
-       "was interrupted for lack of funds (lapse, declined renewal) or a salary could not be paid, at least once "
-       "over the horizon (operating-cost shortfalls are reported apart).", "probability", "lower", column="gap"),
-    Metric("coordinator_coverage", "coordinator coverage", "Post-months filled over post-months needed, all "
-       "countries and years.", "share", "higher"),
-    Metric("lapses", "post lapses", "Contracts not renewed, or ended, for lack of funds over the horizon "
-       "(per replication).", "count", "lower"),
-    Metric("missed_payments_usd", "missed payments", "Salaries and operating costs that fell due and could "
-       "not be paid, over the horizon.", "USD", "lower"),
-    Metric("backstop_contracts", "contracts on the backstop", "Contracts committed from the backstop fund "
-       "because the post's own fund could not (per replication).", "count", "lower"),
-    Metric("income_cv", "income variability", "Year-to-year coefficient of variation of the mechanism's "
-       "contribution income (standard deviation over mean of the annual totals).", "ratio", "lower"),
-    Metric("top3_share", "income from the top three", "Share of all contributions paid by the three largest "
-       "payers (concentration risk).", "share", "lower"),
-    Metric("posts_filled_first_year", "posts filled in the first year", "Coordinator posts filled on "
-       "average over the first year (filled post-months of the first year / 12): the count of countries with "
-       "a dedicated or acting coordinator that today's sourced range (10-20) checks.", "count", "higher"),
-    Metric("grants_ended", "grants not renewed", "Grant-funded posts whose grant was not renewed at a "
-       "contract end (hosted posts, issue 18; per replication).", "count", "lower"),
-    Metric("turnovers", "incumbents who left", "Incumbents who left at a contract end, their post "
-       "recruited again with its money committed (hosted posts; per replication).", "count", "lower"),
-    Metric("lapsed_usd", "host money lapsed", "Hosts' budget-line money not committed on 31 December and "
-       "lost (host_lines.carry_over = false), over the horizon.", "USD", "lower"),
-    # --- coordinators: money (flows and balances are neither good nor bad in themselves)
-    Metric("closing_balance_usd", "closing cash", "Cash of the coordinator mechanism at the end of the horizon, "
-       "committed or not.", "USD"),
-    Metric("opening_balance_usd", "opening cash", "Cash of the coordinator mechanism at the start.", "USD"),
-    Metric("inflows_usd", "money in", "Everything the coordinator mechanism received over the horizon.", "USD"),
-    Metric("outflows_usd", "money out", "Everything the coordinator mechanism paid out over the horizon.", "USD"),
-    Metric("assessed_usd", "assessed", "Contributions invoiced to entities over the horizon.", "USD"),
-    Metric("paid_usd", "paid", "Contributions entities paid over the horizon.", "USD"),
-    Metric("admin_fees_usd", "administration fees", "Fees charged by the host over the horizon (on receipts "
-       "as they arrive, and on expenditure as it is paid).", "USD"),
-    Metric("secretariat_cost_usd", "secretariat cost", "The host's secretariat and common-service lines paid by "
-       "the pooled fund over the horizon.", "USD", requires="host"),
-    Metric("secretariat_missed_usd", "secretariat lines missed", "Secretariat lines that fell due and could not "
-       "be paid, over the horizon.", "USD", "lower", requires="host"),
-    # --- coordinators: headline metrics of issue 19
-    Metric("funding_lost_share", "post-months lost to funding", "Post-months vacant or lapsed for lack of "
-       "funds (recruitment lags after a funded start excluded) over post-months needed.", "share", "lower"),
-    Metric("interruptions_per_post_year", "interruptions per post-year", "Funding interruptions of a post, "
-       "per post-year needed.", "rate", "lower"),
-    Metric("p_tier1_interrupted", "probability a tier-1 post is interrupted", "Share of replications in which "
-       "any tier-1 post is interrupted for lack of funds over the horizon.", "probability", "lower",
-       column="tier1_interrupted"),
-    Metric("liquidity_at_risk_usd", "liquidity at risk", "Peak pre-financing needed over the horizon (the "
-       "host's outstanding advances plus any committed salary left uncovered) in one replication; the "
-       "liquidity at risk is the p95 of this column across replications.", "USD", "lower",
-       column="peak_liquidity_need_usd"),
-    Metric("invoice_cv", "invoice variability", "Year-to-year coefficient of variation of each entity's bill "
-       "(across the years it is billed), mean across entities.", "ratio", "lower"),
-    Metric("max_bill_change", "largest bill change", "The largest year-on-year change, rise or fall, of an "
-       "entity's coordinator bill as a share of its previous year's bill, over the entities billed both years "
-       "(the p95 across replications is what a finance officer plans for; max_bill_change_entity says whose).",
-       "ratio", "lower"),
-    Metric("max_bill_change_entity", "entity with the largest bill change", "Position (from 0, in the "
-       "entities table's order) of the entity whose bill changed most in the replication (-1: none billed two "
-       "years running); read its most frequent value.", "count"),
-    Metric("billed_for_others_usd", "billed for others' arrears", "What the entities were invoiced by the "
-       "coordinator fund to make up other entities' arrears, over the horizon (zero under shortfall_policy = "
-       "'arrears').", "USD", "lower"),
-    Metric("arrears_written_off_usd", "arrears written off", "Receivables of the coordinator fund older than "
-       "arrears_write_off_years written off, net of later recoveries, over the horizon.", "USD", "lower"),
-    Metric("operating_shortfall_usd", "operating shortfall", "Operating costs that fell due and could not be "
-       "paid, over the horizon.", "USD", "lower"),
-    # --- victims' window (Rec 12 and 14)
-    Metric("victims_assisted_share", "victims assisted", "Victims who received a first service, among those "
-       "who arrived early enough for their fate to be settled within the horizon.", "share", "higher",
-       requires=_V),
-    Metric("median_wait_days", "median wait", "Median over assisted victims of the days from arrival to the "
-       "first service payment.", "days", "lower", requires=_V),
-    Metric("unmet_need_usd", "unmet need", "Services of dropped cases plus child support not paid, over the "
-       "horizon.", "USD", "lower", requires=_V),
-    Metric("funded_ratio", "funded ratio", "Cash of the earmarked children's account over the present value of "
-       "the obligations to children (children_liability_pv_usd), at the end of the horizon; services and "
-       "their reserve are held apart, so unpaid services cannot raise it.", "ratio", "higher", requires=_V),
-    Metric("victims_dropped", "victims dropped", "Victims whose case waited longer than the longest allowed "
-       "wait and was closed unserved (per replication; one case per victim, so also called dropped_cases).",
-       "count", "lower", requires=_V, aliases=("dropped_cases",)),
-    Metric("caseworker_wait_days", "wait for a caseworker", "Mean days a case waited for a caseworker slot.",
-       "days", "lower", requires=_V),
-    Metric("p_caseworker_wait", "cases that waited", "Share of cases that waited at all for a caseworker "
-       "slot.", "share", "lower", requires=_V),
-    Metric("services_unmet_usd", "services unmet", "Services of dropped cases, not paid.", "USD", "lower",
-       requires=_V),
-    Metric("child_support_missed_usd", "child support missed", "Child support that fell due and could not be "
-       "paid.", "USD", "lower", requires=_V),
-    Metric("victims_arrived", "victims arrived", "Victims who came forward over the horizon (follows the "
-       "caseload).", "count", requires=_V),
-    Metric("victims_assisted", "victims assisted (number)", "Victims who received a first service over the "
-       "horizon (follows the caseload).", "count", requires=_V),
-    Metric("children_supported", "children supported", "Children born of SEA who received at least one "
-       "support payment.", "count", requires=_V),
-    Metric("children_owed_at_end", "children owed support at the end", "Children still owed support at the "
-       "end of the horizon.", "count", requires=_V),
-    Metric("obligations_pv_usd", "obligations to children, present value", "Present value at the end of the "
-       "horizon of the support still owed to children.", "USD", requires=_V),
-    Metric("services_paid_usd", "services paid", "Services paid by the victims' window.", "USD", requires=_V),
-    Metric("partner_paid_usd", "services paid by partners", "Services of implementing partners' victims paid "
-       "outside the fund.", "USD", requires=_V),
-    Metric("child_support_paid_usd", "child support paid", "Child support paid by the victims' window.", "USD",
-       requires=_V),
-    Metric("victim_opening_balance_usd", "victims' window: opening cash", "Cash of the victims' window at the "
-       "start.", "USD", requires=_V),
-    Metric("victim_inflows_usd", "victims' window: money in", "Everything the victims' window received.", "USD",
-       requires=_V),
-    Metric("victim_outflows_usd", "victims' window: money out", "Everything the victims' window paid out.",
-       "USD", requires=_V),
-    Metric("victim_closing_balance_usd", "victims' window: closing cash", "Cash of the victims' window at the "
-       "end of the horizon.", "USD", requires=_V),
-    Metric("victim_assessed_usd", "victims' window: assessed", "Contributions to the victims' window invoiced "
-       "to entities.", "USD", requires=_V),
-    Metric("victim_paid_usd", "victims' window: paid", "Contributions to the victims' window paid by "
-       "entities.", "USD", requires=_V),
-    Metric("pledges_usd", "pledges received", "Member States' voluntary pledges received.", "USD", requires=_V),
-    Metric("withheld_usd", "withheld payments received", "Payments withheld from troop- and police-contributing "
-       "countries in substantiated SEA cases (GA res. 70/286) and transferred to the fund.", "USD", requires=_V),
-    Metric("victim_admin_fees_usd", "victims' window: administration fees", "Fees charged by the host on the "
-       "victims' window.", "USD", requires=_V),
-    Metric("transfers_usd", "transfers from the coordinator window", "Surplus moved from the coordinator "
-       "window into the victims' window.", "USD", requires=_V),
-    Metric("victim_billed_for_others_usd", "victims' window: billed for others' arrears", "What the entities "
-       "were invoiced by the victims' window to make up other entities' arrears, over the horizon (zero under "
-       "shortfall_policy = 'arrears').", "USD", "lower", requires=_V),
-    # --- victims' window: issue 13
-    Metric("children_liability_pv_usd", "children's liability, present value", "Present value at the end of the "
-       "horizon of the support owed to the children supported, each to the latest end its policy allows, with "
-       "no credit for paternity claims not yet resolved (the closing line of children_liability.csv). It "
-       "follows the caseload and the support policy, so no direction is good in itself; its funding is read "
-       "from the funded ratio.", "USD", requires=_V),
-    Metric("children_liability_at_start_usd", "children's liability at the decision date", "Present value, at "
-       "the start, of the support owed to the children already supported then.", "USD", requires=_V),
-    Metric("pv_per_new_child_usd", "present value per new child", "Mean present value, when its support "
-       "starts, of a new child's support (entry-year prices).", "USD", requires=_V),
-    Metric("children_account_usd", "children's account", "Cash of the earmarked children's account at the "
-       "end of the horizon.", "USD", requires=_V),
-    Metric("children_interest_usd", "children's account: return", "What the children's account earned over "
-       "the horizon (victims.children.account_return; 0 when it earns nothing).", "USD", requires=_V),
-    Metric("caseworker_utilisation", "caseworker utilisation", "Share of caseworker slot-time in use (neither "
-       "high nor low is good in itself: high means waits, low idle cost).", "share", requires=_V),
-    Metric("caseworker_slots_mean", "caseworker slots", "Caseworker slots a year, mean over the horizon "
-       "(with capacity = \"auto\" they follow the expected caseload).", "count", requires=_V),
-    Metric("caseworker_cost_usd", "caseworker cost", "Caseworker slots paid by the victims' window over the "
-       "horizon.", "USD", requires=_V),
-)
+METRICS: tuple[Metric, ...] = COORDINATOR_METRICS + VICTIM_METRICS
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
 _ORDER = {m.name: i for i, m in enumerate(METRICS)}
@@ -326,9 +115,21 @@ COLUMN_UNITS: dict[str, Unit] = {
     "paid_usd": "USD",
     "reserve_target_usd": "USD",
     # children_liability.csv: the roll-forward of the liability to children
-    **{f"{line}_usd": "USD" for line in ("opening", "new_children", "interest_unwind", "payments",
-                                           "release_paternity", "release_interim_end", "revaluation", "closing",
-                                           "closing_p05_usd"[:-4], "closing_p95_usd"[:-4])},
+    **{
+        f"{line}_usd": "USD"
+        for line in (
+            "opening",
+            "new_children",
+            "interest_unwind",
+            "payments",
+            "release_paternity",
+            "release_interim_end",
+            "revaluation",
+            "closing",
+            "closing_p05_usd"[:-4],
+            "closing_p95_usd"[:-4],
+        )
+    },
     "children_entered": "count",
     # victims_yearly.csv: the victims' window by year
     "victim_spending_usd": "USD",
@@ -356,7 +157,11 @@ def lookup(name: str) -> Metric:
     close = difflib.get_close_matches(name, list(REGISTRY), n=3, cutoff=0.6)
     if not close and len(name) >= 3:  # a part of a name: "coverage" -> coordinator_coverage
         close = [n for n in REGISTRY if name.lower() in n][:3]
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else " (see docs/run-directory.md)"
+    hint = (
+        f"; did you mean {' or '.join(repr(c) for c in close)}?"
+        if close
+        else " (see docs/run-directory.md)"
+    )
     raise UnknownMetric(f"unknown metric {name!r}{hint}")
 
 
@@ -369,7 +174,7 @@ def metric_name(column: str) -> str:
 def drop_aliases(names: Iterable[str]) -> list[str]:
     """The alias names among ``names`` whose metric is there under its own name: the
     duplicate columns (or summary rows) of a run directory written while an alias was a
-    column of its own (``dropped_cases`` beside ``victims_dropped``, issue 13)."""
+    column of its own (``dropped_cases`` beside ``victims_dropped``, before the alias)."""
     have = set(names)
     return [n for n in have if n in ALIASES and ALIASES[n] in have]
 
@@ -454,7 +259,9 @@ def format_difference(name: str, value: float | None) -> str:
     return _plain(v, m.fmt, "+")
 
 
-def format_interval(name: str, low: float | None, high: float | None, *, difference: bool = False) -> str:
+def format_interval(
+    name: str, low: float | None, high: float | None, *, difference: bool = False
+) -> str:
     """A 95 % interval of metric ``name``: ``[15.9%, 32.1%]``; of a difference when
     ``difference`` (``[-12.0, -3.1] pp``)."""
     if _missing(low) or _missing(high):

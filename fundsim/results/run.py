@@ -11,6 +11,7 @@ journals; a run read back has neither (its manifest names the scenario file and 
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -27,15 +28,25 @@ from fundsim.results.registry import (
     lookup,
     order,
 )
-from fundsim.results.rundir import (
+from fundsim.results.run_files import (
+    CHECKSUMS,
     MANIFEST,
     MONTHLY,
+    MONTHLY_COLUMNS,
     REPLICATIONS,
+    REQUIRED,
     SHARES,
     SUMMARY,
     RunDirError,
+    check_digests,
+    check_fractions,
+    check_manifest,
+    check_summary,
     missing_files,
-    read_json,
+    read_csv_checked,
+    read_json_object,
+    read_parquet_checked,
+    regular_file,
     write_run,
 )
 from fundsim.results.safe_text import neutral_frame
@@ -62,7 +73,9 @@ class Summary(pd.DataFrame):
             r = self.loc[name]
             rows[name] = {
                 "mean": format_value(name, r.get("mean")),
-                "95 % interval of the mean": format_interval(name, r.get("ci95_low"), r.get("ci95_high")),
+                "95 % interval of the mean": format_interval(
+                    name, r.get("ci95_low"), r.get("ci95_high")
+                ),
                 **{k: format_value(name, r.get(k)) for k in ("p05", "p50", "p95") if k in r},
                 "what it is": describe(name).heading,
             }
@@ -154,14 +167,19 @@ class Run:
         victims' metric of a run without the victims' window) says so."""
         key = name if name in self.summary.index else lookup(name).name
         if key not in self.summary.index:
-            raise UnknownMetric(f"metric {key!r} is not in this run (a metric of a part the scenario does not have)")
+            raise UnknownMetric(
+                f"metric {key!r} is not in this run (a metric of a part the scenario does not have)"
+            )
         return cast(pd.Series, pd.DataFrame(self.summary).loc[key])
 
     def save(self, out_dir: str | Path, overwrite: bool = False) -> Path:
         """Write the run directory (atomically) and remember its path."""
         summary = summary_json(self.summary)
-        files = {f"{name}.parquet": self.tables[name].to_parquet(index=False)
-                 for name in PARQUET_TABLES if name in self.tables}
+        files = {
+            f"{name}.parquet": self.tables[name].to_parquet(index=False)
+            for name in PARQUET_TABLES
+            if name in self.tables
+        }
         tables = {name: t for name, t in self.tables.items() if name not in PARQUET_TABLES}
         if self.journals:
             rows = [(rep, *entry) for rep in sorted(self.journals) for entry in self.journals[rep]]
@@ -184,7 +202,9 @@ class Run:
         m = self.manifest
         where = f", saved in {self.path}" if self.path is not None else ", not saved"
         gap = f", p_gap {self.p_gap:.3f}" if "p_gap" in self.summary.index else ""
-        return f"{self.name}: {m.get('replications')} replications, seed {m.get('seed')}{gap}{where}"
+        return (
+            f"{self.name}: {m.get('replications')} replications, seed {m.get('seed')}{gap}{where}"
+        )
 
     def __repr__(self) -> str:
         return f"<Run {self._headline()}>"
@@ -195,36 +215,56 @@ class Run:
         source = m.get("scenario_file") or "(no scenario file: built in Python)"
         return (
             f"<p><b>Run</b> {html.escape(self._headline())}<br>"
-            f"scenario file {html.escape(str(source))}, hash {html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
+            f"scenario file {html.escape(str(source))}, hash "
+            f"{html.escape(str(m.get('scenario_hash', ''))[:12])}</p>"
             + Summary(self.summary)._repr_html_()
         )
 
 
 def read_run(path: str | Path) -> Run:
-    """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` if it is
-    not one. Every CSV besides replications.csv and shares.csv lands in ``tables``."""
+    """Read a run directory back into a :class:`Run`; raise :class:`RunDirError` (one line)
+    if it is not one. Every CSV besides replications.csv and shares.csv lands in ``tables``.
+
+    What is read is checked first (:mod:`fundsim.results.run_files`): every file a regular
+    file (no links), the JSON files objects of the right shape and types, the manifest's
+    seed and replications in range, every summary statistic a finite number (a share or
+    a probability between 0 and 1), replications.csv all numbers with one row per
+    replication, shares between 0 and 1, and monthly.parquet a Parquet table with the
+    month x metric columns. A tampered or foreign directory is refused, never used.
+    """
     p = Path(path)
     if not p.is_dir():
         raise RunDirError(f"{p}: no such run directory")
     missing = missing_files(p)
     if missing:
         raise RunDirError(f"{p}: not a complete run directory (missing {', '.join(missing)})")
+    manifest = read_json_object(p / MANIFEST)
+    check_manifest(manifest, p / MANIFEST)
+    for name in REQUIRED:
+        regular_file(p / name)
+    check_digests(p, manifest)
+    raw_summary = read_json_object(p / SUMMARY)
+    check_summary(raw_summary, p / SUMMARY, int(manifest["replications"]))
     tables = {
-        f.stem: pd.read_csv(f)
+        f.stem: read_csv_checked(f)
         for f in sorted(p.glob("*.csv"))
         if f.name not in (REPLICATIONS, SHARES)
     }
     for name in PARQUET_TABLES:
-        if (p / f"{name}.parquet").is_file():
-            tables[name] = pd.read_parquet(p / f"{name}.parquet")
-    summary = summary_frame(read_json(p / SUMMARY))
-    replications = pd.read_csv(p / REPLICATIONS)
+        if os.path.lexists(p / f"{name}.parquet"):
+            tables[name] = read_parquet_checked(p / f"{name}.parquet")
+    summary = summary_frame(raw_summary)
+    replications = read_csv_checked(
+        p / REPLICATIONS, numeric=True, rows=int(manifest["replications"])
+    )
+    shares = read_csv_checked(p / SHARES, columns=("entity", "year", "share"))
+    check_fractions(shares, "share", p / SHARES)
     return Run(
-        manifest=read_json(p / MANIFEST),
+        manifest={k: v for k, v in manifest.items() if k != CHECKSUMS},  # the files', not the run's
         summary=summary.drop(index=drop_aliases(summary.index)),
         replications=replications.drop(columns=drop_aliases(replications.columns)),
-        monthly=pd.read_parquet(p / MONTHLY),
-        shares=pd.read_csv(p / SHARES),
+        monthly=read_parquet_checked(p / MONTHLY, columns=MONTHLY_COLUMNS),
+        shares=shares,
         tables=tables,
         path=p,
     )

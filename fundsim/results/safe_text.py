@@ -51,8 +51,12 @@ def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
     booleans and missing values untouched); ``frame`` itself if nothing needs it."""
     from pandas.api.types import is_object_dtype, is_string_dtype
 
-    text_columns = [c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])]
-    renamed = {c: neutral_text(c) for c in frame.columns if isinstance(c, str) and neutral_text(c) != c}
+    text_columns = [
+        c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])
+    ]
+    renamed = {
+        c: neutral_text(c) for c in frame.columns if isinstance(c, str) and neutral_text(c) != c
+    }
     if not text_columns and not renamed:
         return frame
     out = frame.copy()

@@ -34,7 +34,9 @@ def column_name(label: Sequence[str]) -> str:
     return "/".join(part for part in label if part)
 
 
-def statements_summary(labels: Sequence[Sequence[str]], start_year: int, cents: np.ndarray) -> pd.DataFrame:
+def statements_summary(
+    labels: Sequence[Sequence[str]], start_year: int, cents: np.ndarray
+) -> pd.DataFrame:
     """``statements.parquet``: the mean and percentiles across replications of each line and
     year, USD. ``cents``: replications x years x lines; ``labels``: one (statement, window,
     line, detail) per line."""
@@ -46,9 +48,12 @@ def statements_summary(labels: Sequence[Sequence[str]], start_year: int, cents: 
     biggest = int(np.abs(cents).max()) if cents.size else 0
     total = cents.sum(axis=0) if biggest * reps < 2**62 else cents.astype(object).sum(axis=0)
     mean = np.array([t / (reps * 100) for t in total.ravel()], dtype=np.float64).reshape(years, n)
-    frame = pd.DataFrame({
-        name: np.tile(np.asarray([lab[k] for lab in labels], dtype=object), years) for k, name in enumerate(LABELS)
-    })
+    frame = pd.DataFrame(
+        {
+            name: np.tile(np.asarray([lab[k] for lab in labels], dtype=object), years)
+            for k, name in enumerate(LABELS)
+        }
+    )
     frame.insert(4, "year", np.repeat(start_year + np.arange(years), n))
     frame["mean"] = mean.ravel()
     for k, p in enumerate(QUANTILES):
@@ -56,11 +61,15 @@ def statements_summary(labels: Sequence[Sequence[str]], start_year: int, cents: 
     return frame
 
 
-def statements_by_replication(labels: Sequence[Sequence[str]], start_year: int, cents: np.ndarray) -> pd.DataFrame:
+def statements_by_replication(
+    labels: Sequence[Sequence[str]], start_year: int, cents: np.ndarray
+) -> pd.DataFrame:
     """``statements_by_replication.parquet``: one row per replication and year, one int64
     column of cents per line (:func:`column_name`)."""
     reps, years, n = cents.shape
-    frame = pd.DataFrame(cents.reshape(reps * years, n), columns=[column_name(lab) for lab in labels])
+    frame = pd.DataFrame(
+        cents.reshape(reps * years, n), columns=[column_name(lab) for lab in labels]
+    )
     frame.insert(0, "year", np.tile(start_year + np.arange(years), reps))
     frame.insert(0, "replication", np.repeat(np.arange(reps), years))
     return frame
@@ -71,6 +80,8 @@ def statement(summary: pd.DataFrame, window: str, kind: str, column: str = "mean
     lines indented under their line), years as columns, USD (``column``: mean or a percentile)."""
     part = summary[(summary["window"] == window) & (summary["statement"] == kind)]
     label = np.where(part["detail"] == "", part["line"], "  " + part["detail"].astype(str))
-    table = part.assign(item=label).pivot_table(index="item", columns="year", values=column, sort=False)
+    table = part.assign(item=label).pivot_table(
+        index="item", columns="year", values=column, sort=False
+    )
     table.index.name = None
     return table

@@ -7,4 +7,12 @@ from fundsim.runner.montecarlo import RunResult, run_scenario
 from fundsim.runner.provenance import Provenance, ProvenanceError
 from fundsim.runner.seeds import Streams, replication_seed
 
-__all__ = ["Provenance", "ProvenanceError", "Run", "RunResult", "Streams", "replication_seed", "run_scenario"]
+__all__ = [
+    "Provenance",
+    "ProvenanceError",
+    "Run",
+    "RunResult",
+    "Streams",
+    "replication_seed",
+    "run_scenario",
+]

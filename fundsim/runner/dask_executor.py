@@ -22,10 +22,15 @@ IN_FLIGHT_PER_WORKER = 3
 WORKER_WAIT_SECONDS = 60
 #: How long to try to reach a remote scheduler before giving up (seconds).
 CONNECT_SECONDS = 3
+#: Largest first message a Dask scheduler's handshake may announce (bytes); its
+#: handshake is a few hundred bytes, so a larger size means the server is not Dask.
+MAX_HANDSHAKE_BYTES = 1 << 20
 
 
 #: What a run with the Dask executor says when the ``dask`` extra is not installed.
-INSTALL_HINT = "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+INSTALL_HINT = (
+    "the Dask executor needs the dask extra: pip install -e '.[dask]' (in a clone of fundsim)"
+)
 
 
 class SchedulerError(BadInput):
@@ -81,7 +86,9 @@ class DaskExecutor:
         queue = list(tasks)
         queue.reverse()
         limit = IN_FLIGHT_PER_WORKER * self.workers
-        first = [self._client.submit(fn, *queue.pop(), pure=False) for _ in range(min(limit, len(queue)))]
+        first = [
+            self._client.submit(fn, *queue.pop(), pure=False) for _ in range(min(limit, len(queue)))
+        ]
         running = as_completed(first)
         for fut in running:
             if queue:
@@ -120,12 +127,19 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     exit 2) after :data:`CONNECT_SECONDS` when it cannot be reached; Dask's own
     connection errors are logged quietly."""
     if "://" not in scheduler and ":" not in scheduler:
-        raise SchedulerError(f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'")
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'"
+        )
+    probe_scheduler(scheduler)
     log = logging.getLogger("distributed")
     level = log.level
     log.setLevel(logging.CRITICAL)
     try:
         return client_class(scheduler, timeout=f"{CONNECT_SECONDS}s")
+    except MemoryError:  # a reply that announces an absurd message size: not Dask
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not a Dask scheduler (its reply is not Dask's)"
+        ) from None
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(
             f"--scheduler {scheduler}: cannot reach the scheduler within {CONNECT_SECONDS} s "
@@ -135,3 +149,48 @@ def _connect(client_class: Any, scheduler: str) -> Any:
         raise SchedulerError(f"--scheduler {scheduler}: {str(exc).splitlines()[0]}") from None
     finally:
         log.setLevel(level)
+
+
+def probe_scheduler(scheduler: str) -> None:
+    """Refuse (:class:`SchedulerError`, within :data:`CONNECT_SECONDS`) a ``tcp://``
+    address whose server does not open with a Dask handshake: a Dask scheduler sends one
+    at once, its first 8 bytes the size of a short message; a server that sends nothing,
+    closes, or announces more than :data:`MAX_HANDSHAKE_BYTES` is not Dask (Dask's client
+    would otherwise try to allocate whatever size the stranger's bytes spell)."""
+    import socket
+    import struct
+    from urllib.parse import urlsplit
+
+    if not scheduler.startswith("tcp://"):
+        return  # other protocols (tls, ucx, inproc) are left to Dask
+    try:
+        parts = urlsplit(scheduler)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or port is None:
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not an address (tcp://host:port) nor 'local'"
+        )
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_SECONDS) as sock:
+            head = b""
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+    except TimeoutError:
+        raise SchedulerError(
+            f"--scheduler {scheduler}: no Dask handshake within {CONNECT_SECONDS} s "
+            "(not a Dask scheduler?)"
+        ) from None
+    except OSError as exc:
+        raise SchedulerError(
+            f"--scheduler {scheduler}: cannot reach the scheduler "
+            f"({exc.strerror or type(exc).__name__})"
+        ) from None
+    if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] <= MAX_HANDSHAKE_BYTES:
+        raise SchedulerError(
+            f"--scheduler {scheduler}: not a Dask scheduler (its reply is not a Dask handshake)"
+        )

@@ -34,10 +34,11 @@ from fundsim.results.statements import (
     statements_by_replication,
     statements_summary,
 )
+from fundsim.runner import arguments
 from fundsim.runner.chunks import ChunkResult, run_chunk
 from fundsim.runner.executors import Executor, make_executor
 from fundsim.runner.provenance import Provenance
-from fundsim.scenario import Scenario, load_scenario
+from fundsim.scenario import Scenario
 from fundsim.scenario.schema import MAX_REPLICATIONS, MAX_SEED
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -199,8 +200,9 @@ def _as_scenario(
 ) -> tuple[Scenario, Provenance]:
     """The scenario to run and its provenance, its hash checked or filled in."""
     if isinstance(scenario, Scenario):
+        arguments.revalidated(scenario)  # a copied or hand-built scenario is checked as a file is
         return scenario, (provenance or Provenance()).checked(scenario)
-    scn = load_scenario(scenario)
+    scn = arguments.checked_scenario(scenario)
     return scn, (provenance or Provenance(scenario_file=str(scenario))).checked(scn)
 
 
@@ -231,9 +233,13 @@ def run_scenario(
     without one records no file. A provenance whose hash is not the scenario's raises
     :class:`~fundsim.runner.provenance.ProvenanceError`.
     """
+    reps, seed = arguments.replications(reps), arguments.seed(seed)  # as --reps and --seed take them
+    workers, scheduler = arguments.workers(workers), arguments.text("scheduler", scheduler)
+    audit, progress = arguments.flag("audit", audit), arguments.progress(progress)
+    executor = arguments.executor(executor)
     scn, prov = _as_scenario(scenario, provenance)
-    reps = scn.simulation.replications if reps is None else int(reps)
-    seed = scn.simulation.seed if seed is None else int(seed)
+    reps = scn.simulation.replications if reps is None else reps
+    seed = scn.simulation.seed if seed is None else seed
     if not 1 <= reps <= MAX_REPLICATIONS:
         raise BadInput(f"reps must be at least 1 and at most {MAX_REPLICATIONS:,} (got {reps:,})")
     if not 0 <= seed <= MAX_SEED:
@@ -338,7 +344,7 @@ def _shares_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) 
         {
             "entity": np.repeat(names, n_years),
             "year": np.tile(years, len(names)),
-            "formula": scn.mechanism.formula.kind,
+            "formula": scn.mechanism.formula.preset or scn.mechanism.formula.kind,  # a precedent by its key
             "share": (agg.sums["shares"] / reps).ravel(),
             "assessed_usd": _mean_usd(agg.sums["assessed_cents"], reps).ravel(),
             "paid_usd": _mean_usd(agg.sums["paid_cents"], reps).ravel(),

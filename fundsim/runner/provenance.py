@@ -61,10 +61,13 @@ class Provenance:
         actual = scenario_hash(scenario)
         if self.scenario_hash is not None and self.scenario_hash != actual:
             raise ProvenanceError(
-                f"provenance of {self.scenario_file or 'a scenario'} does not match the scenario run "
+                f"provenance of {self.scenario_file or 'a scenario'} does not match the scenario "
+                "run "
                 "(their hashes differ)"
             )
-        return Provenance(self.scenario_file, actual, self.command, self.batch_name, dict(self.sweep))
+        return Provenance(
+            self.scenario_file, actual, self.command, self.batch_name, dict(self.sweep)
+        )
 
     def manifest_fields(self) -> dict[str, Any]:
         """The manifest's keys for this provenance (``batch_name`` and ``sweep`` only when set)."""

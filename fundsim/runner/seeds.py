@@ -22,7 +22,9 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
 
 def stream_seed(parent: np.random.SeedSequence, name: str) -> np.random.SeedSequence:
     """The seed sequence of the stream called ``name`` inside ``parent``."""
-    return np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, zlib.crc32(name.encode())))
+    return np.random.SeedSequence(
+        parent.entropy, spawn_key=(*parent.spawn_key, zlib.crc32(name.encode()))
+    )
 
 
 class Streams:

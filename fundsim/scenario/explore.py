@@ -16,7 +16,10 @@ policy holds up across them. A scenario file declares what it may vary::
 
     [explore.levers]                # what the fund's designers choose: levels
     "mechanism.reserve_target_months" = [3, 9]
-    "mechanism.budget" = { levels = ["need", { usd_per_year = 11000000 }], labels = ["need", "envelope"] }
+
+    [explore.levers."mechanism.budget"]   # a level that is a table needs a label
+    levels = ["need", { usd_per_year = 11000000 }]
+    labels = ["need", "envelope"]
 
     [explore.policies]              # optional; default: every combination of the levers
     today = {}                      # a lever left out takes its first level
@@ -47,7 +50,16 @@ MAX_POLICIES = 256
 #: The comparison operators a failure condition may use.
 OPERATORS = (">=", "<=", ">", "<")
 _CONDITION = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*([-+0-9.eE]+)\s*$")
-_TOP_KEYS = {"futures", "reps", "seed", "outcomes", "fails_when", "uncertainties", "levers", "policies"}
+_TOP_KEYS = {
+    "futures",
+    "reps",
+    "seed",
+    "outcomes",
+    "fails_when",
+    "uncertainties",
+    "levers",
+    "policies",
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,8 @@ class Policy:
 
 @dataclass(frozen=True)
 class Condition:
-    """A failure condition on an outcome: ``metric op threshold`` (``funding_lost_share > 0.05``)."""
+    """A failure condition on an outcome: ``metric op threshold``
+    (``funding_lost_share > 0.05``)."""
 
     metric: str
     op: str
@@ -105,8 +118,12 @@ class Condition:
         """Whether ``value`` crosses the threshold (a missing value never does)."""
         if math.isnan(value):
             return False
-        return {">": value > self.threshold, "<": value < self.threshold,
-                ">=": value >= self.threshold, "<=": value <= self.threshold}[self.op]
+        return {
+            ">": value > self.threshold,
+            "<": value < self.threshold,
+            ">=": value >= self.threshold,
+            "<=": value <= self.threshold,
+        }[self.op]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.op} {self.threshold:g}"
@@ -139,10 +156,20 @@ class ExploreSpec:
         """A JSON-ready description (for the experiment's key and its manifest)."""
         return {
             "uncertainties": [
-                {"key": u.key, "low": u.low, "high": u.high, "integer": u.integer,
-                 "levels": list(u.levels), "labels": list(u.labels)} for u in self.uncertainties
+                {
+                    "key": u.key,
+                    "low": u.low,
+                    "high": u.high,
+                    "integer": u.integer,
+                    "levels": list(u.levels),
+                    "labels": list(u.labels),
+                }
+                for u in self.uncertainties
             ],
-            "levers": [{"key": lv.key, "levels": list(lv.levels), "labels": list(lv.labels)} for lv in self.levers],
+            "levers": [
+                {"key": lv.key, "levels": list(lv.levels), "labels": list(lv.labels)}
+                for lv in self.levers
+            ],
             "policies": {p.name: dict(p.choices) for p in self.policies},
             "outcomes": list(self.outcomes),
             "fails_when": [str(c) for c in self.fails_when],
@@ -153,7 +180,9 @@ def parse_condition(text: str) -> Condition:
     """``"funding_lost_share > 0.05"`` as a :class:`Condition`; ``ValueError`` if malformed."""
     m = _CONDITION.match(text) if isinstance(text, str) else None
     if not m:
-        raise ValueError(f"{text!r}: write METRIC > NUMBER (or <, >=, <=), e.g. \"funding_lost_share > 0.05\"")
+        raise ValueError(
+            f'{text!r}: write METRIC > NUMBER (or <, >=, <=), e.g. "funding_lost_share > 0.05"'
+        )
     try:
         threshold = float(m.group(3))
     except ValueError:
@@ -177,7 +206,9 @@ def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[s
     if isinstance(spec, dict):
         unknown = set(spec) - {"levels", "labels"}
         if unknown:
-            raise ScenarioError(file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)")
+            raise ScenarioError(
+                file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)"
+            )
         levels, labels = spec.get("levels"), spec.get("labels")
     else:
         levels, labels = spec, None
@@ -186,8 +217,14 @@ def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[s
     if labels is None:
         labels = [_label(v) for v in levels]
         if None in labels:
-            raise ScenarioError(file, where, "a level that is a table or an array needs a label (labels = [...])")
-    if not isinstance(labels, list) or len(labels) != len(levels) or not all(isinstance(x, str) and x for x in labels):
+            raise ScenarioError(
+                file, where, "a level that is a table or an array needs a label (labels = [...])"
+            )
+    if (
+        not isinstance(labels, list)
+        or len(labels) != len(levels)
+        or not all(isinstance(x, str) and x for x in labels)
+    ):
         raise ScenarioError(file, f"{where}.labels", "give one non-empty text label per level")
     if len(set(labels)) != len(labels):
         raise ScenarioError(file, f"{where}.labels", "labels must differ")
@@ -199,7 +236,11 @@ def _uncertainty(file: Path, key: str, spec: Any) -> Uncertainty:
     if isinstance(spec, dict) and ("low" in spec or "high" in spec):
         unknown = set(spec) - {"low", "high", "integer"}
         if unknown:
-            raise ScenarioError(file, f"{where}.{sorted(unknown)[0]}", "unknown key (a range takes low, high, integer)")
+            raise ScenarioError(
+                file,
+                f"{where}.{sorted(unknown)[0]}",
+                "unknown key (a range takes low, high, integer)",
+            )
         lo, hi, integer = spec.get("low"), spec.get("high"), spec.get("integer", False)
         for name, v in (("low", lo), ("high", hi)):
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
@@ -220,17 +261,25 @@ def _policies(file: Path, table: Any, levers: tuple[Lever, ...]) -> tuple[Policy
     if table is None:
         combos = list(itertools.product(*(lv.labels for lv in levers)))
         if len(combos) > MAX_POLICIES:
-            raise ScenarioError(file, "explore.levers", f"{len(combos)} combinations of levers; at most "
-                                f"{MAX_POLICIES} (name a few in [explore.policies])")
+            raise ScenarioError(
+                file,
+                "explore.levers",
+                f"{len(combos)} combinations of levers; at most "
+                f"{MAX_POLICIES} (name a few in [explore.policies])",
+            )
         out = []
         for combo in combos:
-            name = "__".join(f"{lv.key.split('.')[-1]}={lab}" for lv, lab in zip(levers, combo, strict=True))
+            name = "__".join(
+                f"{lv.key.split('.')[-1]}={lab}" for lv, lab in zip(levers, combo, strict=True)
+            )
             out.append(Policy(name or "as_written", dict(zip(by_key, combo, strict=True))))
         return tuple(out)
     if not isinstance(table, dict) or not table:
         raise ScenarioError(file, "explore.policies", "must be a table of named policies")
     if len(table) > MAX_POLICIES:
-        raise ScenarioError(file, "explore.policies", f"{len(table)} policies; at most {MAX_POLICIES}")
+        raise ScenarioError(
+            file, "explore.policies", f"{len(table)} policies; at most {MAX_POLICIES}"
+        )
     out = []
     for name, choices in table.items():
         where = f"explore.policies.{name}"
@@ -243,8 +292,11 @@ def _policies(file: Path, table: Any, levers: tuple[Lever, ...]) -> tuple[Policy
             want = choices.get(key, lv.labels[0])
             label = want if isinstance(want, str) and want in lv.labels else _label(want)
             if label not in lv.labels:
-                raise ScenarioError(file, f"{where}.{key}", f"{want!r} is not a level of this lever "
-                                    f"({', '.join(lv.labels)})")
+                raise ScenarioError(
+                    file,
+                    f"{where}.{key}",
+                    f"{want!r} is not a level of this lever ({', '.join(lv.labels)})",
+                )
             chosen[key] = label
         for key in choices:
             if key not in by_key:
@@ -266,7 +318,9 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
     if unknown:
         from fundsim.scenario.errors import did_you_mean
 
-        raise ScenarioError(file, f"explore.{unknown[0]}", f"unknown key{did_you_mean(unknown[0], _TOP_KEYS)}")
+        raise ScenarioError(
+            file, f"explore.{unknown[0]}", f"unknown key{did_you_mean(unknown[0], _TOP_KEYS)}"
+        )
     unc = table.get("uncertainties")
     if not isinstance(unc, dict) or not unc:
         raise ScenarioError(file, "explore.uncertainties", "give at least one uncertain input")
@@ -280,11 +334,19 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
         raise ScenarioError(file, f"explore.levers.{sorted(both)[0]}", "is also an uncertainty")
     policies = _policies(file, table.get("policies"), levers)
     outcomes = table.get("outcomes")
-    if not isinstance(outcomes, list) or not outcomes or not all(isinstance(o, str) for o in outcomes):
+    if (
+        not isinstance(outcomes, list)
+        or not outcomes
+        or not all(isinstance(o, str) for o in outcomes)
+    ):
         raise ScenarioError(file, "explore.outcomes", "give a list of metric names")
     fails = table.get("fails_when", [])
     if not isinstance(fails, list) or not fails:
-        raise ScenarioError(file, "explore.fails_when", "give at least one condition, e.g. \"funding_lost_share > 0.05\"")
+        raise ScenarioError(
+            file,
+            "explore.fails_when",
+            'give at least one condition, e.g. "funding_lost_share > 0.05"',
+        )
     conditions = []
     for i, text in enumerate(fails):
         try:
@@ -297,12 +359,26 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
     ints = {}
     for name, top in (("futures", MAX_FUTURES), ("reps", 100_000), ("seed", 2**63 - 1)):
         v = table.get(name)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not (0 if name == "seed" else 1) <= v <= top):
-            raise ScenarioError(file, f"explore.{name}", f"must be a whole number from {0 if name == 'seed' else 1} to {top}")
+        if v is not None and (
+            isinstance(v, bool)
+            or not isinstance(v, int)
+            or not (0 if name == "seed" else 1) <= v <= top
+        ):
+            raise ScenarioError(
+                file,
+                f"explore.{name}",
+                f"must be a whole number from {0 if name == 'seed' else 1} to {top}",
+            )
         ints[name] = v
     return ExploreSpec(
-        uncertainties=uncertainties, levers=levers, policies=policies, outcomes=tuple(dict.fromkeys(outcomes)),
-        fails_when=tuple(conditions), futures=ints["futures"] or 16, reps=ints["reps"], seed=ints["seed"],
+        uncertainties=uncertainties,
+        levers=levers,
+        policies=policies,
+        outcomes=tuple(dict.fromkeys(outcomes)),
+        fails_when=tuple(conditions),
+        futures=ints["futures"] or 16,
+        reps=ints["reps"],
+        seed=ints["seed"],
     )
 
 
@@ -329,13 +405,16 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
     runs). Raises :class:`ScenarioError` naming ``explore.<...>``.
     """
     from fundsim.scenario.loader import load_scenario, read_toml
+    from fundsim.scenario.loader.cross_references import check_references
     from fundsim.scenario.overrides import OverrideError, with_overrides
 
     path = Path(path)
     scenario = load_scenario(path)
     table = read_toml(path).get("explore")
     if table is None:
-        raise ScenarioError(path, "explore", "this file has no [explore] table (see docs/explore.md)")
+        raise ScenarioError(
+            path, "explore", "this file has no [explore] table (see docs/explore.md)"
+        )
     spec = parse_explore(table, path)
     trials: list[tuple[str, str, Any]] = []
     for u in spec.uncertainties:
@@ -345,7 +424,15 @@ def load_explore(path: str | Path) -> tuple[Any, ExploreSpec]:
         trials += [(f"explore.levers.{lv.key}", lv.key, v) for v in lv.levels]
     for where, key, value in trials:
         try:
-            with_overrides(scenario, {key: value})
+            variant = with_overrides(scenario, {key: value})
+            # and the checks across tables a file gets (a shock's year inside the horizon...)
+            # ([sources] names keys of the file, which the loaded model no longer holds: the
+            # loader checked them)
+            check_references(
+                variant.model_copy(update={"sources": {}}), variant.model_dump(), path, {}
+            )
         except OverrideError as exc:
             raise ScenarioError(path, where, f"{value!r}: {exc.message}") from None
+        except ScenarioError as exc:
+            raise ScenarioError(path, where, f"{value!r}: {exc.key_path}: {exc.message}") from None
     return scenario, spec

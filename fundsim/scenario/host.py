@@ -71,7 +71,9 @@ def secretariat_lines(scenario: Scenario) -> tuple[SecretariatCost, ...]:
     host = scenario.host
     if host is None:
         return ()
-    return tuple(SecretariatCost(s.name, s.grade, s.posts, s.usd_per_year) for s in host.secretariat)
+    return tuple(
+        SecretariatCost(s.name, s.grade, s.posts, s.usd_per_year) for s in host.secretariat
+    )
 
 
 def secretariat_usd_per_year(scenario: Scenario) -> float:
@@ -98,7 +100,9 @@ def gross_up(need_usd: float, receipts_rate: float, expenditure_rate: float) -> 
     return gross
 
 
-def host_lines_usd(scenario: Scenario, planned_usd: list[float] | None = None) -> list[dict[str, float | str | int]]:
+def host_lines_usd(
+    scenario: Scenario, planned_usd: list[float] | None = None
+) -> list[dict[str, float | str | int]]:
     """The host's cost lines by year of the horizon, in the expected prices of each year
     (start-year prices grown by ``costs.inflation_annual``), for a budget annex: one row per
     secretariat line and year (``kind = "secretariat"``), and one per fee layer and year
@@ -121,12 +125,32 @@ def host_lines_usd(scenario: Scenario, planned_usd: list[float] | None = None) -
         for line in secretariat_lines(scenario):
             usd = line.usd_per_year * index[k]
             secretariat += usd
-            rows.append({"year": year, "kind": "secretariat", "name": line.name, "grade": line.grade,
-                         "posts": line.posts, "basis": "", "rate": 0.0, "usd": usd})
+            rows.append(
+                {
+                    "year": year,
+                    "kind": "secretariat",
+                    "name": line.name,
+                    "grade": line.grade,
+                    "posts": line.posts,
+                    "basis": "",
+                    "rate": 0.0,
+                    "usd": usd,
+                }
+            )
         spend = planned_usd[k] + secretariat
         gross = gross_up(spend, receipts, expenditure)
         for fee in fee_stack(scenario):
             base = gross if fee.basis == "receipts" else spend
-            rows.append({"year": year, "kind": "fee", "name": fee.name, "grade": "", "posts": 0.0,
-                         "basis": fee.basis, "rate": fee.rate, "usd": fee.rate * base})
+            rows.append(
+                {
+                    "year": year,
+                    "kind": "fee",
+                    "name": fee.name,
+                    "grade": "",
+                    "posts": 0.0,
+                    "basis": fee.basis,
+                    "rate": fee.rate,
+                    "usd": fee.rate * base,
+                }
+            )
     return rows

@@ -40,7 +40,9 @@ def key_vector(scenario: Scenario, column: str) -> NDArray[np.float64]:
     return np.array([e.keys.get(column, 0.0) for e in scenario.entities], dtype=np.float64)
 
 
-def key_vectors(scenario: Scenario, columns: Iterable[str] | None = None) -> dict[str, NDArray[np.float64]]:
+def key_vectors(
+    scenario: Scenario, columns: Iterable[str] | None = None
+) -> dict[str, NDArray[np.float64]]:
     """``column -> key_vector`` for ``columns`` (default: :func:`key_columns`), in that order."""
     names = key_columns(scenario) if columns is None else columns
     return {col: key_vector(scenario, col) for col in names}
@@ -49,6 +51,9 @@ def key_vectors(scenario: Scenario, columns: Iterable[str] | None = None) -> dic
 def presence_matrix(scenario: Scenario) -> NDArray[np.bool_]:
     """Entities x countries, bool: the entity is listed in the country or leads it."""
     return np.array(
-        [[e.name in c.entities or e.name == c.lead_entity for c in scenario.countries] for e in scenario.entities],
+        [
+            [e.name in c.entities or e.name == c.lead_entity for c in scenario.countries]
+            for e in scenario.entities
+        ],
         dtype=bool,
     ).reshape(len(scenario.entities), len(scenario.countries))

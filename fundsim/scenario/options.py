@@ -12,7 +12,7 @@ by side against one reference option. A scenario file declares them::
     today = { scenario = "today.toml" }
     "pooled, 6-month reserve" = { "mechanism.reserve_target_months" = 6 }
 
-    [options.cross]                # dimensions crossed over this file's scenario, after the named ones
+    [options.cross]                # crossed over this file's scenario, after the named ones
     scenario = { levels = ["host_mptf.toml", "host_agency.toml"], labels = ["MPTF", "agency"] }
     "mechanism.formula.preset" = ["jiu", "icsc"]
 
@@ -56,10 +56,14 @@ DEFAULT_NAMED: dict[str, dict[str, Any]] = {
     "today + pooled reserve (hybrid)": {SCENARIO_KEY: "today_hybrid.toml"},
 }
 DEFAULT_CROSS: dict[str, dict[str, Any]] = {
-    SCENARIO_KEY: {"levels": ["host_mptf.toml", "host_agency.toml", "host_secretariat.toml"],
-                   "labels": ["pooled, MPTF Office", "pooled, one agency", "pooled, Secretariat trust fund"]},
-    "mechanism.formula": {"levels": [None, {"kind": "jiu"}, {"kind": "undss_2005"}],
-                          "labels": ["scenario's formula", "JIU key", "UNDSS 2005 key"]},
+    SCENARIO_KEY: {
+        "levels": ["host_mptf.toml", "host_agency.toml", "host_secretariat.toml"],
+        "labels": ["pooled, MPTF Office", "pooled, one agency", "pooled, Secretariat trust fund"],
+    },
+    "mechanism.formula": {
+        "levels": [None, {"kind": "jiu"}, {"kind": "undss_2005"}],
+        "labels": ["scenario's formula", "JIU key", "UNDSS 2005 key"],
+    },
 }
 
 
@@ -100,8 +104,14 @@ class OptionsSpec:
         return {
             "reference": self.reference,
             "pairing": self.pairing,
-            "options": [{"name": o.name, "scenario_file": o.scenario_file.name if o.scenario_file else None,
-                         "overrides": o.overrides} for o in self.options],
+            "options": [
+                {
+                    "name": o.name,
+                    "scenario_file": o.scenario_file.name if o.scenario_file else None,
+                    "overrides": o.overrides,
+                }
+                for o in self.options
+            ],
         }
 
 
@@ -119,7 +129,9 @@ def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[s
     if isinstance(spec, dict):
         unknown = set(spec) - {"levels", "labels"}
         if unknown:
-            raise ScenarioError(file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)")
+            raise ScenarioError(
+                file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)"
+            )
         levels, labels = spec.get("levels"), spec.get("labels")
     else:
         levels, labels = spec, None
@@ -128,10 +140,15 @@ def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[s
     if labels is None:
         auto = [_label(v) for v in levels]
         if any(a is None for a in auto):
-            raise ScenarioError(file, where, "a level that is a table or an array needs a label (labels = [...])")
+            raise ScenarioError(
+                file, where, "a level that is a table or an array needs a label (labels = [...])"
+            )
         labels = auto
-    if not isinstance(labels, list) or len(labels) != len(levels) or not all(
-            isinstance(x, str) and x.strip() for x in labels):
+    if (
+        not isinstance(labels, list)
+        or len(labels) != len(levels)
+        or not all(isinstance(x, str) and x.strip() for x in labels)
+    ):
         raise ScenarioError(file, f"{where}.labels", "give one non-empty text label per level")
     if len(set(labels)) != len(labels):
         raise ScenarioError(file, f"{where}.labels", "labels must differ")
@@ -156,7 +173,9 @@ def _named(file: Path, table: Any) -> list[OptionDef]:
     for name, body in table.items():
         where = f"options.named.{name}"
         if not isinstance(body, dict):
-            raise ScenarioError(file, where, "must be a table: { scenario = \"file.toml\", \"dotted.key\" = value }")
+            raise ScenarioError(
+                file, where, 'must be a table: { scenario = "file.toml", "dotted.key" = value }'
+            )
         body = dict(body)
         scn = _scenario_file(file, f"{where}.{SCENARIO_KEY}", body.pop(SCENARIO_KEY, None))
         out.append(OptionDef(str(name), scn, body))
@@ -186,7 +205,11 @@ def _defaults(file: Path) -> list[OptionDef]:
     named = {n: b for n, b in DEFAULT_NAMED.items() if (file.parent / b[SCENARIO_KEY]).is_file()}
     cross = dict(DEFAULT_CROSS)
     hosts = cross[SCENARIO_KEY]
-    kept = [(lv, lb) for lv, lb in zip(hosts["levels"], hosts["labels"], strict=True) if (file.parent / lv).is_file()]
+    kept = [
+        (lv, lb)
+        for lv, lb in zip(hosts["levels"], hosts["labels"], strict=True)
+        if (file.parent / lv).is_file()
+    ]
     if kept:
         cross[SCENARIO_KEY] = {"levels": [k[0] for k in kept], "labels": [k[1] for k in kept]}
     else:
@@ -208,10 +231,18 @@ def parse_options(table: Any, file: str | Path) -> OptionsSpec:
         where, message = validation_problem(exc, OptionsTable)
         raise ScenarioError(file, f"options.{where}", message) from None
     defaulted = "named" not in table and "cross" not in table
-    options = _defaults(file) if defaulted else (
-        _named(file, table.get("named", {})) + (_crossed(file, table["cross"]) if "cross" in table else []))
+    options = (
+        _defaults(file)
+        if defaulted
+        else (
+            _named(file, table.get("named", {}))
+            + (_crossed(file, table["cross"]) if "cross" in table else [])
+        )
+    )
     if len(options) < 2:
-        raise ScenarioError(file, "options", "declare at least two options (a decision needs a choice)")
+        raise ScenarioError(
+            file, "options", "declare at least two options (a decision needs a choice)"
+        )
     if len(options) > MAX_OPTIONS:
         raise ScenarioError(file, "options", f"{len(options)} options (the limit is {MAX_OPTIONS})")
     names = [o.name for o in options]
@@ -220,14 +251,24 @@ def parse_options(table: Any, file: str | Path) -> OptionsSpec:
         raise ScenarioError(file, "options", f"two options are named {dup!r}")
     pairing = table.get("pairing", "reference")
     if pairing not in ("reference", "previous"):
-        raise ScenarioError(file, "options.pairing", "\"reference\" or \"previous\"")
+        raise ScenarioError(file, "options.pairing", '"reference" or "previous"')
     reference = table.get("reference", names[0])
     if reference not in names:
-        raise ScenarioError(file, "options.reference", f"{reference!r} is not an option ({', '.join(names[:6])})")
+        raise ScenarioError(
+            file, "options.reference", f"{reference!r} is not an option ({', '.join(names[:6])})"
+        )
     if pairing == "previous" and reference != names[0]:
-        raise ScenarioError(file, "options.reference", "a ladder (pairing = \"previous\") starts from its first option")
+        raise ScenarioError(
+            file,
+            "options.reference",
+            'a ladder (pairing = "previous") starts from its first option',
+        )
     leading = table.get("leading", min(3, len(options)))
-    if not isinstance(leading, int) or isinstance(leading, bool) or not 1 <= leading <= len(options):
+    if (
+        not isinstance(leading, int)
+        or isinstance(leading, bool)
+        or not 1 <= leading <= len(options)
+    ):
         raise ScenarioError(file, "options.leading", f"a whole number from 1 to {len(options)}")
     return OptionsSpec(tuple(options), str(reference), pairing, leading, defaulted)
 

@@ -1,4 +1,5 @@
-"""Dotted scenario keys: read, test and set them; variants of a loaded scenario; what the schema refuses, in one line.
+"""Dotted scenario keys: read, test and set them; variants of a loaded scenario; what the
+schema refuses, in one line.
 
 A dotted key names a value inside a scenario, as parsed from TOML or dumped from a
 validated :class:`~fundsim.scenario.schema.Scenario`: ``posts.annual_cost_usd``,
@@ -180,7 +181,7 @@ def key_path(loc: tuple[Any, ...]) -> str:
 def _clean(msg: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            return msg[len(prefix):]
+            return msg[len(prefix) :]
     return msg
 
 

@@ -34,24 +34,31 @@ from fundsim.scenario.vocabulary import FORMULA_PRESETS
 PRESETS: dict[str, dict[str, Any]] = {
     "undss_2005": {
         "formula": {"kind": "proportional", "key": "field_personnel", "floor_usd": 75_000.0},
-        "source": "UNDSS field-related security costs: share of field personnel (staff census), minimum "
-        "USD 75,000 (HLCM, April 2005, CEB/2005/HLCM/R.4; USUN cable 06USUNNEWYORK1873)",
+        "source": (
+            "UNDSS field-related security costs: share of field personnel (staff census), minimum "
+            "USD 75,000 (HLCM, April 2005, CEB/2005/HLCM/R.4; USUN cable 06USUNNEWYORK1873)"
+        ),
     },
     "jiu": {
         "formula": {"kind": "proportional", "key": "expenses_usd"},
-        "source": "Joint Inspection Unit (since 1967): total expenditure from all sources in the previous "
+        "source": "Joint Inspection Unit (since 1967): total expenditure from all sources in the "
+        "previous "
         "year (CEB, 'Inter-organization cost-sharing')",
     },
     "icsc": {
         "formula": {"kind": "proportional", "key": "professional_posts"},
-        "source": "ICSC, CCAQ staff office and cost-of-living surveys (since 1961): ratio of numbers of "
-        "Professional posts (CEB, 'Inter-organization cost-sharing')",
+        "source": (
+            "ICSC, CCAQ staff office and cost-of-living surveys (since 1961): ratio of numbers of "
+            "Professional posts (CEB, 'Inter-organization cost-sharing')"
+        ),
     },
 }
 
 #: The preset names, in the order tables list them (the vocabulary's list: help texts read it).
 PRESET_NAMES: tuple[str, ...] = FORMULA_PRESETS
-assert tuple(PRESETS) == PRESET_NAMES, "fundsim.scenario.vocabulary.FORMULA_PRESETS names every preset"
+assert tuple(PRESETS) == PRESET_NAMES, (
+    "fundsim.scenario.vocabulary.FORMULA_PRESETS names every preset"
+)
 
 
 #: Keys of a formula table kept over a preset's: its bounds. The others (``key``,

@@ -58,7 +58,11 @@ def expand_sweep(
         raise ScenarioError(file, "sweep", "must be a table of key paths and values")
     method = sweep.get("method", "factorial")
     if method not in METHODS:
-        raise ScenarioError(file, "sweep.method", f"must be one of {', '.join(METHODS)}{did_you_mean(str(method), METHODS)}")
+        raise ScenarioError(
+            file,
+            "sweep.method",
+            f"must be one of {', '.join(METHODS)}{did_you_mean(str(method), METHODS)}",
+        )
     grid = _flatten({k: v for k, v in sweep.items() if k not in DESIGN_KEYS})
     if not grid:
         raise ScenarioError(file, "sweep", "names no parameter to vary")
@@ -68,11 +72,14 @@ def expand_sweep(
     if method == "factorial":
         for key in ("samples", "seed"):
             if key in sweep:
-                raise ScenarioError(file, f"sweep.{key}", "only used with method = \"latin_hypercube\"")
+                raise ScenarioError(
+                    file, f"sweep.{key}", 'only used with method = "latin_hypercube"'
+                )
         points = _factorial(grid, file)
         labels = _short_labels(list(grid))
         names = [
-            f"{base}__" + "__".join(f"{labels[k]}={_fmt(v)}" for k, v in point.items()) for point in points
+            f"{base}__" + "__".join(f"{labels[k]}={_fmt(v)}" for k, v in point.items())
+            for point in points
         ]
     else:
         points = _latin_hypercube(grid, sweep, file)
@@ -100,21 +107,33 @@ def _factorial(grid: Mapping[str, Any], file: str | Path) -> list[dict[str, Any]
     levels = []
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
-            raise ScenarioError(file, f"sweep.{key}", "a factorial sweep needs a non-empty list of values")
+            raise ScenarioError(
+                file, f"sweep.{key}", "a factorial sweep needs a non-empty list of values"
+            )
         levels.append(values)
     if math.prod(len(v) for v in levels) > MAX_VARIANTS:
-        raise ScenarioError(file, "sweep", f"{math.prod(len(v) for v in levels):,} variants; the limit is {MAX_VARIANTS:,}")
+        raise ScenarioError(
+            file,
+            "sweep",
+            f"{math.prod(len(v) for v in levels):,} variants; the limit is {MAX_VARIANTS:,}",
+        )
     return [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*levels)]
 
 
-def _latin_hypercube(grid: Mapping[str, Any], sweep: Mapping[str, Any], file: str | Path) -> list[dict[str, Any]]:
+def _latin_hypercube(
+    grid: Mapping[str, Any], sweep: Mapping[str, Any], file: str | Path
+) -> list[dict[str, Any]]:
     from scipy.stats import qmc
 
     samples = sweep.get("samples")
     if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
-        raise ScenarioError(file, "sweep.samples", "a latin_hypercube sweep needs samples = a positive integer")
+        raise ScenarioError(
+            file, "sweep.samples", "a latin_hypercube sweep needs samples = a positive integer"
+        )
     if samples > MAX_VARIANTS:
-        raise ScenarioError(file, "sweep.samples", f"{samples:,} variants; the limit is {MAX_VARIANTS:,}")
+        raise ScenarioError(
+            file, "sweep.samples", f"{samples:,} variants; the limit is {MAX_VARIANTS:,}"
+        )
     seed = sweep.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ScenarioError(file, "sweep.seed", "must be a non-negative integer")
@@ -145,10 +164,18 @@ def _check_lhs_spec(key: str, spec: Any, file: str | Path) -> None:
             raise ScenarioError(file, where, "needs at least one value")
         return
     if not _is_range(spec):
-        raise ScenarioError(file, where, "a latin_hypercube sweep needs { low = x, high = y } or a list of levels")
-    if not all(isinstance(spec.get(k), int | float) and not isinstance(spec.get(k), bool) for k in ("low", "high")):
+        raise ScenarioError(
+            file, where, "a latin_hypercube sweep needs { low = x, high = y } or a list of levels"
+        )
+    if not all(
+        isinstance(spec.get(k), int | float) and not isinstance(spec.get(k), bool)
+        for k in ("low", "high")
+    ):
         raise ScenarioError(file, where, "low and high must be numbers")
-    if not (math.isfinite(spec["low"]) and math.isfinite(spec["high"])) or spec["low"] > spec["high"]:
+    if (
+        not (math.isfinite(spec["low"]) and math.isfinite(spec["high"]))
+        or spec["low"] > spec["high"]
+    ):
         raise ScenarioError(file, where, "needs finite numbers with low <= high")
     if not isinstance(spec.get("integer", False), bool):
         raise ScenarioError(file, f"{where}.integer", "must be true or false")

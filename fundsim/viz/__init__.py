@@ -46,19 +46,41 @@ if TYPE_CHECKING:
 #: Each public name and the module that defines it.
 _HOMES = {
     **dict.fromkeys(
-        ("MissingData", "coverage_heatmap", "fan_chart", "sensitivity_bars", "share_bars", "solve_path",
-         "stress_heatmap", "waiting_time_distribution"),
+        (
+            "MissingData",
+            "coverage_heatmap",
+            "fan_chart",
+            "sensitivity_bars",
+            "share_bars",
+            "solve_path",
+            "stress_heatmap",
+            "waiting_time_distribution",
+        ),
         "figures",
     ),
     "write_report": "report",
     **dict.fromkeys(("tradeoff", "waterfall"), "brief_figures"),
-    **dict.fromkeys(('ClaimFailed', 'check', 'enough', 'interval', 'legend_inside', 'page_figure', 'row_interval', 'show'), "notebook"),
+    **dict.fromkeys(
+        (
+            "ClaimFailed",
+            "check",
+            "enough",
+            "interval",
+            "legend_inside",
+            "page_figure",
+            "row_interval",
+            "show",
+        ),
+        "notebook",
+    ),
     **dict.fromkeys(("peeling_trajectory", "prim_pairs", "robustness_ranking"), "explore_figures"),
     **dict.fromkeys(("share_bar_figure", "write_share_workbook"), "share_report"),
     **dict.fromkeys(("new_figure", "save_figure", "styled", "usd_label"), "style"),
 }
 _MODULES = ("explore_figures", "figures", "report", "share_report", "style", "notebook")
-_HOMES = {name: f"fundsim.viz.{module}" for name, module in {**_HOMES, **{m: m for m in _MODULES}}.items()}
+_HOMES = {
+    name: f"fundsim.viz.{module}" for name, module in {**_HOMES, **{m: m for m in _MODULES}}.items()
+}
 
 __all__ = [
     "ClaimFailed",

@@ -81,6 +81,179 @@ def _with_interval(r: pd.Series, m: str) -> str:
     return f"{fv(m, r[m])} {format_interval(_FORMAT_AS.get(m, m), r[f'{m}_low'], r[f'{m}_high'])}"
 
 
+def _answer(
+    table: pd.DataFrame,
+    ranking: pd.DataFrame,
+    *,
+    reps: int,
+    seed: int,
+    ladder: bool,
+    decomposition: pd.DataFrame | None,
+) -> tuple[str, pd.DataFrame]:
+    """The brief's headline answer, and the options close behind the first on coverage
+    (none for a ladder, whose answer is its largest steps)."""
+    top = (
+        ranking[ranking["rank"] == 1].iloc[0]["option"] if len(ranking) else table["option"].iloc[0]
+    )
+    t = table.set_index("option")
+    tied = int(ranking["tied_on_coverage"].iloc[0]) if len(ranking) else 1
+    answer = (
+        f"{len(table)} options, each run {reps} times with the same random draws (seed {seed}). "
+    )
+    if tied > 1:
+        answer += (
+            f"{tied} options are not distinguishable on coverage at the top; the least costly of "
+            "them is "
+            f"{top}: coverage {_with_interval(t.loc[top], 'coordinator_coverage')}, "
+            f"USD {fv(COST, t.loc[top][COST])} a year to the entities."
+        )
+    else:
+        answer += (
+            f"Most coverage: {top}, {_with_interval(t.loc[top], 'coordinator_coverage')} of needed "
+            f"coordinator post-months, at USD {fv(COST, t.loc[top][COST])} a year to the entities."
+        )
+    close = ranking[(ranking["rank"] > 1) & (ranking["metric"] == "coordinator_coverage")]
+    costs = ranking[(ranking["rank"] > 1) & (ranking["metric"] == COST)].set_index("option")
+    if ladder and decomposition is not None and len(decomposition):
+        cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
+        total = cov[cov["change"] == "total"].iloc[0]
+        steps = cov[cov["change"] != "total"].reindex(
+            cov[cov["change"] != "total"]["diff"].abs().sort_values(ascending=False).index
+        )
+        answer = (
+            f"{len(table)} rungs, each one change from the one before, each run {reps} times with "
+            "the same "
+            f"random draws (seed {seed}). From {total['from']} to {total['to']}, coverage changes "
+            "by "
+            f"{fd('coordinator_coverage', total['diff'], total['diff_low'], total['diff_high'])}. "
+            "The largest steps: "
+            + "; ".join(
+                f"{s['to']} {fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
+                for _, s in steps.head(3).iterrows()
+            )
+            + "."
+        )
+        close = close.iloc[:0]
+    for _, r in close.iterrows():
+        c = costs.loc[r["option"]]
+        answer += (
+            f" Next, {r['option']}: coverage "
+            f"{fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
+            f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against "
+            f"{r['above']}."
+        )
+    return answer, close
+
+
+def _options_section(table: pd.DataFrame, reps: int, against: str) -> Section:
+    """The table of options: each with its metrics and paired differences against ``against``."""
+    rows = []
+    for _, r in table.iterrows():
+        row = [str(r["option"]), str(r["change"])]
+        row += [_with_interval(r, m) for m, _ in SHOWN]
+        row += [
+            fd(
+                "coordinator_coverage",
+                r["coordinator_coverage_diff"],
+                r["coordinator_coverage_diff_low"],
+                r["coordinator_coverage_diff_high"],
+            ),
+            fd(COST, r[f"{COST}_diff"], r[f"{COST}_diff_low"], r[f"{COST}_diff_high"]),
+            str(r.get("dominated_by", "") or ""),
+        ]
+        rows.append(row)
+    words = []
+    for _, r in table.iterrows():
+        if not r["against"]:
+            continue
+        coverage = fd(
+            "coordinator_coverage",
+            r["coordinator_coverage_diff"],
+            r["coordinator_coverage_diff_low"],
+            r["coordinator_coverage_diff_high"],
+        )
+        words.append(
+            f"{r['option']} against {r['against']}: coverage {coverage}; "
+            "cost a year "
+            f"{fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}."
+        )
+    return Section(
+        "The options",
+        [
+            f"Mean [95 % interval] of {reps} replications; differences are paired, against "
+            f"{against}."
+        ],
+        [
+            "option",
+            "what it changes",
+            *(h for _, h in SHOWN),
+            f"coverage vs {against}",
+            f"cost vs {against}",
+            "dominated by",
+        ],
+        rows,
+        bullets=words,
+    )
+
+
+def _conditions(
+    table: pd.DataFrame, close: pd.DataFrame, stress: pd.DataFrame | None, reps: int
+) -> list[str]:
+    """When the ranking changes: dominated options, orders within the noise, the stress
+    battery's verdicts and what the ranking rests on."""
+    cond = []
+    dom = (
+        table[table["dominated_by"].astype(str) != ""]
+        if "dominated_by" in table
+        else table.iloc[:0]
+    )
+    for _, r in dom.iterrows():
+        cond.append(
+            f"{r['option']} is dominated by {r['dominated_by']}: it is no worse on cost, coverage, "
+            "funding "
+            "lost, tier-1 interruptions and victims assisted, and better on one (paired 95 % "
+            "intervals)."
+        )
+    for _, r in close.iterrows():
+        if not r["distinguishable"]:
+            cond.append(
+                f"{r['option']} and {r['above']} change places within the noise of {reps} "
+                "replications."
+            )
+    if stress is not None and len(stress):
+        first, second = stress["first"].iloc[0], stress["second"].iloc[0]
+        moved = stress[
+            stress["verdict"].isin(["reverses", "not distinguishable", "distinguishable"])
+        ]
+        for _, r in moved.iterrows():
+            cond.append(
+                f'Under "{r["label"]}", {second} against {first} on {r["metric"]}: '
+                f"{fd(r['metric'], r['diff'], r['diff_low'], r['diff_high'])}: the order "
+                f"{r['verdict']}."
+            )
+        if moved.empty:
+            cond.append(
+                f"The order of {first} and {second} holds under every shock of the stress battery "
+                f"({', '.join(dict.fromkeys(stress.loc[stress['shock'] != 'none', 'label']))})."
+            )
+    else:
+        cond.append(
+            "The stress battery was not run for this brief (`fundsim options FILE --stress` runs "
+            "it on the "
+            "two leading options)."
+        )
+    cond.append(
+        "These rankings hold for the inputs as given; `fundsim explore` shows which futures break "
+        "an option."
+    )
+    return cond
+
+
+def _step(s: pd.Series) -> str:
+    """A decomposition row's name: the option it steps to, or the total from first to last."""
+    return s["to"] if s["change"] != "total" else f"total, {s['from']} to {s['to']}"
+
+
 def brief_content(
     table: pd.DataFrame,
     bills: pd.DataFrame,
@@ -101,90 +274,33 @@ def brief_content(
     """The brief of an option set (tables from :mod:`fundsim.analysis.options`)."""
     ladder = pairing == "previous"
     against = "the option before" if ladder else reference
-    top = ranking[ranking["rank"] == 1].iloc[0]["option"] if len(ranking) else table["option"].iloc[0]
-    t = table.set_index("option")
-    tied = int(ranking["tied_on_coverage"].iloc[0]) if len(ranking) else 1
-    answer = f"{len(table)} options, each run {reps} times with the same random draws (seed {seed}). "
-    if tied > 1:
-        answer += (f"{tied} options are not distinguishable on coverage at the top; the least costly of them is "
-                   f"{top}: coverage {_with_interval(t.loc[top], 'coordinator_coverage')}, "
-                   f"USD {fv(COST, t.loc[top][COST])} a year to the entities.")
-    else:
-        answer += (f"Most coverage: {top}, {_with_interval(t.loc[top], 'coordinator_coverage')} of needed "
-                   f"coordinator post-months, at USD {fv(COST, t.loc[top][COST])} a year to the entities.")
-    close = ranking[(ranking["rank"] > 1) & (ranking["metric"] == "coordinator_coverage")]
-    costs = ranking[(ranking["rank"] > 1) & (ranking["metric"] == COST)].set_index("option")
-    if ladder and decomposition is not None and len(decomposition):
-        cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
-        total = cov[cov["change"] == "total"].iloc[0]
-        steps = cov[cov["change"] != "total"].reindex(cov[cov["change"] != "total"]["diff"].abs()
-                                                        .sort_values(ascending=False).index)
-        answer = (f"{len(table)} rungs, each one change from the one before, each run {reps} times with the same "
-                  f"random draws (seed {seed}). From {total['from']} to {total['to']}, coverage changes by "
-                  f"{fd('coordinator_coverage', total['diff'], total['diff_low'], total['diff_high'])}. "
-                  "The largest steps: " + "; ".join(
-                      f"{s['to']} {fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
-                      for _, s in steps.head(3).iterrows()) + ".")
-        close = close.iloc[:0]
-    for _, r in close.iterrows():
-        c = costs.loc[r["option"]]
-        answer += (f" Next, {r['option']}: coverage {fd('coordinator_coverage', r['diff'], r['diff_low'], r['diff_high'])}"
-                   f", cost a year {fd(COST, c['diff'], c['diff_low'], c['diff_high'])} against {r['above']}.")
-    sections = [Section("The question", [question])]
-    rows = []
-    for _, r in table.iterrows():
-        row = [str(r["option"]), str(r["change"])]
-        row += [_with_interval(r, m) for m, _ in SHOWN]
-        row += [fd("coordinator_coverage", r["coordinator_coverage_diff"], r["coordinator_coverage_diff_low"],
-                   r["coordinator_coverage_diff_high"]),
-                fd(COST, r[f"{COST}_diff"], r[f"{COST}_diff_low"], r[f"{COST}_diff_high"]),
-                str(r.get("dominated_by", "") or "")]
-        rows.append(row)
-    words = []
-    for _, r in table.iterrows():
-        if not r["against"]:
-            continue
-        words.append(f"{r['option']} against {r['against']}: coverage "
-                     f"{fd('coordinator_coverage', r['coordinator_coverage_diff'], r['coordinator_coverage_diff_low'], r['coordinator_coverage_diff_high'])}; "
-                     f"cost a year {fd(COST, r[f'{COST}_diff'], r[f'{COST}_diff_low'], r[f'{COST}_diff_high'])}.")
-    sections.append(Section(
-        "The options", [f"Mean [95 % interval] of {reps} replications; differences are paired, against {against}."],
-        ["option", "what it changes", *(h for _, h in SHOWN), f"coverage vs {against}", f"cost vs {against}",
-         "dominated by"], rows, bullets=words))
+    answer, close = _answer(
+        table, ranking, reps=reps, seed=seed, ladder=ladder, decomposition=decomposition
+    )
+    sections = [Section("The question", [question]), _options_section(table, reps, against)]
     if decomposition is not None and len(decomposition):
         cov = decomposition[decomposition["metric"] == "coordinator_coverage"]
-        lines = [f"{s['to'] if s['change'] != 'total' else 'total, ' + str(s['from']) + ' to ' + str(s['to'])}: "
-                 f"{fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}" for _, s in cov.iterrows()]
+        lines = [
+            f"{_step(s)}: {fd('coordinator_coverage', s['diff'], s['diff_low'], s['diff_high'])}"
+            for _, s in cov.iterrows()
+        ]
         sections.append(Section("One change at a time (coverage)", bullets=lines))
     if len(bills.columns):
         brows = [[str(e), *(fv("assessed_usd", v) for v in r)] for e, r in bills.iterrows()]
-        sections.append(Section("Each entity's bill under the leading options",
-                                ["Mean invoice a year to the coordinator window (USD), over the horizon."],
-                                ["entity", *map(str, bills.columns)], brows))
-    cond = []
-    dom = table[table["dominated_by"].astype(str) != ""] if "dominated_by" in table else table.iloc[:0]
-    for _, r in dom.iterrows():
-        cond.append(f"{r['option']} is dominated by {r['dominated_by']}: it is no worse on cost, coverage, funding "
-                    "lost, tier-1 interruptions and victims assisted, and better on one (paired 95 % intervals).")
-    for _, r in close.iterrows():
-        if not r["distinguishable"]:
-            cond.append(f"{r['option']} and {r['above']} change places within the noise of {reps} replications.")
-    if stress is not None and len(stress):
-        first, second = stress["first"].iloc[0], stress["second"].iloc[0]
-        moved = stress[stress["verdict"].isin(["reverses", "not distinguishable", "distinguishable"])]
-        for _, r in moved.iterrows():
-            cond.append(f"Under \"{r['label']}\", {second} against {first} on {r['metric']}: "
-                        f"{fd(r['metric'], r['diff'], r['diff_low'], r['diff_high'])}: the order {r['verdict']}.")
-        if moved.empty:
-            cond.append(f"The order of {first} and {second} holds under every shock of the stress battery "
-                        f"({', '.join(dict.fromkeys(stress.loc[stress['shock'] != 'none', 'label']))}).")
-    else:
-        cond.append("The stress battery was not run for this brief (`fundsim options FILE --stress` runs it on the "
-                    "two leading options).")
-    cond.append("These rankings hold for the inputs as given; `fundsim explore` shows which futures break an option.")
+        sections.append(
+            Section(
+                "Each entity's bill under the leading options",
+                ["Mean invoice a year to the coordinator window (USD), over the horizon."],
+                ["entity", *map(str, bills.columns)],
+                brows,
+            )
+        )
+    cond = _conditions(table, close, stress, reps)
     sections.append(Section("When the ranking changes", bullets=cond))
     if assumptions:
-        sections.append(Section("Assumptions that matter most", bullets=[f"{k}: {v}" for k, v in assumptions]))
+        sections.append(
+            Section("Assumptions that matter most", bullets=[f"{k}: {v}" for k, v in assumptions])
+        )
     sections.append(Section("Reproduce every number", code=list(commands)))
     return Brief(f"Options brief: {name}", answer, sections, list(figures))
 
@@ -193,9 +309,12 @@ def write_html(brief: Brief, path: str | Path) -> Path:
     """The brief as one self-contained HTML page (figures embedded)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("fundsim.viz", "templates"), autoescape=select_autoescape(["j2"]))
+    env = Environment(
+        loader=PackageLoader("fundsim.viz", "templates"), autoescape=select_autoescape(["j2"])
+    )
     page = env.get_template("brief.html.j2").render(
-        brief=brief, figures=[(cap, base64.b64encode(png).decode()) for cap, png in brief.figures])
+        brief=brief, figures=[(cap, base64.b64encode(png).decode()) for cap, png in brief.figures]
+    )
     return write_text(Path(path), page)
 
 

@@ -22,8 +22,11 @@ def tradeoff(table: pd.DataFrame, title: str = "") -> Figure:
     option another beats on cost and on every risk is drawn hollow and labelled "dominated"."""
     fig = new_figure(7.0, 4.6)
     ax = fig.subplots()
-    risk = (table["p_tier1_interrupted"].fillna(0.0) if "p_tier1_interrupted" in table
-            else pd.Series(0.0, table.index)).to_numpy(dtype=float)
+    risk = (
+        table["p_tier1_interrupted"].fillna(0.0)
+        if "p_tier1_interrupted" in table
+        else pd.Series(0.0, table.index)
+    ).to_numpy(dtype=float)
     cmap = matplotlib.colormaps["RdYlGn_r"]
     for i, (_, r) in enumerate(table.iterrows()):
         x, y = r["cost_usd_year"], r["coordinator_coverage"]
@@ -31,11 +34,25 @@ def tradeoff(table: pd.DataFrame, title: str = "") -> Figure:
             continue
         dominated = bool(r.get("dominated_by", ""))
         colour = cmap(float(risk[i]))
-        ax.errorbar(x, y, xerr=[[x - r["cost_usd_year_low"]], [r["cost_usd_year_high"] - x]],
-                    yerr=[[y - r["coordinator_coverage_low"]], [r["coordinator_coverage_high"] - y]],
-                    fmt="none", ecolor="#777", lw=0.8, zorder=1)
-        ax.scatter([x], [y], s=70, zorder=2, edgecolors=colour if dominated else "#222",
-                   facecolors="none" if dominated else [colour], linewidths=1.4)
+        ax.errorbar(
+            x,
+            y,
+            xerr=[[x - r["cost_usd_year_low"]], [r["cost_usd_year_high"] - x]],
+            yerr=[[y - r["coordinator_coverage_low"]], [r["coordinator_coverage_high"] - y]],
+            fmt="none",
+            ecolor="#777",
+            lw=0.8,
+            zorder=1,
+        )
+        ax.scatter(
+            [x],
+            [y],
+            s=70,
+            zorder=2,
+            edgecolors=colour if dominated else "#222",
+            facecolors="none" if dominated else [colour],
+            linewidths=1.4,
+        )
         label = f"{r['option']}{' (dominated)' if dominated else ''}"
         ax.annotate(label, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=7)
     ax.xaxis.set_major_formatter(FuncFormatter(usd_label))
@@ -46,14 +63,20 @@ def tradeoff(table: pd.DataFrame, title: str = "") -> Figure:
     bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label("P(a tier-1 post interrupted)", fontsize=8)
     bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_title(title or "Options: what they cost against what they buy (bars: 95 % intervals)", fontsize=10)
+    ax.set_title(
+        title or "Options: what they cost against what they buy (bars: 95 % intervals)", fontsize=10
+    )
     return fig
 
 
-def waterfall(decomposition: pd.DataFrame, metric: str = "coordinator_coverage", title: str = "") -> Figure:
+def waterfall(
+    decomposition: pd.DataFrame, metric: str = "coordinator_coverage", title: str = ""
+) -> Figure:
     """A ladder's steps in one metric: the first rung's level, each step's paired change
     (bar, with its 95 % interval), and the last rung's level."""
-    steps = decomposition[(decomposition["metric"] == metric) & (decomposition["change"] != "total")]
+    steps = decomposition[
+        (decomposition["metric"] == metric) & (decomposition["change"] != "total")
+    ]
     fig = new_figure(7.0, 4.4)
     ax = fig.subplots()
     if steps.empty:
@@ -67,7 +90,14 @@ def waterfall(decomposition: pd.DataFrame, metric: str = "coordinator_coverage",
         d = float(s["diff"])
         ax.bar(k, d, bottom=level, color="#2ca25f" if d >= 0 else "#de2d26")
         if math.isfinite(s["diff_low"]):
-            ax.errorbar(k, level + d, yerr=[[d - s["diff_low"]], [s["diff_high"] - d]], fmt="none", ecolor="#333", lw=0.8)
+            ax.errorbar(
+                k,
+                level + d,
+                yerr=[[d - s["diff_low"]], [s["diff_high"] - d]],
+                fmt="none",
+                ecolor="#333",
+                lw=0.8,
+            )
         level += d
         labels.append(str(s["to"]))
     ax.bar(len(labels), level, color="#08306b")
@@ -78,6 +108,9 @@ def waterfall(decomposition: pd.DataFrame, metric: str = "coordinator_coverage",
     elif metric == "cost_usd_year":
         ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
     ax.set_ylabel(metric.replace("_", " "))
-    ax.set_title(title or f"From the first rung to the last, one change at a time: {metric.replace('_', ' ')}",
-                 fontsize=10)
+    ax.set_title(
+        title
+        or f"From the first rung to the last, one change at a time: {metric.replace('_', ' ')}",
+        fontsize=10,
+    )
     return fig

@@ -43,24 +43,46 @@ def write_options_workbook(
     path = Path(path)
     book = open_workbook(path)
     sheets = Sheets(book)
-    contents = [("Options", "one row per option: each metric's mean and 95 % interval, and the paired "
-                            "difference against the reference (or the option before, in a ladder)"),
-                ("Bills", "each entity's mean invoice a year under each option (USD)"),
-                ("Entity costs", "option x entity x year: invoice and paid (USD), to filter")]
+    contents = [
+        (
+            "Options",
+            "one row per option: each metric's mean and 95 % interval, and the paired "
+            "difference against the reference (or the option before, in a ladder)",
+        ),
+        ("Bills", "each entity's mean invoice a year under each option (USD)"),
+        ("Entity costs", "option x entity x year: invoice and paid (USD), to filter"),
+    ]
     if decomposition is not None and len(decomposition):
-        contents.append(("Decomposition", "a ladder's steps: each change's paired effect, 95 % interval"))
-    read_me(sheets, title, facts, (), [(k, "ASSUMPTION", v) for k, v in assumptions], contents=contents,
-            assumptions_note="no input of the reference option is marked ASSUMPTION")
+        contents.append(
+            ("Decomposition", "a ladder's steps: each change's paired effect, 95 % interval")
+        )
+    read_me(
+        sheets,
+        title,
+        facts,
+        (),
+        [(k, "ASSUMPTION", v) for k, v in assumptions],
+        contents=contents,
+        assumptions_note="no input of the reference option is marked ASSUMPTION",
+    )
     ws = book.add_worksheet("Options")
-    cols = [Column("option", "option"), Column("against", "paired against"), Column("change", "what it changes")]
+    cols = [
+        Column("option", "option"),
+        Column("against", "paired against"),
+        Column("change", "what it changes"),
+    ]
     for m in metrics:
         if m not in table:
             continue
         f = _fmt(m)
-        cols += [Column(m, f"{m} (mean)", f), Column(f"{m}_low", f"{m} 95% low", f),
-                 Column(f"{m}_high", f"{m} 95% high", f), Column(f"{m}_diff", f"{m} difference", f),
-                 Column(f"{m}_diff_low", f"{m} difference 95% low", f),
-                 Column(f"{m}_diff_high", f"{m} difference 95% high", f)]
+        cols += [
+            Column(m, f"{m} (mean)", f),
+            Column(f"{m}_low", f"{m} 95% low", f),
+            Column(f"{m}_high", f"{m} 95% high", f),
+            Column(f"{m}_diff", f"{m} difference", f),
+            Column(f"{m}_diff_low", f"{m} difference 95% low", f),
+            Column(f"{m}_diff_high", f"{m} difference 95% high", f),
+        ]
     cols.append(Column("dominated_by", "dominated by"))
     Sheets.fit(ws, sheets.table(ws, table, cols, name="Options"))
     ws = book.add_worksheet("Bills")
@@ -68,20 +90,35 @@ def write_options_workbook(
     wide = wide.reindex(columns=list(dict.fromkeys(costs["option"]))).reset_index()
     keys = [f"o{j}" for j in range(len(wide.columns) - 1)]
     frame = wide.set_axis(["entity", *keys], axis=1)
-    bcols = [Column("entity", "entity")] + [Column(k, f"{name} (USD a year)", _USD, total=True)
-                                            for k, name in zip(keys, wide.columns[1:], strict=True)]
+    bcols = [Column("entity", "entity")] + [
+        Column(k, f"{name} (USD a year)", _USD, total=True)
+        for k, name in zip(keys, wide.columns[1:], strict=True)
+    ]
     Sheets.fit(ws, sheets.table(ws, frame, bcols, name="Bills", total_label="total"))
     ws = book.add_worksheet("Entity costs")
-    ccols = [Column("option", "option"), Column("window", "window"), Column("entity", "entity"),
-             Column("year", "year", "0"), Column("invoice_usd", "invoice (USD)", _USD, total=True),
-             Column("paid_usd", "paid (USD)", _USD, total=True)]
+    ccols = [
+        Column("option", "option"),
+        Column("window", "window"),
+        Column("entity", "entity"),
+        Column("year", "year", "0"),
+        Column("invoice_usd", "invoice (USD)", _USD, total=True),
+        Column("paid_usd", "paid (USD)", _USD, total=True),
+    ]
     Sheets.fit(ws, sheets.table(ws, costs, ccols, name="EntityCosts", total_label="total"))
     if decomposition is not None and len(decomposition):
         ws = book.add_worksheet("Decomposition")
-        dcols = [Column("step", "step", "0"), Column("from", "from"), Column("to", "to"),
-                 Column("change", "change"), Column("metric", "metric"), Column("level_from", "level before"),
-                 Column("level_to", "level after"), Column("diff", "paired difference"), Column("diff_low", "95% low"),
-                 Column("diff_high", "95% high")]
+        dcols = [
+            Column("step", "step", "0"),
+            Column("from", "from"),
+            Column("to", "to"),
+            Column("change", "change"),
+            Column("metric", "metric"),
+            Column("level_from", "level before"),
+            Column("level_to", "level after"),
+            Column("diff", "paired difference"),
+            Column("diff_low", "95% low"),
+            Column("diff_high", "95% high"),
+        ]
         Sheets.fit(ws, sheets.table(ws, decomposition, dcols, name="Decomposition"))
     book.close()
     return path

@@ -40,8 +40,13 @@ def _rows(table: Any) -> list[tuple[list[Any], bool]]:
     ]
 
 
-def write_annex_workbook(path: str | Path, title: str, facts: Sequence[tuple[str, str]],
-                         tables: Sequence[Any], notes: Sequence[str]) -> Path:
+def write_annex_workbook(
+    path: str | Path,
+    title: str,
+    facts: Sequence[tuple[str, str]],
+    tables: Sequence[Any],
+    notes: Sequence[str],
+) -> Path:
     """Write the annex workbook at ``path`` (atomically); ``tables`` are annex tables
     (``name``, ``title``, ``what``, ``frame``, ``formats``, ``totals``)."""
     path = Path(path)
@@ -83,7 +88,9 @@ def write_annex_workbook(path: str | Path, title: str, facts: Sequence[tuple[str
 SUBTOTAL_WORDS = ("total", "net ", "gross", "subtotal")
 
 
-def total_formulas(values: Sequence[Any], first_total: int, labels: Sequence[str] = ()) -> dict[int, list[int]]:
+def total_formulas(
+    values: Sequence[Any], first_total: int, labels: Sequence[str] = ()
+) -> dict[int, list[int]]:
     """Rows of one numeric column that are sums of rows above them, each with the rows it
     adds up. ``values`` are the column's values by row; rows from ``first_total`` on are the
     table's totals rows, and ``labels`` name the rows (a row inside the table whose label
@@ -91,8 +98,12 @@ def total_formulas(values: Sequence[Any], first_total: int, labels: Sequence[str
     A totals row adds the top-level rows above it (a subtotal stands for the rows it
     adds: the gross budget is the net requirement plus the fees). Each holds only where
     the annex's own numbers add up to the cent; elsewhere the value stays a number."""
-    nums = [float(v) if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(float(v))
-            else None for v in values]
+    nums = [
+        float(v)
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(float(v))
+        else None
+        for v in values
+    ]
     out: dict[int, list[int]] = {}
     start = 0
     for r, v in enumerate(nums):
@@ -105,7 +116,10 @@ def total_formulas(values: Sequence[Any], first_total: int, labels: Sequence[str
             terms = [k for k in range(start, r) if nums[k] is not None]
         else:
             continue
-        if len(terms) >= (1 if r >= first_total else 2) and abs(sum(nums[k] or 0.0 for k in terms) - v) < 0.005:
+        if (
+            len(terms) >= (1 if r >= first_total else 2)
+            and abs(sum(nums[k] or 0.0 for k in terms) - v) < 0.005
+        ):
             out[r] = terms
             if r < first_total:
                 start = r + 1
@@ -115,7 +129,10 @@ def total_formulas(values: Sequence[Any], first_total: int, labels: Sequence[str
 def _adds_up(total: Any, parts: Sequence[Any]) -> bool:
     """Whether ``total`` is the sum of ``parts`` to the cent (all numbers)."""
     items = [total, *parts]
-    if not all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(float(x)) for x in items):
+    if not all(
+        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(float(x))
+        for x in items
+    ):
         return False
     return abs(sum(float(p) for p in parts) - float(total)) < 0.005
 
@@ -133,8 +150,13 @@ def _table_sheet(sheets: Sheets, table: Any) -> None:
     labels = [next((str(v) for v in values if isinstance(v, str)), "") for values, _ in rows]
     # a "period total" column adds the year columns before it, row by row
     years = [j for j, c in enumerate(columns) if table.formats.get(c) == "usd" and c[:4].isdigit()]
-    period = {j: years for j, c in enumerate(columns)
-              if c.startswith("period total") and len(years) >= 2 and years == list(range(years[0], years[-1] + 1))}
+    period = {
+        j: years
+        for j, c in enumerate(columns)
+        if c.startswith("period total")
+        and len(years) >= 2
+        and years == list(range(years[0], years[-1] + 1))
+    }
     for j, c in enumerate(columns):
         if table.formats.get(c) in ("usd", "count", "share"):
             formulas[j] = total_formulas([values[j] for values, _ in rows], first_total, labels)
@@ -146,16 +168,27 @@ def _table_sheet(sheets: Sheets, table: Any) -> None:
             across = period.get(j)
             if across and terms is None and _adds_up(v, [values[k] for k in across]):
                 # the period total of a row: the sum of its years
-                ws.write_formula(first + i, j, f"=SUM({xl_rowcol_to_cell(first + i, across[0])}:"
-                                 f"{xl_rowcol_to_cell(first + i, across[-1])})", sheets.fmt(nf, bold=bold), float(v))
+                ws.write_formula(
+                    first + i,
+                    j,
+                    f"=SUM({xl_rowcol_to_cell(first + i, across[0])}:"
+                    f"{xl_rowcol_to_cell(first + i, across[-1])})",
+                    sheets.fmt(nf, bold=bold),
+                    float(v),
+                )
                 shown = displayed(v, nf)
             elif terms is not None:
                 cells = [xl_rowcol_to_cell(first + k, j) for k in terms]
                 contiguous = terms == list(range(terms[0], terms[-1] + 1))
-                formula = (f"=SUM({cells[0]}:{cells[-1]})" if contiguous else "=" + "+".join(cells))
+                formula = f"=SUM({cells[0]}:{cells[-1]})" if contiguous else "=" + "+".join(cells)
                 ws.write_formula(first + i, j, formula, sheets.fmt(nf, bold=True), float(v))
                 shown = displayed(v, nf)
-            elif total and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(float(v)):
+            elif (
+                total
+                and isinstance(v, int | float)
+                and not isinstance(v, bool)
+                and math.isfinite(float(v))
+            ):
                 ws.write_number(first + i, j, float(v), sheets.fmt(nf, bold=True))
                 shown = displayed(v, nf)
             elif bold and isinstance(v, str):
@@ -166,10 +199,18 @@ def _table_sheet(sheets: Sheets, table: Any) -> None:
             widths[j] = max(widths[j], len(shown))
     # A named table with filter buttons over the header and every row (totals included:
     # a filter that hides a line leaves the totals' formulas as they are).
-    ws.add_table(header_row, 0, header_row + max(n, 1), len(columns) - 1, {
-        "name": sheets.table_name(table.name), "style": TABLE_STYLE, "autofilter": True,
-        "columns": [{"header": safe_text(c), "header_format": sheets.header} for c in columns],
-    })
+    ws.add_table(
+        header_row,
+        0,
+        header_row + max(n, 1),
+        len(columns) - 1,
+        {
+            "name": sheets.table_name(table.name),
+            "style": TABLE_STYLE,
+            "autofilter": True,
+            "columns": [{"header": safe_text(c), "header_format": sheets.header} for c in columns],
+        },
+    )
     ws.freeze_panes(first, 1)
     Sheets.fit(ws, widths)
 
@@ -188,28 +229,49 @@ def _text(value: Any, unit: str) -> str:
     return str(value)
 
 
-def annex_html(title: str, facts: Sequence[tuple[str, str]], tables: Sequence[Any], notes: Sequence[str]) -> str:
+def annex_html(
+    title: str, facts: Sequence[tuple[str, str]], tables: Sequence[Any], notes: Sequence[str]
+) -> str:
     """The annex as one self-contained HTML page (jinja2 template ``budget_annex.html.j2``)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("fundsim.viz", "templates"),
-                      autoescape=select_autoescape(("html", "j2")), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("fundsim.viz", "templates"),
+        autoescape=select_autoescape(("html", "j2")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     rendered = []
     for t in tables:
         columns = [str(c) for c in t.frame.columns]
         units = [t.formats.get(c, "") for c in columns]
         rows = [
-            {"total": total, "cells": [{"text": _text(v, u), "num": isinstance(v, int | float) and not isinstance(v, bool)}
-                                       for v, u in zip(values, units, strict=True)]}
+            {
+                "total": total,
+                "cells": [
+                    {
+                        "text": _text(v, u),
+                        "num": isinstance(v, int | float) and not isinstance(v, bool),
+                    }
+                    for v, u in zip(values, units, strict=True)
+                ],
+            }
             for values, total in _rows(t)
         ]
-        rendered.append({"name": t.name, "title": t.title, "what": t.what, "head": columns, "rows": rows})
+        rendered.append(
+            {"name": t.name, "title": t.title, "what": t.what, "head": columns, "rows": rows}
+        )
     return env.get_template("budget_annex.html.j2").render(
         title=title, facts=list(facts), tables=rendered, notes=list(notes)
     )
 
 
-def write_annex_html(path: str | Path, title: str, facts: Sequence[tuple[str, str]], tables: Sequence[Any],
-                     notes: Sequence[str]) -> Path:
+def write_annex_html(
+    path: str | Path,
+    title: str,
+    facts: Sequence[tuple[str, str]],
+    tables: Sequence[Any],
+    notes: Sequence[str],
+) -> Path:
     """Write :func:`annex_html` at ``path`` (atomically)."""
     return write_text(path, annex_html(title, facts, tables, notes))

@@ -80,18 +80,34 @@ def fan_chart(
     with styled():
         fig = new_figure(width, 4.6 if narrow else 3.8)
         ax = fig.add_subplot()
-        ax.fill_between(x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post")
+        ax.fill_between(
+            x, m["p05"], m["p95"], color=PALE, lw=0, label="5-95 % of replications", step="post"
+        )
         ax.fill_between(x, m["p25"], m["p75"], color=LIGHT, lw=0, label="25-75 %", step="post")
         ax.step(x, m["p50"], where="post", color=DARK, label="total cash: median")
-        free = monthly[monthly["metric"] == free_metric].sort_values("month") if free_metric else None
+        free = (
+            monthly[monthly["metric"] == free_metric].sort_values("month") if free_metric else None
+        )
         if free is not None and not free.empty:
             fx = start + free["month"].to_numpy() / 12.0
-            ax.step(fx, free["p50"], where="post", color=ACCENT, lw=1.6, label="uncommitted: median")
-            ax.step(fx, free["p05"], where="post", color=ACCENT, lw=0.9, ls=":", label="uncommitted: 5th percentile")
+            ax.step(
+                fx, free["p50"], where="post", color=ACCENT, lw=1.6, label="uncommitted: median"
+            )
+            ax.step(
+                fx,
+                free["p05"],
+                where="post",
+                color=ACCENT,
+                lw=0.9,
+                ls=":",
+                label="uncommitted: 5th percentile",
+            )
         if reserve_target is not None and not reserve_target.empty:
             rt = reserve_target.sort_values("year")
             xs = np.append(rt["year"].to_numpy(float), rt["year"].iloc[-1] + 1)
-            ys = np.append(rt["reserve_target_usd"].to_numpy(float), rt["reserve_target_usd"].iloc[-1])
+            ys = np.append(
+                rt["reserve_target_usd"].to_numpy(float), rt["reserve_target_usd"].iloc[-1]
+            )
             ax.step(xs, ys, where="post", color=INK, ls="--", lw=1.0, label="reserve target")
         ax.axhline(0, color=INK, lw=0.6)
         ax.yaxis.set_major_formatter(FuncFormatter(usd_label))
@@ -100,15 +116,20 @@ def fan_chart(
         ax.set_title(fill(title, 48) if narrow else title, fontsize=9 if narrow else None)
         if narrow:
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-        fig.legend(loc="outside lower center", ncols=2 if narrow else 3, fontsize=7 if narrow else 8)
+        fig.legend(
+            loc="outside lower center", ncols=2 if narrow else 3, fontsize=7 if narrow else 8
+        )
     return fig
 
 
 # --------------------------------------------------------------------------- coverage
 
 
-def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator coverage by country and year",
-                     width: float | None = None) -> Figure:
+def coverage_heatmap(
+    coverage: pd.DataFrame | None,
+    title: str = "Coordinator coverage by country and year",
+    width: float | None = None,
+) -> Figure:
     """Country x year heat map of coverage (share of post-months filled, mean over
     replications), countries ordered by risk tier then code; each cell labelled in %.
     ``width`` (inches) redraws it for a narrow screen (below 5 in: two-digit years,
@@ -126,7 +147,11 @@ def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator co
         ax.grid(False)
         years = [f"'{str(y)[-2:]}" if narrow else str(y) for y in grid.columns]
         ax.set_xticks(range(n_cols), years, rotation=0)
-        tiers = cov.drop_duplicates("country").set_index("country")["risk_tier"] if "risk_tier" in cov else None
+        tiers = (
+            cov.drop_duplicates("country").set_index("country")["risk_tier"]
+            if "risk_tier" in cov
+            else None
+        )
         labels = [f"{c} (t{int(tiers[c])})" if tiers is not None else c for c in countries]
         ax.set_yticks(range(n_rows), labels)
         values = grid.to_numpy()
@@ -134,8 +159,15 @@ def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator co
             for i in range(n_rows):
                 for j in range(n_cols):
                     v = values[i, j]
-                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=6.5,
-                            color="white" if v > 0.6 else INK)
+                    ax.text(
+                        j,
+                        i,
+                        f"{100 * v:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=6.5,
+                        color="white" if v > 0.6 else INK,
+                    )
         cbar = fig.colorbar(im, ax=ax, shrink=0.8)
         cbar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         cbar.set_label("post-months filled")
@@ -146,8 +178,9 @@ def coverage_heatmap(coverage: pd.DataFrame | None, title: str = "Coordinator co
 # --------------------------------------------------------------------------- shares
 
 
-def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for and pays",
-               width: float = 7.0) -> Figure:
+def share_bars(
+    shares: pd.DataFrame, title: str = "What each entity is asked for and pays", width: float = 7.0
+) -> Figure:
     """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
     formula share in % beside each bar; largest payer on top."""
     _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
@@ -160,9 +193,25 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
         fig = new_figure(width, 1.2 + 0.26 * len(g))
         ax = fig.add_subplot()
         h = 0.4
-        ax.barh(y + h / 2, g["assessed_usd"], height=h, color=MID, label="assessed", edgecolor=INK, lw=0.3)
-        ax.barh(y - h / 2, g["paid_usd"], height=h, color=PALE, hatch=HATCHES[1], label="paid",
-                edgecolor=INK, lw=0.3)
+        ax.barh(
+            y + h / 2,
+            g["assessed_usd"],
+            height=h,
+            color=MID,
+            label="assessed",
+            edgecolor=INK,
+            lw=0.3,
+        )
+        ax.barh(
+            y - h / 2,
+            g["paid_usd"],
+            height=h,
+            color=PALE,
+            hatch=HATCHES[1],
+            label="paid",
+            edgecolor=INK,
+            lw=0.3,
+        )
         ax.set_yticks(y, g.index)
         ax.xaxis.set_major_formatter(FuncFormatter(usd_label))
         ax.set_xlabel("USD a year (mean over years and replications)")
@@ -172,8 +221,14 @@ def share_bars(shares: pd.DataFrame, title: str = "What each entity is asked for
         if "share" in g:
             xmax = float(g["assessed_usd"].max())
             for yi, (_, r) in zip(y, g.iterrows(), strict=True):
-                ax.text(r["assessed_usd"] + 0.01 * xmax, yi + h / 2, f"{100 * r['share']:.1f} %",
-                        va="center", fontsize=7, color=INK)
+                ax.text(
+                    r["assessed_usd"] + 0.01 * xmax,
+                    yi + h / 2,
+                    f"{100 * r['share']:.1f} %",
+                    va="center",
+                    fontsize=7,
+                    color=INK,
+                )
             ax.set_xlim(0, xmax * 1.15)
         ax.legend(loc="lower right")
         ax.set_title(title)
@@ -255,7 +310,9 @@ def stress_effects(stress: pd.DataFrame, metrics: Sequence[str] | None = None) -
         if not good:
             out.at[r["shock"], r["metric"]] = "neither"
         else:
-            out.at[r["shock"], r["metric"]] = "better" if (float(r["diff"]) > 0) == (good == "higher") else "worse"
+            out.at[r["shock"], r["metric"]] = (
+                "better" if (float(r["diff"]) > 0) == (good == "higher") else "worse"
+            )
     return out
 
 
@@ -292,25 +349,38 @@ def stress_heatmap(
     effects = stress_effects(stress, metrics)
     ran = stress[stress["metric"].fillna("") != ""]
     shocks, cols = list(effects.index), list(effects.columns)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(index=shocks, columns=cols)
+    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(
+        index=shocks, columns=cols
+    )
     bills = "largest_change_usd" in stress and stress["largest_change_usd"].notna().any()
     colours = {"better": BETTER, "worse": WORSE, "neither": NEITHER, "": "white"}
     n_cols = len(cols) + (1 if bills else 0)
     with styled():
         narrow = width is not None and width < 5.0
-        fig = new_figure(width or min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5),
-                         1.8 + (0.55 if narrow else 0.36) * len(shocks) + (1.2 if narrow else 0))
+        fig = new_figure(
+            width or min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5),
+            1.8 + (0.55 if narrow else 0.36) * len(shocks) + (1.2 if narrow else 0),
+        )
         ax = fig.add_subplot()
-        rgb = np.array([[to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
-                        + ([to_rgb("white")] if bills else []) for i in range(len(shocks))])
+        rgb = np.array(
+            [
+                [to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
+                + ([to_rgb("white")] if bills else [])
+                for i in range(len(shocks))
+            ]
+        )
         ax.imshow(rgb, aspect="auto")
         ax.grid(False)
         names = [describe(m).heading + _ARROWS.get(describe(m).good or "", "") for m in cols]
         if bills:
             names.append("largest change\nof one bill")
         small = 5.5 if narrow else 7.0
-        ax.set_xticks(range(n_cols), [fill(n, 22 if narrow else 14) for n in names], fontsize=small,
-                      rotation=90 if narrow else 0)
+        ax.set_xticks(
+            range(n_cols),
+            [fill(n, 22 if narrow else 14) for n in names],
+            fontsize=small,
+            rotation=90 if narrow else 0,
+        )
         ax.xaxis.tick_top()
         rows = [fill(s.replace("_", " "), 16) for s in shocks] if narrow else shocks
         ax.set_yticks(range(len(shocks)), rows, fontsize=small + 0.5)
@@ -330,18 +400,41 @@ def stress_heatmap(
                     continue
                 text = _stress_label(metric, d)
                 significant = effects.iat[i, j] != ""
-                ax.text(j, i, text if significant else f"({text})", ha="center", va="center", fontsize=small,
-                        color=INK if significant else "#737373")
-            if bills and shock in first.index and np.isfinite(float(first.at[shock, "largest_change_usd"])):  # type: ignore[arg-type]
+                ax.text(
+                    j,
+                    i,
+                    text if significant else f"({text})",
+                    ha="center",
+                    va="center",
+                    fontsize=small,
+                    color=INK if significant else "#737373",
+                )
+            if (
+                bills
+                and shock in first.index
+                and np.isfinite(float(first.at[shock, "largest_change_usd"]))  # type: ignore[arg-type]
+            ):
                 r = first.loc[shock]
-                ax.text(len(cols), i, f"{str(r['largest_change_entity'])[:12]}\n"
-                        f"{_compact(float(r['largest_change_usd']))}{chr(10) if narrow else ' '}"
-                        f"({100 * float(r['largest_change_pct']):+.1f}%)",
-                        ha="center", va="center", fontsize=small - 0.5, color=INK)
+                ax.text(
+                    len(cols),
+                    i,
+                    f"{str(r['largest_change_entity'])[:12]}\n"
+                    f"{_compact(float(r['largest_change_usd']))}{chr(10) if narrow else ' '}"
+                    f"({100 * float(r['largest_change_pct']):+.1f}%)",
+                    ha="center",
+                    va="center",
+                    fontsize=small - 0.5,
+                    color=INK,
+                )
         ax.set_title(fill(title, 40) if narrow else title, pad=8)
-        ax.set_xlabel("blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of a metric "
-                      "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher is "
-                      "better, \u2193 lower is better; pp: percentage points; USD in k and M.", fontsize=small)
+        ax.set_xlabel(
+            "blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of "
+            "a metric "
+            "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher "
+            "is "
+            "better, \u2193 lower is better; pp: percentage points; USD in k and M.",
+            fontsize=small,
+        )
         if narrow:
             ax.xaxis.label.set_wrap(True)
     return fig
@@ -361,7 +454,10 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
         xlabel = "Sobol index (share of output variance)"
     else:
         _need(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
-        pairs = (("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"), ("sigma", None, "sigma"))
+        pairs = (
+            ("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"),
+            ("sigma", None, "sigma"),
+        )
         xlabel = f"elementary effect on {metric}" if metric else "elementary effect"
     _need(table, ("input",), "sensitivity bars")
     y = np.arange(len(table))
@@ -371,9 +467,18 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
         h = 0.38
         for k, (col, conf, label) in enumerate(pairs):
             err = table[conf].to_numpy(float) if conf else None
-            ax.barh(y + (0.5 - k) * h, table[col].to_numpy(float), height=h, xerr=err,
-                    color=(DARK, PALE)[k], hatch=HATCHES[2 * k], edgecolor=INK, lw=0.3,
-                    error_kw={"ecolor": INK, "lw": 0.8, "capsize": 2}, label=label)
+            ax.barh(
+                y + (0.5 - k) * h,
+                table[col].to_numpy(float),
+                height=h,
+                xerr=err,
+                color=(DARK, PALE)[k],
+                hatch=HATCHES[2 * k],
+                edgecolor=INK,
+                lw=0.3,
+                error_kw={"ecolor": INK, "lw": 0.8, "capsize": 2},
+                label=label,
+            )
         ax.set_yticks(y, table["input"])
         ax.invert_yaxis()
         ax.axvline(0, color=INK, lw=0.6)
@@ -384,7 +489,9 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
     return fig
 
 
-def solve_path(runs: pd.DataFrame, lever: str, metric: str, threshold: float, solution: float | None = None) -> Figure:
+def solve_path(
+    runs: pd.DataFrame, lever: str, metric: str, threshold: float, solution: float | None = None
+) -> Figure:
     """The runs of a solve: metric mean and 95 % interval against the lever value, the
     target threshold, and the solution."""
     _need(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
@@ -394,9 +501,24 @@ def solve_path(runs: pd.DataFrame, lever: str, metric: str, threshold: float, so
         ax = fig.add_subplot()
         # clipped: a Wilson bound can sit a rounding error inside the mean at p = 0 or 1
         yerr = np.clip(np.vstack([r["mean"] - r["ci95_low"], r["ci95_high"] - r["mean"]]), 0, None)
-        ax.errorbar(r["lever_value"], r["mean"], yerr=yerr, fmt="o-", color=DARK, ms=4, capsize=2,
-                    lw=1.0, label=f"{metric} (mean, 95 % interval)")
-        ax.axhline(threshold, color=ACCENT, ls="--", lw=1.2, label=f"target {format_value(metric, threshold)}")
+        ax.errorbar(
+            r["lever_value"],
+            r["mean"],
+            yerr=yerr,
+            fmt="o-",
+            color=DARK,
+            ms=4,
+            capsize=2,
+            lw=1.0,
+            label=f"{metric} (mean, 95 % interval)",
+        )
+        ax.axhline(
+            threshold,
+            color=ACCENT,
+            ls="--",
+            lw=1.2,
+            label=f"target {format_value(metric, threshold)}",
+        )
         if solution is not None and np.isfinite(solution):
             ax.axvline(solution, color=MID, ls=":", lw=1.4, label=f"solution {solution:.4g}")
         ax.set_xlabel(lever)

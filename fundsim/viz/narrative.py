@@ -40,8 +40,12 @@ class ScenarioText:
     @classmethod
     def of(cls, scenario: Any, file: str | None = None) -> ScenarioText:
         """From a loaded scenario (anything with ``name``, ``description``, ``sources``)."""
-        return cls(str(scenario.name), str(getattr(scenario, "description", "") or ""),
-                   dict(getattr(scenario, "sources", {}) or {}), file)
+        return cls(
+            str(scenario.name),
+            str(getattr(scenario, "description", "") or ""),
+            dict(getattr(scenario, "sources", {}) or {}),
+            file,
+        )
 
     def assumptions(self) -> list[tuple[str, str, str]]:
         """(key, basis, text) of each source entry, the text without its basis word."""
@@ -78,18 +82,31 @@ def interval(name: str, low: float, high: float) -> str:
 
 #: The sentence of each headline metric: ``{v}`` is the mean, ``{ci}`` its 95 % interval.
 SENTENCES: dict[str, str] = {
-    "coordinator_coverage": "coordinator posts were filled {v} of the post-months needed (95 % interval {ci})",
-    "p_gap": "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at least "
-             "once in {v} of replications (95 % interval {ci})",
+    "coordinator_coverage": (
+        "coordinator posts were filled {v} of the post-months needed (95 % interval {ci})"
+    ),
+    "p_gap": (
+        "a funding gap (a post lapsing, or a salary or operating cost going unpaid) happened at "
+        "least "
+        "once in {v} of replications (95 % interval {ci})"
+    ),
     "lapses": "a replication saw {v} post lapses on average (95 % interval {ci})",
-    "missed_payments_usd": "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})",
+    "missed_payments_usd": (
+        "USD {v} of salaries and operating costs went unpaid on average (95 % interval {ci})"
+    ),
     "assessed_usd": "the entities were invoiced USD {v} in all (95 % interval {ci})",
-    "closing_balance_usd": "the coordinator fund ended with USD {v} in cash on average (95 % interval {ci})",
+    "closing_balance_usd": (
+        "the coordinator fund ended with USD {v} in cash on average (95 % interval {ci})"
+    ),
     "victims_assisted_share": "{v} of victims received assistance (95 % interval {ci})",
-    "median_wait_days": "the median wait for a first service was {v} days on average over replications "
-                        "(95 % interval {ci})",
-    "funded_ratio": "the children's account held {v} of the present value of what it owes them at the end "
-                    "(95 % interval {ci})",
+    "median_wait_days": (
+        "the median wait for a first service was {v} days on average over replications "
+        "(95 % interval {ci})"
+    ),
+    "funded_ratio": (
+        "the children's account held {v} of the present value of what it owes them at the end "
+        "(95 % interval {ci})"
+    ),
 }
 
 
@@ -101,8 +118,12 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def answer(summary: pd.DataFrame, manifest: Mapping[str, Any], scenario: object | None = None,
-           groups: Sequence[Sequence[str]] | None = None) -> str:
+def answer(
+    summary: pd.DataFrame,
+    manifest: Mapping[str, Any],
+    scenario: object | None = None,
+    groups: Sequence[Sequence[str]] | None = None,
+) -> str:
     """The run's answer in one paragraph: what happened over the replications and years,
     each number with its 95 % interval of the mean (from ``summary``). A metric that is
     not applicable under ``scenario`` (:func:`~fundsim.results.registry.not_applicable`:
@@ -110,7 +131,11 @@ def answer(summary: pd.DataFrame, manifest: Mapping[str, Any], scenario: object 
     ``groups`` (default :data:`GROUPS`) are the metrics of each sentence."""
     reps, years = manifest.get("replications"), manifest.get("years")
     start = manifest.get("start_year")
-    span = f" ({start}–{int(start) + int(years) - 1})" if start is not None and years is not None else ""
+    span = (
+        f" ({start}–{int(start) + int(years) - 1})"
+        if start is not None and years is not None
+        else ""
+    )
     sentences = []
     for group in GROUPS if groups is None else groups:
         parts = []
@@ -125,14 +150,20 @@ def answer(summary: pd.DataFrame, manifest: Mapping[str, Any], scenario: object 
             mean, lo, hi = (float(s[k]) for k in ("mean", "ci95_low", "ci95_high"))  # type: ignore[arg-type]
             if math.isnan(mean):
                 continue
-            parts.append(SENTENCES[name].format(v=format_value(name, mean), ci=interval(name, lo, hi)))
+            parts.append(
+                SENTENCES[name].format(v=format_value(name, mean), ci=interval(name, lo, hi))
+            )
         if parts:
             sentences.append("; ".join(parts))
     if not sentences:
         return f"Over {reps} replications of {years} years{span}, no headline metric was recorded."
     first, *rest = sentences
-    return " ".join([f"Over {reps} replications of {years} years{span}, {first}.",
-                     *(f"{r[0].upper()}{r[1:]}." for r in rest)])
+    return " ".join(
+        [
+            f"Over {reps} replications of {years} years{span}, {first}.",
+            *(f"{r[0].upper()}{r[1:]}." for r in rest),
+        ]
+    )
 
 
 def describe_column(column: str) -> str:

@@ -69,17 +69,23 @@ def show(fig: Figure, caption: str, dpi: int = DPI) -> None:
     display(Markdown(f"*{caption}*"))
 
 
-def interval(mean: float, low: float, high: float, unit: str = "", scale: float = 1.0, digits: int = 2) -> str:
+def interval(
+    mean: float, low: float, high: float, unit: str = "", scale: float = 1.0, digits: int = 2
+) -> str:
     """``'mean [low, high] unit'`` for a check's message (values times ``scale``)."""
     u = f" {unit}" if unit else ""
     return f"{mean * scale:,.{digits}f} [{low * scale:,.{digits}f}, {high * scale:,.{digits}f}]{u}"
 
 
-def row_interval(row: Mapping[str, Any], unit: str = "", scale: float = 1.0, digits: int = 2) -> str:
+def row_interval(
+    row: Mapping[str, Any], unit: str = "", scale: float = 1.0, digits: int = 2
+) -> str:
     """:func:`interval` of a summary or comparison row (``mean``/``diff``, ``ci95_low``,
     ``ci95_high``)."""
     mean = row["diff"] if "diff" in row else row["mean"]
-    return interval(float(mean), float(row["ci95_low"]), float(row["ci95_high"]), unit, scale, digits)
+    return interval(
+        float(mean), float(row["ci95_low"]), float(row["ci95_high"]), unit, scale, digits
+    )
 
 
 def check(claim: str, holds: bool, evidence: str, reps: int) -> None:
@@ -87,8 +93,10 @@ def check(claim: str, holds: bool, evidence: str, reps: int) -> None:
     rests on) and the replication count when ``holds`` is false; print nothing when it
     holds (check cells are hidden from readers)."""
     if not bool(holds):
-        raise ClaimFailed(f"at {reps} replications the prose says: {claim}; the numbers say: {evidence}. "
-                          "Revise the prose or the claim.")
+        raise ClaimFailed(
+            f"at {reps} replications the prose says: {claim}; the numbers say: {evidence}. "
+            "Revise the prose or the claim."
+        )
 
 
 def enough(reps: int, minimum: int, claim: str) -> bool:

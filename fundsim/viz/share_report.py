@@ -88,10 +88,10 @@ def share_bar_figure(shares: pd.DataFrame, path: str | Path, title: str = "") ->
         ax.set_yticks(y, labels=[plain_label(str(n)) for n in data.index])
     for ax in axes[-1, :]:
         ax.set_xlabel("share of annual cost (%)", fontsize=8)
-    fig.suptitle(
-        f"{plain_label(title)}: share of the annual cost by formula (dashed line: equal share)".lstrip(": "),
-        fontsize=11,
+    heading = (
+        f"{plain_label(title)}: share of the annual cost by formula (dashed line: equal share)"
     )
+    fig.suptitle(heading.lstrip(": "), fontsize=11)
     fig.tight_layout()
     save_figure_file(fig, path, dpi=200)
     return path
@@ -102,15 +102,20 @@ FORMULA_WORDS: Mapping[str, str] = {
     "equal": "every participating entity pays the same amount",
     "proportional": "each entity pays in proportion to one key (its size, usually total expenses)",
     "weighted": "a weighted mix of several keys (for example half total expenses, half expenses in "
-                "high-risk countries), with an optional floor and ceiling on each share",
+    "high-risk countries), with an optional floor and ceiling on each share",
     "base_plus_variable": "a fixed base part shared equally, the rest in proportion to a key",
     "tiered": "entities grouped into size bands, each band paying a fixed share",
     "capacity": "in proportion to capacity to pay (total expenses)",
     "risk_adjusted": "in proportion to a key weighted up for presence in high-risk countries",
-    "usage": "in proportion to the coordinator services each entity uses (its presence in the countries "
-             "with a post)",
-    "shapley": "each entity pays its average marginal cost over every order of joining (Shapley value): "
-               "the cost of the posts in the countries where it is present, shared among the entities there",
+    "usage": (
+        "in proportion to the coordinator services each entity uses (its presence in the countries "
+        "with a post)"
+    ),
+    "shapley": (
+        "each entity pays its average marginal cost over every order of joining (Shapley value): "
+        "the cost of the posts in the countries where it is present, shared among the entities "
+        "there"
+    ),
 }
 
 #: Headings (meaning and unit) and number formats of the fairness columns.
@@ -133,8 +138,10 @@ FAIRNESS_HEADINGS: Mapping[str, str] = {
 
 #: The measures of the fairness sheet, for the Read me sheet's glossary.
 FAIRNESS_MEANINGS: Mapping[str, str] = {
-    "suits_index": "1 - 2A, A the area under cumulative cost share against cumulative capacity share "
-                   "(entities by capacity): 0 proportional to capacity, > 0 progressive, < 0 regressive",
+    "suits_index": (
+        "1 - 2A, A the area under cumulative cost share against cumulative capacity share "
+        "(entities by capacity): 0 proportional to capacity, > 0 progressive, < 0 regressive"
+    ),
     "gini": "inequality of the shares themselves (0 all equal)",
     "hhi": "sum of squared shares (1/n when equal, 1 when one entity pays all)",
     "top3_share": "share of the cost paid by the three largest payers",
@@ -146,16 +153,21 @@ FAIRNESS_MEANINGS: Mapping[str, str] = {
 }
 
 
-def _matrix(sheets: Sheets, title: str, table: pd.DataFrame, number_format: str, unit: str,
-            total: bool) -> None:
+def _matrix(
+    sheets: Sheets, title: str, table: pd.DataFrame, number_format: str, unit: str, total: bool
+) -> None:
     frame = table.reset_index()
     first = str(frame.columns[0])
     frame = frame.rename(columns={first: "entity"})
-    cols = [Column("entity", "entity"),
-            *(Column(str(c), f"{c} ({unit})", number_format, total=total) for c in table.columns)]
+    cols = [
+        Column("entity", "entity"),
+        *(Column(str(c), f"{c} ({unit})", number_format, total=total) for c in table.columns),
+    ]
     frame.columns = ["entity", *(str(c) for c in table.columns)]
     ws = sheets.book.add_worksheet(title)
-    Sheets.fit(ws, sheets.table(ws, frame, cols, name=title, total_label="Total" if total else None))
+    Sheets.fit(
+        ws, sheets.table(ws, frame, cols, name=title, total_label="Total" if total else None)
+    )
 
 
 def _share_chart(book: Any, shares: pd.DataFrame) -> None:
@@ -166,17 +178,23 @@ def _share_chart(book: Any, shares: pd.DataFrame) -> None:
     n = len(shares)
     chart = book.add_chart({"type": "bar"})
     for j in range(1, len(shares.columns) + 1):
-        chart.add_series({
-            "name": ["Shares", 0, j],
-            "categories": ["Shares", 1, 0, n, 0],
-            "values": ["Shares", 1, j, n, j],
-            "gap": 60,
-        })
+        chart.add_series(
+            {
+                "name": ["Shares", 0, j],
+                "categories": ["Shares", 1, 0, n, 0],
+                "values": ["Shares", 1, j, n, j],
+                "gap": 60,
+            }
+        )
     chart.set_title({"name": "Each entity's share of the annual cost, by formula"})
-    chart.set_x_axis({"name": "share of the cost", "num_format": "0%", "major_gridlines": {"visible": True}})
+    chart.set_x_axis(
+        {"name": "share of the cost", "num_format": "0%", "major_gridlines": {"visible": True}}
+    )
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 900, "height": max(420, 60 + 28 * n * max(1, len(shares.columns)) // 2)})
+    chart.set_size(
+        {"width": 900, "height": max(420, 60 + 28 * n * max(1, len(shares.columns)) // 2)}
+    )
     ws.insert_chart(0, 0, chart)
 
 
@@ -207,42 +225,76 @@ def write_share_workbook(
     book = open_workbook(path)
     sheets = Sheets(book)
     params = fairness["parameters"] if "parameters" in fairness else pd.Series(dtype=str)
-    formulas = [(str(f), FORMULA_WORDS.get(str(f), ""), str(params.get(f, ""))) for f in shares.columns]
-    glossary = [(k, FAIRNESS_HEADINGS[k], "", "", FAIRNESS_MEANINGS[k]) for k in FAIRNESS_MEANINGS
-                if k in fairness]
-    read_me(sheets, f"Cost shares of {scenario}".strip() if scenario else "Cost shares by formula",
-            [("what", "Who pays what of the coordinator network's annual cost under each cost-sharing "
-                      "formula, and how fair each split is."), *(("note", n) for n in notes)],
-            glossary, [(f, "formula", f"{words} ({p})" if p else words) for f, words, p in formulas],
-            contents=[("Shares", "each entity's share of the annual cost, by formula (%)"),
-                      ("Amounts USD", "each entity's bill a year, by formula (USD)"),
-                      ("Burden ratios", "share of cost over share of capacity, by formula"),
-                      ("Fairness", "measures of each formula's split"),
-                      ("Long", "one row per formula and entity"),
-                      ("Notes", "how the tables were computed")],
-            headings=("How each formula splits the cost", "formula", "what it does (parameters)"))
+    formulas = [
+        (str(f), FORMULA_WORDS.get(str(f), ""), str(params.get(f, ""))) for f in shares.columns
+    ]
+    glossary = [
+        (k, FAIRNESS_HEADINGS[k], "", "", FAIRNESS_MEANINGS[k])
+        for k in FAIRNESS_MEANINGS
+        if k in fairness
+    ]
+    read_me(
+        sheets,
+        f"Cost shares of {scenario}".strip() if scenario else "Cost shares by formula",
+        [
+            (
+                "what",
+                "Who pays what of the coordinator network's annual cost under each cost-sharing "
+                "formula, and how fair each split is.",
+            ),
+            *(("note", n) for n in notes),
+        ],
+        glossary,
+        [(f, "formula", f"{words} ({p})" if p else words) for f, words, p in formulas],
+        contents=[
+            ("Shares", "each entity's share of the annual cost, by formula (%)"),
+            ("Amounts USD", "each entity's bill a year, by formula (USD)"),
+            ("Burden ratios", "share of cost over share of capacity, by formula"),
+            ("Fairness", "measures of each formula's split"),
+            ("Long", "one row per formula and entity"),
+            ("Notes", "how the tables were computed"),
+        ],
+        headings=("How each formula splits the cost", "formula", "what it does (parameters)"),
+    )
     _matrix(sheets, "Shares", shares, _PERCENT, "%", total=True)
     _matrix(sheets, "Amounts USD", amounts_usd, _USD, "USD", total=True)
     _matrix(sheets, "Burden ratios", burden_ratios, _RATIO, "ratio", total=False)
 
     frame = fairness.reset_index()
     frame = frame.rename(columns={frame.columns[0]: "formula"})
-    cols = [Column("formula", "formula"),
-            *(Column(str(c), FAIRNESS_HEADINGS.get(str(c), str(c)), FAIRNESS_FORMATS.get(str(c)))
-              for c in fairness.columns)]
+    cols = [
+        Column("formula", "formula"),
+        *(
+            Column(str(c), FAIRNESS_HEADINGS.get(str(c), str(c)), FAIRNESS_FORMATS.get(str(c)))
+            for c in fairness.columns
+        ),
+    ]
     ws = book.add_worksheet("Fairness")
     Sheets.fit(ws, sheets.table(ws, frame, cols, name="Fairness"))
 
     formats = {"share": _PERCENT, "amount_usd": _USD, "burden_ratio": _RATIO}
-    headings = {"formula": "formula", "entity": "entity", "share": "share of the cost (%)",
-                "amount_usd": "bill (USD a year)", "burden_ratio": "burden ratio (share of cost / share of capacity)"}
+    headings = {
+        "formula": "formula",
+        "entity": "entity",
+        "share": "share of the cost (%)",
+        "amount_usd": "bill (USD a year)",
+        "burden_ratio": "burden ratio (share of cost / share of capacity)",
+    }
     cols = [Column(str(c), headings.get(str(c), str(c)), formats.get(str(c))) for c in long.columns]
     ws = book.add_worksheet("Long")
     Sheets.fit(ws, sheets.table(ws, long, cols, name="Long"))
 
     ws = book.add_worksheet("Notes")
-    Sheets.fit(ws, sheets.table(ws, pd.DataFrame({"note": list(notes)}), [Column("note", "note")], name="Notes",
-                                freeze=False))
+    Sheets.fit(
+        ws,
+        sheets.table(
+            ws,
+            pd.DataFrame({"note": list(notes)}),
+            [Column("note", "note")],
+            name="Notes",
+            freeze=False,
+        ),
+    )
     if figure_png is not None:
         _share_chart(book, shares)
     book.close()

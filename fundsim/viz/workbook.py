@@ -69,11 +69,14 @@ def open_workbook(path: str | Path) -> Workbook:
     """A new workbook at ``path`` in which no string ever becomes a formula or a link,
     written atomically (a temporary name, renamed on ``close()``)."""
     return _AtomicWorkbook(
-        Path(path), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False}
+        Path(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False},
     )
 
 
-_FORMAT_PART = re.compile(r'^(?P<sign>\+?)(?P<body>[#,0]*0)(?:\.(?P<dec>0+))?(?P<pct>%?)(?:"(?P<suffix>[^"]*)")?$')
+_FORMAT_PART = re.compile(
+    r'^(?P<sign>\+?)(?P<body>[#,0]*0)(?:\.(?P<dec>0+))?(?P<pct>%?)(?:"(?P<suffix>[^"]*)")?$'
+)
 
 
 def displayed(value: Any, number_format: str | None = None) -> str:
@@ -181,14 +184,16 @@ class Sheets:
             r = first_data + i
             row_sum = 0.0
             for j, c in enumerate(columns):
-                nf = (row_formats[i].get(c.key, c.number_format) if row_formats else c.number_format)
+                nf = row_formats[i].get(c.key, c.number_format) if row_formats else c.number_format
                 shown = self.cell(ws, r, j, row[c.key], nf)
                 widths[j] = max(widths[j], len(shown))
                 if j in summed and _is_number(row[c.key]):
                     row_sum += float(row[c.key])
             if row_total is not None and summed:
                 j = len(columns)
-                formula = f"=SUM({xl_rowcol_to_cell(r, summed[0])}:{xl_rowcol_to_cell(r, summed[-1])})"
+                formula = (
+                    f"=SUM({xl_rowcol_to_cell(r, summed[0])}:{xl_rowcol_to_cell(r, summed[-1])})"
+                )
                 ws.write_formula(r, j, formula, self.fmt(row_total.number_format), row_sum)
                 widths[j] = max(widths[j], len(displayed(row_sum, row_total.number_format)))
         spec: list[dict[str, Any]] = []
@@ -198,24 +203,41 @@ class Sheets:
                 if j == 0:
                     col["total_string"] = total_label
                 elif c.total or c is row_total:
-                    values = (frame[c.key] if c is not row_total else frame[[x.key for x in columns if x.total]].sum(axis=1))
+                    values = (
+                        frame[c.key]
+                        if c is not row_total
+                        else frame[[x.key for x in columns if x.total]].sum(axis=1)
+                    )
                     total = float(pd.to_numeric(values, errors="coerce").sum())
                     letter = xl_col_to_name(j)
-                    col["total_function"] = f"=SUM({letter}{first_data + 1}:{letter}{last_data + 1})"
+                    col["total_function"] = (
+                        f"=SUM({letter}{first_data + 1}:{letter}{last_data + 1})"
+                    )
                     col["total_value"] = total
                     col["format"] = self.fmt(c.number_format, bold=True)
                     widths[j] = max(widths[j], len(displayed(total, c.number_format)))
             spec.append(col)
         last_row = last_data + (1 if total_label is not None else 0)
-        ws.add_table(first_row, 0, last_row, len(cols) - 1, {
-            "name": self._table_name(name), "columns": spec, "total_row": total_label is not None,
-            "style": TABLE_STYLE, "autofilter": True,
-        })
+        ws.add_table(
+            first_row,
+            0,
+            last_row,
+            len(cols) - 1,
+            {
+                "name": self._table_name(name),
+                "columns": spec,
+                "total_row": total_label is not None,
+                "style": TABLE_STYLE,
+                "autofilter": True,
+            },
+        )
         if freeze:
             ws.freeze_panes(first_row + 1, 1)
         return widths
 
-    def cell(self, ws: Worksheet, r: int, c: int, value: Any, number_format: str | None = None) -> str:
+    def cell(
+        self, ws: Worksheet, r: int, c: int, value: Any, number_format: str | None = None
+    ) -> str:
         """Write one value (a number with ``number_format``, text as a safe string);
         returns it as shown."""
         if hasattr(value, "item"):
@@ -242,7 +264,11 @@ class Sheets:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(float(value))
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
 
 
 def read_me(
@@ -253,8 +279,11 @@ def read_me(
     assumptions: Sequence[tuple[str, str, str]] | None,
     assumptions_note: str = "",
     contents: Sequence[tuple[str, str]] = (),
-    headings: tuple[str, str, str] = ("Assumptions and sources of the scenario", "scenario key",
-                                      "source or reasoning"),
+    headings: tuple[str, str, str] = (
+        "Assumptions and sources of the scenario",
+        "scenario key",
+        "source or reasoning",
+    ),
 ) -> Worksheet:
     """The first sheet: a title, the facts (label, value), what each sheet holds, the
     glossary of the metrics in the workbook (an Excel table) and the scenario's
@@ -290,8 +319,13 @@ def read_me(
         ws.merge_range(r, 0, r, 4, "What the metrics mean", sheets.bold)
         r += 1
         frame = pd.DataFrame(glossary, columns=["metric", "label", "unit", "better", "meaning"])
-        cols = [Column("metric", "metric"), Column("label", "what it is"), Column("meaning", "meaning"),
-                Column("unit", "unit"), Column("better", "better when")]
+        cols = [
+            Column("metric", "metric"),
+            Column("label", "what it is"),
+            Column("meaning", "meaning"),
+            Column("unit", "unit"),
+            Column("better", "better when"),
+        ]
         w = sheets.table(ws, frame, cols, name="Glossary", first_row=r, freeze=False)
         widths = {j: max(widths.get(j, 0), v) for j, v in w.items()}
         r += len(frame) + 2
@@ -301,10 +335,23 @@ def read_me(
     if assumptions:
         frame = pd.DataFrame(assumptions, columns=["key", "basis", "text"])
         cols = [Column("key", headings[1]), Column("basis", "basis"), Column("text", headings[2])]
-        w = sheets.table(ws, frame, cols, name="Assumptions" if headings[1] == "scenario key" else "Formulas",
-                         first_row=r, freeze=False)
+        w = sheets.table(
+            ws,
+            frame,
+            cols,
+            name="Assumptions" if headings[1] == "scenario key" else "Formulas",
+            first_row=r,
+            freeze=False,
+        )
         widths = {j: max(widths.get(j, 0), v) for j, v in w.items()}
     else:
-        ws.merge_range(r, 0, r, 4, safe_text(assumptions_note or "the scenario file is not at hand"), sheets.wrap)
+        ws.merge_range(
+            r,
+            0,
+            r,
+            4,
+            safe_text(assumptions_note or "the scenario file is not at hand"),
+            sheets.wrap,
+        )
     Sheets.fit(ws, widths)
     return ws

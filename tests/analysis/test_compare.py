@@ -19,6 +19,7 @@ MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     from fundsim.scenario import load_scenario
+
     mini = load_scenario(MINI)
     cut = with_overrides(mini, {"cuts": [{"year": 2027, "fraction": 0.25, "group": "voluntary"}]})
     a = run_scenario(mini, reps=16, seed=11, workers=1)
@@ -61,7 +62,9 @@ def test_run_directories_compare_like_results(runs, tmp_path):
     a, b, _ = runs
     a.save(tmp_path / "a")
     b.save(tmp_path / "b")
-    from_disk = compare_runs(read_run(tmp_path / "a"), read_run(tmp_path / "b")).row("coordinator_coverage")
+    from_disk = compare_runs(read_run(tmp_path / "a"), read_run(tmp_path / "b")).row(
+        "coordinator_coverage"
+    )
     in_memory = compare_runs(a, b).row("coordinator_coverage")
     assert from_disk["diff"] == pytest.approx(in_memory["diff"], abs=1e-12)
     assert from_disk["ci95_high"] == pytest.approx(in_memory["ci95_high"], abs=1e-12)

@@ -12,31 +12,42 @@ pytest.importorskip("ema_workbench")
 
 from fundsim.analysis.discovery import discover
 
-SPEC = parse_explore({
-    "uncertainties": {
-        "cuts.0.fraction": {"low": 0.0, "high": 0.4},
-        "participation.absorption": {"low": 0.0, "high": 1.0},
-        "exits": {"levels": [[], [{"entity": "largest", "year": 2028}]], "labels": ["stays", "leaves"]},
-    },
-    "levers": {"mechanism.reserve_target_months": [3.0, 9.0]},
-    "policies": {"thin": {}, "thick": {"mechanism.reserve_target_months": 9.0}},
-    "outcomes": ["funding_lost_share"],
-    "fails_when": ["funding_lost_share > 0.05"],
-})
+SPEC = parse_explore(
+    {
+        "uncertainties": {
+            "cuts.0.fraction": {"low": 0.0, "high": 0.4},
+            "participation.absorption": {"low": 0.0, "high": 1.0},
+            "exits": {
+                "levels": [[], [{"entity": "largest", "year": 2028}]],
+                "labels": ["stays", "leaves"],
+            },
+        },
+        "levers": {"mechanism.reserve_target_months": [3.0, 9.0]},
+        "policies": {"thin": {}, "thick": {"mechanism.reserve_target_months": 9.0}},
+        "outcomes": ["funding_lost_share"],
+        "fails_when": ["funding_lost_share > 0.05"],
+    }
+)
 
 
 def _experiments(n: int = 300) -> pd.DataFrame:
     rng = np.random.default_rng(1)
-    t = pd.DataFrame({
-        "future": np.repeat(np.arange(n), 2),
-        "policy": np.tile(["thin", "thick"], n),
-        "cuts.0.fraction": np.repeat(rng.uniform(0, 0.4, n), 2),
-        "participation.absorption": np.repeat(rng.uniform(0, 1, n), 2),
-        "exits": np.repeat(rng.choice(["stays", "leaves"], n), 2),
-        "mechanism.reserve_target_months": np.tile(["3", "9"], n),
-    })
+    t = pd.DataFrame(
+        {
+            "future": np.repeat(np.arange(n), 2),
+            "policy": np.tile(["thin", "thick"], n),
+            "cuts.0.fraction": np.repeat(rng.uniform(0, 0.4, n), 2),
+            "participation.absorption": np.repeat(rng.uniform(0, 1, n), 2),
+            "exits": np.repeat(rng.choice(["stays", "leaves"], n), 2),
+            "mechanism.reserve_target_months": np.tile(["3", "9"], n),
+        }
+    )
     # the thin reserve fails when the cut exceeds 20 % and others absorb less than half
-    t["failed"] = (t["policy"] == "thin") & (t["cuts.0.fraction"] > 0.2) & (t["participation.absorption"] < 0.5)
+    t["failed"] = (
+        (t["policy"] == "thin")
+        & (t["cuts.0.fraction"] > 0.2)
+        & (t["participation.absorption"] < 0.5)
+    )
     t["funding_lost_share"] = np.where(t["failed"], 0.1, 0.01)
     return t
 
@@ -49,7 +60,9 @@ def test_prim_finds_the_box_where_one_policy_fails() -> None:
     assert box.loc["participation.absorption", "high"] == pytest.approx(0.5, abs=0.06)
     assert found.density >= 0.8 and found.coverage >= 0.8
     assert "the cut is at least" in found.sentence
-    assert found.tree.iloc[0]["density"] == 1.0 and "the cut is at least" in found.tree.iloc[0]["rule"]
+    assert (
+        found.tree.iloc[0]["density"] == 1.0 and "the cut is at least" in found.tree.iloc[0]["rule"]
+    )
 
 
 def test_with_every_policy_the_levers_are_inputs_too() -> None:
@@ -65,7 +78,9 @@ def test_nothing_to_discover_when_a_policy_never_fails() -> None:
 
 def test_a_box_restricts_something_even_when_most_futures_fail() -> None:
     t = _experiments()
-    t["failed"] = t["cuts.0.fraction"] > 0.04  # nine futures in ten fail: the whole space is "dense"
+    t["failed"] = (
+        t["cuts.0.fraction"] > 0.04
+    )  # nine futures in ten fail: the whole space is "dense"
     found = discover(t, SPEC, policy="thin")
     assert list(found.box["input"]) == ["cuts.0.fraction"]
     assert found.density > found.failures / found.cases

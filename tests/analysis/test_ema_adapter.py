@@ -21,14 +21,23 @@ def test_the_model_declares_the_explore_table(tmp_path: Path) -> None:
     scenario, spec = load_explore(write_mini_explore(tmp_path))
     model = ema_model(scenario, spec)
     kinds = {u.name: type(u).__name__ for u in model.uncertainties}
-    assert kinds == {"cuts_0_fraction": "RealParameter", "cuts_0_year": "IntegerParameter",
-                     "exits": "CategoricalParameter"}
-    assert [lv.name for lv in model.levers] == ["mechanism_reserve_target_months", "mechanism_commitment_basis"]
+    assert kinds == {
+        "cuts_0_fraction": "RealParameter",
+        "cuts_0_year": "IntegerParameter",
+        "exits": "CategoricalParameter",
+    }
+    assert [lv.name for lv in model.levers] == [
+        "mechanism_reserve_target_months",
+        "mechanism_commitment_basis",
+    ]
     outcomes = {o.name: o.kind for o in model.outcomes}
     # the spec's outcomes with their direction; the design's cost and idle cash kept as information
-    assert outcomes == {"funding_lost_share": wb.ScalarOutcome.MINIMIZE,
-                        "coordinator_coverage": wb.ScalarOutcome.MAXIMIZE,
-                        "assessed_usd": wb.ScalarOutcome.INFO, "closing_balance_usd": wb.ScalarOutcome.INFO}
+    assert outcomes == {
+        "funding_lost_share": wb.ScalarOutcome.MINIMIZE,
+        "coordinator_coverage": wb.ScalarOutcome.MAXIMIZE,
+        "assessed_usd": wb.ScalarOutcome.INFO,
+        "closing_balance_usd": wb.ScalarOutcome.INFO,
+    }
     assert ema_name("cuts.0.fraction") == "cuts_0_fraction"
 
 
@@ -39,7 +48,8 @@ def test_workbench_experiments_equal_fundsim_explore(tmp_path: Path) -> None:
     model = ema_model(scenario, spec, reps=2, seed=21)
     with wb.SequentialEvaluator(model) as evaluator:
         experiments, outcomes = wb.perform_experiments(
-            model, ema_scenarios(spec, futures), ema_policies(spec), evaluator=evaluator)
+            model, ema_scenarios(spec, futures), ema_policies(spec), evaluator=evaluator
+        )
     theirs = pd.DataFrame(outcomes)
     theirs["future"] = experiments["scenario"].astype(int).to_numpy()
     theirs["policy"] = experiments["policy"].astype(str).to_numpy()

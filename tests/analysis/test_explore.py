@@ -57,10 +57,15 @@ def test_policies_share_their_random_draws_within_a_future(mini_explore) -> None
     row = table[(table["future"] == 1) & (table["policy"] == "reserve")].iloc[0]
     alone = outcomes_at(
         scenario,
-        {"cuts.0.fraction": row["cuts.0.fraction"], "cuts.0.year": int(row["cuts.0.year"]),
-         "exits": spec.uncertainties[2].value(row["exits"]),
-         **spec.lever_values(spec.policy("reserve"))},
-        spec.outcomes, reps=2, seed=5,
+        {
+            "cuts.0.fraction": row["cuts.0.fraction"],
+            "cuts.0.year": int(row["cuts.0.year"]),
+            "exits": spec.uncertainties[2].value(row["exits"]),
+            **spec.lever_values(spec.policy("reserve")),
+        },
+        spec.outcomes,
+        reps=2,
+        seed=5,
     )
     assert alone["funding_lost_share"] == row["funding_lost_share"]
     assert bool(row["failed"]) == (row["funding_lost_share"] > 0.05)
@@ -79,10 +84,20 @@ def test_a_killed_experiment_resumes_to_identical_bytes(mini_explore, tmp_path: 
             raise Stop
 
     with pytest.raises(Stop):
-        run_explore(scenario, spec, futures=5, reps=2, seed=9, out=tmp_path / "cut", on_future=stop_after_two)
+        run_explore(
+            scenario,
+            spec,
+            futures=5,
+            reps=2,
+            seed=9,
+            out=tmp_path / "cut",
+            on_future=stop_after_two,
+        )
     assert not (tmp_path / "cut" / EXPERIMENTS_FILE).exists()
     assert len(list((tmp_path / "cut" / "parts").glob("*.csv"))) == 2
-    resumed = run_explore(scenario, spec, futures=5, reps=2, seed=9, out=tmp_path / "cut", resume=True)
+    resumed = run_explore(
+        scenario, spec, futures=5, reps=2, seed=9, out=tmp_path / "cut", resume=True
+    )
     assert resumed.kept == 2 and whole.kept == 0
     for name in (EXPERIMENTS_FILE, FUTURES_FILE, "explore.json"):
         assert (tmp_path / "cut" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
@@ -107,7 +122,9 @@ def test_worker_processes_give_the_same_bytes(mini_explore, tmp_path: Path) -> N
     scenario, spec = mini_explore
     run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "serial")
     run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "two", workers=2)
-    assert (tmp_path / "two" / EXPERIMENTS_FILE).read_bytes() == (tmp_path / "serial" / EXPERIMENTS_FILE).read_bytes()
+    assert (tmp_path / "two" / EXPERIMENTS_FILE).read_bytes() == (
+        tmp_path / "serial" / EXPERIMENTS_FILE
+    ).read_bytes()
 
 
 @pytest.mark.slow
@@ -115,10 +132,25 @@ def test_a_dask_local_cluster_gives_the_same_files(mini_explore, tmp_path: Path)
     pytest.importorskip("distributed")
     scenario, spec = mini_explore
     run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "serial")
-    run_explore(scenario, spec, futures=4, reps=2, seed=9, out=tmp_path / "dask", scheduler="local", workers=2)
+    run_explore(
+        scenario,
+        spec,
+        futures=4,
+        reps=2,
+        seed=9,
+        out=tmp_path / "dask",
+        scheduler="local",
+        workers=2,
+    )
     for name in (EXPERIMENTS_FILE, "futures.csv", "explore.json"):
-        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+        assert (tmp_path / "dask" / name).read_bytes() == (
+            tmp_path / "serial" / name
+        ).read_bytes(), name
     parts = sorted(p.name for p in (tmp_path / "serial" / "parts").iterdir())
-    assert parts == sorted(p.name for p in (tmp_path / "dask" / "parts").iterdir()) and len(parts) == 4
+    assert (
+        parts == sorted(p.name for p in (tmp_path / "dask" / "parts").iterdir()) and len(parts) == 4
+    )
     for name in parts:
-        assert (tmp_path / "dask" / "parts" / name).read_bytes() == (tmp_path / "serial" / "parts" / name).read_bytes()
+        assert (tmp_path / "dask" / "parts" / name).read_bytes() == (
+            tmp_path / "serial" / "parts" / name
+        ).read_bytes()

@@ -16,11 +16,14 @@ from fundsim.scenario.errors import ScenarioError
 from fundsim.scenario.options import parse_options
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
-TABLE = {"reference": "3 months", "named": {
-    "no reserve": {"mechanism.reserve_target_months": 0},
-    "3 months": {},
-    "6 months, fee 5 %": {"mechanism.reserve_target_months": 6, "mechanism.admin_fee": 0.05},
-}}
+TABLE = {
+    "reference": "3 months",
+    "named": {
+        "no reserve": {"mechanism.reserve_target_months": 0},
+        "3 months": {},
+        "6 months, fee 5 %": {"mechanism.reserve_target_months": 6, "mechanism.admin_fee": 0.05},
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +43,18 @@ def test_paired_differences_equal_fundsim_compare(result):
             assert row["against"] == "" and np.isnan(row["coordinator_coverage_diff"])
             continue
         cmp = compare_runs(ref, read_run(runs / folders[row["option"]]))
-        for metric in ("coordinator_coverage", "funding_lost_share", "liquidity_at_risk_usd", "admin_fees_usd"):
+        for metric in (
+            "coordinator_coverage",
+            "funding_lost_share",
+            "liquidity_at_risk_usd",
+            "admin_fees_usd",
+        ):
             r = cmp.row(metric)
             assert row[f"{metric}_diff"] == pytest.approx(r["diff"], abs=1e-12)
             assert row[f"{metric}_diff_low"] == pytest.approx(r["ci95_low"], abs=1e-9, nan_ok=True)
-            assert row[f"{metric}_diff_high"] == pytest.approx(r["ci95_high"], abs=1e-9, nan_ok=True)
+            assert row[f"{metric}_diff_high"] == pytest.approx(
+                r["ci95_high"], abs=1e-9, nan_ok=True
+            )
             checked += 1
     assert checked == 8
     # the fee cut is a real difference in fees, not a zero
@@ -62,23 +72,49 @@ def test_entity_costs_sum_to_the_funds_invoices_to_the_cent(result):
 
 
 def test_running_again_into_the_same_folder_resumes_with_the_same_numbers(result):
-    again = run_options(parse_options(TABLE, MINI), load_scenario(MINI), MINI, reps=8, seed=11, out=result.out,
-                        workers=1)
+    again = run_options(
+        parse_options(TABLE, MINI),
+        load_scenario(MINI),
+        MINI,
+        reps=8,
+        seed=11,
+        out=result.out,
+        workers=1,
+    )
     assert again.kept == len(result.options)
-    np.testing.assert_array_equal(again.table[f"{COST}_diff"].to_numpy(), result.table[f"{COST}_diff"].to_numpy())
+    np.testing.assert_array_equal(
+        again.table[f"{COST}_diff"].to_numpy(), result.table[f"{COST}_diff"].to_numpy()
+    )
 
 
 def test_a_folder_of_another_set_is_refused(result):
     with pytest.raises(OptionsError, match="another option set"):
-        run_options(parse_options(TABLE, MINI), load_scenario(MINI), MINI, reps=9, seed=11, out=result.out, workers=1)
+        run_options(
+            parse_options(TABLE, MINI),
+            load_scenario(MINI),
+            MINI,
+            reps=9,
+            seed=11,
+            out=result.out,
+            workers=1,
+        )
 
 
 def test_a_ladder_adds_up_to_the_total(tmp_path):
-    spec = parse_options({"pairing": "previous", "named": {
-        "start": {"mechanism.reserve_target_months": 0},
-        "reserve": {"mechanism.reserve_target_months": 6},
-        "reserve and fee": {"mechanism.reserve_target_months": 6, "mechanism.admin_fee": 0.02},
-    }}, MINI)
+    spec = parse_options(
+        {
+            "pairing": "previous",
+            "named": {
+                "start": {"mechanism.reserve_target_months": 0},
+                "reserve": {"mechanism.reserve_target_months": 6},
+                "reserve and fee": {
+                    "mechanism.reserve_target_months": 6,
+                    "mechanism.admin_fee": 0.02,
+                },
+            },
+        },
+        MINI,
+    )
     res = run_options(spec, load_scenario(MINI), MINI, reps=6, seed=5, workers=1)
     d = res.decomposition
     for metric in ("coordinator_coverage", COST):
@@ -100,20 +136,33 @@ def test_bad_options_are_refused_before_anything_runs(tmp_path):
 
 
 def test_crossed_dimensions_name_their_options():
-    spec = parse_options({"cross": {"mechanism.reserve_target_months": [0, 3],
-                                    "mechanism.formula": {"levels": [None, {"kind": "jiu"}],
-                                                          "labels": ["own", "JIU"]}}}, MINI)
+    spec = parse_options(
+        {
+            "cross": {
+                "mechanism.reserve_target_months": [0, 3],
+                "mechanism.formula": {"levels": [None, {"kind": "jiu"}], "labels": ["own", "JIU"]},
+            }
+        },
+        MINI,
+    )
     assert [o.name for o in spec.options] == ["0 / own", "0 / JIU", "3 / own", "3 / JIU"]
 
 
 @pytest.mark.slow
 def test_twelve_options_on_a_dask_cluster_give_identical_numbers(tmp_path):
-    table = {"cross": {"mechanism.reserve_target_months": [0, 2, 4, 6], "mechanism.admin_fee": [0.0, 0.04, 0.08]}}
+    table = {
+        "cross": {
+            "mechanism.reserve_target_months": [0, 2, 4, 6],
+            "mechanism.admin_fee": [0.0, 0.04, 0.08],
+        }
+    }
     spec = parse_options(table, MINI)
     assert len(spec.options) == 12
     scenario = load_scenario(MINI)
     serial = run_options(spec, scenario, MINI, reps=4, seed=3, out=tmp_path / "serial", workers=1)
-    dask = run_options(spec, scenario, MINI, reps=4, seed=3, out=tmp_path / "dask", scheduler="local")
+    dask = run_options(
+        spec, scenario, MINI, reps=4, seed=3, out=tmp_path / "dask", scheduler="local"
+    )
     for o in serial.options:
         a = (tmp_path / "serial" / "runs" / o.folder / "replications.csv").read_bytes()
         b = (tmp_path / "dask" / "runs" / o.folder / "replications.csv").read_bytes()

@@ -9,22 +9,29 @@ import pytest
 from fundsim.analysis.robustness import regret_frame, robustness_table
 from fundsim.scenario.explore import parse_explore
 
-SPEC = parse_explore({
-    "uncertainties": {"cuts.0.fraction": {"low": 0.0, "high": 0.4}},
-    "levers": {"mechanism.reserve_target_months": [3.0, 9.0]},
-    "policies": {"thin": {}, "thick": {"mechanism.reserve_target_months": 9.0}},
-    "outcomes": ["funding_lost_share", "coordinator_coverage"],
-    "fails_when": ["funding_lost_share > 0.05"],
-})
+SPEC = parse_explore(
+    {
+        "uncertainties": {"cuts.0.fraction": {"low": 0.0, "high": 0.4}},
+        "levers": {"mechanism.reserve_target_months": [3.0, 9.0]},
+        "policies": {"thin": {}, "thick": {"mechanism.reserve_target_months": 9.0}},
+        "outcomes": ["funding_lost_share", "coordinator_coverage"],
+        "fails_when": ["funding_lost_share > 0.05"],
+    }
+)
 
 
 def _table() -> pd.DataFrame:
     rows = [  # future, policy, lost, coverage
-        (0, "thin", 0.02, 0.90), (0, "thick", 0.01, 0.95),
-        (1, "thin", 0.10, 0.70), (1, "thick", 0.04, 0.92),
-        (2, "thin", 0.03, 0.97), (2, "thick", 0.06, 0.93),
+        (0, "thin", 0.02, 0.90),
+        (0, "thick", 0.01, 0.95),
+        (1, "thin", 0.10, 0.70),
+        (1, "thick", 0.04, 0.92),
+        (2, "thin", 0.03, 0.97),
+        (2, "thick", 0.06, 0.93),
     ]
-    t = pd.DataFrame(rows, columns=["future", "policy", "funding_lost_share", "coordinator_coverage"])
+    t = pd.DataFrame(
+        rows, columns=["future", "policy", "funding_lost_share", "coordinator_coverage"]
+    )
     t["failed"] = t["funding_lost_share"] > 0.05
     return t
 
@@ -32,9 +39,13 @@ def _table() -> pd.DataFrame:
 def test_regret_is_the_gap_to_the_best_policy_of_each_future() -> None:
     r = regret_frame(_table(), SPEC)
     # lower is better for funding lost: regret = value - best
-    assert r["regret_funding_lost_share"].tolist() == pytest.approx([0.01, 0.0, 0.06, 0.0, 0.0, 0.03])
+    assert r["regret_funding_lost_share"].tolist() == pytest.approx(
+        [0.01, 0.0, 0.06, 0.0, 0.0, 0.03]
+    )
     # higher is better for coverage: regret = best - value
-    assert r["regret_coordinator_coverage"].tolist() == pytest.approx([0.05, 0.0, 0.22, 0.0, 0.0, 0.04])
+    assert r["regret_coordinator_coverage"].tolist() == pytest.approx(
+        [0.05, 0.0, 0.22, 0.0, 0.0, 0.04]
+    )
 
 
 def test_policies_are_ranked_by_satisficing_then_largest_regret() -> None:

@@ -42,8 +42,17 @@ def test_solution_meets_the_target_and_the_other_end_of_the_bracket_does_not(min
     ]
     assert ends[1] > ends[0]  # more money, more coverage: the lever works on this scenario
     threshold = (ends[0] + ends[1]) / 2
-    res = solve(mini, f"coordinator_coverage>={threshold}", lever, low=0.5, high=1.5, reps=reps, seed=seed,
-                tolerance=0.05, max_runs=10)
+    res = solve(
+        mini,
+        f"coordinator_coverage>={threshold}",
+        lever,
+        low=0.5,
+        high=1.5,
+        reps=reps,
+        seed=seed,
+        tolerance=0.05,
+        max_runs=10,
+    )
     assert res.status == "solved"
     assert res.metric_mean >= threshold
     lo, hi = res.bracket
@@ -54,8 +63,16 @@ def test_solution_meets_the_target_and_the_other_end_of_the_bracket_does_not(min
 
 
 def test_unreachable_target_is_reported_not_invented(mini):
-    res = solve(mini, "coordinator_coverage>=1.01", "mechanism.reserve_target_months", low=0, high=12, reps=2,
-                seed=1, max_runs=5)
+    res = solve(
+        mini,
+        "coordinator_coverage>=1.01",
+        "mechanism.reserve_target_months",
+        low=0,
+        high=12,
+        reps=2,
+        seed=1,
+        max_runs=5,
+    )
     assert res.status == "not_met"
     assert "not met anywhere" in res.message
     assert len(res.runs) == 2
@@ -68,8 +85,11 @@ def test_unknown_lever_is_refused(mini):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("pgap<=0.05", "did you mean 'p_gap'"), ("p_gapp<0.1", "did you mean 'p_gap'"),
-     ("closing_balance_usd>=5%", "not a percentage")],
+    [
+        ("pgap<=0.05", "did you mean 'p_gap'"),
+        ("p_gapp<0.1", "did you mean 'p_gap'"),
+        ("closing_balance_usd>=5%", "not a percentage"),
+    ],
 )
 def test_unknown_metrics_and_misused_percentages_are_refused_before_any_run(text, message):
     with pytest.raises(SolveError, match=message):
@@ -107,10 +127,23 @@ def test_the_envelope_is_a_lever_a_need_budget_becomes_a_fixed_envelope(mini):
     assert default_bracket(mini, ENVELOPE) == (need / 2, need * 1.25)
     fixed = lever_scenario(mini, ENVELOPE)
     assert fixed.mechanism.budget != "need" and fixed.mechanism.budget.usd_per_year == need
-    practice = with_overrides(mini, {"mechanism.shortfall_order": ["freeze_vacant", "decline_renewals"],
-                                     "posts.contract_alignment": "budget_year",
-                                     "mechanism.commitment_basis": "receivables"})
-    res = solve(practice, "funding_lost_share<=0.05", "envelope_usd", reps=4, seed=3, tolerance=need / 50, max_runs=8)
+    practice = with_overrides(
+        mini,
+        {
+            "mechanism.shortfall_order": ["freeze_vacant", "decline_renewals"],
+            "posts.contract_alignment": "budget_year",
+            "mechanism.commitment_basis": "receivables",
+        },
+    )
+    res = solve(
+        practice,
+        "funding_lost_share<=0.05",
+        "envelope_usd",
+        reps=4,
+        seed=3,
+        tolerance=need / 50,
+        max_runs=8,
+    )
     assert res.lever == ENVELOPE and res.status == "solved"
     assert res.metric_mean <= 0.05  # the answer meets the target...
     runs = res.runs.set_index("lever_value")["mean"]

@@ -16,8 +16,15 @@ MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
 @pytest.fixture(scope="module")
 def stressed():
     from fundsim.scenario import load_scenario
+
     mini = load_scenario(MINI)
-    return stress_test(mini, reps=6, seed=5, workers=1, metrics=("coordinator_coverage", "paid_usd", "assessed_usd"))
+    return stress_test(
+        mini,
+        reps=6,
+        seed=5,
+        workers=1,
+        metrics=("coordinator_coverage", "paid_usd", "assessed_usd"),
+    )
 
 
 def test_every_shock_has_rows_and_runs_are_paired(stressed):
@@ -51,7 +58,9 @@ def test_a_cut_that_lowers_coverage_is_marked_worse_and_money_flows_are_undirect
     if cov["significant"] and cov["diff"] < 0:
         assert cov["effect"] == "worse"
     paid = t.loc[("all_-15%", "paid_usd")]
-    assert paid["good"] == "" and paid["effect"] == ""  # less money in is neither better nor worse in itself
+    assert (
+        paid["good"] == "" and paid["effect"] == ""
+    )  # less money in is neither better nor worse in itself
 
 
 @pytest.mark.parametrize(
@@ -82,7 +91,10 @@ def test_the_battery_shows_both_ends_of_an_exit(stressed):
     unabsorbed = t.loc[("largest_leaves_unabsorbed", "assessed_usd")]
     assert unabsorbed["diff"] < 0 and unabsorbed["significant"]
     assert unabsorbed["diff"] < absorbed["diff"]
-    assert t.loc[("largest_leaves_unabsorbed", "paid_usd")]["diff"] < t.loc[("largest_leaves", "paid_usd")]["diff"]
+    assert (
+        t.loc[("largest_leaves_unabsorbed", "paid_usd")]["diff"]
+        < t.loc[("largest_leaves", "paid_usd")]["diff"]
+    )
 
 
 def test_cost_shock_raises_the_assessments(stressed):
@@ -103,7 +115,10 @@ def test_no_voluntary_group_means_the_shock_is_not_run(mini):
     [
         ({"dist": "fixed", "value": 1.0}, {"value": 7.0}),
         ({"dist": "uniform", "low": 0.0, "high": 2.0}, {"low": 6.0, "high": 8.0}),
-        ({"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 4.0}, {"low": 7.0, "mode": 8.0, "high": 10.0}),
+        (
+            {"dist": "triangular", "low": 1.0, "mode": 2.0, "high": 4.0},
+            {"low": 7.0, "mode": 8.0, "high": 10.0},
+        ),
         ({"dist": "exponential", "mean": 2.0}, {"dist": "normal", "mean": 8.0, "sd": 2.0}),
     ],
 )

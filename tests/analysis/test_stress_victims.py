@@ -26,7 +26,8 @@ def test_the_surge_is_run_with_fixed_and_with_auto_caseworkers(baseline_path):
     assert auto.victims.caseworkers.capacity == "auto"
     assert auto.victims.allegations.scale == fixed.victims.allegations.scale == pytest.approx(1.5)
     assert "auto" in note
-    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not run.
+    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not
+    # run.
     already = with_overrides(base, {"victims.caseworkers.capacity": "auto"})
     with pytest.raises(NotApplicable):
         _shock("allegations_+50%_other_caseworkers").apply(already)
@@ -45,10 +46,24 @@ def test_the_heat_map_colours_victims_metrics_by_their_registry_direction():
     ]
     # every change significant (its interval excludes 0): the colour is the metric's direction
     stress = pd.DataFrame(
-        [{"shock": "allegations_+50%", "metric": m, "diff": d, "relative_change": r,
-          "ci95_low": d - abs(d) / 2, "ci95_high": d + abs(d) / 2} for m, d, r in rows]
+        [
+            {
+                "shock": "allegations_+50%",
+                "metric": m,
+                "diff": d,
+                "relative_change": r,
+                "ci95_low": d - abs(d) / 2,
+                "ci95_high": d + abs(d) / 2,
+            }
+            for m, d, r in rows
+        ]
     )
     effect = stress_effects(stress).loc["allegations_+50%"]
-    assert effect["victims_dropped"] == effect["median_wait_days"] == effect["victims_assisted_share"] == "worse"
+    assert (
+        effect["victims_dropped"]
+        == effect["median_wait_days"]
+        == effect["victims_assisted_share"]
+        == "worse"
+    )
     assert effect["funded_ratio"] == effect["unmet_need_usd"] == "better"
     assert effect["caseworker_cost_usd"] == effect["children_liability_pv_usd"] == "neither"

@@ -8,7 +8,9 @@ from fundsim.analysis.variants import VariantError, get_value, numeric_value, sc
 
 
 def test_override_sets_the_key_and_leaves_the_rest(mini):
-    v = with_overrides(mini, {"mechanism.reserve_target_months": 6, "posts.operating_cost_usd": 1234.5})
+    v = with_overrides(
+        mini, {"mechanism.reserve_target_months": 6, "posts.operating_cost_usd": 1234.5}
+    )
     assert v.mechanism.reserve_target_months == 6
     assert v.posts.operating_cost_usd == 1234.5
     assert v.posts.annual_cost_usd == mini.posts.annual_cost_usd
@@ -16,7 +18,9 @@ def test_override_sets_the_key_and_leaves_the_rest(mini):
 
 
 def test_unknown_key_is_refused_with_a_suggestion(mini):
-    with pytest.raises(VariantError, match=r"reserve_target_month.*did you mean 'reserve_target_months'"):
+    with pytest.raises(
+        VariantError, match=r"reserve_target_month.*did you mean 'reserve_target_months'"
+    ):
         with_overrides(mini, {"mechanism.reserve_target_month": 6})
 
 
@@ -30,10 +34,16 @@ def test_list_index_and_distribution_values(mini):
     v2 = with_overrides(v, {"cuts.0.fraction": 0.3})
     assert v2.cuts[0].fraction == 0.3
     assert numeric_value(mini, "posts.recruitment_lag_months") == pytest.approx((2 + 4 + 8) / 3)
-    assert get_value(with_overrides(mini, {"posts.recruitment_lag_months": 5}), "posts.recruitment_lag_months")[
-        "value"
-    ] == 5
+    assert (
+        get_value(
+            with_overrides(mini, {"posts.recruitment_lag_months": 5}),
+            "posts.recruitment_lag_months",
+        )["value"]
+        == 5
+    )
 
 
 def test_scaled_multiplies_a_number(mini):
-    assert scaled(mini, "posts.annual_cost_usd", 1.1).posts.annual_cost_usd == pytest.approx(280000 * 1.1)
+    assert scaled(mini, "posts.annual_cost_usd", 1.1).posts.annual_cost_usd == pytest.approx(
+        280000 * 1.1
+    )

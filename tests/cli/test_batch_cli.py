@@ -19,7 +19,8 @@ def folder(tmp_path: Path, mini_path: Path) -> Path:
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(mini_path.parent / name, folder / name)
     (folder / "swept.toml").write_text(
-        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
+        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, '
+        "6]\n",
         encoding="utf-8",
     )
     return folder
@@ -27,7 +28,12 @@ def folder(tmp_path: Path, mini_path: Path) -> Path:
 
 def test_batch_runs_a_folder_and_prints_each_run(folder: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    assert main(["batch", str(folder), "--reps", "5", "--seed", "1", "--out", str(out), "--no-progress"]) == 0
+    assert (
+        main(
+            ["batch", str(folder), "--reps", "5", "--seed", "1", "--out", str(out), "--no-progress"]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     runs = ["mini", "swept__reserve_target_months=0", "swept__reserve_target_months=6"]
     for run in runs:
@@ -40,7 +46,15 @@ def test_batch_runs_a_folder_and_prints_each_run(folder: Path, tmp_path: Path, c
 
 
 def test_resume_reports_kept_runs(folder: Path, tmp_path: Path, capsys) -> None:
-    args = ["batch", str(folder / "mini.toml"), "--reps", "5", "--out", str(tmp_path / "out"), "--no-progress"]
+    args = [
+        "batch",
+        str(folder / "mini.toml"),
+        "--reps",
+        "5",
+        "--out",
+        str(tmp_path / "out"),
+        "--no-progress",
+    ]
     assert main(args) == 0
     assert main(args) == 2  # the run is there: refuse rather than overwrite
     assert "--resume" in capsys.readouterr().err

@@ -12,14 +12,33 @@ from xlsx_checks import formula_like_text, formulas, too_narrow, unformatted_num
 from fundsim.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHEETS = ["Read me", "budget", "staffing", "costs", "secretariat", "fees", "reserve", "invoices",
-          "instalments", "formulas"]
+SHEETS = [
+    "Read me",
+    "budget",
+    "staffing",
+    "costs",
+    "secretariat",
+    "fees",
+    "reserve",
+    "invoices",
+    "instalments",
+    "formulas",
+]
 
 
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory):
     out = tmp_path_factory.mktemp("budget") / "out"
-    code = main(["budget", str(SCENARIOS / "graded_posts.toml"), "--out", str(out), "--compare-formula", "jiu"])
+    code = main(
+        [
+            "budget",
+            str(SCENARIOS / "graded_posts.toml"),
+            "--out",
+            str(out),
+            "--compare-formula",
+            "jiu",
+        ]
+    )
     return code, out
 
 
@@ -40,7 +59,9 @@ def test_workbook_has_named_filtered_tables_and_every_number_formatted(annex):
     cached = load_workbook(out / "budget_annex.xlsx", data_only=True)
     assert book.sheetnames == SHEETS
     for ws in book.worksheets:
-        assert all(TOTAL.fullmatch(f) for f in formulas(ws)), ws.title  # only the totals fundsim writes
+        assert all(TOTAL.fullmatch(f) for f in formulas(ws)), (
+            ws.title
+        )  # only the totals fundsim writes
         assert formula_like_text(ws) == [], ws.title
         assert unformatted_numbers(ws) == [], ws.title
         assert too_narrow(ws, cached[ws.title]) == [], ws.title
@@ -56,8 +77,10 @@ def test_workbook_has_named_filtered_tables_and_every_number_formatted(annex):
 def _formula_values(out: Path, sheet: str) -> tuple[list[tuple], list[tuple]]:
     book = load_workbook(out / "budget_annex.xlsx")
     cached = load_workbook(out / "budget_annex.xlsx", data_only=True)
-    return (list(book[sheet].iter_rows(min_row=3, values_only=True)),
-            list(cached[sheet].iter_rows(min_row=3, values_only=True)))
+    return (
+        list(book[sheet].iter_rows(min_row=3, values_only=True)),
+        list(cached[sheet].iter_rows(min_row=3, values_only=True)),
+    )
 
 
 def test_totals_are_formulas_over_what_they_add_up(annex):
@@ -72,7 +95,10 @@ def test_totals_are_formulas_over_what_they_add_up(annex):
     # lines above it; each line's period total its years
     rows, values = _formula_values(out, "budget")
     labels = [r[0] for r in rows]
-    net, gross = labels.index(next(x for x in labels if x.startswith("net requirement"))), len(labels) - 1
+    net, gross = (
+        labels.index(next(x for x in labels if x.startswith("net requirement"))),
+        len(labels) - 1,
+    )
     assert rows[net][1] == f"=SUM(B3:B{2 + net})"
     assert rows[gross][1] == f"=SUM(B{3 + net}:B{2 + gross})"
     assert abs(values[net][1] + values[net + 1][1] - values[gross][1]) < 0.005
@@ -80,7 +106,16 @@ def test_totals_are_formulas_over_what_they_add_up(annex):
 
 
 def test_a_formula_the_data_lack_is_one_line_exit_2(tmp_path, capsys):
-    code = main(["budget", str(SCENARIOS / "baseline.toml"), "--out", str(tmp_path / "x"), "--compare-formula", "icsc"])
+    code = main(
+        [
+            "budget",
+            str(SCENARIOS / "baseline.toml"),
+            "--out",
+            str(tmp_path / "x"),
+            "--compare-formula",
+            "icsc",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "professional_posts" in err[0]

@@ -1,4 +1,5 @@
-"""``fundsim compare``: paired table for runs of one seed; exit 2 for runs that cannot be compared."""
+"""``fundsim compare``: paired table for runs of one seed; exit 2 for runs that cannot be
+compared."""
 
 from __future__ import annotations
 
@@ -24,11 +25,15 @@ def run_dirs(tmp_path_factory):
     run_scenario(mini, reps=8, seed=3, workers=1, out=root / "a")
     run_scenario(cut, reps=8, seed=3, workers=1, out=root / "b")
     run_scenario(cut, reps=8, seed=4, workers=1, out=root / "c")
-    run_scenario(with_overrides(mini, {"simulation.years": 3}), reps=8, seed=3, workers=1, out=root / "short")
+    run_scenario(
+        with_overrides(mini, {"simulation.years": 3}), reps=8, seed=3, workers=1, out=root / "short"
+    )
     return root
 
 
-def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(run_dirs, tmp_path, capsys):
+def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(
+    run_dirs, tmp_path, capsys
+):
     out = tmp_path / "cmp.csv"
     assert main(["compare", str(run_dirs / "a"), str(run_dirs / "b"), "--out", str(out)]) == 0
     text = capsys.readouterr().out
@@ -38,7 +43,10 @@ def test_paired_runs_open_with_a_sentence_per_headline_metric_and_write_csv(run_
     assert row["paired"]
     # the sentence states the change in points with its interval, as the CSV holds it in fractions
     lo, hi = sorted((abs(row["ci95_low"]), abs(row["ci95_high"])))
-    size = f"{100 * abs(row['diff']):.1f} points {'lower' if row['diff'] < 0 else 'higher'} [{100 * lo:.1f}, {100 * hi:.1f}]"
+    size = (
+        f"{100 * abs(row['diff']):.1f} points {'lower' if row['diff'] < 0 else 'higher'} "
+        f"[{100 * lo:.1f}, {100 * hi:.1f}]"
+    )
     detected = row["ci95_low"] > 0 or row["ci95_high"] < 0
     sentence = next(line for line in text.splitlines() if line.startswith("- coordinator coverage"))
     assert (size in sentence) if detected else ("does not change detectably" in sentence)
@@ -58,7 +66,9 @@ def test_different_seeds_are_compared_unpaired(run_dirs, capsys):
     assert "NOT PAIRED" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("b", "message"), [("short", "different horizons"), ("missing", "no such run directory")])
+@pytest.mark.parametrize(
+    ("b", "message"), [("short", "different horizons"), ("missing", "no such run directory")]
+)
 def test_uncomparable_runs_exit_2_with_one_line(run_dirs, capsys, b, message):
     assert main(["compare", str(run_dirs / "a"), str(run_dirs / b)]) == 2
     err = capsys.readouterr().err

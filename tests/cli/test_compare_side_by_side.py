@@ -18,11 +18,34 @@ def test_three_runs_compare_each_with_the_first(tmp_path, capsys):
 
     mini = load_scenario(MINI)
     run_scenario(mini, reps=6, seed=3, workers=1, out=tmp_path / "a")
-    run_scenario(with_overrides(mini, {"mechanism.admin_fee": 0.13}), reps=6, seed=3, workers=1, out=tmp_path / "b")
-    run_scenario(with_overrides(mini, {"mechanism.admin_fee": 0.13, "mechanism.fee_basis": "expenditure"}),
-                 reps=6, seed=4, workers=1, out=tmp_path / "c")
+    run_scenario(
+        with_overrides(mini, {"mechanism.admin_fee": 0.13}),
+        reps=6,
+        seed=3,
+        workers=1,
+        out=tmp_path / "b",
+    )
+    run_scenario(
+        with_overrides(mini, {"mechanism.admin_fee": 0.13, "mechanism.fee_basis": "expenditure"}),
+        reps=6,
+        seed=4,
+        workers=1,
+        out=tmp_path / "c",
+    )
     out = tmp_path / "side.csv"
-    assert main(["compare", *(str(tmp_path / x) for x in "abc"), "--metric", "admin_fees_usd", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                *(str(tmp_path / x) for x in "abc"),
+                "--metric",
+                "admin_fees_usd",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "B - A: PAIRED" in text and "C - A: NOT PAIRED" in text
     assert "C - A" in text.splitlines()[6]  # one header row holds every variant's columns

@@ -25,14 +25,22 @@ from fundsim.scenario.overrides import OverrideError
 from fundsim.viz.figures import MissingData
 
 USER_ERRORS = (
-    ScenarioError, RunDirError, BatchError, CompareError, SolveError, SensitivityError, OverrideError,
+    ScenarioError,
+    RunDirError,
+    BatchError,
+    CompareError,
+    SolveError,
+    SensitivityError,
+    OverrideError,
     ShareTablesError,
 )
 
 
 @pytest.mark.parametrize("cls", USER_ERRORS, ids=lambda c: c.__name__)
 def test_every_user_error_is_bad_input_and_still_a_value_error(cls: type) -> None:
-    assert issubclass(cls, BadInput) and issubclass(cls, FundsimError) and issubclass(cls, ValueError)
+    assert (
+        issubclass(cls, BadInput) and issubclass(cls, FundsimError) and issubclass(cls, ValueError)
+    )
 
 
 @pytest.mark.parametrize("cls", (MissingData, NotApplicable), ids=lambda c: c.__name__)
@@ -49,8 +57,12 @@ def _raising(exc: BaseException):
     return load_sweep
 
 
-def test_bad_input_from_any_command_exits_2_with_one_line(monkeypatch, capsys, mini_path: Path) -> None:
-    monkeypatch.setattr(fundsim.scenario.loader, "load_sweep", _raising(BadInput("x.toml: a: must be\npositive")))
+def test_bad_input_from_any_command_exits_2_with_one_line(
+    monkeypatch, capsys, mini_path: Path
+) -> None:
+    monkeypatch.setattr(
+        fundsim.scenario.loader, "load_sweep", _raising(BadInput("x.toml: a: must be\npositive"))
+    )
     assert main(["validate", str(mini_path)]) == 2
     err = capsys.readouterr().err
     assert err == "fundsim: x.toml: a: must be positive\n"
@@ -63,24 +75,45 @@ def test_a_bug_exits_1_with_its_traceback(monkeypatch, capsys, mini_path: Path) 
     assert "Traceback" in err and "KeyError: 'oops'" in err and "internal error" in err
 
 
-def test_a_fundsim_error_that_is_not_bad_input_is_a_bug(monkeypatch, capsys, mini_path: Path) -> None:
-    monkeypatch.setattr(fundsim.scenario.loader, "load_sweep", _raising(MissingData("fan chart: no data")))
+def test_a_fundsim_error_that_is_not_bad_input_is_a_bug(
+    monkeypatch, capsys, mini_path: Path
+) -> None:
+    monkeypatch.setattr(
+        fundsim.scenario.loader, "load_sweep", _raising(MissingData("fan chart: no data"))
+    )
     assert main(["validate", str(mini_path)]) == 1
     assert "internal error" in capsys.readouterr().err
 
 
-def test_an_analysis_error_is_told_after_the_scenario_file(tmp_path: Path, capsys, mini_path: Path) -> None:
-    code = main(["solve", str(mini_path), "--target", "p_gap=0.05", "--lever", "posts.annual_cost_usd",
-                 "--out", str(tmp_path / "x")])
+def test_an_analysis_error_is_told_after_the_scenario_file(
+    tmp_path: Path, capsys, mini_path: Path
+) -> None:
+    code = main(
+        [
+            "solve",
+            str(mini_path),
+            "--target",
+            "p_gap=0.05",
+            "--lever",
+            "posts.annual_cost_usd",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"fundsim: {mini_path}: target 'p_gap=0.05'") and err.count("\n") == 1
 
 
-def test_a_share_table_error_exits_2_naming_the_file(tmp_path: Path, capsys, mini_path: Path) -> None:
+def test_a_share_table_error_exits_2_naming_the_file(
+    tmp_path: Path, capsys, mini_path: Path
+) -> None:
     code = main(["shares", str(mini_path), "--capacity-key", "nope", "--out", str(tmp_path / "s")])
     assert code == 2
-    assert capsys.readouterr().err == f"fundsim: {mini_path}: no entity has the capacity column 'nope'\n"
+    assert (
+        capsys.readouterr().err
+        == f"fundsim: {mini_path}: no entity has the capacity column 'nope'\n"
+    )
 
 
 def test_a_bad_run_directory_exits_2(tmp_path: Path, capsys) -> None:

@@ -21,7 +21,9 @@ def _scenario(folder: Path, mini_path: Path, name: str) -> Path:
     folder.mkdir(parents=True)
     for table in ("entities.csv", "countries.csv"):
         shutil.copy(mini_path.parent / table, folder / table)
-    text = mini_path.read_text(encoding="utf-8").replace('name = "mini"', f"name = {name!r}".replace("'", '"'))
+    text = mini_path.read_text(encoding="utf-8").replace(
+        'name = "mini"', f"name = {name!r}".replace("'", '"')
+    )
     path = folder / "hostile.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -35,12 +37,27 @@ def _plant(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", ["../victim", "../../victim", "/tmp/victim", ".", ".."])
-def test_batch_with_a_path_like_name_stays_inside_out(tmp_path: Path, mini_path: Path, name: str) -> None:
+def test_batch_with_a_path_like_name_stays_inside_out(
+    tmp_path: Path, mini_path: Path, name: str
+) -> None:
     file = _scenario(tmp_path / "scenarios", mini_path, name)
     precious = [_plant(tmp_path / "victim"), _plant(tmp_path.parent / "victim")]
     out = tmp_path / "out"
     for resume in ([], ["--resume"]):  # the second pass replaces nothing of the user's either
-        code = main(["batch", str(file), "--reps", "2", "--seed", "1", "--out", str(out), "--no-progress", *resume])
+        code = main(
+            [
+                "batch",
+                str(file),
+                "--reps",
+                "2",
+                "--seed",
+                "1",
+                "--out",
+                str(out),
+                "--no-progress",
+                *resume,
+            ]
+        )
         assert code == 0
         for p in precious:
             assert p.read_text(encoding="utf-8") == "keep me"
@@ -49,7 +66,9 @@ def test_batch_with_a_path_like_name_stays_inside_out(tmp_path: Path, mini_path:
     assert runs[0].resolve().parent == out.resolve()
 
 
-def test_batch_resume_never_replaces_a_folder_that_is_not_a_run(tmp_path: Path, mini_path: Path) -> None:
+def test_batch_resume_never_replaces_a_folder_that_is_not_a_run(
+    tmp_path: Path, mini_path: Path
+) -> None:
     file = _scenario(tmp_path / "scenarios", mini_path, "victim")
     out = tmp_path / "out"
     precious = _plant(out / "victim")  # the user's folder, named like the run
@@ -68,7 +87,9 @@ def test_default_output_folder_is_inside_results(
     monkeypatch.chdir(work)
     args = [command, str(file)] + (["--reps", "2"] if command == "run" else [])
     assert main(args) == 0
-    written = [Path(root) for root, _dirs, files in os.walk(tmp_path) if files and "scenarios" not in root]
+    written = [
+        Path(root) for root, _dirs, files in os.walk(tmp_path) if files and "scenarios" not in root
+    ]
     assert written, "nothing was written"
     for folder in written:
         assert (work / "results") in folder.parents or folder == work / "results", folder

@@ -21,11 +21,20 @@ def _scenario(tmp_path: Path, options: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("options, message", [
-    ('\n[options]\nrefrence = "a"\n', "options.refrence: unknown key (did you mean 'reference'?)"),
-    ('\n[options.named]\na = {}\nb = { "mechanism.reserve_months" = 3 }\n', "'b'"),
-    ('\n[options.named]\na = { scenario = "nowhere.toml" }\nb = {}\n', "no such file 'nowhere.toml'"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            '\n[options]\nrefrence = "a"\n',
+            "options.refrence: unknown key (did you mean 'reference'?)",
+        ),
+        ('\n[options.named]\na = {}\nb = { "mechanism.reserve_months" = 3 }\n', "'b'"),
+        (
+            '\n[options.named]\na = { scenario = "nowhere.toml" }\nb = {}\n',
+            "no such file 'nowhere.toml'",
+        ),
+    ],
+)
 def test_bad_options_are_one_line_and_exit_2(tmp_path, capsys, options, message):
     scenario = _scenario(tmp_path, options)
     out = tmp_path / "out"
@@ -36,13 +45,28 @@ def test_bad_options_are_one_line_and_exit_2(tmp_path, capsys, options, message)
 
 
 def test_running_again_resumes(tmp_path, capsys):
-    scenario = _scenario(tmp_path, '\n[options.named]\na = {}\nb = { "mechanism.reserve_target_months" = 0 }\n')
+    scenario = _scenario(
+        tmp_path, '\n[options.named]\na = {}\nb = { "mechanism.reserve_target_months" = 0 }\n'
+    )
     out = tmp_path / "out"
-    args = ["options", str(scenario), "--reps", "3", "--seed", "5", "--out", str(out), "--workers", "1"]
+    args = [
+        "options",
+        str(scenario),
+        "--reps",
+        "3",
+        "--seed",
+        "5",
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+    ]
     assert main(args) == 0
     first = (out / "options.csv").read_bytes()
     capsys.readouterr()
     assert main(args) == 0
     assert "2 kept from before" in capsys.readouterr().out
     assert (out / "options.csv").read_bytes() == first
-    assert main([*args[:3], "4", *args[4:]]) == 2  # other replications: another set, refused without --force
+    assert (
+        main([*args[:3], "4", *args[4:]]) == 2
+    )  # other replications: another set, refused without --force

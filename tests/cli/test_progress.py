@@ -51,16 +51,34 @@ def test_stress_battery_fills_one_bar_over_every_replication(bars):
 
 def test_solve_bar_counts_the_replications_of_every_evaluation(bars):
     made, factory = bars
-    res = solve(load_scenario(MINI), "coordinator_coverage>=0.5", "payments.contribution_scale", low=0.3, high=1.5,
-                tolerance=0.1, reps=2, seed=1, workers=1, bar=factory)
+    res = solve(
+        load_scenario(MINI),
+        "coordinator_coverage>=0.5",
+        "payments.contribution_scale",
+        low=0.3,
+        high=1.5,
+        tolerance=0.1,
+        reps=2,
+        seed=1,
+        workers=1,
+        bar=factory,
+    )
     assert len(made) == 1 and made[0].closed
     assert made[0].done == 2 * len(res.runs) <= made[0].total
 
 
 def test_sensitivity_bar_counts_points_times_replications(bars):
     made, factory = bars
-    res = sensitivity(load_scenario(MINI), "coordinator_coverage", method="morris", samples=2, reps=2, workers=1,
-                      ranges={"posts.annual_cost_usd": (230000, 330000)}, bar=factory)
+    res = sensitivity(
+        load_scenario(MINI),
+        "coordinator_coverage",
+        method="morris",
+        samples=2,
+        reps=2,
+        workers=1,
+        ranges={"posts.annual_cost_usd": (230000, 330000)},
+        bar=factory,
+    )
     assert len(made) == 1 and made[0].closed
     assert made[0].total == made[0].done == 2 * len(res.samples)
 
@@ -75,6 +93,9 @@ def test_no_bar_off_a_terminal_or_with_no_progress(monkeypatch):
 
 def test_stress_on_a_terminal_shows_a_bar_with_counts(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    assert main(["stress", str(MINI), "--reps", "2", "--workers", "1", "--out", str(tmp_path / "st")]) == 0
+    assert (
+        main(["stress", str(MINI), "--reps", "2", "--workers", "1", "--out", str(tmp_path / "st")])
+        == 0
+    )
     err = capsys.readouterr().err
     assert "stress battery" in err and "rep" in err and "100%" in err

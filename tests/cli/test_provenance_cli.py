@@ -32,10 +32,14 @@ def test_batch_records_each_runs_scenario_file_and_sweep(tmp_path, capsys):
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(DATA / name, folder / name)
     (folder / "swept.toml").write_text(
-        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, 6]\n',
+        'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [0, '
+        "6]\n",
         encoding="utf-8",
     )
-    assert main(["batch", str(folder), "--reps", "2", "--out", str(tmp_path / "b"), "--no-progress"]) == 0
+    assert (
+        main(["batch", str(folder), "--reps", "2", "--out", str(tmp_path / "b"), "--no-progress"])
+        == 0
+    )
     assert _manifest(tmp_path / "b" / "mini")["scenario_file"] == str(folder / "mini.toml")
     swept = _manifest(tmp_path / "b" / "swept__reserve_target_months=6")
     assert swept["scenario_file"] == str(folder / "swept.toml")
@@ -44,15 +48,31 @@ def test_batch_records_each_runs_scenario_file_and_sweep(tmp_path, capsys):
 
 
 def test_stress_baseline_records_its_scenario_file(tmp_path, capsys):
-    assert main(["stress", str(MINI), "--reps", "2", "--out", str(tmp_path / "st"), "--no-progress"]) == 0
+    assert (
+        main(["stress", str(MINI), "--reps", "2", "--out", str(tmp_path / "st"), "--no-progress"])
+        == 0
+    )
     m = _manifest(tmp_path / "st" / "baseline")
     assert m["scenario_file"] == str(MINI)
     assert m["command"].startswith("fundsim stress ")
 
 
 def test_report_draws_the_reserve_line_after_a_plain_run(tmp_path, capsys):
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(tmp_path / "run"), "--no-progress",
-                 "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(MINI),
+                "--reps",
+                "2",
+                "--out",
+                str(tmp_path / "run"),
+                "--no-progress",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["report", str(tmp_path / "run")]) == 0
     captured = capsys.readouterr()
@@ -70,7 +90,10 @@ def test_report_of_a_sweep_variant_finds_its_reserve_target(tmp_path, capsys):
         'extends = "mini.toml"\nname = "swept"\n[sweep]\n"mechanism.reserve_target_months" = [6]\n',
         encoding="utf-8",
     )
-    assert main(["batch", str(folder / "swept.toml"), "--reps", "2", "--out", str(tmp_path / "b")]) == 0
+    assert (
+        main(["batch", str(folder / "swept.toml"), "--reps", "2", "--out", str(tmp_path / "b")])
+        == 0
+    )
     capsys.readouterr()
     assert main(["report", str(tmp_path / "b" / "swept__reserve_target_months=6")]) == 0
     assert "reserve" not in capsys.readouterr().err
@@ -81,11 +104,24 @@ def test_report_says_why_when_the_scenario_file_has_changed(tmp_path, capsys):
     scn.mkdir()
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(DATA / name, scn / name)
-    assert main(["run", str(scn / "mini.toml"), "--reps", "2", "--out", str(tmp_path / "run"),
-                 "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(scn / "mini.toml"),
+                "--reps",
+                "2",
+                "--out",
+                str(tmp_path / "run"),
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     text = (scn / "mini.toml").read_text(encoding="utf-8")
-    (scn / "mini.toml").write_text(text.replace("reserve_target_months = 3", "reserve_target_months = 4"),
-                                   encoding="utf-8")
+    (scn / "mini.toml").write_text(
+        text.replace("reserve_target_months = 3", "reserve_target_months = 4"), encoding="utf-8"
+    )
     capsys.readouterr()
     assert main(["report", str(tmp_path / "run")]) == 0
     captured = capsys.readouterr()
@@ -103,5 +139,17 @@ def test_report_says_why_for_a_run_started_from_python(tmp_path, capsys, mini):
     err = capsys.readouterr().err
     assert "names no scenario file" in err and "--scenario" in err
     # ... and draws it when told which file.
-    assert main(["report", str(tmp_path / "run"), "--scenario", str(MINI), "--out", str(tmp_path / "r2")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(tmp_path / "run"),
+                "--scenario",
+                str(MINI),
+                "--out",
+                str(tmp_path / "r2"),
+            ]
+        )
+        == 0
+    )
     assert "reserve" not in capsys.readouterr().err

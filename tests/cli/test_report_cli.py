@@ -15,7 +15,9 @@ def test_report_next_to_the_run(tmp_path, capsys):
     run_scenario(str(MINI), reps=4, seed=2, workers=1, out=tmp_path / "run")
     assert main(["report", str(tmp_path / "run")]) == 0
     text = capsys.readouterr().out
-    assert (tmp_path / "run" / "report.html").is_file() and (tmp_path / "run" / "report.xlsx").is_file()
+    assert (tmp_path / "run" / "report.html").is_file() and (
+        tmp_path / "run" / "report.xlsx"
+    ).is_file()
     assert "report.html" in text
 
 

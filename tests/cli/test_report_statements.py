@@ -10,14 +10,37 @@ MINI = Path(__file__).resolve().parents[1] / "data" / "mini.toml"
 
 
 def test_the_report_shows_each_statement_with_its_lines(tmp_path, capsys):
-    assert main(["run", str(MINI), "--reps", "3", "--seed", "2", "--workers", "1", "--out", str(tmp_path / "run")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(MINI),
+                "--reps",
+                "3",
+                "--seed",
+                "2",
+                "--workers",
+                "1",
+                "--out",
+                str(tmp_path / "run"),
+            ]
+        )
+        == 0
+    )
     assert main(["report", str(tmp_path / "run"), "--out", str(tmp_path / "report")]) == 0
     capsys.readouterr()
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "Statement of cash flows: coordinators window" in page
     assert "Statement of financial position at 31 December: coordinators window" in page
-    for line in ("opening cash", "payroll", "closing cash", "receivables", "commitments", "unencumbered balance",
-                 "· age 0"):
+    for line in (
+        "opening cash",
+        "payroll",
+        "closing cash",
+        "receivables",
+        "commitments",
+        "unencumbered balance",
+        "· age 0",
+    ):
         assert f'<td data-label="line">{line}</td>' in page, line
     import openpyxl
 
@@ -30,9 +53,14 @@ def test_the_report_shows_each_statement_with_its_lines(tmp_path, capsys):
     # totals are formulas over the lines they add up (closing cash = opening cash + every flow)
     closing = next(r for r in rows if r[:3] == ("coordinators", "cash flows", "closing cash"))
     assert isinstance(closing[4], str) and closing[4].startswith("=E2+E3+")
-    cached = openpyxl.load_workbook(tmp_path / "report" / "report.xlsx", data_only=True)["Statements"]
+    cached = openpyxl.load_workbook(tmp_path / "report" / "report.xlsx", data_only=True)[
+        "Statements"
+    ]
     values = list(cached.iter_rows(min_row=2, values_only=True))
-    flows = [r[4] for r in values if r[:2] == ("coordinators", "cash flows") and r[3] in ("", None)
-             and r[2] != "closing cash"]
+    flows = [
+        r[4]
+        for r in values
+        if r[:2] == ("coordinators", "cash flows") and r[3] in ("", None) and r[2] != "closing cash"
+    ]
     total = next(r[4] for r in values if r[:3] == ("coordinators", "cash flows", "closing cash"))
     assert abs(sum(flows) - total) < 0.01

@@ -24,7 +24,9 @@ def test_exit_code_and_files(all_formulas):
     code, out = all_formulas
     assert code == 0
     assert {p.name for p in out.iterdir()} == {
-        "formula_shares.csv", "formula_shares.xlsx", "formula_shares.png",
+        "formula_shares.csv",
+        "formula_shares.xlsx",
+        "formula_shares.png",
     }
     assert (out / "formula_shares.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -44,18 +46,31 @@ def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
     _, out = all_formulas
     wb = load_workbook(out / "formula_shares.xlsx")
     cached = load_workbook(out / "formula_shares.xlsx", data_only=True)
-    assert wb.sheetnames == ["Read me", "Shares", "Amounts USD", "Burden ratios", "Fairness", "Long", "Notes", "Chart"]
+    assert wb.sheetnames == [
+        "Read me",
+        "Shares",
+        "Amounts USD",
+        "Burden ratios",
+        "Fairness",
+        "Long",
+        "Notes",
+        "Chart",
+    ]
     shares = wb["Shares"]
     assert shares["A1"].font.bold and shares["B1"].value == "equal (%)"
     assert shares["B2"].number_format == "0.00%"
-    # the total is a formula a reviewer can audit, and its value is cached for readers that do not recalculate
+    # the total is a formula a reviewer can audit, and its value is cached for readers that do not
+    # recalculate
     assert shares["A6"].value == "Total" and shares["B6"].value == "=SUM(B2:B5)"
     assert cached["Shares"]["B6"].value == pytest.approx(1.0)
     assert cached["Amounts USD"]["C6"].value == pytest.approx(900_000.0)
     # a native Excel chart over the Shares sheet's cells, not a picture
     assert wb["Chart"]._images == [] and len(wb["Chart"]._charts) == 1
     chart = wb["Chart"]._charts[0]
-    assert len(chart.series) == shares.max_column - 1 and chart.series[0].val.numRef.f == "Shares!$B$2:$B$5"
+    assert (
+        len(chart.series) == shares.max_column - 1
+        and chart.series[0].val.numRef.f == "Shares!$B$2:$B$5"
+    )
     readme = [c.value for row in wb["Read me"].iter_rows() for c in row if c.value]
     assert any("Shapley" in str(v) for v in readme) and "suits_index" in readme
     for ws in wb:
@@ -66,7 +81,21 @@ def test_workbook_has_one_formatted_sheet_per_view(all_formulas):
 
 
 def test_printed_table_shows_shares_side_by_side(capsys, tmp_path):
-    assert main(["shares", str(TINY), "--formula", "equal", "shapley", "--out", str(tmp_path), "--force"]) == 0
+    assert (
+        main(
+            [
+                "shares",
+                str(TINY),
+                "--formula",
+                "equal",
+                "shapley",
+                "--out",
+                str(tmp_path),
+                "--force",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "annual network cost USD 900,000" in printed
     header = next(line for line in printed.splitlines() if line.startswith("entity"))

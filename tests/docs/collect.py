@@ -51,14 +51,17 @@ class Step:
 
 
 def pages() -> list[Path]:
-    """README.md and every page of docs/, in a stable order."""
-    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    """README.md, every page of docs/ and of docs/howto/, in a stable order."""
+    docs = ROOT / "docs"
+    return [ROOT / "README.md", *sorted(docs.glob("*.md")), *sorted(docs.glob("howto/*.md"))]
 
 
 def blocks(page: Path) -> list[tuple[str, int, str]]:
     """The page's fenced blocks: (tag, line of the fence, body)."""
     text = page.read_text(encoding="utf-8")
-    return [(m.group(1), text.count("\n", 0, m.start()) + 1, m.group(2)) for m in _FENCE.finditer(text)]
+    return [
+        (m.group(1), text.count("\n", 0, m.start()) + 1, m.group(2)) for m in _FENCE.finditer(text)
+    ]
 
 
 def commands(body: str) -> list[tuple[int, str]]:
@@ -108,7 +111,10 @@ def rewrite(cmd: str, tmp: Path) -> tuple[str, ...]:
             next(it)
         elif word == "--out":
             target = Path(next(it))
-            out += [word, str(tmp / target.relative_to(target.anchor) if target.is_absolute() else target)]
+            out += [
+                word,
+                str(tmp / target.relative_to(target.anchor) if target.is_absolute() else target),
+            ]
         elif any(c in word for c in "*?[") and (hits := sorted(glob.glob(word, root_dir=tmp))):
             out += hits
         else:

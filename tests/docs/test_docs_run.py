@@ -18,8 +18,20 @@ import pytest
 from tests.docs.collect import REPS, ROOT, Step, pages, steps
 
 #: Pages whose commands take more than a few seconds together.
-SLOW = {"README.md", "docs/analysis.md", "docs/batch.md", "docs/budget.md", "docs/cost-sharing.md", "docs/data.md",
-        "docs/explore.md", "docs/hosting.md", "docs/options.md", "docs/pooling.md", "docs/report.md", "docs/victims.md"}
+SLOW = {
+    "README.md",
+    "docs/analysis.md",
+    "docs/batch.md",
+    "docs/budget.md",
+    "docs/cost-sharing.md",
+    "docs/data.md",
+    "docs/explore.md",
+    "docs/hosting.md",
+    "docs/options.md",
+    "docs/pooling.md",
+    "docs/report.md",
+    "docs/victims.md",
+}
 
 
 def _page_param(page: Path) -> object:
@@ -50,4 +62,6 @@ def test_the_collector_finds_the_documented_commands(tmp_path: Path) -> None:
     assert any(s.code and "fundsim.run(" in s.code for s in readme), "README's Python block"
     assert any(s.argv[3:4] == ("report",) for s in readme)
     runs = [s for ss in found.values() for s in ss if s.argv[3:4] == ("run",)]
-    assert runs and all("--reps" in s.argv and s.argv[s.argv.index("--reps") + 1] == str(REPS) for s in runs)
+    assert runs and all(
+        "--reps" in s.argv and s.argv[s.argv.index("--reps") + 1] == str(REPS) for s in runs
+    )

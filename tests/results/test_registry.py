@@ -33,7 +33,12 @@ def emitted(request) -> set[str]:
 
     root = request.config.rootpath
     names: set[str] = set()
-    for path in ("scenarios/baseline.toml", "scenarios/siloed.toml", "scenarios/hybrid.toml", "tests/data/mini.toml"):
+    for path in (
+        "scenarios/baseline.toml",
+        "scenarios/siloed.toml",
+        "scenarios/hybrid.toml",
+        "tests/data/mini.toml",
+    ):
         run = run_scenario(load_scenario(root / path), reps=2, seed=1, workers=1)
         names |= {metric_name(c) for c in run.replications.columns if c != "replication"}
     return names
@@ -90,7 +95,10 @@ def test_fractions_read_in_percent_and_their_differences_in_points():
     assert format_value("p_gap", 0.23) == "23.0%"
     assert format_difference("p_gap", -0.8) == "-80.0 pp"
     assert format_interval("p_gap", 0.159, 0.321) == "[15.9%, 32.1%]"
-    assert format_interval("coordinator_coverage", -0.076, -0.067, difference=True) == "[-7.6, -6.7] pp"
+    assert (
+        format_interval("coordinator_coverage", -0.076, -0.067, difference=True)
+        == "[-7.6, -6.7] pp"
+    )
     # income_cv reads the same everywhere: as a percentage (it was 0.213 in the terminal)
     assert format_value("income_cv", 0.213) == "21.3%"
     assert excel_format("income_cv") == "0.0%"

@@ -44,8 +44,10 @@ def test_repr_is_one_short_line_and_the_notebook_view_shows_the_summary(mini_pat
     assert isinstance(run.summary, pd.DataFrame)
 
 
-def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as_one_metric(mini_path, tmp_path):
-    """Runs written between issue 13 and the alias hold the same count under two names."""
+def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as_one_metric(
+    mini_path, tmp_path
+):
+    """Runs written before the alias hold the same count under two names."""
     import json
 
     fundsim.run(mini_path, reps=2, seed=4, workers=1, out=tmp_path / "run")
@@ -56,11 +58,26 @@ def test_an_old_run_directory_with_dropped_cases_beside_victims_dropped_reads_as
     frame.to_csv(reps_csv, index=False)
     summary_path = tmp_path / "run" / "summary.json"
     summary = json.loads(summary_path.read_text())
-    row = {"mean": 4.0, "p05": 3, "p50": 4, "p95": 5, "ci95_low": 0.0, "ci95_high": 16.7, "n": 2, "unit": "count"}
+    row = {
+        "mean": 4.0,
+        "p05": 3,
+        "p50": 4,
+        "p95": 5,
+        "ci95_low": 0.0,
+        "ci95_high": 16.7,
+        "n": 2,
+        "unit": "count",
+    }
     summary["victims_dropped"] = summary["dropped_cases"] = row
     summary_path.write_text(json.dumps(summary))
+    manifest_path = tmp_path / "run" / "manifest.json"  # such a run recorded no checksums
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["sha256"]
+    manifest_path.write_text(json.dumps(manifest))
     old = read_run(tmp_path / "run")
-    assert "dropped_cases" not in old.replications.columns and "dropped_cases" not in old.summary.index
+    assert (
+        "dropped_cases" not in old.replications.columns and "dropped_cases" not in old.summary.index
+    )
     assert old.replications["victims_dropped"].tolist() == [3.0, 5.0]
     assert old.metric("dropped_cases")["mean"] == 4.0
 
@@ -79,6 +96,9 @@ def test_metric_names_a_close_match_for_a_typo(mini_path):
     from fundsim.results.registry import UnknownMetric
 
     run = fundsim.run(fundsim.load_scenario(mini_path), reps=2, seed=2, workers=1)
-    assert run.metric("coordinator_coverage")["mean"] == run.summary.loc["coordinator_coverage", "mean"]
+    assert (
+        run.metric("coordinator_coverage")["mean"]
+        == run.summary.loc["coordinator_coverage", "mean"]
+    )
     with pytest.raises(UnknownMetric, match="did you mean 'coordinator_coverage'"):
         run.metric("coverage")

@@ -67,7 +67,9 @@ def _hostile_scenario(folder: Path, mini_path: Path) -> Path:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    text = mini_path.read_text(encoding="utf-8").replace('name = "mini"', 'name = "=cmd|calc $x^2$"')
+    text = mini_path.read_text(encoding="utf-8").replace(
+        'name = "mini"', 'name = "=cmd|calc $x^2$"'
+    )
     (folder / "hostile.toml").write_text(text, encoding="utf-8")
     shutil.copy(folder / "hostile.toml", folder / "copy.toml")
     return folder / "hostile.toml"
@@ -81,13 +83,24 @@ def _formula_cells(path: Path) -> list[str]:
 
     wb = openpyxl.load_workbook(path)
     total = re.compile(r"=SUM\([A-Z]+\d+:[A-Z]+\d+\)|=[A-Z]+\d+([+-][A-Z]+\d+)+")
-    return [f"{ws.title}!{c.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f" and not total.fullmatch(str(c.value))]
+    return [
+        f"{ws.title}!{c.coordinate}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f" and not total.fullmatch(str(c.value))
+    ]
 
 
 def _texts(path: Path) -> set[str]:
     wb = openpyxl.load_workbook(path)
-    return {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    return {
+        c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +109,21 @@ def hostile_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.conftest import DATA
 
     file = _hostile_scenario(root / "scenario", DATA / "mini.toml")
-    assert main(["run", str(file), "--reps", "2", "--out", str(root / "run"), "--no-progress", "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(file),
+                "--reps",
+                "2",
+                "--out",
+                str(root / "run"),
+                "--no-progress",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     assert main(["report", str(root / "run")]) == 0
     assert main(["shares", str(file), "--out", str(root / "shares")]) == 0
     return root
@@ -108,7 +135,10 @@ def test_report_and_shares_run_with_mathtext_in_names(hostile_outputs: Path) -> 
 
 
 def test_workbooks_hold_names_as_text_never_as_formulas(hostile_outputs: Path) -> None:
-    for book in (hostile_outputs / "run" / "report.xlsx", hostile_outputs / "shares" / "formula_shares.xlsx"):
+    for book in (
+        hostile_outputs / "run" / "report.xlsx",
+        hostile_outputs / "shares" / "formula_shares.xlsx",
+    ):
         assert _formula_cells(book) == [], book
     assert "'" + LINK in _texts(hostile_outputs / "shares" / "formula_shares.xlsx")
     # The report reads the run directory, whose CSV tables hold the neutralised name.
@@ -116,8 +146,10 @@ def test_workbooks_hold_names_as_text_never_as_formulas(hostile_outputs: Path) -
 
 
 def test_csv_outputs_neutralise_names(hostile_outputs: Path) -> None:
-    for table, column in ((hostile_outputs / "run" / "shares.csv", "entity"),
-                          (hostile_outputs / "shares" / "formula_shares.csv", "entity")):
+    for table, column in (
+        (hostile_outputs / "run" / "shares.csv", "entity"),
+        (hostile_outputs / "shares" / "formula_shares.csv", "entity"),
+    ):
         names = set(pd.read_csv(table)[column])
         assert "'" + LINK in names and LINK not in names, table
         assert "'@SUM(1+1)" in names and "'-2+3" in names

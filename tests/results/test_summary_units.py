@@ -10,8 +10,14 @@ from fundsim.results import summarize
 
 
 def test_each_metric_carries_its_unit_and_p_gap_is_the_gap_column():
-    reps = pd.DataFrame({"replication": range(4), "gap": [0.0, 1.0, 0.0, 0.0], "lapses": [3.0, 5.0, 0.0, 1.0],
-                         "closing_balance_usd": [1.0e6, 2.0e6, 1.5e6, 0.5e6]})
+    reps = pd.DataFrame(
+        {
+            "replication": range(4),
+            "gap": [0.0, 1.0, 0.0, 0.0],
+            "lapses": [3.0, 5.0, 0.0, 1.0],
+            "closing_balance_usd": [1.0e6, 2.0e6, 1.5e6, 0.5e6],
+        }
+    )
     s = summarize(reps)
     assert set(s) == {"p_gap", "lapses", "closing_balance_usd"}
     assert s["p_gap"]["unit"] == "probability" and s["p_gap"]["mean"] == 0.25
@@ -30,7 +36,9 @@ def test_interval_of_a_non_negative_mean_stays_at_or_above_zero():
 def test_counts_are_integers_in_summary_json(tmp_path):
     from fundsim.results.metrics import summary_frame, summary_json
 
-    reps = pd.DataFrame({"lapses": [3.0, 5.0, 0.0, 1.0, 2.0, 8.0], "closing_balance_usd": [1.0e6] * 6})
+    reps = pd.DataFrame(
+        {"lapses": [3.0, 5.0, 0.0, 1.0, 2.0, 8.0], "closing_balance_usd": [1.0e6] * 6}
+    )
     s = summarize(reps)
     # a percentile of a count is a count some replication had, not 5.6 lapses
     assert {s["lapses"][k] for k in ("p05", "p50", "p95")} <= {3.0, 5.0, 0.0, 1.0, 2.0, 8.0}

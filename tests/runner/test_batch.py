@@ -26,7 +26,9 @@ def make_scenarios(folder: Path, mini_path: Path, names: list[str], sweep: str =
     text = mini_path.read_text(encoding="utf-8")
     for name in names:
         body = text.replace('name = "mini"', f'name = "{name}"')
-        (folder / f"{name}.toml").write_text(body + (f"\n[sweep]\n{sweep}\n" if sweep else ""), encoding="utf-8")
+        (folder / f"{name}.toml").write_text(
+            body + (f"\n[sweep]\n{sweep}\n" if sweep else ""), encoding="utf-8"
+        )
     return folder
 
 
@@ -45,10 +47,15 @@ class CountingBar:
 
 def test_folder_and_sweep_expand_into_named_runs(tmp_path: Path, mini_path: Path) -> None:
     folder = make_scenarios(tmp_path / "s", mini_path, ["alpha", "beta"])
-    make_scenarios(tmp_path / "w", mini_path, ["gamma"], sweep='"mechanism.reserve_target_months" = [1, 2]')
+    make_scenarios(
+        tmp_path / "w", mini_path, ["gamma"], sweep='"mechanism.reserve_target_months" = [1, 2]'
+    )
     items = plan_batch([folder, tmp_path / "w" / "gamma.toml", folder / "alpha.toml"])
     assert [i.name for i in items] == [
-        "alpha", "beta", "gamma__reserve_target_months=1", "gamma__reserve_target_months=2",
+        "alpha",
+        "beta",
+        "gamma__reserve_target_months=1",
+        "gamma__reserve_target_months=2",
     ]
     assert items[3].parameters == {"mechanism.reserve_target_months": 2}
 
@@ -62,25 +69,41 @@ def test_two_files_with_one_run_name_are_refused(tmp_path: Path, mini_path: Path
 
 def test_a_bad_file_stops_the_batch_before_anything_runs(tmp_path: Path, mini_path: Path) -> None:
     folder = make_scenarios(tmp_path / "s", mini_path, ["good"])
-    (folder / "bad.toml").write_text('extends = "good.toml"\n[mechanism]\nadmin_fe = 0.1\n', encoding="utf-8")
+    (folder / "bad.toml").write_text(
+        'extends = "good.toml"\n[mechanism]\nadmin_fe = 0.1\n', encoding="utf-8"
+    )
     with pytest.raises(ScenarioError, match="admin_fe"):
         plan_batch([folder])
 
 
-def test_batch_writes_every_run_and_an_index_of_their_metrics(tmp_path: Path, mini_path: Path) -> None:
-    folder = make_scenarios(tmp_path / "s", mini_path, ["alpha"], sweep='"mechanism.reserve_target_months" = [0, 9]')
+def test_batch_writes_every_run_and_an_index_of_their_metrics(
+    tmp_path: Path, mini_path: Path
+) -> None:
+    folder = make_scenarios(
+        tmp_path / "s", mini_path, ["alpha"], sweep='"mechanism.reserve_target_months" = [0, 9]'
+    )
     out = tmp_path / "out"
     bars: list[CountingBar] = []
-    outcomes = run_batch(plan_batch([folder]), out, reps=REPS, progress=lambda t: bars.append(CountingBar(t)) or bars[-1])
+    outcomes = run_batch(
+        plan_batch([folder]),
+        out,
+        reps=REPS,
+        progress=lambda t: bars.append(CountingBar(t)) or bars[-1],
+    )
     assert [o.status for o in outcomes] == ["done", "done"]
     assert len(bars) == 1 and bars[0].total == bars[0].count == 2 * REPS and bars[0].closed == 1
     index = pd.read_csv(out / "batch.csv")
-    assert list(index["run"]) == ["alpha__reserve_target_months=0", "alpha__reserve_target_months=9"]
+    assert list(index["run"]) == [
+        "alpha__reserve_target_months=0",
+        "alpha__reserve_target_months=9",
+    ]
     assert list(index["sweep.mechanism.reserve_target_months"]) == [0, 9]
     for _, row in index.iterrows():
         run = read_run(out / row["run"])
         assert run.manifest["replications"] == REPS
-        assert run.manifest["sweep"] == {"mechanism.reserve_target_months": row["sweep.mechanism.reserve_target_months"]}
+        assert run.manifest["sweep"] == {
+            "mechanism.reserve_target_months": row["sweep.mechanism.reserve_target_months"]
+        }
         assert row["p_gap"] == run.summary.loc["p_gap", "mean"]
         assert row["coordinator_coverage_mean"] == run.summary.loc["coordinator_coverage", "mean"]
         assert row["closing_balance_usd_mean"] == run.summary.loc["closing_balance_usd", "mean"]
@@ -104,7 +127,9 @@ def test_existing_runs_are_not_overwritten_without_resume(tmp_path: Path, mini_p
     assert (tmp_path / "out" / "alpha" / "manifest.json").read_bytes() == before
 
 
-def test_resume_keeps_matching_runs_redoes_the_rest_and_clears_leftovers(tmp_path: Path, mini_path: Path) -> None:
+def test_resume_keeps_matching_runs_redoes_the_rest_and_clears_leftovers(
+    tmp_path: Path, mini_path: Path
+) -> None:
     items = plan_batch([make_scenarios(tmp_path / "s", mini_path, ["alpha", "beta", "gamma"])])
     out = tmp_path / "out"
     run_batch(items, out, reps=REPS)

@@ -39,7 +39,9 @@ def wait_for_port(port: int, timeout: float) -> None:
 def start(args: list[str], log: Path) -> subprocess.Popen:
     # A session of its own: the whole process group is stopped afterwards.
     with log.open("wb") as fh:
-        return subprocess.Popen([str(DASK), *args], stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            [str(DASK), *args], stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -57,15 +59,32 @@ def stop(proc: subprocess.Popen) -> None:
 def test_external_dask_cluster_matches_serial(mini, tmp_path: Path) -> None:
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    procs = [start(["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], tmp_path / "scheduler.log")]
+    procs = [
+        start(
+            ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            tmp_path / "scheduler.log",
+        )
+    ]
     try:
         wait_for_port(port, timeout=60)
         for i in range(2):
-            procs.append(start(
-                ["worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
-                 "--no-dashboard", "--name", f"w{i}"],
-                tmp_path / f"worker{i}.log",
-            ))
+            procs.append(
+                start(
+                    [
+                        "worker",
+                        address,
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--no-nanny",
+                        "--no-dashboard",
+                        "--name",
+                        f"w{i}",
+                    ],
+                    tmp_path / f"worker{i}.log",
+                )
+            )
         from dask.distributed import Client
 
         with Client(address, timeout="30s") as client:
@@ -77,4 +96,6 @@ def test_external_dask_cluster_matches_serial(mini, tmp_path: Path) -> None:
     assert (result.manifest["executor"], result.manifest["workers"]) == ("dask", 2)
     serial = run_scenario(mini, reps=REPS, seed=3, workers=1)
     for name in ("replications", "monthly", "shares", "yearly", "coverage"):
-        pd.testing.assert_frame_equal(getattr(result, name), getattr(serial, name), check_exact=True, obj=name)
+        pd.testing.assert_frame_equal(
+            getattr(result, name), getattr(serial, name), check_exact=True, obj=name
+        )

@@ -41,5 +41,5 @@ def test_scenario_defaults_for_reps_and_seed(mini) -> None:
 
 
 def test_reps_must_be_positive(mini_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="reps: must be a whole number from 1"):
         run_scenario(mini_path, reps=0)

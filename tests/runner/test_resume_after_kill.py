@@ -24,8 +24,19 @@ FUNDSIM = Path(sys.executable).with_name("fundsim")
 
 
 def _batch_command(folder: Path, out: Path, *extra: str) -> list[str]:
-    return [str(FUNDSIM), "batch", str(folder), "--reps", str(REPS), "--workers", "2",
-            "--no-progress", "--out", str(out), *extra]
+    return [
+        str(FUNDSIM),
+        "batch",
+        str(folder),
+        "--reps",
+        str(REPS),
+        "--workers",
+        "2",
+        "--no-progress",
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def _group_alive(pgid: int) -> bool:
@@ -44,11 +55,17 @@ def test_killed_batch_resumes_to_the_uninterrupted_results(tmp_path: Path, mini_
         shutil.copy(mini_path.parent / csv, folder / csv)
     text = mini_path.read_text(encoding="utf-8")
     for name in NAMES:
-        (folder / f"{name}.toml").write_text(text.replace('name = "mini"', f'name = "{name}"'), encoding="utf-8")
+        (folder / f"{name}.toml").write_text(
+            text.replace('name = "mini"', f'name = "{name}"'), encoding="utf-8"
+        )
     out = tmp_path / "killed"
 
-    proc = subprocess.Popen(_batch_command(folder, out), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        _batch_command(folder, out),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     finished: list[str] = []
     try:
         deadline = time.monotonic() + 120
@@ -57,7 +74,9 @@ def test_killed_batch_resumes_to_the_uninterrupted_results(tmp_path: Path, mini_
             if finished:
                 break
             time.sleep(0.01)
-        assert proc.poll() is None, f"the batch ended before it could be killed: {proc.stderr.read()!r}"
+        assert proc.poll() is None, (
+            f"the batch ended before it could be killed: {proc.stderr.read()!r}"
+        )
         os.kill(proc.pid, signal.SIGKILL)  # the main process only, as a job scheduler might
         proc.wait(timeout=30)
         deadline = time.monotonic() + 20
@@ -78,7 +97,9 @@ def test_killed_batch_resumes_to_the_uninterrupted_results(tmp_path: Path, mini_
         assert is_run_dir(out / name)
         assert len(read_run(out / name).replications) == REPS
 
-    resumed = subprocess.run(_batch_command(folder, out, "--resume"), capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        _batch_command(folder, out, "--resume"), capture_output=True, text=True, timeout=300
+    )
     assert resumed.returncode == 0, resumed.stderr
     index = pd.read_csv(out / "batch.csv")
     assert set(index.loc[index["status"] == "kept", "run"]) == set(present)
@@ -88,5 +109,9 @@ def test_killed_batch_resumes_to_the_uninterrupted_results(tmp_path: Path, mini_
     reference = tmp_path / "uninterrupted"
     run_batch(plan_batch([folder]), reference, reps=REPS, workers=1)
     for name in NAMES:
-        assert (out / name / "replications.csv").read_bytes() == (reference / name / "replications.csv").read_bytes()
-        assert (out / name / "shares.csv").read_bytes() == (reference / name / "shares.csv").read_bytes()
+        assert (out / name / "replications.csv").read_bytes() == (
+            reference / name / "replications.csv"
+        ).read_bytes()
+        assert (out / name / "shares.csv").read_bytes() == (
+            reference / name / "shares.csv"
+        ).read_bytes()

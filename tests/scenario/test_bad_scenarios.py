@@ -30,19 +30,35 @@ def _extends(extra: str) -> str:
 
 # (scenario text, expected key path, expected words in the message)
 CASES = {
-    "unknown top-level key": (_extends("[mechanisms]\nadmin_fee = 0.1\n"), "mechanisms", "did you mean 'mechanism'"),
-    "misspelt nested key": (_extends("[posts]\nanual_cost_usd = 1\n"), "posts.anual_cost_usd", "did you mean 'annual_cost_usd'"),
-    "negative cost": (_extends("[posts]\nannual_cost_usd = -5\n"), "posts.annual_cost_usd", "greater than 0"),
-    "fraction above one": (_extends("[mechanism.formula]\nceiling = 1.5\n"), "mechanism.formula.ceiling", "between 0 and 1"),
+    "unknown top-level key": (
+        _extends("[mechanisms]\nadmin_fee = 0.1\n"),
+        "mechanisms",
+        "did you mean 'mechanism'",
+    ),
+    "misspelt nested key": (
+        _extends("[posts]\nanual_cost_usd = 1\n"),
+        "posts.anual_cost_usd",
+        "did you mean 'annual_cost_usd'",
+    ),
+    "negative cost": (
+        _extends("[posts]\nannual_cost_usd = -5\n"),
+        "posts.annual_cost_usd",
+        "greater than 0",
+    ),
+    "fraction above one": (
+        _extends("[mechanism.formula]\nceiling = 1.5\n"),
+        "mechanism.formula.ceiling",
+        "between 0 and 1",
+    ),
     "not finite": (_extends("[mechanism]\nadmin_fee = nan\n"), "mechanism.admin_fee", "finite"),
-    "wrong type": (_extends("[simulation]\nyears = \"ten\"\n"), "simulation.years", "integer"),
+    "wrong type": (_extends('[simulation]\nyears = "ten"\n'), "simulation.years", "integer"),
     "distribution missing a parameter": (
-        _extends("[posts]\nrecruitment_lag_months = { dist = \"triangular\", low = 2 }\n"),
+        _extends('[posts]\nrecruitment_lag_months = { dist = "triangular", low = 2 }\n'),
         "posts.recruitment_lag_months",
         "needs 'mode'",
     ),
     "cut names an unknown entity": (
-        _extends("[[cuts]]\nyear = 2027\nentity = \"Agency Z\"\nfraction = 0.2\n"),
+        _extends('[[cuts]]\nyear = 2027\nentity = "Agency Z"\nfraction = 0.2\n'),
         "cuts[0].entity",
         "unknown entity",
     ),
@@ -52,7 +68,7 @@ CASES = {
         "outside the simulated years",
     ),
     "formula column that does not exist": (
-        _extends("[mechanism.formula]\nkind = \"proportional\"\nkey = \"expenses\"\nweights = {}\n"),
+        _extends('[mechanism.formula]\nkind = "proportional"\nkey = "expenses"\nweights = {}\n'),
         "mechanism.formula.key",
         "did you mean 'expenses_usd'",
     ),
@@ -62,14 +78,14 @@ CASES = {
         "exceeds 1",
     ),
     "source for a key that does not exist": (
-        _extends("[sources]\n\"posts.salary\" = \"a source\"\n"),
+        _extends('[sources]\n"posts.salary" = "a source"\n'),
         "sources.posts.salary",
         "names no key",
     ),
     "extends a missing file": ('extends = "nowhere.toml"\n', "extends", "no such file"),
     "invalid TOML": ("name = \n", "", "not valid TOML"),
     "missing data table": (
-        _extends("entities = { file = \"missing.csv\" }\n"),
+        _extends('entities = { file = "missing.csv" }\n'),
         "entities.file",
         "data file not found",
     ),
@@ -130,7 +146,9 @@ def test_validate_and_run_exit_2_without_traceback_or_output(
     assert not list(tmp_path.glob(".run*"))
 
 
-def test_validate_reports_every_file(tmp_path: Path, mini_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_every_file(
+    tmp_path: Path, mini_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = _scenario(tmp_path, CASES["negative cost"][0])
     assert main(["validate", str(mini_path), str(bad)]) == 2
     captured = capsys.readouterr()
@@ -138,13 +156,18 @@ def test_validate_reports_every_file(tmp_path: Path, mini_path: Path, capsys: py
     assert "posts.annual_cost_usd" in captured.err
 
 
-
-@pytest.mark.parametrize(("months", "ok"), [(("7", "", "1", "12"), True), (("13", "1", "1", "1"), False)])
-def test_a_fiscal_year_start_month_is_a_month_from_1_to_12(tmp_path: Path, months: tuple[str, ...], ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("months", "ok"), [(("7", "", "1", "12"), True), (("13", "1", "1", "1"), False)]
+)
+def test_a_fiscal_year_start_month_is_a_month_from_1_to_12(
+    tmp_path: Path, months: tuple[str, ...], ok: bool
+) -> None:
     shutil.copy(DATA / "countries.csv", tmp_path / "countries.csv")
     shutil.copy(DATA / "mini.toml", tmp_path / "mini.toml")
     lines = (DATA / "entities.csv").read_text(encoding="utf-8").splitlines()
-    rows = [lines[0] + ",fiscal_year_start_month"] + [f"{row},{m}" for row, m in zip(lines[1:], months, strict=True)]
+    rows = [lines[0] + ",fiscal_year_start_month"] + [
+        f"{row},{m}" for row, m in zip(lines[1:], months, strict=True)
+    ]
     (tmp_path / "entities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     if ok:
         scenario = load_scenario(tmp_path / "mini.toml")

@@ -1,4 +1,5 @@
-"""The scenario arithmetic every layer shares: the network cost, presence, key vectors and their gaps."""
+"""The scenario arithmetic every layer shares: the network cost, presence, key vectors and
+their gaps."""
 
 from __future__ import annotations
 

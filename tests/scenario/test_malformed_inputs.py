@@ -36,10 +36,40 @@ TABLES = ("data/entities.csv", "data/countries.csv")
 
 #: Values put in place of a TOML value: wrong types, numbers out of range, hostile paths.
 BAD_VALUES: list[Any] = [
-    True, False, "0.08", "12", "", "x", [], [1, "a"], {}, {"dist": "uniform"},
-    1e308, -1e308, 10**30, 2**63, -1, 0, 0.5, 1e20, float("nan"), float("inf"), -0.5, 3,
-    1e7, 1e9, 600, 50, 1000,  # at a documented limit: valid where the key allows it, and then it runs
-    "/etc/passwd", "/dev/zero", ".", "..", "data", "data/", "\u202e=cmd",
+    True,
+    False,
+    "0.08",
+    "12",
+    "",
+    "x",
+    [],
+    [1, "a"],
+    {},
+    {"dist": "uniform"},
+    1e308,
+    -1e308,
+    10**30,
+    2**63,
+    -1,
+    0,
+    0.5,
+    1e20,
+    float("nan"),
+    float("inf"),
+    -0.5,
+    3,
+    1e7,
+    1e9,
+    600,
+    50,
+    1000,  # at a documented limit: valid where the key allows it, and then it runs
+    "/etc/passwd",
+    "/dev/zero",
+    ".",
+    "..",
+    "data",
+    "data/",
+    "\u202e=cmd",
 ]
 #: What a CSV cell becomes.
 BAD_CELLS = ["", "nan", "inf", "-1", "1e400", "abc", "1;2", "=1+1", "x" * 20_000, "0", "1e15", "2"]
@@ -69,7 +99,11 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_str(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return (
+            "{ "
+            + ", ".join(f"{_toml_str(str(k))} = {_toml_value(v)}" for k, v in value.items())
+            + " }"
+        )
     raise TypeError(type(value))
 
 
@@ -117,14 +151,28 @@ def toml_value_mutation(draw: st.DrawFn, data: dict[str, Any]) -> tuple[str, Any
 @st.composite
 def csv_mutation(draw: st.DrawFn) -> tuple[str, Any]:
     table = draw(st.sampled_from(TABLES))
-    kind = draw(st.sampled_from(["cell", "cell", "cell", "extra", "missing", "header", "delimiter", "bytes", "bom"]))
-    return "csv", (table, kind, draw(st.integers(0, 30)), draw(st.integers(0, 12)), draw(st.sampled_from(BAD_CELLS)))
+    kind = draw(
+        st.sampled_from(
+            ["cell", "cell", "cell", "extra", "missing", "header", "delimiter", "bytes", "bom"]
+        )
+    )
+    return "csv", (
+        table,
+        kind,
+        draw(st.integers(0, 30)),
+        draw(st.integers(0, 12)),
+        draw(st.sampled_from(BAD_CELLS)),
+    )
 
 
 @st.composite
 def byte_mutation(draw: st.DrawFn) -> tuple[str, Any]:
     kind = draw(st.sampled_from(["truncate", "insert"]))
-    return "bytes", (kind, draw(st.floats(0, 1)), draw(st.sampled_from([b"\xff", b"\x00", b"[", b"=", b'"', b"{", b"\xef\xbb\xbf"])))
+    return "bytes", (
+        kind,
+        draw(st.floats(0, 1)),
+        draw(st.sampled_from([b"\xff", b"\x00", b"[", b"=", b'"', b"{", b"\xef\xbb\xbf"])),
+    )
 
 
 def _apply(workspace: Path, file: str, mutation: tuple[str, Any]) -> Path:
@@ -157,10 +205,12 @@ def _apply(workspace: Path, file: str, mutation: tuple[str, Any]) -> Path:
     elif how == "header":
         rows[0][c] = rows[0][(c + 1) % len(rows[0])]  # a duplicate column name
     buf = io.StringIO()
-    csv.writer(buf, delimiter=";" if how == "delimiter" else ",", lineterminator="\n").writerows(rows)
+    csv.writer(buf, delimiter=";" if how == "delimiter" else ",", lineterminator="\n").writerows(
+        rows
+    )
     text = buf.getvalue().encode("utf-8")
     if how == "bytes":
-        text = text[: len(text) // 2] + b"\xff\xfe\x00" + text[len(text) // 2:]
+        text = text[: len(text) // 2] + b"\xff\xfe\x00" + text[len(text) // 2 :]
     if how == "bom":
         text = b"\xef\xbb\xbf" + text
     target.write_bytes(text)
@@ -187,16 +237,23 @@ def check_contract(workspace: Path, scenario: Path, changed: Path) -> None:
         assert seconds < 10
         lines = err.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in err, err
-        files = [p.name for p in (*workspace.rglob("*.toml"), *workspace.rglob("*.csv"))] + ["/dev/zero", "/etc/passwd"]
+        files = [p.name for p in (*workspace.rglob("*.toml"), *workspace.rglob("*.csv"))] + [
+            "/dev/zero",
+            "/etc/passwd",
+        ]
         assert any(name in lines[0] for name in files), lines[0]
         if changed.suffix == ".csv" and changed.name in lines[0]:
             pass  # the CSV is named when the fault is in it (checked below)
-        run_code, run_err, _ = _cli("run", str(scenario), "--reps", "2", "--out", str(out), "--no-progress")
+        run_code, run_err, _ = _cli(
+            "run", str(scenario), "--reps", "2", "--out", str(out), "--no-progress"
+        )
         assert run_code == 2, run_err
         assert len(run_err.strip().splitlines()) == 1 and "Traceback" not in run_err, run_err
         assert sorted(p.name for p in workspace.iterdir()) == before  # nothing written
     else:
-        run_code, run_err, _ = _cli("run", str(scenario), "--reps", "2", "--out", str(out), "--no-progress")
+        run_code, run_err, _ = _cli(
+            "run", str(scenario), "--reps", "2", "--out", str(out), "--no-progress"
+        )
         assert run_code == 0, f"validate accepted what run refused: {run_err}"
         assert (out / "manifest.json").is_file()
 
@@ -208,8 +265,14 @@ def _csv_fault_names_the_csv(workspace: Path, scenario: Path, changed: Path) -> 
         # entity, a column the formula needs) against the scenario key that uses it.
         # (a column of the victims' window: victims.allegations.entity_key names it).
         # (today's posts: incumbents.file must name the countries of the countries table).
-        assert (changed.name in err or "entities.file" in err or "countries.file" in err or "formula" in err
-                or "victims.allegations" in err or "incumbents.file" in err), err
+        assert (
+            changed.name in err
+            or "entities.file" in err
+            or "countries.file" in err
+            or "formula" in err
+            or "victims.allegations" in err
+            or "incumbents.file" in err
+        ), err
 
 
 def _workspace() -> Path:
@@ -242,7 +305,9 @@ def _one(example: tuple[str, tuple[str, Any]]) -> None:
 
 
 # The quick path's sample; the slow test below draws 300 (``make test`` runs both).
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 @given(MUTATIONS)
 def test_malformed_scenarios_keep_the_contract(example: tuple[str, tuple[str, Any]]) -> None:
     _one(example)
@@ -254,7 +319,9 @@ def test_a_malformed_explore_table_is_refused_by_run_as_by_validate() -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 @given(MUTATIONS)
 def test_malformed_scenarios_keep_the_contract_many(example: tuple[str, tuple[str, Any]]) -> None:
     _one(example)
@@ -268,8 +335,13 @@ def test_malformed_scenarios_keep_the_contract_many(example: tuple[str, tuple[st
         (("value", (("posts", "annual_cost_usd"), 1e308)), "posts.annual_cost_usd"),
         (("value", (("simulation", "seed"), -1)), "simulation.seed"),
         (("value", (("simulation", "replications"), 10**6)), "simulation.replications"),
-        (("value", (("posts", "recruitment_lag_months"), {"dist": "uniform", "low": 1, "high": 1e20})),
-         "posts.recruitment_lag_months"),
+        (
+            (
+                "value",
+                (("posts", "recruitment_lag_months"), {"dist": "uniform", "low": 1, "high": 1e20}),
+            ),
+            "posts.recruitment_lag_months",
+        ),
         (("value", (("entities", "file"), 5)), "entities.file"),
         (("value", (("entities", "file"), "")), "entities.file"),
         (("value", (("entities", "file"), "data")), "is a directory"),

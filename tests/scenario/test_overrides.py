@@ -18,15 +18,22 @@ from fundsim.scenario.overrides import (
     with_overrides,
 )
 
-RAW = {"posts": {"annual_cost_usd": 1.0}, "cuts": [{"year": 2027, "fraction": 0.2}], "shocks": {"cut_size": 0.1}}
+RAW = {
+    "posts": {"annual_cost_usd": 1.0},
+    "cuts": [{"year": 2027, "fraction": 0.2}],
+    "shocks": {"cut_size": 0.1},
+}
 
 
 def test_keys_name_tables_and_array_elements() -> None:
     assert has_key(RAW, "posts.annual_cost_usd") and has_key(RAW, "cuts.0.fraction")
     assert not has_key(RAW, "cuts.1.fraction") and not has_key(RAW, "posts.annual_cost")
     assert get_key(RAW, "cuts.0.year") == 2027
-    with pytest.raises(OverrideError, match=r"^posts\.annual_cost: names no key of this scenario "
-                       r"\(did you mean 'annual_cost_usd'\?\)$"):
+    with pytest.raises(
+        OverrideError,
+        match=r"^posts\.annual_cost: names no key of this scenario "
+        r"\(did you mean 'annual_cost_usd'\?\)$",
+    ):
         get_key(RAW, "posts.annual_cost")
 
 
@@ -40,13 +47,17 @@ def test_setting_a_key_that_is_not_there_is_refused_unless_tables_may_be_created
 
 def test_a_plain_number_is_not_a_table_to_set_a_parameter_in() -> None:
     data = {"posts": {"recruitment_lag_months": 3}}
-    with pytest.raises(OverrideError, match="'recruitment_lag_months' is a plain number here, not a table"):
+    with pytest.raises(
+        OverrideError, match="'recruitment_lag_months' is a plain number here, not a table"
+    ):
         set_key(data, "posts.recruitment_lag_months.value", 4, create_tables=True)
 
 
 def test_a_key_the_schema_knows_passes_even_when_the_file_leaves_it_at_its_default() -> None:
     check_key({}, "mechanism.formula.floor")
-    with pytest.raises(OverrideError, match=r"no key 'flor' in mechanism\.formula \(did you mean 'floor'\?\)"):
+    with pytest.raises(
+        OverrideError, match=r"no key 'flor' in mechanism\.formula \(did you mean 'floor'\?\)"
+    ):
         check_key({}, "mechanism.formula.flor")
 
 
@@ -56,14 +67,18 @@ def test_an_unknown_key_in_a_value_is_told_with_its_path_and_a_suggestion(mini: 
     with pytest.raises(ValidationError) as info:
         Scenario.model_validate(data)
     assert validation_problem(info.value) == (
-        "mechanism.reserve_target_month", "unknown key (did you mean 'reserve_target_months'?)"
+        "mechanism.reserve_target_month",
+        "unknown key (did you mean 'reserve_target_months'?)",
     )
 
 
-def test_a_value_is_refused_in_the_same_words_in_a_file_and_in_a_variant(tmp_path: Path, mini_path: Path,
-                                                                          mini: Scenario) -> None:
+def test_a_value_is_refused_in_the_same_words_in_a_file_and_in_a_variant(
+    tmp_path: Path, mini_path: Path, mini: Scenario
+) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text(f'extends = "{mini_path}"\n[mechanism]\nreserve_target_months = 99\n', encoding="utf-8")
+    bad.write_text(
+        f'extends = "{mini_path}"\n[mechanism]\nreserve_target_months = 99\n', encoding="utf-8"
+    )
     with pytest.raises(ScenarioError) as from_file:
         load_scenario(bad)
     with pytest.raises(OverrideError) as from_variant:

@@ -18,7 +18,10 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 def test_each_preset_is_a_kind_with_its_precedent_parameters() -> None:
     undss = Formula.model_validate({"kind": "undss_2005"})
     assert (undss.kind, undss.key, undss.floor_usd, undss.preset) == (
-        "proportional", "field_personnel", 75_000.0, "undss_2005"
+        "proportional",
+        "field_personnel",
+        75_000.0,
+        "undss_2005",
     )
     jiu = Formula.model_validate({"kind": "jiu"})
     assert (jiu.kind, jiu.key, jiu.preset) == ("proportional", "expenses_usd", "jiu")

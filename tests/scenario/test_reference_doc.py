@@ -14,5 +14,12 @@ def test_scenario_reference_is_up_to_date(root: Path) -> None:
 
 def test_reference_lists_every_section_of_the_schema() -> None:
     text = reference()
-    for section in ("`simulation`", "`mechanism`", "`mechanism.formula`", "`posts`", "`payments`", "`cuts`"):
+    for section in (
+        "`simulation`",
+        "`mechanism`",
+        "`mechanism.formula`",
+        "`posts`",
+        "`payments`",
+        "`cuts`",
+    ):
         assert f"## {section}" in text

@@ -20,7 +20,14 @@ from fundsim.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 BASELINE = SCENARIOS / "baseline.toml"
-NOT_DATA = {"sources", "name", "description", "extends", "explore", "options"}  # [explore], [options]: designs, sourced in the files they name
+NOT_DATA = {
+    "sources",
+    "name",
+    "description",
+    "extends",
+    "explore",
+    "options",
+}  # [explore], [options]: designs, sourced in the files they name
 ENTITY_NUMERIC = (
     "voluntary_share",
     "expenses_usd",
@@ -31,7 +38,15 @@ ENTITY_NUMERIC = (
     "sea_allegations",
 )
 COUNTRY_COLUMNS = [
-    "code", "name", "risk_tier", "lead_entity", "entities", "allegations_per_year", "grade", "duty_station_class", "source",
+    "code",
+    "name",
+    "risk_tier",
+    "lead_entity",
+    "entities",
+    "allegations_per_year",
+    "grade",
+    "duty_station_class",
+    "source",
 ]
 
 

@@ -21,14 +21,19 @@ def sweep_file(tmp_path: Path, mini_path: Path):
 
     def write(body: str, name: str = "swept") -> Path:
         path = tmp_path / f"{name}.toml"
-        path.write_text(f'extends = "mini.toml"\nname = "{name}"\n\n[sweep]\n{body}\n', encoding="utf-8")
+        path.write_text(
+            f'extends = "mini.toml"\nname = "{name}"\n\n[sweep]\n{body}\n', encoding="utf-8"
+        )
         return path
 
     return write
 
 
 def test_factorial_sweep_gives_every_combination_with_readable_names(sweep_file) -> None:
-    path = sweep_file('"mechanism.reserve_target_months" = [0, 6]\n"payments.partial_probability" = [0.0, 0.25, 0.5]')
+    path = sweep_file(
+        '"mechanism.reserve_target_months" = [0, 6]\n"payments.partial_probability" = [0.0, 0.25, '
+        "0.5]"
+    )
     variants = load_sweep(path)
     assert len(variants) == 6
     names = [name for name, _, _ in variants]
@@ -49,7 +54,7 @@ def test_nested_table_form_is_the_same_sweep(sweep_file) -> None:
 
 
 def test_a_variant_differs_from_the_base_only_where_swept(sweep_file, mini) -> None:
-    (_, variant, _), = load_sweep(sweep_file('"costs.inflation_annual" = [0.07]'))
+    ((_, variant, _),) = load_sweep(sweep_file('"costs.inflation_annual" = [0.07]'))
     base = mini.model_dump()
     changed = variant.model_dump()
     assert changed["costs"]["inflation_annual"] == 0.07
@@ -78,7 +83,10 @@ def test_latin_hypercube_puts_one_sample_in_every_stratum(sweep_file) -> None:
 
 
 def test_latin_hypercube_is_reproducible_from_its_seed(sweep_file) -> None:
-    body = 'method = "latin_hypercube"\nsamples = 5\nseed = {}\n"costs.inflation_annual" = {{ low = 0, high = 0.1 }}'
+    body = (
+        'method = "latin_hypercube"\nsamples = 5\nseed = {}\n"costs.inflation_annual" = {{ low = '
+        "0, high = 0.1 }}"
+    )
     one = [p for _, _, p in load_sweep(sweep_file(body.format(1), "s1"))]
     again = [p for _, _, p in load_sweep(sweep_file(body.format(1), "s1"))]
     other = [p for _, _, p in load_sweep(sweep_file(body.format(2), "s1"))]
@@ -89,15 +97,33 @@ def test_latin_hypercube_is_reproducible_from_its_seed(sweep_file) -> None:
 @pytest.mark.parametrize(
     ("body", "key", "words"),
     [
-        ('"mechanism.reserve_target_month" = [1, 2]', "sweep.mechanism.reserve_target_month", "did you mean 'reserve_target_months'"),
-        ('"mechanism.reserve_target_months" = [3, -1]', "sweep.mechanism.reserve_target_months", "-1"),
+        (
+            '"mechanism.reserve_target_month" = [1, 2]',
+            "sweep.mechanism.reserve_target_month",
+            "did you mean 'reserve_target_months'",
+        ),
+        (
+            '"mechanism.reserve_target_months" = [3, -1]',
+            "sweep.mechanism.reserve_target_months",
+            "-1",
+        ),
         ('"mechanism.reserve_target_months" = 3', "sweep.mechanism.reserve_target_months", "list"),
-        ('method = "factorail"\n"costs.inflation_annual" = [0.1]', "sweep.method", "did you mean 'factorial'"),
-        ('method = "latin_hypercube"\n"costs.inflation_annual" = { low = 0, high = 1 }', "sweep.samples", "samples"),
+        (
+            'method = "factorail"\n"costs.inflation_annual" = [0.1]',
+            "sweep.method",
+            "did you mean 'factorial'",
+        ),
+        (
+            'method = "latin_hypercube"\n"costs.inflation_annual" = { low = 0, high = 1 }',
+            "sweep.samples",
+            "samples",
+        ),
         ('name = ["a", "b"]', "sweep.name", "cannot be swept"),
     ],
 )
-def test_bad_sweeps_are_one_line_errors_naming_the_sweep_key(sweep_file, body: str, key: str, words: str) -> None:
+def test_bad_sweeps_are_one_line_errors_naming_the_sweep_key(
+    sweep_file, body: str, key: str, words: str
+) -> None:
     path = sweep_file(body)
     with pytest.raises(ScenarioError) as info:
         load_sweep(path)
@@ -114,7 +140,7 @@ def test_load_scenario_of_a_sweep_file_is_its_base(sweep_file, mini) -> None:
 
 
 def test_a_file_without_sweep_is_one_run(mini_path: Path) -> None:
-    (name, scenario, params), = load_sweep(mini_path)
+    ((name, scenario, params),) = load_sweep(mini_path)
     assert (name, params) == ("mini", {})
     assert scenario == load_scenario(mini_path)
 

@@ -45,16 +45,24 @@ def test_values_are_in_the_allowed_sets(today: pd.DataFrame, column: str) -> Non
 def test_a_post_has_a_host_contract_and_funding_and_none_has_neither(today: pd.DataFrame) -> None:
     filled = today["coordinator_today"] != "none"
     details = ["host", "host_entity", "contract_type", "funding_source", "contract_end_month"]
-    assert (today.loc[filled, details] != "").all().all(), "a post without host, contract or funding"
-    assert (today.loc[~filled, details] == "").all().all(), "a country without a post has post details"
+    assert (today.loc[filled, details] != "").all().all(), (
+        "a post without host, contract or funding"
+    )
+    assert (today.loc[~filled, details] == "").all().all(), (
+        "a country without a post has post details"
+    )
 
 
 def test_contracts_end_within_their_length(today: pd.DataFrame) -> None:
     months = pd.to_numeric(today.loc[today["contract_end_month"] != "", "contract_end_month"])
     assert (months == months.round()).all()
-    assert months.between(1, 12).all(), "no contract in the vacancy notices is longer than 12 months"
+    assert months.between(1, 12).all(), (
+        "no contract in the vacancy notices is longer than 12 months"
+    )
     surge = today["contract_type"] == "surge"
-    assert pd.to_numeric(today.loc[surge, "contract_end_month"]).le(6).all(), "surge deployments last 6 months"
+    assert pd.to_numeric(today.loc[surge, "contract_end_month"]).le(6).all(), (
+        "surge deployments last 6 months"
+    )
 
 
 def test_every_row_is_sourced(today: pd.DataFrame) -> None:
@@ -65,7 +73,10 @@ def test_covered_countries_lie_in_the_documented_range(today: pd.DataFrame) -> N
     covered = int(today["coordinator_today"].isin({"dedicated", "acting"}).sum())
     assert COVERED_LOW <= covered <= COVERED_HIGH, f"{covered} countries with a coordinator today"
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
-    assert f"**The range the table must meet: {COVERED_LOW} to {COVERED_HIGH} of the 24 countries" in doc
+    assert (
+        f"**The range the table must meet: {COVERED_LOW} to {COVERED_HIGH} of the 24 countries"
+        in doc
+    )
     assert f"**How the table meets it: {covered} countries**" in doc
 
 
@@ -87,7 +98,8 @@ def _incumbents_scenario(tmp_path: Path, rows: str) -> Path:
     for name in ("mini.toml", "entities.csv", "countries.csv"):
         shutil.copy(tests_data / name, tmp_path / name)
     (tmp_path / "today.csv").write_text(
-        "code,coordinator_today,host,host_entity,contract_type,funding_source,contract_end_month,source\n" + rows
+        "code,coordinator_today,host,host_entity,contract_type,funding_source,contract_end_month,source\n"
+        + rows
     )
     path = tmp_path / "s.toml"
     path.write_text('extends = "mini.toml"\nname = "s"\n[incumbents]\nfile = "today.csv"\n')
@@ -103,7 +115,9 @@ def _incumbents_scenario(tmp_path: Path, rows: str) -> Path:
         ("AAA,dedicated,UNFPA,E1,fixed_term,host_core,13.5,x\n", "whole number"),
     ],
 )
-def test_a_bad_table_of_todays_posts_is_refused_with_one_line(tmp_path: Path, rows: str, message: str) -> None:
+def test_a_bad_table_of_todays_posts_is_refused_with_one_line(
+    tmp_path: Path, rows: str, message: str
+) -> None:
     from fundsim.scenario import ScenarioError, load_scenario
 
     codes = pd.read_csv(ROOT / "tests" / "data" / "countries.csv", dtype=str)["code"].tolist()

@@ -36,7 +36,9 @@ def _scenario(cut: bool, policy: str = "arrears") -> Any:
     raw = deterministic_dict(fee=0.0, opening=1_000_000.0, reserve_months=3.0, years=4)
     raw["mechanism"]["shortfall_policy"] = policy
     if cut:
-        raw["cuts"] = [{"year": raw["simulation"]["start_year"] + 1, "fraction": 0.2, "entity": "A"}]
+        raw["cuts"] = [
+            {"year": raw["simulation"]["start_year"] + 1, "fraction": 0.2, "entity": "A"}
+        ]
     return scenario_from_dict(raw)
 
 
@@ -49,25 +51,35 @@ def test_an_entity_paying_80_percent_leaves_every_other_invoice_unchanged_to_the
     _, full = _run(cut=False)
     scenario, cut = _run(cut=True)
     np.testing.assert_array_equal(full.assessed_cents, [EACH] * 4)
-    np.testing.assert_array_equal(cut.assessed_cents, [EACH] * 4)  # B, C, D (and A's own bill) unchanged
+    np.testing.assert_array_equal(
+        cut.assessed_cents, [EACH] * 4
+    )  # B, C, D (and A's own bill) unchanged
     # A paid 80 % from the second year; the others in full.
-    np.testing.assert_array_equal(cut.paid_cents[0], [22_500_000, 25_333_328, 30_399_994, 30_399_994])
+    np.testing.assert_array_equal(
+        cut.paid_cents[0], [22_500_000, 25_333_328, 30_399_994, 30_399_994]
+    )
     np.testing.assert_array_equal(cut.paid_cents[1:], full.paid_cents[1:])
     # A's arrears, aged by budget year, at the end: 6,333,332 + 7,599,998 + 7,599,998.
     assert cut.receivables_cents is not None
-    np.testing.assert_array_equal(cut.receivables_cents[0, -1, :3], [7_599_998, 7_599_998, 6_333_332])
+    np.testing.assert_array_equal(
+        cut.receivables_cents[0, -1, :3], [7_599_998, 7_599_998, 6_333_332]
+    )
     assert int(cut.receivables_cents[1:].sum()) == 0
     # Nobody paid for anybody else, and the statements say so.
     lines = scenario_statement_lines(scenario)
     col = {(x.statement, x.window, x.line, x.detail): j for j, x in enumerate(lines)}
     assert cut.statements is not None
-    assert int(cut.statements[:, col[("arrears", "coordinators", "billed_for_others", "")]].sum()) == 0
+    assert (
+        int(cut.statements[:, col[("arrears", "coordinators", "billed_for_others", "")]].sum()) == 0
+    )
     assert cut.metrics["billed_for_others_usd"] == 0.0
     # The fund, not the others, is short by A's arrears: once its free cash no
     # longer covers a month of the four posts' operating costs (4 x 833,333 cents, unpaid), and
     # it ends with A's arrears less those unpaid costs below the fund that was paid in full.
     assert round(cut.metrics["operating_shortfall_usd"] * 100) == 4 * 833_333
-    gap = round(full.metrics["closing_balance_usd"] * 100) - round(cut.metrics["closing_balance_usd"] * 100)
+    gap = round(full.metrics["closing_balance_usd"] * 100) - round(
+        cut.metrics["closing_balance_usd"] * 100
+    )
     assert gap == 6_333_332 + 7_599_998 + 7_599_998 - 4 * 833_333
 
 

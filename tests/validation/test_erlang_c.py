@@ -24,9 +24,15 @@ def _waits(c: int, offered: float) -> tuple[np.ndarray, np.ndarray]:
     """Per-replication mean wait (months) and share of cases that waited."""
     rate_per_year = offered * 12  # arrivals a year, for a one-month mean handling time
     scn = victim_scenario(
-        raw_over={"simulation": {"start_year": 2026, "years": YEARS, "replications": REPS, "seed": 1}},
+        raw_over={
+            "simulation": {"start_year": 2026, "years": YEARS, "replications": REPS, "seed": 1}
+        },
         allegations={"scale": rate_per_year / 40.0, "victims_per_allegation": 1, "ip_share": 0.0},
-        caseworkers={"pooling": "pooled", "capacity": c, "handling_days": {"dist": "exponential", "mean": HANDLING_DAYS}},
+        caseworkers={
+            "pooling": "pooled",
+            "capacity": c,
+            "handling_days": {"dist": "exponential", "mean": HANDLING_DAYS},
+        },
         funding={"opening_balance_usd": 1e10},
         children={"stock": 0, "new_per_year": 0},
     )
@@ -54,9 +60,14 @@ def test_caseworker_queue_matches_erlang_c(c: int, offered: float) -> None:
     mean_wait = p_wait / (c - offered)  # months: E[Wq] = C(c, a) / (c mu - lambda), mu = 1
     means, shares = _waits(c, offered)
     lo, hi = _interval(means)
-    assert lo <= mean_wait <= hi, f"mean wait {means.mean():.4f} months, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C {mean_wait:.4f}"
+    assert lo <= mean_wait <= hi, (
+        f"mean wait {means.mean():.4f} months, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C "
+        f"{mean_wait:.4f}"
+    )
     lo, hi = _interval(shares)
-    assert lo <= p_wait <= hi, f"P(wait) {shares.mean():.4f}, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C {p_wait:.4f}"
+    assert lo <= p_wait <= hi, (
+        f"P(wait) {shares.mean():.4f}, 95 % CI [{lo:.4f}, {hi:.4f}], Erlang C {p_wait:.4f}"
+    )
 
 
 def test_erlang_c_helper_against_hand_values() -> None:

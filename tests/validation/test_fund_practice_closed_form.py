@@ -1,4 +1,5 @@
-"""The fund-management rules (issue 19) on deterministic scenarios, against hand computation.
+"""The fund-management rules (reserve, reviews, lapses, fees) on deterministic scenarios,
+against hand computation.
 
 4 posts (A, B tier 1; C, D tier 2), a 2-month recruitment lag, 4 entities paying equal
 shares on time, no inflation, no shocks (``tests/builders.deterministic_dict``).
@@ -56,7 +57,9 @@ def test_on_time_payment_under_budget_year_and_commitment_basis_interrupts_nothi
     # ... and, with rolling contracts, each post's renewal at month 14 (and 26) commits two
     # months of salary into the next year: 4 posts x 2 months x USD 23,333.33.
     raw["posts"]["contract_alignment"] = "rolling"
-    assert round(structural_float_usd(scenario_from_dict(raw)) * 100) == 4 * 2 * SALARY == 18_666_664
+    assert (
+        round(structural_float_usd(scenario_from_dict(raw)) * 100) == 4 * 2 * SALARY == 18_666_664
+    )
 
 
 def test_budget_year_contracts_pay_every_post_month_and_the_budget_nets_cash() -> None:
@@ -101,7 +104,10 @@ def test_a_fixed_envelope_below_need_freezes_the_lowest_tier_first() -> None:
     assert r.filled_months.sum(axis=1).tolist() == [34, 34, 0, 0]  # A, B filled; C, D frozen
     assert r.metrics["funding_lost_share"] == 2 * 36 / (4 * 36)  # C and D, every month
     assert r.metrics["lapses"] == 0 and r.metrics["gap"] == 0  # managed cuts, no interruption
-    assert round(r.metrics["closing_balance_usd"] * 100) == 20_666_696 + 80_000_000 - 12 * 2 * POST_MONTH
+    assert (
+        round(r.metrics["closing_balance_usd"] * 100)
+        == 20_666_696 + 80_000_000 - 12 * 2 * POST_MONTH
+    )
 
 
 def test_a_larger_envelope_freezes_only_the_last_tier_two_post() -> None:

@@ -17,7 +17,9 @@ def run():
 
     from fundsim.runner import run_scenario
 
-    return run_scenario(Path(__file__).resolve().parents[1] / "data" / "mini.toml", reps=6, seed=4, workers=1)
+    return run_scenario(
+        Path(__file__).resolve().parents[1] / "data" / "mini.toml", reps=6, seed=4, workers=1
+    )
 
 
 def _collection_count(fig: Figure) -> int:
@@ -65,8 +67,16 @@ def test_waiting_time_needs_its_column(run):
 
 
 def _row(shock: str, metric: str, diff: float, low: float, high: float, **kw) -> dict:
-    return {"shock": shock, "metric": metric, "diff": diff, "ci95_low": low, "ci95_high": high,
-            "relative_change": np.nan, "significant": bool(low > 0 or high < 0), **kw}
+    return {
+        "shock": shock,
+        "metric": metric,
+        "diff": diff,
+        "ci95_low": low,
+        "ci95_high": high,
+        "relative_change": np.nan,
+        "significant": bool(low > 0 or high < 0),
+        **kw,
+    }
 
 
 def test_stress_heatmap_marks_shocks_not_run():
@@ -74,8 +84,15 @@ def test_stress_heatmap_marks_shocks_not_run():
         [
             _row("a", "p_gap", 0.1, 0.05, 0.15),
             _row("a", "coordinator_coverage", -0.05, -0.1, 0.01),
-            {"shock": "b", "metric": "", "relative_change": np.nan, "diff": np.nan, "ci95_low": np.nan,
-             "ci95_high": np.nan, "significant": False},
+            {
+                "shock": "b",
+                "metric": "",
+                "relative_change": np.nan,
+                "diff": np.nan,
+                "ci95_low": np.nan,
+                "ci95_high": np.nan,
+                "significant": False,
+            },
         ]
     )
     fig = figures.stress_heatmap(table, metrics=["p_gap", "coordinator_coverage"])
@@ -95,7 +112,8 @@ WHITE = (1.0, 1.0, 1.0)
 def test_stress_heatmap_colours_only_significant_cells_by_good_direction():
     table = pd.DataFrame(
         [
-            # lower is better: a significant drop is good (blue), a significant rise bad (orange-red)
+            # lower is better: a significant drop is good (blue), a significant rise bad
+            # (orange-red)
             _row("a", "p_gap", -0.2, -0.3, -0.1),
             _row("a", "median_wait_days", 12.0, 8.0, 16.0),
             # higher is better: a significant drop is bad
@@ -109,28 +127,63 @@ def test_stress_heatmap_colours_only_significant_cells_by_good_direction():
     effects = figures.stress_effects(table)
     assert list(effects.loc["a"]) == ["better", "worse", "worse", "neither", ""]
     fig = figures.stress_heatmap(table, metrics=list(table["metric"]))
-    blue, worse_wait, worse_cov = _cell_colour(fig, 0, 0), _cell_colour(fig, 0, 1), _cell_colour(fig, 0, 2)
+    blue, worse_wait, worse_cov = (
+        _cell_colour(fig, 0, 0),
+        _cell_colour(fig, 0, 1),
+        _cell_colour(fig, 0, 2),
+    )
     assert blue[2] > blue[0]  # more blue than red
     assert worse_wait[0] > worse_wait[2] and worse_cov == worse_wait
     grey = _cell_colour(fig, 0, 3)
     assert grey != WHITE and grey[0] == grey[1] == grey[2]
     assert _cell_colour(fig, 0, 4) == WHITE
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert labels[0].endswith("\u2193") and labels[2].endswith("\u2191") and not labels[3].endswith(("\u2191", "\u2193"))
+    assert (
+        labels[0].endswith("\u2193")
+        and labels[2].endswith("\u2191")
+        and not labels[3].endswith(("\u2191", "\u2193"))
+    )
 
 
 def test_stress_heatmap_labels_money_in_dollars_and_shows_the_largest_bill_change():
     table = pd.DataFrame(
         [
-            _row("a", "closing_balance_usd", -1e6, -1.5e6, -0.5e6, largest_change_entity="WFP",
-                 largest_change_usd=92_000.0, largest_change_pct=0.041),
-            _row("a", "assessed_usd", 2.5e6, 2e6, 3e6, largest_change_entity="WFP", largest_change_usd=92_000.0,
-                 largest_change_pct=0.041),
-            _row("a", "lapses", 3.0, 1.0, 5.0, largest_change_entity="WFP", largest_change_usd=92_000.0,
-                 largest_change_pct=0.041),
+            _row(
+                "a",
+                "closing_balance_usd",
+                -1e6,
+                -1.5e6,
+                -0.5e6,
+                largest_change_entity="WFP",
+                largest_change_usd=92_000.0,
+                largest_change_pct=0.041,
+            ),
+            _row(
+                "a",
+                "assessed_usd",
+                2.5e6,
+                2e6,
+                3e6,
+                largest_change_entity="WFP",
+                largest_change_usd=92_000.0,
+                largest_change_pct=0.041,
+            ),
+            _row(
+                "a",
+                "lapses",
+                3.0,
+                1.0,
+                5.0,
+                largest_change_entity="WFP",
+                largest_change_usd=92_000.0,
+                largest_change_pct=0.041,
+            ),
         ]
     )
-    texts = [t.get_text() for t in figures.stress_heatmap(table, metrics=list(table["metric"])).axes[0].texts]
+    texts = [
+        t.get_text()
+        for t in figures.stress_heatmap(table, metrics=list(table["metric"])).axes[0].texts
+    ]
     assert "-1.00M" in texts and "+2.50M" in texts and "+3.0" in texts
     assert "WFP\n+92k (+4.1%)" in texts
 
@@ -140,6 +193,8 @@ def test_save_figure_writes_a_png(run, tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize(("value", "text"), [(1_250_000, "1.25M"), (2_000_000, "2M"), (350_000, "350k"), (900, "900")])
+@pytest.mark.parametrize(
+    ("value", "text"), [(1_250_000, "1.25M"), (2_000_000, "2M"), (350_000, "350k"), (900, "900")]
+)
 def test_dollar_axis_labels_are_not_rounded_into_lies(value, text):
     assert usd_label(value) == text

@@ -43,8 +43,13 @@ def test_the_caption_is_the_alt_text_of_the_exported_image(tmp_path):
     spec.loader.exec_module(execute)
     png = base64.b64encode(figure_png(_figure())).decode()
     cell = nbformat.v4.new_code_cell("show(fig, caption)")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png},
-                                           metadata={"image/png": {"alt": "Coverage by year, 10 replications"}})]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": png},
+            metadata={"image/png": {"alt": "Coverage by year, 10 replications"}},
+        )
+    ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     out = tmp_path / "nb.html"
     execute.export_html(nb, out)
@@ -56,7 +61,10 @@ def test_the_caption_is_the_alt_text_of_the_exported_image(tmp_path):
 def test_a_claim_that_fails_says_what_and_at_which_count():
     row = {"diff": -0.02, "ci95_low": -0.03, "ci95_high": 0.001}
     check("the cut lowers coverage", True, row_interval(row, "points", 100), 10)
-    with pytest.raises(ClaimFailed, match=r"at 10 replications .* the cut lowers coverage.*-2.00 \[-3.00, 0.10\] points"):
+    with pytest.raises(
+        ClaimFailed,
+        match=r"at 10 replications .* the cut lowers coverage.*-2.00 \[-3.00, 0.10\] points",
+    ):
         check("the cut lowers coverage", row["ci95_high"] < 0, row_interval(row, "points", 100), 10)
 
 

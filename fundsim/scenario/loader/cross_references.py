@@ -14,6 +14,7 @@ from fundsim.scenario.errors import ScenarioError, did_you_mean
 from fundsim.scenario.loader.merging import file_for
 from fundsim.scenario.overrides import has_key
 from fundsim.scenario.schema import Formula, Scenario
+from fundsim.scenario.schema.base import MAX_FEE
 
 #: Raises the :class:`ScenarioError` of a key path and a message.
 Fail = Callable[[str, str], NoReturn]
@@ -215,6 +216,14 @@ def _check_fee_stack(s: Scenario, fail: Fail) -> None:
     for i, name in enumerate(names):
         if names.index(name) != i:
             fail(f"host.fees[{i}].name", f"fee '{name}' appears twice")
+    for basis in ("receipts", "expenditure"):
+        # the layers on one basis add up to one fee, held below the same ceiling as each
+        total = sum(f.rate for f in host.fees if f.basis == basis)
+        if not total < MAX_FEE:
+            fail(
+                "host.fees",
+                f"the fees on {basis} add up to {total:g}, not below the ceiling {MAX_FEE:g}",
+            )
 
 
 def _check_fees(s: Scenario, fail: Fail) -> None:

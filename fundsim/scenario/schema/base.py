@@ -56,17 +56,53 @@ MAX_INFLATION_GROWTH = 100.0
 MAX_CONTRIBUTION_SCALE = 10.0
 #: Parameters of any distribution, in absolute value.
 MAX_DIST_PARAM = 1e9
+#: Every fee rate, and the sum of a host's fee layers on one basis, stays strictly below
+#: this. Why: a fee on receipts is grossed up (invoices = need / (1 - fee)), so a fee
+#: near 1 invoices without bound (a fee of 0.9999999 invoiced USD 1e15 a replication and
+#: broke the cents' sums) and a fee of 1 leaves nothing to spend; the highest rate
+#: documented for a UN host is 13 % programme support cost (docs/data.md), so half of
+#: every dollar is a generous ceiling, not a plausible value.
+MAX_FEE = 0.5
+#: Age of a child born of SEA, in years: support ends at 18 (Rec 14), and no age is negative.
+MAX_CHILD_AGE = 18
 
 #: Every documented limit, by name (the docs' table is checked against it).
 LIMITS: dict[str, float] = {
-    "MAX_USD": MAX_USD, "MAX_POST_USD": MAX_POST_USD, "MAX_BALANCE_USD": MAX_BALANCE_USD,
-    "MAX_COUNTRIES": MAX_COUNTRIES, "MAX_ENTITIES": MAX_ENTITIES, "MAX_YEARS": MAX_YEARS,
-    "MAX_REPLICATIONS": MAX_REPLICATIONS, "MAX_SEED": MAX_SEED, "MAX_MONTHS": MAX_MONTHS,
-    "MAX_DAYS": MAX_DAYS, "MAX_PER_EVENT": MAX_PER_EVENT,
-    "MAX_ALLEGATIONS_PER_YEAR": MAX_ALLEGATIONS_PER_YEAR, "MAX_VICTIMS_PER_YEAR": MAX_VICTIMS_PER_YEAR,
-    "MAX_INFLATION_GROWTH": MAX_INFLATION_GROWTH, "MAX_CONTRIBUTION_SCALE": MAX_CONTRIBUTION_SCALE,
+    "MAX_USD": MAX_USD,
+    "MAX_POST_USD": MAX_POST_USD,
+    "MAX_BALANCE_USD": MAX_BALANCE_USD,
+    "MAX_COUNTRIES": MAX_COUNTRIES,
+    "MAX_ENTITIES": MAX_ENTITIES,
+    "MAX_YEARS": MAX_YEARS,
+    "MAX_REPLICATIONS": MAX_REPLICATIONS,
+    "MAX_SEED": MAX_SEED,
+    "MAX_MONTHS": MAX_MONTHS,
+    "MAX_DAYS": MAX_DAYS,
+    "MAX_PER_EVENT": MAX_PER_EVENT,
+    "MAX_ALLEGATIONS_PER_YEAR": MAX_ALLEGATIONS_PER_YEAR,
+    "MAX_VICTIMS_PER_YEAR": MAX_VICTIMS_PER_YEAR,
+    "MAX_INFLATION_GROWTH": MAX_INFLATION_GROWTH,
+    "MAX_CONTRIBUTION_SCALE": MAX_CONTRIBUTION_SCALE,
     "MAX_DIST_PARAM": MAX_DIST_PARAM,
+    "MAX_FEE": MAX_FEE,
+    "MAX_CHILD_AGE": MAX_CHILD_AGE,
 }
+
+
+def _numeric_choice(annotation: Any) -> bool:
+    """Whether a field's annotation is (or contains) a ``Literal`` of numbers and admits no
+    boolean (where pydantic would take ``true`` for 1)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        args = typing.get_args(annotation)
+        return any(
+            isinstance(a, int | float) and not isinstance(a, bool) for a in args
+        ) and not any(isinstance(a, bool) for a in args)
+    if origin is not None:
+        return any(
+            _numeric_choice(a) for a in typing.get_args(annotation)
+        ) and bool not in typing.get_args(annotation)
+    return False
 
 
 def _wants_tuple(annotation: Any) -> bool:
@@ -97,6 +133,12 @@ class StrictModel(BaseModel):
         out = None
         for key, value in data.items():
             field = fields.get(key) if isinstance(key, str) else None
+            if isinstance(value, bool) and field is not None and _numeric_choice(field.annotation):
+                # pydantic takes true for 1 where a field is a choice of numbers (Literal[1, 2]):
+                # a boolean is never a number, so it goes on as the word, which the choice refuses.
+                out = dict(data) if out is None else out
+                out[key] = str(value).lower()
+                continue
             if isinstance(value, list) and field is not None and _wants_tuple(field.annotation):
                 if out is None:
                     out = dict(data)
@@ -128,6 +170,14 @@ def _finite(value: float) -> float:
     return value
 
 
+def _below_fee_ceiling(value: float) -> float:
+    if not value < MAX_FEE:
+        raise ValueError(
+            f"a fee of {value:.10g} is not below the ceiling {MAX_FEE:g} (half of every dollar)"
+        )
+    return value
+
+
 def bounded(high: float, low: float | None = None) -> Any:
     """A documented safety limit (not a natural range: ``fundsim solve`` does not take it
     for a search bracket, as it does ``Field(ge=, le=)`` bounds)."""
@@ -147,6 +197,10 @@ NonNegative = Annotated[float, AfterValidator(_finite), AfterValidator(_non_nega
 Positive = Annotated[float, AfterValidator(_finite), AfterValidator(_positive)]
 Finite = Annotated[float, AfterValidator(_finite)]
 Year = Annotated[int, Field(ge=1990, le=2200)]
+#: A fee rate: a fraction strictly below :data:`MAX_FEE` (why: see there).
+FeeRate = Annotated[
+    float, AfterValidator(_finite), AfterValidator(_fraction), AfterValidator(_below_fee_ceiling)
+]
 #: Money with its documented ceiling (see the limits above).
 Usd = Annotated[NonNegative, bounded(MAX_USD)]
 PostUsd = Annotated[NonNegative, bounded(MAX_POST_USD)]

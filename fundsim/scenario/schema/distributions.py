@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, model_validator
 
 from fundsim.scenario.schema.base import (
     MAX_BALANCE_USD,
+    MAX_CHILD_AGE,
     MAX_DAYS,
     MAX_DIST_PARAM,
     MAX_MONTHS,
@@ -92,7 +93,6 @@ class Distribution(StrictModel):
         return 6 * float(self.mean)  # type: ignore[arg-type]
 
 
-
 def _number_to_fixed(value: Any) -> Any:
     if isinstance(value, bool):
         return value
@@ -115,12 +115,33 @@ def _at_most(limit: float, unit: str) -> Any:
 
 #: Distributions of a duration in months or days, of money, of a count per event and of a
 #: fraction, each with its documented ceiling.
+def _from_zero(dist: Distribution) -> Distribution:
+    """A quantity that is never negative (money, a count, an age): a bounded distribution
+    does not reach below 0, an unbounded one has its mean at 0 or above (draws are
+    clipped at 0). A negative amount would otherwise be clipped silently (a support of
+    USD -500 a year became none, with children still owed)."""
+    lowest = {"fixed": dist.value, "uniform": dist.low, "triangular": dist.low}.get(
+        dist.dist, dist.mean
+    )
+    if lowest is not None and lowest < 0:
+        raise ValueError(f"draws from {lowest:g}: must not be negative")
+    return dist
+
+
 DistMonths = Annotated[Dist, _at_most(MAX_MONTHS, "months")]
 DistDays = Annotated[Dist, _at_most(MAX_DAYS, "days")]
-DistUsd = Annotated[Dist, _at_most(MAX_USD, "USD")]
-DistBalanceUsd = Annotated[Dist, _at_most(MAX_BALANCE_USD, "USD")]
-DistCount = Annotated[Dist, _at_most(MAX_PER_EVENT, "per event")]
+DistUsd = Annotated[
+    Dist, _at_most(MAX_USD, "USD"), AfterValidator(_from_zero)
+]  # money: never negative
+DistBalanceUsd = Annotated[
+    Dist, _at_most(MAX_BALANCE_USD, "USD"), AfterValidator(_from_zero)
+]  # as above
+DistCount = Annotated[
+    Dist, _at_most(MAX_PER_EVENT, "per event"), AfterValidator(_from_zero)
+]  # a count: from 0
 DistYears = Annotated[Dist, _at_most(100, "years")]
+#: A child's age in years: from 0 to :data:`MAX_CHILD_AGE` (support ends at 18).
+DistAge = Annotated[Dist, _at_most(MAX_CHILD_AGE, "years"), AfterValidator(_from_zero)]
 
 
 def _fraction_dist(dist: Distribution) -> Distribution:

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from fundsim.scenario.presets import expand_preset
 from fundsim.scenario.schema.base import (
     BalanceUsd,
+    FeeRate,
     Fraction,
     NonNegative,
     PostUsd,
@@ -87,7 +88,8 @@ class Envelope(StrictModel):
     host's fee included), indexed by ``indexation`` a year (default: the expected inflation
     ``costs.inflation_annual``)."""
 
-    usd_per_year: NonNegative
+    # no negative envelope; at most a year's pledges (MAX_BALANCE_USD), so cents never overflow
+    usd_per_year: BalanceUsd
     indexation: Annotated[float, Field(ge=-0.2, le=0.5)] | None = None
 
 
@@ -126,7 +128,7 @@ class Mechanism(StrictModel):
     mode: Literal["pooled", "siloed", "hybrid"] = "pooled"
     #: Contract length when the lead entity hosts and pays (siloed, hybrid); default: posts'.
     siloed_contract_months: int | None = Field(None, ge=1, le=60)
-    admin_fee: Fraction = 0.0
+    admin_fee: FeeRate = 0.0  # below MAX_FEE: a fee near 1 grosses invoices up without bound
     #: What ``admin_fee`` is charged on: each contribution as it arrives (``receipts``, today's
     #: rule), or salaries, operating and secretariat costs as the fund pays them (``expenditure``,
     #: the Secretariat trust funds' rule). A ``[host]`` fee stack replaces both.
@@ -147,16 +149,21 @@ class Mechanism(StrictModel):
     #: What the fund may commit against: free cash (``cash``) or free cash plus the current
     #: budget year's receivables of entities still taking part, less ``collection_haircut``.
     commitment_basis: Literal["cash", "receivables"] = "cash"
-    #: ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost 3.2 % in 2019).
+    # : ASSUMPTION: 5 % of a year's invoices are not collected within the year (RC cost-share lost
+    # 3.2 % in 2019).
     collection_haircut: Fraction = 0.05
     #: How expected collections are judged: the same haircut for every entity (``fixed``), or
     #: each entity at its previous year's collection rate, at most one less the haircut
     #: (``record``), so that an entity that cut its payment is not counted on in full again.
     collection_basis: Literal["fixed", "record"] = "fixed"
     #: Cash the host advances when a committed salary falls due and cash is short (USD).
-    prefinancing_limit_usd: NonNegative = 0.0
+    prefinancing_limit_usd: BalanceUsd = (
+        0.0  # an advance is no more than a year's pledges (MAX_BALANCE_USD)
+    )
     #: Managed cuts at each review when resources fall short, in this order; empty: no review.
-    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(default_factory=list)
+    shortfall_order: list[Literal["freeze_vacant", "decline_renewals"]] = Field(
+        default_factory=list
+    )
     #: Months of the year (0 = January) of the reviews: 11 = the December budget decision.
     review_months: list[Annotated[int, Field(ge=0, le=11)]] = Field(default_factory=lambda: [11, 5])
     #: Who bears an unpaid or cut contribution: the entity itself (``arrears``: its
@@ -182,7 +189,7 @@ class FeeLayer(StrictModel):
     secretariat costs, as the fund pays them)."""
 
     name: str = Field(min_length=1, max_length=80)
-    rate: Fraction
+    rate: FeeRate  # each layer below MAX_FEE; their sum on one basis too (cross references)
     basis: FeeBasis = "receipts"
 
 

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from fundsim.scenario.schema.base import (
     MAX_COUNTRIES,
     MAX_POST_USD,
+    FeeRate,
     Fraction,
     Positive,
     PostUsd,
@@ -41,7 +42,8 @@ class Posts(StrictModel):
     #: ``rolling``: contracts run from the fill date (today); ``budget_year``: a first contract
     #: runs to 31 December and renewals fall on 1 January for 12 months.
     contract_alignment: Literal["rolling", "budget_year"] = "rolling"
-    #: One-month extensions, at most this many, before a post whose renewal cannot be committed lapses.
+    # : One-month extensions, at most this many, before a post whose renewal cannot be committed
+    # lapses.
     bridge_months: int = Field(0, ge=0, le=3)
     #: ``flat``: every post costs ``annual_cost_usd`` (today); ``standard_costs``: each post
     #: costs the standard cost of its grade and duty-station class (``[standard_costs]``), and
@@ -80,7 +82,9 @@ def funding_order(risk_tiers: Sequence[int]) -> list[int]:
     return sorted(range(len(risk_tiers)), key=lambda i: (risk_tiers[i], i))
 
 
-def mix_grades(table_grades: Sequence[str], risk_tiers: Sequence[int], mix: Mapping[str, float]) -> list[str]:
+def mix_grades(
+    table_grades: Sequence[str], risk_tiers: Sequence[int], mix: Mapping[str, float]
+) -> list[str]:
     """The grades of the posts (file order) after a grade ``mix`` (grade -> share of the
     posts), taken in :func:`funding_order`; posts beyond the mix's total keep their table
     grade."""
@@ -117,7 +121,8 @@ class Costs(StrictModel):
     inflation_sd: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0
 
 
-# --------------------------------------------------------------------------- today's posts and their hosts' money
+# --------------------------------------------------------------------------- today's posts and
+# their hosts' money
 
 ContractType = Literal["temporary_appointment", "fixed_term", "consultant", "surge"]
 FundingSource = Literal["host_core", "project_grant", "pooled_humanitarian_fund"]
@@ -157,8 +162,8 @@ class HostLines(StrictModel):
     """
 
     carry_over: bool = True
-    support_cost_agency: Fraction = 0.0
-    support_cost_secretariat: Fraction = 0.0
+    support_cost_agency: FeeRate = 0.0  # a host's support cost is a fee: below MAX_FEE
+    support_cost_secretariat: FeeRate = 0.0  # as above
     secretariat_group: str = "secretariat"
     grant_renewal_probability: Fraction = 1.0
     pooled_fund_renewal_probability: Fraction = 1.0
@@ -179,15 +184,23 @@ class TodayPost(StrictModel):
     host_entity: str = ""
     contract_type: ContractType | None = None
     funding_source: FundingSource | None = None
-    contract_end_month: int | None = Field(None, ge=1, le=60)
+    contract_end_month: int | None = Field(
+        None, ge=1, le=12
+    )  # a month of 2026: 1 (January) to 12 (December)
     source: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _complete(self) -> TodayPost:
         if self.coordinator_today != "none" and not (
-            self.host_entity and self.contract_type and self.funding_source and self.contract_end_month
+            self.host_entity
+            and self.contract_type
+            and self.funding_source
+            and self.contract_end_month
         ):
-            raise ValueError("a post filled today needs host_entity, contract_type, funding_source and contract_end_month")
+            raise ValueError(
+                "a post filled today needs host_entity, contract_type, funding_source and "
+                "contract_end_month"
+            )
         return self
 
 

@@ -50,7 +50,10 @@ class Entity(StrictModel):
     keys: dict[str, Annotated[NonNegative, bounded(1e15)]]
     groups: tuple[str, ...] = ()
     fiscal_year_start_month: int = Field(
-        1, ge=1, le=12, description="first month of the entity's fiscal year (7: July-June, as peacekeeping)"
+        1,
+        ge=1,
+        le=12,
+        description="first month of the entity's fiscal year (7: July-June, as peacekeeping)",
     )
     source: str = Field(min_length=1)
 
@@ -107,7 +110,11 @@ class Range(StrictModel):
 class Scenario(StrictModel):
     """Everything one run needs; produced by :func:`fundsim.scenario.load_scenario`."""
 
-    name: str = Field(min_length=1)
+    #: Optional in a file: the loader names a scenario without one after its file (the
+    #: file's name without ``.toml``), so the reference says so rather than "required".
+    name: str = Field(
+        min_length=1, json_schema_extra={"default_doc": "the file's name without .toml"}
+    )
     description: str = ""
     simulation: Simulation = Field(default_factory=Simulation)
     entities: tuple[Entity, ...] = Field(min_length=1, max_length=MAX_ENTITIES)
@@ -120,13 +127,17 @@ class Scenario(StrictModel):
     exits: tuple[Exit, ...] = ()
     shocks: Shocks = Field(default_factory=Shocks)
     participation: Participation = Field(default_factory=Participation)
-    host_lines: HostLines = Field(default_factory=HostLines)  # the budget lines of the entities hosting posts today
+    host_lines: HostLines = Field(
+        default_factory=HostLines
+    )  # the budget lines of the entities hosting posts today
     incumbents: Incumbents | None = None  # today's posts at the start; none: every post vacant
     victims: Victims | None = None  # victim assistance window (Rec 12/14); none: coordinators only
     #: Standard costs by grade and duty-station class (``[standard_costs] file``), read when
     #: ``posts.costing = "standard_costs"``; empty otherwise.
     standard_costs: tuple[StandardCost, ...] = ()
-    host: Host | None = None  # who administers the coordinator fund (fees, secretariat); none: mechanism.admin_fee
+    host: Host | None = (
+        None  # who administers the coordinator fund (fees, secretariat); none: mechanism.admin_fee
+    )
     sources: dict[str, str] = Field(default_factory=dict)
     #: dotted scenario key -> range, read by `fundsim sensitivity`; ignored by `fundsim run`
     uncertainties: dict[str, Range] = Field(default_factory=dict)
@@ -163,14 +174,20 @@ class Scenario(StrictModel):
         if self.posts.costing != "standard_costs":
             return self
         if not self.standard_costs:
-            raise ValueError('posts.costing = "standard_costs" needs a [standard_costs] table (file = "x.csv")')
-        grades = self.posts.grades_after_mix([c.grade for c in self.countries], [c.risk_tier for c in self.countries])
+            raise ValueError(
+                'posts.costing = "standard_costs" needs a [standard_costs] table (file = "x.csv")'
+            )
+        grades = self.posts.grades_after_mix(
+            [c.grade for c in self.countries], [c.risk_tier for c in self.countries]
+        )
         table = {(r.grade, r.duty_station_class) for r in self.standard_costs}
         for country, grade in zip(self.countries, grades, strict=True):
             if (grade, country.duty_station_class) not in table:
                 raise ValueError(
-                    f"posts.costing: country {country.code} has grade '{grade or '(none)'}' at duty-station "
-                    f"class '{country.duty_station_class or '(none)'}', which the standard-cost table does not cost"
+                    f"posts.costing: country {country.code} has grade '{grade or '(none)'}' at "
+                    "duty-station "
+                    f"class '{country.duty_station_class or '(none)'}', which the standard-cost "
+                    "table does not cost"
                 )
         return self
 
@@ -187,8 +204,10 @@ class Scenario(StrictModel):
         victims = ", victims' window" if self.victims is not None else ""
         formula = f" ({mech.formula.kind} formula)" if mech.mode != "siloed" else ""
         return (
-            f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, {len(self.countries)} countries"
-            f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed {sim.seed}"
+            f"{self.name}: {mech.mode}{formula}, {len(self.entities)} entities, "
+            f"{len(self.countries)} countries"
+            f"{victims}, {sim.start_year}-{sim.end_year}, {sim.replications} replications, seed "
+            f"{sim.seed}"
         )
 
     def __repr__(self) -> str:

@@ -31,8 +31,12 @@ class Payments(StrictModel):
     instalments_per_year: Literal[1, 2, 3, 4, 6, 12] = 2
     delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=0))
     partial_probability: Fraction = 0.0
-    partial_fraction: Fraction = 1.0  # the fraction of the instalment PAID when a payment is partial
-    contribution_scale: Annotated[Positive, bounded(MAX_CONTRIBUTION_SCALE)] = 1.0  # each entity pays this multiple of its assessment (a lever for `fundsim solve`)
+    partial_fraction: Fraction = (
+        1.0  # the fraction of the instalment PAID when a payment is partial
+    )
+    contribution_scale: Annotated[Positive, bounded(MAX_CONTRIBUTION_SCALE)] = (
+        1.0  # each entity pays this multiple of its assessment (a lever for `fundsim solve`)
+    )
 
 
 class Cut(StrictModel):

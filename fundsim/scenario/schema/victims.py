@@ -11,21 +11,23 @@ from pydantic import Field, model_validator
 from fundsim.scenario.schema.base import (
     MAX_VICTIMS_PER_YEAR,
     BalanceUsd,
+    FeeRate,
     Fraction,
     NonNegative,
     Positive,
     StrictModel,
+    Usd,
     Year,
     bounded,
 )
 from fundsim.scenario.schema.distributions import (
+    DistAge,
     DistBalanceUsd,
     DistCount,
     DistDays,
     DistMonths,
     Distribution,
     DistUsd,
-    DistYears,
 )
 from fundsim.scenario.schema.mechanism import Formula
 
@@ -80,7 +82,7 @@ class Caseworkers(StrictModel):
     pooling: Literal["pooled", "per_country"] = "pooled"
     capacity: Annotated[int, Field(ge=1, le=1_000_000)] | Literal["auto"]
     handling_days: DistDays
-    cost_usd_year: NonNegative = 0.0
+    cost_usd_year: Usd = 0.0  # a caseworker slot's yearly cost: no negative cost, at most MAX_USD
     target_utilisation: Annotated[float, Field(gt=0.0, le=1.0)] = 0.8
 
     @model_validator(mode="after")
@@ -156,9 +158,11 @@ class Children(StrictModel):
     """
 
     stock: int = Field(0, ge=0, le=1_000_000)
-    stock_age_years: DistYears = Field(default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
+    stock_age_years: DistAge = Field(  # ages 0-18: support ends at 18, no age is negative
+        default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
     new_per_year: Annotated[NonNegative, bounded(MAX_VICTIMS_PER_YEAR)] = 0.0
-    support_usd_year: DistUsd = Field(default_factory=lambda: Distribution(value=0))
+    support_usd_year: DistUsd = Field(  # no negative support (DistUsd: draws from 0)
+        default_factory=lambda: Distribution(value=0))
     paternity_success: Fraction = 0.0
     paternity_delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=24))
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
@@ -198,8 +202,8 @@ class VictimFunding(StrictModel):
 
     formula: Formula | None = None
     entity_cost_share: Fraction = 1.0
-    admin_fee: Fraction = 0.0
-    shared_admin_fee: Fraction | None = None
+    admin_fee: FeeRate = 0.0  # below MAX_FEE, as the coordinator fund's
+    shared_admin_fee: FeeRate | None = None  # below MAX_FEE, as the coordinator fund's
     fee_basis: Literal["receipts", "expenditure"] = "receipts"
     reserve_target_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
     opening_balance_usd: BalanceUsd = 0.0

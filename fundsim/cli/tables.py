@@ -1,12 +1,10 @@
 """Plain-text tables for the terminal (no colour, fixed-width, readable in a log), and
-the default output folder of the commands that write one. Numbers are written by the
+the check of a metric named on the command line. Numbers are written by the
 metric registry (:mod:`fundsim.results.registry`), the one formatter of every output."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,14 +17,12 @@ from fundsim.results.registry import (
     lookup,
     not_applicable,
 )
-from fundsim.scenario.names import folder_name
 
 __all__ = [
     "check_metric",
     "fmt_diff",
     "fmt_unit",
     "fmt_value",
-    "new_output_dir",
     "summary_table",
     "table",
 ]
@@ -44,14 +40,17 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str], align: str | Non
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
-            str(c).ljust(w) if a == "l" else str(c).rjust(w) for c, w, a in zip(cells, widths, align, strict=True)
+            str(c).ljust(w) if a == "l" else str(c).rjust(w)
+            for c, w, a in zip(cells, widths, align, strict=True)
         ).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None, scenario: object | None = None) -> str:
+def summary_table(
+    summary: pd.DataFrame, metrics: Sequence[str] | None = None, scenario: object | None = None
+) -> str:
     """Metric x (mean, 95 % interval of the mean, p05, p50, p95, what it is) as text, for
     the metrics of ``metrics`` (default: all) that ``summary`` has. A metric zero by
     construction under ``scenario`` reads "not applicable (why)" instead of numbers."""
@@ -63,13 +62,15 @@ def summary_table(summary: pd.DataFrame, metrics: Sequence[str] | None = None, s
             rows.append([m, na, "", "", "", "", describe(m).heading])
             continue
         s = summary.loc[m].to_dict()
-        rows.append([
-            m,
-            format_value(m, float(s["mean"])),
-            format_interval(m, float(s["ci95_low"]), float(s["ci95_high"])),
-            *(format_value(m, float(s[c])) for c in ("p05", "p50", "p95")),
-            describe(m).heading,
-        ])
+        rows.append(
+            [
+                m,
+                format_value(m, float(s["mean"])),
+                format_interval(m, float(s["ci95_low"]), float(s["ci95_high"])),
+                *(format_value(m, float(s[c])) for c in ("p05", "p50", "p95")),
+                describe(m).heading,
+            ]
+        )
     header = ["metric", "mean", "95% interval of mean", "p05", "p50", "p95", "what it is"]
     return table(rows, header, align="lrlrrrl")
 
@@ -85,20 +86,12 @@ def check_metric(name: str, scenario: object | None = None) -> str:
         metric = lookup(name)
     except UnknownMetric as exc:
         raise BadInput(str(exc)) from None
-    if scenario is not None and metric.requires == "victims" and getattr(scenario, "victims", None) is None:
-        raise BadInput(f"metric {name!r} needs a victim-assistance window, and this scenario has none")
+    if (
+        scenario is not None
+        and metric.requires == "victims"
+        and getattr(scenario, "victims", None) is None
+    ):
+        raise BadInput(
+            f"metric {name!r} needs a victim-assistance window, and this scenario has none"
+        )
     return metric.name
-
-
-def new_output_dir(out: str | None, scenario_name: str, kind: str = "", *, force: bool = False) -> Path:
-    """``--out`` if given, else ``results/<scenario>[-<kind>]-<time>``; refuses an existing
-    folder unless ``force`` (raises ``fundsim.cli.BadInput``: exit 2, nothing overwritten).
-    The folder is claimed with :class:`fundsim.results.outdir.OutputClaim` before writing."""
-    from fundsim.cli import BadInput
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    suffix = f"-{kind}" if kind else ""
-    path = Path(out) if out else Path("results") / f"{folder_name(scenario_name)}{suffix}-{stamp}"
-    if path.exists() and not force:
-        raise BadInput(f"{path}: already exists (choose another --out, or --force to replace it)")
-    return path
