@@ -88,7 +88,9 @@ class Contributors:
         self.n = len(self.names)
         years = ctx.years
         self.assessed = np.zeros((self.n, years), dtype=np.int64)
-        self._paid = [[0] * years for _ in range(self.n)]  # cents; a list: cheap per payment
+        # Per-payment tallies are flat Python lists (cheap to add to, and to make: one per
+        # replication), indexed entity-major; their arrays are built when read.
+        self._paid = [0] * (self.n * years)  # cents, entity x budget year
         self.shares = np.zeros((self.n, years), dtype=np.float64)
         self.active = np.ones(self.n, dtype=bool)
         self.largest: int | None = None
@@ -110,13 +112,15 @@ class Contributors:
         self.invoiced = np.zeros((self.n, years), dtype=np.int64)
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
-        self._receipts = [[[0] * years for _ in range(years)] for _ in range(self.n)]
+        self._receipts = [0] * (self.n * years * years)  # flat, entity x budget year x calendar year
         # Received on each budget year's invoice so far, cents (entities x budget years): the
         # running total of ``_receipts`` over calendar years, kept so that the commitment
-        # authority, read at every commitment, does not rebuild it.
-        self._received_for = np.zeros((self.n, years), dtype=np.int64)
+        # authority, read at every commitment, does not rebuild it. A list, added to at each
+        # receipt; its array (:attr:`_received_for`) is built when read after a receipt.
+        self._received = [0] * (self.n * years)  # flat, entity x budget year
+        self._received_array: NDArray[np.int64] | None = None
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
-        self._line_receipts = [[0] * years for _ in range(self.n)]
+        self._line_receipts = [0] * (self.n * years)  # flat, entity x calendar year
         self._years = years
         offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
         self._fiscal_offset: NDArray[np.float64] | None = (
@@ -147,19 +151,49 @@ class Contributors:
         # What each entity was billed for other entities' arrears (cents, entity x budget
         # year): its share of the part of the budget that re-apportions them.
         self.for_others = np.zeros((self.n, years), dtype=np.int64)
+        # :meth:`receivables_cents` by budget year, kept between the changes that move it:
+        # a receipt into the fund lowers its year's entry by its cents (an active entity's);
+        # an assessment, a write-off, a recovery or a change of :attr:`active` clears it (it
+        # is read at every commitment).
+        self._receivables: dict[int, int] = {}
+        self._receivables_active = b""  # :attr:`active` when they were kept (its bytes)
+
+    @property
+    def _received_for(self) -> NDArray[np.int64]:
+        """Cents received on each budget year's invoice so far (entities x budget years)."""
+        array = self._received_array
+        if array is None:
+            array = np.array(self._received, dtype=np.int64).reshape(self.n, self._years)
+            self._received_array = array
+        return array
+
+    @_received_for.setter
+    def _received_for(self, array: NDArray[np.int64]) -> None:
+        # Receipts by entity and budget year set at once (cents; tests build a fund by hand).
+        self._received = np.asarray(array, dtype=np.int64).ravel().tolist()
+        self._received_array = np.asarray(array, dtype=np.int64)
 
     @property
     def paid(self) -> NDArray[np.int64]:
         """Cents paid, by entity and assessment year."""
-        return np.array(self._paid, dtype=np.int64).reshape(self.n, -1)
+        return np.array(self._paid, dtype=np.int64).reshape(self.n, self._years)
 
     def receivables_cents(self, year: int) -> int:
         """Cents invoiced to the fund for ``year`` and not yet received, from entities still
         taking part (what they still owe on that year's invoice: partial payments, cuts and
         refused rises included; instalments lost at an exit written off)."""
-        if year >= self.assessed.shape[1]:
+        active = self.active.tobytes()
+        if active != self._receivables_active:  # who takes part changed (in place): recompute
+            self._receivables.clear()
+            self._receivables_active = active
+        cached = self._receivables.get(year)
+        if cached is not None:
+            return cached
+        if year >= self._years:
             return 0
-        return int(self.outstanding_cents(year)[self.active].sum())
+        total = int(self.outstanding_cents(year)[self.active].sum())
+        self._receivables[year] = total
+        return total
 
     def expected_cents(self, year: int, ceiling: float) -> int:
         """What the fund expects to collect of the invoices for ``year`` still outstanding,
@@ -223,6 +257,7 @@ class Contributors:
                 if owed.any():
                     self._wo[:, y, k] += owed
                     self._any_written_off = True
+                    self._receivables.clear()
 
     def written_off_by_year(self) -> NDArray[np.int64]:
         """Arrears written off (net of recoveries) at each year end, cents (entities x years)."""
@@ -326,6 +361,7 @@ class Contributors:
         ``reapportioned_cents``: the part of ``gross_cents`` that bills entities' arrears to
         everyone (``shortfall_policy = "reapportion"``); each entity's share of it, less its
         part for its own arrears, is recorded in :attr:`for_others`."""
+        self._receivables.clear()  # who takes part, what is invoiced and lost change here
         shares = self._participants(year, gross_cents / 100)
         total_cents = gross_cents
         if self._absorption < 1.0 and not self.active.all() and shares.sum() > 0:
@@ -442,6 +478,7 @@ class Contributors:
         over = -int(self.outstanding_cents(year)[i])
         if over > 0:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
+            self._receivables.clear()
 
     def _on_payment(self, event: Due) -> None:
         # Hot path: one call per instalment paid; posts straight to the ledger.
@@ -453,11 +490,16 @@ class Contributors:
         if fee_rate:
             fee = round(cents * fee_rate)
             post(month, self._acct_fees, fund.account, fee, now, "admin fee")
-        self._paid[i][year] += cents
+        at = i * self._years + year
+        self._paid[at] += cents
         if fund is self.fund:
-            self._receipts[i][year][month // 12] += cents
-            self._received_for[i, year] += cents
+            self._receipts[at * self._years + month // 12] += cents
+            self._received[at] += cents
+            self._received_array = None
+            receivables = self._receivables
+            if year in receivables and self.active[i]:
+                receivables[year] -= cents
             if self._any_written_off:
                 self._recover(i, year, cents, month // 12)
         else:
-            self._line_receipts[i][month // 12] += cents
+            self._line_receipts[i * self._years + month // 12] += cents

@@ -8,6 +8,7 @@ processes or Dask workers. What is stacked is the model's declared list of outpu
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,9 +49,24 @@ def _stacked(arrays: list[NDArray[Any] | None]) -> NDArray[Any] | None:
     return np.stack(present) if present and len(present) == len(arrays) else None
 
 
+def _replication(scenario: Scenario, seed: int, index: int, audit: bool) -> Any:
+    """One replication, with Python's cyclic garbage collector paused while it runs: a
+    replication makes tens of thousands of small objects (events, tuples, lists) that live
+    until it ends, and the collector would otherwise scan them again and again as they are
+    made. Its garbage is collected as usual once the collector runs again (results do not
+    depend on it; a collector that was already off stays off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return simulate(scenario, Streams(replication_seed(seed, index)), audit=audit)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
     """Run replications ``indices`` of ``scenario`` seeded ``seed`` and stack the results."""
-    results = [simulate(scenario, Streams(replication_seed(seed, int(r))), audit=audit) for r in indices]
+    results = [_replication(scenario, seed, int(r), audit) for r in indices]
     names = tuple(results[0].metrics)
     return ChunkResult(
         indices=np.asarray(indices, dtype=np.int64),

@@ -99,6 +99,7 @@ def test_a_stopped_run_exits_at_once_leaving_no_folder_and_no_workers(
     assert _wait_for(lambda: not any(_alive(w) for w in workers), 5), "orphaned workers"
 
 
+@pytest.mark.slow  # two runs of 40 replications in two processes, long enough to overlap
 def test_two_runs_into_one_out_cannot_both_write_it(tmp_path: Path) -> None:
     out = tmp_path / "out"
     procs = [

@@ -10,6 +10,9 @@ import pytest
 from fundsim.runner import run_scenario
 
 
+# Two worker processes: slow (the quick path keeps tests/runner/test_executors_identical.py's
+# two-process identity on the same scenario).
+@pytest.mark.slow
 def test_same_seed_same_results_one_or_two_workers(mini_path: Path) -> None:
     serial = run_scenario(mini_path, reps=24, seed=42, workers=1)
     parallel = run_scenario(mini_path, reps=24, seed=42, workers=2)
