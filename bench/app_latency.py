@@ -43,7 +43,9 @@ def main() -> None:
     sim = Simulator(workers=a.workers)
     t = time.perf_counter()
     sim.warm(base, a.reps, seed)
-    print(f"start-up (workers + baseline at {sim.stages(a.reps)} replications): {time.perf_counter() - t:.1f} s")
+    print(
+        f"start-up (workers + baseline at {sim.stages(a.reps)} replications): {time.perf_counter() - t:.1f} s"
+    )
     rows: dict[str, list[tuple[float, float, float]]] = {}
     try:
         for _ in range(a.repeat):
@@ -60,7 +62,8 @@ def main() -> None:
 
                 sim.stream(base, whatif, a.reps, seed, sim.ticket(), seen)
                 rows.setdefault(", ".join(f"{k}={v}" for k, v in change.items()), []).append(
-                    (t_bills, times[0], times[-1]))
+                    (t_bills, times[0], times[-1])
+                )
     finally:
         sim.close()
     print(f"{'change':<55} {'bills s':>8} {'first s':>8} {'final s':>8}   (median of {a.repeat})")

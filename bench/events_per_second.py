@@ -78,7 +78,9 @@ def events_per_second_pair(scenario, reps: int, seed: int) -> tuple[float, float
 PHASES = ("set-up", "monthly ticks", "event handling", "results")
 
 
-def phase_seconds(scenario, reps: int, seed: int) -> tuple[dict[str, float], dict[str, float], float]:
+def phase_seconds(
+    scenario, reps: int, seed: int
+) -> tuple[dict[str, float], dict[str, float], float]:
     """Seconds spent in each of :data:`PHASES` over ``reps`` replications; seconds of bare
     SimPy loops of as many events, with an empty queue (``"empty"``) and with as many
     events waiting as the model had (``"waiting"``), each run after its replication; and
@@ -128,8 +130,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--plain", action="store_true",
-                        help="only the events/s ratio, no breakdown (also runs against older revisions)")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="only the events/s ratio, no breakdown (also runs against older revisions)",
+    )
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)
     run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
@@ -158,21 +163,33 @@ def main() -> None:
         engine_deep.append(deep_s / secs["event handling"])
         whole_deep.append(deep_s / total)
         depth.append(pending)
-    print(f"median {statistics.median(ours):>13,.0f} {statistics.median(bare):>16,.0f} "
-          f"{statistics.median(ratios):>7.3f}")
+    print(
+        f"median {statistics.median(ours):>13,.0f} {statistics.median(bare):>16,.0f} "
+        f"{statistics.median(ratios):>7.3f}"
+    )
     print(f"events per replication: {n / args.reps:,.0f}")
     if args.plain:
         return
 
     print("\nwhere a replication's time goes (instrumented pass; medians over rounds)")
     for p in PHASES:
-        print(f"  {p:<15} {statistics.median(per_rep[p]) * 1e3:7.2f} ms/replication  "
-              f"{statistics.median(shares[p]):6.1%}")
-    print(f"events waiting in SimPy's queue, mean at the monthly ticks: {statistics.median(depth):.0f}")
+        print(
+            f"  {p:<15} {statistics.median(per_rep[p]) * 1e3:7.2f} ms/replication  "
+            f"{statistics.median(shares[p]):6.1%}"
+        )
+    print(
+        f"events waiting in SimPy's queue, mean at the monthly ticks: {statistics.median(depth):.0f}"
+    )
     print("ratios against bare SimPy (same number of events, same round):")
-    print(f"  event handling alone, bare loop with an empty queue:         {statistics.median(engine):.3f}")
-    print(f"  event handling alone, bare loop with as many events waiting: {statistics.median(engine_deep):.3f}")
-    print(f"  whole replication,    bare loop with as many events waiting: {statistics.median(whole_deep):.3f}")
+    print(
+        f"  event handling alone, bare loop with an empty queue:         {statistics.median(engine):.3f}"
+    )
+    print(
+        f"  event handling alone, bare loop with as many events waiting: {statistics.median(engine_deep):.3f}"
+    )
+    print(
+        f"  whole replication,    bare loop with as many events waiting: {statistics.median(whole_deep):.3f}"
+    )
 
 
 if __name__ == "__main__":

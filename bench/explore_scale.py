@@ -35,13 +35,27 @@ def main() -> None:
     parser.add_argument("--futures", type=int, default=20)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--target", type=int, nargs=2, default=[1000, 10], metavar=("FUTURES", "REPS"))
+    parser.add_argument(
+        "--target", type=int, nargs=2, default=[1000, 10], metavar=("FUTURES", "REPS")
+    )
     parser.add_argument("--cores", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "explore"
-        cmd = [str(FUNDSIM), "explore", str(args.scenario), "--futures", str(args.futures), "--reps",
-               str(args.reps), "--workers", str(args.workers), "--no-progress", "--out", str(out)]
+        cmd = [
+            str(FUNDSIM),
+            "explore",
+            str(args.scenario),
+            "--futures",
+            str(args.futures),
+            "--reps",
+            str(args.reps),
+            "--workers",
+            str(args.workers),
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
         print(f"load average before: {os.getloadavg()[0]:.2f}")
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -52,7 +66,9 @@ def main() -> None:
             if pid:
                 break
             try:
-                rss = tree.memory_info().rss + sum(c.memory_info().rss for c in tree.children(recursive=True))
+                rss = tree.memory_info().rss + sum(
+                    c.memory_info().rss for c in tree.children(recursive=True)
+                )
             except psutil.Error:
                 rss = 0  # a worker ended between listing and reading
             peak = max(peak, rss)
@@ -64,12 +80,18 @@ def main() -> None:
     reps = args.futures * policies * args.reps
     cpu = usage.ru_utime + usage.ru_stime
     target = args.target[0] * policies * args.target[1]
-    print(f"{args.futures} futures x {policies} designs x {args.reps} replications = {reps} replications, "
-          f"{args.workers} workers")
-    print(f"  wall {wall:.1f} s; CPU {cpu:.1f} s = {cpu / reps * 1e3:.1f} ms per replication; "
-          f"peak memory of the process tree {peak / MIB:.0f} MiB")
-    print(f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at this CPU rate "
-          f"on {args.cores} cores: {cpu / reps * target / args.cores / 60:.1f} min (quiet machine)")
+    print(
+        f"{args.futures} futures x {policies} designs x {args.reps} replications = {reps} replications, "
+        f"{args.workers} workers"
+    )
+    print(
+        f"  wall {wall:.1f} s; CPU {cpu:.1f} s = {cpu / reps * 1e3:.1f} ms per replication; "
+        f"peak memory of the process tree {peak / MIB:.0f} MiB"
+    )
+    print(
+        f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at this CPU rate "
+        f"on {args.cores} cores: {cpu / reps * target / args.cores / 60:.1f} min (quiet machine)"
+    )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

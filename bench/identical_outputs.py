@@ -46,7 +46,9 @@ IGNORED = ("manifest.json",)
 
 def shipped_scenarios(root: Path) -> list[str]:
     """The shipped scenarios' names (``scenarios/*.toml`` except ``explore_*``)."""
-    return sorted(p.stem for p in (root / "scenarios").glob("*.toml") if not p.stem.startswith("explore_"))
+    return sorted(
+        p.stem for p in (root / "scenarios").glob("*.toml") if not p.stem.startswith("explore_")
+    )
 
 
 def run_all(source: Path, names: list[str], out: Path, reps: int, seed: int) -> None:
@@ -54,17 +56,39 @@ def run_all(source: Path, names: list[str], out: Path, reps: int, seed: int) -> 
     ``fundsim`` package of ``source`` first on the path."""
     env = dict(os.environ, PYTHONPATH=str(source))
     for name in names:
-        cmd = [sys.executable, "-m", "fundsim", "run", f"scenarios/{name}.toml", "--reps", str(reps),
-               "--seed", str(seed), "--workers", "1", "--audit", "--no-progress", "--force", "--out", str(out / name)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "fundsim",
+            "run",
+            f"scenarios/{name}.toml",
+            "--reps",
+            str(reps),
+            "--seed",
+            str(seed),
+            "--workers",
+            "1",
+            "--audit",
+            "--no-progress",
+            "--force",
+            "--out",
+            str(out / name),
+        ]
         done = subprocess.run(cmd, cwd=source, env=env, capture_output=True, text=True)
         if done.returncode:
-            print(f"{name}: run failed in {source}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            print(
+                f"{name}: run failed in {source}: {done.stderr.strip().splitlines()[-1:]}",
+                file=sys.stderr,
+            )
 
 
 def extract(revision: str, into: Path) -> None:
     """Write the whole tree of ``revision`` to ``into``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+        check=True,
+        capture_output=True,
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
 
@@ -97,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     ref = parser.add_mutually_exclusive_group(required=True)
     ref.add_argument("--against", help="a git revision to run as the reference")
     ref.add_argument("--reference", type=Path, help="a folder of reference run folders")
-    parser.add_argument("--candidate", type=Path, help="a folder of run folders to compare (default: run this checkout)")
+    parser.add_argument(
+        "--candidate",
+        type=Path,
+        help="a folder of run folders to compare (default: run this checkout)",
+    )
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("names", nargs="*", help="scenario names (default: every shipped scenario)")
@@ -120,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             failed += bool(bad)
             note = f"; other files differ: {', '.join(other)}" if other else ""
             print(f"{name}: {'DIFFERS: ' + ', '.join(bad) if bad else 'identical'}{note}")
-        print(f"{len(names) - failed} of {len(names)} scenarios identical "
-              f"({', '.join(REQUIRED)}; --reps {args.reps} --seed {args.seed})")
+        print(
+            f"{len(names) - failed} of {len(names)} scenarios identical "
+            f"({', '.join(REQUIRED)}; --reps {args.reps} --seed {args.seed})"
+        )
     return 1 if failed else 0
 
 

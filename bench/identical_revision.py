@@ -34,8 +34,20 @@ LEFT_OUT = {"manifest.json"}
 def run(package: str, scenario: Path, out: Path, reps: int, seed: int) -> int:
     """Run ``package``'s CLI ``run`` in this process, quietly; return its exit code."""
     main = importlib.import_module(f"{package}.cli").main
-    argv = ["run", str(scenario), "--reps", str(reps), "--seed", str(seed), "--workers", "1",
-            "--audit", "--no-progress", "--out", str(out)]
+    argv = [
+        "run",
+        str(scenario),
+        "--reps",
+        str(reps),
+        "--seed",
+        str(seed),
+        "--workers",
+        "1",
+        "--audit",
+        "--no-progress",
+        "--out",
+        str(out),
+    ]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return int(main(argv))
 
@@ -57,7 +69,9 @@ def compare(new: Path, old: Path) -> tuple[list[str], list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", type=Path)
-    parser.add_argument("--against", required=True, help="the git revision to compare with, e.g. 9884097")
+    parser.add_argument(
+        "--against", required=True, help="the git revision to compare with, e.g. 9884097"
+    )
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
@@ -75,8 +89,10 @@ def main() -> int:
                 outs[package] = tmp / "runs" / package / scenario.stem
                 codes[package] = run(package, scenario, outs[package], args.reps, args.seed)
             if codes["fundsim"] or codes["fundsim_old"]:
-                print(f"{scenario.name}: exit codes {codes['fundsim']} (this) / {codes['fundsim_old']} "
-                      f"({args.against})")
+                print(
+                    f"{scenario.name}: exit codes {codes['fundsim']} (this) / {codes['fundsim_old']} "
+                    f"({args.against})"
+                )
                 failed.append(scenario.name)
                 continue
             compared, differ = compare(outs["fundsim"], outs["fundsim_old"])
@@ -86,8 +102,10 @@ def main() -> int:
             print(f"{scenario.name}: {len(compared)} files, {status}", flush=True)
             if differ:
                 failed.append(scenario.name)
-    print(f"{len(scenarios)} scenarios, {args.reps} replications each, seed {args.seed}: "
-          f"{n_same} of {n_files} files byte-identical to {args.against}")
+    print(
+        f"{len(scenarios)} scenarios, {args.reps} replications each, seed {args.seed}: "
+        f"{n_same} of {n_files} files byte-identical to {args.against}"
+    )
     return 1 if failed else 0
 
 

@@ -31,8 +31,18 @@ MIB = 1024 * 1024
 def measure(scenario: Path, reps: int, workers: int) -> dict[str, float]:
     """Run one ``fundsim run`` and return its peaks in MiB and its wall time in seconds."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [str(FUNDSIM), "run", str(scenario), "--reps", str(reps), "--workers", str(workers),
-               "--no-progress", "--out", str(Path(tmp) / "run")]
+        cmd = [
+            str(FUNDSIM),
+            "run",
+            str(scenario),
+            "--reps",
+            str(reps),
+            "--workers",
+            str(workers),
+            "--no-progress",
+            "--out",
+            str(Path(tmp) / "run"),
+        ]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         main = psutil.Process(proc.pid)
@@ -43,7 +53,9 @@ def measure(scenario: Path, reps: int, workers: int) -> dict[str, float]:
                 break
             try:
                 rss_main = main.memory_info().rss
-                rss_tree = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
+                rss_tree = rss_main + sum(
+                    c.memory_info().rss for c in main.children(recursive=True)
+                )
             except psutil.Error:
                 rss_main = rss_tree = 0  # a worker ended between listing and reading
             peak_main = max(peak_main, rss_main)
@@ -52,7 +64,9 @@ def measure(scenario: Path, reps: int, workers: int) -> dict[str, float]:
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
-            raise SystemExit(f"fundsim run failed ({proc.returncode}): {proc.stderr.read().decode()}")
+            raise SystemExit(
+                f"fundsim run failed ({proc.returncode}): {proc.stderr.read().decode()}"
+            )
         return {
             "reps": reps,
             "main_mib": peak_main / MIB,
@@ -76,23 +90,33 @@ def main() -> None:
     scn = load_scenario(args.scenario)
     # What the Aggregator keeps per replication: monthly paths (float64), ~25 metrics,
     # gap-by-year (int32).
-    per_rep_kib = (scn.simulation.months * len(MONTHLY_COLUMNS) * 8 + 25 * 8 + scn.simulation.years * 4) / 1024
+    per_rep_kib = (
+        scn.simulation.months * len(MONTHLY_COLUMNS) * 8 + 25 * 8 + scn.simulation.years * 4
+    ) / 1024
 
-    print(f"{args.scenario.name}, {args.workers} worker(s); per-replication table ~{per_rep_kib:.1f} KiB")
+    print(
+        f"{args.scenario.name}, {args.workers} worker(s); per-replication table ~{per_rep_kib:.1f} KiB"
+    )
     print(f"{'reps':>7}  {'main MiB':>9}  {'tree MiB':>9}  {'maxrss MiB':>10}  {'wall s':>7}")
     rows = []
     for reps in args.reps:
         row = measure(args.scenario, reps, args.workers)
         rows.append(row)
-        print(f"{reps:>7}  {row['main_mib']:>9.1f}  {row['tree_mib']:>9.1f}  {row['maxrss_mib']:>10.1f}  {row['wall_s']:>7.1f}",
-              flush=True)
+        print(
+            f"{reps:>7}  {row['main_mib']:>9.1f}  {row['tree_mib']:>9.1f}  {row['maxrss_mib']:>10.1f}  {row['wall_s']:>7.1f}",
+            flush=True,
+        )
     if len(rows) >= 2:
         lo, hi = rows[0], rows[-1]
         slope = (hi["main_mib"] - lo["main_mib"]) * 1024 / (hi["reps"] - lo["reps"])
-        print(f"main-process growth: {slope:.1f} KiB per replication "
-              f"({slope / per_rep_kib:.2f}x the per-replication table)")
-        print(f"peak of the whole tree at {hi['reps']} replications: {hi['tree_mib']:.0f} MiB "
-              f"({'under' if hi['tree_mib'] < 1024 else 'OVER'} 1 GiB)")
+        print(
+            f"main-process growth: {slope:.1f} KiB per replication "
+            f"({slope / per_rep_kib:.2f}x the per-replication table)"
+        )
+        print(
+            f"peak of the whole tree at {hi['reps']} replications: {hi['tree_mib']:.0f} MiB "
+            f"({'under' if hi['tree_mib'] < 1024 else 'OVER'} 1 GiB)"
+        )
 
 
 if __name__ == "__main__":

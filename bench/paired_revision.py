@@ -43,7 +43,8 @@ def extract_old(revision: str, into: Path) -> None:
     """Write ``fundsim/`` of ``revision`` to ``into/fundsim_old``, imports rewritten."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "fundsim"],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
@@ -76,7 +77,9 @@ def main() -> None:
         sides = {}
         for name in ("fundsim", "fundsim_old"):
             chunks = importlib.import_module(f"{name}.runner.chunks")
-            path = args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
+            path = (
+                args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
+            )
             scenario = importlib.import_module(f"{name}.scenario").load_scenario(path)
             chunks.run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
             sides[name] = (chunks.run_chunk, scenario)
@@ -93,11 +96,15 @@ def main() -> None:
                 seconds[name].append(time.process_time() - t0)
     new, old = seconds["fundsim"], seconds["fundsim_old"]
     paired = [n / o for n, o in zip(new, old, strict=True)]
-    print(f"{Path(args.scenario).name}: {args.reps} replications each, alternating (ABBA), CPU time")
+    print(
+        f"{Path(args.scenario).name}: {args.reps} replications each, alternating (ABBA), CPU time"
+    )
     print(f"  {args.against}: {statistics.fmean(old) * 1e3:.2f} ms/replication")
     print(f"  this checkout: {statistics.fmean(new) * 1e3:.2f} ms/replication")
-    print(f"  ratio of totals (this / {args.against}): {sum(new) / sum(old):.3f}; "
-          f"median paired ratio: {statistics.median(paired):.3f}")
+    print(
+        f"  ratio of totals (this / {args.against}): {sum(new) / sum(old):.3f}; "
+        f"median paired ratio: {statistics.median(paired):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,13 +51,18 @@ def compare(label: str, make, scenario, reps: int, repeats: int) -> list[float]:
             r1s.append(r1)
             r2s.append(r2)
             ratios.append(r2 / r1)
-            print(f"  {label} repeat {i + 1}: 1 worker {r1:6.1f} rep/s, 2 workers {r2:6.1f} rep/s, ratio {r2 / r1:.3f}",
-                  flush=True)
+            print(
+                f"  {label} repeat {i + 1}: 1 worker {r1:6.1f} rep/s, 2 workers {r2:6.1f} rep/s, ratio {r2 / r1:.3f}",
+                flush=True,
+            )
     finally:
         one.close()
         two.close()
-    print(f"{label}: median 1 worker {statistics.median(r1s):.1f} rep/s, 2 workers {statistics.median(r2s):.1f} rep/s,"
-          f" median ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})", flush=True)
+    print(
+        f"{label}: median 1 worker {statistics.median(r1s):.1f} rep/s, 2 workers {statistics.median(r2s):.1f} rep/s,"
+        f" median ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})",
+        flush=True,
+    )
     return ratios
 
 
@@ -80,24 +85,38 @@ def main() -> None:
     from fundsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    print(f"{args.scenario.name}: {args.reps} replications per measurement, {args.repeats} repeats, "
-          f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}")
+    print(
+        f"{args.scenario.name}: {args.reps} replications per measurement, {args.repeats} repeats, "
+        f"{os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}"
+    )
     serial = SerialExecutor()
     rate(scenario, 5, 0, serial)
-    print(f"serial in-process reference: {rate(scenario, args.reps // 2, 999, serial):.1f} rep/s", flush=True)
+    print(
+        f"serial in-process reference: {rate(scenario, args.reps // 2, 999, serial):.1f} rep/s",
+        flush=True,
+    )
 
-    results = {"processes": (compare("processes", ProcessExecutor, scenario, args.reps, args.repeats), 1.85)}
+    results = {
+        "processes": (
+            compare("processes", ProcessExecutor, scenario, args.reps, args.repeats),
+            1.85,
+        )
+    }
     if not args.no_dask:
         from fundsim.runner.dask_executor import DaskExecutor
 
-        ratios = compare("dask", lambda n: DaskExecutor("local", n), scenario, args.reps, args.repeats)
+        ratios = compare(
+            "dask", lambda n: DaskExecutor("local", n), scenario, args.reps, args.repeats
+        )
         results["dask"] = (ratios, 1.7)
     # Other processes on the machine take cores from the 2-worker side first: say so.
     print(f"\nload average after: {os.getloadavg()[0]:.2f} (1 min)")
     for label, (ratios, target) in results.items():
         med = statistics.median(ratios)
-        print(f"{label:>9}: 2 workers / 1 worker = {med:.2f}x (median of {len(ratios)}; target >= {target}x: "
-              f"{'met' if med >= target else 'NOT met'})")
+        print(
+            f"{label:>9}: 2 workers / 1 worker = {med:.2f}x (median of {len(ratios)}; target >= {target}x: "
+            f"{'met' if med >= target else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

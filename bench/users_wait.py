@@ -39,8 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def extract_tree(revision: str, into: Path) -> None:
     """The whole tree of ``revision`` (what ``git archive`` gives) in ``into``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", revision],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+        check=True,
+        capture_output=True,
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
 
@@ -49,11 +52,49 @@ def commands(workers: int, out: Path) -> dict[str, list[str]]:
     py = sys.executable
     return {
         "help": [py, "-m", "fundsim", "--help"],
-        "stress": [py, "-m", "fundsim", "stress", "scenarios/baseline.toml", "--reps", "100", "--workers",
-                   str(workers), "--no-progress", "--force", "--out", str(out / "stress")],
-        "run": [py, "-m", "fundsim", "run", "scenarios/baseline.toml", "--reps", "200", "--workers", str(workers),
-                "--no-progress", "--force", "--out", str(out / "run")],
-        "quick": [py, "-m", "pytest", "-q", "-x", "-m", "not slow", "-p", "no:randomly", "-p", "no:cacheprovider"],
+        "stress": [
+            py,
+            "-m",
+            "fundsim",
+            "stress",
+            "scenarios/baseline.toml",
+            "--reps",
+            "100",
+            "--workers",
+            str(workers),
+            "--no-progress",
+            "--force",
+            "--out",
+            str(out / "stress"),
+        ],
+        "run": [
+            py,
+            "-m",
+            "fundsim",
+            "run",
+            "scenarios/baseline.toml",
+            "--reps",
+            "200",
+            "--workers",
+            str(workers),
+            "--no-progress",
+            "--force",
+            "--out",
+            str(out / "run"),
+        ],
+        "quick": [
+            py,
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+            "-m",
+            "not slow",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+        ],
         "tests": [py, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"],
     }
 
@@ -65,7 +106,9 @@ def timed(cmd: list[str], cwd: Path) -> float:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} in {cwd}: exit {done.returncode}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd)} in {cwd}: exit {done.returncode}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
     return seconds
 
 
@@ -74,8 +117,12 @@ def main() -> None:
     parser.add_argument("--against", required=True)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--tests", action="store_true", help="also time the quick path and the whole suite")
-    parser.add_argument("--only", nargs="*", help="the commands to time (help, stress, run, quick, tests)")
+    parser.add_argument(
+        "--tests", action="store_true", help="also time the quick path and the whole suite"
+    )
+    parser.add_argument(
+        "--only", nargs="*", help="the commands to time (help, stress, run, quick, tests)"
+    )
     args = parser.parse_args()
     names = args.only or ["help", "stress", "run", *(["quick", "tests"] if args.tests else [])]
     print(f"load average before: {os.getloadavg()[0]:.2f}")
@@ -92,9 +139,15 @@ def main() -> None:
                 for side in order:
                     cmd = commands(args.workers, tmp / side.replace("/", "_"))[name]
                     seconds[side].append(timed(cmd, trees[side]))
-            new, before = statistics.median(seconds["this"]), statistics.median(seconds[args.against])
-            print(f"{name:7s} {args.against}: {before:8.2f} s   this: {new:8.2f} s   ratio {new / before:.3f}"
-                  f"   ({repeats} each)", flush=True)
+            new, before = (
+                statistics.median(seconds["this"]),
+                statistics.median(seconds[args.against]),
+            )
+            print(
+                f"{name:7s} {args.against}: {before:8.2f} s   this: {new:8.2f} s   ratio {new / before:.3f}"
+                f"   ({repeats} each)",
+                flush=True,
+            )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

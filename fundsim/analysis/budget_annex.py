@@ -123,8 +123,12 @@ def host_cost_lines(scenario: Scenario) -> list[CostLine]:
     secretariat (:func:`fundsim.scenario.host.secretariat_lines`), which the model's plan
     includes too (none without a ``[host]`` table)."""
     return [
-        CostLine(f"{line.name} ({line.posts:g} x {line.grade})" if line.grade else line.name, "secretariat",
-                 line.usd_per_year, "scenario [host] table")
+        CostLine(
+            f"{line.name} ({line.posts:g} x {line.grade})" if line.grade else line.name,
+            "secretariat",
+            line.usd_per_year,
+            "scenario [host] table",
+        )
         for line in secretariat_lines(scenario)
     ]
 
@@ -151,7 +155,14 @@ def _fee_rows(scenario: Scenario, gross: list[int], fee_cents: list[int]) -> lis
         if f is on_receipts[-1] and not on_spending:
             cents = [fc - t for fc, t in zip(fee_cents, taken, strict=True)]
         taken = [t + c for t, c in zip(taken, cents, strict=True)]
-        rows.append([f"{f.name} (on contributions)", "contributions received", f.rate, *[_usd(c) for c in cents]])
+        rows.append(
+            [
+                f"{f.name} (on contributions)",
+                "contributions received",
+                f.rate,
+                *[_usd(c) for c in cents],
+            ]
+        )
     rest = [fc - t for fc, t in zip(fee_cents, taken, strict=True)]
     total_rate = sum(f.rate for f in on_spending)
     for j, f in enumerate(on_spending):
@@ -160,7 +171,9 @@ def _fee_rows(scenario: Scenario, gross: list[int], fee_cents: list[int]) -> lis
         else:
             cents = [round(r * f.rate / total_rate) for r in rest]
             rest = [r - c for r, c in zip(rest, cents, strict=True)]
-        rows.append([f"{f.name} (on expenditure)", "expenditure", f.rate, *[_usd(c) for c in cents]])
+        rows.append(
+            [f"{f.name} (on expenditure)", "expenditure", f.rate, *[_usd(c) for c in cents]]
+        )
     return rows
 
 
@@ -201,16 +214,25 @@ class _Sharer:
         if missing:
             raise BudgetAnnexError(
                 f"formula {formula.preset or formula.kind}: the entities table has no column "
-                f"'{missing[0]}'" + (f" (the '{formula.preset}' precedent reads it)" if formula.preset else "")
+                f"'{missing[0]}'"
+                + (f" (the '{formula.preset}' precedent reads it)" if formula.preset else "")
             )
         try:
-            return compute_shares(formula, self.n, self.keys, presence=self.presence,
-                                  country_cost=self.country_cost, total_usd=total_usd)
+            return compute_shares(
+                formula,
+                self.n,
+                self.keys,
+                presence=self.presence,
+                country_cost=self.country_cost,
+                total_usd=total_usd,
+            )
         except ValueError as exc:
             raise BudgetAnnexError(f"formula {formula.preset or formula.kind}: {exc}") from None
 
 
-def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence[CostLine] | None = None) -> BudgetAnnex:
+def budget_annex(
+    scenario: Scenario, compare: str | None = None, lines: Sequence[CostLine] | None = None
+) -> BudgetAnnex:
     """The budget annex of ``scenario`` for its first budget period.
 
     ``compare`` names a second formula (a kind or a precedent preset) shown beside the
@@ -236,7 +258,8 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     salaries = post_salaries_usd(scenario)
     order = [g for g in GRADES if g in grades] + sorted({g for g in grades if g not in GRADES})
     staffing = pd.DataFrame(
-        [[g, *[grades.count(g)] * len(years)] for g in order], columns=["grade", *[f"{y} (posts)" for y in labels]]
+        [[g, *[grades.count(g)] * len(years)] for g in order],
+        columns=["grade", *[f"{y} (posts)" for y in labels]],
     )
     staffing = _with_total(staffing, ["total", *[len(grades)] * len(years)])
     ops = scenario.posts.operating_cost_usd
@@ -244,8 +267,13 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     for g in order:
         base = sum(s for s, gg in zip(salaries, grades, strict=True) if gg == g)
         cost_rows.append([f"posts {g or '(no grade)'}", "post", *[base * ix for ix in index]])
-    cost_rows.append(["operating (travel, complaint mechanisms, translation, training)", "non-post",
-                      *[ops * len(grades) * ix for ix in index]])
+    cost_rows.append(
+        [
+            "operating (travel, complaint mechanisms, translation, training)",
+            "non-post",
+            *[ops * len(grades) * ix for ix in index],
+        ]
+    )
     for line in lines:
         cost_rows.append([line.name, line.kind, *[line.usd_per_year * ix for ix in index]])
     cost_cols = ["line", "object", *[f"{y} (USD)" for y in labels]]
@@ -255,15 +283,22 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     # The model's own planned cost, to the cent: the breakdown above must add up to it.
     for k, planned in enumerate(plan.planned_usd):
         if abs(totals[k] - planned) > 0.005:
-            notes.append(f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD {planned:,.2f}")
+            notes.append(
+                f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD {planned:,.2f}"
+            )
     secretariat = pd.DataFrame(
-        [[line.name, line.kind, line.source, *[line.usd_per_year * ix for ix in index]] for line in lines],
+        [
+            [line.name, line.kind, line.source, *[line.usd_per_year * ix for ix in index]]
+            for line in lines
+        ],
         columns=["line", "kind", "source", *[f"{y} (USD)" for y in labels]],
     )
     secretariat = _with_total(secretariat, ["total", "", "", *[fixed_usd * ix for ix in index]])
     if not lines:
-        notes.append("no secretariat or common-service lines: the scenario has none (the fund's host "
-                     "costs are in its fee)")
+        notes.append(
+            "no secretariat or common-service lines: the scenario has none (the fund's host "
+            "costs are in its fee)"
+        )
 
     # The budget: planned cost, reserve, opening balance, net requirement, fee, gross.
     p = rule.period_years
@@ -271,45 +306,68 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     reserve_target = plan.planned_usd[0] * rule.reserve_months / 12
     opening_usd = _usd(plan.opening_cents)
     # Phased recruitment: the first year's expected vacancies build the reserve first.
-    first_vacancies = sum(rule.billed_spend_usd(0, list(plan.planned_usd))) - sum(rule.spend_usd(0, list(plan.planned_usd)))
+    first_vacancies = sum(rule.billed_spend_usd(0, list(plan.planned_usd))) - sum(
+        rule.spend_usd(0, list(plan.planned_usd))
+    )
     build_up = [reserve_target / p] * len(years)
     if first_vacancies > 0:
-        build_up = [(max(0.0, reserve_target - opening_usd - first_vacancies) + opening_usd) / p] * len(years)
+        build_up = [
+            (max(0.0, reserve_target - opening_usd - first_vacancies) + opening_usd) / p
+        ] * len(years)
     applied = [opening_usd / p] * len(years)
     fee_cents: list[int]
     if rule.mode == "siloed":
         net = [0.0] * len(years)
-        notes.append("siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
-                     "in its own budget, which these invoices do not include")
+        notes.append(
+            "siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
+            "in its own budget, which these invoices do not include"
+        )
     elif rule.envelope_usd is not None:
         net = [_usd(g) * (1 - fee) / (1 + fee_rate(scenario, "expenditure")) for g in gross]
-        notes.append(f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
-                     f"{rule.indexation:.1%} a year, whatever the planned cost")
+        notes.append(
+            f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
+            f"{rule.indexation:.1%} a year, whatever the planned cost"
+        )
     else:
         posts_part = rule.billed_spend_usd(0, list(plan.planned_usd))
         net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
         if rule.mode == "hybrid":
-            notes.append("hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
-                         "they host in their own budgets, which these invoices do not include")
+            notes.append(
+                "hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
+                "they host in their own budgets, which these invoices do not include"
+            )
     fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
     planned_spend = rule.spend_usd(0, list(plan.planned_usd))
-    vacancy = [(s - c) if rule.mode == "pooled" and rule.envelope_usd is None else 0.0
-               for s, c in zip(rule.billed_spend_usd(0, list(plan.planned_usd)), plan.planned_usd, strict=True)]
+    vacancy = [
+        (s - c) if rule.mode == "pooled" and rule.envelope_usd is None else 0.0
+        for s, c in zip(
+            rule.billed_spend_usd(0, list(plan.planned_usd)), plan.planned_usd, strict=True
+        )
+    ]
     budget_rows = [
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
         [f"less expected vacancies (vacancy factor {rule.vacancy_factor:.0%})", *vacancy],
-        [f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s); "
-         f"less USD {first_vacancies:,.0f} of first-year vacancies under phased recruitment, "
-         f"{rule.first_year_fill:.0%} of the year filled)", *build_up],
+        [
+            f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s); "
+            f"less USD {first_vacancies:,.0f} of first-year vacancies under phased recruitment, "
+            f"{rule.first_year_fill:.0%} of the year filled)",
+            *build_up,
+        ],
         ["less opening balance applied", *[-a if a else 0.0 for a in applied]],
         ["net requirement (net budget)", *net],
-        [f"host fees ({_fee_words(scenario)}; by layer in the fees table)", *[_usd(f) for f in fee_cents]],
+        [
+            f"host fees ({_fee_words(scenario)}; by layer in the fees table)",
+            *[_usd(f) for f in fee_cents],
+        ],
         ["gross budget (invoiced to entities)", *[_usd(g) for g in gross]],
     ]
     budget = pd.DataFrame(budget_rows, columns=["line", *[f"{y} (USD)" for y in labels]])
     budget["period total (USD)"] = budget[[f"{y} (USD)" for y in labels]].sum(axis=1)
     fees = pd.DataFrame(
-        [*_fee_rows(scenario, gross, fee_cents), ["total", "", None, *[_usd(f) for f in fee_cents]]],
+        [
+            *_fee_rows(scenario, gross, fee_cents),
+            ["total", "", None, *[_usd(f) for f in fee_cents]],
+        ],
         columns=["fee", "basis", "rate (share)", *[f"{y} (USD)" for y in labels]],
     )
     reserve_rows, balance = [], opening_usd
@@ -319,22 +377,49 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
         closing = balance + net[k] - spent
         if closing < -0.005:
             short.append((y, closing))
-        reserve_rows.append([y, reserve_target, balance, net[k], spent, closing,
-                             "NEGATIVE CASH" if closing < -0.005 else ""])
+        reserve_rows.append(
+            [
+                y,
+                reserve_target,
+                balance,
+                net[k],
+                spent,
+                closing,
+                "NEGATIVE CASH" if closing < -0.005 else "",
+            ]
+        )
         balance = closing
-    reserve = pd.DataFrame(reserve_rows, columns=[
-        "year", "reserve target (USD)", "opening balance (USD)", "net contributions (USD)",
-        "planned spending (USD)", "closing balance (USD)", "flag",
-    ])
-    sustained = posts_sustained(net, plan.planned_usd, [fixed_usd * ix for ix in index], len(grades))
+    reserve = pd.DataFrame(
+        reserve_rows,
+        columns=[
+            "year",
+            "reserve target (USD)",
+            "opening balance (USD)",
+            "net contributions (USD)",
+            "planned spending (USD)",
+            "closing balance (USD)",
+            "flag",
+        ],
+    )
+    sustained = posts_sustained(
+        net, plan.planned_usd, [fixed_usd * ix for ix in index], len(grades)
+    )
     if rule.envelope_usd is not None and rule.mode == "pooled":
-        notes.append("the envelope sustains " + ", ".join(
-            f"{n:,} of {len(grades):,} posts in {y}" for y, n in zip(labels, sustained, strict=True))
-            + " (net contributions less the fixed lines, over a post's planned cost)")
+        notes.append(
+            "the envelope sustains "
+            + ", ".join(
+                f"{n:,} of {len(grades):,} posts in {y}"
+                for y, n in zip(labels, sustained, strict=True)
+            )
+            + " (net contributions less the fixed lines, over a post's planned cost)"
+        )
     if short:
-        notes.insert(0, "NEGATIVE CASH: the budget leaves the fund short of cash, closing at "
-                     + ", ".join(f"USD {c:,.0f} in {y}" for y, c in short)
-                     + " (marked in the reserve table); raise the envelope or plan fewer posts")
+        notes.insert(
+            0,
+            "NEGATIVE CASH: the budget leaves the fund short of cash, closing at "
+            + ", ".join(f"USD {c:,.0f} in {y}" for y, c in short)
+            + " (marked in the reserve table); raise the envelope or plan fewer posts",
+        )
 
     # Invoices under the scenario's formula, and a second formula beside it.
     sharer = _Sharer(scenario)
@@ -346,7 +431,9 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     for y, year_cents in zip(labels, invoices_cents, strict=True):
         inv[f"{y} (USD)"] = year_cents / 100
     inv["period total (USD)"] = sum(invoices_cents) / 100
-    inv = _with_total(inv, ["total", float(own_shares[0].sum()), *[_usd(g) for g in gross], _usd(sum(gross))])
+    inv = _with_total(
+        inv, ["total", float(own_shares[0].sum()), *[_usd(g) for g in gross], _usd(sum(gross))]
+    )
     n_inst = scenario.payments.instalments_per_year
     offsets = [e.fiscal_year_start_month - 1 for e in scenario.entities]
     inst_rows: list[list[object]] = []
@@ -357,9 +444,13 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
                 month = offsets[i] + j * 12 // n_inst
                 due_year, due_month = year + month // 12, month % 12
                 amount = part + (extra if j == n_inst - 1 else 0)
-                inst_rows.append([name, year, j + 1, f"{_MONTHS[due_month]} {due_year}", amount / 100])
+                inst_rows.append(
+                    [name, year, j + 1, f"{_MONTHS[due_month]} {due_year}", amount / 100]
+                )
     inst_rows.append(["total", None, None, "", _usd(sum(gross))])
-    instalments = pd.DataFrame(inst_rows, columns=["entity", "budget year", "instalment", "due", "amount (USD)"])
+    instalments = pd.DataFrame(
+        inst_rows, columns=["entity", "budget year", "instalment", "due", "amount (USD)"]
+    )
 
     # Formulas side by side: the scenario's, the one compared, the precedent keys.
     period_gross = sum(gross)
@@ -386,44 +477,105 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
             compare_label = label
     if compare_label is not None:
         own_label = next(iter(columns))
-        side["compared - scenario (USD, period)"] = side[f"{compare_label} (USD, period)"] - side[f"{own_label} (USD, period)"]
+        side["compared - scenario (USD, period)"] = (
+            side[f"{compare_label} (USD, period)"] - side[f"{own_label} (USD, period)"]
+        )
     side = _with_total(side, ["total", *(float(side[col].sum()) for col in side.columns[1:])])
     formulas_used = [
-        f"{label}: {describe(f)}" for label, f in columns.items() if any(col.startswith(label) for col in side.columns)
+        f"{label}: {describe(f)}"
+        for label, f in columns.items()
+        if any(col.startswith(label) for col in side.columns)
     ]
     for preset in PRESET_NAMES:
         if any(preset in c for c in side.columns) or own.preset == preset:
             notes.append(f"precedent {preset}: {PRESETS[preset]['source']}")
     if scenario.posts.costing == "flat":
-        notes.append(f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year whatever "
-                     "its grade (posts.costing = \"standard_costs\" prices each grade and duty station)")
+        notes.append(
+            f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year whatever "
+            'its grade (posts.costing = "standard_costs" prices each grade and duty station)'
+        )
 
     usd_cols = lambda frame: {c: "usd" for c in frame.columns if "(USD" in c}  # noqa: E731
     share_cols = lambda frame: {c: "share" for c in frame.columns if "(share)" in c}  # noqa: E731
     tables = (
-        AnnexTable("budget", "Gross and net budget by year",
-                   "What the fund approves and invoices: the planned cost, the reserve build-up and the opening "
-                   "balance give the net requirement; the host's fee on contributions grosses it up.",
-                   budget, usd_cols(budget), totals=1),
-        AnnexTable("staffing", "Staffing by grade and year", "Coordinator posts planned, one per priority country.",
-                   staffing, {c: "count" for c in staffing.columns[1:]}, totals=1),
-        AnnexTable("costs", "Post and non-post costs", "Salaries (fully loaded) by grade, the operating costs of "
-                   "each country's network and fixed lines, indexed by the expected inflation.",
-                   costs, usd_cols(costs), totals=1),
-        AnnexTable("secretariat", "Secretariat and common services", "Fixed cost lines beside the posts.",
-                   secretariat, usd_cols(secretariat), totals=1),
-        AnnexTable("fees", "Fees by basis", "The host's fees: rate and amount a year.",
-                   fees, {**usd_cols(fees), "rate (share)": "share"}, totals=1),
-        AnnexTable("reserve", "Reserve build-up to target", "The fund's balance over the period when every "
-                   "entity pays on time and every post is filled all year.", reserve, usd_cols(reserve)),
-        AnnexTable("invoices", "Invoices by entity and year", f"Each entity's share and invoice under the "
-                   f"scenario's formula ({describe(own)}).", inv, {**usd_cols(inv), **share_cols(inv)}, totals=1),
-        AnnexTable("instalments", "Invoices by instalment", f"{n_inst} instalment(s) a year, due from the first "
-                   "month of each entity's fiscal year; the remainder cent in the last.",
-                   instalments, {"amount (USD)": "usd", "budget year": "year", "instalment": "count"}, totals=1),
-        AnnexTable("formulas", "Formulas side by side", "Shares and invoices over the budget period under the "
-                   "scenario's formula, the formula compared and the precedent keys: " + "; ".join(formulas_used) + ".",
-                   side, {**usd_cols(side), **share_cols(side)}, totals=1),
+        AnnexTable(
+            "budget",
+            "Gross and net budget by year",
+            "What the fund approves and invoices: the planned cost, the reserve build-up and the opening "
+            "balance give the net requirement; the host's fee on contributions grosses it up.",
+            budget,
+            usd_cols(budget),
+            totals=1,
+        ),
+        AnnexTable(
+            "staffing",
+            "Staffing by grade and year",
+            "Coordinator posts planned, one per priority country.",
+            staffing,
+            {c: "count" for c in staffing.columns[1:]},
+            totals=1,
+        ),
+        AnnexTable(
+            "costs",
+            "Post and non-post costs",
+            "Salaries (fully loaded) by grade, the operating costs of "
+            "each country's network and fixed lines, indexed by the expected inflation.",
+            costs,
+            usd_cols(costs),
+            totals=1,
+        ),
+        AnnexTable(
+            "secretariat",
+            "Secretariat and common services",
+            "Fixed cost lines beside the posts.",
+            secretariat,
+            usd_cols(secretariat),
+            totals=1,
+        ),
+        AnnexTable(
+            "fees",
+            "Fees by basis",
+            "The host's fees: rate and amount a year.",
+            fees,
+            {**usd_cols(fees), "rate (share)": "share"},
+            totals=1,
+        ),
+        AnnexTable(
+            "reserve",
+            "Reserve build-up to target",
+            "The fund's balance over the period when every "
+            "entity pays on time and every post is filled all year.",
+            reserve,
+            usd_cols(reserve),
+        ),
+        AnnexTable(
+            "invoices",
+            "Invoices by entity and year",
+            f"Each entity's share and invoice under the scenario's formula ({describe(own)}).",
+            inv,
+            {**usd_cols(inv), **share_cols(inv)},
+            totals=1,
+        ),
+        AnnexTable(
+            "instalments",
+            "Invoices by instalment",
+            f"{n_inst} instalment(s) a year, due from the first "
+            "month of each entity's fiscal year; the remainder cent in the last.",
+            instalments,
+            {"amount (USD)": "usd", "budget year": "year", "instalment": "count"},
+            totals=1,
+        ),
+        AnnexTable(
+            "formulas",
+            "Formulas side by side",
+            "Shares and invoices over the budget period under the "
+            "scenario's formula, the formula compared and the precedent keys: "
+            + "; ".join(formulas_used)
+            + ".",
+            side,
+            {**usd_cols(side), **share_cols(side)},
+            totals=1,
+        ),
     )
     all_tables = (*tables, *_victims_tables(scenario, sharer_names=names, notes=notes))
     return BudgetAnnex(
@@ -441,7 +593,9 @@ def budget_annex(scenario: Scenario, compare: str | None = None, lines: Sequence
     )
 
 
-def _victims_tables(scenario: Scenario, sharer_names: list[str], notes: list[str]) -> list[AnnexTable]:
+def _victims_tables(
+    scenario: Scenario, sharer_names: list[str], notes: list[str]
+) -> list[AnnexTable]:
     """The victims' window's first-year budget, its advocates and its invoices (none without
     a ``[victims]`` section); adds the window's notes to ``notes``."""
     vb = victims_first_budget(scenario)
@@ -452,17 +606,30 @@ def _victims_tables(scenario: Scenario, sharer_names: list[str], notes: list[str
     lines = vb.lines
     net = max(0.0, lines["need"]) * lines["entity_cost_share"]
     gross = _usd(vb.gross_cents)
-    fee_words = (f"{vb.fee:.0%} on receipts" if vb.fee_basis == "receipts"
-                 else f"{vb.fee:.0%} on expenditure, charged as spent and budgeted up front")
+    fee_words = (
+        f"{vb.fee:.0%} on receipts"
+        if vb.fee_basis == "receipts"
+        else f"{vb.fee:.0%} on expenditure, charged as spent and budgeted up front"
+    )
     rows = [
-        ["services (expected victims x expected package, the share the window pays)", lines["services"]],
+        [
+            "services (expected victims x expected package, the share the window pays)",
+            lines["services"],
+        ],
         [f"case management ({vb.slots} caseworker slots)", lines["caseworkers"]],
         ["Victims' Rights Advocate function (posts and office)", lines["advocates"]],
-        ["child support (the next 12 months of the children supported, and the year's new children)"
-         if scenario.victims is not None and scenario.victims.children.funding == "paygo"
-         else "children's account (the pre-funding policy's need)", lines["child_support"]],
-        [f"reserve (target {scenario.victims.funding.reserve_target_months:g} months)"
-         if scenario.victims is not None else "reserve", lines["reserve"]],
+        [
+            "child support (the next 12 months of the children supported, and the year's new children)"
+            if scenario.victims is not None and scenario.victims.children.funding == "paygo"
+            else "children's account (the pre-funding policy's need)",
+            lines["child_support"],
+        ],
+        [
+            f"reserve (target {scenario.victims.funding.reserve_target_months:g} months)"
+            if scenario.victims is not None
+            else "reserve",
+            lines["reserve"],
+        ],
         ["less cash in hand (or the plan's position)", -lines["cash"]],
         ["less expected pledges and withheld payments", -lines["pledges"]],
         ["need", lines["need"]],
@@ -474,42 +641,81 @@ def _victims_tables(scenario: Scenario, sharer_names: list[str], notes: list[str
     adv = advocate_lines(scenario)
     advocates = pd.DataFrame(
         [[a.role, a.grade, a.duty_station_class, a.count, a.unit_usd, a.annual_usd] for a in adv],
-        columns=["line", "grade", "duty station class", "posts", "unit cost (USD)", f"{year} at start-year prices (USD)"],
+        columns=[
+            "line",
+            "grade",
+            "duty station class",
+            "posts",
+            "unit cost (USD)",
+            f"{year} at start-year prices (USD)",
+        ],
     )
-    advocates = _with_total(advocates, ["total", "", "", sum(a.count for a in adv if a.grade), None,
-                                        sum(a.annual_usd for a in adv)])
+    advocates = _with_total(
+        advocates,
+        [
+            "total",
+            "",
+            "",
+            sum(a.count for a in adv if a.grade),
+            None,
+            sum(a.annual_usd for a in adv),
+        ],
+    )
     invoices = np.array(vb.invoices_cents, dtype=np.int64)
-    inv = pd.DataFrame({
-        "entity": sharer_names,
-        f"share {year} (share)": invoices / vb.gross_cents if vb.gross_cents else 0.0,
-        col: invoices / 100,
-    })
+    inv = pd.DataFrame(
+        {
+            "entity": sharer_names,
+            f"share {year} (share)": invoices / vb.gross_cents if vb.gross_cents else 0.0,
+            col: invoices / 100,
+        }
+    )
     inv = _with_total(inv, ["total", 1.0 if vb.gross_cents else 0.0, gross])
-    notes.append(f"victims' window: the first-year budget and invoices as replication {vb.rep} of seed {vb.seed} "
-                 "approves them (the children's stock and its support are drawn; the services, case management "
-                 "and advocates lines are expected values); the window is budgeted each year, not by period")
+    notes.append(
+        f"victims' window: the first-year budget and invoices as replication {vb.rep} of seed {vb.seed} "
+        "approves them (the children's stock and its support are drawn; the services, case management "
+        "and advocates lines are expected values); the window is budgeted each year, not by period"
+    )
     if not adv:
-        notes.append("victims' window: the Victims' Rights Advocate function is paid elsewhere "
-                      "(victims.advocates.enabled = false)")
+        notes.append(
+            "victims' window: the Victims' Rights Advocate function is paid elsewhere "
+            "(victims.advocates.enabled = false)"
+        )
     usd = lambda frame: {c: "usd" for c in frame.columns if "(USD" in c}  # noqa: E731
     return [
-        AnnexTable("victims_budget", "Victims' window: first-year budget",
-                   "Services, case management, the Victims' Rights Advocate function, child support and the "
-                   "reserve, less cash and expected pledges, grossed up for the host's fee: the gross is what the "
-                   "simulated run assesses, to the cent.", budget, usd(budget), totals=1),
-        AnnexTable("victims_advocates", "Victims' window: the Victims' Rights Advocate function",
-                   "Posts by grade and duty-station class at their standard cost, and the office's running costs "
-                   "(none when the function is paid elsewhere).", advocates,
-                   {**usd(advocates), "posts": "count"}, totals=1),
-        AnnexTable("victims_invoices", "Victims' window: invoices by entity",
-                   "Each entity's first-year invoice for the victims' window, the ledger's split of the gross "
-                   "under the window's formula, as the simulated run assesses it.", inv,
-                   {**usd(inv), f"share {year} (share)": "share"}, totals=1),
+        AnnexTable(
+            "victims_budget",
+            "Victims' window: first-year budget",
+            "Services, case management, the Victims' Rights Advocate function, child support and the "
+            "reserve, less cash and expected pledges, grossed up for the host's fee: the gross is what the "
+            "simulated run assesses, to the cent.",
+            budget,
+            usd(budget),
+            totals=1,
+        ),
+        AnnexTable(
+            "victims_advocates",
+            "Victims' window: the Victims' Rights Advocate function",
+            "Posts by grade and duty-station class at their standard cost, and the office's running costs "
+            "(none when the function is paid elsewhere).",
+            advocates,
+            {**usd(advocates), "posts": "count"},
+            totals=1,
+        ),
+        AnnexTable(
+            "victims_invoices",
+            "Victims' window: invoices by entity",
+            "Each entity's first-year invoice for the victims' window, the ledger's split of the gross "
+            "under the window's formula, as the simulated run assesses it.",
+            inv,
+            {**usd(inv), f"share {year} (share)": "share"},
+            totals=1,
+        ),
     ]
 
 
-def posts_sustained(net_usd: Sequence[float], planned_usd: Sequence[float], fixed_usd: Sequence[float],
-                    posts: int) -> list[int]:
+def posts_sustained(
+    net_usd: Sequence[float], planned_usd: Sequence[float], fixed_usd: Sequence[float], posts: int
+) -> list[int]:
     """Posts a year's net contributions pay for: what is left after the fixed lines, over
     one post's planned cost (the planned cost less the fixed lines, per post), never more
     than the posts planned (USD in, whole posts out)."""

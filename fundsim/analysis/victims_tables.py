@@ -65,8 +65,12 @@ def funding_policy_table(batch_dir: str | Path) -> pd.DataFrame:
         for name, _ in POLICY_METRICS:
             x = frame[name].to_numpy(dtype=float)
             record[f"{name}_mean"] = float(np.nanmean(x)) if np.isfinite(x).any() else np.nan
-            record[f"{name}_p05"] = float(np.nanquantile(x, 0.05)) if np.isfinite(x).any() else np.nan
-            record[f"{name}_p95"] = float(np.nanquantile(x, 0.95)) if np.isfinite(x).any() else np.nan
+            record[f"{name}_p05"] = (
+                float(np.nanquantile(x, 0.05)) if np.isfinite(x).any() else np.nan
+            )
+            record[f"{name}_p95"] = (
+                float(np.nanquantile(x, 0.95)) if np.isfinite(x).any() else np.nan
+            )
         base = outcomes.get(("paygo", ret))
         if base is not None:
             d = frame["assessed_a_year_usd"].to_numpy() - base["assessed_a_year_usd"].to_numpy()
@@ -82,19 +86,27 @@ def policy_table_text(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`funding_policy_table` as a reader sees it: one string per cell, ``mean
     [p05, p95]`` written by the metric registry (USD with separators, ratios in %), and
     the extra assessment a year against pay-as-you-go with its 95 % interval."""
-    out = pd.DataFrame({"children.funding": table["children.funding"], "account_return": table["account_return"]})
+    out = pd.DataFrame(
+        {"children.funding": table["children.funding"], "account_return": table["account_return"]}
+    )
     for name, heading in POLICY_METRICS:
         metric = "victim_assessed_usd" if name == "assessed_a_year_usd" else name
         out[heading] = [
             f"{format_value(metric, m)} [{format_value(metric, lo)}, {format_value(metric, hi)}]"
-            for m, lo, hi in zip(table[f"{name}_mean"], table[f"{name}_p05"], table[f"{name}_p95"], strict=True)
+            for m, lo, hi in zip(
+                table[f"{name}_mean"], table[f"{name}_p05"], table[f"{name}_p95"], strict=True
+            )
         ]
     if "extra_a_year_usd" in table:
         out["extra a year against paygo, USD (95 % CI)"] = [
             f"{format_difference('victim_assessed_usd', d)} "
             f"{format_interval('victim_assessed_usd', lo, hi, difference=True)}"
-            for d, lo, hi in zip(table["extra_a_year_usd"], table["extra_a_year_ci95_low"],
-                                 table["extra_a_year_ci95_high"], strict=True)
+            for d, lo, hi in zip(
+                table["extra_a_year_usd"],
+                table["extra_a_year_ci95_low"],
+                table["extra_a_year_ci95_high"],
+                strict=True,
+            )
         ]
     return out
 
@@ -109,22 +121,30 @@ def _policy_label(value: object) -> str:
     return text
 
 
-def trust_fund_calibration(run: Run, reported_csv: str | Path = "scenarios/data/trust_fund_reported.csv") -> pd.DataFrame:
+def trust_fund_calibration(
+    run: Run, reported_csv: str | Path = "scenarios/data/trust_fund_reported.csv"
+) -> pd.DataFrame:
     """The victims' window's simulated spending by year (``victims_yearly.csv`` of ``run``:
     mean, 5th and 95th percentiles, USD) beside the Trust Fund's reported expenses
     (``reported_csv``: columns ``year``, ``expenses_usd``), and whether each reported year
     lies inside the simulated 90 % band."""
     if "victims_yearly" not in run.tables:
-        raise ValueError(f"{run.name}: no victims_yearly table (a run of a scenario with a [victims] section)")
+        raise ValueError(
+            f"{run.name}: no victims_yearly table (a run of a scenario with a [victims] section)"
+        )
     sim = run.tables["victims_yearly"]
     reported = pd.read_csv(reported_csv).set_index("year")["expenses_usd"]
-    table = pd.DataFrame({
-        "year": sim["year"].astype(int),
-        "reported_usd": [reported.get(int(y), np.nan) for y in sim["year"]],
-        "simulated_mean_usd": sim["victim_spending_usd"],
-        "p05_usd": sim["victim_spending_p05_usd"],
-        "p95_usd": sim["victim_spending_p95_usd"],
-    })
-    inside = (table["p05_usd"] <= table["reported_usd"]) & (table["reported_usd"] <= table["p95_usd"])
+    table = pd.DataFrame(
+        {
+            "year": sim["year"].astype(int),
+            "reported_usd": [reported.get(int(y), np.nan) for y in sim["year"]],
+            "simulated_mean_usd": sim["victim_spending_usd"],
+            "p05_usd": sim["victim_spending_p05_usd"],
+            "p95_usd": sim["victim_spending_p95_usd"],
+        }
+    )
+    inside = (table["p05_usd"] <= table["reported_usd"]) & (
+        table["reported_usd"] <= table["p95_usd"]
+    )
     table["in_band"] = inside.where(table["reported_usd"].notna())  # NaN: not reported
     return table

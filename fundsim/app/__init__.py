@@ -40,8 +40,16 @@ def _origins(host: str, port: int) -> list[str]:
     return [f"{h}:{port}" for h in dict.fromkeys((host, "localhost", "127.0.0.1"))]
 
 
-def serve(scenario_file: str | Path, port: int = 5006, host: str = "127.0.0.1", *, workers: int = 2,
-          reps: int | None = None, timeout_s: float = 600.0, show: bool = False) -> None:
+def serve(
+    scenario_file: str | Path,
+    port: int = 5006,
+    host: str = "127.0.0.1",
+    *,
+    workers: int = 2,
+    reps: int | None = None,
+    timeout_s: float = 600.0,
+    show: bool = False,
+) -> None:
     """Serve the what-if page of ``scenario_file`` at ``http://host:port/`` until stopped.
 
     One multi-process executor (``workers`` processes) is shared by every session; at most
@@ -59,11 +67,19 @@ def serve(scenario_file: str | Path, port: int = 5006, host: str = "127.0.0.1", 
     base = load_scenario(path)  # a bad file is one line before the server starts
     simulator = Simulator(workers=workers, timeout_s=timeout_s)
     first = min(DEFAULT_REPS, base.simulation.replications) if reps is None else reps
-    threading.Thread(target=simulator.warm, args=(base, first, base.simulation.seed), daemon=True).start()
+    threading.Thread(
+        target=simulator.warm, args=(base, first, base.simulation.seed), daemon=True
+    ).start()
     pn.extension(inline=True)
     try:
-        pn.serve({"/": lambda: what_if_page(path, simulator, reps=reps)}, port=port, address=host,
-                 websocket_origin=_origins(host, port),
-                 show=show, title=f"fundsim what-if: {path.stem}", threaded=False)
+        pn.serve(
+            {"/": lambda: what_if_page(path, simulator, reps=reps)},
+            port=port,
+            address=host,
+            websocket_origin=_origins(host, port),
+            show=show,
+            title=f"fundsim what-if: {path.stem}",
+            threaded=False,
+        )
     finally:
         simulator.close()

@@ -86,8 +86,14 @@ class Bills:
 
     def by_entity(self) -> pd.DataFrame:
         """The period's total per entity, largest change first."""
-        t = self.table.groupby("entity", sort=False)[["baseline_usd", "whatif_usd", "change_usd"]].sum()
-        t["change_percent"] = np.where(t["baseline_usd"] > 0, 100 * t["change_usd"] / t["baseline_usd"].where(t["baseline_usd"] > 0, 1), np.nan)
+        t = self.table.groupby("entity", sort=False)[
+            ["baseline_usd", "whatif_usd", "change_usd"]
+        ].sum()
+        t["change_percent"] = np.where(
+            t["baseline_usd"] > 0,
+            100 * t["change_usd"] / t["baseline_usd"].where(t["baseline_usd"] > 0, 1),
+            np.nan,
+        )
         return t.reset_index().sort_values("change_usd", key=np.abs, ascending=False, kind="stable")
 
 
@@ -192,8 +198,14 @@ class Simulator:
             _drain(self._pool())
             raise
 
-    def baseline(self, base: Scenario, reps: int, seed: int, ticket: Ticket,
-                 report: Callable[[int], None] = lambda n: None) -> Run:
+    def baseline(
+        self,
+        base: Scenario,
+        reps: int,
+        seed: int,
+        ticket: Ticket,
+        report: Callable[[int], None] = lambda n: None,
+    ) -> Run:
         """The baseline at ``reps`` and ``seed`` (kept: it is the same for every change)."""
         key = (scenario_hash(base), reps, seed)
         if key not in self._baselines:
@@ -208,8 +220,9 @@ class Simulator:
             for n in self.stages(reps):
                 self.baseline(base, n, seed, ticket)
 
-    def _recent_run(self, scn: Scenario, reps: int, seed: int, ticket: Ticket,
-                    report: Callable[[int], None]) -> Run:
+    def _recent_run(
+        self, scn: Scenario, reps: int, seed: int, ticket: Ticket, report: Callable[[int], None]
+    ) -> Run:
         """A what-if's run, kept among the latest :data:`RECENT` (the same what-if asked again
         is answered at once, with the same numbers)."""
         key = (scenario_hash(scn), reps, seed)
@@ -262,10 +275,18 @@ class Simulator:
                 b = self.baseline(base, n, seed, ticket, _offset(on_progress, before, total))
                 before += n
                 same = _same_model(base, whatif)
-                w = b if same else self._recent_run(whatif, n, seed, ticket, _offset(on_progress, before, total))
+                w = (
+                    b
+                    if same
+                    else self._recent_run(
+                        whatif, n, seed, ticket, _offset(on_progress, before, total)
+                    )
+                )
                 before += n
                 comparison = compare_runs(b, w, label_a="baseline", label_b="what-if")
-                on_stage(Stage(n, plan[-1], n == plan[-1], w, b, comparison, time.perf_counter() - t0))
+                on_stage(
+                    Stage(n, plan[-1], n == plan[-1], w, b, comparison, time.perf_counter() - t0)
+                )
         finally:
             self._lock.release()
 
@@ -277,7 +298,9 @@ def _same_model(base: Scenario, whatif: Scenario) -> bool:
     return scenario_hash(alike) == scenario_hash(base)
 
 
-def _offset(on_progress: Callable[[int, int], None], before: int, total: int) -> Callable[[int], None]:
+def _offset(
+    on_progress: Callable[[int, int], None], before: int, total: int
+) -> Callable[[int], None]:
     """A stage's progress (replications done in it) as the stream's (done of ``total``)."""
     return lambda done: on_progress(before + done, total)
 
@@ -305,6 +328,6 @@ def coverage_by_tier(run: Run) -> pd.Series:
 def paid_by_entity_year(run: Run) -> pd.DataFrame:
     """Each entity's mean invoice and payment by year (USD), from the run's shares."""
     s = run.shares
-    return s.groupby(["entity", "year"], sort=False)[["assessed_usd", "paid_usd"]].sum().reset_index()
-
-
+    return (
+        s.groupby(["entity", "year"], sort=False)[["assessed_usd", "paid_usd"]].sum().reset_index()
+    )

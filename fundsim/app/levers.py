@@ -106,7 +106,9 @@ def _groups(scn: Scenario) -> list[str]:
 def host_files(scenario_file: Path) -> dict[str, Path]:
     """The hosting options shipped beside the loaded file (``host_*.toml``), by name: the
     page offers their ``[host]`` table by name; it never takes a path."""
-    return {p.stem.removeprefix("host_"): p for p in sorted(scenario_file.parent.glob("host_*.toml"))}
+    return {
+        p.stem.removeprefix("host_"): p for p in sorted(scenario_file.parent.glob("host_*.toml"))
+    }
 
 
 def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
@@ -119,52 +121,219 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
     delay = scn.payments.delay_months
     hosts = host_files(scenario_file)
     L: list[Lever] = [
-        Lever("formula", "cost-sharing formula or precedent key", "choice", AS_LOADED,
-              ("mechanism.formula",), "sharing", options=(AS_LOADED, *sorted(PRESETS), "equal"),
-              help="the scenario's formula, a precedent key (its weights as published) or equal shares"),
-        Lever("floor", "floor: smallest share", "number", round(f.floor * 100, 3),
-              ("mechanism.formula.floor",), "sharing", "%", 0.0, 10.0, 0.1, 0.01),
-        Lever("ceiling", "ceiling: largest share", "number", round(f.ceiling * 100, 3),
-              ("mechanism.formula.ceiling",), "sharing", "%", 1.0, 100.0, 0.5, 0.01),
-        Lever("opt_out_share", "an entity leaves above this share", "number",
-              round(scn.participation.max_share * 100, 3), ("participation.max_share",), "sharing",
-              "%", 1.0, 100.0, 0.5, 0.01,
-              help="the schema's cap: an entity whose share would pass it opts out (shares recomputed)"),
-        Lever("host", "host of the fund", "choice", AS_LOADED, ("host", "mechanism.admin_fee"), "fund",
-              options=(AS_LOADED, *hosts), help="the [host] table of a hosting option shipped beside the file"),
-        Lever("mode", "mechanism", "choice", m.mode, ("mechanism.mode",), "fund",
-              options=("pooled", "siloed", "hybrid")),
-        Lever("reserve_months", "reserve target", "number", float(m.reserve_target_months),
-              ("mechanism.reserve_target_months",), "fund", "months", 0.0, 24.0, 0.5),
-        Lever("envelope_musd", "fixed envelope (0 = budget from need)", "number", envelope,
-              ("mechanism.budget",), "fund", "USD million a year", 0.0, 100.0, 0.1, 1e6),
-        Lever("cut_who", "cut: whose contributions", "choice", NOBODY, ("cuts",), "cut",
-              options=(NOBODY, *(f"group {g}" for g in _groups(scn)), *entities)),
-        Lever("cut_year", "cut: from year", "integer", min(first + 1, last), ("cuts",), "cut", "",
-              first, last, 1),
-        Lever("cut_percent", "cut: how much", "number", 25.0, ("cuts",), "cut", "%", 0.0, 100.0, 1.0, 0.01),
-        Lever("exit_who", "exit: which entity", "choice", NOBODY, ("exits",), "exit",
-              options=(NOBODY, "largest", *entities)),
-        Lever("exit_year", "exit: in year", "integer", min(first + 1, last), ("exits",), "exit", "",
-              first, last, 1),
-        Lever("absorption", "others absorb of the leaver's bill", "number",
-              round(scn.participation.absorption * 100, 3), ("participation.absorption",), "exit",
-              "%", 0.0, 100.0, 5.0, 0.01),
-        Lever("delay_months", "payment delay (mean, exponential)", "number",
-              round(float(delay.expected), 3), ("payments.delay_months",), "payments", "months",
-              0.0, 12.0, 0.5),
+        Lever(
+            "formula",
+            "cost-sharing formula or precedent key",
+            "choice",
+            AS_LOADED,
+            ("mechanism.formula",),
+            "sharing",
+            options=(AS_LOADED, *sorted(PRESETS), "equal"),
+            help="the scenario's formula, a precedent key (its weights as published) or equal shares",
+        ),
+        Lever(
+            "floor",
+            "floor: smallest share",
+            "number",
+            round(f.floor * 100, 3),
+            ("mechanism.formula.floor",),
+            "sharing",
+            "%",
+            0.0,
+            10.0,
+            0.1,
+            0.01,
+        ),
+        Lever(
+            "ceiling",
+            "ceiling: largest share",
+            "number",
+            round(f.ceiling * 100, 3),
+            ("mechanism.formula.ceiling",),
+            "sharing",
+            "%",
+            1.0,
+            100.0,
+            0.5,
+            0.01,
+        ),
+        Lever(
+            "opt_out_share",
+            "an entity leaves above this share",
+            "number",
+            round(scn.participation.max_share * 100, 3),
+            ("participation.max_share",),
+            "sharing",
+            "%",
+            1.0,
+            100.0,
+            0.5,
+            0.01,
+            help="the schema's cap: an entity whose share would pass it opts out (shares recomputed)",
+        ),
+        Lever(
+            "host",
+            "host of the fund",
+            "choice",
+            AS_LOADED,
+            ("host", "mechanism.admin_fee"),
+            "fund",
+            options=(AS_LOADED, *hosts),
+            help="the [host] table of a hosting option shipped beside the file",
+        ),
+        Lever(
+            "mode",
+            "mechanism",
+            "choice",
+            m.mode,
+            ("mechanism.mode",),
+            "fund",
+            options=("pooled", "siloed", "hybrid"),
+        ),
+        Lever(
+            "reserve_months",
+            "reserve target",
+            "number",
+            float(m.reserve_target_months),
+            ("mechanism.reserve_target_months",),
+            "fund",
+            "months",
+            0.0,
+            24.0,
+            0.5,
+        ),
+        Lever(
+            "envelope_musd",
+            "fixed envelope (0 = budget from need)",
+            "number",
+            envelope,
+            ("mechanism.budget",),
+            "fund",
+            "USD million a year",
+            0.0,
+            100.0,
+            0.1,
+            1e6,
+        ),
+        Lever(
+            "cut_who",
+            "cut: whose contributions",
+            "choice",
+            NOBODY,
+            ("cuts",),
+            "cut",
+            options=(NOBODY, *(f"group {g}" for g in _groups(scn)), *entities),
+        ),
+        Lever(
+            "cut_year",
+            "cut: from year",
+            "integer",
+            min(first + 1, last),
+            ("cuts",),
+            "cut",
+            "",
+            first,
+            last,
+            1,
+        ),
+        Lever(
+            "cut_percent",
+            "cut: how much",
+            "number",
+            25.0,
+            ("cuts",),
+            "cut",
+            "%",
+            0.0,
+            100.0,
+            1.0,
+            0.01,
+        ),
+        Lever(
+            "exit_who",
+            "exit: which entity",
+            "choice",
+            NOBODY,
+            ("exits",),
+            "exit",
+            options=(NOBODY, "largest", *entities),
+        ),
+        Lever(
+            "exit_year",
+            "exit: in year",
+            "integer",
+            min(first + 1, last),
+            ("exits",),
+            "exit",
+            "",
+            first,
+            last,
+            1,
+        ),
+        Lever(
+            "absorption",
+            "others absorb of the leaver's bill",
+            "number",
+            round(scn.participation.absorption * 100, 3),
+            ("participation.absorption",),
+            "exit",
+            "%",
+            0.0,
+            100.0,
+            5.0,
+            0.01,
+        ),
+        Lever(
+            "delay_months",
+            "payment delay (mean, exponential)",
+            "number",
+            round(float(delay.expected), 3),
+            ("payments.delay_months",),
+            "payments",
+            "months",
+            0.0,
+            12.0,
+            0.5,
+        ),
     ]
     if scn.victims is not None:
         L += [
-            Lever("allegations_scale", "allegations: multiple of the loaded counts", "number",
-                  float(scn.victims.allegations.scale), ("victims.allegations.scale",), "victims", "x",
-                  0.1, 5.0, 0.1),
-            Lever("caseworkers", "caseworker capacity (cases at once)", "integer",
-                  int(scn.victims.caseworkers.capacity), ("victims.caseworkers.capacity",), "victims",
-                  "cases", 1, 2000, 1),
+            Lever(
+                "allegations_scale",
+                "allegations: multiple of the loaded counts",
+                "number",
+                float(scn.victims.allegations.scale),
+                ("victims.allegations.scale",),
+                "victims",
+                "x",
+                0.1,
+                5.0,
+                0.1,
+            ),
+            Lever(
+                "caseworkers",
+                "caseworker capacity (cases at once)",
+                "integer",
+                int(scn.victims.caseworkers.capacity),
+                ("victims.caseworkers.capacity",),
+                "victims",
+                "cases",
+                1,
+                2000,
+                1,
+            ),
         ]
-    L.append(Lever("advanced", "advanced: dotted keys, one 'key = value' a line (TOML values)", "text",
-                   "", (), "advanced", help="any scenario key, e.g. posts.contract_months = 24"))
+    L.append(
+        Lever(
+            "advanced",
+            "advanced: dotted keys, one 'key = value' a line (TOML values)",
+            "text",
+            "",
+            (),
+            "advanced",
+            help="any scenario key, e.g. posts.contract_months = 24",
+        )
+    )
     _ = delay  # the loaded distribution is replaced only when the lever moves
     return LeverSet({lv.name: lv for lv in L}, hosts)
 
@@ -231,8 +400,17 @@ def lever_overrides(ls: LeverSet, values: Mapping[str, Any], scn: Scenario) -> d
             raise LeverError(name, f"not one of the choices: {v[name]!r}")
     if v["formula"] != AS_LOADED:
         out["mechanism.formula.kind"] = v["formula"]
-    for name in ("floor", "ceiling", "opt_out_share", "reserve_months", "absorption",
-                 "allegations_scale", "caseworkers", "delay_months", "envelope_musd"):
+    for name in (
+        "floor",
+        "ceiling",
+        "opt_out_share",
+        "reserve_months",
+        "absorption",
+        "allegations_scale",
+        "caseworkers",
+        "delay_months",
+        "envelope_musd",
+    ):
         if name not in lev:
             continue
         x = _number(lev[name], v[name])
@@ -242,7 +420,9 @@ def lever_overrides(ls: LeverSet, values: Mapping[str, Any], scn: Scenario) -> d
         if name == "envelope_musd":
             out[key] = "need" if x == 0 else {"usd_per_year": round(x * 1e6, 2)}
         elif name == "delay_months":
-            out[key] = {"dist": "exponential", "mean": x} if x > 0 else {"dist": "fixed", "value": 0}
+            out[key] = (
+                {"dist": "exponential", "mean": x} if x > 0 else {"dist": "fixed", "value": 0}
+            )
         elif lev[name].kind == "integer":
             out[key] = int(x)
         else:
@@ -255,12 +435,17 @@ def lever_overrides(ls: LeverSet, values: Mapping[str, Any], scn: Scenario) -> d
         year = int(_number(lev["cut_year"], v["cut_year"]))
         frac = round(_number(lev["cut_percent"], v["cut_percent"]) / 100, 10)
         who = v["cut_who"]
-        cut = ({"year": year, "group": who.removeprefix("group "), "fraction": frac} if who.startswith("group ")
-               else {"year": year, "entity": who, "fraction": frac})
+        cut = (
+            {"year": year, "group": who.removeprefix("group "), "fraction": frac}
+            if who.startswith("group ")
+            else {"year": year, "entity": who, "fraction": frac}
+        )
         out["cuts"] = [*(c.model_dump(exclude_defaults=True) for c in scn.cuts), cut]
     if v["exit_who"] != NOBODY:
         year = int(_number(lev["exit_year"], v["exit_year"]))
-        out["exits"] = [*(e.model_dump(exclude_defaults=True) for e in scn.exits),
-                        {"entity": v["exit_who"], "year": year}]
+        out["exits"] = [
+            *(e.model_dump(exclude_defaults=True) for e in scn.exits),
+            {"entity": v["exit_who"], "year": year},
+        ]
     out.update(parse_advanced(str(v.get("advanced") or "")))
     return out

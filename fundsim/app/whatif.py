@@ -71,8 +71,15 @@ def resolve_host(overrides: Mapping[str, Any], hosts: Mapping[str, Path]) -> dic
     return {"host": raw["host"], **out}
 
 
-def whatif_toml(scenario_file: Path, name: str, changed: Mapping[str, Any], reps: int, seed: int,
-                *, extends: str | None = None) -> str:
+def whatif_toml(
+    scenario_file: Path,
+    name: str,
+    changed: Mapping[str, Any],
+    reps: int,
+    seed: int,
+    *,
+    extends: str | None = None,
+) -> str:
     """The what-if scenario file: ``extends`` the loaded file (its name by default), sets
     ``name``, ``simulation.replications`` and ``simulation.seed``, then ``changed`` (dotted keys,
     host resolved), with a ``[sources]`` note for each changed key."""
@@ -90,11 +97,15 @@ def whatif_toml(scenario_file: Path, name: str, changed: Mapping[str, Any], reps
     return "\n".join(lines) + "\n"
 
 
-def load_whatif(scenario_file: Path, name: str, changed: Mapping[str, Any], reps: int, seed: int) -> Scenario:
+def load_whatif(
+    scenario_file: Path, name: str, changed: Mapping[str, Any], reps: int, seed: int
+) -> Scenario:
     """The what-if scenario, loaded from its file as ``fundsim run`` would load it (the
     file written to a private temporary folder, extending the loaded file by its full path).
     Raises the loader's :class:`~fundsim.scenario.errors.ScenarioError` (with ``key_path``)."""
-    text = whatif_toml(scenario_file, name, changed, reps, seed, extends=str(scenario_file.resolve()))
+    text = whatif_toml(
+        scenario_file, name, changed, reps, seed, extends=str(scenario_file.resolve())
+    )
     with tempfile.TemporaryDirectory(prefix="fundsim-app-") as tmp:
         path = Path(tmp) / f"{name}.toml"
         path.write_text(text, encoding="utf-8")

@@ -42,9 +42,13 @@ def headline(metric: str, whatif: Run, comparison: Comparison) -> str | None:
     size = format_difference(metric, abs(diff)).lstrip("+")
     if not size.strip(" 0.p"):  # rounds to zero as written
         return f"{text}, about the same as the baseline {format_interval(metric, dlo, dhi, difference=True)}"
-    sure = "" if not _holds_zero(dlo, dhi) else " (the interval holds no change: not distinguishable)"
-    return (f"{text}, {size} {word} than the baseline "
-            f"{format_interval(metric, dlo, dhi, difference=True)}{sure}")
+    sure = (
+        "" if not _holds_zero(dlo, dhi) else " (the interval holds no change: not distinguishable)"
+    )
+    return (
+        f"{text}, {size} {word} than the baseline "
+        f"{format_interval(metric, dlo, dhi, difference=True)}{sure}"
+    )
 
 
 def who_pays(bills: Bills, top: int = 3) -> str:
@@ -64,4 +68,8 @@ def who_pays(bills: Bills, top: int = 3) -> str:
     if not less.empty:
         parts.append(f"pays less: {names(less)}")
     total = round(float(t["change_usd"].sum())) + 0.0  # no "-0"
-    return "Over the first budget period, " + "; ".join(parts) + f"; all entities together {total:+,.0f} USD."
+    return (
+        "Over the first budget period, "
+        + "; ".join(parts)
+        + f"; all entities together {total:+,.0f} USD."
+    )

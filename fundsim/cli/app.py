@@ -20,15 +20,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the what-if page: move a lever, see each entity's bill and the risk change",
         description="Serve the what-if page of a scenario on this machine (loopback by default).",
     )
-    p.add_argument("file", metavar="FILE", nargs="?", default=DEFAULT_FILE,
-                   help=f"scenario TOML file (default: {DEFAULT_FILE})")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        default=DEFAULT_FILE,
+        help=f"scenario TOML file (default: {DEFAULT_FILE})",
+    )
     p.add_argument("--port", type=int, default=5006, help="port (default: 5006)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--workers", type=int, default=2, help="worker processes of the simulation (default: 2)")
-    p.add_argument("--reps", type=int, default=None,
-                   help="replications chosen at first (default: 100, or the scenario's count if smaller)")
-    p.add_argument("--timeout", type=float, default=600.0, help="longest run, in seconds (default: 600)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="worker processes of the simulation (default: 2)"
+    )
+    p.add_argument(
+        "--reps",
+        type=int,
+        default=None,
+        help="replications chosen at first (default: 100, or the scenario's count if smaller)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=600.0, help="longest run, in seconds (default: 600)"
+    )
     p.set_defaults(func=run)
 
 
@@ -46,8 +62,18 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.timeout <= 86_400:
         raise BadInput(f"--timeout must be from 1 to 86,400 seconds (got {args.timeout:g})")
     if args.host not in LOOPBACK:
-        print(f"fundsim: warning: serving on {args.host}: anyone who can reach this address can use the page "
-              "and the machine's processors", file=sys.stderr)
+        print(
+            f"fundsim: warning: serving on {args.host}: anyone who can reach this address can use the page "
+            "and the machine's processors",
+            file=sys.stderr,
+        )
     print(f"fundsim app: http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    serve(args.file, args.port, args.host, workers=args.workers, reps=args.reps, timeout_s=args.timeout)
+    serve(
+        args.file,
+        args.port,
+        args.host,
+        workers=args.workers,
+        reps=args.reps,
+        timeout_s=args.timeout,
+    )
     return 0

@@ -38,8 +38,15 @@ def advocate_lines(scenario: Scenario) -> list[AdvocateLine]:
         return []
     table = {(r.grade, r.duty_station_class): r.annual_cost_usd for r in scenario.standard_costs}
     lines = [
-        AdvocateLine(p.role, p.grade, p.duty_station_class, p.count,
-                     p.annual_cost_usd if p.annual_cost_usd is not None else table[(p.grade, p.duty_station_class)])
+        AdvocateLine(
+            p.role,
+            p.grade,
+            p.duty_station_class,
+            p.count,
+            p.annual_cost_usd
+            if p.annual_cost_usd is not None
+            else table[(p.grade, p.duty_station_class)],
+        )
         for p in v.advocates.posts
     ]
     if v.advocates.office_usd_year:

@@ -37,7 +37,9 @@ def yearly_multiplier(victims: Victims, start_year: int, years: int) -> NDArray[
     return mult
 
 
-def poisson_times(rate_per_year: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+def poisson_times(
+    rate_per_year: NDArray[np.float64], rng: np.random.Generator
+) -> NDArray[np.float64]:
     """Arrival times (months) of a Poisson process with a rate constant within each year.
 
     The cumulative rate is inverted at the points of a unit-rate process, drawn in
@@ -136,10 +138,15 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     mult = yearly_multiplier(v, sim.start_year, sim.years)
     times = poisson_times(base * mult, rng_for("allegations"))
     n_a = times.size
-    counts = np.maximum(1, np.rint(draw(a.victims_per_allegation, rng_for("allegation_victims"), n_a))).astype(np.int64)
+    counts = np.maximum(
+        1, np.rint(draw(a.victims_per_allegation, rng_for("allegation_victims"), n_a))
+    ).astype(np.int64)
     ip = rng_for("allegation_partners").random(n_a) < a.ip_share
     cum_w = np.cumsum(rates) / base if base > 0 else np.ones(rates.size)
-    alleg_country = np.minimum(np.searchsorted(cum_w, rng_for("allegation_countries").random(n_a), side="right"), rates.size - 1)
+    alleg_country = np.minimum(
+        np.searchsorted(cum_w, rng_for("allegation_countries").random(n_a), side="right"),
+        rates.size - 1,
+    )
     # The entity each allegation involves: always drawn (common random numbers), used
     # by the siloed mode, where that entity pays. Within its country, the first entity
     # whose cumulative weight exceeds the uniform draw.
@@ -159,10 +166,14 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     country = np.repeat(alleg_country, counts)
     partner = np.repeat(ip, counts) if a.ip_payer == "partner" else np.zeros(n_v, dtype=bool)
     child = rng_for("victim_profile").random(n_v) < a.child_share
-    handling = draw_non_negative(v.caseworkers.handling_days, rng_for("caseworkers"), n_v) / DAYS_PER_MONTH
+    handling = (
+        draw_non_negative(v.caseworkers.handling_days, rng_for("caseworkers"), n_v) / DAYS_PER_MONTH
+    )
     assess_days = v.caseworkers.assessment_days
     assessment = (
-        None if assess_days is None else draw_non_negative(assess_days, rng_for("case_assessment"), n_v) / DAYS_PER_MONTH
+        None
+        if assess_days is None
+        else draw_non_negative(assess_days, rng_for("case_assessment"), n_v) / DAYS_PER_MONTH
     )
     services = v.services
     width = max(s.months for s in services)
@@ -172,7 +183,9 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     delta = np.zeros((width + 1, n_v), dtype=np.int64)
     needs = rng_for("service_needs").random((n_v, len(services)))
     for j, s in enumerate(services):
-        cents = np.rint(draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100).astype(np.int64)
+        cents = np.rint(
+            draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100
+        ).astype(np.int64)
         need = needs[:, j] < s.share
         if s.applies_to == "children":
             need &= child
@@ -209,7 +222,11 @@ def _expected_victims(scenario: Scenario) -> list[float]:
     assert v is not None
     sim = scenario.simulation
     mult = yearly_multiplier(v, sim.start_year, sim.years)
-    per_year = country_rates(scenario).sum() * mult * max(1.0, v.allegations.victims_per_allegation.expected)
+    per_year = (
+        country_rates(scenario).sum()
+        * mult
+        * max(1.0, v.allegations.victims_per_allegation.expected)
+    )
     return [float(x) for x in per_year]
 
 
@@ -233,7 +250,9 @@ class CaseloadPlan:
     multiplier: NDArray[np.float64]  # yearly rate multiplier: scale x trend x surges
     victims_per_year: list[float]  # expected victims in each simulated year
     package_usd: float  # expected package the fund pays per victim, start-year prices, USD
-    entity_shares: NDArray[np.float64]  # expected share of victims whose allegation involves each entity
+    entity_shares: NDArray[
+        np.float64
+    ]  # expected share of victims whose allegation involves each entity
 
 
 def caseload_plan(scenario: Scenario) -> CaseloadPlan:

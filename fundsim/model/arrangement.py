@@ -21,7 +21,15 @@ from fundsim.scenario.schema import Scenario
 
 #: Ledger accounts of every coordinator window. ``coordinator_fund`` is the fund's cash;
 #: the others are outside it.
-ACCOUNTS = ("coordinator_fund", "contributions", "interest", "salaries", "operating", "admin_fees", "opening")
+ACCOUNTS = (
+    "coordinator_fund",
+    "contributions",
+    "interest",
+    "salaries",
+    "operating",
+    "admin_fees",
+    "opening",
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,10 @@ def arrange(scenario: Scenario, static: StaticData) -> Arrangement:
     pooled = mode == "pooled"
     terms: LeadTerms | None = (
         static.derived("lead_terms", lead_terms)
-        if scenario.incumbents is not None or lines.contracts
-        or lines.grant_renewal_probability < 1 or lines.pooled_fund_renewal_probability < 1
+        if scenario.incumbents is not None
+        or lines.contracts
+        or lines.grant_renewal_probability < 1
+        or lines.pooled_fund_renewal_probability < 1
         else None
     )
     if pooled:

@@ -66,22 +66,45 @@ class BudgetRule:
     reference: str = "cash"
 
     @classmethod
-    def of(cls, mechanism: Mechanism, fee: float, expected_inflation: float, fee_on_expenditure: float = 0.0,
-           vacancy_factor: float = 0.0, first_year_fill: float = 1.0) -> BudgetRule:
+    def of(
+        cls,
+        mechanism: Mechanism,
+        fee: float,
+        expected_inflation: float,
+        fee_on_expenditure: float = 0.0,
+        vacancy_factor: float = 0.0,
+        first_year_fill: float = 1.0,
+    ) -> BudgetRule:
         env = mechanism.budget
         envelope = None if env == "need" else env.usd_per_year
         ix = expected_inflation
         if env != "need" and env.indexation is not None:
             ix = env.indexation
         return cls(
-            mechanism.mode, fee, mechanism.reserve_target_months, mechanism.budget_period_years,
-            mechanism.budget_basis, envelope, ix, fee_on_expenditure,
-            mechanism.shortfall_policy, vacancy_factor, first_year_fill,
-            mechanism.surplus_credit_periods, mechanism.budget_reference,
+            mechanism.mode,
+            fee,
+            mechanism.reserve_target_months,
+            mechanism.budget_period_years,
+            mechanism.budget_basis,
+            envelope,
+            ix,
+            fee_on_expenditure,
+            mechanism.shortfall_policy,
+            vacancy_factor,
+            first_year_fill,
+            mechanism.surplus_credit_periods,
+            mechanism.budget_reference,
         )
 
-    def approved_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
-                       arrears_cents: int = 0, plan_cents: int | None = None) -> list[int]:
+    def approved_cents(
+        self,
+        year: int,
+        planned_usd: list[float],
+        cash_cents: int,
+        beyond_usd: float,
+        arrears_cents: int = 0,
+        plan_cents: int | None = None,
+    ) -> list[int]:
         """The gross budgets (cents) approved for ``year`` and the following years of its period.
 
         ``planned_usd[k]``: cost of every post in year ``year + k`` (USD); ``cash_cents``: the
@@ -93,7 +116,10 @@ class BudgetRule:
         if self.mode == "siloed":
             return [0] * len(planned_usd)
         if self.envelope_usd is not None:
-            return [to_cents(self.envelope_usd * (1.0 + self.indexation) ** (year + k)) for k in range(len(planned_usd))]
+            return [
+                to_cents(self.envelope_usd * (1.0 + self.indexation) ** (year + k))
+                for k in range(len(planned_usd))
+            ]
         if self.fee >= 1:
             return [0] * len(planned_usd)
         p = self.period_years
@@ -130,16 +156,26 @@ class BudgetRule:
             out.append(to_cents(gross_up(need, self.fee, self.fee_on_expenditure)))
         return out
 
-    def reapportioned_cents(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
-                            arrears_cents: int, plan_cents: int | None = None) -> list[int]:
+    def reapportioned_cents(
+        self,
+        year: int,
+        planned_usd: list[float],
+        cash_cents: int,
+        beyond_usd: float,
+        arrears_cents: int,
+        plan_cents: int | None = None,
+    ) -> list[int]:
         """The part of each approved budget (cents) that bills the entities' arrears again
         to everyone: under ``shortfall_policy = "reapportion"`` the approved budgets less
         those approved had the arrears stayed with their entities; zero under ``arrears``."""
         if self.shortfall_policy != "reapportion" or arrears_cents <= 0:
             return [0] * len(planned_usd)
-        billed = self.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents)
-        kept = replace(self, shortfall_policy="arrears").approved_cents(year, planned_usd, cash_cents, beyond_usd,
-                                                                         arrears_cents, plan_cents)
+        billed = self.approved_cents(
+            year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents
+        )
+        kept = replace(self, shortfall_policy="arrears").approved_cents(
+            year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents
+        )
         return [max(0, b - k) for b, k in zip(billed, kept, strict=True)]
 
     def spend_usd(self, year: int, planned_usd: list[float]) -> list[float]:
@@ -181,8 +217,15 @@ class BudgetBook:
         self.plan_cents = opening_cents
         self._written_off = 0
 
-    def approve(self, year: int, planned_usd: list[float], cash_cents: int, beyond_usd: float,
-                arrears_cents: int, written_off_cents: int) -> None:
+    def approve(
+        self,
+        year: int,
+        planned_usd: list[float],
+        cash_cents: int,
+        beyond_usd: float,
+        arrears_cents: int,
+        written_off_cents: int,
+    ) -> None:
         """Approve the budgets of the period starting in ``year`` (``planned_usd`` its years'
         planned cost, USD) from the fund's cash, renewal months beyond it (USD), the arrears
         and the arrears written off so far (cents), and move the plan to the period's end."""
@@ -190,13 +233,19 @@ class BudgetBook:
         lost = written_off_cents - self._written_off
         self._written_off = written_off_cents
         self.plan_cents -= round(lost * (1.0 - rule.fee))
-        approved = rule.approved_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
-        again = rule.reapportioned_cents(year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents)
+        approved = rule.approved_cents(
+            year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents
+        )
+        again = rule.reapportioned_cents(
+            year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents
+        )
         spends = rule.spend_usd(year, planned_usd)
         for k, (cents, part, spend) in enumerate(zip(approved, again, spends, strict=True)):
             self.approved[year + k] = cents
             self.reapportioned[year + k] = part
-            self.plan_cents += round(cents * (1.0 - rule.fee)) - to_cents(spend * (1.0 + rule.fee_on_expenditure))
+            self.plan_cents += round(cents * (1.0 - rule.fee)) - to_cents(
+                spend * (1.0 + rule.fee_on_expenditure)
+            )
 
 
 def expected_months(dist: Distribution) -> float:
@@ -224,9 +273,14 @@ def first_year_fill(scenario: Scenario) -> float:
 def rule_for(scenario: Scenario) -> BudgetRule:
     """The coordinator fund's budget rule for ``scenario``: its mechanism, the host's fees,
     the expected inflation, the posts' vacancy factor and first-year phasing."""
-    return BudgetRule.of(scenario.mechanism, coordinator_fee(scenario), scenario.costs.inflation_annual,
-                         fee_rate(scenario, "expenditure"), scenario.posts.vacancy_factor,
-                         first_year_fill(scenario))
+    return BudgetRule.of(
+        scenario.mechanism,
+        coordinator_fee(scenario),
+        scenario.costs.inflation_annual,
+        fee_rate(scenario, "expenditure"),
+        scenario.posts.vacancy_factor,
+        first_year_fill(scenario),
+    )
 
 
 def period_plan_usd(planned_usd: float, indexation: float, years: int) -> list[float]:
@@ -263,7 +317,9 @@ def first_period(scenario: Scenario, planned_usd: float) -> FirstPeriod:
     years = min(rule.period_years, scenario.simulation.years)
     plan = period_plan_usd(planned_usd, rule.indexation, years)
     opening = to_cents(scenario.mechanism.opening_balance_usd)
-    return FirstPeriod(rule, tuple(plan), opening, tuple(rule.approved_cents(0, plan, opening, 0.0)))
+    return FirstPeriod(
+        rule, tuple(plan), opening, tuple(rule.approved_cents(0, plan, opening, 0.0))
+    )
 
 
 def _expected_months(dist: Distribution) -> int:
@@ -294,7 +350,11 @@ def structural_float_usd(scenario: Scenario) -> float:
     if posts.contract_alignment == "budget_year" or scenario.mechanism.mode != "pooled":
         return 0.0
     contract = posts.contract_months
-    commit = contract if posts.renewal_rule == "whole_contract" else min(posts.renewal_commit_months, contract)
+    commit = (
+        contract
+        if posts.renewal_rule == "whole_contract"
+        else min(posts.renewal_commit_months, contract)
+    )
     fill = _expected_months(posts.recruitment_lag_months)
     months = 0
     for year in range(scenario.simulation.years - 1):

@@ -98,7 +98,9 @@ class VictimCases:
         # first tick at or after the end of the assessment); ticks before _due_from are past,
         # so a case assessed before the next tick goes to it. A tick takes them in the order
         # they were assessed.
-        self._due_at: list[list[tuple[float, int]]] = [[] for _ in range(self.n_months)] if self._assess else []
+        self._due_at: list[list[tuple[float, int]]] = (
+            [[] for _ in range(self.n_months)] if self._assess else []
+        )
         self._due_from = 0
         per_country = caseworkers.pooling == "per_country"
         # Each pool's cases in arrival order (victims are numbered in arrival order).
@@ -107,7 +109,9 @@ class VictimCases:
             n_pools = n_countries
             order = np.argsort(draws.country, kind="stable")
             bounds = np.searchsorted(draws.country[order], np.arange(n_pools + 1)).tolist()
-            self._lineup: list[list[int]] = [order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)]
+            self._lineup: list[list[int]] = [
+                order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)
+            ]
         else:
             self._pool_of = [0] * n
             n_pools = 1
@@ -219,7 +223,12 @@ class VictimCases:
         events (time, then the order they were scheduled in), and handled in a batch when the
         fund next looks at them (:meth:`_advance`)."""
         env, nxt, lineup = self.env, self._next, self._lineup
-        arrival, handling, cw_start, busy = self._arrival, self._handling, self._cw_start, self._busy
+        arrival, handling, cw_start, busy = (
+            self._arrival,
+            self._handling,
+            self._cw_start,
+            self._busy,
+        )
         lead, due_at, assess, n_months = self._lead, self._due_at, self._assess, self.n_months
 
         def take(pool: int) -> None:
@@ -259,9 +268,20 @@ class VictimCases:
         if head[0] > until or (head[0] == until and head[1] > until_seq):
             return
         nxt, lineup, retire = self._next, self._lineup, self._retire
-        pool_of, arrival, handling, cw_start = self._pool_of, self._arrival, self._handling, self._cw_start
+        pool_of, arrival, handling, cw_start = (
+            self._pool_of,
+            self._arrival,
+            self._handling,
+            self._cw_start,
+        )
         ready_append = self._ready.append
-        lead, due_at, assess, n_months, due_from = self._lead, self._due_at, self._assess, self.n_months, self._due_from
+        lead, due_at, assess, n_months, due_from = (
+            self._lead,
+            self._due_at,
+            self._assess,
+            self.n_months,
+            self._due_from,
+        )
         ceil = math.ceil
         seq = self._seq
         ends = self._ends
@@ -413,7 +433,9 @@ class VictimCases:
         index -= self._lo
         paying = [f for f, cases in enumerate(started) if cases]
         bounds = list(accumulate((len(started[f]) for f in paying[:-1]), initial=0))
-        sums = np.add.reduceat(self._scaled.take(index, axis=1), bounds, axis=1)  # months x paying funds
+        sums = np.add.reduceat(
+            self._scaled.take(index, axis=1), bounds, axis=1
+        )  # months x paying funds
         for j, f in enumerate(paying):
             self._due[f, month : month + self._width] += sums[:, j]
             funds[f].committed += before[f] - avail[f]
@@ -430,14 +452,21 @@ class VictimCases:
         waits = (first[assisted] - arrival[assisted]) * DAYS_PER_MONTH
         taken = ~np.isnan(cw_start)
         cw_wait = (cw_start[taken] - arrival[taken]) * DAYS_PER_MONTH
-        busy = np.minimum(cw_start[taken] + self.draws.handling_months[taken], self.n_months) - cw_start[taken]
+        busy = (
+            np.minimum(cw_start[taken] + self.draws.handling_months[taken], self.n_months)
+            - cw_start[taken]
+        )
         slot_months = 12 * self.n_pools * sum(self.slots)
         return {
-            "caseworker_utilisation": float(busy.sum() / slot_months) if slot_months else float("nan"),
+            "caseworker_utilisation": float(busy.sum() / slot_months)
+            if slot_months
+            else float("nan"),
             "caseworker_slots_mean": float(np.mean(self.slots)),
             "victims_arrived": float(self.n),
             "victims_assisted": float(assisted.sum()),
-            "victims_assisted_share": float(assisted[cohort].sum() / n_cohort) if n_cohort else float("nan"),
+            "victims_assisted_share": float(assisted[cohort].sum() / n_cohort)
+            if n_cohort
+            else float("nan"),
             "victims_dropped": float(len(self._dropped)),
             "median_wait_days": float(np.median(waits)) if waits.size else float("nan"),
             "caseworker_wait_days": float(cw_wait.mean()) if cw_wait.size else float("nan"),

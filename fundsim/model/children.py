@@ -63,15 +63,23 @@ class ChildSupport:
         self.n_stock = n_stock
         ages = draw_non_negative(children.stock_age_years, rng_for("child_stock"), n_stock)
         start = np.concatenate((np.zeros(n_stock), np.floor(births + 0.5))).astype(np.int64)
-        to_18 = np.concatenate((np.rint(np.maximum(0.0, 18.0 - ages) * 12), np.full(births.size, MONTHS_TO_18)))
+        to_18 = np.concatenate(
+            (np.rint(np.maximum(0.0, 18.0 - ages) * 12), np.full(births.size, MONTHS_TO_18))
+        )
         until = children.support_until
         if isinstance(until, SupportYears):
             to_18 = np.minimum(to_18, 12 * until.years)
-        cap = start + to_18.astype(np.int64)  # the latest end the policy allows (the valuation basis)
+        cap = start + to_18.astype(
+            np.int64
+        )  # the latest end the policy allows (the valuation basis)
         success = rng_for("paternity").random(n) < children.paternity_success
-        delay = np.rint(draw_non_negative(children.paternity_delay_months, rng_for("paternity_delay"), n)).astype(np.int64)
+        delay = np.rint(
+            draw_non_negative(children.paternity_delay_months, rng_for("paternity_delay"), n)
+        ).astype(np.int64)
         resolved = np.minimum(cap, start + delay)  # when the claim is resolved (or the cap)
-        monthly = np.rint(draw_non_negative(children.support_usd_year, rng_for("child_support"), n) * 100 / 12)
+        monthly = np.rint(
+            draw_non_negative(children.support_usd_year, rng_for("child_support"), n) * 100 / 12
+        )
         self.monthly_cents = monthly.astype(np.int64)
         # Two segments of support: the full amount to ``change``, then ``after_cents`` to ``end``.
         if until == "paternity_resolved":
@@ -79,7 +87,9 @@ class ChildSupport:
             after = np.zeros(n, dtype=np.int64)
         else:
             change = np.where(success, resolved, cap)
-            after = np.where(success, np.rint(self.monthly_cents * (1.0 - children.paternity_recovery_share)), 0)
+            after = np.where(
+                success, np.rint(self.monthly_cents * (1.0 - children.paternity_recovery_share)), 0
+            )
             after = after.astype(np.int64)
         end = np.where(after > 0, cap, change)
         self.start = start

@@ -112,7 +112,9 @@ class Contributors:
         self.invoiced = np.zeros((self.n, years), dtype=np.int64)
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
-        self._receipts = [0] * (self.n * years * years)  # flat, entity x budget year x calendar year
+        self._receipts = [0] * (
+            self.n * years * years
+        )  # flat, entity x budget year x calendar year
         # Received on each budget year's invoice so far, cents (entities x budget years): the
         # running total of ``_receipts`` over calendar years, kept so that the commitment
         # authority, read at every commitment, does not rebuild it. A list, added to at each
@@ -207,7 +209,11 @@ class Contributors:
         if year == 0:
             return int(owed[self.active].sum() * ceiling)
         billed = self.invoiced[:, year - 1]
-        rate = np.where(billed > 0, np.minimum(ceiling, self._received_for[:, year - 1] / np.maximum(billed, 1)), ceiling)
+        rate = np.where(
+            billed > 0,
+            np.minimum(ceiling, self._received_for[:, year - 1] / np.maximum(billed, 1)),
+            ceiling,
+        )
         return int((owed * rate)[self.active].sum())
 
     def outstanding_cents(self, year: int) -> NDArray[np.int64]:
@@ -348,13 +354,22 @@ class Contributors:
             return np.zeros(self.n)
         shares = self.formula_shares.among(active, total_usd)
         # Opt-outs: whoever is assessed above the tolerance leaves; recompute among the rest.
-        while self._max_share < 1.0 and active.sum() > 1 and (shares > self._max_share + 1e-12).any():
+        while (
+            self._max_share < 1.0 and active.sum() > 1 and (shares > self._max_share + 1e-12).any()
+        ):
             active &= ~(shares > self._max_share + 1e-12)
-            shares = self.formula_shares.among(active, total_usd) if active.any() else np.zeros(self.n)
+            shares = (
+                self.formula_shares.among(active, total_usd) if active.any() else np.zeros(self.n)
+            )
         return shares
 
-    def assess(self, year: int, gross_cents: int, line_needs_cents: Sequence[int] | None = None,
-               reapportioned_cents: int = 0) -> None:
+    def assess(
+        self,
+        year: int,
+        gross_cents: int,
+        line_needs_cents: Sequence[int] | None = None,
+        reapportioned_cents: int = 0,
+    ) -> None:
         """Split the fund's ``gross_cents`` for ``year`` by the formula, add what each entity
         puts in its own budget line (``line_needs_cents``: the posts it hosts, the services
         of its victims; siloed and hybrid modes), and schedule every instalment's payment.
@@ -369,7 +384,9 @@ class Contributors:
             everyone = self.formula_shares.among(np.ones(self.n, dtype=bool), gross_cents / 100)
             left = float(everyone[~self.active].sum())
             total_cents = gross_cents - round(gross_cents * left * (1.0 - self._absorption))
-        assessed = split_cents(total_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
+        assessed = (
+            split_cents(total_cents, shares) if shares.sum() > 0 else np.zeros(self.n, np.int64)
+        )
         self.invoiced[:, year] = assessed
         if reapportioned_cents > 0 and gross_cents > 0:
             self._record_for_others(year, assessed, reapportioned_cents / gross_cents)
@@ -397,7 +414,9 @@ class Contributors:
         lost = self._lost_instalments(due)
         self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
         if host.any():
-            self._schedule(year, host, keep, delays, self._lines, self._line_fees or 0.0, due, lost, None)
+            self._schedule(
+                year, host, keep, delays, self._lines, self._line_fees or 0.0, due, lost, None
+            )
 
     def _record_for_others(self, year: int, assessed: NDArray[np.int64], fraction: float) -> None:
         """Each entity's bill for others' arrears: ``fraction`` of its bill re-apportions the
@@ -425,7 +444,9 @@ class Contributors:
             if self.largest is not None and self.plan.exit_largest_month is not None:
                 exit_at[self.largest] = min(exit_at[self.largest], self.plan.exit_largest_month)
             elif self.largest is not None and self.plan.exit_largest_year is not None:
-                exit_at[self.largest] = min(exit_at[self.largest], 12.0 * self.plan.exit_largest_year)
+                exit_at[self.largest] = min(
+                    exit_at[self.largest], 12.0 * self.plan.exit_largest_year
+                )
             self._exit_at = exit_at
         if not np.isfinite(self._exit_at).any():
             return None
@@ -433,9 +454,16 @@ class Contributors:
         return lost if lost.any() else None
 
     def _schedule(
-        self, year: int, amounts: NDArray[np.int64], keep: NDArray[np.float64],
-        delays: NDArray[np.float64], fund: Fund | list[Fund | None], fee: float | list[float],
-        due: NDArray[np.float64], lost: NDArray[np.bool_] | None, lost_cents: NDArray[np.int64] | None,
+        self,
+        year: int,
+        amounts: NDArray[np.int64],
+        keep: NDArray[np.float64],
+        delays: NDArray[np.float64],
+        fund: Fund | list[Fund | None],
+        fee: float | list[float],
+        due: NDArray[np.float64],
+        lost: NDArray[np.bool_] | None,
+        lost_cents: NDArray[np.int64] | None,
     ) -> None:
         """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
         (or into ``fund[i]``, its own budget line, which exists wherever it owes), in equal
@@ -464,7 +492,12 @@ class Contributors:
         delay = np.maximum(at[paid] - env._now, 0.0).tolist()
         if isinstance(fund, list):
             for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
-                Due(env, d, (i, year, c, fund[i], fee[i] if isinstance(fee, list) else fee), callback)
+                Due(
+                    env,
+                    d,
+                    (i, year, c, fund[i], fee[i] if isinstance(fee, list) else fee),
+                    callback,
+                )
         else:
             for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
                 Due(env, d, (i, year, c, fund, fee), callback)

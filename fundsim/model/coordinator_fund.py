@@ -71,7 +71,11 @@ def planned_reserve_targets_usd(scenario: Scenario) -> list[float]:
     targets = []
     for y in range(years):
         nxt = min(y + 1, years - 1)
-        targets.append(reserve_target_usd(planned_cost_usd(posts * price[nxt], secretariat, price[nxt]), months))
+        targets.append(
+            reserve_target_usd(
+                planned_cost_usd(posts * price[nxt], secretariat, price[nxt]), months
+            )
+        )
     return targets
 
 
@@ -113,7 +117,9 @@ class CoordinatorFund:
         self.fund = fund
         self.lines = dict(lines)
         self.incumbent_fund = incumbent_fund
-        self.funds: list[Fund] = [fund, *self.lines.values()] + ([incumbent_fund] if incumbent_fund else [])
+        self.funds: list[Fund] = [fund, *self.lines.values()] + (
+            [incumbent_fund] if incumbent_fund else []
+        )
         self.coordinators = coordinators
         self.contributors = contributors
         self.liquidity = liquidity
@@ -141,7 +147,11 @@ class CoordinatorFund:
     def planned_cost_usd(self, year: int) -> float:
         """What the pooled fund plans to spend in ``year``: every post for the whole year and
         the host's secretariat lines, USD at that year's prices."""
-        return planned_cost_usd(self.coordinators.costs.planned_cost_usd(year), self._secretariat_usd, self.price_index[year])
+        return planned_cost_usd(
+            self.coordinators.costs.planned_cost_usd(year),
+            self._secretariat_usd,
+            self.price_index[year],
+        )
 
     def budget_cents(self, year: int) -> int:
         """Gross approved budget of the pooled fund for ``year``, in cents
@@ -152,10 +162,20 @@ class CoordinatorFund:
             rule = self.rule
             last = min(year + rule.period_years, self.years)
             plan = period_plan_usd(self.planned_cost_usd(year), rule.indexation, last - year)
-            beyond = committed_beyond_usd(self.coordinators, 12 * last) if rule.basis == "commitments" else 0.0
+            beyond = (
+                committed_beyond_usd(self.coordinators, 12 * last)
+                if rule.basis == "commitments"
+                else 0.0
+            )
             contrib = self.contributors
-            book.approve(year, plan, self.fund.cash_cents, beyond, contrib.arrears_cents(year),
-                         int(contrib.written_off_by_year().sum()))
+            book.approve(
+                year,
+                plan,
+                self.fund.cash_cents,
+                beyond,
+                contrib.arrears_cents(year),
+                int(contrib.written_off_by_year().sum()),
+            )
         return book.approved[year]
 
     def reserve_target_cents(self, year: int) -> int:
@@ -183,7 +203,9 @@ class CoordinatorFund:
     def assess(self, year: int) -> None:
         """Set ``year``'s budget and invoice the entities for it (and their own lines)."""
         gross = self.budget_cents(year)
-        self.contributors.assess(year, gross, self.line_needs_cents(year), self.book.reapportioned.get(year, 0))
+        self.contributors.assess(
+            year, gross, self.line_needs_cents(year), self.book.reapportioned.get(year, 0)
+        )
 
     # ------------------------------------------------------------------ reviews
 
@@ -203,8 +225,12 @@ class CoordinatorFund:
         resources = self.fund.available_cents - self.advanced + self._expected(year)
         required, vacant, saved = review_inputs(coord, start, end)
         if vacant_share < 1.0:
-            required = [round(r * vacant_share) if v else r for r, v in zip(required, vacant, strict=True)]
-        cuts = review(self.arrangement.review_steps, coord.order, resources, required, vacant, saved)
+            required = [
+                round(r * vacant_share) if v else r for r, v in zip(required, vacant, strict=True)
+            ]
+        cuts = review(
+            self.arrangement.review_steps, coord.order, resources, required, vacant, saved
+        )
         coord.apply_cuts(cuts, year if start % 12 == 0 else None)
 
     def first_review(self) -> None:
@@ -231,7 +257,13 @@ class CoordinatorFund:
             self.liquidity.repay(month)
         fund = self.fund
         if self._monthly_rate > 0 and fund.cash_cents > 0:
-            fund.receive(month, self._acct["interest"], round(fund.cash_cents * self._monthly_rate), self._env.now, "interest")
+            fund.receive(
+                month,
+                self._acct["interest"],
+                round(fund.cash_cents * self._monthly_rate),
+                self._env.now,
+                "interest",
+            )
 
     def pay_running_costs(self, month: int) -> None:
         """The month's payroll, the secretariat's lines (from free cash, as operating costs
@@ -320,7 +352,11 @@ class CoordinatorFund:
         own contract, in priority order, when it can commit it; an incumbent it cannot take
         stays with its lead entity to its contract end, the money moved back."""
         a, coord, ledger = self.arrangement, self.coordinators, self._ledger
-        assert a.terms is not None and self.incumbent_fund is not None and coord.incumbent_fund is not None
+        assert (
+            a.terms is not None
+            and self.incumbent_fund is not None
+            and coord.incumbent_fund is not None
+        )
         contract = 12 if coord.budget_year else coord.contract_months
         for i in coord.order:
             end = a.terms.incumbent_end[i]
@@ -366,7 +402,11 @@ class CoordinatorFund:
         income_cv = float(annual_income.std() / mean_income) if mean_income > 0 else 0.0
         contrib = self.contributors
         paid_total = contrib.paid.sum(axis=1)
-        top3 = float(np.sort(paid_total)[-3:].sum() / paid_total.sum()) if paid_total.sum() > 0 else 0.0
+        top3 = (
+            float(np.sort(paid_total)[-3:].sum() / paid_total.sum())
+            if paid_total.sum() > 0
+            else 0.0
+        )
         filled_months = coord.finish(n_months)
         ix_lapsed = ledger.index.get("lapsed")
         needed = coord.n * n_months
@@ -388,12 +428,17 @@ class CoordinatorFund:
             "funding_lost_share": coord.lost_months / needed,
             "interruptions_per_post_year": coord.lapses / (coord.n * self.years),
             "tier1_interrupted": float(coord.tier1_by_year.sum() > 0),
-            "peak_liquidity_need_usd": (self.liquidity.peak_need if self.liquidity is not None else 0) / 100,
+            "peak_liquidity_need_usd": (
+                self.liquidity.peak_need if self.liquidity is not None else 0
+            )
+            / 100,
             "operating_shortfall_usd": coord.operating_shortfall_cents / 100,
             "posts_filled_first_year": float(filled_months[:, 0].sum() / 12),
             "grants_ended": float(coord.grants_ended),
             "turnovers": float(coord.turnovers),
-            "lapsed_usd": int(flows[:, ix_lapsed, accts].sum()) / 100 if ix_lapsed is not None else 0.0,
+            "lapsed_usd": int(flows[:, ix_lapsed, accts].sum()) / 100
+            if ix_lapsed is not None
+            else 0.0,
         }
         return WindowResults(metrics, income_m, spending_m, filled_months)
 

@@ -30,7 +30,10 @@ from fundsim.scenario.schema import Scenario
 
 RngFor = Callable[[str], np.random.Generator]
 
-def _line_posts(scenario: Scenario, a: Arrangement, coordinators: Coordinators) -> list[tuple[str, float | list[int]]]:
+
+def _line_posts(
+    scenario: Scenario, a: Arrangement, coordinators: Coordinators
+) -> list[tuple[str, float | list[int]]]:
     """What each entity's own line budgets for, in the entities' order: under lead
     entities' terms the posts it hosts in units of a standard post's cost, else the indices
     of the posts it leads; nothing in the pooled mode."""
@@ -41,7 +44,10 @@ def _line_posts(scenario: Scenario, a: Arrangement, coordinators: Coordinators) 
         assert a.terms is not None
         annual, post = scenario.posts.annual_cost_usd, coordinators.costs.planned_cost_usd(0, 1)
         return [(name, a.terms.posts_weight(name, post, annual)) for name in names]
-    return [(name, [i for i, c in enumerate(scenario.countries) if c.lead_entity == name]) for name in names]
+    return [
+        (name, [i for i, c in enumerate(scenario.countries) if c.lead_entity == name])
+        for name in names
+    ]
 
 
 def build_coordinator_window(
@@ -81,7 +87,10 @@ def build_coordinator_window(
     if a.liquidity:
         expected = expected_collections(contributors, mechanism, fee) if a.authority else None
         liquidity = Liquidity(
-            ctx, fund, to_cents(a.prefinancing_usd), ix["prefinancing"],
+            ctx,
+            fund,
+            to_cents(a.prefinancing_usd),
+            ix["prefinancing"],
             authority=(lambda month: expected(month // 12)) if expected is not None else None,
         )
     coordinators = Coordinators(
@@ -101,8 +110,18 @@ def build_coordinator_window(
     )
     accounts = {name: ix[name] for name in (*ACCOUNTS, *a.extra_accounts)}
     return CoordinatorFund(
-        ctx, a, mechanism, fund, lines, incumbent_fund, coordinators, contributors, liquidity,
-        fee=fee, fee_on_expenditure=fee_exp, accounts=accounts,
+        ctx,
+        a,
+        mechanism,
+        fund,
+        lines,
+        incumbent_fund,
+        coordinators,
+        contributors,
+        liquidity,
+        fee=fee,
+        fee_on_expenditure=fee_exp,
+        accounts=accounts,
         expected_inflation=scenario.costs.inflation_annual,
         line_posts=_line_posts(scenario, a, coordinators),
         rule=rule_for(scenario),

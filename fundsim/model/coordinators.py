@@ -101,7 +101,10 @@ class Coordinators:
         self.restart_wait = posts.restart_wait_months
         self._lag_dist = posts.recruitment_lag_months
         self._lags: list[list[int]] = [
-            row[::-1] for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)).reshape(self.n, _LAGS_AHEAD).tolist()
+            row[::-1]
+            for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1))
+            .reshape(self.n, _LAGS_AHEAD)
+            .tolist()
         ]
         self.years = ctx.years
         n = self.n
@@ -267,7 +270,12 @@ class Coordinators:
         for i in self.order:
             if state[i] != VACANT:
                 continue
-            if restart_at[i] > month or self.post_fund[i] in blocked or i in frozen or i in self.unfunded:
+            if (
+                restart_at[i] > month
+                or self.post_fund[i] in blocked
+                or i in frozen
+                or i in self.unfunded
+            ):
                 self.lost_months += 1
                 continue
             if self.budget_year:

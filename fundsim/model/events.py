@@ -24,7 +24,9 @@ class Due(Event):
     """An event processed ``delay`` months from now, calling ``callback(event)``;
     ``event._value`` is ``value``. ``delay`` must be non-negative (callers clamp it)."""
 
-    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Any], None]) -> None:
+    def __init__(
+        self, env: simpy.Environment, delay: float, value: Any, callback: Callable[[Any], None]
+    ) -> None:
         # Event.__init__ inlined, as simpy.Timeout does, for speed.
         self.env = env
         self.callbacks = [callback]

@@ -33,14 +33,18 @@ class Fund:
         """Cash not committed to running contracts, in cents."""
         return self.ledger.balance[self.account] - self.committed
 
-    def receive(self, month: int, source: int, cents: int, time: float = 0.0, memo: str = "") -> None:
+    def receive(
+        self, month: int, source: int, cents: int, time: float = 0.0, memo: str = ""
+    ) -> None:
         self.ledger.post(month, self.account, source, cents, time, memo)
 
     def pay(self, month: int, sink: int, cents: int, time: float = 0.0, memo: str = "") -> None:
         """Pay ``cents`` out of the fund's cash (the caller checked it is there)."""
         self.ledger.post(month, sink, self.account, cents, time, memo)
 
-    def try_pay_uncommitted(self, month: int, sink: int, cents: int, time: float = 0.0, memo: str = "") -> bool:
+    def try_pay_uncommitted(
+        self, month: int, sink: int, cents: int, time: float = 0.0, memo: str = ""
+    ) -> bool:
         """Pay from uncommitted cash if it covers ``cents``; return whether it was paid."""
         if cents <= self.ledger.balance[self.account] - self.committed:
             self.ledger.post(month, sink, self.account, cents, time, memo)
@@ -57,6 +61,8 @@ class FundLiquidity(Protocol):
 
     def can_commit(self, need_cents: int, month: int) -> bool: ...
 
-    def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int: ...
+    def cover_committed(
+        self, month: int, total: int, shed: Callable[[int, int, int], int]
+    ) -> int: ...
 
     def try_pay_free(self, month: int, sink: int, cents: int, memo: str) -> bool: ...

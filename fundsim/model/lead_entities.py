@@ -78,7 +78,11 @@ def lead_terms(scenario: Scenario) -> LeadTerms:
         post = today.get(c.code)
         filled = post is not None and post.coordinator_today != "none"
         if filled:
-            assert post is not None and post.contract_type is not None and post.funding_source is not None
+            assert (
+                post is not None
+                and post.contract_type is not None
+                and post.funding_source is not None
+            )
             lead.append(post.host_entity)
             terms = lines.contracts.get(post.contract_type)
             months.append(terms.months if terms else default)
@@ -110,6 +114,8 @@ def support_rates(scenario: Scenario) -> list[float]:
     the agencies' rate for the others."""
     lines = scenario.host_lines
     return [
-        lines.support_cost_secretariat if lines.secretariat_group in e.groups else lines.support_cost_agency
+        lines.support_cost_secretariat
+        if lines.secretariat_group in e.groups
+        else lines.support_cost_agency
         for e in scenario.entities
     ]

@@ -42,7 +42,9 @@ class Ledger:
         self.opening[account] += cents
         self.opening[source] -= cents
 
-    def post(self, month: int, to: int, frm: int, cents: int, time: float = 0.0, memo: str = "") -> None:
+    def post(
+        self, month: int, to: int, frm: int, cents: int, time: float = 0.0, memo: str = ""
+    ) -> None:
         """Move ``cents`` (a non-negative int) from account ``frm`` to account ``to``."""
         if cents == 0:
             return

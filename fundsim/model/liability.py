@@ -53,10 +53,16 @@ class LiabilityStatement:
     """The roll-forward of one replication and the values the funding policies use."""
 
     lines: NDArray[np.int64]  # years x STATEMENT_COLUMNS (cents; counts for the last two)
-    liability_cents: NDArray[np.float64]  # book liability after each month's payment (cents, that year's prices)
-    entry_pv_cents: NDArray[np.float64]  # each month's new children's present value at entry (cents)
+    liability_cents: NDArray[
+        np.float64
+    ]  # book liability after each month's payment (cents, that year's prices)
+    entry_pv_cents: NDArray[
+        np.float64
+    ]  # each month's new children's present value at entry (cents)
     stock_pv_cents: float  # the liability at the decision date (today's children), cents
-    pv_per_new_child_cents: float  # mean present value at entry of the children arriving (cents, entry-year prices)
+    pv_per_new_child_cents: (
+        float  # mean present value at entry of the children arriving (cents, entry-year prices)
+    )
 
     @property
     def closing_cents(self) -> int:
@@ -72,7 +78,12 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     v = (1.0 + rate) ** (-1.0 / 12.0)
     j = 1.0 / v - 1.0
     half = v**-0.5 - 1.0
-    start, change, end, cap = children.start, children.change, children.end, children.cap.astype(np.float64)
+    start, change, end, cap = (
+        children.start,
+        children.change,
+        children.end,
+        children.cap.astype(np.float64),
+    )
     full = children.monthly_cents.astype(np.float64)
     after = children.after_cents.astype(np.float64)
     # Monthly sums over the children paid in each month (two segments each: the full amount
@@ -99,7 +110,9 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     # Entries and releases, by month.
     entry_pv = full * annuity_factor(cap - start, rate)
     is_stock = np.arange(children.n) < children.n_stock
-    new_m = np.bincount(start[~is_stock & (start < n_months)], entry_pv[~is_stock & (start < n_months)], n_months)
+    new_m = np.bincount(
+        start[~is_stock & (start < n_months)], entry_pv[~is_stock & (start < n_months)], n_months
+    )
     released = (change < cap) & (change < n_months)
     drop = (full - np.where(change < end, after, 0.0)) * annuity_factor(cap - change, rate)
     # A successful claim releases what the father takes over (with support that ends at the
@@ -108,7 +121,9 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     father = np.where(children.success, drop * father_share, 0.0)
     rel_pat_m = np.bincount(change[released], father[released], n_months)
     rel_end_m = np.bincount(change[released], (drop - father)[released], n_months)
-    aged_m = np.bincount(end[(end == children.cap) & (end > start) & (end <= n_months)] - 1, minlength=n_months)
+    aged_m = np.bincount(
+        end[(end == children.cap) & (end > start) & (end <= n_months)] - 1, minlength=n_months
+    )
     entered_m = np.bincount(start[~is_stock & (start < n_months)], minlength=n_months)
     stock_pv = float(entry_pv[is_stock].sum())
 
@@ -124,8 +139,10 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
         closing_real = float(value_end_m[12 * y + 11])
         flows_real = opening_real + new + unwind - pay - rel_pat - rel_end
         if abs(flows_real - closing_real) * p >= 1.0:
-            raise AssertionError(f"children's liability does not roll forward in year {y}: "
-                                 f"{flows_real * p:.2f} != {closing_real * p:.2f} cents")
+            raise AssertionError(
+                f"children's liability does not roll forward in year {y}: "
+                f"{flows_real * p:.2f} != {closing_real * p:.2f} cents"
+            )
         row = [
             round(opening_real * prev_price),
             round(new * p),
@@ -136,7 +153,9 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
             round(opening_real * (p - prev_price)),
             round(closing_real * p),
         ]
-        row[2] = row[7] - (row[0] + row[1] - row[3] - row[4] - row[5] + row[6])  # the unwind, to the cent
+        row[2] = row[7] - (
+            row[0] + row[1] - row[3] - row[4] - row[5] + row[6]
+        )  # the unwind, to the cent
         lines[y, :8] = row
         lines[y, 8] = int(entered_m[sl].sum())
         lines[y, 9] = int(aged_m[sl].sum())
@@ -144,7 +163,11 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     month_prices = np.repeat(prices, 12)[:n_months]
     new_children = ~is_stock & (start < n_months)
     entry_prices = month_prices[np.minimum(start[new_children], n_months - 1)]
-    per_child = float((entry_pv[new_children] * entry_prices).mean()) if new_children.any() else float("nan")
+    per_child = (
+        float((entry_pv[new_children] * entry_prices).mean())
+        if new_children.any()
+        else float("nan")
+    )
     entry_nominal = new_m * month_prices
     entry_nominal[0] += stock_pv
     return LiabilityStatement(
@@ -154,4 +177,3 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
         stock_pv_cents=stock_pv,
         pv_per_new_child_cents=per_child,
     )
-

@@ -19,7 +19,9 @@ from fundsim.model.fund import Fund
 from fundsim.scenario.schema import Mechanism
 
 
-def expected_collections(contributors: Contributors, mechanism: Mechanism, fee: float) -> Callable[[int], int]:
+def expected_collections(
+    contributors: Contributors, mechanism: Mechanism, fee: float
+) -> Callable[[int], int]:
     """The budget year's expected collections, net of the host's fee on receipts (cents, a
     function of the year): the receivables of entities still taking part less the collection
     haircut, or under ``collection_basis = "record"`` each entity's receivable at its last
@@ -42,8 +44,14 @@ class Liquidity:
     (owed back first: not free cash); ``peak_need``: the largest advance needed
     (outstanding plus uncovered), cents."""
 
-    def __init__(self, ctx: Context, fund: Fund, limit_cents: int, account: int,
-                 authority: Callable[[int], int] | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        fund: Fund,
+        limit_cents: int,
+        account: int,
+        authority: Callable[[int], int] | None = None,
+    ) -> None:
         self._env = ctx.env
         self.fund = fund
         self._ledger = fund.ledger
@@ -67,11 +75,15 @@ class Liquidity:
         asked only when free cash does not suffice)."""
         fund = self.fund
         free = self._ledger.balance[fund.account] - fund.committed - self.advanced
-        return need_cents <= free or (self.authority is not None and need_cents <= free + self.authority(month))
+        return need_cents <= free or (
+            self.authority is not None and need_cents <= free + self.authority(month)
+        )
 
     def _advance(self, month: int, cents: int) -> None:
         """The host advances ``cents`` into the fund (recorded in the ledger)."""
-        self._ledger.post(month, self.fund.account, self._account, cents, self._env._now, "prefinancing")
+        self._ledger.post(
+            month, self.fund.account, self._account, cents, self._env._now, "prefinancing"
+        )
         self.advanced += cents
         self.peak_need = max(self.peak_need, self.advanced)
 
@@ -81,7 +93,9 @@ class Liquidity:
             fund = self.fund
             cents = min(self.advanced, max(0, self._ledger.balance[fund.account]))
             if cents:
-                self._ledger.post(month, self._account, fund.account, cents, self._env._now, "prefinancing repaid")
+                self._ledger.post(
+                    month, self._account, fund.account, cents, self._env._now, "prefinancing repaid"
+                )
                 self.advanced -= cents
 
     def cover_committed(self, month: int, total: int, shed: Callable[[int, int, int], int]) -> int:

@@ -61,13 +61,26 @@ OUTPUTS: tuple[Output, ...] = (
     Output("gap_by_year", np.int32, "years: funding gaps", KEEP),
     Output("tier1_by_year", np.int32, "years: tier-1 interruptions", KEEP),
     Output("sustained_by_year", np.int32, "years: posts the approved budget sustains", KEEP),
-    Output("children_liability", np.int64, "years x STATEMENT_COLUMNS (cents)", KEEP, optional=True),
-    Output("victims_yearly", np.int64, "years x (spending, income) of the victims' window (cents)", KEEP,
-           optional=True),
+    Output(
+        "children_liability", np.int64, "years x STATEMENT_COLUMNS (cents)", KEEP, optional=True
+    ),
+    Output(
+        "victims_yearly",
+        np.int64,
+        "years x (spending, income) of the victims' window (cents)",
+        KEEP,
+        optional=True,
+    ),
     # Receivables of the coordinator fund at each year end by age (cents): entities x year
     # ends x age in years (:meth:`Contributors.receivables_by_age`).
-    Output("receivables_cents", np.int64, "entities x year ends x ages (cents)", SUM, count_positive=True,
-           optional=True),
+    Output(
+        "receivables_cents",
+        np.int64,
+        "entities x year ends x ages (cents)",
+        SUM,
+        count_positive=True,
+        optional=True,
+    ),
     # The fund's statements (:mod:`fundsim.model.statements`).
     Output("statements", np.int64, "years x statement lines (cents)", KEEP, optional=True),
 )
@@ -94,12 +107,19 @@ class ReplicationResult:
 
     __slots__ = ("arrays", "events", "journal", "metrics")
 
-    def __init__(self, metrics: dict[str, float], arrays: Mapping[str, NDArray[Any] | None], events: int,
-                 journal: list[tuple[Any, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        metrics: dict[str, float],
+        arrays: Mapping[str, NDArray[Any] | None],
+        events: int,
+        journal: list[tuple[Any, ...]] | None = None,
+    ) -> None:
         unknown = set(arrays) - set(BY_NAME)
         missing = [o.name for o in OUTPUTS if not o.optional and arrays.get(o.name) is None]
         if unknown or missing:
-            raise ValueError(f"replication outputs: undeclared {sorted(unknown)}, missing {missing}")
+            raise ValueError(
+                f"replication outputs: undeclared {sorted(unknown)}, missing {missing}"
+            )
         self.metrics = metrics
         self.arrays: dict[str, NDArray[Any] | None] = {o.name: arrays.get(o.name) for o in OUTPUTS}
         self.events = events

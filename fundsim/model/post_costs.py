@@ -24,8 +24,14 @@ class PostCosts:
     a filled post's monthly operating cost in year ``y``; ``flat``: one salary for every post.
     """
 
-    def __init__(self, posts: Posts, scenario: Scenario, price_index: Sequence[float], n: int,
-                 order: list[int]) -> None:
+    def __init__(
+        self,
+        posts: Posts,
+        scenario: Scenario,
+        price_index: Sequence[float],
+        n: int,
+        order: list[int],
+    ) -> None:
         self._price_index = price_index
         self.n = n
         self._order = order

@@ -13,7 +13,9 @@ from __future__ import annotations
 from fundsim.model.coordinators import FILLED, RECRUITING, VACANT, Coordinators
 
 
-def review_inputs(posts: Coordinators, start: int, end: int) -> tuple[list[int], list[bool], list[int]]:
+def review_inputs(
+    posts: Coordinators, start: int, end: int
+) -> tuple[list[int], list[bool], list[int]]:
     """For a review of the months ``start`` to ``end``: what each post still needs (cents
     not committed), whether it is vacant, and what declining its renewal saves."""
     y = min(start // 12, posts.years - 1)

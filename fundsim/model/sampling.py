@@ -11,7 +11,9 @@ from numpy.typing import NDArray
 from fundsim.scenario.schema import Distribution
 
 
-def draw(dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
+def draw(
+    dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ...]
+) -> NDArray[np.float64]:
     """``size`` draws of ``dist`` as float64 (no clipping; see :func:`draw_non_negative`)."""
     kind = dist.dist
     if kind == "fixed":
@@ -37,12 +39,16 @@ def draw(dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ..
     raise ValueError(f"unknown distribution '{kind}'")
 
 
-def draw_non_negative(dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
+def draw_non_negative(
+    dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ...]
+) -> NDArray[np.float64]:
     """Draws clipped at zero (for delays, lags, costs and fractions)."""
     return np.maximum(draw(dist, rng, size), 0.0)
 
 
-def draw_months(dist: Distribution, rng: np.random.Generator, size: int, minimum: int = 0) -> list[int]:
+def draw_months(
+    dist: Distribution, rng: np.random.Generator, size: int, minimum: int = 0
+) -> list[int]:
     """Whole-month draws (rounded to nearest, at least ``minimum``) as a Python list."""
     values = np.rint(draw_non_negative(dist, rng, size)).astype(np.int64)
     return np.maximum(values, minimum).tolist()

@@ -77,10 +77,29 @@ ARREARS_LINES = ("written_off", "billed_for_others")
 
 #: The cash-flow lines of each window, in the order of the statement.
 WINDOW_CASH_LINES = {
-    "coordinators": ("contributions", "interest", "host_prefinancing", "transfers", "payroll", "operating",
-                     "secretariat", "lapsed", "fees"),
-    "victims": ("contributions", "interest", "pledges", "withheld", "transfers", "services", "child_support", "caseworkers",
-                "advocates", "fees"),
+    "coordinators": (
+        "contributions",
+        "interest",
+        "host_prefinancing",
+        "transfers",
+        "payroll",
+        "operating",
+        "secretariat",
+        "lapsed",
+        "fees",
+    ),
+    "victims": (
+        "contributions",
+        "interest",
+        "pledges",
+        "withheld",
+        "transfers",
+        "services",
+        "child_support",
+        "caseworkers",
+        "advocates",
+        "fees",
+    ),
 }
 
 
@@ -124,12 +143,24 @@ def statement_lines(window: str, entities: Sequence[str], years: int) -> tuple[S
         if line == "contributions":
             cf.extend(StatementLine("cash_flow", window, line, e) for e in entities)
     cf.append(StatementLine("cash_flow", window, "closing_cash"))
-    pos = [StatementLine("position", window, "cash"), StatementLine("position", window, "receivables")]
+    pos = [
+        StatementLine("position", window, "cash"),
+        StatementLine("position", window, "receivables"),
+    ]
     pos.extend(StatementLine("position", window, "receivables", e) for e in entities)
     pos.extend(StatementLine("position", window, "receivables", f"age {a}") for a in range(years))
-    pos.extend(StatementLine("position", window, name) for name in (
-        "total_assets", "prefinancing_owed", "fees_payable", "net_assets", "commitments", "reserve", "unencumbered",
-    ))
+    pos.extend(
+        StatementLine("position", window, name)
+        for name in (
+            "total_assets",
+            "prefinancing_owed",
+            "fees_payable",
+            "net_assets",
+            "commitments",
+            "reserve",
+            "unencumbered",
+        )
+    )
     arrears = []
     for name in ARREARS_LINES:
         arrears.append(StatementLine("arrears", window, name))
@@ -137,7 +168,9 @@ def statement_lines(window: str, entities: Sequence[str], years: int) -> tuple[S
     return (*cf, *pos, *arrears)
 
 
-def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBooks, other: Sequence[int]) -> NDArray[np.int64]:
+def window_statements(
+    ledger: Ledger, yearly: NDArray[np.int64], books: WindowBooks, other: Sequence[int]
+) -> NDArray[np.int64]:
     """The statements of one window, years x :func:`statement_lines` (cents). ``yearly``:
     the ledger's flows summed by year (years x to x from); ``other``: the accounts of the
     other window (flows with them are transfers)."""
@@ -145,7 +178,9 @@ def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBo
     n_ent = books.received.shape[0]
     inside = np.zeros(len(ledger.accounts), dtype=bool)
     inside[list(books.accounts)] = True
-    net_in = yearly[:, inside, :].sum(axis=1) - yearly[:, :, inside].sum(axis=2)  # years x counterpart
+    net_in = yearly[:, inside, :].sum(axis=1) - yearly[:, :, inside].sum(
+        axis=2
+    )  # years x counterpart
     net_in[:, inside] = 0  # moves within the window are not cash flows
     lines = {name: np.zeros(years, dtype=np.int64) for name in WINDOW_CASH_LINES[books.name]}
     other_set = set(other)
@@ -154,24 +189,34 @@ def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBo
             continue
         line = "transfers" if j in other_set else CASH_FLOW_OF.get(account)
         if line is None or line not in lines:
-            raise AssertionError(f"{books.name} window: flows with account '{account}' fit no cash-flow line")
+            raise AssertionError(
+                f"{books.name} window: flows with account '{account}' fit no cash-flow line"
+            )
         lines[line] += net_in[:, j]
     received = books.received.sum(axis=0)
     if not np.array_equal(received, lines["contributions"]):
-        raise AssertionError(f"{books.name} window: contributions by entity {received.tolist()} != "
-                             f"ledger {lines['contributions'].tolist()} cents")
+        raise AssertionError(
+            f"{books.name} window: contributions by entity {received.tolist()} != "
+            f"ledger {lines['contributions'].tolist()} cents"
+        )
     opening0 = sum(ledger.opening[a] for a in books.accounts)
     change = sum(lines.values())
     closing = opening0 + np.cumsum(change)
     opening = np.concatenate([[opening0], closing[:-1]])
     final = sum(ledger.balance[a] for a in books.accounts)
     if int(closing[-1]) != final:
-        raise AssertionError(f"{books.name} window: closing cash {int(closing[-1])} != ledger balance {final} cents")
+        raise AssertionError(
+            f"{books.name} window: closing cash {int(closing[-1])} != ledger balance {final} cents"
+        )
     # Cash at each year end straight from the ledger's flows (all of them, transfers inside
     # the window cancelling): the statement's closing cash must equal it every year.
-    ledger_cash = opening0 + np.cumsum(yearly[:, inside, :].sum(axis=(1, 2)) - yearly[:, :, inside].sum(axis=(1, 2)))
+    ledger_cash = opening0 + np.cumsum(
+        yearly[:, inside, :].sum(axis=(1, 2)) - yearly[:, :, inside].sum(axis=(1, 2))
+    )
     if not np.array_equal(ledger_cash, closing):
-        raise AssertionError(f"{books.name} window: closing cash {closing.tolist()} != ledger {ledger_cash.tolist()}")
+        raise AssertionError(
+            f"{books.name} window: closing cash {closing.tolist()} != ledger {ledger_cash.tolist()}"
+        )
 
     cf = [opening]
     for name in WINDOW_CASH_LINES[books.name]:
@@ -187,7 +232,11 @@ def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBo
         by_entity = np.zeros((n_ent, years), dtype=np.int64)
         by_age = np.zeros((years, years), dtype=np.int64)
     receivables = by_entity.sum(axis=0)
-    prefinancing_owed = np.cumsum(lines["host_prefinancing"]) if "host_prefinancing" in lines else np.zeros(years, np.int64)
+    prefinancing_owed = (
+        np.cumsum(lines["host_prefinancing"])
+        if "host_prefinancing" in lines
+        else np.zeros(years, np.int64)
+    )
     fees_payable = np.asarray(books.fees_payable, dtype=np.int64)
     commitments = np.asarray(books.commitments, dtype=np.int64)
     total_assets = closing + receivables
@@ -198,13 +247,30 @@ def window_statements(ledger: Ledger, yearly: NDArray[np.int64], books: WindowBo
     else:
         assert books.earmarked_account is not None
         a = books.earmarked_account
-        reserve = ledger.opening[a] + np.cumsum(yearly[:, a, :].sum(axis=1) - yearly[:, :, a].sum(axis=1))
+        reserve = ledger.opening[a] + np.cumsum(
+            yearly[:, a, :].sum(axis=1) - yearly[:, :, a].sum(axis=1)
+        )
     unencumbered = free - reserve
-    pos = [closing, receivables, *by_entity, *by_age, total_assets, prefinancing_owed, fees_payable, net_assets,
-           commitments, reserve, unencumbered]
+    pos = [
+        closing,
+        receivables,
+        *by_entity,
+        *by_age,
+        total_assets,
+        prefinancing_owed,
+        fees_payable,
+        net_assets,
+        commitments,
+        reserve,
+        unencumbered,
+    ]
     arrears: list[NDArray[np.int64]] = []
     for part in (books.written_off, books.for_others):
-        by = np.zeros((n_ent, years), dtype=np.int64) if part is None else np.asarray(part, dtype=np.int64)
+        by = (
+            np.zeros((n_ent, years), dtype=np.int64)
+            if part is None
+            else np.asarray(part, dtype=np.int64)
+        )
         arrears.append(by.sum(axis=0))
         arrears.extend(by)
     return np.stack([*cf, *pos, *arrears], axis=1).astype(np.int64)

@@ -153,13 +153,16 @@ class VictimFund:
         # stays with the window, billed or credited to nobody.
         self._plan_cents: int | None = (
             to_cents(v.funding.opening_balance_usd)
-            if budget_reference == "plan" and v.children.funding == "paygo" else None
+            if budget_reference == "plan" and v.children.funding == "paygo"
+            else None
         )
         self.transfers = v.transfers
         self.transfers_cents = 0
         self._mult = caseload.multiplier
         self._victims_per_year = caseload.victims_per_year
-        self.children = ChildSupport(v.children, caseload.multiplier, self.n_months, self.price_index, rng_for)
+        self.children = ChildSupport(
+            v.children, caseload.multiplier, self.n_months, self.price_index, rng_for
+        )
         self._package_usd = caseload.package_usd
         self._support_usd = max(0.0, v.children.support_usd_year.expected)
         self._new_children = v.children.new_per_year
@@ -169,7 +172,11 @@ class VictimFund:
         funding = v.children.funding
         self.children_funding = funding
         self._target_ratio = (
-            funding.target_ratio if isinstance(funding, TargetRatio) else 1.0 if funding == "prefund_at_entry" else 0.0
+            funding.target_ratio
+            if isinstance(funding, TargetRatio)
+            else 1.0
+            if funding == "prefund_at_entry"
+            else 0.0
         )
         self.acct_interest = ix["children_interest"]
         self._account_return = v.children.account_return
@@ -181,13 +188,21 @@ class VictimFund:
             "interest_rate": interest_rate_annual / 12,
             "discount_rate": (1.0 + rate) ** (1.0 / 12.0) - 1.0,
         }[self._account_return]
-        self._account_growth = {"none": 1.0, "interest_rate": 1.0 + interest_rate_annual, "discount_rate": 1.0 + rate}[
-            self._account_return
-        ]
+        self._account_growth = {
+            "none": 1.0,
+            "interest_rate": 1.0 + interest_rate_annual,
+            "discount_rate": 1.0 + rate,
+        }[self._account_return]
         self.children_interest_cents = 0
-        self._owed_in = 0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
+        self._owed_in = (
+            0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
+        )
         months_to_18 = 216.0
-        self._pv_new_child_usd = self._support_usd / 12 * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
+        self._pv_new_child_usd = (
+            self._support_usd
+            / 12
+            * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
+        )
         self.window_funds: list[Fund] = [fund, self.children_fund, *self.lines]
         self.acct_caseworkers = ix["caseworkers"]
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
@@ -216,7 +231,9 @@ class VictimFund:
         now = self.env._now
         month = int(now)
         fund = self.fund
-        fund.receive(month, source, cents, now, "pledge" if source == self.acct_pledges else "withheld")
+        fund.receive(
+            month, source, cents, now, "pledge" if source == self.acct_pledges else "withheld"
+        )
         if source == self.acct_pledges:
             self.pledged_cents += cents
         else:
@@ -225,8 +242,14 @@ class VictimFund:
         if fee:
             fund.pay(month, self.acct_fees, fee, now, "admin fee")
 
-    def budget_cents(self, year: int, slots: int = 0, arrears_cents: int = 0, commit: bool = False,
-                     policy: str | None = None) -> int:
+    def budget_cents(
+        self,
+        year: int,
+        slots: int = 0,
+        arrears_cents: int = 0,
+        commit: bool = False,
+        policy: str | None = None,
+    ) -> int:
         """Gross amount to assess on the entities for ``year`` (cents): expected services,
         the caseworkers' ``slots`` and child support plus the reserve target, less
         uncommitted cash, the entities' ``arrears_cents`` (net of the fee on receipts;
@@ -250,7 +273,9 @@ class VictimFund:
         if self.children_funding == "paygo":
             month = 0 if year == 0 else 12 * year - 1
             children = 12 * self.children.due_cents(month) / 100
-            children += self._new_children * self._mult[year] * self._support_usd * price / 2  # born mid-year on average
+            children += (
+                self._new_children * self._mult[year] * self._support_usd * price / 2
+            )  # born mid-year on average
             planned = services + children
             reserve = planned * self.funding.reserve_target_months / 12
             pledges = expected_pledges_usd(self.funding.pledges, year)
@@ -268,7 +293,12 @@ class VictimFund:
                     need -= owed
         else:
             reserve = services * self.funding.reserve_target_months / 12
-            need = services + reserve - self.fund.available_cents / 100 - expected_pledges_usd(self.funding.pledges, year)
+            need = (
+                services
+                + reserve
+                - self.fund.available_cents / 100
+                - expected_pledges_usd(self.funding.pledges, year)
+            )
             if policy == "arrears" and owed:
                 need -= owed
             need = max(0.0, need) + self.children_need_usd(year)
@@ -289,13 +319,25 @@ class VictimFund:
         :meth:`budget_cents` line by line; siloed mode has no window budget (all zero)."""
         price = self.price_index[year]
         out = dict.fromkeys(
-            ("services", "caseworkers", "advocates", "child_support", "reserve", "cash", "pledges", "need"), 0.0
+            (
+                "services",
+                "caseworkers",
+                "advocates",
+                "child_support",
+                "reserve",
+                "cash",
+                "pledges",
+                "need",
+            ),
+            0.0,
         )
         out["entity_cost_share"] = self.funding.entity_cost_share
         if self.siloed:
             return out
         out["services"] = self._victims_per_year[year] * self._package_usd * price
-        out["caseworkers"] = slots * self._slot_cost_usd_month * 12 * price if self._slot_cost_usd_month else 0.0
+        out["caseworkers"] = (
+            slots * self._slot_cost_usd_month * 12 * price if self._slot_cost_usd_month else 0.0
+        )
         out["advocates"] = self._advocates_usd_month * 12 * price
         window = out["services"] + out["caseworkers"] + out["advocates"]
         out["pledges"] = expected_pledges_usd(self.funding.pledges, year)
@@ -314,7 +356,10 @@ class VictimFund:
             out["reserve"] = window * self.funding.reserve_target_months / 12
             out["cash"] = self.fund.available_cents / 100
             out["child_support"] = self.children_need_usd(year)
-            out["need"] = max(0.0, window + out["reserve"] - out["cash"] - out["pledges"]) + out["child_support"]
+            out["need"] = (
+                max(0.0, window + out["reserve"] - out["cash"] - out["pledges"])
+                + out["child_support"]
+            )
         return out
 
     def children_need_usd(self, year: int) -> float:
@@ -371,7 +416,14 @@ class VictimFund:
             return
         surplus = self.coordinator_fund.available_cents - coordinator_keep_cents
         if surplus > 0:
-            self.ledger.post(month, self.fund.account, self.coordinator_fund.account, surplus, self.env._now, "transfer")
+            self.ledger.post(
+                month,
+                self.fund.account,
+                self.coordinator_fund.account,
+                surplus,
+                self.env._now,
+                "transfer",
+            )
             self.transfers_cents += surplus
 
     # ------------------------------------------------------------------ money out
@@ -404,7 +456,10 @@ class VictimFund:
                     self._move(month, account, fund, move, now)
                     self._owed_in -= move
             else:
-                target = max(target, round(self._target_ratio * float(self.statement.liability_cents[month])) + due)
+                target = max(
+                    target,
+                    round(self._target_ratio * float(self.statement.liability_cents[month])) + due,
+                )
         have = account.cash_cents
         if have < target:
             self._move(month, account, fund, min(target - have, max(0, fund.available_cents)), now)
@@ -437,7 +492,9 @@ class VictimFund:
         """In January, with ``account_return = "discount_rate"``: the year's price change
         on the account's cash, as the liability's opening value is revalued."""
         year = month // 12
-        cents = round(max(0, account.cash_cents) * (self.price_index[year] / self.price_index[year - 1] - 1.0))
+        cents = round(
+            max(0, account.cash_cents) * (self.price_index[year] / self.price_index[year - 1] - 1.0)
+        )
         if cents > 0:
             account.receive(month, self.acct_interest, cents, month + 0.5, "revaluation")
             self.children_interest_cents += cents
@@ -461,7 +518,9 @@ class VictimFund:
             due = to_cents(self._advocates_usd_month * price)
             paid = min(due, max(0, self.fund.available_cents))
             if paid:
-                self.fund.pay(month, self.acct_advocates, paid, month + 0.5, "victims' rights advocates")
+                self.fund.pay(
+                    month, self.acct_advocates, paid, month + 0.5, "victims' rights advocates"
+                )
             self.advocates_cents += paid
             self.advocates_missed_cents += due - paid
         if not self._slot_cost_usd_month:
@@ -484,7 +543,12 @@ class VictimFund:
         paid from uncommitted cash; what cannot be paid now is carried to later months."""
         if self.fee_basis != "expenditure" or not self.fee:
             return
-        spent = services_paid_cents + self.children.paid_cents + self.caseworker_cents + self.advocates_cents
+        spent = (
+            services_paid_cents
+            + self.children.paid_cents
+            + self.caseworker_cents
+            + self.advocates_cents
+        )
         self._fee_owed += (spent - self._fee_base) * self.fee
         self._fee_base = spent
         pay = min(round(self._fee_owed), max(0, self.fund.available_cents))
@@ -508,7 +572,9 @@ class VictimFund:
         opening = sum(ledger.opening[i] for i in inside)
         closing = sum(ledger.balance[i] for i in inside)
         if opening + inflow - outflow != closing:
-            raise AssertionError(f"the windows together do not balance: {opening + inflow - outflow} != {closing} cents")
+            raise AssertionError(
+                f"the windows together do not balance: {opening + inflow - outflow} != {closing} cents"
+            )
 
     def metrics(self) -> dict[str, float]:
         """Per-replication metrics of the fund (names in docs/victims.md), after checking
@@ -561,7 +627,12 @@ class VictimFund:
         flows = ledger.flows  # month x to x from
         spending = flows[:, outside][:, :, inside].sum(axis=(1, 2))
         income = flows[:, inside][:, :, outside].sum(axis=(1, 2))
-        return np.stack((spending, income), axis=1).reshape(self.years, 12, 2).sum(axis=1).astype(np.int64)
+        return (
+            np.stack((spending, income), axis=1)
+            .reshape(self.years, 12, 2)
+            .sum(axis=1)
+            .astype(np.int64)
+        )
 
     def liability_lines(self) -> np.ndarray:
         """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents, counts)."""

@@ -46,8 +46,9 @@ def victim_accounts(scenario: Scenario) -> tuple[str, ...]:
     return VICTIM_ACCOUNTS
 
 
-def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng_for: RngFor,
-                        coordinator_fund: Fund) -> VictimWindow:
+def build_victim_window(
+    scenario: Scenario, ctx: Context, shocks: ShockPlan, rng_for: RngFor, coordinator_fund: Fund
+) -> VictimWindow:
     """The victims' cases and fund over ``ctx`` (whose ledger holds :func:`victim_accounts`),
     with the entities assessed for the window; ``coordinator_fund``: the other window."""
     v = scenario.victims
@@ -55,7 +56,9 @@ def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng
     ledger, names = ctx.ledger, scenario.entity_names
     ix = ledger.index
     fund = Fund(ledger, "victim_fund")
-    lines = [Fund(ledger, f"victims:{n}") for n in names] if scenario.mechanism.mode == "siloed" else []
+    lines = (
+        [Fund(ledger, f"victims:{n}") for n in names] if scenario.mechanism.mode == "siloed" else []
+    )
     fee, fees_account = window_fees(scenario)[0], ix[fees_account_name(v)]
     plan = caseload_plan(scenario)
     n_pools = len(scenario.countries) if v.caseworkers.pooling == "per_country" else 1
@@ -106,4 +109,3 @@ def build_victim_window(scenario: Scenario, ctx: Context, shocks: ShockPlan, rng
         advocates_usd_year=advocates_usd_year(scenario),
     )
     return VictimWindow(cases, victim_fund, [n * n_pools for n in slots])
-

@@ -63,15 +63,20 @@ class World:
         self.arrangement = arrangement = arrange(scenario, self.static)
         self.ledger = Ledger(
             (*arrangement.accounts, *victim_accounts(scenario), *arrangement.extra_accounts),
-            self.n_months, audit=audit,
+            self.n_months,
+            audit=audit,
         )
         costs = scenario.costs
         rates = rng_for("costs").normal(costs.inflation_annual, costs.inflation_sd, self.years)
         rates[0] = 0.0  # prices are those of the start year during the first year
         self.price_index: tuple[float, ...] = tuple(np.cumprod(1.0 + rates).tolist())
-        self.context = ctx = Context(self.env, self.ledger, self.static, self.price_index, self.n_months, self.years)
+        self.context = ctx = Context(
+            self.env, self.ledger, self.static, self.price_index, self.n_months, self.years
+        )
         shocks = plan_shocks(scenario, rng_for("shocks"))
-        self.coordinator_fund = cf = build_coordinator_window(scenario, arrangement, ctx, shocks, rng_for)
+        self.coordinator_fund = cf = build_coordinator_window(
+            scenario, arrangement, ctx, shocks, rng_for
+        )
         self.fund = cf.fund
         self.funds = cf.funds
         self.contributors = cf.contributors
@@ -84,7 +89,11 @@ class World:
         self._victim_fees_payable: list[int] = [0] * self.years
         self._victim_committed: list[int] = [0] * self.years
         # Victim assistance (Rec 12/14): a second window, only when the scenario has one.
-        window = build_victim_window(scenario, ctx, shocks, rng_for, cf.fund) if scenario.victims else None
+        window = (
+            build_victim_window(scenario, ctx, shocks, rng_for, cf.fund)
+            if scenario.victims
+            else None
+        )
         self.cases = window.cases if window else None
         self.victim_fund = window.fund if window else None
         self._cw_slots = window.caseworker_slots if window else []
@@ -176,20 +185,25 @@ class World:
         window = cf.close(self.n_months)
         cash = np.array(self._cash, dtype=np.int64)
         committed = np.array(self._committed, dtype=np.int64)
-        monthly = monthly_table({
-            "balance_usd": cash / 100,
-            "committed_usd": committed / 100,
-            "available_usd": (cash - committed) / 100,
-            "filled_posts": self._filled,
-            "income_usd": window.income_cents / 100,
-            "spending_usd": window.spending_cents / 100,
-        }, self.n_months)
+        monthly = monthly_table(
+            {
+                "balance_usd": cash / 100,
+                "committed_usd": committed / 100,
+                "available_usd": (cash - committed) / 100,
+                "filled_posts": self._filled,
+                "income_usd": window.income_cents / 100,
+                "spending_usd": window.spending_cents / 100,
+            },
+            self.n_months,
+        )
         metrics = window.metrics
         vf = self.victim_fund
         if self.cases is not None and vf is not None:
             fund_metrics = vf.metrics()  # checks both windows' conservation too
             metrics.update(self.cases.metrics())
-            metrics["unmet_need_usd"] = metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
+            metrics["unmet_need_usd"] = (
+                metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
+            )
             metrics.update(fund_metrics)
         contrib, coord = self.contributors, self.coordinators
         metrics["invoice_cv"] = contrib.invoice_cv()
@@ -219,32 +233,36 @@ class World:
     def _window_books(self, receivables: NDArray[np.int64]) -> list[WindowBooks]:
         """What the statements need of each window besides the ledger (after the run)."""
         cf, years = self.coordinator_fund, self.years
-        books = [WindowBooks(
-            name="coordinators",
-            accounts=tuple(f.account for f in self.funds),
-            received=self.contributors.received_by_year(),
-            receivables=receivables,
-            commitments=[self._committed[12 * y + 11] for y in range(years)],
-            reserve_target=[cf.reserve_target_cents(y) for y in range(years)],
-            earmarked_account=None,
-            fees_payable=cf.fees_payable,
-            written_off=self.contributors.written_off_by_year(),
-            for_others=self.contributors.for_others,
-        )]
+        books = [
+            WindowBooks(
+                name="coordinators",
+                accounts=tuple(f.account for f in self.funds),
+                received=self.contributors.received_by_year(),
+                receivables=receivables,
+                commitments=[self._committed[12 * y + 11] for y in range(years)],
+                reserve_target=[cf.reserve_target_cents(y) for y in range(years)],
+                earmarked_account=None,
+                fees_payable=cf.fees_payable,
+                written_off=self.contributors.written_off_by_year(),
+                for_others=self.contributors.for_others,
+            )
+        ]
         vf = self.victim_fund
         if vf is not None:
-            books.append(WindowBooks(
-                name="victims",
-                accounts=tuple(f.account for f in vf.window_funds),
-                received=vf.contributors.received_by_year(),
-                receivables=vf.contributors.receivables_by_age(),
-                commitments=self._victim_committed,
-                reserve_target=None,
-                earmarked_account=vf.children_fund.account,
-                fees_payable=self._victim_fees_payable,
-                written_off=vf.contributors.written_off_by_year(),
-                for_others=vf.contributors.for_others,
-            ))
+            books.append(
+                WindowBooks(
+                    name="victims",
+                    accounts=tuple(f.account for f in vf.window_funds),
+                    received=vf.contributors.received_by_year(),
+                    receivables=vf.contributors.receivables_by_age(),
+                    commitments=self._victim_committed,
+                    reserve_target=None,
+                    earmarked_account=vf.children_fund.account,
+                    fees_payable=self._victim_fees_payable,
+                    written_off=vf.contributors.written_off_by_year(),
+                    for_others=vf.contributors.for_others,
+                )
+            )
         return books
 
 

@@ -64,7 +64,9 @@ def _replication(scenario: Scenario, seed: int, index: int, audit: bool) -> Any:
             gc.enable()
 
 
-def run_chunk(scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False) -> ChunkResult:
+def run_chunk(
+    scenario: Scenario, seed: int, indices: Sequence[int], audit: bool = False
+) -> ChunkResult:
     """Run replications ``indices`` of ``scenario`` seeded ``seed`` and stack the results."""
     results = [_replication(scenario, seed, int(r), audit) for r in indices]
     names = tuple(results[0].metrics)

@@ -182,13 +182,17 @@ def _victims_yearly_table(agg: Aggregator, years: np.ndarray) -> dict[str, pd.Da
     if flows is None:
         return {}
     spending, income = flows[:, :, 0] / 100, flows[:, :, 1] / 100
-    return {"victims_yearly": pd.DataFrame({
-        "year": years,
-        "victim_spending_usd": spending.mean(axis=0),
-        "victim_spending_p05_usd": np.quantile(spending, 0.05, axis=0),
-        "victim_spending_p95_usd": np.quantile(spending, 0.95, axis=0),
-        "victim_income_usd": income.mean(axis=0),
-    })}
+    return {
+        "victims_yearly": pd.DataFrame(
+            {
+                "year": years,
+                "victim_spending_usd": spending.mean(axis=0),
+                "victim_spending_p05_usd": np.quantile(spending, 0.05, axis=0),
+                "victim_spending_p95_usd": np.quantile(spending, 0.95, axis=0),
+                "victim_income_usd": income.mean(axis=0),
+            }
+        )
+    }
 
 
 #: The former name of a run returned by the runner (one type since :class:`Run`).
@@ -233,7 +237,10 @@ def run_scenario(
     without one records no file. A provenance whose hash is not the scenario's raises
     :class:`~fundsim.runner.provenance.ProvenanceError`.
     """
-    reps, seed = arguments.replications(reps), arguments.seed(seed)  # as --reps and --seed take them
+    reps, seed = (
+        arguments.replications(reps),
+        arguments.seed(seed),
+    )  # as --reps and --seed take them
     workers, scheduler = arguments.workers(workers), arguments.text("scheduler", scheduler)
     audit, progress = arguments.flag("audit", audit), arguments.progress(progress)
     executor = arguments.executor(executor)
@@ -271,7 +278,9 @@ def run_scenario(
 
 def _mean_usd(cents_sum: np.ndarray, reps: int) -> np.ndarray:
     """Mean USD per replication from exact integer cents (one rounding, in the division)."""
-    return np.array([total / (reps * 100) for total in cents_sum.ravel()], dtype=float).reshape(cents_sum.shape)
+    return np.array([total / (reps * 100) for total in cents_sum.ravel()], dtype=float).reshape(
+        cents_sum.shape
+    )
 
 
 def _progress(progress: ProgressFactory | bool | None, total: int) -> Any:
@@ -292,9 +301,10 @@ def receivables_table(
     replications and the share of replications in which anything was outstanding.
     ``total_cents`` and ``owed`` are entities x year ends x ages (sums over replications)."""
     n, years, _ = total_cents.shape
-    entity, year_end, age = np.nonzero(np.ones((n, years, years), dtype=bool) & (
-        np.arange(years)[None, None, :] <= np.arange(years)[None, :, None]
-    ))
+    entity, year_end, age = np.nonzero(
+        np.ones((n, years, years), dtype=bool)
+        & (np.arange(years)[None, None, :] <= np.arange(years)[None, :, None])
+    )
     return pd.DataFrame(
         {
             "entity": np.asarray(names)[entity],
@@ -344,7 +354,8 @@ def _shares_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) 
         {
             "entity": np.repeat(names, n_years),
             "year": np.tile(years, len(names)),
-            "formula": scn.mechanism.formula.preset or scn.mechanism.formula.kind,  # a precedent by its key
+            "formula": scn.mechanism.formula.preset
+            or scn.mechanism.formula.kind,  # a precedent by its key
             "share": (agg.sums["shares"] / reps).ravel(),
             "assessed_usd": _mean_usd(agg.sums["assessed_cents"], reps).ravel(),
             "paid_usd": _mean_usd(agg.sums["paid_cents"], reps).ravel(),
@@ -366,8 +377,12 @@ def _yearly_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray) 
             "p_gap_by_then": np.maximum.accumulate(gap_years, axis=1).mean(axis=0),
             "coverage": agg.sums["filled_months"].sum(axis=0) / (reps * len(scn.countries) * 12),
             "income_usd": annual[..., MONTHLY_COLUMNS.index("income_usd")].sum(axis=2).mean(axis=0),
-            "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")].sum(axis=2).mean(axis=0),
-            "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(axis=0),
+            "spending_usd": annual[..., MONTHLY_COLUMNS.index("spending_usd")]
+            .sum(axis=2)
+            .mean(axis=0),
+            "closing_balance_usd": annual[:, :, -1, MONTHLY_COLUMNS.index("balance_usd")].mean(
+                axis=0
+            ),
             "p_tier1_interrupted": tier1.mean(axis=0),
             "p_tier1_interrupted_by_then": np.maximum.accumulate(tier1, axis=1).mean(axis=0),
             "posts_sustained": agg.kept["sustained_by_year"].mean(axis=0),
@@ -389,8 +404,16 @@ def _coverage_frame(scn: Scenario, agg: Aggregator, reps: int, years: np.ndarray
     )
 
 
-def _manifest(scn: Scenario, seed: int, reps: int, agg: Aggregator, prov: Provenance, started: datetime,
-              wall: float, executor: Executor) -> dict[str, Any]:
+def _manifest(
+    scn: Scenario,
+    seed: int,
+    reps: int,
+    agg: Aggregator,
+    prov: Provenance,
+    started: datetime,
+    wall: float,
+    executor: Executor,
+) -> dict[str, Any]:
     """The run's manifest: the scenario and its provenance, seed, versions, executor, times."""
     import numpy
     import simpy
@@ -446,17 +469,27 @@ def _build_result(
     coverage = _coverage_frame(scn, agg, reps, years)
     names = scn.entity_names
     nothing_owed = np.zeros((len(names), sim.years, sim.years), dtype=np.int64)
-    receivables = receivables_table(names, int(sim.start_year), agg.sums.get("receivables_cents", nothing_owed),
-                                    agg.positive.get("receivables_cents", nothing_owed), reps)
+    receivables = receivables_table(
+        names,
+        int(sim.start_year),
+        agg.sums.get("receivables_cents", nothing_owed),
+        agg.positive.get("receivables_cents", nothing_owed),
+        reps,
+    )
     return Run(
         manifest=_manifest(scn, seed, reps, agg, prov, started, wall, executor),
         summary=summary,
         replications=replications,
         monthly=monthly,
         shares=shares,
-        tables={"yearly": yearly, "coverage": coverage, "receivables": receivables,
-                **_children_liability_table(agg, years), **_statements_tables(scn, agg),
-                **_victims_yearly_table(agg, years)},
+        tables={
+            "yearly": yearly,
+            "coverage": coverage,
+            "receivables": receivables,
+            **_children_liability_table(agg, years),
+            **_statements_tables(scn, agg),
+            **_victims_yearly_table(agg, years),
+        },
         scenario=scn,
         journals=agg.journals,
     )

@@ -31,25 +31,48 @@ Presence = NDArray[np.bool_] | None
 Costs = NDArray[np.float64] | None
 
 
-def _needs_network(kind: str, presence: Presence, country_cost: Costs) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+def _needs_network(
+    kind: str, presence: Presence, country_cost: Costs
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     if presence is None or country_cost is None:
         raise ValueError(f"formula '{kind}' needs presence and country_cost")
     return presence, country_cost
 
 
-def _tiered(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+def _tiered(
+    formula: Any,
+    n: int,
+    keys: Keys,
+    presence: Presence,
+    country_cost: Costs,
+    total_usd: float | None,
+) -> Shares:
     if total_usd is None:
         raise ValueError("formula 'tiered' needs total_usd")
     bands = [(b.up_to_share, b.amount_usd) for b in formula.bands]
     return tiered(keys[formula.key], bands, total_usd)
 
 
-def _usage(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+def _usage(
+    formula: Any,
+    n: int,
+    keys: Keys,
+    presence: Presence,
+    country_cost: Costs,
+    total_usd: float | None,
+) -> Shares:
     where, cost = _needs_network("usage", presence, country_cost)
     return usage_based(where, cost, keys[formula.key] if formula.key else None)
 
 
-def _shapley(formula: Any, n: int, keys: Keys, presence: Presence, country_cost: Costs, total_usd: float | None) -> Shares:
+def _shapley(
+    formula: Any,
+    n: int,
+    keys: Keys,
+    presence: Presence,
+    country_cost: Costs,
+    total_usd: float | None,
+) -> Shares:
     return network_shapley(*_needs_network("shapley", presence, country_cost))
 
 
@@ -61,11 +84,15 @@ _FORMULAS: dict[str, Callable[[Any, int, Keys, Presence, Costs, float | None], S
     "equal": lambda f, n, keys, *_: formulas.equal(n),
     "proportional": lambda f, n, keys, *_: formulas.proportional(keys[f.key]),
     "weighted": lambda f, n, keys, *_: formulas.weighted(keys, f.weights),
-    "base_plus_variable": lambda f, n, keys, *_: formulas.base_plus_variable(keys[f.key], f.base_fraction),
+    "base_plus_variable": lambda f, n, keys, *_: formulas.base_plus_variable(
+        keys[f.key], f.base_fraction
+    ),
     "tiered": _tiered,
     # The floor and ceiling are this formula's own; they are applied below like any other.
     "capacity": lambda f, n, keys, *_: capacity_to_pay(keys[f.key]),
-    "risk_adjusted": lambda f, n, keys, *_: risk_adjusted(keys[f.key], keys[f.risk_key], f.risk_weight),
+    "risk_adjusted": lambda f, n, keys, *_: risk_adjusted(
+        keys[f.key], keys[f.risk_key], f.risk_weight
+    ),
     "usage": _usage,
     "shapley": _shapley,
 }
@@ -120,8 +147,11 @@ def compute_shares(
     if shares.size != n:
         raise ValueError(f"formula '{kind}' gave {shares.size} shares for {n} entities")
     floor, ceiling = effective_bounds(
-        n, float(formula.floor), float(formula.ceiling),
-        floor_usd=float(getattr(formula, "floor_usd", 0.0) or 0.0), total_usd=total_usd,
+        n,
+        float(formula.floor),
+        float(formula.ceiling),
+        floor_usd=float(getattr(formula, "floor_usd", 0.0) or 0.0),
+        total_usd=total_usd,
     )
     if floor > 0 or ceiling < 1:
         shares = formulas.apply_floor_ceiling(shares, floor, ceiling)

@@ -143,7 +143,10 @@ def exit_sensitivity(
     """
     s = np.asarray(shares, dtype=np.float64)
     n = s.size
-    out = {name: np.full(n, np.nan) for name in ("max_change", "mean_change", "max_relative", "mean_relative")}
+    out = {
+        name: np.full(n, np.nan)
+        for name in ("max_change", "mean_change", "max_relative", "mean_relative")
+    }
     everyone = np.arange(n)
     for j in range(n if n > 1 else 0):
         stay = everyone[everyone != j]

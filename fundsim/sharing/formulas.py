@@ -17,7 +17,14 @@ from numpy.typing import ArrayLike
 
 from fundsim.sharing.bounds import Shares, apply_floor_ceiling, normalise
 
-__all__ = ["Shares", "apply_floor_ceiling", "base_plus_variable", "equal", "proportional", "weighted"]
+__all__ = [
+    "Shares",
+    "apply_floor_ceiling",
+    "base_plus_variable",
+    "equal",
+    "proportional",
+    "weighted",
+]
 
 
 def equal(n: int) -> Shares:

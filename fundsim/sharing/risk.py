@@ -43,7 +43,11 @@ from fundsim.sharing.bounds import Shares, normalise
 
 #: Entity columns the share tables take as the risk exposure, first found first:
 #: allegation-based columns before the expenses in crisis countries.
-RISK_EXPOSURE_COLUMNS: tuple[str, ...] = ("sea_risk_exposure", "sea_allegations", "hrp_expenses_usd")
+RISK_EXPOSURE_COLUMNS: tuple[str, ...] = (
+    "sea_risk_exposure",
+    "sea_allegations",
+    "hrp_expenses_usd",
+)
 
 
 def risk_adjusted(key: ArrayLike, risk_key: ArrayLike, risk_weight: float) -> Shares:

@@ -141,7 +141,9 @@ def shapley_sampled(
         done += m
     mean = total / permutations
     var = np.maximum(total_sq / permutations - mean**2, 0.0) * permutations / (permutations - 1)
-    return ShapleyEstimate(mean, np.sqrt(var / permutations), exact=False, permutations=permutations)
+    return ShapleyEstimate(
+        mean, np.sqrt(var / permutations), exact=False, permutations=permutations
+    )
 
 
 def shapley_value(

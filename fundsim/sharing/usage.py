@@ -29,7 +29,9 @@ from numpy.typing import ArrayLike, NDArray
 from fundsim.sharing.bounds import Shares
 
 
-def check_presence(presence: ArrayLike, country_cost_usd: ArrayLike) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+def check_presence(
+    presence: ArrayLike, country_cost_usd: ArrayLike
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Validate an entities x countries presence matrix and its per-country cost vector (USD)."""
     p = np.asarray(presence, dtype=bool)
     cost = np.asarray(country_cost_usd, dtype=np.float64)

@@ -38,7 +38,9 @@ def _simulated_cents(scenario, years: tuple[int, ...]) -> dict[int, np.ndarray]:
     run = run_scenario(scenario, reps=1, seed=7, workers=1)
     out = {}
     for y in years:
-        rows = run.shares[run.shares["year"] == y].set_index("entity").reindex(scenario.entity_names)
+        rows = (
+            run.shares[run.shares["year"] == y].set_index("entity").reindex(scenario.entity_names)
+        )
         assert np.allclose(rows["paid_usd"], rows["assessed_usd"]), "paid on time and in full"
         out[y] = np.rint(rows["assessed_usd"].to_numpy() * 100).astype(np.int64)
     return out
@@ -47,15 +49,18 @@ def _simulated_cents(scenario, years: tuple[int, ...]) -> dict[int, np.ndarray]:
 CASES = {
     "baseline (two-year period, commitment basis)": ("baseline.toml", {}),
     "first model's rules (one-year period, cash basis)": (
-        "baseline.toml", {"mechanism.budget_period_years": 1, "mechanism.budget_basis": "cash"}
+        "baseline.toml",
+        {"mechanism.budget_period_years": 1, "mechanism.budget_basis": "cash"},
     ),
     "opening balance and three-year period": (
-        "baseline.toml", {"mechanism.budget_period_years": 3, "mechanism.opening_balance_usd": 2_500_000.0}
+        "baseline.toml",
+        {"mechanism.budget_period_years": 3, "mechanism.opening_balance_usd": 2_500_000.0},
     ),
     "a fixed envelope": ("baseline.toml", {"mechanism.budget": {"usd_per_year": 10_000_000.0}}),
     "the UNDSS precedent key": ("baseline.toml", {"mechanism.formula": {"kind": "undss_2005"}}),
     "one host for both windows, its own fee": (
-        "shared_host.toml", {"victims.funding.shared_admin_fee": 0.05}
+        "shared_host.toml",
+        {"victims.funding.shared_admin_fee": 0.05},
     ),
     "MPTF-administered: a fee stack and a secretariat": ("host_mptf.toml", {}),
     "Secretariat trust fund: 13 % on expenditure": ("host_secretariat.toml", {}),
@@ -72,7 +77,9 @@ def test_annex_gross_and_invoices_equal_the_simulated_assessments(case: str) -> 
     invoices = annex.table("invoices").set_index("entity")
     for year, gross in zip(annex.years, annex.gross_cents, strict=True):
         assert int(simulated[year].sum()) == gross
-        mine = np.rint(invoices.loc[list(scenario.entity_names), f"{year} (USD)"].to_numpy() * 100).astype(np.int64)
+        mine = np.rint(
+            invoices.loc[list(scenario.entity_names), f"{year} (USD)"].to_numpy() * 100
+        ).astype(np.int64)
         assert (mine == simulated[year]).all()
 
 
@@ -84,7 +91,9 @@ def test_standard_costing_reconciles_too_and_prices_each_grade() -> None:
     for year, gross in zip(annex.years, annex.gross_cents, strict=True):
         assert int(simulated[year].sum()) == gross
     costs = annex.table("costs").set_index("line")
-    assert costs.loc["total planned cost", f"{annex.years[0]} (USD)"] == pytest.approx(network_cost_usd(graded))
+    assert costs.loc["total planned cost", f"{annex.years[0]} (USD)"] == pytest.approx(
+        network_cost_usd(graded)
+    )
     # Standard costs differ by grade: the graded network does not cost the flat one.
     assert network_cost_usd(graded) != network_cost_usd(scenario)
 
@@ -96,7 +105,9 @@ def test_budget_lines_add_up_and_the_reserve_reaches_its_target() -> None:
     for year, gross, fee in zip(annex.years, annex.gross_cents, annex.fee_cents, strict=True):
         column = budget[f"{year} (USD)"]
         net = column.iloc[4]
-        assert column.iloc[0] + column.iloc[1] + column.iloc[2] + column.iloc[3] == pytest.approx(net)
+        assert column.iloc[0] + column.iloc[1] + column.iloc[2] + column.iloc[3] == pytest.approx(
+            net
+        )
         assert round(net * 100) + fee == gross
     reserve = annex.table("reserve")
     target = reserve["reserve target (USD)"].iloc[0]

@@ -41,7 +41,9 @@ def test_the_lines_add_up_to_the_gross(scenario) -> None:
     net, fees, gross = budget.iloc[8], budget.iloc[9], budget.iloc[10]
     assert net + fees == pytest.approx(gross, abs=1e-6)
     fee = scenario.victims.funding.admin_fee
-    assert gross == pytest.approx(net / (1 - fee), abs=0.01)  # the fee on receipts grosses the net up
+    assert gross == pytest.approx(
+        net / (1 - fee), abs=0.01
+    )  # the fee on receipts grosses the net up
     assert budget.iloc[1] > 0  # case management costs money
 
 

@@ -21,14 +21,23 @@ def test_app_is_a_command_with_loopback_by_default() -> None:
 
 def test_without_panel_one_line_says_how_to_install_it(monkeypatch, capsys) -> None:
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "panel" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "panel" else real(name, *a)
+    )
     assert main(["app", str(BASELINE)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "pip install -e '.[app]'" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("flags, words", [(["--port", "0"], "--port"), (["--workers", "0"], "--workers"),
-                                          (["--reps", "0"], "--reps"), (["--timeout", "0"], "--timeout")])
+@pytest.mark.parametrize(
+    "flags, words",
+    [
+        (["--port", "0"], "--port"),
+        (["--workers", "0"], "--workers"),
+        (["--reps", "0"], "--reps"),
+        (["--timeout", "0"], "--timeout"),
+    ],
+)
 def test_bad_flags_are_one_line(flags, words, capsys) -> None:
     assert main(["app", str(BASELINE), *flags]) == 2
     assert words in capsys.readouterr().err

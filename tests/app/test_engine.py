@@ -26,13 +26,26 @@ def test_stages_are_the_first_replications_of_the_final_run_and_narrow(scenarios
     sim = Simulator(workers=1)
     got = []
     progress = []
-    sim.stream(base, whatif, 12, 3, sim.ticket(), got.append, lambda d, t: progress.append((d, t)),
-               stages=[4, 12])
+    sim.stream(
+        base,
+        whatif,
+        12,
+        3,
+        sim.ticket(),
+        got.append,
+        lambda d, t: progress.append((d, t)),
+        stages=[4, 12],
+    )
     assert [s.reps for s in got] == [4, 12] and [s.final for s in got] == [False, True]
     first, last = got[0].whatif.replications, got[1].whatif.replications
     assert first.equals(last.iloc[:4].reset_index(drop=True))  # common seeds per replication
-    widths = [float(s.comparison.row("coordinator_coverage")["ci95_high"]
-                    - s.comparison.row("coordinator_coverage")["ci95_low"]) for s in got]
+    widths = [
+        float(
+            s.comparison.row("coordinator_coverage")["ci95_high"]
+            - s.comparison.row("coordinator_coverage")["ci95_low"]
+        )
+        for s in got
+    ]
     assert all(s.comparison.paired for s in got)
     assert progress[-1] == (32, 32) and widths[1] <= widths[0] * 1.5
 
@@ -47,7 +60,9 @@ def test_a_newer_change_cancels_the_running_one() -> None:
     t0 = time.perf_counter()
     with pytest.raises(Cancelled, match="newer change"):
         sim.stream(base, whatif, 40, 5, ticket, seen.append, stages=[40])
-    assert seen == [] and time.perf_counter() - t0 < 10  # stopped at a finished chunk, not after 80 replications
+    assert (
+        seen == [] and time.perf_counter() - t0 < 10
+    )  # stopped at a finished chunk, not after 80 replications
 
 
 def test_the_queue_is_bounded_and_runs_time_out(scenarios) -> None:
@@ -69,8 +84,16 @@ def test_after_a_cancelled_run_the_shared_workers_give_the_same_numbers(scenario
         ticket = sim.ticket()
         done = []
         with pytest.raises(Cancelled):
-            sim.stream(base, whatif, 12, 3, ticket, done.append,
-                       lambda d, t: ticket.cancel() if d >= 2 else None, stages=[12])
+            sim.stream(
+                base,
+                whatif,
+                12,
+                3,
+                ticket,
+                done.append,
+                lambda d, t: ticket.cancel() if d >= 2 else None,
+                stages=[12],
+            )
         got = []
         sim.stream(base, whatif, 12, 3, sim.ticket(), got.append, stages=[12])
     finally:
@@ -84,7 +107,9 @@ def test_after_a_cancelled_run_the_shared_workers_give_the_same_numbers(scenario
 
 def test_a_page_with_no_change_shows_the_baselines_own_run() -> None:
     base = load_scenario(BASELINE)
-    unchanged = load_whatif(BASELINE, "baseline-what-if", {}, 4, 9)  # another name, count and seed: same model
+    unchanged = load_whatif(
+        BASELINE, "baseline-what-if", {}, 4, 9
+    )  # another name, count and seed: same model
     sim = Simulator(workers=1)
     got = []
     sim.stream(base, unchanged, 4, 9, sim.ticket(), got.append)

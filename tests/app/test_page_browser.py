@@ -28,10 +28,19 @@ from fundsim.results.registry import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
+CHROMIUM = next(
+    (p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()),
+    None,
+)
 IN_CI = os.environ.get("CI", "").lower() == "true"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPS = 12  # stages of 8 and 12 replications: a first answer, then the final one
 
 
@@ -56,9 +65,24 @@ def server():
     except ImportError:
         _need(False, "Playwright is not installed (pip install -e '.[test]')")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "fundsim", "app", str(BASELINE), "--port", str(port),
-                             "--reps", str(REPS), "--workers", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fundsim",
+            "app",
+            str(BASELINE),
+            "--port",
+            str(port),
+            "--reps",
+            str(REPS),
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -76,8 +100,10 @@ def server():
 
 def _final(page, timeout_s: float = 90) -> dict[str, str]:
     page.wait_for_selector(".fs-reps[data-final='1']", timeout=timeout_s * 1000)
-    return {li.get_attribute("data-metric"): li.get_attribute("data-mean")
-            for li in page.locator("li[data-metric]").all()}
+    return {
+        li.get_attribute("data-metric"): li.get_attribute("data-mean")
+        for li in page.locator("li[data-metric]").all()
+    }
 
 
 def _overflow(page) -> int:
@@ -102,7 +128,9 @@ def test_the_page_answers_moves_reproduces_and_fits(server, tmp_path) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
         context.route("**/*", only_here)
         page = context.new_page()
         t0 = time.monotonic()
@@ -111,7 +139,10 @@ def test_the_page_answers_moves_reproduces_and_fits(server, tmp_path) -> None:
         first_answer_s = time.monotonic() - t0
         before = _final(page)
         table_before = page.locator(".fs-bills-table").inner_text()
-        assert before["coordinator_coverage"] and "as in the baseline" in page.locator(".fs-pays-line").inner_text()
+        assert (
+            before["coordinator_coverage"]
+            and "as in the baseline" in page.locator(".fs-pays-line").inner_text()
+        )
 
         # A lever: the JIU precedent key instead of the scenario's formula.
         t1 = time.monotonic()
@@ -142,7 +173,9 @@ def test_the_page_answers_moves_reproduces_and_fits(server, tmp_path) -> None:
         shutil.copytree(BASELINE.parent, folder, ignore=shutil.ignore_patterns("sweeps"))
         file = folder / "what_if.toml"
         download.value.save_as(file)
-        assert 'mechanism.formula.kind = "jiu"' in file.read_text() and "cuts = [" in file.read_text()
+        assert (
+            'mechanism.formula.kind = "jiu"' in file.read_text() and "cuts = [" in file.read_text()
+        )
 
         # The link reproduces the view in a new page.
         again = context.new_page()
@@ -156,4 +189,6 @@ def test_the_page_answers_moves_reproduces_and_fits(server, tmp_path) -> None:
     for metric, mean in after.items():
         column = describe(metric).source_column
         assert repr(float(cli[column].mean())) == mean, metric
-    print(f"first answer {first_answer_s:.1f} s after opening; bills {bills_s:.2f} s after the change")
+    print(
+        f"first answer {first_answer_s:.1f} s after opening; bills {bills_s:.2f} s after the change"
+    )

@@ -45,9 +45,20 @@ def test_levers_show_the_loaded_values_with_units_and_ranges(base) -> None:
 
 
 def test_lever_values_become_the_scenarios_keys(base) -> None:
-    changed = _changed(base, {"formula": "jiu", "reserve_months": 6, "cut_who": "group voluntary",
-                              "cut_year": 2027, "cut_percent": 25, "host": "secretariat",
-                              "exit_who": "largest", "exit_year": 2028, "absorption": 50})
+    changed = _changed(
+        base,
+        {
+            "formula": "jiu",
+            "reserve_months": 6,
+            "cut_who": "group voluntary",
+            "cut_year": 2027,
+            "cut_percent": 25,
+            "host": "secretariat",
+            "exit_who": "largest",
+            "exit_year": 2028,
+            "absorption": 50,
+        },
+    )
     scn = load_whatif(BASELINE, "w", changed, 10, 7)
     assert scn.mechanism.reserve_target_months == 6
     assert scn.mechanism.formula.preset == "jiu" or scn.mechanism.formula.kind == "proportional"
@@ -76,8 +87,16 @@ def test_out_of_range_values_are_refused_in_one_line_naming_the_field(base) -> N
         parse_advanced("import os")
 
 
-@pytest.mark.parametrize("line", ['entities.file = "/etc/passwd"', 'extends = "/etc/hosts"',
-                                  'countries = {file = "x.csv"}', "simulation.seed = 1", 'name = "x"'])
+@pytest.mark.parametrize(
+    "line",
+    [
+        'entities.file = "/etc/passwd"',
+        'extends = "/etc/hosts"',
+        'countries = {file = "x.csv"}',
+        "simulation.seed = 1",
+        'name = "x"',
+    ],
+)
 def test_the_advanced_field_takes_no_path_and_not_the_pages_own_keys(line) -> None:
     with pytest.raises(LeverError, match=r"names a file|set by the page"):
         parse_advanced(line)
@@ -92,8 +111,12 @@ def test_the_bills_move_with_the_formula_and_sum_to_the_same_budget(base) -> Non
     assert by["baseline_usd"].sum() == pytest.approx(by["whatif_usd"].sum(), rel=1e-9)
 
 
-def test_the_downloaded_file_marks_its_values_and_reproduces_the_page_through_the_cli(base, tmp_path) -> None:
-    changed = _changed(base, {"ceiling": 15, "cut_who": "group voluntary", "cut_year": 2027, "cut_percent": 25})
+def test_the_downloaded_file_marks_its_values_and_reproduces_the_page_through_the_cli(
+    base, tmp_path
+) -> None:
+    changed = _changed(
+        base, {"ceiling": 15, "cut_who": "group voluntary", "cut_year": 2027, "cut_percent": 25}
+    )
     reps, seed = 4, 11
     text = whatif_toml(BASELINE, "baseline-what-if", changed, reps, seed)
     data = tomllib.loads(text)
@@ -109,8 +132,14 @@ def test_the_downloaded_file_marks_its_values_and_reproduces_the_page_through_th
     folder = tmp_path / "scenarios"
     shutil.copytree(BASELINE.parent, folder, ignore=shutil.ignore_patterns("sweeps"))
     (folder / "what_if.toml").write_text(text, encoding="utf-8")
-    assert main(["run", str(folder / "what_if.toml"), "--workers", "1", "--out", str(tmp_path / "run")]) == 0
+    assert (
+        main(
+            ["run", str(folder / "what_if.toml"), "--workers", "1", "--out", str(tmp_path / "run")]
+        )
+        == 0
+    )
     cli = read_run(tmp_path / "run").replications
     page = stages[-1].whatif.replications
-    pd.testing.assert_frame_equal(cli.reset_index(drop=True), page.reset_index(drop=True), check_exact=True,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        cli.reset_index(drop=True), page.reset_index(drop=True), check_exact=True, check_dtype=False
+    )

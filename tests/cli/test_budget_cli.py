@@ -12,8 +12,21 @@ from xlsx_checks import formula_like_text, formulas, too_narrow, unformatted_num
 from fundsim.cli import main
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHEETS = ["Read me", "budget", "staffing", "costs", "secretariat", "fees", "reserve", "invoices",
-          "instalments", "formulas", "victims_budget", "victims_advocates", "victims_invoices"]
+SHEETS = [
+    "Read me",
+    "budget",
+    "staffing",
+    "costs",
+    "secretariat",
+    "fees",
+    "reserve",
+    "invoices",
+    "instalments",
+    "formulas",
+    "victims_budget",
+    "victims_advocates",
+    "victims_invoices",
+]
 
 
 @pytest.fixture(scope="module")

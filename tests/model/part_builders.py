@@ -19,7 +19,9 @@ from fundsim.model.static import static_for
 from fundsim.scenario import Scenario
 
 
-def part_context(scenario: Scenario, accounts: Sequence[str], price_index: Sequence[float] | None = None) -> Context:
+def part_context(
+    scenario: Scenario, accounts: Sequence[str], price_index: Sequence[float] | None = None
+) -> Context:
     """A fresh clock and an audited ledger of ``accounts`` over ``scenario``'s horizon, its
     static data, and ``price_index`` (default: no inflation)."""
     sim = scenario.simulation
@@ -28,8 +30,17 @@ def part_context(scenario: Scenario, accounts: Sequence[str], price_index: Seque
     return Context(simpy.Environment(), ledger, static_for(scenario), prices, sim.months, sim.years)
 
 
-def part_contributors(ctx: Context, scenario: Scenario, plan: ShockPlan, fund: Fund, lines: Sequence[Fund | None],
-                      fee: float, contributions_account: int, fees_account: int, **more: Any) -> Contributors:
+def part_contributors(
+    ctx: Context,
+    scenario: Scenario,
+    plan: ShockPlan,
+    fund: Fund,
+    lines: Sequence[Fund | None],
+    fee: float,
+    contributions_account: int,
+    fees_account: int,
+    **more: Any,
+) -> Contributors:
     """The entities of ``scenario`` paying into ``fund`` (and their own ``lines``) under the
     shocks of ``plan``, with the scenario's payments, participation and formula, and a fixed
     random stream; ``more``: Contributors' other keyword arguments."""

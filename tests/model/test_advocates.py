@@ -26,8 +26,12 @@ def test_the_function_costs_its_posts_at_standard_cost_plus_the_office(advocates
     assert sum(line.count for line in posts) == 11
     priced = [line for line in posts if line.grade != "ASG"]
     assert all(line.unit_usd == table[(line.grade, line.duty_station_class)] for line in priced)
-    assert [line.unit_usd for line in posts if line.grade == "ASG"] == [420_000]  # its own annual_cost_usd
-    assert advocates_usd_year(advocates) == pytest.approx(420_000 + 230_000 + 195_000 + 4 * 325_000 + 4 * 85_000 + 250_000)
+    assert [line.unit_usd for line in posts if line.grade == "ASG"] == [
+        420_000
+    ]  # its own annual_cost_usd
+    assert advocates_usd_year(advocates) == pytest.approx(
+        420_000 + 230_000 + 195_000 + 4 * 325_000 + 4 * 85_000 + 250_000
+    )
 
 
 def test_off_in_the_baseline(baseline_path) -> None:
@@ -37,7 +41,11 @@ def test_off_in_the_baseline(baseline_path) -> None:
 def test_the_window_pays_it_each_month_at_that_years_prices(advocates) -> None:
     from victim_builders import run_world
 
-    world = run_world(advocates.model_copy(update={"simulation": advocates.simulation.model_copy(update={"years": 3})}))
+    world = run_world(
+        advocates.model_copy(
+            update={"simulation": advocates.simulation.model_copy(update={"years": 3})}
+        )
+    )
     fund = world.victim_fund
     monthly = advocates_usd_year(advocates) / 12
     expected = sum(round(monthly * world.price_index[m // 12] * 100) for m in range(36))

@@ -18,27 +18,53 @@ from fundsim.scenario import scenario_from_dict
 ACCOUNTS = ("fund", "contributions", "admin_fees")
 
 
-def _contributors(cut: np.ndarray | None = None, fiscal_start_months: list[int] | None = None,
-                  write_off_years: int | None = None, years: int = 3, delay: float = 0.0):
+def _contributors(
+    cut: np.ndarray | None = None,
+    fiscal_start_months: list[int] | None = None,
+    write_off_years: int | None = None,
+    years: int = 3,
+    delay: float = 0.0,
+):
     raw = deterministic_dict()  # 4 entities A-D, equal shares
     raw["simulation"]["years"] = years
     raw["payments"] = {"instalments_per_year": 2, "delay_months": delay}
     scenario = scenario_from_dict(raw)
     ctx = part_context(scenario, ACCOUNTS)
     n = len(scenario.entities)
-    plan = ShockPlan(cut=np.zeros((n, years)) if cut is None else cut,
-                     exit_year=np.full(n, years, dtype=np.int64), exit_largest_year=None)
+    plan = ShockPlan(
+        cut=np.zeros((n, years)) if cut is None else cut,
+        exit_year=np.full(n, years, dtype=np.int64),
+        exit_largest_year=None,
+    )
     fund = Fund(ctx.ledger, "fund")
     ix = ctx.ledger.index
-    contributors = part_contributors(ctx, scenario, plan, fund, [None] * n, 0.0, ix["contributions"],
-                                     ix["admin_fees"], fiscal_start_months=fiscal_start_months,
-                                     write_off_years=write_off_years)
+    contributors = part_contributors(
+        ctx,
+        scenario,
+        plan,
+        fund,
+        [None] * n,
+        0.0,
+        ix["contributions"],
+        ix["admin_fees"],
+        fiscal_start_months=fiscal_start_months,
+        write_off_years=write_off_years,
+    )
     return ctx, fund, contributors
 
 
 def _rule(policy: str, fee: float = 0.0, credit_periods: int = 1) -> BudgetRule:
-    return BudgetRule("pooled", fee, 3.0, 2, "cash", None, 0.03, shortfall_policy=policy,
-                      surplus_credit_periods=credit_periods)
+    return BudgetRule(
+        "pooled",
+        fee,
+        3.0,
+        2,
+        "cash",
+        None,
+        0.03,
+        shortfall_policy=policy,
+        surplus_credit_periods=credit_periods,
+    )
 
 
 def test_an_entity_paying_80_percent_owes_the_rest_as_arrears_aged_by_budget_year() -> None:
@@ -60,7 +86,9 @@ def test_an_entity_paying_80_percent_owes_the_rest_as_arrears_aged_by_budget_yea
     np.testing.assert_array_equal(contributors.for_others, 0)
 
 
-def test_arrears_older_than_the_write_off_years_are_written_off_and_a_late_payment_recovers_them() -> None:
+def test_arrears_older_than_the_write_off_years_are_written_off_and_a_late_payment_recovers_them() -> (
+    None
+):
     cut = np.zeros((4, 3))
     cut[1, 0] = 0.5
     ctx, _, contributors = _contributors(cut, write_off_years=1)
@@ -85,7 +113,9 @@ def test_a_july_fiscal_year_instalment_after_the_horizon_is_neither_unpaid_nor_a
     np.testing.assert_array_equal(contributors.after_horizon[:, 1], [50_000, 0, 0, 0])
     paid, assessed = contributors.paid.sum(axis=1), contributors.assessed_in_horizon.sum(axis=1)
     np.testing.assert_array_equal(paid, assessed)  # everyone paid 100 % of what fell due
-    np.testing.assert_array_equal(contributors.assessed[:, 1], [100_000] * 4)  # the bill itself is whole
+    np.testing.assert_array_equal(
+        contributors.assessed[:, 1], [100_000] * 4
+    )  # the bill itself is whole
     assert contributors.receivables_by_age()[:, -1].sum() == 0  # nothing owed at the horizon
 
 
@@ -103,7 +133,10 @@ def test_under_arrears_the_budget_counts_arrears_as_an_asset_so_others_are_not_b
     assert one_paid_less == paid_in_full
     rebilled = _rule("reapportion").approved_cents(2, plan, 50_000_000 - 2_000_000, 0.0, 2_000_000)
     assert sum(rebilled) - sum(paid_in_full) == 2_000_000  # the 20,000 USD billed again to all
-    assert _rule("reapportion").reapportioned_cents(2, plan, 48_000_000, 0.0, 2_000_000) == [1_000_000, 1_000_000]
+    assert _rule("reapportion").reapportioned_cents(2, plan, 48_000_000, 0.0, 2_000_000) == [
+        1_000_000,
+        1_000_000,
+    ]
     assert _rule("arrears").reapportioned_cents(2, plan, 48_000_000, 0.0, 2_000_000) == [0, 0]
 
 
@@ -111,7 +144,9 @@ def test_arrears_count_net_of_the_fee_their_collection_will_pay() -> None:
     plan = [1_000_000.0, 1_000_000.0]
     rule = _rule("arrears", fee=0.1)
     # Receiving 2,000,000 cents would leave 1,800,000 after the fee: the same budget as the cash.
-    assert rule.approved_cents(2, plan, 48_000_000, 0.0, 2_000_000) == rule.approved_cents(2, plan, 49_800_000, 0.0, 0)
+    assert rule.approved_cents(2, plan, 48_000_000, 0.0, 2_000_000) == rule.approved_cents(
+        2, plan, 49_800_000, 0.0, 0
+    )
 
 
 def test_a_surplus_is_credited_over_the_stated_number_of_budget_periods() -> None:
@@ -127,7 +162,9 @@ def test_a_surplus_is_credited_over_the_stated_number_of_budget_periods() -> Non
 
 def test_the_budget_plans_a_vacancy_factor_and_first_year_vacancies_build_the_reserve() -> None:
     def rule(fill: float) -> BudgetRule:
-        return BudgetRule("pooled", 0.0, 3.0, 1, "cash", None, 0.0, vacancy_factor=0.05, first_year_fill=fill)
+        return BudgetRule(
+            "pooled", 0.0, 3.0, 1, "cash", None, 0.0, vacancy_factor=0.05, first_year_fill=fill
+        )
 
     # 1M planned, 5 % vacancies: 950k spent; the reserve target is 3 months of 1M = 250k.
     assert rule(1.0).approved_cents(1, [1_000_000.0], 0, 0.0) == [120_000_000]  # 950k + 250k
@@ -139,8 +176,14 @@ def test_the_budget_plans_a_vacancy_factor_and_first_year_vacancies_build_the_re
 
 def test_a_cut_naming_one_window_spares_the_other() -> None:
     raw = deterministic_dict()
-    raw["cuts"] = [{"year": raw["simulation"]["start_year"] + 1, "fraction": 0.2, "entity": "A",
-                    "windows": "coordinators"}]
+    raw["cuts"] = [
+        {
+            "year": raw["simulation"]["start_year"] + 1,
+            "fraction": 0.2,
+            "entity": "A",
+            "windows": "coordinators",
+        }
+    ]
     scenario = scenario_from_dict(raw)
     plan = plan_shocks(scenario, np.random.default_rng(0))
     assert plan.cut_for("coordinators")[0, 1] == pytest.approx(0.2)
@@ -152,7 +195,10 @@ def test_a_cut_naming_one_window_spares_the_other() -> None:
 
 def test_on_the_plan_reference_the_bills_follow_the_plan_whatever_the_cash() -> None:
     from fundsim.model.budget import BudgetBook
-    rule = BudgetRule("pooled", 0.0, 3.0, 2, "cash", None, 0.0, shortfall_policy="arrears", reference="plan")
+
+    rule = BudgetRule(
+        "pooled", 0.0, 3.0, 2, "cash", None, 0.0, shortfall_policy="arrears", reference="plan"
+    )
     plan = [1_000_000.0, 1_000_000.0]
     books = []
     for cash in (0, 0):

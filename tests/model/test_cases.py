@@ -17,7 +17,12 @@ from fundsim.runner.seeds import Streams, replication_seed
 ACCOUNTS = ("victim_fund", "victims:A", "victims:B", "victim_services", "victim_opening")
 
 
-def _draws(arrival: list[float], handling: list[float], packages: list[list[int]], entity: list[int] | None = None):
+def _draws(
+    arrival: list[float],
+    handling: list[float],
+    packages: list[list[int]],
+    entity: list[int] | None = None,
+):
     """One victim per allegation, in country 0; ``packages[v]``: cents by month of services."""
     n = len(arrival)
     by_month = np.array(packages, dtype=np.int64).T  # months x victims
@@ -34,15 +39,25 @@ def _draws(arrival: list[float], handling: list[float], packages: list[list[int]
     )
 
 
-def _cases(draws: VictimDraws, capacity: int, cash_cents: dict[str, int], siloed: bool = False, rule: str = "fifo"):
+def _cases(
+    draws: VictimDraws,
+    capacity: int,
+    cash_cents: dict[str, int],
+    siloed: bool = False,
+    rule: str = "fifo",
+):
     scenario = victim_scenario(caseworkers={"capacity": capacity}, priority={"rule": rule})
     v = scenario.victims
     ctx = part_context(scenario, ACCOUNTS)
     ledger, ix = ctx.ledger, ctx.ledger.index
-    funds = [Fund(ledger, "victim_fund")] + ([Fund(ledger, "victims:A"), Fund(ledger, "victims:B")] if siloed else [])
+    funds = [Fund(ledger, "victim_fund")] + (
+        [Fund(ledger, "victims:A"), Fund(ledger, "victims:B")] if siloed else []
+    )
     for name, cents in cash_cents.items():
         ledger.open(ix[name], cents, ix["victim_opening"])
-    cases = VictimCases(ctx, draws, v.caseworkers, v.priority, len(scenario.countries), funds, ix["victim_services"])
+    cases = VictimCases(
+        ctx, draws, v.caseworkers, v.priority, len(scenario.countries), funds, ix["victim_services"]
+    )
     return ctx, funds, cases
 
 
@@ -92,14 +107,18 @@ def test_cash_kept_back_for_children_starts_no_package() -> None:
 
 def test_in_the_siloed_mode_each_case_is_paid_by_its_entitys_line() -> None:
     draws = _draws([0.1, 0.2], [0.1, 0.1], [[7_000], [9_000]], entity=[1, 0])
-    ctx, funds, cases = _cases(draws, capacity=2, cash_cents={"victims:A": 9_000, "victims:B": 7_000}, siloed=True)
+    ctx, funds, cases = _cases(
+        draws, capacity=2, cash_cents={"victims:A": 9_000, "victims:B": 7_000}, siloed=True
+    )
     _ticks(ctx, cases, 1)
     window, line_a, line_b = funds
     assert (window.cash_cents, line_a.cash_cents, line_b.cash_cents) == (0, 0, 0)
     np.testing.assert_array_equal(cases.first_assist, [0.5, 0.5])
 
 
-def _resource_starts(draws: VictimDraws, capacity: int, per_country: bool, horizon: int) -> np.ndarray:
+def _resource_starts(
+    draws: VictimDraws, capacity: int, per_country: bool, horizon: int
+) -> np.ndarray:
     """Caseworker start times of the same cases through a plain ``simpy.Resource`` per pool."""
     arrival = draws.victim_time
     pools = draws.country if per_country else np.zeros(draws.n_victims, dtype=int)
@@ -122,19 +141,33 @@ def _resource_starts(draws: VictimDraws, capacity: int, per_country: bool, horiz
 
 @pytest.mark.parametrize("pooling", ["pooled", "per_country"])
 def test_caseworker_pool_starts_cases_exactly_like_a_simpy_resource(pooling: str) -> None:
-    scn = victim_scenario(caseworkers={"pooling": pooling, "capacity": 2, "handling_days": {"dist": "exponential", "mean": 40}})
+    scn = victim_scenario(
+        caseworkers={
+            "pooling": pooling,
+            "capacity": 2,
+            "handling_days": {"dist": "exponential", "mean": 40},
+        }
+    )
     v = scn.victims
     ctx = part_context(scn, ACCOUNTS)
     draws = draw_victims(scn, Streams(replication_seed(11, 0)))
     ledger = ctx.ledger
     cases = VictimCases(
-        ctx, draws, v.caseworkers, v.priority, len(scn.countries), [Fund(ledger, "victim_fund")], ledger.index["victim_services"]
+        ctx,
+        draws,
+        v.caseworkers,
+        v.priority,
+        len(scn.countries),
+        [Fund(ledger, "victim_fund")],
+        ledger.index["victim_services"],
     )
     ctx.env.run(until=ctx.n_months)
     ours = cases.cw_start
     theirs = _resource_starts(draws, v.caseworkers.capacity, pooling == "per_country", ctx.n_months)
     assert np.isnan(ours).sum() == np.isnan(theirs).sum()
-    assert (theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()).any()  # a real queue formed
+    assert (
+        theirs[~np.isnan(theirs)] > theirs[~np.isnan(theirs)].min()
+    ).any()  # a real queue formed
     np.testing.assert_allclose(ours[~np.isnan(ours)], theirs[~np.isnan(theirs)], rtol=0, atol=1e-9)
 
 

@@ -20,15 +20,26 @@ def test_auto_capacity_follows_the_expected_caseload() -> None:
     slots = caseworker_slots(v.caseworkers, plan.victims_per_year)
     busy = plan.victims_per_year[0] * 30 / DAYS_PER_MONTH / 12
     assert slots[0] == math.ceil(busy / 0.5)
-    surged = victim_scenario(None, caseworkers={"capacity": "auto", "target_utilisation": 0.5},
-                             allegations={"scale": 2.0})
-    assert caseworker_slots(surged.victims.caseworkers, caseload_plan(surged).victims_per_year)[0] >= 2 * slots[0] - 1
+    surged = victim_scenario(
+        None,
+        caseworkers={"capacity": "auto", "target_utilisation": 0.5},
+        allegations={"scale": 2.0},
+    )
+    assert (
+        caseworker_slots(surged.victims.caseworkers, caseload_plan(surged).victims_per_year)[0]
+        >= 2 * slots[0] - 1
+    )
 
 
 def test_slots_are_paid_by_the_window_at_their_yearly_cost() -> None:
     raw = {"costs": {"inflation_annual": 0.0, "inflation_sd": 0.0}}
-    world = run_world(victim_scenario(raw, caseworkers={"capacity": 8, "cost_usd_year": 1200},
-                                      funding={"opening_balance_usd": 1_000_000}))
+    world = run_world(
+        victim_scenario(
+            raw,
+            caseworkers={"capacity": 8, "cost_usd_year": 1200},
+            funding={"opening_balance_usd": 1_000_000},
+        )
+    )
     m = world.result.metrics
     assert m["caseworker_cost_usd"] == 8 * 1200 * world.scenario.simulation.years
     assert 0 < m["caseworker_utilisation"] < 1
@@ -36,10 +47,22 @@ def test_slots_are_paid_by_the_window_at_their_yearly_cost() -> None:
 
 def test_auto_capacity_turns_a_surge_into_cost_instead_of_dropped_cases() -> None:
     surge = {"scale": 3.0}
-    fixed = run_world(victim_scenario(None, caseworkers={"capacity": 4, "cost_usd_year": 1000},
-                                      allegations=surge, funding={"opening_balance_usd": 5_000_000})).result.metrics
-    auto = run_world(victim_scenario(None, caseworkers={"capacity": "auto", "cost_usd_year": 1000},
-                                     allegations=surge, funding={"opening_balance_usd": 5_000_000})).result.metrics
+    fixed = run_world(
+        victim_scenario(
+            None,
+            caseworkers={"capacity": 4, "cost_usd_year": 1000},
+            allegations=surge,
+            funding={"opening_balance_usd": 5_000_000},
+        )
+    ).result.metrics
+    auto = run_world(
+        victim_scenario(
+            None,
+            caseworkers={"capacity": "auto", "cost_usd_year": 1000},
+            allegations=surge,
+            funding={"opening_balance_usd": 5_000_000},
+        )
+    ).result.metrics
     assert auto["victims_dropped"] < fixed["victims_dropped"]
     assert auto["caseworker_cost_usd"] > fixed["caseworker_cost_usd"]
 
@@ -50,9 +73,14 @@ def test_auto_capacity_needs_one_pool() -> None:
 
 
 def test_existing_services_pay_their_share_of_every_package() -> None:
-    alone = run_world(victim_scenario(None, funding={"opening_balance_usd": 5_000_000})).result.metrics
-    helped = run_world(victim_scenario(None, existing_services_share=0.25,
-                                       funding={"opening_balance_usd": 5_000_000})).result.metrics
+    alone = run_world(
+        victim_scenario(None, funding={"opening_balance_usd": 5_000_000})
+    ).result.metrics
+    helped = run_world(
+        victim_scenario(
+            None, existing_services_share=0.25, funding={"opening_balance_usd": 5_000_000}
+        )
+    ).result.metrics
     assert helped["services_paid_usd"] == pytest.approx(0.75 * alone["services_paid_usd"], rel=1e-4)
 
 

@@ -49,13 +49,17 @@ def test_unpaid_services_do_not_raise_the_funded_ratio() -> None:
 
 def test_a_partial_paternity_recovery_keeps_the_window_paying_the_rest() -> None:
     full = _world({"paternity_success": 1.0, "paternity_delay_months": 6}).result.metrics
-    half = _world({"paternity_success": 1.0, "paternity_delay_months": 6, "paternity_recovery_share": 0.5}).result.metrics
+    half = _world(
+        {"paternity_success": 1.0, "paternity_delay_months": 6, "paternity_recovery_share": 0.5}
+    ).result.metrics
     assert half["child_support_paid_usd"] > full["child_support_paid_usd"]
 
 
 def test_interim_support_ends_at_the_paternity_resolution() -> None:
     to_18 = _world({"paternity_delay_months": 12}).result.metrics
-    interim = _world({"paternity_delay_months": 12, "support_until": "paternity_resolved"}).result.metrics
+    interim = _world(
+        {"paternity_delay_months": 12, "support_until": "paternity_resolved"}
+    ).result.metrics
     assert interim["child_support_paid_usd"] < to_18["child_support_paid_usd"]
     assert interim["obligations_pv_usd"] < to_18["obligations_pv_usd"]
 
@@ -64,20 +68,32 @@ def test_an_account_earning_the_discount_rate_keeps_pace_with_the_liability_to_t
     """Pre-funded at entry and earning the liability's own basis (real discount rate plus
     the year's price change), the account equals the book liability at the horizon."""
     raw = {"costs": {"inflation_annual": 0.03, "inflation_sd": 0.01}}
-    children = {"funding": "prefund_at_entry", "account_return": "discount_rate", "paternity_success": 0.0,
-                "discount_rate": 0.03}
+    children = {
+        "funding": "prefund_at_entry",
+        "account_return": "discount_rate",
+        "paternity_success": 0.0,
+        "discount_rate": 0.03,
+    }
     for rep in range(3):
-        m = run_world(victim_scenario(raw, children=children, funding={"opening_balance_usd": 5_000_000}),
-                      rep=rep).result.metrics
+        m = run_world(
+            victim_scenario(raw, children=children, funding={"opening_balance_usd": 5_000_000}),
+            rep=rep,
+        ).result.metrics
         assert m["child_support_missed_usd"] == 0.0
         assert m["children_interest_usd"] > 0
         assert m["children_account_usd"] == pytest.approx(m["children_liability_pv_usd"], abs=1.0)
 
 
 def test_paternity_releases_stay_in_a_prefunded_account_so_it_ends_above_the_liability() -> None:
-    children = {"funding": "prefund_at_entry", "account_return": "discount_rate", "paternity_success": 0.3}
+    children = {
+        "funding": "prefund_at_entry",
+        "account_return": "discount_rate",
+        "paternity_success": 0.3,
+    }
     m = _world(children, funding={"opening_balance_usd": 5_000_000}).result.metrics
-    without = _world({**children, "account_return": "none"}, funding={"opening_balance_usd": 5_000_000}).result.metrics
+    without = _world(
+        {**children, "account_return": "none"}, funding={"opening_balance_usd": 5_000_000}
+    ).result.metrics
     assert m["funded_ratio"] > max(1.0, without["funded_ratio"])
 
 
@@ -86,10 +102,15 @@ def test_the_account_earns_the_mechanism_s_interest_rate_only_when_told_to() -> 
     rich = {"opening_balance_usd": 5_000_000}
     mech = victim_scenario(None).mechanism.model_dump()
     paying = {"mechanism": {**mech, "interest_rate_annual": 0.04}}
-    earns = run_world(victim_scenario(paying, children={**children, "account_return": "interest_rate"},
-                                      funding=rich)).result.metrics
+    earns = run_world(
+        victim_scenario(
+            paying, children={**children, "account_return": "interest_rate"}, funding=rich
+        )
+    ).result.metrics
     idle = run_world(victim_scenario(paying, children=children, funding=rich)).result.metrics
     # 4 % a year on an account of about half the liability, over ten years
     assert earns["children_interest_usd"] > 0.02 * idle["children_account_usd"]
     assert idle["children_interest_usd"] == 0.0
-    assert earns["victim_assessed_usd"] < idle["victim_assessed_usd"]  # the budget counts on the return
+    assert (
+        earns["victim_assessed_usd"] < idle["victim_assessed_usd"]
+    )  # the budget counts on the return

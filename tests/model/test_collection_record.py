@@ -28,7 +28,9 @@ def test_an_entity_that_paid_80_percent_last_year_is_expected_to_pay_80_percent_
 
 def test_the_first_year_and_an_entity_never_billed_use_the_ceiling() -> None:
     c = _contributors_with(invoiced=[[1000, 1000], [0, 1000]], received=[[0, 0], [0, 0]])
-    assert c.expected_cents(0, 0.95) == 950  # no record yet: one less the haircut (entity 1 owes nothing)
+    assert (
+        c.expected_cents(0, 0.95) == 950
+    )  # no record yet: one less the haircut (entity 1 owes nothing)
     assert c.expected_cents(1, 0.95) == 0 + 950  # entity 0 paid nothing of last year's bill
 
 
@@ -44,10 +46,13 @@ def test_under_a_permanent_cut_the_record_rule_cuts_posts_before_the_payroll() -
     import fundsim
     from fundsim.scenario.overrides import with_overrides
 
-    cut = fundsim.load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "cut_voluntary_2027.toml")
+    cut = fundsim.load_scenario(
+        Path(__file__).resolve().parents[2] / "scenarios" / "cut_voluntary_2027.toml"
+    )
     fixed = fundsim.run(cut, reps=12, seed=3, workers=1).replications
-    record = fundsim.run(with_overrides(cut, {"mechanism.collection_basis": "record"}), reps=12, seed=3,
-                         workers=1).replications
+    record = fundsim.run(
+        with_overrides(cut, {"mechanism.collection_basis": "record"}), reps=12, seed=3, workers=1
+    ).replications
     assert fixed["missed_payments_usd"].sum() > 0  # the fixed haircut misses salaries here
     assert (record["missed_payments_usd"] == 0).all()
     assert (record["tier1_interrupted"] == 0).all()

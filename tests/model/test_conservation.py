@@ -27,7 +27,9 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     raw = _base()
     raw["simulation"]["years"] = draw(st.integers(1, 4))
     m = raw["mechanism"]
-    m["admin_fee"] = draw(st.floats(0.0, 0.49, allow_nan=False))  # every fee is below the 50 % ceiling
+    m["admin_fee"] = draw(
+        st.floats(0.0, 0.49, allow_nan=False)
+    )  # every fee is below the 50 % ceiling
     m["reserve_target_months"] = draw(st.floats(0, 12))
     m["interest_rate_annual"] = draw(st.sampled_from([0.0, 0.01, 0.05]))
     m["opening_balance_usd"] = draw(st.sampled_from([0.0, 123456.78, 2_000_000.01]))
@@ -43,7 +45,9 @@ def small_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     raw["shocks"]["annual_probability"] = draw(fractions)
     years = raw["simulation"]["years"]
     if draw(st.booleans()):
-        raw["cuts"] = [{"year": 2026 + draw(st.integers(0, years - 1)), "fraction": draw(fractions)}]
+        raw["cuts"] = [
+            {"year": 2026 + draw(st.integers(0, years - 1)), "fraction": draw(fractions)}
+        ]
     if draw(st.booleans()):
         raw["exits"] = [{"entity": "largest", "year": 2026 + draw(st.integers(0, years - 1))}]
     return raw
@@ -55,7 +59,9 @@ def test_every_replication_conserves_money_to_the_cent(raw: dict[str, Any], rep:
     scenario = scenario_from_dict(raw)
     r = simulate(scenario, Streams(replication_seed(11, rep)))
     m = {k: round(v * 100) for k, v in r.metrics.items() if k.endswith("_usd")}
-    assert m["opening_balance_usd"] + m["inflows_usd"] - m["outflows_usd"] == m["closing_balance_usd"]
+    assert (
+        m["opening_balance_usd"] + m["inflows_usd"] - m["outflows_usd"] == m["closing_balance_usd"]
+    )
     # Every inflow is a contribution actually paid (plus interest); no money appears from nowhere.
     assert int(r.paid_cents.sum()) <= m["inflows_usd"]
     assert (r.paid_cents <= r.assessed_cents).all()
@@ -64,12 +70,18 @@ def test_every_replication_conserves_money_to_the_cent(raw: dict[str, Any], rep:
     assert r.monthly[-1, 0] * 100 == m["closing_balance_usd"] or r.monthly[-1, 0] >= 0
 
 
-def test_replications_csv_identity_holds_after_a_round_trip(tmp_path: Path, mini_path: Path) -> None:
+def test_replications_csv_identity_holds_after_a_round_trip(
+    tmp_path: Path, mini_path: Path
+) -> None:
     from fundsim.results import read_run
 
     run_scenario(mini_path, reps=30, seed=3, out=tmp_path / "run")
     table = read_run(tmp_path / "run").replications
-    cents = {c: np.rint(table[c].to_numpy() * 100).astype(np.int64) for c in table.columns if c.endswith("_usd")}
+    cents = {
+        c: np.rint(table[c].to_numpy() * 100).astype(np.int64)
+        for c in table.columns
+        if c.endswith("_usd")
+    }
     lhs = cents["opening_balance_usd"] + cents["inflows_usd"] - cents["outflows_usd"]
     assert (lhs == cents["closing_balance_usd"]).all()
     # Outflows are exactly salaries + operating + fees; fees are what the fee rule says.

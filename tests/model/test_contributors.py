@@ -42,8 +42,17 @@ def _contributors(
     fund = Fund(ctx.ledger, "fund")
     own = [Fund(ctx.ledger, "line:A"), None, None, None] if lines else [None] * n
     ix = ctx.ledger.index
-    contributors = part_contributors(ctx, scenario, plan, fund, own, fee, ix["contributions"], ix["admin_fees"],
-                                     fiscal_start_months=fiscal_start_months)
+    contributors = part_contributors(
+        ctx,
+        scenario,
+        plan,
+        fund,
+        own,
+        fee,
+        ix["contributions"],
+        ix["admin_fees"],
+        fiscal_start_months=fiscal_start_months,
+    )
     return ctx, fund, contributors
 
 
@@ -66,11 +75,15 @@ def test_an_equal_split_gives_the_odd_cent_to_the_first_entity_and_to_the_last_i
     ctx.env.run(until=8)  # the second instalments, at 6 + 1.5 months
     np.testing.assert_array_equal(contributors.paid[:, 0], [250_001, 250_000, 250_000, 250_000])
     assert fund.cash_cents == 1_000_001
-    assert ctx.ledger.flows[7, ctx.ledger.index["fund"], ctx.ledger.index["contributions"]] == 500_001
+    assert (
+        ctx.ledger.flows[7, ctx.ledger.index["fund"], ctx.ledger.index["contributions"]] == 500_001
+    )
 
 
 def test_the_host_fee_is_taken_from_each_instalment_as_it_arrives() -> None:
-    ctx, fund, contributors = _contributors({"instalments_per_year": 1, "delay_months": 0}, fee=0.08)
+    ctx, fund, contributors = _contributors(
+        {"instalments_per_year": 1, "delay_months": 0}, fee=0.08
+    )
     contributors.assess(0, 1_000_000)
     ctx.env.run(until=1)
     # 250,000 cents each, 8 % fee on each instalment: 20,000 cents, posted right after it.
@@ -81,7 +94,9 @@ def test_the_host_fee_is_taken_from_each_instalment_as_it_arrives() -> None:
 
 
 def test_an_entity_funds_its_own_line_without_the_hosts_fee() -> None:
-    ctx, fund, contributors = _contributors({"instalments_per_year": 1, "delay_months": 0}, fee=0.08, lines=True)
+    ctx, fund, contributors = _contributors(
+        {"instalments_per_year": 1, "delay_months": 0}, fee=0.08, lines=True
+    )
     contributors.assess(0, 0, [12_345, 0, 0, 0])
     ctx.env.run(until=1)
     line = ctx.ledger.index["line:A"]
@@ -91,7 +106,9 @@ def test_an_entity_funds_its_own_line_without_the_hosts_fee() -> None:
 
 
 def test_an_entity_that_has_left_pays_nothing_and_the_others_share_its_part() -> None:
-    ctx, _, contributors = _contributors({"instalments_per_year": 1, "delay_months": 0}, exit_year=[3, 1, 3, 3])
+    ctx, _, contributors = _contributors(
+        {"instalments_per_year": 1, "delay_months": 0}, exit_year=[3, 1, 3, 3]
+    )
     contributors.assess(0, 900_000)
     contributors.assess(1, 900_000)
     np.testing.assert_array_equal(contributors.assessed[:, 0], [225_000] * 4)
@@ -107,20 +124,26 @@ NEVER = np.inf
 def test_absorption_one_keeps_the_whole_budget_and_absorption_zero_loses_the_leavers_bill() -> None:
     received = {}
     for absorption in (1.0, 0.0):
-        ctx, _, contributors = _contributors(ON_TIME, exit_year=[3, 1, 3, 3], participation={"absorption": absorption})
+        ctx, _, contributors = _contributors(
+            ON_TIME, exit_year=[3, 1, 3, 3], participation={"absorption": absorption}
+        )
         contributors.assess(0, 900_000)
         contributors.assess(1, 900_000)
         ctx.env.run(until=13)
         received[absorption] = contributors.paid[:, 1].sum()
         if absorption == 0.0:
             # B's bill had it stayed: a quarter of 900,000; nobody picks it up.
-            np.testing.assert_array_equal(contributors.assessed[:, 1], [225_000, 0, 225_000, 225_000])
+            np.testing.assert_array_equal(
+                contributors.assessed[:, 1], [225_000, 0, 225_000, 225_000]
+            )
     assert received[1.0] == 900_000  # the others pick up all of B's bill, to the cent
     assert received[0.0] == 900_000 - 225_000  # B's bill is lost to the fund
 
 
 def test_half_absorption_loses_half_the_leavers_bill() -> None:
-    _, _, contributors = _contributors(ON_TIME, exit_year=[3, 1, 3, 3], participation={"absorption": 0.5})
+    _, _, contributors = _contributors(
+        ON_TIME, exit_year=[3, 1, 3, 3], participation={"absorption": 0.5}
+    )
     contributors.assess(0, 900_000)
     contributors.assess(1, 900_000)
     assert contributors.assessed[:, 1].sum() == 900_000 - 112_500
@@ -150,7 +173,9 @@ def test_without_a_cap_a_rising_bill_is_paid_in_full() -> None:
 def test_a_mid_year_exit_loses_the_instalments_due_after_it() -> None:
     # B leaves on 1 July of year 1 (month 18): it paid January's instalment, not July's.
     semi = {"instalments_per_year": 2, "delay_months": 0}
-    ctx, _, contributors = _contributors(semi, exit_year=[3, 2, 3, 3], exit_month=[NEVER, 18.0, NEVER, NEVER])
+    ctx, _, contributors = _contributors(
+        semi, exit_year=[3, 2, 3, 3], exit_month=[NEVER, 18.0, NEVER, NEVER]
+    )
     contributors.assess(0, 800_000)
     contributors.assess(1, 800_000)
     ctx.env.run(until=24)
@@ -175,7 +200,12 @@ def test_a_july_fiscal_year_schedules_the_instalments_from_july() -> None:
 def test_receivables_age_by_the_budget_year_they_belong_to() -> None:
     # Everyone pays half of each invoice (the rest stays owed); A's fiscal year starts in
     # July, so at each year end its second instalment has not fallen due yet.
-    half = {"instalments_per_year": 2, "delay_months": 0, "partial_probability": 1.0, "partial_fraction": 0.5}
+    half = {
+        "instalments_per_year": 2,
+        "delay_months": 0,
+        "partial_probability": 1.0,
+        "partial_fraction": 0.5,
+    }
     ctx, _, contributors = _contributors(half, fiscal_start_months=[7, 1, 1, 1])
     contributors.assess(0, 800_000)  # 200,000 each: 100,000 received, 100,000 owed
     ctx.env.run(until=12)

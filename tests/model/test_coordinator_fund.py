@@ -26,26 +26,63 @@ from fundsim.scenario import scenario_from_dict
 PLANNED_USD = 4 * 380_000
 
 
-def _coordinator_fund(raw: dict, prices: tuple[float, ...] | None = None, fee_on_expenditure: float = 0.0,
-                      **arrangement: object) -> CoordinatorFund:
+def _coordinator_fund(
+    raw: dict,
+    prices: tuple[float, ...] | None = None,
+    fee_on_expenditure: float = 0.0,
+    **arrangement: object,
+) -> CoordinatorFund:
     """A pooled coordinator fund over deterministic_dict's 4 posts, built by hand from its
     parts; ``arrangement``: fields of the scenario's arrangement to replace."""
     scenario = scenario_from_dict(raw)
-    ctx = part_context(scenario, ("coordinator_fund", "contributions", "interest", "salaries", "operating",
-                                  "admin_fees", "opening", "secretariat", "lapsed", "host:A"), prices)
+    ctx = part_context(
+        scenario,
+        (
+            "coordinator_fund",
+            "contributions",
+            "interest",
+            "salaries",
+            "operating",
+            "admin_fees",
+            "opening",
+            "secretariat",
+            "lapsed",
+            "host:A",
+        ),
+        prices,
+    )
     a = dataclasses.replace(arrange(scenario, ctx.static), **arrangement)
     ledger, ix = ctx.ledger, ctx.ledger.index
     fund = Fund(ledger, "coordinator_fund")
     n, years = len(scenario.entities), ctx.years
     plan = ShockPlan(np.zeros((n, years)), np.full(n, years, dtype=np.int64), None)
-    contributors = part_contributors(ctx, scenario, plan, fund, [None] * n, 0.0, ix["contributions"], ix["admin_fees"])
-    coordinators = Coordinators(ctx, scenario.posts, np.random.default_rng(0), [fund] * 4,
-                                salaries_account=ix["salaries"], operating_account=ix["operating"])
+    contributors = part_contributors(
+        ctx, scenario, plan, fund, [None] * n, 0.0, ix["contributions"], ix["admin_fees"]
+    )
+    coordinators = Coordinators(
+        ctx,
+        scenario.posts,
+        np.random.default_rng(0),
+        [fund] * 4,
+        salaries_account=ix["salaries"],
+        operating_account=ix["operating"],
+    )
     lines = {"A": Fund(ledger, "host:A")} if a.lead_entities else {}
     return CoordinatorFund(
-        ctx, a, scenario.mechanism, fund, lines, None, coordinators, contributors, None,
-        fee=0.0, fee_on_expenditure=fee_on_expenditure, accounts=dict(ix),
-        expected_inflation=scenario.costs.inflation_annual, line_posts=[(e, []) for e in scenario.entity_names],
+        ctx,
+        a,
+        scenario.mechanism,
+        fund,
+        lines,
+        None,
+        coordinators,
+        contributors,
+        None,
+        fee=0.0,
+        fee_on_expenditure=fee_on_expenditure,
+        accounts=dict(ix),
+        expected_inflation=scenario.costs.inflation_annual,
+        line_posts=[(e, []) for e in scenario.entity_names],
     )
 
 
@@ -57,14 +94,16 @@ def test_the_budget_funds_the_year_and_the_reserve_less_the_cash_in_hand() -> No
     assert cf.keep_cents(0) == to_cents(PLANNED_USD * 1.5)  # kept back before a surplus transfer
 
 
-def test_the_reserve_target_is_months_of_next_years_cost_and_the_report_uses_the_same_rule() -> None:
+def test_the_reserve_target_is_months_of_next_years_cost_and_the_report_uses_the_same_rule() -> (
+    None
+):
     raw = deterministic_dict(reserve_months=6)
     raw["costs"] = {"inflation_annual": 0.1}
-    prices = (1.0, 1.1, 1.1 ** 2)
+    prices = (1.0, 1.1, 1.1**2)
     cf = _coordinator_fund(raw, prices)
     targets = [cf.reserve_target_cents(y) for y in range(3)]
     # End of year 0: half of year 1's cost; the last year end: half of its own year's.
-    assert targets == [to_cents(PLANNED_USD * p / 2) for p in (1.1, 1.1 ** 2, 1.1 ** 2)]
+    assert targets == [to_cents(PLANNED_USD * p / 2) for p in (1.1, 1.1**2, 1.1**2)]
     planned = planned_reserve_targets_usd(scenario_from_dict(raw))
     assert [to_cents(t) for t in planned] == targets
 
@@ -79,9 +118,13 @@ def test_a_review_freezes_the_lowest_priority_vacant_posts_until_the_rest_fits()
     assert coord.sustained_by_year[0] == 1
 
 
-def test_the_secretariat_is_paid_from_free_cash_then_missed_and_the_fee_is_charged_on_what_was_spent() -> None:
+def test_the_secretariat_is_paid_from_free_cash_then_missed_and_the_fee_is_charged_on_what_was_spent() -> (
+    None
+):
     # USD 120,000 a year: 1,000,000 cents a month; 10 % on what the fund spends.
-    cf = _coordinator_fund(deterministic_dict(opening=15_000.0), fee_on_expenditure=0.1, secretariat_usd=120_000.0)
+    cf = _coordinator_fund(
+        deterministic_dict(opening=15_000.0), fee_on_expenditure=0.1, secretariat_usd=120_000.0
+    )
     ledger, ix = cf.fund.ledger, cf.fund.ledger.index
     cf.pay_running_costs(0)
     cf.pay_running_costs(1)  # 400,000 cents left: the secretariat is missed
@@ -101,7 +144,9 @@ def test_what_a_line_has_not_committed_lapses_at_year_end_when_lines_do_not_carr
     assert line.cash_cents == 300_000
     assert line.ledger.balance[line.ledger.index["lapsed"]] == 700_000
     kept = _coordinator_fund(deterministic_dict(), lead_entities=("A",), lapse_lines=False)
-    kept.lines["A"].ledger.open(kept.lines["A"].account, 1_000_000, kept.lines["A"].ledger.index["opening"])
+    kept.lines["A"].ledger.open(
+        kept.lines["A"].account, 1_000_000, kept.lines["A"].ledger.index["opening"]
+    )
     kept.lapse_lines(11)
     assert kept.lines["A"].cash_cents == 1_000_000
 
@@ -114,14 +159,21 @@ def _liquidity(cash: int, limit: int, authority: int | None = None) -> Liquidity
     ctx = part_context(scenario, ("coordinator_fund", "prefinancing", "salaries", "opening"))
     fund = Fund(ctx.ledger, "coordinator_fund")
     ctx.ledger.open(fund.account, cash, ctx.ledger.index["opening"])
-    return Liquidity(ctx, fund, limit, ctx.ledger.index["prefinancing"],
-                     authority=(lambda month: authority) if authority is not None else None)
+    return Liquidity(
+        ctx,
+        fund,
+        limit,
+        ctx.ledger.index["prefinancing"],
+        authority=(lambda month: authority) if authority is not None else None,
+    )
 
 
 def test_the_hosts_advance_covers_committed_salaries_and_is_repaid_first() -> None:
     liq = _liquidity(cash=1_000, limit=5_000)
     shed_calls: list[int] = []
-    paid = liq.cover_committed(0, 4_000, lambda month, total, limit: shed_calls.append(limit) or total)
+    paid = liq.cover_committed(
+        0, 4_000, lambda month, total, limit: shed_calls.append(limit) or total
+    )
     assert (paid, liq.advanced, liq.peak_need, shed_calls) == (4_000, 3_000, 3_000, [])
     ledger = liq.fund.ledger
     ledger.post(0, ledger.index["salaries"], liq.fund.account, 4_000)

@@ -23,7 +23,12 @@ def test_under_scarcity_tier_one_posts_are_funded_first() -> None:
     # Money for about two posts only: the two tier-1 countries (AAA, BBB) get them.
     raw = deterministic_dict(opening=700_000.0)
     raw["mechanism"]["formula"] = {"kind": "equal"}
-    raw["payments"] = {"instalments_per_year": 1, "delay_months": 0, "partial_probability": 1.0, "partial_fraction": 0.0}
+    raw["payments"] = {
+        "instalments_per_year": 1,
+        "delay_months": 0,
+        "partial_probability": 1.0,
+        "partial_fraction": 0.0,
+    }
     r = _run(raw)
     filled = r.filled_months.sum(axis=1)
     assert filled[0] > 0 and filled[1] > 0
@@ -35,7 +40,12 @@ def test_n_month_rule_runs_out_of_money_mid_contract_and_records_a_gap() -> None
     raw = deterministic_dict(opening=400_000.0)
     raw["posts"]["renewal_rule"] = "months"
     raw["posts"]["renewal_commit_months"] = 3
-    raw["payments"] = {"instalments_per_year": 1, "delay_months": 0, "partial_probability": 1.0, "partial_fraction": 0.0}
+    raw["payments"] = {
+        "instalments_per_year": 1,
+        "delay_months": 0,
+        "partial_probability": 1.0,
+        "partial_fraction": 0.0,
+    }
     r = _run(raw)
     assert r.metrics["gap"] == 1
     assert r.metrics["lapses"] >= 1
@@ -46,7 +56,12 @@ def test_n_month_rule_runs_out_of_money_mid_contract_and_records_a_gap() -> None
 def test_whole_contract_rule_never_misses_a_salary() -> None:
     raw = deterministic_dict(opening=400_000.0)
     raw["posts"]["operating_cost_usd"] = 0.0
-    raw["payments"] = {"instalments_per_year": 1, "delay_months": 0, "partial_probability": 1.0, "partial_fraction": 0.0}
+    raw["payments"] = {
+        "instalments_per_year": 1,
+        "delay_months": 0,
+        "partial_probability": 1.0,
+        "partial_fraction": 0.0,
+    }
     r = _run(raw)
     # One contract fits (280k); it runs its 12 months and then lapses at renewal.
     assert r.metrics["missed_payments_usd"] == 0
@@ -114,7 +129,10 @@ def test_a_post_recruits_then_is_paid_from_its_committed_contract() -> None:
     # month 2 (the lag) and paid at 2.5, 3.5, 4.5 and 5.5; post 1 could not be committed.
     assert coordinators.state[:2] == [FILLED, VACANT]
     assert [(t, cents) for t, to, _, cents, _ in ctx.ledger.journal if to == "salaries"] == [
-        (2.5, 1_000_000), (3.5, 1_000_000), (4.5, 1_000_000), (5.5, 1_000_000),
+        (2.5, 1_000_000),
+        (3.5, 1_000_000),
+        (4.5, 1_000_000),
+        (5.5, 1_000_000),
     ]
     assert ctx.ledger.balance[salaries] == 4_000_000
     assert fund.cash_cents == 15_000_000 - 4_000_000

@@ -76,7 +76,9 @@ def test_the_recruitment_lag_convention(lag: int, first_month: int) -> None:
     assert filled[first_month] == 4 and filled[:first_month].sum() == 0
 
 
-def test_a_review_comes_after_the_months_recruitment_and_covers_the_months_after(monkeypatch) -> None:
+def test_a_review_comes_after_the_months_recruitment_and_covers_the_months_after(
+    monkeypatch,
+) -> None:
     raw = _rich(deterministic_dict(years=2))
     raw["mechanism"]["shortfall_order"] = ["freeze_vacant", "decline_renewals"]
     raw["mechanism"]["review_months"] = [11, 5]
@@ -84,8 +86,16 @@ def test_a_review_comes_after_the_months_recruitment_and_covers_the_months_after
     calls: list[tuple[Any, ...]] = []
     fund = world.coordinator_fund
     recruit, review = world.coordinators.start_recruitment, fund.review
-    monkeypatch.setattr(world.coordinators, "start_recruitment", lambda m: (calls.append(("recruit", m)), recruit(m))[1])
-    monkeypatch.setattr(fund, "review", lambda y, s, e, *a: (calls.append(("review", y, s, e)), review(y, s, e, *a))[1])
+    monkeypatch.setattr(
+        world.coordinators,
+        "start_recruitment",
+        lambda m: (calls.append(("recruit", m)), recruit(m))[1],
+    )
+    monkeypatch.setattr(
+        fund,
+        "review",
+        lambda y, s, e, *a: (calls.append(("review", y, s, e)), review(y, s, e, *a))[1],
+    )
     world.run()
     # Before the clock: the first year's review; then June's after June's recruitment,
     # covering July to December; December's after December's recruitment, covering next year.
@@ -107,7 +117,9 @@ def test_the_statements_reserve_caps_at_next_years_target() -> None:
     assert targets[0] == round(planned[1] * 3 / 12 * 100)  # next year's plan, not this year's
     assert targets[2] == round(planned[2] * 3 / 12 * 100)  # the last year: its own
     lines = statement_lines("coordinators", world.scenario.entity_names, 3)
-    col = lines.index(next(ln for ln in lines if ln.statement == "position" and ln.line == "reserve"))
+    col = lines.index(
+        next(ln for ln in lines if ln.statement == "position" and ln.line == "reserve")
+    )
     assert result.statements is not None
     # Cash is ample: the reserve line is the target itself, year by year.
     assert result.statements[:, col].tolist() == targets
@@ -116,7 +128,9 @@ def test_the_statements_reserve_caps_at_next_years_target() -> None:
 def test_the_annex_grosses_the_fee_on_expenditure_up_on_the_reserve_build_up() -> None:
     # Without phased recruitment: the first year's vacancies no longer build the reserve,
     # so the budget carries a reserve build-up line for the fee to be grossed up on.
-    scenario = with_overrides(load_scenario(SCENARIOS / "host_secretariat.toml"), {"posts.phased_recruitment": False})
+    scenario = with_overrides(
+        load_scenario(SCENARIOS / "host_secretariat.toml"), {"posts.phased_recruitment": False}
+    )
     annex = budget_annex(scenario)
     budget = annex.table("budget").set_index("line")
     year = budget.columns[0]

@@ -42,7 +42,9 @@ def test_governance_freezes_vacant_posts_lowest_priority_first_then_declines_ren
     cuts = review(steps, priority, 150, required, vacant, saved)
     assert cuts.frozen == {0, 2} and cuts.declined == {3}  # 200 - 60 = 140 <= 150
     cuts = review(["decline_renewals", "freeze_vacant"], priority, 250, required, vacant, saved)
-    assert cuts.declined == {1, 3} and cuts.frozen == {2}  # the order is the scenario's: 400 - 120 - 100
+    assert cuts.declined == {1, 3} and cuts.frozen == {
+        2
+    }  # the order is the scenario's: 400 - 120 - 100
     nothing = review(["freeze_vacant"], priority, 400, required, [True] * 4, [0] * 4)
     assert not nothing.frozen and not nothing.declined
 
@@ -63,7 +65,9 @@ def test_prefinancing_is_recorded_in_the_ledger_and_money_is_conserved() -> None
     raw = deterministic_dict(fee=0.0, opening=0.0)
     raw["payments"] = {"instalments_per_year": 2, "delay_months": 3}
     raw["posts"]["contract_alignment"] = "budget_year"
-    raw["mechanism"].update(commitment_basis="receivables", collection_haircut=0.0, prefinancing_limit_usd=500_000)
+    raw["mechanism"].update(
+        commitment_basis="receivables", collection_haircut=0.0, prefinancing_limit_usd=500_000
+    )
     r = simulate(scenario_from_dict(raw), Streams(replication_seed(1, 0)), audit=True)
     assert r.journal is not None
     advances = [row for row in r.journal if row[4] == "prefinancing"]
@@ -92,9 +96,14 @@ def test_the_baseline_with_on_time_payment_and_no_shocks_interrupts_no_post() ->
     scenario = load_scenario(ROOT / "scenarios" / "baseline.toml")
     assert scenario.mechanism.commitment_basis == "receivables"
     assert scenario.posts.contract_alignment == "budget_year"
-    on_time = with_overrides(scenario, {
-        "payments.delay_months": 0, "payments.partial_probability": 0.0, "shocks.annual_probability": 0.0,
-    })
+    on_time = with_overrides(
+        scenario,
+        {
+            "payments.delay_months": 0,
+            "payments.partial_probability": 0.0,
+            "shocks.annual_probability": 0.0,
+        },
+    )
     _assert_no_funding_interruption(run_scenario(on_time, reps=4, seed=3, workers=1))
 
 
@@ -102,8 +111,12 @@ def test_receivables_are_what_participants_were_invoiced_and_have_not_paid() -> 
     from fundsim.model.world import World
 
     raw = deterministic_dict(fee=0.0, opening=0.0)
-    raw["payments"] = {"instalments_per_year": 2, "delay_months": 0, "partial_probability": 1.0,
-                       "partial_fraction": 0.5}
+    raw["payments"] = {
+        "instalments_per_year": 2,
+        "delay_months": 0,
+        "partial_probability": 1.0,
+        "partial_fraction": 0.5,
+    }
     world = World(scenario_from_dict(raw), Streams(replication_seed(1, 0)))
     world.run()
     contrib = world.contributors
@@ -123,5 +136,7 @@ def test_the_hosts_outstanding_advance_is_not_free_cash_for_commitments() -> Non
     liquidity = world.coordinator_fund.liquidity
     assert liquidity is not None
     before = liquidity.headroom_cents(0)
-    liquidity.advanced = 30_000_000  # USD 300k advanced by the host, repaid first from the next receipts
+    liquidity.advanced = (
+        30_000_000  # USD 300k advanced by the host, repaid first from the next receipts
+    )
     assert liquidity.headroom_cents(0) == before - 30_000_000

@@ -38,7 +38,9 @@ def test_a_one_layer_stack_on_receipts_is_todays_admin_fee_bit_for_bit(mini) -> 
 
 
 def test_a_fee_on_expenditure_is_charged_on_what_the_fund_spends_to_the_cent(mini) -> None:
-    scenario = with_overrides(mini, {"mechanism.admin_fee": 0.13, "mechanism.fee_basis": "expenditure"})
+    scenario = with_overrides(
+        mini, {"mechanism.admin_fee": 0.13, "mechanism.fee_basis": "expenditure"}
+    )
     world, metrics = _run(scenario)
     ledger = world.ledger
     totals = ledger.totals
@@ -61,8 +63,10 @@ def test_the_budget_is_grossed_up_for_both_bases() -> None:
 
 
 def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
-    scenario = with_overrides(load_scenario(SCENARIOS / "host_secretariat.toml"),
-                              {"simulation.years": 3, "mechanism.budget_period_years": 1})
+    scenario = with_overrides(
+        load_scenario(SCENARIOS / "host_secretariat.toml"),
+        {"simulation.years": 3, "mechanism.budget_period_years": 1},
+    )
     world, metrics = _run(scenario)
     ledger = world.ledger
     yearly = secretariat_usd_per_year(scenario)
@@ -75,7 +79,10 @@ def test_the_secretariat_is_paid_monthly_and_budgeted() -> None:
     # 13 % on expenditure; the reserve is built by the first year's expected vacancies
     # (phased recruitment: about 39 % of the year, more than the 3-month reserve).
     planned = world.coordinators.costs.planned_cost_usd(0) + yearly
-    assert world.coordinator_fund.rule.first_year_fill < 1 - scenario.mechanism.reserve_target_months / 12
+    assert (
+        world.coordinator_fund.rule.first_year_fill
+        < 1 - scenario.mechanism.reserve_target_months / 12
+    )
     assert world.coordinator_fund.budget_cents(0) == round(planned * 1.13 * 100)
 
 
@@ -99,7 +106,9 @@ def test_hosting_options_compare_paired_on_cost_to_entities() -> None:
     the entities for more than the MPTF's 1 % + 7 %, and the agency's 7 % for less."""
     runs = {}
     for name in ("host_mptf", "host_agency", "host_secretariat"):
-        scenario = with_overrides(load_scenario(SCENARIOS / f"{name}.toml"), {"simulation.years": 3})
+        scenario = with_overrides(
+            load_scenario(SCENARIOS / f"{name}.toml"), {"simulation.years": 3}
+        )
         runs[name] = [_run(scenario, rep)[1] for rep in range(2)]
     for rep in range(2):
         assessed = {name: runs[name][rep]["assessed_usd"] for name in runs}
@@ -115,15 +124,22 @@ def _scenario_file(tmp_path: Path, body: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("body", "key"), [
-    ('[host]\nkind = "mptf"\n[[host.fees]]\nname = "aa"\nrate = 0.01\n', "mechanism.admin_fee"),
-    ('[mechanism]\nmode = "siloed"\nfee_basis = "expenditure"\n', "mechanism.fee_basis"),
-    ('[mechanism]\nadmin_fee = 0\n[host]\nkind = "agency"\n[[host.fees]]\nname = "x"\nrate = 0.07\n'
-     '[[host.fees]]\nname = "x"\nrate = 0.01\n', "host.fees[1].name"),
-    ('[host]\nkind = "trust"\n', "host.kind"),
-])
-def test_a_fee_set_twice_or_on_spending_nobody_pools_is_refused_with_its_key(tmp_path: Path, body: str, key: str,
-                                                                              capsys) -> None:
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ('[host]\nkind = "mptf"\n[[host.fees]]\nname = "aa"\nrate = 0.01\n', "mechanism.admin_fee"),
+        ('[mechanism]\nmode = "siloed"\nfee_basis = "expenditure"\n', "mechanism.fee_basis"),
+        (
+            '[mechanism]\nadmin_fee = 0\n[host]\nkind = "agency"\n[[host.fees]]\nname = "x"\nrate = 0.07\n'
+            '[[host.fees]]\nname = "x"\nrate = 0.01\n',
+            "host.fees[1].name",
+        ),
+        ('[host]\nkind = "trust"\n', "host.kind"),
+    ],
+)
+def test_a_fee_set_twice_or_on_spending_nobody_pools_is_refused_with_its_key(
+    tmp_path: Path, body: str, key: str, capsys
+) -> None:
     path = _scenario_file(tmp_path, body)
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)

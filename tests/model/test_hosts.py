@@ -29,7 +29,10 @@ REPS = 12
 
 
 def _runs(scenario: Scenario, reps: int = REPS) -> list[ReplicationResult]:
-    return [simulate(scenario, Streams(replication_seed(scenario.simulation.seed, r))) for r in range(reps)]
+    return [
+        simulate(scenario, Streams(replication_seed(scenario.simulation.seed, r)))
+        for r in range(reps)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +45,18 @@ def today_runs(today: Scenario) -> list[ReplicationResult]:
     return _runs(today)
 
 
-def test_first_year_count_of_covered_countries_lies_in_the_sourced_range(today_runs: list[ReplicationResult]) -> None:
+def test_first_year_count_of_covered_countries_lies_in_the_sourced_range(
+    today_runs: list[ReplicationResult],
+) -> None:
     count = float(np.mean([r.metrics["posts_filled_first_year"] for r in today_runs]))
     assert COVERED_LOW <= count <= COVERED_HIGH, f"{count:.1f} posts filled on average in 2026"
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert "`scenarios/today.toml`" in doc and "posts_filled_first_year" in doc
 
 
-def test_countries_without_a_coordinator_today_stay_vacant(today: Scenario, today_runs: list[ReplicationResult]) -> None:
+def test_countries_without_a_coordinator_today_stay_vacant(
+    today: Scenario, today_runs: list[ReplicationResult]
+) -> None:
     assert today.incumbents is not None
     none = [i for i, p in enumerate(today.incumbents.posts) if p.coordinator_today == "none"]
     assert len(none) == 10
@@ -58,20 +65,26 @@ def test_countries_without_a_coordinator_today_stay_vacant(today: Scenario, toda
         assert run.metrics["funding_lost_share"] >= len(none) / len(today.countries) - 1e-12
 
 
-def test_incumbents_are_in_post_from_the_first_month(today: Scenario, today_runs: list[ReplicationResult]) -> None:
+def test_incumbents_are_in_post_from_the_first_month(
+    today: Scenario, today_runs: list[ReplicationResult]
+) -> None:
     assert today.incumbents is not None
     filled = [i for i, p in enumerate(today.incumbents.posts) if p.coordinator_today != "none"]
     for run in today_runs:
         assert run.monthly[0, 3] == len(filled)  # filled_posts in January 2026
 
 
-def test_host_lines_lapse_at_year_end_only_when_the_scenario_says(today: Scenario, today_runs: list[ReplicationResult]) -> None:
+def test_host_lines_lapse_at_year_end_only_when_the_scenario_says(
+    today: Scenario, today_runs: list[ReplicationResult]
+) -> None:
     assert all(r.metrics["lapsed_usd"] > 0 for r in today_runs)
     carried = _runs(with_overrides(today, {"host_lines.carry_over": True}), 4)
     assert all(r.metrics["lapsed_usd"] == 0 for r in carried)
 
 
-def test_hosts_charge_their_support_cost_on_what_their_lines_receive(today_runs: list[ReplicationResult]) -> None:
+def test_hosts_charge_their_support_cost_on_what_their_lines_receive(
+    today_runs: list[ReplicationResult],
+) -> None:
     # Agencies 7 % and the Secretariat 13 % on direct cost: r / (1 + r) of what the lines receive.
     for run in today_runs:
         rate = run.metrics["admin_fees_usd"] / run.metrics["paid_usd"]
@@ -81,14 +94,23 @@ def test_hosts_charge_their_support_cost_on_what_their_lines_receive(today_runs:
 def test_grant_funded_posts_end_with_their_grant(today: Scenario) -> None:
     assert today.incumbents is not None
     granted = [
-        i for i, p in enumerate(today.incumbents.posts)
+        i
+        for i, p in enumerate(today.incumbents.posts)
         if p.funding_source in ("project_grant", "pooled_humanitarian_fund")
     ]
     never = with_overrides(
-        today, {"host_lines.grant_renewal_probability": 0.0, "host_lines.pooled_fund_renewal_probability": 0.0}
+        today,
+        {
+            "host_lines.grant_renewal_probability": 0.0,
+            "host_lines.pooled_fund_renewal_probability": 0.0,
+        },
     )
     always = with_overrides(
-        today, {"host_lines.grant_renewal_probability": 1.0, "host_lines.pooled_fund_renewal_probability": 1.0}
+        today,
+        {
+            "host_lines.grant_renewal_probability": 1.0,
+            "host_lines.pooled_fund_renewal_probability": 1.0,
+        },
     )
     for lost, kept in zip(_runs(never, 4), _runs(always, 4), strict=True):
         assert lost.metrics["grants_ended"] >= len(granted)
@@ -109,7 +131,9 @@ def test_the_variants_bracket_today(name: str, today_runs: list[ReplicationResul
 
 @pytest.mark.parametrize("transition", ["at_contract_end", "at_once"])
 def test_a_pooled_fund_starting_from_todays_incumbents_runs(transition: str) -> None:
-    moved = with_overrides(load_scenario(SCENARIOS / "today_to_pooled.toml"), {"incumbents.transition": transition})
+    moved = with_overrides(
+        load_scenario(SCENARIOS / "today_to_pooled.toml"), {"incumbents.transition": transition}
+    )
     empty = load_scenario(SCENARIOS / "baseline.toml")
     for run, blank in zip(_runs(moved, 4), _runs(empty, 4), strict=True):
         assert run.monthly[0, 3] == 14  # today's 14 coordinators in post in January
@@ -122,11 +146,19 @@ def test_at_once_the_fund_takes_incumbents_over_when_it_can_commit() -> None:
     # on day one and the hosts' money for their contracts passes into the fund. On a cash basis
     # the new fund has only that money, cannot commit a whole contract, and the incumbents stay
     # with their hosts to their contract end.
-    moved = with_overrides(load_scenario(SCENARIOS / "today_to_pooled.toml"), {"incumbents.transition": "at_once"})
-    practice = with_overrides(moved, {
-        "mechanism.commitment_basis": "receivables", "posts.contract_alignment": "budget_year",
-    })
-    cash = with_overrides(moved, {"mechanism.commitment_basis": "cash", "mechanism.opening_balance_usd": 0.0})
+    moved = with_overrides(
+        load_scenario(SCENARIOS / "today_to_pooled.toml"), {"incumbents.transition": "at_once"}
+    )
+    practice = with_overrides(
+        moved,
+        {
+            "mechanism.commitment_basis": "receivables",
+            "posts.contract_alignment": "budget_year",
+        },
+    )
+    cash = with_overrides(
+        moved, {"mechanism.commitment_basis": "cash", "mechanism.opening_balance_usd": 0.0}
+    )
     held = {}
     for name, scenario in (("practice", practice), ("cash", cash)):
         world = World(scenario, Streams(replication_seed(scenario.simulation.seed, 0)))

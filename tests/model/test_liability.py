@@ -25,13 +25,21 @@ POLICIES: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("children", POLICIES)
 @pytest.mark.parametrize("replication", range(4))
-def test_the_roll_forward_balances_to_the_cent_every_year(children: dict[str, Any], replication: int) -> None:
+def test_the_roll_forward_balances_to_the_cent_every_year(
+    children: dict[str, Any], replication: int
+) -> None:
     raw = {"costs": {"inflation_annual": 0.03, "inflation_sd": 0.01}}
-    world = run_world(victim_scenario(raw, children={"paternity_success": 0.4, **children}), rep=replication)
+    world = run_world(
+        victim_scenario(raw, children={"paternity_success": 0.4, **children}), rep=replication
+    )
     lines = world.victim_fund.statement.lines
     flows = (
-        lines[:, COL["opening"]] + lines[:, COL["new_children"]] + lines[:, COL["interest_unwind"]]
-        - lines[:, COL["payments"]] - lines[:, COL["release_paternity"]] - lines[:, COL["release_interim_end"]]
+        lines[:, COL["opening"]]
+        + lines[:, COL["new_children"]]
+        + lines[:, COL["interest_unwind"]]
+        - lines[:, COL["payments"]]
+        - lines[:, COL["release_paternity"]]
+        - lines[:, COL["release_interim_end"]]
         + lines[:, COL["revaluation"]]
     )
     np.testing.assert_array_equal(flows, lines[:, COL["closing"]])
@@ -55,9 +63,19 @@ def test_the_closing_liability_is_the_book_value_of_what_is_still_owed() -> None
 
 
 def test_the_opening_liability_is_today_s_children_at_the_decision_date() -> None:
-    children = {"stock": 10, "stock_age_years": 0, "support_usd_year": 1200, "new_per_year": 0,
-                "paternity_success": 0.0, "discount_rate": 0.0}
-    world = run_world(victim_scenario({"costs": {"inflation_annual": 0.0, "inflation_sd": 0.0}}, children=children))
+    children = {
+        "stock": 10,
+        "stock_age_years": 0,
+        "support_usd_year": 1200,
+        "new_per_year": 0,
+        "paternity_success": 0.0,
+        "discount_rate": 0.0,
+    }
+    world = run_world(
+        victim_scenario(
+            {"costs": {"inflation_annual": 0.0, "inflation_sd": 0.0}}, children=children
+        )
+    )
     lines = world.victim_fund.statement.lines
     assert lines[0, COL["opening"]] == 10 * 100_00 * 216
     assert world.result.metrics["children_liability_at_start_usd"] == 10 * 100 * 216

@@ -69,4 +69,7 @@ def test_modes_share_random_draws_where_their_structure_agrees() -> None:
         assert np.array_equal(other.contributors.plan.cut, pooled.contributors.plan.cut)
         assert other.price_index == pooled.price_index
         # Payment delays and partial payments: the same number of draws, year after year.
-        assert other.contributors.rng.bit_generator.state == pooled.contributors.rng.bit_generator.state
+        assert (
+            other.contributors.rng.bit_generator.state
+            == pooled.contributors.rng.bit_generator.state
+        )

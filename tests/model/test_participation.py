@@ -66,7 +66,10 @@ def test_notice_keeps_a_leaver_paying_until_its_exit_takes_effect() -> None:
     noticed = _run(exits=[{"entity": "B", "year": 2027, "month": 7, "notice_months": 6}])
     clean = _run(exits=[{"entity": "B", "year": 2028}])
     np.testing.assert_array_equal(noticed.paid_cents, clean.paid_cents)
-    assert noticed.assessed_cents[1, 2] == 0 and noticed.paid_cents[1, 1] == noticed.assessed_cents[1, 1]
+    assert (
+        noticed.assessed_cents[1, 2] == 0
+        and noticed.paid_cents[1, 1] == noticed.assessed_cents[1, 1]
+    )
 
 
 def test_a_mid_year_exit_without_notice_loses_the_rest_of_the_year() -> None:
@@ -97,7 +100,10 @@ def test_an_absorbed_exit_keeps_coverage_and_an_unabsorbed_one_loses_it() -> Non
     stay = _run()
     absorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 1.0})
     unabsorbed = _run(exits=[{"entity": "A", "year": 2027}], participation={"absorption": 0.0})
-    coverage = {k: r.metrics["coordinator_coverage"] for k, r in (("stay", stay), ("1", absorbed), ("0", unabsorbed))}
+    coverage = {
+        k: r.metrics["coordinator_coverage"]
+        for k, r in (("stay", stay), ("1", absorbed), ("0", unabsorbed))
+    }
     assert coverage["1"] == coverage["stay"]
     assert coverage["0"] < coverage["stay"]
     assert absorbed.metrics["paid_usd"] == stay.metrics["paid_usd"]  # to the cent

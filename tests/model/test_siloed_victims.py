@@ -26,14 +26,22 @@ def test_each_entity_line_pays_only_its_own_victims_services() -> None:
     assert services[window.fund.account] == 0  # the window pays no services in siloed mode
     assert sum(services[f.account] for f in window.lines) == world.cases.paid_cents > 0
     child = ledger.flows[:, ledger.index["child_support"], :].sum(axis=0)
-    assert child[window.children_fund.account] == window.children.paid_cents  # from the children's account
+    assert (
+        child[window.children_fund.account] == window.children.paid_cents
+    )  # from the children's account
     assert all(child[f.account] == 0 for f in window.lines)
     # The window receives no entity assessment: pledges and withheld payments only.
     assert ledger.flows[:, window.fund.account, ledger.index["victim_contributions"]].sum() == 0
     m = world.result.metrics
-    cents = {k: round(v * 100) for k, v in m.items() if k.startswith("victim_") and k.endswith("_usd")}
-    assert (cents["victim_opening_balance_usd"] + cents["victim_inflows_usd"] - cents["victim_outflows_usd"]
-            == cents["victim_closing_balance_usd"])
+    cents = {
+        k: round(v * 100) for k, v in m.items() if k.startswith("victim_") and k.endswith("_usd")
+    }
+    assert (
+        cents["victim_opening_balance_usd"]
+        + cents["victim_inflows_usd"]
+        - cents["victim_outflows_usd"]
+        == cents["victim_closing_balance_usd"]
+    )
 
 
 def test_an_entity_that_stops_paying_leaves_its_own_victims_unassisted() -> None:

@@ -27,32 +27,59 @@ from fundsim.scenario.overrides import with_overrides
 
 #: The oracle's classification of outside accounts (the statements' own table is not used).
 LINE = {
-    "contributions": "contributions", "victim_contributions": "contributions", "interest": "interest",
-    "pledges": "pledges", "withheld": "withheld", "prefinancing": "host_prefinancing", "salaries": "payroll",
-    "operating": "operating", "secretariat": "secretariat", "victim_services": "services",
-    "child_support": "child_support", "caseworkers": "caseworkers", "admin_fees": "fees",
+    "contributions": "contributions",
+    "victim_contributions": "contributions",
+    "interest": "interest",
+    "pledges": "pledges",
+    "withheld": "withheld",
+    "prefinancing": "host_prefinancing",
+    "salaries": "payroll",
+    "operating": "operating",
+    "secretariat": "secretariat",
+    "victim_services": "services",
+    "child_support": "child_support",
+    "caseworkers": "caseworkers",
+    "admin_fees": "fees",
     "victim_admin_fees": "fees",
 }
-SCENARIO_NAMES = ("baseline", "stress_partial_payment", "fund_practice", "siloed", "shared_host",
-                  "trust_fund_today", "host_secretariat", "host_mptf")
+SCENARIO_NAMES = (
+    "baseline",
+    "stress_partial_payment",
+    "fund_practice",
+    "siloed",
+    "shared_host",
+    "trust_fund_today",
+    "host_secretariat",
+    "host_mptf",
+)
 YEARS = 4
 
 
 def _world(name: str, rep: int) -> tuple[World, ReplicationResult]:
-    scenario = with_overrides(load_scenario(SCENARIOS / f"{name}.toml"), {"simulation.years": YEARS})
+    scenario = with_overrides(
+        load_scenario(SCENARIOS / f"{name}.toml"), {"simulation.years": YEARS}
+    )
     world = World(scenario, Streams(replication_seed(11, rep)), audit=True)
     return world, world.run()
 
 
 def _windows(world: World) -> dict[str, list[str]]:
     accounts = world.ledger.accounts
-    out = {"coordinators": [a for a in accounts if a == "coordinator_fund" or a.startswith("host:")]}
+    out = {
+        "coordinators": [a for a in accounts if a == "coordinator_fund" or a.startswith("host:")]
+    }
     if world.victim_fund is not None:
-        out["victims"] = [a for a in accounts if a in ("victim_fund", "children_account") or a.startswith("victims:")]
+        out["victims"] = [
+            a
+            for a in accounts
+            if a in ("victim_fund", "children_account") or a.startswith("victims:")
+        ]
     return out
 
 
-def _oracle(world: World, window: str, accounts: list[str], other: list[str]) -> dict[tuple[str, str, int], int]:
+def _oracle(
+    world: World, window: str, accounts: list[str], other: list[str]
+) -> dict[tuple[str, str, int], int]:
     """Every cash-flow line of ``window`` by year, from the journal's postings."""
     inside, others = set(accounts), set(other)
     names = set(world.scenario.entity_names)
@@ -88,21 +115,42 @@ def test_statements_balance_with_the_ledger_to_the_cent(name: str, rep: int) -> 
         for y in range(YEARS):
             row = table[y]
             assert row[col[("cash_flow", window, "opening_cash", "")]] == cash
-            flows = [(x.line, x.detail) for x in labels
-                     if x.statement == "cash_flow" and x.window == window and x.line not in ("opening_cash", "closing_cash")]
+            flows = [
+                (x.line, x.detail)
+                for x in labels
+                if x.statement == "cash_flow"
+                and x.window == window
+                and x.line not in ("opening_cash", "closing_cash")
+            ]
             for line, detail in flows:
-                assert row[col[("cash_flow", window, line, detail)]] == oracle.get((line, detail, y), 0), (window, line, detail, y)
+                assert row[col[("cash_flow", window, line, detail)]] == oracle.get(
+                    (line, detail, y), 0
+                ), (window, line, detail, y)
             cash += sum(oracle.get((line, "", y), 0) for line, detail in flows if not detail)
             assert row[col[("cash_flow", window, "closing_cash", "")]] == cash
             assert row[col[("position", window, "cash", "")]] == cash
             # The position's own identities.
-            get = {x.line: row[col[("position", window, x.line, "")]] for x in labels
-                   if x.statement == "position" and x.window == window and not x.detail}
+            get = {
+                x.line: row[col[("position", window, x.line, "")]]
+                for x in labels
+                if x.statement == "position" and x.window == window and not x.detail
+            }
             assert get["total_assets"] == get["cash"] + get["receivables"]
-            assert get["net_assets"] == get["total_assets"] - get["prefinancing_owed"] - get["fees_payable"]
-            assert get["net_assets"] == get["receivables"] + get["commitments"] + get["reserve"] + get["unencumbered"]
-            by_entity = sum(row[col[("position", window, "receivables", e)]] for e in world.scenario.entity_names)
-            by_age = sum(row[col[("position", window, "receivables", f"age {a}")]] for a in range(YEARS))
+            assert (
+                get["net_assets"]
+                == get["total_assets"] - get["prefinancing_owed"] - get["fees_payable"]
+            )
+            assert (
+                get["net_assets"]
+                == get["receivables"] + get["commitments"] + get["reserve"] + get["unencumbered"]
+            )
+            by_entity = sum(
+                row[col[("position", window, "receivables", e)]]
+                for e in world.scenario.entity_names
+            )
+            by_age = sum(
+                row[col[("position", window, "receivables", f"age {a}")]] for a in range(YEARS)
+            )
             assert by_entity == by_age == get["receivables"]
         # The last closing cash is the accounts' final balance in the ledger.
         assert cash == sum(ledger.balance[ledger.index[a]] for a in accounts)
@@ -123,14 +171,21 @@ def test_receivables_and_commitments_match_the_fund_records(name: str) -> None:
     fund = world.ledger.index["coordinator_fund"]
     received = int(world.ledger.totals[fund, world.ledger.index["contributions"]])
     assert last[col[("position", "coordinators", "receivables", "")]] == (
-        int(contrib.invoiced.sum()) - received - int(contrib.lost.sum()) - int(contrib.after_horizon.sum())
+        int(contrib.invoiced.sum())
+        - received
+        - int(contrib.lost.sum())
+        - int(contrib.after_horizon.sum())
         - int(contrib.written_off_by_year().sum())
     )
     # Commitments at the last year end: the fund's own count when the run stops.
-    assert last[col[("position", "coordinators", "commitments", "")]] == sum(f.committed for f in world.funds)
+    assert last[col[("position", "coordinators", "commitments", "")]] == sum(
+        f.committed for f in world.funds
+    )
     vf = world.victim_fund
     assert vf is not None
-    assert last[col[("position", "victims", "commitments", "")]] == sum(f.committed for f in vf.window_funds)
+    assert last[col[("position", "victims", "commitments", "")]] == sum(
+        f.committed for f in vf.window_funds
+    )
     # The victims' reserve is its children's account.
     assert last[col[("position", "victims", "reserve", "")]] == vf.children_fund.cash_cents
 

@@ -16,12 +16,20 @@ from fundsim.runner.seeds import Streams, replication_seed
 
 NO_INFLATION = {"costs": {"inflation_annual": 0.0}}
 #: Two children aged 10, USD 1,200 a year each (10,000 cents a month), no paternity claims.
-TWO_CHILDREN = {"stock": 2, "stock_age_years": 10, "new_per_year": 0, "support_usd_year": 1200, "paternity_success": 0}
+TWO_CHILDREN = {
+    "stock": 2,
+    "stock_age_years": 10,
+    "new_per_year": 0,
+    "support_usd_year": 1200,
+    "paternity_success": 0,
+}
 
 
 def _victim_fund(funding: dict, transfers: str = "none", coordinator_cents: int = 0):
     funding = {"opening_balance_usd": 0, **funding}
-    scenario = victim_scenario(NO_INFLATION, children=TWO_CHILDREN, funding=funding, transfers=transfers)
+    scenario = victim_scenario(
+        NO_INFLATION, children=TWO_CHILDREN, funding=funding, transfers=transfers
+    )
     v = scenario.victims
     accounts = ("coordinator_fund", "opening", "admin_fees", *VICTIM_ACCOUNTS)
     ctx = part_context(scenario, accounts)
@@ -32,10 +40,19 @@ def _victim_fund(funding: dict, transfers: str = "none", coordinator_cents: int 
     n, years = len(scenario.entities), ctx.years
     fees = ix["victim_admin_fees"]
     plan = ShockPlan(np.zeros((n, years)), np.full(n, years, dtype=np.int64), None)
-    contributors = part_contributors(ctx, scenario, plan, fund, [None] * n, v.funding.admin_fee,
-                                     ix["victim_contributions"], fees)
+    contributors = part_contributors(
+        ctx, scenario, plan, fund, [None] * n, v.funding.admin_fee, ix["victim_contributions"], fees
+    )
     victim_fund = VictimFund(
-        ctx, v, caseload_plan(scenario), fund, [], coordinator, contributors, v.funding.admin_fee, fees,
+        ctx,
+        v,
+        caseload_plan(scenario),
+        fund,
+        [],
+        coordinator,
+        contributors,
+        v.funding.admin_fee,
+        fees,
         Streams(replication_seed(3, 0)),
     )
     return ctx, victim_fund
@@ -55,8 +72,12 @@ def test_child_support_is_paid_in_part_when_cash_is_short_and_the_rest_is_missed
 
 
 @pytest.mark.parametrize(("transfers", "moved"), [("coordinator_surplus", 400_000), ("none", 0)])
-def test_the_december_transfer_moves_only_the_coordinator_surplus(transfers: str, moved: int) -> None:
-    _, vf = _victim_fund({"pledges": {"annual_usd": 0}}, transfers=transfers, coordinator_cents=1_000_000)
+def test_the_december_transfer_moves_only_the_coordinator_surplus(
+    transfers: str, moved: int
+) -> None:
+    _, vf = _victim_fund(
+        {"pledges": {"annual_usd": 0}}, transfers=transfers, coordinator_cents=1_000_000
+    )
     vf.december(11, coordinator_keep_cents=600_000)
     assert vf.transfers_cents == moved
     assert vf.coordinator_fund.cash_cents == 1_000_000 - moved
@@ -64,7 +85,10 @@ def test_the_december_transfer_moves_only_the_coordinator_surplus(transfers: str
 
 
 def test_a_pledge_arrives_and_pays_the_windows_own_host_its_fee() -> None:
-    pledge = {"admin_fee": 0.1, "pledges": {"annual_usd": 10_000}}  # fixed USD 10,000, at a random time in year 1
+    pledge = {
+        "admin_fee": 0.1,
+        "pledges": {"annual_usd": 10_000},
+    }  # fixed USD 10,000, at a random time in year 1
     ctx, vf = _victim_fund(pledge)
     ctx.env.run(until=12)
     fees = ctx.ledger.index["victim_admin_fees"]
@@ -74,7 +98,9 @@ def test_a_pledge_arrives_and_pays_the_windows_own_host_its_fee() -> None:
 
 
 def test_the_budget_is_assessed_on_the_entities_and_paid_into_the_fund() -> None:
-    ctx, vf = _victim_fund({"pledges": {"annual_usd": 0}, "admin_fee": 0.0, "entity_cost_share": 1.0})
+    ctx, vf = _victim_fund(
+        {"pledges": {"annual_usd": 0}, "admin_fee": 0.0, "entity_cost_share": 1.0}
+    )
     budget = vf.budget_cents(0)
     assert budget > 0
     vf.assess(0, largest_payer=0)

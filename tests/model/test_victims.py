@@ -15,7 +15,14 @@ from fundsim.model.allegations import draw_victims
 from fundsim.runner.seeds import Streams, replication_seed
 from fundsim.scenario import ScenarioError, scenario_from_dict
 
-VICTIM_METRICS = ("victims_assisted_share", "median_wait_days", "unmet_need_usd", "funded_ratio", "obligations_pv_usd", "children_supported")
+VICTIM_METRICS = (
+    "victims_assisted_share",
+    "median_wait_days",
+    "unmet_need_usd",
+    "funded_ratio",
+    "obligations_pv_usd",
+    "children_supported",
+)
 
 
 def test_scenario_without_victims_emits_no_victim_metrics(mini) -> None:
@@ -67,7 +74,11 @@ def test_children_first_serves_child_victims_before_adults_when_money_is_short()
     short = {"opening_balance_usd": 0, "entity_cost_share": 0.3, "reserve_target_months": 0}
     shares = {}
     for rule in ("children_first", "fifo"):
-        world = run_world(victim_scenario(funding=short, priority={"rule": rule}, children={"stock": 0, "new_per_year": 0}))
+        world = run_world(
+            victim_scenario(
+                funding=short, priority={"rule": rule}, children={"stock": 0, "new_per_year": 0}
+            )
+        )
         a = world.cases
         child = a.draws.child
         assisted = ~np.isnan(a.first_assist)
@@ -116,9 +127,23 @@ def test_package_costs_add_up_to_the_services_drawn() -> None:
     ("victims", "key"),
     [
         ({"funding": {"shared_admin_fee": 0.05}}, "victims.funding.shared_admin_fee"),
-        ({"funding": {"formula": {"kind": "proportional", "key": "expenditure"}}}, "victims.funding.formula.key"),
-        ({"allegations": {"surges": [{"year": 2050, "factor": 2}]}}, "victims.allegations.surges[0].year"),
-        ({"services": [{"name": "a", "share": 1, "cost_usd": 1}, {"name": "a", "share": 1, "cost_usd": 1}]}, "victims.services[1].name"),
+        (
+            {"funding": {"formula": {"kind": "proportional", "key": "expenditure"}}},
+            "victims.funding.formula.key",
+        ),
+        (
+            {"allegations": {"surges": [{"year": 2050, "factor": 2}]}},
+            "victims.allegations.surges[0].year",
+        ),
+        (
+            {
+                "services": [
+                    {"name": "a", "share": 1, "cost_usd": 1},
+                    {"name": "a", "share": 1, "cost_usd": 1},
+                ]
+            },
+            "victims.services[1].name",
+        ),
         ({"priority": {"rule": "richest_first"}}, "victims.priority.rule"),
     ],
 )

@@ -18,7 +18,9 @@ TABLES = ("replications", "summary", "monthly", "shares", "yearly", "coverage")
 
 def assert_identical(a, b) -> None:
     for name in TABLES:
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True, obj=name)
+        pd.testing.assert_frame_equal(
+            getattr(a, name), getattr(b, name), check_exact=True, obj=name
+        )
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ POST_USD = np.full(3, 300_000.0)
 
 
 def shares(formula: Formula, total_usd: float | None = 900_000.0) -> np.ndarray:
-    return compute_shares(formula, 4, KEYS, presence=PRESENCE, country_cost=POST_USD, total_usd=total_usd)
+    return compute_shares(
+        formula, 4, KEYS, presence=PRESENCE, country_cost=POST_USD, total_usd=total_usd
+    )
 
 
 FORMULAS = {
@@ -32,7 +34,9 @@ FORMULAS = {
     ),
     # Delta (1 %) pays USD 9,000 of 900,000; the other 891,000 goes 600:300:90.
     "tiered": (
-        Formula(kind="tiered", key="expenses_usd", bands=(Band(up_to_share=0.05, amount_usd=9_000),)),
+        Formula(
+            kind="tiered", key="expenses_usd", bands=(Band(up_to_share=0.05, amount_usd=9_000),)
+        ),
         [0.99 * 600 / 990, 0.99 * 300 / 990, 0.99 * 90 / 990, 0.01],
     ),
     "capacity": (
@@ -40,7 +44,9 @@ FORMULAS = {
         [0.5, 0.48 * 30 / 39, 0.48 * 9 / 39, 0.02],
     ),
     "risk_adjusted": (
-        Formula(kind="risk_adjusted", key="expenses_usd", risk_key="hrp_expenses_usd", risk_weight=0.5),
+        Formula(
+            kind="risk_adjusted", key="expenses_usd", risk_key="hrp_expenses_usd", risk_weight=0.5
+        ),
         [0.675, 0.225, 0.0825, 0.0175],
     ),
     "usage": (Formula(kind="usage"), [0.25, 375 / 900, 0.25, 75 / 900]),

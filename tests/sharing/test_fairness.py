@@ -13,7 +13,9 @@ def test_burden_ratio_is_share_of_cost_over_share_of_capacity():
     # Equal shares of 25 % against capacity shares 60, 30, 9, 1 %.
     ratios = fairness.burden_ratio(equal(4), CAPACITY)
     np.testing.assert_allclose(ratios, [0.25 / 0.6, 0.25 / 0.3, 0.25 / 0.09, 25.0], rtol=1e-14)
-    np.testing.assert_allclose(fairness.burden_ratio(proportional(CAPACITY), CAPACITY), 1.0, rtol=1e-14)
+    np.testing.assert_allclose(
+        fairness.burden_ratio(proportional(CAPACITY), CAPACITY), 1.0, rtol=1e-14
+    )
 
 
 def test_burden_ratio_of_a_payer_without_capacity_is_infinite():
@@ -73,4 +75,6 @@ def test_exit_sensitivity_skips_exits_the_formula_cannot_absorb():
 
 
 def test_amounts_are_shares_of_the_total():
-    np.testing.assert_allclose(fairness.amounts_usd([0.25, 0.75], 900_000.0), [225_000.0, 675_000.0])
+    np.testing.assert_allclose(
+        fairness.amounts_usd([0.25, 0.75], 900_000.0), [225_000.0, 675_000.0]
+    )

@@ -60,7 +60,9 @@ def test_tiered_charges_flat_amounts_then_shares_the_rest():
     # Delta (1 %) pays 10,000, Gamma (9 %) pays 40,000; the other USD 950,000 goes
     # 2:1 to Alpha and Beta: 633,333.33 and 316,666.67.
     shares = tiered(EXPENSES, [(0.10, 40_000.0), (0.05, 10_000.0)], 1_000_000.0)
-    np.testing.assert_allclose(shares * 1_000_000, [633_333.3333333334, 316_666.6666666667, 40_000, 10_000], rtol=1e-14)
+    np.testing.assert_allclose(
+        shares * 1_000_000, [633_333.3333333334, 316_666.6666666667, 40_000, 10_000], rtol=1e-14
+    )
 
 
 def test_tiered_refuses_flat_amounts_above_the_total():
@@ -103,7 +105,9 @@ def test_capacity_usd_minimum_becomes_a_floor():
     # USD 30,000 of USD 1,000,000 is a 3 % floor: Delta rises from 1 % to 3 % and the
     # others share 97 % in the ratio 600:300:90.
     shares = capacity_to_pay(EXPENSES, floor_usd=30_000.0, total_usd=1_000_000.0)
-    np.testing.assert_allclose(shares, [0.97 * 600 / 990, 0.97 * 300 / 990, 0.97 * 90 / 990, 0.03], rtol=1e-14)
+    np.testing.assert_allclose(
+        shares, [0.97 * 600 / 990, 0.97 * 300 / 990, 0.97 * 90 / 990, 0.03], rtol=1e-14
+    )
 
 
 def test_capacity_usd_minimum_above_an_equal_split_gives_an_equal_split():

@@ -33,8 +33,12 @@ positive_values = st.floats(min_value=1e-3, max_value=1e10, allow_nan=False, all
 
 
 @st.composite
-def keys(draw: st.DrawFn, min_size: int = 1, max_size: int = 12, positive: bool = False) -> NDArray[np.float64]:
-    values = draw(st.lists(positive_values if positive else key_values, min_size=min_size, max_size=max_size))
+def keys(
+    draw: st.DrawFn, min_size: int = 1, max_size: int = 12, positive: bool = False
+) -> NDArray[np.float64]:
+    values = draw(
+        st.lists(positive_values if positive else key_values, min_size=min_size, max_size=max_size)
+    )
     arr = np.array(values)
     assume(arr.sum() > 0)
     return arr
@@ -131,7 +135,9 @@ def test_floor_and_ceiling_are_the_fixed_point_of_pro_rata_redistribution(key, d
         assert np.all(lam[0] * s[at_ceiling] >= ceiling * (1 - 1e-9))
         assert np.all(lam[0] * s[at_floor] <= floor * (1 + 1e-9))
     # and applying the bounds again changes nothing
-    np.testing.assert_allclose(apply_floor_ceiling(out, floor, ceiling), out, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        apply_floor_ceiling(out, floor, ceiling), out, rtol=1e-12, atol=1e-15
+    )
 
 
 @given(keys(min_size=1, positive=True), st.data())

@@ -22,8 +22,10 @@ def test_risk_adjusted_differs_from_weighted_with_the_shipped_data(baseline_path
     keys = key_vectors(scenario)
     names = [e.name for e in scenario.entities]
     risk = risk_adjusted(keys["expenses_usd"], keys["sea_risk_exposure"], 0.5)
-    mix = weighted({"expenses_usd": keys["expenses_usd"], "hrp_expenses_usd": keys["hrp_expenses_usd"]},
-                   {"expenses_usd": 0.5, "hrp_expenses_usd": 0.5})
+    mix = weighted(
+        {"expenses_usd": keys["expenses_usd"], "hrp_expenses_usd": keys["hrp_expenses_usd"]},
+        {"expenses_usd": 0.5, "hrp_expenses_usd": 0.5},
+    )
     assert np.isclose(risk.sum(), 1.0) and np.isclose(mix.sum(), 1.0)
     # Several points apart for the large field entities, not within 1e-5 as with an expenses key.
     assert np.abs(risk - mix).max() > 0.03

@@ -44,7 +44,9 @@ def test_network_shapley_by_hand():
     presence = np.array([[1, 0, 1], [1, 1, 1], [0, 1, 1], [0, 0, 1]], dtype=bool)
     cost = np.full(3, 300_000.0)
     expected_usd = [225_000.0, 375_000.0, 225_000.0, 75_000.0]
-    np.testing.assert_allclose(shapley_exact(coverage_cost(presence, cost), 4), expected_usd, rtol=1e-14)
+    np.testing.assert_allclose(
+        shapley_exact(coverage_cost(presence, cost), 4), expected_usd, rtol=1e-14
+    )
     np.testing.assert_allclose(network_shapley(presence, cost) * 900_000, expected_usd, rtol=1e-14)
 
 
@@ -110,7 +112,10 @@ def test_shapley_value_is_exact_up_to_the_limit_and_sampled_beyond():
     with pytest.raises(ValueError, match="needs a random Generator"):
         shapley_value(coverage_cost(presence, cost), EXACT_LIMIT + 1)
     sampled = shapley_value(
-        coverage_cost(presence, cost), EXACT_LIMIT + 1, rng=np.random.default_rng(1), permutations=500
+        coverage_cost(presence, cost),
+        EXACT_LIMIT + 1,
+        rng=np.random.default_rng(1),
+        permutations=500,
     )
     assert not sampled.exact and sampled.permutations == 500
     assert np.all(sampled.std_error_usd[coverage_shapley(presence, cost) > 0] > 0)

@@ -39,8 +39,15 @@ def test_presence_comes_from_the_countries_table(scenario):
 
 def test_every_formula_is_shown_and_the_scenarios_own_is_used(scenario, tables):
     assert list(tables.shares.columns) == [
-        "equal", "proportional", "weighted", "base_plus_variable", "tiered",
-        "capacity", "risk_adjusted", "usage", "shapley",
+        "equal",
+        "proportional",
+        "weighted",
+        "base_plus_variable",
+        "tiered",
+        "capacity",
+        "risk_adjusted",
+        "usage",
+        "shapley",
     ]
     assert default_formulas(scenario)["capacity"] == scenario.mechanism.formula
     # The scenario's capacity formula has a 50 % ceiling: Alpha's 60 % is cut to 50 %.

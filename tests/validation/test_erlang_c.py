@@ -34,8 +34,12 @@ def _waits(c: int, offered: float) -> tuple[np.ndarray, np.ndarray]:
             "simulation": {"start_year": 2026, "years": YEARS, "replications": REPS, "seed": 1}
         },
         allegations={"scale": rate_per_year / 40.0, "victims_per_allegation": 1, "ip_share": 0.0},
-        caseworkers={"pooling": "pooled", "capacity": c, "handling_days": {"dist": "exponential", "mean": HANDLING_DAYS},
-                     "assessment_days": {"value": ASSESSMENT_DAYS}},
+        caseworkers={
+            "pooling": "pooled",
+            "capacity": c,
+            "handling_days": {"dist": "exponential", "mean": HANDLING_DAYS},
+            "assessment_days": {"value": ASSESSMENT_DAYS},
+        },
         funding={"opening_balance_usd": 1e10},
         children={"stock": 0, "new_per_year": 0},
     )
@@ -55,7 +59,9 @@ def _waits(c: int, offered: float) -> tuple[np.ndarray, np.ndarray]:
         assert (ready[keep & a.dropped] - arrival[keep & a.dropped] > 12 - 1).all()
         assert served.mean() > 0.95 * keep.mean()
         np.testing.assert_array_equal(a.first_assist[served], np.ceil(ready[served] - 0.5) + 0.5)
-        long_cases = served & (a.draws.handling_months > 1.5)  # open beyond the tick after the assessment
+        long_cases = served & (
+            a.draws.handling_months > 1.5
+        )  # open beyond the tick after the assessment
         assert long_cases.any()
         assert (a.first_assist < start + a.draws.handling_months)[long_cases].all()
         wait = start[keep] - arrival[keep]

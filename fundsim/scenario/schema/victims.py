@@ -176,10 +176,12 @@ class Children(StrictModel):
 
     stock: int = Field(0, ge=0, le=1_000_000)
     stock_age_years: DistAge = Field(  # ages 0-18: support ends at 18, no age is negative
-        default_factory=lambda: Distribution(dist="uniform", low=0, high=18))
+        default_factory=lambda: Distribution(dist="uniform", low=0, high=18)
+    )
     new_per_year: Annotated[NonNegative, bounded(MAX_VICTIMS_PER_YEAR)] = 0.0
     support_usd_year: DistUsd = Field(  # no negative support (DistUsd: draws from 0)
-        default_factory=lambda: Distribution(value=0))
+        default_factory=lambda: Distribution(value=0)
+    )
     paternity_success: Fraction = 0.0
     paternity_delay_months: DistMonths = Field(default_factory=lambda: Distribution(value=24))
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.03
@@ -200,10 +202,14 @@ class Children(StrictModel):
         for src in data["sources"]:
             row = src.model_dump() if isinstance(src, StrictModel) else src
             if isinstance(row, dict):
-                total += float(row.get("allegations_per_year", 0.0)) * float(row.get("births_per_allegation", 0.0))
+                total += float(row.get("allegations_per_year", 0.0)) * float(
+                    row.get("births_per_allegation", 0.0)
+                )
         given = data.get("new_per_year")
         if given is not None and abs(float(given) - total) > 1e-9 * max(1.0, total):
-            raise ValueError(f"children: new_per_year {given} differs from its sources' {total:g} a year: give one")
+            raise ValueError(
+                f"children: new_per_year {given} differs from its sources' {total:g} a year: give one"
+            )
         return {**data, "new_per_year": total}
 
 
