@@ -44,7 +44,8 @@ def main() -> None:
     t = time.perf_counter()
     sim.warm(base, a.reps, seed)
     print(
-        f"start-up (workers + baseline at {sim.stages(a.reps)} replications): {time.perf_counter() - t:.1f} s"
+        f"start-up (workers + baseline at {sim.stages(a.reps)} replications): "
+        f"{time.perf_counter() - t:.1f} s"
     )
     rows: dict[str, list[tuple[float, float, float]]] = {}
     try:

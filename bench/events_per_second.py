@@ -57,7 +57,8 @@ def bare_simpy_events_per_second(n_events: int, pending: int = 0) -> float:
 
 
 def bare_simpy_seconds(n_events: int, pending: int = 0) -> float:
-    """Seconds a bare SimPy loop takes for ``n_events`` (see :func:`bare_simpy_events_per_second`)."""
+    """Seconds a bare SimPy loop takes for ``n_events`` (see
+    :func:`bare_simpy_events_per_second`)."""
     return n_events / bare_simpy_events_per_second(n_events, pending)
 
 
@@ -178,17 +179,21 @@ def main() -> None:
             f"{statistics.median(shares[p]):6.1%}"
         )
     print(
-        f"events waiting in SimPy's queue, mean at the monthly ticks: {statistics.median(depth):.0f}"
+        "events waiting in SimPy's queue, mean at the monthly ticks: "
+        f"{statistics.median(depth):.0f}"
     )
     print("ratios against bare SimPy (same number of events, same round):")
     print(
-        f"  event handling alone, bare loop with an empty queue:         {statistics.median(engine):.3f}"
+        "  event handling alone, bare loop with an empty queue:         "
+        f"{statistics.median(engine):.3f}"
     )
     print(
-        f"  event handling alone, bare loop with as many events waiting: {statistics.median(engine_deep):.3f}"
+        "  event handling alone, bare loop with as many events waiting: "
+        f"{statistics.median(engine_deep):.3f}"
     )
     print(
-        f"  whole replication,    bare loop with as many events waiting: {statistics.median(whole_deep):.3f}"
+        "  whole replication,    bare loop with as many events waiting: "
+        f"{statistics.median(whole_deep):.3f}"
     )
 
 

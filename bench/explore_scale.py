@@ -8,7 +8,7 @@ study of ``--target`` futures x designs x replications on ``--cores`` cores (CPU
 best case, a quiet machine). Parts are written as futures finish and at most two futures per
 worker are in flight, so memory should not grow with the number of futures: compare two N.
 
-    python bench/explore_scale.py                        # explore_cuts, 20 futures x 10 reps, 2 workers
+    python bench/explore_scale.py                    # explore_cuts, 20 futures x 10 reps, 2 workers
     python bench/explore_scale.py --futures 40 --reps 10 --target 1000 10 --cores 2
 """
 
@@ -81,7 +81,8 @@ def main() -> None:
     cpu = usage.ru_utime + usage.ru_stime
     target = args.target[0] * policies * args.target[1]
     print(
-        f"{args.futures} futures x {policies} designs x {args.reps} replications = {reps} replications, "
+        f"{args.futures} futures x {policies} designs x {args.reps} replications = {reps} "
+        "replications, "
         f"{args.workers} workers"
     )
     print(
@@ -89,7 +90,8 @@ def main() -> None:
         f"peak memory of the process tree {peak / MIB:.0f} MiB"
     )
     print(
-        f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at this CPU rate "
+        f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at "
+        "this CPU rate "
         f"on {args.cores} cores: {cpu / reps * target / args.cores / 60:.1f} min (quiet machine)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -90,7 +90,8 @@ def main() -> int:
                 codes[package] = run(package, scenario, outs[package], args.reps, args.seed)
             if codes["fundsim"] or codes["fundsim_old"]:
                 print(
-                    f"{scenario.name}: exit codes {codes['fundsim']} (this) / {codes['fundsim_old']} "
+                    f"{scenario.name}: exit codes {codes['fundsim']} (this) / "
+                    f"{codes['fundsim_old']} "
                     f"({args.against})"
                 )
                 failed.append(scenario.name)

@@ -95,7 +95,8 @@ def main() -> None:
     ) / 1024
 
     print(
-        f"{args.scenario.name}, {args.workers} worker(s); per-replication table ~{per_rep_kib:.1f} KiB"
+        f"{args.scenario.name}, {args.workers} worker(s); per-replication table ~{per_rep_kib:.1f} "
+        "KiB"
     )
     print(f"{'reps':>7}  {'main MiB':>9}  {'tree MiB':>9}  {'maxrss MiB':>10}  {'wall s':>7}")
     rows = []
@@ -103,7 +104,8 @@ def main() -> None:
         row = measure(args.scenario, reps, args.workers)
         rows.append(row)
         print(
-            f"{reps:>7}  {row['main_mib']:>9.1f}  {row['tree_mib']:>9.1f}  {row['maxrss_mib']:>10.1f}  {row['wall_s']:>7.1f}",
+            f"{reps:>7}  {row['main_mib']:>9.1f}  {row['tree_mib']:>9.1f}  "
+            f"{row['maxrss_mib']:>10.1f}  {row['wall_s']:>7.1f}",
             flush=True,
         )
     if len(rows) >= 2:

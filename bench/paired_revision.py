@@ -67,7 +67,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--old-scenario",
-        help="the scenario the older revision runs (default: SCENARIO); e.g. the baseline as it was at "
+        help="the scenario the older revision runs (default: SCENARIO); e.g. the baseline as it "
+        "was at "
         "that revision, when the scenario has keys the older code does not know",
     )
     args = parser.parse_args()

@@ -52,15 +52,18 @@ def compare(label: str, make, scenario, reps: int, repeats: int) -> list[float]:
             r2s.append(r2)
             ratios.append(r2 / r1)
             print(
-                f"  {label} repeat {i + 1}: 1 worker {r1:6.1f} rep/s, 2 workers {r2:6.1f} rep/s, ratio {r2 / r1:.3f}",
+                f"  {label} repeat {i + 1}: 1 worker {r1:6.1f} rep/s, 2 workers {r2:6.1f} rep/s, "
+                f"ratio {r2 / r1:.3f}",
                 flush=True,
             )
     finally:
         one.close()
         two.close()
     print(
-        f"{label}: median 1 worker {statistics.median(r1s):.1f} rep/s, 2 workers {statistics.median(r2s):.1f} rep/s,"
-        f" median ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})",
+        f"{label}: median 1 worker {statistics.median(r1s):.1f} rep/s, 2 workers "
+        f"{statistics.median(r2s):.1f} rep/s,"
+        f" median ratio {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max "
+        f"{max(ratios):.3f})",
         flush=True,
     )
     return ratios
@@ -114,7 +117,8 @@ def main() -> None:
     for label, (ratios, target) in results.items():
         med = statistics.median(ratios)
         print(
-            f"{label:>9}: 2 workers / 1 worker = {med:.2f}x (median of {len(ratios)}; target >= {target}x: "
+            f"{label:>9}: 2 workers / 1 worker = {med:.2f}x (median of {len(ratios)}; target >= "
+            f"{target}x: "
             f"{'met' if med >= target else 'NOT met'})"
         )
 

@@ -107,7 +107,8 @@ def timed(cmd: list[str], cwd: Path) -> float:
     seconds = time.perf_counter() - t0
     if done.returncode != 0:
         raise SystemExit(
-            f"{' '.join(cmd)} in {cwd}: exit {done.returncode}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            f"{' '.join(cmd)} in {cwd}: exit "
+            f"{done.returncode}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
         )
     return seconds
 
@@ -144,7 +145,8 @@ def main() -> None:
                 statistics.median(seconds[args.against]),
             )
             print(
-                f"{name:7s} {args.against}: {before:8.2f} s   this: {new:8.2f} s   ratio {new / before:.3f}"
+                f"{name:7s} {args.against}: {before:8.2f} s   this: {new:8.2f} s   ratio "
+                f"{new / before:.3f}"
                 f"   ({repeats} each)",
                 flush=True,
             )

@@ -195,7 +195,8 @@ def _formula_for(scenario: Scenario, name: str) -> Formula:
     available = default_formulas(scenario)
     if name not in available:
         raise BudgetAnnexError(
-            f"formula '{name}' cannot be computed from this scenario's entities (it has: {', '.join(available)})"
+            f"formula '{name}' cannot be computed from this scenario's entities (it has: "
+            f"{', '.join(available)})"
         )
     return available[name]
 
@@ -284,7 +285,8 @@ def budget_annex(
     for k, planned in enumerate(plan.planned_usd):
         if abs(totals[k] - planned) > 0.005:
             notes.append(
-                f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD {planned:,.2f}"
+                f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD "
+                f"{planned:,.2f}"
             )
     secretariat = pd.DataFrame(
         [
@@ -333,7 +335,8 @@ def budget_annex(
         net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
         if rule.mode == "hybrid":
             notes.append(
-                "hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
+                "hybrid mode: the pooled budget holds the reserve; the lead entities budget the "
+                "posts "
                 "they host in their own budgets, which these invoices do not include"
             )
     fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
@@ -348,7 +351,8 @@ def budget_annex(
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
         [f"less expected vacancies (vacancy factor {rule.vacancy_factor:.0%})", *vacancy],
         [
-            f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} year(s); "
+            f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} "
+            "year(s); "
             f"less USD {first_vacancies:,.0f} of first-year vacancies under phased recruitment, "
             f"{rule.first_year_fill:.0%} of the year filled)",
             *build_up,
@@ -491,7 +495,8 @@ def budget_annex(
             notes.append(f"precedent {preset}: {PRESETS[preset]['source']}")
     if scenario.posts.costing == "flat":
         notes.append(
-            f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year whatever "
+            f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year "
+            "whatever "
             'its grade (posts.costing = "standard_costs" prices each grade and duty station)'
         )
 
@@ -501,7 +506,8 @@ def budget_annex(
         AnnexTable(
             "budget",
             "Gross and net budget by year",
-            "What the fund approves and invoices: the planned cost, the reserve build-up and the opening "
+            "What the fund approves and invoices: the planned cost, the reserve build-up and the "
+            "opening "
             "balance give the net requirement; the host's fee on contributions grosses it up.",
             budget,
             usd_cols(budget),
@@ -619,7 +625,8 @@ def _victims_tables(
         [f"case management ({vb.slots} caseworker slots)", lines["caseworkers"]],
         ["Victims' Rights Advocate function (posts and office)", lines["advocates"]],
         [
-            "child support (the next 12 months of the children supported, and the year's new children)"
+            "child support (the next 12 months of the children supported, and the year's new "
+            "children)"
             if scenario.victims is not None and scenario.victims.children.funding == "paygo"
             else "children's account (the pre-funding policy's need)",
             lines["child_support"],
@@ -671,8 +678,10 @@ def _victims_tables(
     )
     inv = _with_total(inv, ["total", 1.0 if vb.gross_cents else 0.0, gross])
     notes.append(
-        f"victims' window: the first-year budget and invoices as replication {vb.rep} of seed {vb.seed} "
-        "approves them (the children's stock and its support are drawn; the services, case management "
+        f"victims' window: the first-year budget and invoices as replication {vb.rep} of seed "
+        f"{vb.seed} "
+        "approves them (the children's stock and its support are drawn; the services, case "
+        "management "
         "and advocates lines are expected values); the window is budgeted each year, not by period"
     )
     if not adv:
@@ -685,8 +694,10 @@ def _victims_tables(
         AnnexTable(
             "victims_budget",
             "Victims' window: first-year budget",
-            "Services, case management, the Victims' Rights Advocate function, child support and the "
-            "reserve, less cash and expected pledges, grossed up for the host's fee: the gross is what the "
+            "Services, case management, the Victims' Rights Advocate function, child support and "
+            "the "
+            "reserve, less cash and expected pledges, grossed up for the host's fee: the gross is "
+            "what the "
             "simulated run assesses, to the cent.",
             budget,
             usd(budget),
@@ -695,7 +706,8 @@ def _victims_tables(
         AnnexTable(
             "victims_advocates",
             "Victims' window: the Victims' Rights Advocate function",
-            "Posts by grade and duty-station class at their standard cost, and the office's running costs "
+            "Posts by grade and duty-station class at their standard cost, and the office's "
+            "running costs "
             "(none when the function is paid elsewhere).",
             advocates,
             {**usd(advocates), "posts": "count"},
@@ -704,7 +716,8 @@ def _victims_tables(
         AnnexTable(
             "victims_invoices",
             "Victims' window: invoices by entity",
-            "Each entity's first-year invoice for the victims' window, the ledger's split of the gross "
+            "Each entity's first-year invoice for the victims' window, the ledger's split of the "
+            "gross "
             "under the window's formula, as the simulated run assesses it.",
             inv,
             {**usd(inv), f"share {year} (share)": "share"},

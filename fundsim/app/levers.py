@@ -129,7 +129,8 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             ("mechanism.formula",),
             "sharing",
             options=(AS_LOADED, *sorted(PRESETS), "equal"),
-            help="the scenario's formula, a precedent key (its weights as published) or equal shares",
+            help="the scenario's formula, a precedent key (its weights as published) or equal "
+            "shares",
         ),
         Lever(
             "floor",
@@ -169,7 +170,8 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             100.0,
             0.5,
             0.01,
-            help="the schema's cap: an entity whose share would pass it opts out (shares recomputed)",
+            help="the schema's cap: an entity whose share would pass it opts out (shares "
+            "recomputed)",
         ),
         Lever(
             "host",

@@ -349,7 +349,7 @@ class WhatIfPage:
         self.chart.object = _bills_chart(bills) if moved else None
         self.chart.visible = moved
 
-    # ------------------------------------------------------------------ the stream (background thread)
+    # -------------------------------------------------------------- the stream (background thread)
 
     def _later(self, fn: Callable[..., None], *args: Any) -> None:
         doc = self.doc

@@ -41,7 +41,8 @@ def headline(metric: str, whatif: Run, comparison: Comparison) -> str | None:
     word = "higher" if diff > 0 else "lower"
     size = format_difference(metric, abs(diff)).lstrip("+")
     if not size.strip(" 0.p"):  # rounds to zero as written
-        return f"{text}, about the same as the baseline {format_interval(metric, dlo, dhi, difference=True)}"
+        shown = format_interval(metric, dlo, dhi, difference=True)
+        return f"{text}, about the same as the baseline {shown}"
     sure = (
         "" if not _holds_zero(dlo, dhi) else " (the interval holds no change: not distinguishable)"
     )

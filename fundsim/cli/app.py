@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"--timeout must be from 1 to 86,400 seconds (got {args.timeout:g})")
     if args.host not in LOOPBACK:
         print(
-            f"fundsim: warning: serving on {args.host}: anyone who can reach this address can use the page "
+            f"fundsim: warning: serving on {args.host}: anyone who can reach this address can use "
+            "the page "
             "and the machine's processors",
             file=sys.stderr,
         )

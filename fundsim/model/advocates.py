@@ -2,7 +2,8 @@
 
 Each post of ``victims.advocates.posts`` costs the standard cost of its grade at its
 duty-station class (the scenario's ``[standard_costs]`` table, USD a year at start-year
-prices), or its own ``annual_cost_usd`` for a grade the table does not price; the office's running costs are ``office_usd_year``. The window pays the sum
+prices), or its own ``annual_cost_usd`` for a grade the table does not price; the office's running
+costs are ``office_usd_year``. The window pays the sum
 monthly at each year's prices (:meth:`fundsim.model.victim_fund.VictimFund.pay_caseworkers`)
 and budgets it with its services.
 """

@@ -127,7 +127,8 @@ def country_rates(scenario: Scenario) -> NDArray[np.float64]:
 
 def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     """Draw every allegation and victim of one replication (streams ``allegations``,
-    ``allegation_*``, ``victim_profile``, ``caseworkers``, ``service_needs``, ``services.<name>``)."""
+    ``allegation_*``, ``victim_profile``, ``caseworkers``, ``service_needs``,
+    ``services.<name>``)."""
     v = scenario.victims
     assert v is not None
     sim = scenario.simulation

@@ -103,7 +103,8 @@ def arrange(scenario: Scenario, static: StaticData) -> Arrangement:
         leads: tuple[str, ...] = ()
         post_lines = ("",) * len(scenario.countries)
     elif terms is not None:
-        # A post no lead entity budgets for has no line: it never commits (``Coordinators.unfunded``).
+        # A post no lead entity budgets for has no line: it never commits
+        # (``Coordinators.unfunded``).
         leads = tuple(dict.fromkeys(lead for lead in terms.lead if lead))
         post_lines = terms.lead
     else:

@@ -9,7 +9,8 @@ does not change within the period (predictable invoices).
 each year of the period, the planned cost of the year plus an equal part of (the reserve
 target + the months renewals commit beyond the period - cash in hand), never negative,
 grossed up for the host's fees (:func:`fundsim.scenario.host.gross_up`: divided by one less
-the fee on receipts, times one plus the fee on expenditure). With ``basis = "commitments"`` the months committed beyond
+the fee on receipts, times one plus the fee on expenditure). With ``basis = "commitments"`` the
+months committed beyond
 the period are budgeted explicitly, so that the reserve target is met on free cash (cash
 less commitments) at the end of the period, not on total cash. A fixed envelope approves
 ``usd_per_year`` (gross) indexed from the start year, whatever the need.

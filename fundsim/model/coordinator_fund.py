@@ -85,7 +85,8 @@ class CoordinatorFund:
     ``lines``: each lead entity's own budget line for the posts it hosts (siloed and hybrid
     modes), by entity name; empty in the pooled mode. ``line_posts``: for each entity, in
     the entities' order, its name and what its line budgets for (the posts it hosts: their
-    indices, or post-equivalents at each post's cost factor; empty or zero for none). ``incumbent_fund``: the money today's
+    indices, or post-equivalents at each post's cost factor; empty or zero for none).
+    ``incumbent_fund``: the money today's
     hosts hold for the rest of their incumbents' contracts (pooled mode, gradual
     transition), else None. ``liquidity``: the pooled fund's, else None.
     """

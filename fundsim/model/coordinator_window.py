@@ -63,7 +63,8 @@ def build_coordinator_window(
     # The host's fees (fundsim.scenario.host): on each contribution as it arrives, and on
     # what the fund spends; with a shared host, the shared rate for both windows.
     fee, fee_exp = fee_rate(scenario, "receipts"), fee_rate(scenario, "expenditure")
-    # Each lead entity's support cost on its own line: rate r on direct cost, charged on receipts at r / (1 + r).
+    # Each lead entity's support cost on its own line: rate r on direct cost, charged on receipts at
+    # r / (1 + r).
     line_fees = [r / (1.0 + r) for r in a.support] if any(a.support) else None
     contributors = Contributors(
         ctx,

@@ -378,7 +378,8 @@ class Coordinators:
         return bool(self._rng_terms.random() < self._turnover[i])
 
     def incumbent_cents(self, i: int, end: int) -> tuple[int, int]:
-        """What the months left of today's contract of post ``i`` cost its lead entity (salary at the
+        """What the months left of today's contract of post ``i`` cost its lead entity (salary at
+        the
         post's cost factor, and operating costs), cents, for a contract ending at month ``end``."""
         salary = self._salary_cents[i][0]
         if self._cost_factor is not None:

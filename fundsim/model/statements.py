@@ -15,7 +15,8 @@ not. Amounts are integer cents; inflows are positive, outflows negative.
   windows) and payments (payroll, operating, secretariat, services, child support,
   caseworkers, the Victims' Rights Advocate function (``advocates``), fees; ``lapsed``: what a
   lead entity's line had not committed at 31 December, when
-  its budget lapses; the children's account's return is ``interest``), and ``closing_cash`` = opening + every line.
+  its budget lapses; the children's account's return is ``interest``), and ``closing_cash`` =
+  opening + every line.
 - **Financial position** (``statement = "position"``), at 31 December of each year: ``cash``;
   ``receivables`` (invoiced and not received, in total, by entity and by age in years);
   ``total_assets``; the liabilities ``prefinancing_owed`` (the host's advances not repaid) and

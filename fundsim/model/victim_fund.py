@@ -208,7 +208,8 @@ class VictimFund:
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
         self.caseworker_cents = 0
         self.caseworker_missed_cents = 0
-        # The Victims' Rights Advocate function (USD a month at start-year prices; 0: paid elsewhere).
+        # The Victims' Rights Advocate function (USD a month at start-year prices; 0: paid
+        # elsewhere).
         self.acct_advocates = ix["advocates"]
         self._advocates_usd_month = advocates_usd_year / 12
         self.advocates_cents = 0
@@ -573,7 +574,8 @@ class VictimFund:
         closing = sum(ledger.balance[i] for i in inside)
         if opening + inflow - outflow != closing:
             raise AssertionError(
-                f"the windows together do not balance: {opening + inflow - outflow} != {closing} cents"
+                f"the windows together do not balance: {opening + inflow - outflow} != {closing} "
+                "cents"
             )
 
     def metrics(self) -> dict[str, float]:
@@ -635,5 +637,6 @@ class VictimFund:
         )
 
     def liability_lines(self) -> np.ndarray:
-        """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents, counts)."""
+        """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents,
+        counts)."""
         return self.statement.lines

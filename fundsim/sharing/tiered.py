@@ -70,7 +70,8 @@ def tiered(key: ArrayLike, bands: Sequence[tuple[float, float]], total_usd: floa
     remainder_usd = total_usd - fixed_usd.sum()
     if remainder_usd < 0:
         raise ValueError(
-            f"flat band amounts (USD {fixed_usd.sum():,.0f}) exceed the total (USD {total_usd:,.0f})"
+            f"flat band amounts (USD {fixed_usd.sum():,.0f}) exceed the total (USD "
+            f"{total_usd:,.0f})"
         )
     # Entities above the bands have q >= u_B and at least one has q > 0, so big sums > 0.
     big = np.where(banded, 0.0, q)

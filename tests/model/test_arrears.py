@@ -86,9 +86,7 @@ def test_an_entity_paying_80_percent_owes_the_rest_as_arrears_aged_by_budget_yea
     np.testing.assert_array_equal(contributors.for_others, 0)
 
 
-def test_arrears_older_than_the_write_off_years_are_written_off_and_a_late_payment_recovers_them() -> (
-    None
-):
+def test_arrears_past_the_write_off_years_are_written_off_and_late_payment_recovers_them() -> None:
     cut = np.zeros((4, 3))
     cut[1, 0] = 0.5
     ctx, _, contributors = _contributors(cut, write_off_years=1)
@@ -168,7 +166,8 @@ def test_the_budget_plans_a_vacancy_factor_and_first_year_vacancies_build_the_re
 
     # 1M planned, 5 % vacancies: 950k spent; the reserve target is 3 months of 1M = 250k.
     assert rule(1.0).approved_cents(1, [1_000_000.0], 0, 0.0) == [120_000_000]  # 950k + 250k
-    # Filled 60 % of the first year: 350k of vacancies cover the reserve; the bill is the posts' cost.
+    # Filled 60 % of the first year: 350k of vacancies cover the reserve; the bill is the posts'
+    # cost.
     assert rule(0.6).approved_cents(0, [1_000_000.0], 0, 0.0) == [95_000_000]
     # Filled 90 %: 50k of vacancies; the bill adds the other 200k of the reserve.
     assert rule(0.9).approved_cents(0, [1_000_000.0], 0, 0.0) == [115_000_000]

@@ -89,7 +89,8 @@ def test_the_fee_on_expenditure_is_charged_on_what_the_window_spends() -> None:
     world = run_world(victim_scenario(None, funding=funding))
     ledger, ix = world.ledger, world.ledger.index
     flows = ledger.flows
-    # Charged each month on the spending so far: services up to the month before, child support up to now.
+    # Charged each month on the spending so far: services up to the month before, child support up
+    # to now.
     services = int(flows[:-1, ix["victim_services"], ix["victim_fund"]].sum())
     support = int(flows[:, ix["child_support"], ix["children_account"]].sum())
     fees = int(flows[:, ix["victim_admin_fees"], ix["victim_fund"]].sum())

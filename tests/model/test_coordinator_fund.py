@@ -118,9 +118,7 @@ def test_a_review_freezes_the_lowest_priority_vacant_posts_until_the_rest_fits()
     assert coord.sustained_by_year[0] == 1
 
 
-def test_the_secretariat_is_paid_from_free_cash_then_missed_and_the_fee_is_charged_on_what_was_spent() -> (
-    None
-):
+def test_the_secretariat_is_paid_from_free_cash_then_missed_and_the_fee_is_on_spending() -> None:
     # USD 120,000 a year: 1,000,000 cents a month; 10 % on what the fund spends.
     cf = _coordinator_fund(
         deterministic_dict(opening=15_000.0), fee_on_expenditure=0.1, secretariat_usd=120_000.0

@@ -130,7 +130,8 @@ def _scenario_file(tmp_path: Path, body: str) -> Path:
         ('[host]\nkind = "mptf"\n[[host.fees]]\nname = "aa"\nrate = 0.01\n', "mechanism.admin_fee"),
         ('[mechanism]\nmode = "siloed"\nfee_basis = "expenditure"\n', "mechanism.fee_basis"),
         (
-            '[mechanism]\nadmin_fee = 0\n[host]\nkind = "agency"\n[[host.fees]]\nname = "x"\nrate = 0.07\n'
+            '[mechanism]\nadmin_fee = 0\n[host]\nkind = "agency"\n[[host.fees]]\nname = "x"\nrate '
+            "= 0.07\n"
             '[[host.fees]]\nname = "x"\nrate = 0.01\n',
             "host.fees[1].name",
         ),

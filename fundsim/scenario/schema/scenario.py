@@ -177,8 +177,10 @@ class Scenario(StrictModel):
         for post in self.victims.advocates.posts:
             if post.annual_cost_usd is None and (post.grade, post.duty_station_class) not in table:
                 raise ValueError(
-                    f"victims.advocates: post '{post.role}' ({post.grade} at class {post.duty_station_class}) "
-                    'has no standard cost: add the row to the [standard_costs] table (file = "x.csv") '
+                    f"victims.advocates: post '{post.role}' ({post.grade} at class "
+                    f"{post.duty_station_class}) "
+                    "has no standard cost: add the row to the [standard_costs] table (file = "
+                    '"x.csv") '
                     "or give the post its annual_cost_usd"
                 )
         return self

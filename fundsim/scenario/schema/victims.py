@@ -170,8 +170,8 @@ class Children(StrictModel):
     children arrive at ``new_per_year`` a year, scaled like allegations (trend and
     surges). With ``sources`` (peacekeeping, agencies, implementing partners: each its
     allegations a year times its births per allegation) ``new_per_year`` is their sum (given
-    beside them, it must equal it). ``discount_rate`` (real, per year) discounts the obligations still owed
-    at the end of the horizon to their present value.
+    beside them, it must equal it). ``discount_rate`` (real, per year) discounts the obligations
+    still owed at the end of the horizon to their present value.
     """
 
     stock: int = Field(0, ge=0, le=1_000_000)
@@ -208,7 +208,8 @@ class Children(StrictModel):
         given = data.get("new_per_year")
         if given is not None and abs(float(given) - total) > 1e-9 * max(1.0, total):
             raise ValueError(
-                f"children: new_per_year {given} differs from its sources' {total:g} a year: give one"
+                f"children: new_per_year {given} differs from its sources' {total:g} a year: give "
+                "one"
             )
         return {**data, "new_per_year": total}
 
