@@ -43,6 +43,7 @@ from fundsim.analysis.share_tables import default_formulas, describe
 from fundsim.errors import BadInput
 from fundsim.runner import arguments
 from fundsim.runner.plan import (
+    FirstPeriod,
     advocate_lines,
     coordinator_fee,
     first_period,
@@ -231,38 +232,60 @@ class _Sharer:
             raise BudgetAnnexError(f"formula {formula.preset or formula.kind}: {exc}") from None
 
 
-def budget_annex(
-    scenario: Scenario, compare: str | None = None, lines: Sequence[CostLine] | None = None
-) -> BudgetAnnex:
-    """The budget annex of ``scenario`` for its first budget period.
+@dataclass(frozen=True)
+class _Period:
+    """The budget period the annex covers: its years, their labels and price indices."""
 
-    ``compare`` names a second formula (a kind or a precedent preset) shown beside the
-    scenario's; ``lines`` are fixed cost lines beside the posts (default:
-    :func:`host_cost_lines`). Raises :class:`BudgetAnnexError` for a formula the entities'
-    data cannot compute."""
-    scenario = arguments.entry(scenario)  # checked as the command line checks it
-    if compare is not None and compare not in COMPARABLE:
-        raise BudgetAnnexError(f"unknown formula '{compare}' (known: {', '.join(COMPARABLE)})")
-    lines = host_cost_lines(scenario) if lines is None else list(lines)
-    fixed_usd = sum(line.usd_per_year for line in lines)
-    plan = first_period(scenario, network_cost_usd(scenario) + fixed_usd)
-    rule = plan.rule
-    start = scenario.simulation.start_year
-    years = tuple(start + k for k in range(len(plan.planned_usd)))
-    labels = [str(y) for y in years]
-    index = [(1.0 + rule.indexation) ** k for k in range(len(years))]
-    fee = coordinator_fee(scenario)
-    notes: list[str] = []
+    years: tuple[int, ...]
+    labels: list[str]
+    index: list[float]
 
-    # Staffing and costs by grade.
+    def usd_columns(self) -> list[str]:
+        """One ``"<year> (USD)"`` heading a year."""
+        return [f"{y} (USD)" for y in self.labels]
+
+
+@dataclass(frozen=True)
+class _Staffing:
+    """Staffing, costs and fixed lines of the coordinator window (frames in USD or posts)."""
+
+    staffing: pd.DataFrame
+    costs: pd.DataFrame
+    secretariat: pd.DataFrame
+    posts: int
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """The coordinator window's budget: its tables, gross and fees (cents) and cash check."""
+
+    budget: pd.DataFrame
+    fees: pd.DataFrame
+    reserve: pd.DataFrame
+    gross: list[int]
+    fee_cents: list[int]
+    short: list[tuple[str, float]]
+    sustained: list[int]
+
+
+def _staffing_and_costs(
+    scenario: Scenario,
+    plan: FirstPeriod,
+    lines: Sequence[CostLine],
+    period: _Period,
+    notes: list[str],
+) -> _Staffing:
+    """Staffing and costs by grade, checked against the model's own planned cost to the cent,
+    and the fixed lines beside the posts (USD at each year's prices); adds notes."""
+    labels, index = period.labels, period.index
     grades = post_grades(scenario)
     salaries = post_salaries_usd(scenario)
     order = [g for g in GRADES if g in grades] + sorted({g for g in grades if g not in GRADES})
     staffing = pd.DataFrame(
-        [[g, *[grades.count(g)] * len(years)] for g in order],
+        [[g, *[grades.count(g)] * len(labels)] for g in order],
         columns=["grade", *[f"{y} (posts)" for y in labels]],
     )
-    staffing = _with_total(staffing, ["total", *[len(grades)] * len(years)])
+    staffing = _with_total(staffing, ["total", *[len(grades)] * len(labels)])
     ops = scenario.posts.operating_cost_usd
     cost_rows: list[list[object]] = []
     for g in order:
@@ -277,7 +300,7 @@ def budget_annex(
     )
     for line in lines:
         cost_rows.append([line.name, line.kind, *[line.usd_per_year * ix for ix in index]])
-    cost_cols = ["line", "object", *[f"{y} (USD)" for y in labels]]
+    cost_cols = ["line", "object", *period.usd_columns()]
     costs = pd.DataFrame(cost_rows, columns=cost_cols)
     totals = [float(costs[c].sum()) for c in cost_cols[2:]]
     costs = _with_total(costs, ["total planned cost", "", *totals])
@@ -288,12 +311,13 @@ def budget_annex(
                 f"{labels[k]}: cost lines add up to USD {totals[k]:,.2f}, the plan to USD "
                 f"{planned:,.2f}"
             )
+    fixed_usd = sum(line.usd_per_year for line in lines)
     secretariat = pd.DataFrame(
         [
             [line.name, line.kind, line.source, *[line.usd_per_year * ix for ix in index]]
             for line in lines
         ],
-        columns=["line", "kind", "source", *[f"{y} (USD)" for y in labels]],
+        columns=["line", "kind", "source", *period.usd_columns()],
     )
     secretariat = _with_total(secretariat, ["total", "", "", *[fixed_usd * ix for ix in index]])
     if not lines:
@@ -301,58 +325,82 @@ def budget_annex(
             "no secretariat or common-service lines: the scenario has none (the fund's host "
             "costs are in its fee)"
         )
+    return _Staffing(staffing, costs, secretariat, len(grades))
 
-    # The budget: planned cost, reserve, opening balance, net requirement, fee, gross.
+
+def _reserve_build_up(plan: FirstPeriod, n_years: int) -> tuple[list[float], float]:
+    """The reserve build-up a year (USD) and the first year's expected vacancies (USD):
+    under phased recruitment the first year's vacancies build the reserve first."""
+    rule = plan.rule
     p = rule.period_years
-    gross = list(plan.approved_cents)
     reserve_target = plan.planned_usd[0] * rule.reserve_months / 12
     opening_usd = _usd(plan.opening_cents)
-    # Phased recruitment: the first year's expected vacancies build the reserve first.
     first_vacancies = sum(rule.billed_spend_usd(0, list(plan.planned_usd))) - sum(
         rule.spend_usd(0, list(plan.planned_usd))
     )
-    build_up = [reserve_target / p] * len(years)
+    build_up = [reserve_target / p] * n_years
     if first_vacancies > 0:
         build_up = [
             (max(0.0, reserve_target - opening_usd - first_vacancies) + opening_usd) / p
-        ] * len(years)
-    applied = [opening_usd / p] * len(years)
-    fee_cents: list[int]
+        ] * n_years
+    return build_up, first_vacancies
+
+
+def _net_requirement(
+    scenario: Scenario,
+    plan: FirstPeriod,
+    build_up: list[float],
+    applied: list[float],
+    notes: list[str],
+) -> list[float]:
+    """The net requirement a year (USD) under the rule's mode; adds the mode's note."""
+    rule = plan.rule
+    gross = list(plan.approved_cents)
     if rule.mode == "siloed":
-        net = [0.0] * len(years)
         notes.append(
             "siloed mode: the fund approves no budget; each lead entity budgets the posts it hosts "
             "in its own budget, which these invoices do not include"
         )
-    elif rule.envelope_usd is not None:
-        net = [_usd(g) * (1 - fee) / (1 + fee_rate(scenario, "expenditure")) for g in gross]
+        return [0.0] * len(build_up)
+    if rule.envelope_usd is not None:
+        fee = coordinator_fee(scenario)
         notes.append(
             f"a fixed envelope: USD {rule.envelope_usd:,.0f} a year gross, indexed "
             f"{rule.indexation:.1%} a year, whatever the planned cost"
         )
-    else:
-        posts_part = rule.billed_spend_usd(0, list(plan.planned_usd))
-        net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
-        if rule.mode == "hybrid":
-            notes.append(
-                "hybrid mode: the pooled budget holds the reserve; the lead entities budget the "
-                "posts "
-                "they host in their own budgets, which these invoices do not include"
-            )
-    fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
-    planned_spend = rule.spend_usd(0, list(plan.planned_usd))
+        return [_usd(g) * (1 - fee) / (1 + fee_rate(scenario, "expenditure")) for g in gross]
+    posts_part = rule.billed_spend_usd(0, list(plan.planned_usd))
+    net = [max(0.0, c + b - a) for c, b, a in zip(posts_part, build_up, applied, strict=True)]
+    if rule.mode == "hybrid":
+        notes.append(
+            "hybrid mode: the pooled budget holds the reserve; the lead entities budget the posts "
+            "they host in their own budgets, which these invoices do not include"
+        )
+    return net
+
+
+def _budget_frame(
+    scenario: Scenario,
+    plan: FirstPeriod,
+    period: _Period,
+    lines: tuple[list[float], list[float], list[float], list[int], float],
+) -> pd.DataFrame:
+    """The gross and net budget table by year (USD) from the build-up, the opening balance
+    applied, the net requirement, the fees (cents) and the first year's vacancies (USD)."""
+    build_up, applied, net, fee_cents, first_vacancies = lines
+    rule = plan.rule
     vacancy = [
         (s - c) if rule.mode == "pooled" and rule.envelope_usd is None else 0.0
         for s, c in zip(
             rule.billed_spend_usd(0, list(plan.planned_usd)), plan.planned_usd, strict=True
         )
     ]
-    budget_rows = [
+    rows = [
         ["planned cost: posts, non-post and fixed lines", *plan.planned_usd],
         [f"less expected vacancies (vacancy factor {rule.vacancy_factor:.0%})", *vacancy],
         [
-            f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over {p} "
-            "year(s); "
+            f"reserve build-up (target {rule.reserve_months:g} months of planned cost, over "
+            f"{rule.period_years} year(s); "
             f"less USD {first_vacancies:,.0f} of first-year vacancies under phased recruitment, "
             f"{rule.first_year_fill:.0%} of the year filled)",
             *build_up,
@@ -363,38 +411,34 @@ def budget_annex(
             f"host fees ({_fee_words(scenario)}; by layer in the fees table)",
             *[_usd(f) for f in fee_cents],
         ],
-        ["gross budget (invoiced to entities)", *[_usd(g) for g in gross]],
+        ["gross budget (invoiced to entities)", *[_usd(g) for g in plan.approved_cents]],
     ]
-    budget = pd.DataFrame(budget_rows, columns=["line", *[f"{y} (USD)" for y in labels]])
-    budget["period total (USD)"] = budget[[f"{y} (USD)" for y in labels]].sum(axis=1)
-    fees = pd.DataFrame(
-        [
-            *_fee_rows(scenario, gross, fee_cents),
-            ["total", "", None, *[_usd(f) for f in fee_cents]],
-        ],
-        columns=["fee", "basis", "rate (share)", *[f"{y} (USD)" for y in labels]],
-    )
-    reserve_rows, balance = [], opening_usd
+    budget = pd.DataFrame(rows, columns=["line", *period.usd_columns()])
+    budget["period total (USD)"] = budget[period.usd_columns()].sum(axis=1)
+    return budget
+
+
+def _reserve_frame(
+    plan: FirstPeriod, period: _Period, net: list[float]
+) -> tuple[pd.DataFrame, list[tuple[str, float]]]:
+    """The fund's balance by year when every entity pays on time (USD), and the years it
+    closes below zero with their closing balance."""
+    rule = plan.rule
+    reserve_target = plan.planned_usd[0] * rule.reserve_months / 12
+    planned_spend = rule.spend_usd(0, list(plan.planned_usd))
+    rows: list[list[object]] = []
+    balance = _usd(plan.opening_cents)
     short: list[tuple[str, float]] = []
-    for k, y in enumerate(labels):
+    for k, y in enumerate(period.labels):
         spent = planned_spend[k] if rule.mode == "pooled" else 0.0
         closing = balance + net[k] - spent
         if closing < -0.005:
             short.append((y, closing))
-        reserve_rows.append(
-            [
-                y,
-                reserve_target,
-                balance,
-                net[k],
-                spent,
-                closing,
-                "NEGATIVE CASH" if closing < -0.005 else "",
-            ]
-        )
+        flag = "NEGATIVE CASH" if closing < -0.005 else ""
+        rows.append([y, reserve_target, balance, net[k], spent, closing, flag])
         balance = closing
     reserve = pd.DataFrame(
-        reserve_rows,
+        rows,
         columns=[
             "year",
             "reserve target (USD)",
@@ -405,15 +449,46 @@ def budget_annex(
             "flag",
         ],
     )
+    return reserve, short
+
+
+def _budget_tables(
+    scenario: Scenario,
+    plan: FirstPeriod,
+    period: _Period,
+    fixed_usd: float,
+    posts: int,
+    notes: list[str],
+) -> _Budget:
+    """The budget: planned cost, reserve, opening balance, net requirement, fee, gross; the
+    fees by layer, the reserve build-up and the posts the net contributions sustain."""
+    rule = plan.rule
+    n_years = len(period.years)
+    gross = list(plan.approved_cents)
+    build_up, first_vacancies = _reserve_build_up(plan, n_years)
+    applied = [_usd(plan.opening_cents) / rule.period_years] * n_years
+    net = _net_requirement(scenario, plan, build_up, applied, notes)
+    fee_cents = [max(0, g - round(n * 100)) for g, n in zip(gross, net, strict=True)]
+    budget = _budget_frame(
+        scenario, plan, period, (build_up, applied, net, fee_cents, first_vacancies)
+    )
+    fees = pd.DataFrame(
+        [
+            *_fee_rows(scenario, gross, fee_cents),
+            ["total", "", None, *[_usd(f) for f in fee_cents]],
+        ],
+        columns=["fee", "basis", "rate (share)", *period.usd_columns()],
+    )
+    reserve, short = _reserve_frame(plan, period, net)
     sustained = posts_sustained(
-        net, plan.planned_usd, [fixed_usd * ix for ix in index], len(grades)
+        net, plan.planned_usd, [fixed_usd * ix for ix in period.index], posts
     )
     if rule.envelope_usd is not None and rule.mode == "pooled":
         notes.append(
             "the envelope sustains "
             + ", ".join(
-                f"{n:,} of {len(grades):,} posts in {y}"
-                for y, n in zip(labels, sustained, strict=True)
+                f"{n:,} of {posts:,} posts in {y}"
+                for y, n in zip(period.labels, sustained, strict=True)
             )
             + " (net contributions less the fixed lines, over a post's planned cost)"
         )
@@ -424,12 +499,16 @@ def budget_annex(
             + ", ".join(f"USD {c:,.0f} in {y}" for y, c in short)
             + " (marked in the reserve table); raise the envelope or plan fewer posts",
         )
+    return _Budget(budget, fees, reserve, gross, fee_cents, short, sustained)
 
-    # Invoices under the scenario's formula, and a second formula beside it.
-    sharer = _Sharer(scenario)
+
+def _invoice_tables(
+    scenario: Scenario, sharer: _Sharer, gross: list[int], period: _Period
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Invoices by entity and year under the scenario's formula, and by instalment (USD)."""
+    labels = period.labels
     names = list(scenario.entity_names)
-    own = scenario.mechanism.formula
-    own_shares = [sharer.shares(own, _usd(g)) for g in gross]
+    own_shares = [sharer.shares(scenario.mechanism.formula, _usd(g)) for g in gross]
     invoices_cents = [split_cents(g, s) for g, s in zip(gross, own_shares, strict=True)]
     inv = pd.DataFrame({"entity": names, f"share {labels[0]} (share)": own_shares[0]})
     for y, year_cents in zip(labels, invoices_cents, strict=True):
@@ -441,7 +520,7 @@ def budget_annex(
     n_inst = scenario.payments.instalments_per_year
     offsets = [e.fiscal_year_start_month - 1 for e in scenario.entities]
     inst_rows: list[list[object]] = []
-    for year, year_cents in zip(years, invoices_cents, strict=True):
+    for year, year_cents in zip(period.years, invoices_cents, strict=True):
         for i, name in enumerate(names):
             part, extra = divmod(int(year_cents[i]), n_inst)
             for j in range(n_inst):
@@ -455,8 +534,15 @@ def budget_annex(
     instalments = pd.DataFrame(
         inst_rows, columns=["entity", "budget year", "instalment", "due", "amount (USD)"]
     )
+    return inv, instalments
 
-    # Formulas side by side: the scenario's, the one compared, the precedent keys.
+
+def _formulas_side(
+    scenario: Scenario, sharer: _Sharer, gross: list[int], compare: str | None, notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Formulas side by side: the scenario's, the one compared, the precedent keys (shares
+    and USD over the period), and the words for each formula shown; adds notes."""
+    own = scenario.mechanism.formula
     period_gross = sum(gross)
     columns = {"scenario": own}
     if compare is not None:
@@ -464,7 +550,7 @@ def budget_annex(
     for preset in PRESET_NAMES:
         if preset != compare and own.preset != preset:
             columns[preset] = Formula.model_validate({"kind": preset})
-    side = pd.DataFrame({"entity": names})
+    side = pd.DataFrame({"entity": list(scenario.entity_names)})
     compare_label = None
     for label, formula in columns.items():
         try:
@@ -493,32 +579,48 @@ def budget_annex(
     for preset in PRESET_NAMES:
         if any(preset in c for c in side.columns) or own.preset == preset:
             notes.append(f"precedent {preset}: {PRESETS[preset]['source']}")
-    if scenario.posts.costing == "flat":
-        notes.append(
-            f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year "
-            "whatever "
-            'its grade (posts.costing = "standard_costs" prices each grade and duty station)'
-        )
+    return side, formulas_used
 
-    usd_cols = lambda frame: {c: "usd" for c in frame.columns if "(USD" in c}  # noqa: E731
-    share_cols = lambda frame: {c: "share" for c in frame.columns if "(share)" in c}  # noqa: E731
-    tables = (
+
+def _usd_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """The ``usd`` format for every column in USD."""
+    return {c: "usd" for c in frame.columns if "(USD" in c}
+
+
+def _share_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """The ``share`` format for every column of shares."""
+    return {c: "share" for c in frame.columns if "(share)" in c}
+
+
+def _coordinator_tables(
+    scenario: Scenario,
+    staff: _Staffing,
+    bud: _Budget,
+    invoices: tuple[pd.DataFrame, pd.DataFrame],
+    side: tuple[pd.DataFrame, list[str]],
+) -> tuple[AnnexTable, ...]:
+    """The coordinator window's tables of the annex, in the order they are shown."""
+    inv, instalments = invoices
+    side_frame, formulas_used = side
+    own = scenario.mechanism.formula
+    n_inst = scenario.payments.instalments_per_year
+    return (
         AnnexTable(
             "budget",
             "Gross and net budget by year",
             "What the fund approves and invoices: the planned cost, the reserve build-up and the "
-            "opening "
-            "balance give the net requirement; the host's fee on contributions grosses it up.",
-            budget,
-            usd_cols(budget),
+            "opening balance give the net requirement; the host's fee on contributions grosses "
+            "it up.",
+            bud.budget,
+            _usd_formats(bud.budget),
             totals=1,
         ),
         AnnexTable(
             "staffing",
             "Staffing by grade and year",
             "Coordinator posts planned, one per priority country.",
-            staffing,
-            {c: "count" for c in staffing.columns[1:]},
+            staff.staffing,
+            {c: "count" for c in staff.staffing.columns[1:]},
             totals=1,
         ),
         AnnexTable(
@@ -526,24 +628,24 @@ def budget_annex(
             "Post and non-post costs",
             "Salaries (fully loaded) by grade, the operating costs of "
             "each country's network and fixed lines, indexed by the expected inflation.",
-            costs,
-            usd_cols(costs),
+            staff.costs,
+            _usd_formats(staff.costs),
             totals=1,
         ),
         AnnexTable(
             "secretariat",
             "Secretariat and common services",
             "Fixed cost lines beside the posts.",
-            secretariat,
-            usd_cols(secretariat),
+            staff.secretariat,
+            _usd_formats(staff.secretariat),
             totals=1,
         ),
         AnnexTable(
             "fees",
             "Fees by basis",
             "The host's fees: rate and amount a year.",
-            fees,
-            {**usd_cols(fees), "rate (share)": "share"},
+            bud.fees,
+            {**_usd_formats(bud.fees), "rate (share)": "share"},
             totals=1,
         ),
         AnnexTable(
@@ -551,15 +653,15 @@ def budget_annex(
             "Reserve build-up to target",
             "The fund's balance over the period when every "
             "entity pays on time and every post is filled all year.",
-            reserve,
-            usd_cols(reserve),
+            bud.reserve,
+            _usd_formats(bud.reserve),
         ),
         AnnexTable(
             "invoices",
             "Invoices by entity and year",
             f"Each entity's share and invoice under the scenario's formula ({describe(own)}).",
             inv,
-            {**usd_cols(inv), **share_cols(inv)},
+            {**_usd_formats(inv), **_share_formats(inv)},
             totals=1,
         ),
         AnnexTable(
@@ -578,24 +680,61 @@ def budget_annex(
             "scenario's formula, the formula compared and the precedent keys: "
             + "; ".join(formulas_used)
             + ".",
-            side,
-            {**usd_cols(side), **share_cols(side)},
+            side_frame,
+            {**_usd_formats(side_frame), **_share_formats(side_frame)},
             totals=1,
         ),
     )
+
+
+def budget_annex(
+    scenario: Scenario, compare: str | None = None, lines: Sequence[CostLine] | None = None
+) -> BudgetAnnex:
+    """The budget annex of ``scenario`` for its first budget period.
+
+    ``compare`` names a second formula (a kind or a precedent preset) shown beside the
+    scenario's; ``lines`` are fixed cost lines beside the posts (default:
+    :func:`host_cost_lines`). Raises :class:`BudgetAnnexError` for a formula the entities'
+    data cannot compute."""
+    scenario = arguments.entry(scenario)  # checked as the command line checks it
+    if compare is not None and compare not in COMPARABLE:
+        raise BudgetAnnexError(f"unknown formula '{compare}' (known: {', '.join(COMPARABLE)})")
+    lines = host_cost_lines(scenario) if lines is None else list(lines)
+    fixed_usd = sum(line.usd_per_year for line in lines)
+    plan = first_period(scenario, network_cost_usd(scenario) + fixed_usd)
+    rule = plan.rule
+    start = scenario.simulation.start_year
+    years = tuple(start + k for k in range(len(plan.planned_usd)))
+    period = _Period(
+        years, [str(y) for y in years], [(1.0 + rule.indexation) ** k for k in range(len(years))]
+    )
+    notes: list[str] = []
+    staff = _staffing_and_costs(scenario, plan, lines, period, notes)
+    bud = _budget_tables(scenario, plan, period, fixed_usd, staff.posts, notes)
+    sharer = _Sharer(scenario)
+    invoices = _invoice_tables(scenario, sharer, bud.gross, period)
+    side = _formulas_side(scenario, sharer, bud.gross, compare, notes)
+    if scenario.posts.costing == "flat":
+        notes.append(
+            f"flat costing: every post costs USD {scenario.posts.annual_cost_usd:,.0f} a year "
+            'whatever its grade (posts.costing = "standard_costs" prices each grade and duty '
+            "station)"
+        )
+    tables = _coordinator_tables(scenario, staff, bud, invoices, side)
+    names = list(scenario.entity_names)
     all_tables = (*tables, *_victims_tables(scenario, sharer_names=names, notes=notes))
     return BudgetAnnex(
         scenario=scenario.name,
         description=scenario.description,
         years=years,
-        formula=describe(own),
+        formula=describe(scenario.mechanism.formula),
         compare=compare,
-        gross_cents=tuple(gross),
-        fee_cents=tuple(fee_cents),
+        gross_cents=tuple(bud.gross),
+        fee_cents=tuple(bud.fee_cents),
         tables=all_tables,
         notes=tuple(notes),
-        negative_cash_years=tuple(int(y) for y, _ in short),
-        posts_sustained=tuple(sustained),
+        negative_cash_years=tuple(int(y) for y, _ in bud.short),
+        posts_sustained=tuple(bud.sustained),
     )
 
 
