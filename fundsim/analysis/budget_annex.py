@@ -44,6 +44,7 @@ from fundsim.errors import BadInput
 from fundsim.runner import arguments
 from fundsim.runner.plan import (
     FirstPeriod,
+    VictimsFirstBudget,
     advocate_lines,
     coordinator_fee,
     first_period,
@@ -600,10 +601,14 @@ def _coordinator_tables(
     side: tuple[pd.DataFrame, list[str]],
 ) -> tuple[AnnexTable, ...]:
     """The coordinator window's tables of the annex, in the order they are shown."""
-    inv, instalments = invoices
-    side_frame, formulas_used = side
-    own = scenario.mechanism.formula
-    n_inst = scenario.payments.instalments_per_year
+    return (
+        *_cost_tables(staff, bud),
+        *_invoice_annex_tables(scenario, bud, invoices, side),
+    )
+
+
+def _cost_tables(staff: _Staffing, bud: _Budget) -> tuple[AnnexTable, ...]:
+    """The budget, staffing, costs, secretariat and fees tables."""
     return (
         AnnexTable(
             "budget",
@@ -648,6 +653,21 @@ def _coordinator_tables(
             {**_usd_formats(bud.fees), "rate (share)": "share"},
             totals=1,
         ),
+    )
+
+
+def _invoice_annex_tables(
+    scenario: Scenario,
+    bud: _Budget,
+    invoices: tuple[pd.DataFrame, pd.DataFrame],
+    side: tuple[pd.DataFrame, list[str]],
+) -> tuple[AnnexTable, ...]:
+    """The reserve, invoices, instalments and formulas-side-by-side tables."""
+    inv, instalments = invoices
+    side_frame, formulas_used = side
+    own = scenario.mechanism.formula
+    n_inst = scenario.payments.instalments_per_year
+    return (
         AnnexTable(
             "reserve",
             "Reserve build-up to target",
@@ -738,16 +758,9 @@ def budget_annex(
     )
 
 
-def _victims_tables(
-    scenario: Scenario, sharer_names: list[str], notes: list[str]
-) -> list[AnnexTable]:
-    """The victims' window's first-year budget, its advocates and its invoices (none without
-    a ``[victims]`` section); adds the window's notes to ``notes``."""
-    vb = victims_first_budget(scenario)
-    if vb is None:
-        return []
-    year = str(scenario.simulation.start_year)
-    col = f"{year} (USD)"
+def _victims_budget_frame(scenario: Scenario, vb: VictimsFirstBudget, col: str) -> pd.DataFrame:
+    """The victims' window's first-year budget table (USD): the lines, the need, the net
+    requirement, the host's fees and the gross."""
     lines = vb.lines
     net = max(0.0, lines["need"]) * lines["entity_cost_share"]
     gross = _usd(vb.gross_cents)
@@ -783,7 +796,12 @@ def _victims_tables(
         [f"host fees ({fee_words})", gross - net],
         ["gross budget (invoiced to entities)", gross],
     ]
-    budget = pd.DataFrame(rows, columns=["line", col])
+    return pd.DataFrame(rows, columns=["line", col])
+
+
+def _victims_advocates_frame(scenario: Scenario, year: str) -> tuple[pd.DataFrame, int]:
+    """The Victims' Rights Advocate function's posts and office (USD at start-year prices),
+    and how many lines it has (0 when the function is paid elsewhere)."""
     adv = advocate_lines(scenario)
     advocates = pd.DataFrame(
         [[a.role, a.grade, a.duty_station_class, a.count, a.unit_usd, a.annual_usd] for a in adv],
@@ -807,6 +825,22 @@ def _victims_tables(
             sum(a.annual_usd for a in adv),
         ],
     )
+    return advocates, len(adv)
+
+
+def _victims_tables(
+    scenario: Scenario, sharer_names: list[str], notes: list[str]
+) -> list[AnnexTable]:
+    """The victims' window's first-year budget, its advocates and its invoices (none without
+    a ``[victims]`` section); adds the window's notes to ``notes``."""
+    vb = victims_first_budget(scenario)
+    if vb is None:
+        return []
+    year = str(scenario.simulation.start_year)
+    col = f"{year} (USD)"
+    gross = _usd(vb.gross_cents)
+    budget = _victims_budget_frame(scenario, vb, col)
+    advocates, n_adv = _victims_advocates_frame(scenario, year)
     invoices = np.array(vb.invoices_cents, dtype=np.int64)
     inv = pd.DataFrame(
         {
@@ -823,7 +857,7 @@ def _victims_tables(
         "management "
         "and advocates lines are expected values); the window is budgeted each year, not by period"
     )
-    if not adv:
+    if not n_adv:
         notes.append(
             "victims' window: the Victims' Rights Advocate function is paid elsewhere "
             "(victims.advocates.enabled = false)"
