@@ -271,6 +271,38 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _write_facts(
+    sheets: Sheets,
+    ws: Worksheet,
+    facts: Sequence[tuple[str, Any]],
+    contents: Sequence[tuple[str, str]],
+    widths: dict[int, int],
+) -> int:
+    """Write the facts (label, value) from row 2 and what each sheet holds below them,
+    widening ``widths`` (characters by column) to fit; returns the next free row."""
+    r = 2
+    for label, value in facts:
+        ws.write_string(r, 0, safe_text(label), sheets.bold)
+        shown = sheets.cell(ws, r, 1, value, "0" if isinstance(value, int) else None)
+        if len(shown) > MAX_WIDTH:
+            ws.merge_range(r, 1, r, 4, safe_text(value), sheets.wrap)
+            ws.set_row(r, 15 * (1 + len(shown) // 150))
+        else:
+            widths[1] = max(widths[1], len(shown))
+        widths[0] = max(widths[0], len(label))
+        r += 1
+    if contents:
+        r += 1
+        ws.merge_range(r, 0, r, 4, "Sheets", sheets.bold)
+        r += 1
+        for sheet, what in contents:
+            ws.write_string(r, 0, safe_text(sheet))
+            ws.merge_range(r, 1, r, 4, safe_text(what), sheets.wrap)
+            widths[0] = max(widths[0], len(sheet))
+            r += 1
+    return r
+
+
 def read_me(
     sheets: Sheets,
     title: str,
@@ -294,26 +326,7 @@ def read_me(
     ws.set_first_sheet()
     ws.merge_range(0, 0, 0, 4, safe_text(title), sheets.title)
     widths: dict[int, int] = {0: 12, 1: 12, 2: 40, 3: 8, 4: 8}
-    r = 2
-    for label, value in facts:
-        ws.write_string(r, 0, safe_text(label), sheets.bold)
-        shown = sheets.cell(ws, r, 1, value, "0" if isinstance(value, int) else None)
-        if len(shown) > MAX_WIDTH:
-            ws.merge_range(r, 1, r, 4, safe_text(value), sheets.wrap)
-            ws.set_row(r, 15 * (1 + len(shown) // 150))
-        else:
-            widths[1] = max(widths[1], len(shown))
-        widths[0] = max(widths[0], len(label))
-        r += 1
-    if contents:
-        r += 1
-        ws.merge_range(r, 0, r, 4, "Sheets", sheets.bold)
-        r += 1
-        for sheet, what in contents:
-            ws.write_string(r, 0, safe_text(sheet))
-            ws.merge_range(r, 1, r, 4, safe_text(what), sheets.wrap)
-            widths[0] = max(widths[0], len(sheet))
-            r += 1
+    r = _write_facts(sheets, ws, facts, contents, widths)
     if glossary:
         r += 1
         ws.merge_range(r, 0, r, 4, "What the metrics mean", sheets.bold)
