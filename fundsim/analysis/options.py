@@ -178,6 +178,34 @@ def _prepare(out: Path, key: dict[str, Any], force: bool) -> bool:
     return False
 
 
+def _run_in_memory(
+    built: list[BuiltOption],
+    reps: int,
+    seed: int,
+    workers: int | None,
+    scheduler: str | None,
+    bar: Callable[[int], Any] | None,
+) -> dict[str, Run]:
+    """Run every option in memory, one after the other on one executor (option name -> run);
+    ``bar`` as for :func:`run_options`."""
+    from fundsim.runner import run_scenario
+    from fundsim.runner.executors import make_executor
+
+    runs: dict[str, Run] = {}
+    executor = make_executor(workers, scheduler)
+    meter = bar(reps * len(built)) if bar is not None else None
+    try:
+        for o in built:
+            runs[o.name] = run_scenario(o.scenario, reps=reps, seed=seed, executor=executor)
+            if meter is not None:
+                meter.update(reps)
+    finally:
+        executor.close()
+        if meter is not None:
+            meter.close()
+    return runs
+
+
 def run_options(
     spec: OptionsSpec,
     base: Scenario,
@@ -206,21 +234,7 @@ def run_options(
     built = build_options(spec, base, base_file)
     kept = 0
     if out is None:
-        from fundsim.runner import run_scenario
-        from fundsim.runner.executors import make_executor
-
-        runs: dict[str, Run] = {}
-        executor = make_executor(workers, scheduler)
-        meter = bar(reps * len(built)) if bar is not None else None
-        try:
-            for o in built:
-                runs[o.name] = run_scenario(o.scenario, reps=reps, seed=seed, executor=executor)
-                if meter is not None:
-                    meter.update(reps)
-        finally:
-            executor.close()
-            if meter is not None:
-                meter.close()
+        runs = _run_in_memory(built, reps, seed, workers, scheduler, bar)
     else:
         out = Path(out)
         resume = _prepare(out, options_key(built, spec, reps, seed), force)
