@@ -143,6 +143,31 @@ def _evaluate_chunk(
     return idx, evaluate_points(scenario, keys, points, metric, reps, seed)
 
 
+def _checked_ranges(
+    scenario: Scenario, ranges: Mapping[str, tuple[float, float]] | None
+) -> dict[str, tuple[float, float]]:
+    """The scenario's ``[uncertainties]`` with ``ranges`` added or replacing them (dotted key
+    -> (low, high), in the key's units); raises :class:`SensitivityError` when there are
+    none, a low is not below its high, or the scenario refuses an end."""
+    merged = {k: (r.low, r.high) for k, r in scenario.uncertainties.items()}
+    merged.update(ranges or {})
+    if not merged:
+        raise SensitivityError(
+            "no uncertain inputs: add an [uncertainties] table to the scenario "
+            '("posts.annual_cost_usd" = { low = 230000, high = 330000 }) or give --range '
+            "KEY=LOW:HIGH"
+        )
+    for k, (lo, hi) in merged.items():
+        if not lo < hi:
+            raise SensitivityError(f"uncertainties.{k}: low ({lo:g}) must be below high ({hi:g})")
+        for end in (lo, hi):
+            try:
+                with_overrides(scenario, {k: end})
+            except OverrideError as exc:
+                raise SensitivityError(f"uncertainties.{k}: {end:g} is refused ({exc})") from None
+    return merged
+
+
 def sensitivity(
     scenario: Scenario,
     metric: str = "coordinator_coverage",
@@ -171,23 +196,8 @@ def sensitivity(
         raise BadInput(INSTALL_HINT)
     if method not in METHODS:
         raise SensitivityError(f"method {method!r}: choose one of {', '.join(METHODS)}")
-    merged = {k: (r.low, r.high) for k, r in scenario.uncertainties.items()}
-    merged.update(ranges or {})
-    if not merged:
-        raise SensitivityError(
-            "no uncertain inputs: add an [uncertainties] table to the scenario "
-            '("posts.annual_cost_usd" = { low = 230000, high = 330000 }) or give --range '
-            "KEY=LOW:HIGH"
-        )
+    merged = _checked_ranges(scenario, ranges)
     keys = list(merged)
-    for k, (lo, hi) in merged.items():
-        if not lo < hi:
-            raise SensitivityError(f"uncertainties.{k}: low ({lo:g}) must be below high ({hi:g})")
-        for end in (lo, hi):
-            try:
-                with_overrides(scenario, {k: end})
-            except OverrideError as exc:
-                raise SensitivityError(f"uncertainties.{k}: {end:g} is refused ({exc})") from None
     seed = scenario.simulation.seed if seed is None else seed
     problem = _problem(merged)
     if method == "sobol":
