@@ -192,6 +192,30 @@ class WhatIfPage:
 
     # ------------------------------------------------------------------ layout
 
+    def _downloads(self) -> list[Any]:
+        """The buttons that download the scenario file and the report (HTML, XLSX)."""
+        return [
+            pn.widgets.FileDownload(
+                callback=self._scenario_file,
+                filename=f"{self.name}.toml",
+                label="Download scenario (TOML)",
+                button_type="primary",
+                sizing_mode="stretch_width",
+            ),
+            pn.widgets.FileDownload(
+                callback=partial(self._report, "html"),
+                filename=f"{self.name}-report.html",
+                label="Download report (HTML)",
+                sizing_mode="stretch_width",
+            ),
+            pn.widgets.FileDownload(
+                callback=partial(self._report, "xlsx"),
+                filename=f"{self.name}-report.xlsx",
+                label="Download report (XLSX)",
+                sizing_mode="stretch_width",
+            ),
+        ]
+
     def layout(self) -> pn.viewable.Viewable:
         groups: dict[str, list[Any]] = {}
         for name, lv in self.levers.levers.items():
@@ -226,25 +250,7 @@ class WhatIfPage:
                 title="Run",
                 sizing_mode="stretch_width",
             ),
-            pn.widgets.FileDownload(
-                callback=self._scenario_file,
-                filename=f"{self.name}.toml",
-                label="Download scenario (TOML)",
-                button_type="primary",
-                sizing_mode="stretch_width",
-            ),
-            pn.widgets.FileDownload(
-                callback=partial(self._report, "html"),
-                filename=f"{self.name}-report.html",
-                label="Download report (HTML)",
-                sizing_mode="stretch_width",
-            ),
-            pn.widgets.FileDownload(
-                callback=partial(self._report, "xlsx"),
-                filename=f"{self.name}-report.xlsx",
-                label="Download report (XLSX)",
-                sizing_mode="stretch_width",
-            ),
+            *self._downloads(),
             sizing_mode="stretch_width",
             max_width=380,
             min_width=300,
