@@ -12,7 +12,7 @@ surge adds allegations, it does not reshuffle the others): common random numbers
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from fundsim.model.sampling import draw, draw_non_negative
 from fundsim.model.static import static_for
 from fundsim.scenario.keys import key_vector, presence_matrix
-from fundsim.scenario.schema import DAYS_PER_MONTH, Scenario, Victims
+from fundsim.scenario.schema import DAYS_PER_MONTH, Scenario, Service, Victims
 
 RngFor = Callable[[str], np.random.Generator]
 
@@ -125,6 +125,36 @@ def country_rates(scenario: Scenario) -> NDArray[np.float64]:
     return np.array([c.allegations_per_year for c in scenario.countries], dtype=np.float64)
 
 
+def _service_months(
+    services: Sequence[Service], child: NDArray[np.bool_], rng_for: RngFor, n_v: int
+) -> NDArray[np.int64]:
+    """Each victim's services cost month by month from the start of support, months x
+    victims (cents; streams ``service_needs`` and ``services.<name>``)."""
+    width = max(s.months for s in services)
+    # Month-by-month cost, built as differences over months (one row per month, then
+    # summed): service s adds cents // months to each of its months and the remainder to
+    # its last, so that every package sums exactly to its services' costs.
+    delta = np.zeros((width + 1, n_v), dtype=np.int64)
+    needs = rng_for("service_needs").random((n_v, len(services)))
+    for j, s in enumerate(services):
+        cents = np.rint(
+            draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100
+        ).astype(np.int64)
+        need = needs[:, j] < s.share
+        if s.applies_to == "children":
+            need &= child
+        elif s.applies_to == "adults":
+            need &= ~child
+        cents *= need
+        part = cents // s.months
+        rest = cents - part * s.months
+        delta[0] += part
+        delta[s.months - 1] += rest
+        delta[s.months] -= part + rest
+    by_month = np.cumsum(delta[:width], axis=0)
+    return by_month
+
+
 def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     """Draw every allegation and victim of one replication (streams ``allegations``,
     ``allegation_*``, ``victim_profile``, ``caseworkers``, ``service_needs``,
@@ -176,29 +206,7 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
         if assess_days is None
         else draw_non_negative(assess_days, rng_for("case_assessment"), n_v) / DAYS_PER_MONTH
     )
-    services = v.services
-    width = max(s.months for s in services)
-    # Month-by-month cost, built as differences over months (one row per month, then
-    # summed): service s adds cents // months to each of its months and the remainder to
-    # its last, so that every package sums exactly to its services' costs.
-    delta = np.zeros((width + 1, n_v), dtype=np.int64)
-    needs = rng_for("service_needs").random((n_v, len(services)))
-    for j, s in enumerate(services):
-        cents = np.rint(
-            draw_non_negative(s.cost_usd, rng_for(f"services.{s.name}"), n_v) * 100
-        ).astype(np.int64)
-        need = needs[:, j] < s.share
-        if s.applies_to == "children":
-            need &= child
-        elif s.applies_to == "adults":
-            need &= ~child
-        cents *= need
-        part = cents // s.months
-        rest = cents - part * s.months
-        delta[0] += part
-        delta[s.months - 1] += rest
-        delta[s.months] -= part + rest
-    by_month = np.cumsum(delta[:width], axis=0)
+    by_month = _service_months(v.services, child, rng_for, n_v)
     return VictimDraws(
         alleg_time=times,
         first_victim=first,
