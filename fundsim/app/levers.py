@@ -112,15 +112,25 @@ def host_files(scenario_file: Path) -> dict[str, Path]:
 
 
 def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
-    """The levers of ``scn`` (loaded from ``scenario_file``), their defaults as loaded."""
-    m, f = scn.mechanism, scn.mechanism.formula
-    first, last = scn.simulation.start_year, scn.simulation.start_year + scn.simulation.years - 1
-    entities = [e.name for e in scn.entities]
-    budget = m.budget
-    envelope = 0.0 if isinstance(budget, str) else round(budget.usd_per_year / 1e6, 3)
-    delay = scn.payments.delay_months
+    """The levers of ``scn`` (loaded from ``scenario_file``), their defaults as loaded, in
+    the page's order: sharing, the fund, a cut, an exit, payments, the victims' window
+    (when the scenario has one), the advanced field."""
     hosts = host_files(scenario_file)
-    L: list[Lever] = [
+    levers = [
+        *_sharing_levers(scn),
+        *_fund_levers(scn, hosts),
+        *_cut_and_exit_levers(scn),
+        _delay_lever(scn),
+        *_victims_levers(scn),
+        _ADVANCED,
+    ]
+    return LeverSet({lv.name: lv for lv in levers}, hosts)
+
+
+def _sharing_levers(scn: Scenario) -> list[Lever]:
+    """The formula (or a precedent key), its floor and ceiling, and the opt-out share."""
+    f = scn.mechanism.formula
+    return [
         Lever(
             "formula",
             "cost-sharing formula or precedent key",
@@ -173,6 +183,15 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             help="the schema's cap: an entity whose share would pass it opts out (shares "
             "recomputed)",
         ),
+    ]
+
+
+def _fund_levers(scn: Scenario, hosts: Mapping[str, Path]) -> list[Lever]:
+    """The fund's host, its mechanism, the reserve target and the fixed envelope (USD
+    million a year; 0 budgets from need)."""
+    m = scn.mechanism
+    envelope = 0.0 if isinstance(m.budget, str) else round(m.budget.usd_per_year / 1e6, 3)
+    return [
         Lever(
             "host",
             "host of the fund",
@@ -217,6 +236,15 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             0.1,
             1e6,
         ),
+    ]
+
+
+def _cut_and_exit_levers(scn: Scenario) -> list[Lever]:
+    """A cut (whose contributions, from which year, how much) and an exit (which entity, in
+    which year, how much of its bill the others absorb), within the simulated years."""
+    first, last = scn.simulation.start_year, scn.simulation.start_year + scn.simulation.years - 1
+    entities = [e.name for e in scn.entities]
+    return [
         Lever(
             "cut_who",
             "cut: whose contributions",
@@ -285,59 +313,69 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             5.0,
             0.01,
         ),
+    ]
+
+
+def _delay_lever(scn: Scenario) -> Lever:
+    """The mean payment delay (months; the loaded distribution is replaced only when the
+    lever moves)."""
+    delay = scn.payments.delay_months
+    return Lever(
+        "delay_months",
+        "payment delay (mean, exponential)",
+        "number",
+        round(float(delay.expected), 3),
+        ("payments.delay_months",),
+        "payments",
+        "months",
+        0.0,
+        12.0,
+        0.5,
+    )
+
+
+def _victims_levers(scn: Scenario) -> list[Lever]:
+    """The allegations' scale and the caseworkers' capacity (none without a victims' window)."""
+    if scn.victims is None:
+        return []
+    return [
         Lever(
-            "delay_months",
-            "payment delay (mean, exponential)",
+            "allegations_scale",
+            "allegations: multiple of the loaded counts",
             "number",
-            round(float(delay.expected), 3),
-            ("payments.delay_months",),
-            "payments",
-            "months",
-            0.0,
-            12.0,
-            0.5,
+            float(scn.victims.allegations.scale),
+            ("victims.allegations.scale",),
+            "victims",
+            "x",
+            0.1,
+            5.0,
+            0.1,
+        ),
+        Lever(
+            "caseworkers",
+            "caseworker capacity (cases at once)",
+            "integer",
+            int(scn.victims.caseworkers.capacity),
+            ("victims.caseworkers.capacity",),
+            "victims",
+            "cases",
+            1,
+            2000,
+            1,
         ),
     ]
-    if scn.victims is not None:
-        L += [
-            Lever(
-                "allegations_scale",
-                "allegations: multiple of the loaded counts",
-                "number",
-                float(scn.victims.allegations.scale),
-                ("victims.allegations.scale",),
-                "victims",
-                "x",
-                0.1,
-                5.0,
-                0.1,
-            ),
-            Lever(
-                "caseworkers",
-                "caseworker capacity (cases at once)",
-                "integer",
-                int(scn.victims.caseworkers.capacity),
-                ("victims.caseworkers.capacity",),
-                "victims",
-                "cases",
-                1,
-                2000,
-                1,
-            ),
-        ]
-    L.append(
-        Lever(
-            "advanced",
-            "advanced: dotted keys, one 'key = value' a line (TOML values)",
-            "text",
-            "",
-            (),
-            "advanced",
-            help="any scenario key, e.g. posts.contract_months = 24",
-        )
-    )
-    _ = delay  # the loaded distribution is replaced only when the lever moves
-    return LeverSet({lv.name: lv for lv in L}, hosts)
+
+
+#: The advanced field: any dotted key, as TOML values (checked by :func:`parse_advanced`).
+_ADVANCED = Lever(
+    "advanced",
+    "advanced: dotted keys, one 'key = value' a line (TOML values)",
+    "text",
+    "",
+    (),
+    "advanced",
+    help="any scenario key, e.g. posts.contract_months = 24",
+)
 
 
 #: Keys the advanced field may not set: files (the page never names a path) and what the
