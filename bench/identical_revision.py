@@ -155,10 +155,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(scenarios)} scenarios run into {args.keep} ({args.reps} reps, seed {args.seed})"
         )
         return 1 if failed else 0
-    print(
-        f"{len(scenarios)} scenarios, {args.reps} replications each, seed {args.seed}: "
-        f"{n_same} of {n_files} files byte-identical to {against}"
+    runs = (
+        f"the run folders of {args.candidate}"
+        if args.candidate
+        else f"{args.reps} replications each, seed {args.seed}"
     )
+    print(f"{len(scenarios)} scenarios, {runs}: {n_same} of {n_files} files byte-identical", end="")
+    print(f" to {against}")
     return 1 if failed else 0
 
 
