@@ -127,6 +127,40 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
     return LeverSet({lv.name: lv for lv in levers}, hosts)
 
 
+def _percent_lever(
+    name: str,
+    label: str,
+    key: str,
+    group: str,
+    fraction: float,
+    low: float,
+    high: float,
+    step: float,
+    help: str = "",
+) -> Lever:
+    """A lever shown in % of a fraction the scenario holds (``fraction`` its default), from
+    ``low`` to ``high`` % by ``step``."""
+    return Lever(
+        name,
+        label,
+        "number",
+        round(fraction * 100, 3),
+        (key,),
+        group,
+        "%",
+        low,
+        high,
+        step,
+        0.01,
+        help=help,
+    )
+
+
+def _year_lever(name: str, label: str, key: str, group: str, first: int, last: int) -> Lever:
+    """A year from ``first`` to ``last`` (the simulated years), by default the second."""
+    return Lever(name, label, "integer", min(first + 1, last), (key,), group, "", first, last, 1)
+
+
 def _sharing_levers(scn: Scenario) -> list[Lever]:
     """The formula (or a precedent key), its floor and ceiling, and the opt-out share."""
     f = scn.mechanism.formula
@@ -142,44 +176,35 @@ def _sharing_levers(scn: Scenario) -> list[Lever]:
             help="the scenario's formula, a precedent key (its weights as published) or equal "
             "shares",
         ),
-        Lever(
+        _percent_lever(
             "floor",
             "floor: smallest share",
-            "number",
-            round(f.floor * 100, 3),
-            ("mechanism.formula.floor",),
+            "mechanism.formula.floor",
             "sharing",
-            "%",
+            f.floor,
             0.0,
             10.0,
             0.1,
-            0.01,
         ),
-        Lever(
+        _percent_lever(
             "ceiling",
             "ceiling: largest share",
-            "number",
-            round(f.ceiling * 100, 3),
-            ("mechanism.formula.ceiling",),
+            "mechanism.formula.ceiling",
             "sharing",
-            "%",
+            f.ceiling,
             1.0,
             100.0,
             0.5,
-            0.01,
         ),
-        Lever(
+        _percent_lever(
             "opt_out_share",
             "an entity leaves above this share",
-            "number",
-            round(scn.participation.max_share * 100, 3),
-            ("participation.max_share",),
+            "participation.max_share",
             "sharing",
-            "%",
+            scn.participation.max_share,
             1.0,
             100.0,
             0.5,
-            0.01,
             help="the schema's cap: an entity whose share would pass it opts out (shares "
             "recomputed)",
         ),
@@ -254,31 +279,8 @@ def _cut_and_exit_levers(scn: Scenario) -> list[Lever]:
             "cut",
             options=(NOBODY, *(f"group {g}" for g in _groups(scn)), *entities),
         ),
-        Lever(
-            "cut_year",
-            "cut: from year",
-            "integer",
-            min(first + 1, last),
-            ("cuts",),
-            "cut",
-            "",
-            first,
-            last,
-            1,
-        ),
-        Lever(
-            "cut_percent",
-            "cut: how much",
-            "number",
-            25.0,
-            ("cuts",),
-            "cut",
-            "%",
-            0.0,
-            100.0,
-            1.0,
-            0.01,
-        ),
+        _year_lever("cut_year", "cut: from year", "cuts", "cut", first, last),
+        _percent_lever("cut_percent", "cut: how much", "cuts", "cut", 0.25, 0.0, 100.0, 1.0),
         Lever(
             "exit_who",
             "exit: which entity",
@@ -288,30 +290,16 @@ def _cut_and_exit_levers(scn: Scenario) -> list[Lever]:
             "exit",
             options=(NOBODY, "largest", *entities),
         ),
-        Lever(
-            "exit_year",
-            "exit: in year",
-            "integer",
-            min(first + 1, last),
-            ("exits",),
-            "exit",
-            "",
-            first,
-            last,
-            1,
-        ),
-        Lever(
+        _year_lever("exit_year", "exit: in year", "exits", "exit", first, last),
+        _percent_lever(
             "absorption",
             "others absorb of the leaver's bill",
-            "number",
-            round(scn.participation.absorption * 100, 3),
-            ("participation.absorption",),
+            "participation.absorption",
             "exit",
-            "%",
+            scn.participation.absorption,
             0.0,
             100.0,
             5.0,
-            0.01,
         ),
     ]
 

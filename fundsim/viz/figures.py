@@ -17,8 +17,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from fundsim.results.registry import describe, format_value
-from fundsim.viz.figure_inputs import MissingData
-from fundsim.viz.figure_inputs import need_columns as _need
+from fundsim.viz.figure_inputs import MissingData, need_columns
+
+# The stress heat map, importable from here as notebooks and commands always have (the
+# redundant aliases mark a re-export).
+from fundsim.viz.stress_figures import BETTER as BETTER
+from fundsim.viz.stress_figures import NEITHER as NEITHER
+from fundsim.viz.stress_figures import WORSE as WORSE
+from fundsim.viz.stress_figures import stress_effects as stress_effects
+from fundsim.viz.stress_figures import stress_heatmap as stress_heatmap
 from fundsim.viz.style import (
     ACCENT,
     DARK,
@@ -55,7 +62,7 @@ def fan_chart(
     ``width`` (inches) redraws it for a narrow screen (below 5 in: taller, fewer year
     ticks); the legend sits under the plot, never on the data.
     """
-    _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
+    need_columns(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
     m = monthly[monthly["metric"] == metric].sort_values("month")
     if m.empty:
         raise MissingData(f"fan chart: no monthly metric {metric!r}")
@@ -120,7 +127,7 @@ def coverage_heatmap(
     replications), countries ordered by risk tier then code; each cell labelled in %.
     ``width`` (inches) redraws it for a narrow screen (below 5 in: two-digit years,
     no cell labels)."""
-    cov = _need(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
+    cov = need_columns(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
     order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
     countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
     grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
@@ -169,7 +176,7 @@ def share_bars(
 ) -> Figure:
     """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
     formula share in % beside each bar; largest payer on top."""
-    _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
+    need_columns(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
     agg = {"assessed_usd": ("assessed_usd", "mean"), "paid_usd": ("paid_usd", "mean")}
     if "share" in shares:
         agg["share"] = ("share", "mean")
@@ -233,7 +240,7 @@ def waiting_time_distribution(
     """Histogram over replications of each replication's median wait of an assisted
     victim for a first service (days), with their mean and 5th-95th percentiles marked.
     It shows how that median varies across replications, not single victims' waits."""
-    _need(replications, (column,), "waiting-time distribution")
+    need_columns(replications, (column,), "waiting-time distribution")
     x = replications[column].dropna().to_numpy(float)
     if x.size == 0:
         raise MissingData(f"waiting-time distribution: {column!r} has no values")
@@ -264,13 +271,13 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
         )
         xlabel = "Sobol index (share of output variance)"
     else:
-        _need(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
+        need_columns(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
         pairs = (
             ("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"),
             ("sigma", None, "sigma"),
         )
         xlabel = f"elementary effect on {metric}" if metric else "elementary effect"
-    _need(table, ("input",), "sensitivity bars")
+    need_columns(table, ("input",), "sensitivity bars")
     y = np.arange(len(table))
     with styled():
         fig = new_figure(7.0, 1.4 + 0.45 * len(table))
@@ -305,7 +312,7 @@ def solve_path(
 ) -> Figure:
     """The runs of a solve: metric mean and 95 % interval against the lever value, the
     target threshold, and the solution."""
-    _need(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
+    need_columns(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
     r = runs.sort_values("lever_value")
     with styled():
         fig = new_figure(6.5, 3.6)
@@ -342,28 +349,3 @@ def solve_path(
         ax.legend()
         ax.set_title(f"Solving for {metric} against {lever}")
     return fig
-
-
-# The stress heat map, importable from here as notebooks and commands always have.
-from fundsim.viz.stress_figures import (  # noqa: E402
-    BETTER,
-    NEITHER,
-    WORSE,
-    stress_effects,
-    stress_heatmap,
-)
-
-__all__ = [
-    "BETTER",
-    "NEITHER",
-    "WORSE",
-    "MissingData",
-    "coverage_heatmap",
-    "fan_chart",
-    "sensitivity_bars",
-    "share_bars",
-    "solve_path",
-    "stress_effects",
-    "stress_heatmap",
-    "waiting_time_distribution",
-]
