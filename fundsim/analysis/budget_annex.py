@@ -44,9 +44,9 @@ import pandas as pd
 
 from fundsim.analysis.annex_tables import AnnexPeriod, AnnexTable
 from fundsim.analysis.budget_annex_costs import (
-    Budget,
+    BudgetTables,
     CostLine,
-    Staffing,
+    StaffingTables,
     budget_tables,
     cost_tables,
     host_cost_lines,
@@ -109,8 +109,8 @@ class BudgetAnnex:
 
 def _coordinator_tables(
     scenario: Scenario,
-    staff: Staffing,
-    bud: Budget,
+    staff: StaffingTables,
+    bud: BudgetTables,
     invoices: tuple[pd.DataFrame, pd.DataFrame],
     side: tuple[pd.DataFrame, list[str]],
 ) -> tuple[AnnexTable, ...]:

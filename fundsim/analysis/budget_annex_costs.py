@@ -96,7 +96,7 @@ def _fee_rows(scenario: Scenario, gross: list[int], fee_cents: list[int]) -> lis
 
 
 @dataclass(frozen=True)
-class Staffing:
+class StaffingTables:
     """Staffing, costs and fixed lines of the coordinator window (frames in USD or posts)."""
 
     staffing: pd.DataFrame
@@ -106,7 +106,7 @@ class Staffing:
 
 
 @dataclass(frozen=True)
-class Budget:
+class BudgetTables:
     """The coordinator window's budget: its tables, gross and fees (cents) and cash check."""
 
     budget: pd.DataFrame
@@ -124,7 +124,7 @@ def staffing_and_costs(
     lines: Sequence[CostLine],
     period: AnnexPeriod,
     notes: list[str],
-) -> Staffing:
+) -> StaffingTables:
     """Staffing and costs by grade, checked against the model's own planned cost to the cent,
     and the fixed lines beside the posts (USD at each year's prices); adds notes."""
     labels, index = period.labels, period.index
@@ -175,7 +175,7 @@ def staffing_and_costs(
             "no secretariat or common-service lines: the scenario has none (the fund's host "
             "costs are in its fee)"
         )
-    return Staffing(staffing, costs, secretariat, len(grades))
+    return StaffingTables(staffing, costs, secretariat, len(grades))
 
 
 def _reserve_build_up(plan: FirstPeriod, n_years: int) -> tuple[list[float], float]:
@@ -309,7 +309,7 @@ def budget_tables(
     fixed_usd: float,
     posts: int,
     notes: list[str],
-) -> Budget:
+) -> BudgetTables:
     """The budget: planned cost, reserve, opening balance, net requirement, fee, gross; the
     fees by layer, the reserve build-up and the posts the net contributions sustain."""
     rule = plan.rule
@@ -349,7 +349,7 @@ def budget_tables(
             + ", ".join(f"USD {c:,.0f} in {y}" for y, c in short)
             + " (marked in the reserve table); raise the envelope or plan fewer posts",
         )
-    return Budget(budget, fees, reserve, gross, fee_cents, short, sustained)
+    return BudgetTables(budget, fees, reserve, gross, fee_cents, short, sustained)
 
 
 def posts_sustained(
@@ -366,7 +366,7 @@ def posts_sustained(
     return out
 
 
-def cost_tables(staff: Staffing, bud: Budget) -> tuple[AnnexTable, ...]:
+def cost_tables(staff: StaffingTables, bud: BudgetTables) -> tuple[AnnexTable, ...]:
     """The budget, staffing, costs, secretariat and fees tables."""
     return (
         AnnexTable(

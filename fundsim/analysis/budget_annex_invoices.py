@@ -17,7 +17,7 @@ from fundsim.analysis.annex_tables import (
     usd_formats,
     with_total,
 )
-from fundsim.analysis.budget_annex_costs import Budget
+from fundsim.analysis.budget_annex_costs import BudgetTables
 from fundsim.analysis.share_tables import default_formulas, describe
 from fundsim.errors import BadInput
 from fundsim.runner.plan import split_cents
@@ -163,7 +163,7 @@ def formulas_side(
 
 def invoice_annex_tables(
     scenario: Scenario,
-    bud: Budget,
+    bud: BudgetTables,
     invoices: tuple[pd.DataFrame, pd.DataFrame],
     side: tuple[pd.DataFrame, list[str]],
 ) -> tuple[AnnexTable, ...]:
