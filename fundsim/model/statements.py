@@ -280,9 +280,7 @@ def window_statements(
 def build_statements(ledger: Ledger, windows: Sequence[WindowBooks]) -> NDArray[np.int64]:
     """Every window's statements side by side, years x lines (cents), in the order of
     :func:`statement_lines` for each window in turn. The ledger must be closed."""
-    flows = ledger.flows
-    years = flows.shape[0] // 12
-    yearly = flows.reshape(years, 12, *flows.shape[1:]).sum(axis=1)
+    yearly = ledger.yearly
     parts = []
     for books in windows:
         others = [a for w in windows if w is not books for a in w.accounts]

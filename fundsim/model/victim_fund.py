@@ -586,7 +586,6 @@ class VictimFund:
         accts = [f.account for f in self.window_funds]
         outside = [i for i in range(len(ledger.accounts)) if i not in accts]
         total = ledger.totals  # to x from
-        flows = ledger.flows
         children = self.children
         pv = children.obligations_pv_cents() / 100
         liability = self.statement.closing_cents / 100
@@ -614,7 +613,7 @@ class VictimFund:
             "victim_paid_usd": float(contrib.paid.sum()) / 100,
             "pledges_usd": self.pledged_cents / 100,
             "withheld_usd": self.withheld_cents / 100,
-            "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
+            "victim_admin_fees_usd": int(total[self.acct_fees, accts].sum()) / 100,
             "transfers_usd": self.transfers_cents / 100,
             "victim_billed_for_others_usd": float(contrib.for_others.sum()) / 100,
         }
@@ -626,15 +625,10 @@ class VictimFund:
         ledger = self.ledger
         inside = [f.account for f in self.window_funds]
         outside = [i for i in range(len(ledger.accounts)) if i not in inside]
-        flows = ledger.flows  # month x to x from
-        spending = flows[:, outside][:, :, inside].sum(axis=(1, 2))
-        income = flows[:, inside][:, :, outside].sum(axis=(1, 2))
-        return (
-            np.stack((spending, income), axis=1)
-            .reshape(self.years, 12, 2)
-            .sum(axis=1)
-            .astype(np.int64)
-        )
+        yearly = ledger.yearly  # year x to x from
+        spending = yearly[:, outside][:, :, inside].sum(axis=(1, 2))
+        income = yearly[:, inside][:, :, outside].sum(axis=(1, 2))
+        return np.stack((spending, income), axis=1).astype(np.int64)
 
     def liability_lines(self) -> np.ndarray:
         """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents,
