@@ -35,6 +35,7 @@ import simpy
 from numpy.typing import NDArray
 
 from fundsim.model.arrangement import ACCOUNTS, arrange
+from fundsim.model.bills import invoice_cv, max_bill_change
 from fundsim.model.context import Context
 from fundsim.model.coordinator_window import build_coordinator_window
 from fundsim.model.ledger import Ledger
@@ -206,8 +207,8 @@ class World:
             )
             metrics.update(fund_metrics)
         contrib, coord = self.contributors, self.coordinators
-        metrics["invoice_cv"] = contrib.invoice_cv()
-        change, entity = contrib.max_bill_change()
+        metrics["invoice_cv"] = invoice_cv(contrib.assessed)
+        change, entity = max_bill_change(contrib.assessed)
         metrics["max_bill_change"] = change
         metrics["max_bill_change_entity"] = float(entity)
         metrics["billed_for_others_usd"] = float(contrib.for_others.sum()) / 100
