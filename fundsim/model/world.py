@@ -43,6 +43,7 @@ from fundsim.model.outputs import MONTHLY_COLUMNS, ReplicationResult, monthly_ta
 from fundsim.model.shocks import plan_shocks
 from fundsim.model.statements import WindowBooks, build_statements
 from fundsim.model.static import static_for
+from fundsim.model.victim_results import victim_metrics, victim_yearly_cents
 from fundsim.model.victim_window import build_victim_window, victim_accounts
 from fundsim.scenario.schema import Scenario
 
@@ -200,7 +201,7 @@ class World:
         metrics = window.metrics
         vf = self.victim_fund
         if self.cases is not None and vf is not None:
-            fund_metrics = vf.metrics()  # checks both windows' conservation too
+            fund_metrics = victim_metrics(vf)  # checks both windows' conservation too
             metrics.update(self.cases.metrics())
             metrics["unmet_need_usd"] = (
                 metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
@@ -227,7 +228,7 @@ class World:
             "children_liability": vf.liability_lines() if vf is not None else None,
             "receivables_cents": receivables,
             "statements": build_statements(ledger, self._window_books(receivables)),
-            "victims_yearly": vf.yearly_cents() if vf is not None else None,
+            "victims_yearly": victim_yearly_cents(vf) if vf is not None else None,
         }
         return ReplicationResult(metrics, arrays, events, journal=ledger.journal)
 
