@@ -151,7 +151,11 @@ def _service_months(
         delta[0] += part
         delta[s.months - 1] += rest
         delta[s.months] -= part + rest
-    by_month = np.cumsum(delta[:width], axis=0)
+    # The running sum over months, one row (all victims) at a time: the same int64 sums as
+    # ``np.cumsum(delta[:width], axis=0)``, which walks each victim's short column apart.
+    by_month = delta[:width]
+    for k in range(1, width):
+        by_month[k] += by_month[k - 1]
     return by_month
 
 
@@ -180,17 +184,12 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     )
     # The entity each allegation involves: always drawn (common random numbers), used
     # by the siloed mode, where that entity pays. Within its country, the first entity
-    # whose cumulative weight exceeds the uniform draw.
+    # whose cumulative weight exceeds the uniform draw: the count of cumulative weights at
+    # or below it (a column's cumulative weights never decrease).
     weights = static.derived("entity_weights", entity_weights)  # entities x countries
     cum_e = static.derived("entity_cum_weights", lambda _: np.cumsum(weights, axis=0))
     u = rng_for("allegation_entities").random(n_a)
-    alleg_entity = np.empty(n_a, dtype=np.int64)
-    by_country = np.argsort(alleg_country, kind="stable")
-    bounds = np.searchsorted(alleg_country[by_country], np.arange(rates.size + 1)).tolist()
-    for c in range(rates.size):
-        idx = by_country[bounds[c] : bounds[c + 1]]
-        if idx.size:
-            alleg_entity[idx] = np.searchsorted(cum_e[:, c], u[idx], side="right")
+    alleg_entity = np.count_nonzero(cum_e[:, alleg_country] <= u, axis=0).astype(np.int64)
     np.minimum(alleg_entity, cum_e.shape[0] - 1, out=alleg_entity)
     first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     n_v = int(first[-1])
