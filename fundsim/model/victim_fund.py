@@ -214,7 +214,6 @@ class VictimFund:
         self._advocates_usd_month = advocates_usd_year / 12
         self.advocates_cents = 0
         self.advocates_missed_cents = 0
-        self._services_scale = 1.0 - v.existing_services_share
         self.pledged_cents = 0
         self.withheld_cents = 0
         plan = plan_pledges(v.funding.pledges, self.years, rng_for("pledges"))
