@@ -326,7 +326,7 @@ class Victims(StrictModel):
     window's cash above next year's planned cost plus its reserve target to this window.
     ``existing_services`` (para 50): the table of GBV and child-protection services by
     country, from which the share of each victim's services met outside the fund follows
-    the victim's country (:class:`ExistingServices`); ``existing_services_share``, when
+    the victim's country (``[victims.existing_services]``); ``existing_services_share``, when
     set, overrides it with one share everywhere (none and no table: 0, the fund pays the
     whole package).
     ``advocates``: the Victims' Rights Advocate function, when the window pays it (para 52).
