@@ -299,6 +299,14 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
         ),
     ]
     if scn.victims is not None:
+        capacity = scn.victims.caseworkers.capacity
+        if capacity == "auto":  # sized with the caseload: the lever starts at its first year
+            from fundsim.model.allegations import caseload_plan
+            from fundsim.model.cases import caseworker_slots
+
+            capacity = caseworker_slots(
+                scn.victims.caseworkers, caseload_plan(scn).victims_per_year
+            )[0]
         L += [
             Lever(
                 "allegations_scale",
@@ -314,9 +322,9 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             ),
             Lever(
                 "caseworkers",
-                "caseworker capacity (cases at once)",
+                "caseworker capacity (cases at once; unchanged: as loaded)",
                 "integer",
-                int(scn.victims.caseworkers.capacity),
+                int(capacity),
                 ("victims.caseworkers.capacity",),
                 "victims",
                 "cases",
