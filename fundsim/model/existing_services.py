@@ -12,15 +12,10 @@ The fund pays (and plans for) the rest of each package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.scenario.schema import Scenario, Victims
-
-if TYPE_CHECKING:  # allegations imports this module for the plan
-    from fundsim.model.allegations import VictimDraws
 
 
 def country_availability(victims: Victims, codes: list[str]) -> tuple[NDArray[np.float64], ...]:
@@ -60,10 +55,12 @@ def _shares_by_country(
     return r * gbv, r * cp
 
 
-def services_scale(scenario: Scenario, draws: VictimDraws) -> float | NDArray[np.float64]:
+def services_scale(
+    scenario: Scenario, country: NDArray[np.int64], child: NDArray[np.bool_]
+) -> float | NDArray[np.float64]:
     """The share of each victim's package the fund pays: 1 without a table or an override;
     ``1 - existing_services_share`` (one number) with the override; else one share per
-    victim, by country and age."""
+    victim, by its ``country`` (index in the countries table) and whether it is a ``child``."""
     v = scenario.victims
     assert v is not None
     if v.existing_services_share is not None:
@@ -71,8 +68,8 @@ def services_scale(scenario: Scenario, draws: VictimDraws) -> float | NDArray[np
     shares = _shares_by_country(scenario)
     if shares is None:
         return 1.0
-    adult, child = shares
-    return 1.0 - np.where(draws.child, child[draws.country], adult[draws.country])
+    adult, child_share = shares
+    return 1.0 - np.where(child, child_share[country], adult[country])
 
 
 def _packages_usd(victims: Victims) -> tuple[float, float]:
@@ -117,13 +114,13 @@ def payer_of_entity(scenario: Scenario) -> NDArray[np.bool_]:
     return np.array([n in payers for n in names], dtype=bool)
 
 
-def case_funds(scenario: Scenario, draws: VictimDraws) -> NDArray[np.int64] | None:
+def case_funds(scenario: Scenario, entity: NDArray[np.int64]) -> NDArray[np.int64] | None:
     """Siloed mode with ``entity_payers`` listed: the fund that pays each victim's services,
-    the line of its allegation's entity (``1 + entity``) when that entity pays, else the
+    the line of its allegation's ``entity`` (``1 + entity``) when that entity pays, else the
     window (0). None: every entity pays its own (or the window pays all)."""
     v = scenario.victims
     assert v is not None
     if scenario.mechanism.mode != "siloed" or v.allegations.entity_payers == "all":
         return None
     pays = payer_of_entity(scenario)
-    return np.where(pays[draws.entity], draws.entity + 1, 0).astype(np.int64)
+    return np.where(pays[entity], entity + 1, 0).astype(np.int64)

@@ -74,8 +74,8 @@ def build_victim_window(
         funds=[fund, *lines],
         services_account=ix["victim_services"],
         slots=slots,
-        services_scale=services_scale(scenario, draws),  # existing services (para 50)
-        fund_of=case_funds(scenario, draws),  # siloed: entities that pay their own victims
+        services_scale=services_scale(scenario, draws.country, draws.child),  # para 50
+        fund_of=case_funds(scenario, draws.entity),  # siloed: entities paying their own
     )
     own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
     contributors = Contributors(
