@@ -326,6 +326,12 @@ def _victims_levers(scn: Scenario) -> list[Lever]:
     """The allegations' scale and the caseworkers' capacity (none without a victims' window)."""
     if scn.victims is None:
         return []
+    capacity = scn.victims.caseworkers.capacity
+    if capacity == "auto":  # sized with the caseload: the lever starts at its first year
+        from fundsim.model.allegations import caseload_plan
+        from fundsim.model.cases import caseworker_slots
+
+        capacity = caseworker_slots(scn.victims.caseworkers, caseload_plan(scn).victims_per_year)[0]
     return [
         Lever(
             "allegations_scale",
@@ -341,9 +347,9 @@ def _victims_levers(scn: Scenario) -> list[Lever]:
         ),
         Lever(
             "caseworkers",
-            "caseworker capacity (cases at once)",
+            "caseworker capacity (cases at once; unchanged: as loaded)",
             "integer",
-            int(scn.victims.caseworkers.capacity),
+            int(capacity),
             ("victims.caseworkers.capacity",),
             "victims",
             "cases",

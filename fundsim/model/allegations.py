@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from fundsim.model.existing_services import paid_fraction_by_country, payer_of_entity
 from fundsim.model.sampling import draw, draw_non_negative
 from fundsim.model.static import static_for
 from fundsim.scenario.keys import key_vector, presence_matrix
@@ -258,9 +259,10 @@ class CaseloadPlan:
     multiplier: NDArray[np.float64]  # yearly rate multiplier: scale x trend x surges
     victims_per_year: list[float]  # expected victims in each simulated year
     package_usd: float  # expected package the fund pays per victim, start-year prices, USD
-    entity_shares: NDArray[
-        np.float64
-    ]  # expected share of victims whose allegation involves each entity
+    # Expected share of the services paid for victims whose allegation involves each entity
+    # (of the victims, when the fund pays whole packages); 0 for an entity that does not pay
+    # its own victims' services in the siloed mode.
+    entity_shares: NDArray[np.float64]
 
 
 def caseload_plan(scenario: Scenario) -> CaseloadPlan:
@@ -275,9 +277,19 @@ def _caseload_plan(scenario: Scenario) -> CaseloadPlan:
     package = expected_package_usd(scenario)
     if v.allegations.ip_payer == "partner":
         package *= 1.0 - v.allegations.ip_share
+    shares = entity_victim_shares(scenario)
+    paid = paid_fraction_by_country(scenario)  # existing services by country (para 50)
+    if paid is not None:
+        rates = country_rates(scenario)
+        weights = static_for(scenario).derived("entity_weights", entity_weights)
+        if rates.sum() > 0 and rates @ paid > 0:
+            shares = weights @ (rates * paid) / float(rates @ paid)
+            package *= float(rates @ paid / rates.sum())
+    if v.allegations.entity_payers != "all":  # the others' victims go to the window
+        shares = np.where(payer_of_entity(scenario), shares, 0.0)
     return CaseloadPlan(
         multiplier=yearly_multiplier(v, sim.start_year, sim.years),
         victims_per_year=[expected_victims_per_year(scenario, y) for y in range(sim.years)],
         package_usd=package,
-        entity_shares=entity_victim_shares(scenario),
+        entity_shares=shares,
     )

@@ -63,7 +63,9 @@ class VictimCases:
     payments go in the ledger; ``slots``: caseworker slots of each pool in each year
     (default: ``caseworkers.capacity`` throughout; see :func:`caseworker_slots`);
     ``services_scale``: the share of each package the fund pays (1 - the share met by
-    existing services outside it).
+    existing services outside it): one number, or one per victim; ``fund_of``: the fund
+    that pays each victim's services (default: the victims' fund, or in siloed mode the
+    line of the entity its allegation involves).
     """
 
     def __init__(
@@ -76,7 +78,8 @@ class VictimCases:
         funds: Sequence[Fund],
         services_account: int,
         slots: Sequence[int] | None = None,
-        services_scale: float = 1.0,
+        services_scale: float | NDArray[np.float64] = 1.0,
+        fund_of: NDArray[np.int64] | None = None,
     ) -> None:
         self.env = ctx.env
         self._price_index = ctx.price_index
@@ -137,7 +140,13 @@ class VictimCases:
         self._width = draws.by_month.shape[0]
         # Which fund pays each case: the victims' fund (0), or in siloed mode the line of the
         # entity its allegation involves (1 + entity).
-        self._fund_of: list[int] = (draws.entity + 1).tolist() if len(self.funds) > 1 else [0] * n
+        self._fund_of: list[int] = (
+            fund_of.tolist()
+            if fund_of is not None
+            else (draws.entity + 1).tolist()
+            if len(self.funds) > 1
+            else [0] * n
+        )
         n_funds = len(self.funds)
         # Cents committed to services, by fund and month.
         self._due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)
@@ -152,7 +161,11 @@ class VictimCases:
         self.partner_cents = 0
         self.paid_cents = 0
         self.window_paid_cents = 0  # of which paid by the victims' fund (funds[0])
-        self._scale = services_scale
+        # One share for every package (a number), or one per victim (a list: by country).
+        self._scale = services_scale if isinstance(services_scale, float) else 1.0
+        self._scale_of: list[float] | None = (
+            None if isinstance(services_scale, float) else np.asarray(services_scale).tolist()
+        )
         if slots is None:
             assert caseworkers.capacity != "auto"
             slots = [caseworkers.capacity] * ctx.years
@@ -332,7 +345,9 @@ class VictimCases:
         hi = bisect_left(self._arrival, 12 * (year + 1))
         cols = self.draws.by_month[:, lo:hi]
         factor = price * self._scale
-        if factor != 1.0:
+        if self._scale_of is not None:  # one share per victim: scale each column
+            cols = np.rint(cols * (price * np.array(self._scale_of[lo:hi]))).astype(np.int64)
+        elif factor != 1.0:
             cols = np.rint(cols * factor).astype(np.int64)
         self._lo = lo
         self._scaled = cols
@@ -359,12 +374,14 @@ class VictimCases:
                 self.resize(year)
             self._prices_for(year, price)
         price *= self._scale
+        scale_of = self._scale_of
         if self._ready:
             partner, to_wait = self._partner, self._waiting.append
             for v in self._ready:
                 if partner[v]:  # its implementing partner pays, outside the fund
                     self._first_assist[v] = now
-                    self.partner_cents += round(self._package[v] * price)
+                    share = price * scale_of[v] if scale_of is not None else price
+                    self.partner_cents += round(self._package[v] * share)
                 else:
                     to_wait(v)
             self._ready.clear()
@@ -377,7 +394,8 @@ class VictimCases:
                 for v in waiting:
                     if arrival[v] <= limit:
                         self._dropped.append(v)
-                        self.unmet_cents += round(self._package[v] * price)
+                        share = price * scale_of[v] if scale_of is not None else price
+                        self.unmet_cents += round(self._package[v] * share)
                     else:
                         kept.append(v)
                 waiting[:] = kept

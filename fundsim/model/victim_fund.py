@@ -171,7 +171,6 @@ class VictimFund:
         self._support_usd = max(0.0, v.children.support_usd_year.expected)
         self._new_children = v.children.new_per_year
         self.window_funds: list[Fund] = [fund, self.children_fund, *self.lines]
-        self._services_scale = 1.0 - v.existing_services_share
         self._set_running_costs(v, advocates_usd_year)
         self._schedule_pledges(v, rng_for("pledges"))
 
