@@ -39,14 +39,14 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
-from heapq import heappop, heappush, heapreplace
+from collections.abc import Sequence
 from itertools import accumulate, chain
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import VictimDraws
+from fundsim.model.caseworker_queue import QueueSchedule, caseworker_queue
 from fundsim.model.context import Context
 from fundsim.model.fund import Fund
 from fundsim.scenario.schema import DAYS_PER_MONTH, Caseworkers, Priority
@@ -86,61 +86,21 @@ class VictimCases:
         n = draws.n_victims
         self.n = n
         self.n_months = ctx.n_months
-        self._handling: list[float] = draws.handling_months.tolist()
-        # Months from the case's opening to when its services can start: the assessment
-        # (never past the case's end). Without one, a case is ready when it closes.
-        assessment = draws.assessment_months
-        self._assess = assessment is not None
-        self._lead: list[float] = (
-            np.minimum(assessment, draws.handling_months).tolist() if assessment is not None else []
-        )
-        # Assessed cases, (when assessed, case), by the monthly tick that first sees them (the
-        # first tick at or after the end of the assessment); ticks before _due_from are past,
-        # so a case assessed before the next tick goes to it. A tick takes them in the order
-        # they were assessed.
-        self._due_at: list[list[tuple[float, int]]] = (
-            [[] for _ in range(self.n_months)] if self._assess else []
-        )
-        self._due_from = 0
-        per_country = caseworkers.pooling == "per_country"
-        # Each pool's cases in arrival order (victims are numbered in arrival order).
-        if per_country:
-            self._pool_of: list[int] = draws.country.tolist()
-            n_pools = n_countries
-            order = np.argsort(draws.country, kind="stable")
-            bounds = np.searchsorted(draws.country[order], np.arange(n_pools + 1)).tolist()
-            self._lineup: list[list[int]] = [
-                order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)
-            ]
-        else:
-            self._pool_of = [0] * n
-            n_pools = 1
-            self._lineup = [list(range(n))]
-        self._next = [0] * n_pools
         self.arrival = draws.victim_time
         self._arrival: list[float] = self.arrival.tolist()
         self._partner: list[bool] = draws.partner_pays.tolist()
         self._package: list[int] = draws.package_cents.tolist()
-        nan = float("nan")
-        self._cw_start: list[float] = [nan] * n  # months: when a caseworker took the case
-        self._first_assist: list[float] = [nan] * n  # months: the tick of the first service payment
+        self._first_assist: list[float] = [float("nan")] * n  # months: the first service tick
         self._dropped: list[int] = []  # cases dropped after max_wait_months
-        self._ready: list[int] = []
         self._waiting: list[int] = []
         self._max_wait = priority.max_wait_months
-        if priority.rule == "children_first":
-            self._key: list[float] = (self.arrival + np.where(draws.child, 0.0, 1e9)).tolist()
-        elif priority.rule == "smallest_first":
-            self._key = (draws.package_cents + self.arrival / 1e6).tolist()
-        else:
-            self._key = self._arrival
+        self._key = self._priority_keys(priority.rule)
         self._width = draws.by_month.shape[0]
         # Which fund pays each case: the victims' fund (0), or in siloed mode the line of the
         # entity its allegation involves (1 + entity).
         self._fund_of: list[int] = (draws.entity + 1).tolist() if len(self.funds) > 1 else [0] * n
-        n_funds = len(self.funds)
         # Cents committed to services, by fund and month.
-        self._due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)
+        self._due = np.zeros((len(self.funds), self.n_months + self._width), dtype=np.int64)
         # Packages at this year's prices, set at the first tick of each year for the victims
         # who can start in it (numbers _lo onwards): cents by month of services x victim,
         # and every victim's total (a list indexed by victim).
@@ -157,50 +117,51 @@ class VictimCases:
             assert caseworkers.capacity != "auto"
             slots = [caseworkers.capacity] * ctx.years
         self.slots: list[int] = list(slots)
-        self.n_pools = n_pools
-        self._retire = [0] * n_pools  # slots to close when they next finish a case
-        # The cases in handling: (end, scheduling order, case), a heap in SimPy's event order.
-        self._busy: list[tuple[float, int, int]] = []
-        self._seq = 0  # scheduling order of case ends and monthly ticks, counted as SimPy's ids
-        self._ends = 0  # case ends handled (in batches) before the last tick
-        take = self._caseworkers()
-        self._take = take
-        for p in range(n_pools):
-            for _ in range(min(self.slots[0], len(self._lineup[p]))):
-                take(p)
-        # The first tick is scheduled after these (when the monthly process starts).
-        self._tick_seq = self._next_seq()
+        self.n_pools = n_countries if caseworkers.pooling == "per_country" else 1
+        self._queue = self._run_queue(caseworkers.pooling == "per_country")
+        self._ready: list[int] = self._queue.ready.tolist()
+        self._ready_bounds: list[int] = self._queue.ready_bounds.tolist()
 
-    def _next_seq(self) -> int:
-        """The next place in the scheduling order."""
-        self._seq += 1
-        return self._seq
+    def _priority_keys(self, rule: str) -> list[float]:
+        """Each case's sort key for money under the priority ``rule`` (smallest first)."""
+        if rule == "children_first":
+            return (self.arrival + np.where(self.draws.child, 0.0, 1e9)).tolist()
+        if rule == "smallest_first":
+            return (self.draws.package_cents + self.arrival / 1e6).tolist()
+        return self._arrival
 
-    def resize(self, year: int) -> None:
-        """At the first tick of ``year``: open the slots ``year`` adds (each takes the next
-        case at once) or close those it drops (each when it next finishes a case)."""
-        change = self.slots[year] - self.slots[year - 1]
-        for p in range(self.n_pools):
-            if change > 0:
-                cancel = min(self._retire[p], change)
-                self._retire[p] -= cancel
-                for _ in range(change - cancel):
-                    self._take(p)
-            elif change < 0:
-                self._retire[p] -= change
+    def _run_queue(self, per_country: bool) -> QueueSchedule:
+        """The caseworker queue of the whole horizon (see :mod:`.caseworker_queue`), from
+        now (the first cases are taken when the cases are built)."""
+        draws = self.draws
+        assessment = draws.assessment_months
+        # Months from the case's opening to when its services can start: the assessment
+        # (never past the case's end). Without one, a case is ready when it closes.
+        lead = None if assessment is None else np.minimum(assessment, draws.handling_months)
+        pool_of = (
+            draws.country.astype(np.int64) if per_country else np.zeros(self.n, dtype=np.int64)
+        )
+        return caseworker_queue(
+            self.arrival,
+            draws.handling_months,
+            lead,
+            pool_of,
+            self.n_pools,
+            self.slots,
+            self.n_months,
+            float(self.env.now),
+        )
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
-        """When a caseworker took each case (months; NaN: never within the horizon). Case
-        ends due before now are handled first, as the events SimPy ran up to now."""
-        self._advance(self.env.now, -1)
-        return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
+        """When a caseworker took each case (months; NaN: not by now)."""
+        q = self._queue
+        return np.where(q.taken_at < self.env.now, q.start, np.nan)
 
     def ends_handled(self) -> int:
-        """Case ends handled up to now: the events a case end would have cost SimPy (counted
-        with SimPy's own in a replication's ``events``)."""
-        self._advance(self.env.now, -1)
-        return self._ends
+        """Case ends before now: the events a case end would have cost SimPy (counted with
+        SimPy's own in a replication's ``events``)."""
+        return int(np.count_nonzero(self._queue.end < self.env.now))
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -213,112 +174,6 @@ class VictimCases:
         out = np.zeros(self.n, dtype=bool)
         out[self._dropped] = True
         return out
-
-    # ------------------------------------------------------------------ caseworkers
-
-    def _caseworkers(self) -> Callable[[int], None]:
-        """The caseworker pools: return ``take(pool)``, which gives a free slot of ``pool``
-        the next case in its line-up (from when that case arrives, or now) and queues the end
-        of its handling. The ends are kept in the cases' own queue, ordered as SimPy orders
-        events (time, then the order they were scheduled in), and handled in a batch when the
-        fund next looks at them (:meth:`_advance`)."""
-        env, nxt, lineup = self.env, self._next, self._lineup
-        arrival, handling, cw_start, busy = (
-            self._arrival,
-            self._handling,
-            self._cw_start,
-            self._busy,
-        )
-        lead, due_at, assess, n_months = self._lead, self._due_at, self._assess, self.n_months
-
-        def take(pool: int) -> None:
-            k = nxt[pool]
-            line = lineup[pool]
-            if k == len(line):
-                return  # no more cases in the horizon: the slot stays free
-            nxt[pool] = k + 1
-            v = line[k]
-            now = env.now
-            start = arrival[v]
-            if start < now:
-                start = now
-            cw_start[v] = start
-            self._seq += 1
-            # The end time as SimPy would compute it: now + (the delay from now).
-            heappush(busy, (now + (start + handling[v] - now), self._seq, v))
-            if assess:
-                ready = start + lead[v]
-                m = max(math.ceil(ready - 0.5), self._due_from)
-                if m < n_months:
-                    due_at[m].append((ready, v))
-
-        return take
-
-    def _advance(self, until: float, until_seq: int) -> None:
-        """Handle every case end due before ``(until, until_seq)`` in SimPy's order (time,
-        then scheduling order), as one SimPy event per case would: the case is ready for
-        money, and its slot takes the next case of its pool's line-up at once (or closes, if
-        capacity was sized down). ``until_seq`` is the place of the monthly tick in the
-        scheduling order; -1 handles only the ends strictly before ``until``. The model's
-        hottest loop: local names only."""
-        busy = self._busy
-        if not busy:
-            return
-        head = busy[0]
-        if head[0] > until or (head[0] == until and head[1] > until_seq):
-            return
-        nxt, lineup, retire = self._next, self._lineup, self._retire
-        pool_of, arrival, handling, cw_start = (
-            self._pool_of,
-            self._arrival,
-            self._handling,
-            self._cw_start,
-        )
-        ready_append = self._ready.append
-        lead, due_at, assess, n_months, due_from = (
-            self._lead,
-            self._due_at,
-            self._assess,
-            self.n_months,
-            self._due_from,
-        )
-        ceil = math.ceil
-        seq = self._seq
-        ends = self._ends
-        while busy:
-            t, s, v = busy[0]
-            if t > until or (t == until and s > until_seq):
-                break
-            ends += 1
-            if not assess:
-                ready_append(v)  # no assessment: the case is ready for money when it closes
-            pool = pool_of[v]
-            if retire[pool]:  # the slot closes (capacity sized down this year)
-                retire[pool] -= 1
-                heappop(busy)
-                continue
-            k = nxt[pool]
-            line = lineup[pool]
-            if k == len(line):
-                heappop(busy)
-                continue
-            nxt[pool] = k + 1
-            v = line[k]
-            start = arrival[v]
-            if start < t:
-                start = t
-            cw_start[v] = start
-            seq += 1
-            heapreplace(busy, (t + (start + handling[v] - t), seq, v))
-            if assess:
-                ready = start + lead[v]
-                m = ceil(ready - 0.5)
-                if m < due_from:
-                    m = due_from
-                if m < n_months:
-                    due_at[m].append((ready, v))
-        self._seq = seq
-        self._ends = ends
 
     # ------------------------------------------------------------------ money
 
@@ -343,31 +198,21 @@ class VictimCases:
         priority order while uncommitted cash beyond ``keep_back_cents`` covers them,
         pay this month's services."""
         now = month + 0.5
-        # The case ends SimPy would have handled before this tick's event.
-        if self._assess:
-            self._due_from = month  # a case assessed before this tick is seen by it
-        self._advance(now, self._tick_seq)
-        if self._assess:
-            self._ready.extend(v for _, v in sorted(self._due_at[month]))
-            self._due_at[month] = []
-            self._due_from = month + 1
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
         if year != self._year:
-            if year and self.slots[year] != self.slots[year - 1]:
-                self.resize(year)
             self._prices_for(year, price)
         price *= self._scale
-        if self._ready:
+        lo, hi = self._ready_bounds[month], self._ready_bounds[month + 1]
+        if lo < hi:
             partner, to_wait = self._partner, self._waiting.append
-            for v in self._ready:
+            for v in self._ready[lo:hi]:
                 if partner[v]:  # its implementing partner pays, outside the fund
                     self._first_assist[v] = now
                     self.partner_cents += round(self._package[v] * price)
                 else:
                     to_wait(v)
-            self._ready.clear()
         waiting = self._waiting
         if waiting:
             limit = now - self._max_wait
@@ -391,8 +236,6 @@ class VictimCases:
                 self.paid_cents += pay
                 if not f:
                     self.window_paid_cents += pay
-        # The next tick is scheduled at the end of this one (after any slot this one opened).
-        self._tick_seq = self._next_seq()
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
