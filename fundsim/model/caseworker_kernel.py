@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit  # type: ignore[import-not-found, unused-ignore]
 from numpy.typing import NDArray
 
 from fundsim.model.caseworker_queue import Raw
@@ -25,20 +25,20 @@ _SEQ, _SIZE, _DUE_FROM, _ENDED = 0, 1, 2, 3
 
 
 @njit(cache=True)
-def _before(ht, hs, i, j):  # type: ignore[no-untyped-def]
+def _before(ht, hs, i, j):
     """Heap entry ``i`` comes before ``j``: earlier end, or the same end scheduled first."""
     return ht[i] < ht[j] or (ht[i] == ht[j] and hs[i] < hs[j])
 
 
 @njit(cache=True)
-def _swap(ht, hs, hv, i, j):  # type: ignore[no-untyped-def]
+def _swap(ht, hs, hv, i, j):
     ht[i], ht[j] = ht[j], ht[i]
     hs[i], hs[j] = hs[j], hs[i]
     hv[i], hv[j] = hv[j], hv[i]
 
 
 @njit(cache=True)
-def _sift_down(ht, hs, hv, size):  # type: ignore[no-untyped-def]
+def _sift_down(ht, hs, hv, size):
     """Restore the heap from the root down."""
     i = 0
     while True:
@@ -55,7 +55,7 @@ def _sift_down(ht, hs, hv, size):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _push(ht, hs, hv, st, t, s, v):  # type: ignore[no-untyped-def]
+def _push(ht, hs, hv, st, t, s, v):
     """Add a case ending at ``t``, scheduled ``s``-th."""
     i = st[_SIZE]
     st[_SIZE] = i + 1
@@ -69,7 +69,7 @@ def _push(ht, hs, hv, st, t, s, v):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _pop(ht, hs, hv, st):  # type: ignore[no-untyped-def]
+def _pop(ht, hs, hv, st):
     """Remove the first case of the heap."""
     size = st[_SIZE] - 1
     st[_SIZE] = size
@@ -80,7 +80,7 @@ def _pop(ht, hs, hv, st):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def _record(
     v, start, event, end, lead, assess, n_months, st, out_start, taken_at, out_end, due, ready
-):  # type: ignore[no-untyped-def]
+):
     """Case ``v`` taken at ``start`` by an event at ``event``, ending at ``end``; an assessed
     case filed for the tick that will see it."""
     out_start[v] = start
@@ -97,7 +97,7 @@ def _record(
 
 
 @njit(cache=True)
-def _take(pool, now, event, data, st, heap, out):  # type: ignore[no-untyped-def]
+def _take(pool, now, event, data, st, heap, out):
     """A free slot of ``pool`` takes the next case of its line-up at ``now``."""
     arrival, handling, lead, assess, order, bounds, nxt, n_months = data
     ht, hs, hv = heap
@@ -119,7 +119,7 @@ def _take(pool, now, event, data, st, heap, out):  # type: ignore[no-untyped-def
 
 
 @njit(cache=True)
-def _advance(until, until_seq, data, st, heap, out, retire, pool_of, ended):  # type: ignore[no-untyped-def]
+def _advance(until, until_seq, data, st, heap, out, retire, pool_of, ended):
     """Handle every case end before ``(until, until_seq)`` in SimPy's order."""
     arrival, handling, lead, assess, order, bounds, nxt, n_months = data
     ht, hs, hv = heap
@@ -152,7 +152,7 @@ def _advance(until, until_seq, data, st, heap, out, retire, pool_of, ended):  # 
 
 
 @njit(cache=True)
-def _run(arrival, handling, lead, assess, pool_of, order, bounds, slots, n_months, now):  # type: ignore[no-untyped-def]
+def _run(arrival, handling, lead, assess, pool_of, order, bounds, slots, n_months, now):
     n = arrival.shape[0]
     n_pools = bounds.shape[0] - 1
     nxt = np.zeros(n_pools, dtype=np.int64)
