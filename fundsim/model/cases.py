@@ -88,7 +88,6 @@ class VictimCases:
         self.n_months = ctx.n_months
         self.arrival = draws.victim_time
         self._arrival: list[float] = self.arrival.tolist()
-        self._partner: list[bool] = draws.partner_pays.tolist()
         self._package: list[int] = draws.package_cents.tolist()
         self._first_assist: list[float] = [float("nan")] * n  # months: the first service tick
         self._dropped: list[int] = []  # cases dropped after max_wait_months
@@ -119,8 +118,7 @@ class VictimCases:
         self.slots: list[int] = list(slots)
         self.n_pools = n_countries if caseworkers.pooling == "per_country" else 1
         self._queue = self._run_queue(caseworkers.pooling == "per_country")
-        self._ready: list[int] = self._queue.ready.tolist()
-        self._ready_bounds: list[int] = self._queue.ready_bounds.tolist()
+        self._split_ready()
 
     def _priority_keys(self, rule: str) -> list[float]:
         """Each case's sort key for money under the priority ``rule`` (smallest first)."""
@@ -151,6 +149,25 @@ class VictimCases:
             self.n_months,
             float(self.env.now),
         )
+
+    def _split_ready(self) -> None:
+        """Each tick's ready cases, split: those who wait for the fund's money (in the order the
+        tick takes them) and those whose implementing partner pays, assisted at the tick
+        outside the fund, with the partner's cents of each tick at that year's prices (each
+        package rounded to the cent, as ``round(package * price)``)."""
+        ready, bounds = self._queue.ready, self._queue.ready_bounds
+        partner = self.draws.partner_pays[ready]
+        tick = np.repeat(np.arange(self.n_months), np.diff(bounds))
+        prices = np.asarray(self._price_index, dtype=np.float64)
+        price = prices[np.minimum(tick // 12, len(prices) - 1)] * self._scale
+        cents = np.rint(self.draws.package_cents[ready] * price).astype(np.int64)
+        cum = np.concatenate(([0], np.cumsum(np.where(partner, cents, 0))))[bounds]
+        self._partner_cents_at: list[int] = np.diff(cum).tolist()
+        n_partner = np.concatenate(([0], np.cumsum(partner)))[bounds]
+        self._to_wait: list[int] = ready[~partner].tolist()
+        self._to_wait_at: list[int] = (bounds - n_partner).tolist()  # [m]: the first of tick m
+        self._by_partner: list[int] = ready[partner].tolist()
+        self._by_partner_at: list[int] = n_partner.tolist()
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
@@ -204,16 +221,16 @@ class VictimCases:
         if year != self._year:
             self._prices_for(year, price)
         price *= self._scale
-        lo, hi = self._ready_bounds[month], self._ready_bounds[month + 1]
-        if lo < hi:
-            partner, to_wait = self._partner, self._waiting.append
-            for v in self._ready[lo:hi]:
-                if partner[v]:  # its implementing partner pays, outside the fund
-                    self._first_assist[v] = now
-                    self.partner_cents += round(self._package[v] * price)
-                else:
-                    to_wait(v)
+        # The cases ready since the last tick: their implementing partner pays, outside the
+        # fund, or they wait for money.
+        first_assist = self._first_assist
+        at = self._by_partner_at
+        for v in self._by_partner[at[month] : at[month + 1]]:
+            first_assist[v] = now
+        self.partner_cents += self._partner_cents_at[month]
+        at = self._to_wait_at
         waiting = self._waiting
+        waiting += self._to_wait[at[month] : at[month + 1]]
         if waiting:
             limit = now - self._max_wait
             arrival = self._arrival
