@@ -10,29 +10,28 @@ A victim's case arrives with its allegation and waits for a caseworker slot
 (pooled, or one pool per country), first come first served. The pool behaves as a
 ``simpy.Resource`` of that capacity: arrivals are known in advance (drawn at the
 start), so when a slot frees it takes the next case of its pool's line-up at once and
-the case's handling ends at ``max(now, arrival) + handling``. Those ends carry no
-decision: nothing but the monthly tick reads them. So they are not SimPy events (they
-were about 7,400 of a baseline replication's 8,600) but a queue of the cases' own,
-ordered as SimPy orders events (time, then the order they were scheduled in, the
-monthly tick's place in that order counted too), and handled in a batch when the tick
-comes: exactly the ends SimPy would have handled before the tick's event, in the same
-order, with the same floating-point times, so results are identical to the bit
+the case's handling ends at ``max(now, arrival) + handling``. None of this depends on
+money, so the whole queue is computed when the cases are built
+(:mod:`fundsim.model.caseworker_queue`, compiled when numba is installed), with the
+monthly ticks in it as SimPy orders them against the case ends (time, then the order
+they were scheduled in): each tick takes its precomputed slice of the cases ready for
+money, exactly those SimPy would have had ready, in the same order, with the same
+floating-point times, so results are identical to the bit
 (``bench/identical_revision.py``). Served in arrival order by the first free slot, every
 case starts exactly when it would with a ``simpy.Resource`` (``tests/model/test_cases.py``
 checks it, and ``tests/validation/test_erlang_c.py`` checks the waits against Erlang C).
 
 A case's services can start ``assessment_days`` after it opens (at the first monthly tick
-after its assessment; the cases are filed by that tick as they are taken), while the slot
-stays held for the whole case management; without an assessment a case is ready for money
-when it closes (the first model's structure, identical to the bit). Once ready the case
-waits for money. At each monthly tick (mid-month) the
-cases start waiting packages in the scenario's priority order while uncommitted
-cash covers the whole package (the package is then committed, like a contract);
-the first case that does not fit stops the round (strict priority). A case still
-waiting ``max_wait_months`` after its arrival is dropped and its cost counted as
-unmet need. Started packages are paid month by month from a schedule array (one
-ledger posting a month, not one per case). Cases whose implementing partner pays
-are assisted at the next tick at the partner's cost, outside the fund.
+after its assessment), while the slot stays held for the whole case management; without an
+assessment a case is ready for money when it closes (the first model's structure, identical
+to the bit). Once ready the case waits for money. At each monthly tick (mid-month) the
+cases start waiting packages in the scenario's priority order while uncommitted cash covers
+the whole package (the package is then committed, like a contract); the first case that
+does not fit stops the round (strict priority). A case still waiting ``max_wait_months``
+after its arrival is dropped and its cost counted as unmet need. Started packages are paid
+month by month from a schedule array (one ledger posting a month, not one per case). Cases
+whose implementing partner pays are assisted at the next tick at the partner's cost,
+outside the fund.
 """
 
 from __future__ import annotations

@@ -205,9 +205,17 @@ class _Queue:
         takes its pool's next case at once, or closes if its year sized capacity down."""
         busy, ended, retire, nxt = self.busy, self.ended, self.retire, self.next
         pool_of, lineup, arrival, handling = self.pool_of, self.lineup, self.arrival, self.handling
-        record = self._record
+        start_of, taken_at, end_of = self.start, self.taken_at, self.end
+        assess, lead, due, ready, due_from = (
+            self.assess,
+            self.lead,
+            self.due,
+            self.ready,
+            self.due_from,
+        )
+        n_months, ceil = self.n_months, math.ceil
         seq = self.seq
-        while busy:
+        while busy:  # the model's hottest loop without numba: local names only
             t, s, v = busy[0]
             if t > until or (t == until and s > until_seq):
                 break
@@ -229,8 +237,18 @@ class _Queue:
                 start = t
             seq += 1
             end = t + (start + handling[v] - t)
-            record(v, start, t, end)
+            start_of[v] = start
+            taken_at[v] = t
+            end_of[v] = end
             heapreplace(busy, (end, seq, v))
+            if assess:  # as _record
+                at = start + lead[v]
+                m = ceil(at - 0.5)
+                if m < due_from:
+                    m = due_from
+                if m < n_months:
+                    due[v] = m
+                    ready[v] = at
         self.seq = seq
 
     def resize(self, change: int, now: float) -> None:
