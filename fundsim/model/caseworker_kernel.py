@@ -25,47 +25,36 @@ _SEQ, _SIZE, _DUE_FROM, _ENDED = 0, 1, 2, 3
 
 
 @njit(cache=True)
-def _before(ht, hs, i, j):
-    """Heap entry ``i`` comes before ``j``: earlier end, or the same end scheduled first."""
-    return ht[i] < ht[j] or (ht[i] == ht[j] and hs[i] < hs[j])
-
-
-@njit(cache=True)
-def _swap(ht, hs, hv, i, j):
-    ht[i], ht[j] = ht[j], ht[i]
-    hs[i], hs[j] = hs[j], hs[i]
-    hv[i], hv[j] = hv[j], hv[i]
-
-
-@njit(cache=True)
-def _sift_down(ht, hs, hv, size):
-    """Restore the heap from the root down."""
+def _sift_down(ht, hs, hv, size, t, s, v):
+    """Put the entry ``(t, s, v)`` at the root and move it down to its place (children that
+    come before it move up: one write a level)."""
     i = 0
     while True:
-        left = 2 * i + 1
-        if left >= size:
-            return
-        child = left
-        if left + 1 < size and _before(ht, hs, left + 1, left):
-            child = left + 1
-        if not _before(ht, hs, child, i):
-            return
-        _swap(ht, hs, hv, i, child)
-        i = child
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and (ht[c + 1] < ht[c] or (ht[c + 1] == ht[c] and hs[c + 1] < hs[c])):
+            c += 1
+        if ht[c] < t or (ht[c] == t and hs[c] < s):
+            ht[i], hs[i], hv[i] = ht[c], hs[c], hv[c]
+            i = c
+        else:
+            break
+    ht[i], hs[i], hv[i] = t, s, v
 
 
 @njit(cache=True)
 def _push(ht, hs, hv, st, t, s, v):
-    """Add a case ending at ``t``, scheduled ``s``-th."""
+    """Add a case ending at ``t``, scheduled ``s``-th (parents that come after it move down)."""
     i = st[_SIZE]
     st[_SIZE] = i + 1
-    ht[i], hs[i], hv[i] = t, s, v
     while i > 0:
         parent = (i - 1) // 2
-        if not _before(ht, hs, i, parent):
-            return
-        _swap(ht, hs, hv, i, parent)
+        if ht[parent] < t or (ht[parent] == t and hs[parent] < s):
+            break
+        ht[i], hs[i], hv[i] = ht[parent], hs[parent], hv[parent]
         i = parent
+    ht[i], hs[i], hv[i] = t, s, v
 
 
 @njit(cache=True)
@@ -73,8 +62,7 @@ def _pop(ht, hs, hv, st):
     """Remove the first case of the heap."""
     size = st[_SIZE] - 1
     st[_SIZE] = size
-    ht[0], hs[0], hv[0] = ht[size], hs[size], hv[size]
-    _sift_down(ht, hs, hv, size)
+    _sift_down(ht, hs, hv, size, ht[size], hs[size], hv[size])
 
 
 @njit(cache=True)
@@ -147,8 +135,7 @@ def _advance(until, until_seq, data, st, heap, out, retire, pool_of, ended):
         _record(
             v, start, t, end, lead, assess, n_months, st, out_start, taken_at, out_end, due, ready
         )
-        ht[0], hs[0], hv[0] = end, st[_SEQ], v
-        _sift_down(ht, hs, hv, st[_SIZE])
+        _sift_down(ht, hs, hv, st[_SIZE], end, st[_SEQ], v)
 
 
 @njit(cache=True)
