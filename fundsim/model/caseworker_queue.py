@@ -31,6 +31,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from heapq import heappop, heappush, heapreplace
 from typing import Any
 
@@ -121,14 +122,20 @@ def caseworker_queue(
 
 
 def _runner() -> Callable[..., Raw]:
-    """The compiled kernel when numba is installed and ``FUNDSIM_NO_JIT`` is unset, else the
-    pure-Python queue."""
-    if os.environ.get("FUNDSIM_NO_JIT"):
+    """The compiled kernel when numba is installed and ``FUNDSIM_NO_JIT`` is unset (or
+    ``0``), else the pure-Python queue."""
+    if os.environ.get("FUNDSIM_NO_JIT", "0") not in ("", "0"):
         return run_python
+    return _compiled() or run_python
+
+
+@cache
+def _compiled() -> Callable[..., Raw] | None:
+    """The compiled kernel, imported once (None without numba: the import is not retried)."""
     try:
         from fundsim.model.caseworker_kernel import run_compiled
     except ImportError:
-        return run_python
+        return None
     return run_compiled
 
 

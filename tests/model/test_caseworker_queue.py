@@ -3,6 +3,8 @@ queue give the same arrays to the bit, and the schedule reads as the queue it st
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -142,3 +144,17 @@ def test_slots_a_year_adds_take_cases_at_its_first_tick_and_closed_ones_finish_f
     )
     np.testing.assert_array_equal(q.start[:8], [0, 0, 5, 5, 10, 10, 15, 20])
     assert np.isnan(q.start[8:]).all()
+
+
+def test_without_numba_the_queue_runs_in_pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FUNDSIM_NO_JIT", raising=False)
+    monkeypatch.setitem(sys.modules, "fundsim.model.caseworker_kernel", None)  # import fails
+    cq._compiled.cache_clear()
+    try:
+        assert cq._runner() is cq.run_python
+        q = cq.caseworker_queue(
+            np.array([0.0, 0.1]), np.array([1.0, 1.0]), None, np.zeros(2, np.int64), 1, [1], 12
+        )
+        np.testing.assert_array_equal(q.start, [0.0, 1.0])
+    finally:
+        cq._compiled.cache_clear()
