@@ -242,7 +242,6 @@ class VictimCases:
                     else:
                         kept.append(v)
                 waiting[:] = kept
-            waiting.sort(key=self._key.__getitem__)
             self._start(waiting, keep_back_cents, month, now)
         for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
@@ -267,12 +266,15 @@ class VictimCases:
         started: list[list[int]] = [[] for _ in funds]
         kept: list[int] = []
         total = sum(map(totals.__getitem__, waiting))
-        if len(funds) == 1 and total <= avail[0]:  # the usual case: one fund, every case fits
+        if len(funds) == 1 and total <= avail[0]:
+            # The usual case: one fund, every case fits, so their order changes nothing (the
+            # months' sums are of whole cents) and they are not sorted.
             started[0] = waiting[:]
             avail[0] -= total
             for v in waiting:
                 first_assist[v] = now
         else:
+            waiting.sort(key=self._key.__getitem__)
             fund_of, stopped = self._fund_of, [False] * len(funds)
             for v in waiting:
                 f = fund_of[v]
