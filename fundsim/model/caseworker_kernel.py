@@ -17,7 +17,18 @@ import numpy as np
 from numba import njit  # type: ignore[import-not-found, unused-ignore]
 from numpy.typing import NDArray
 
-from fundsim.model.caseworker_queue import Raw
+# What the pass returns, as ``fundsim.model.caseworker_queue.Raw`` (spelled out here: this
+# module does not import that one, which imports it): start, taken_at, end, due, ready, the
+# cases whose handling ended in order, and the ends handled up to each tick.
+Raw = tuple[
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+]
 
 # The state of one pass, in one int64 array: the scheduling counter, the heap's size, the
 # first tick not yet past and how many case ends were handled.
