@@ -141,8 +141,6 @@ MAX_FUNCTION_LINES = 80
 #: over); nothing is ever added, and an entry may not grow.
 OVER_THE_LIMITS_UNTIL_SPLIT: dict[str, int] = {
     "cli/explore.py:run": 131,
-    "model/cases.py:VictimCases.__init__": 115,
-    "model/cases.py": 508,
 }
 
 
