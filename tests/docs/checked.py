@@ -17,9 +17,13 @@ Prose ties a number to a checked block with a pair of HTML comments, invisible o
     coverage fell <!--compare-cut@coordinator_coverage#3-->-2.2<!--/--> points
 
 ``NAME@KEY#K``: the K-th number (1-based) after KEY on the first line of block NAME's output that
-contains KEY. The suite fails when the quoted text differs from that number; ``make docs``
-(:mod:`tests.docs.refresh`) runs every checked block, rewrites the ``.out`` files and the
-quoted numbers and the output blocks shown on the pages, so a model change shows as a diff.
+contains KEY. A page may quote another page's block by prefixing the page's path,
+``<!--docs/pooling.md:ladder@coverage#1-->``: README.md quotes the background pages' runs
+so that each run is made once (the quote is checked against that block's committed output,
+and that block against a fresh run, on its own page). The suite fails when the quoted text
+differs from that number; ``make docs`` (:mod:`tests.docs.refresh`) runs every checked
+block, rewrites the ``.out`` files and the quoted numbers and the output blocks shown on the
+pages, so a model change shows as a diff.
 
 A command already run (same text) is not run again: its output is reused, and what it
 wrote stays in the workspace, so several blocks and pages can read one run (the cache).
@@ -42,8 +46,9 @@ _INFO = re.compile(r"\bcheck=([\w.-]+)")
 _TOL = re.compile(r"\btol=([0-9.eE+-]+)")
 #: A number as printed: sign (ASCII or Unicode minus), digits with thousands commas, decimals.
 NUMBER = re.compile(r"(?<![\w.])[−+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-#: A quoted number in prose: <!--NAME@KEY#K-->text<!--/-->
-QUOTE = re.compile(r"<!--([\w.-]+)@(.+?)#(\d+)-->(.*?)<!--/-->", re.S)
+#: A quoted number in prose: <!--NAME@KEY#K-->text<!--/--> (or <!--PAGE:NAME@KEY#K-->, another
+#: page's block: PAGE the page's path from the repository root, e.g. docs/pooling.md)
+QUOTE = re.compile(r"<!--(?:([\w./-]+\.md):)?([\w.-]+)@(.+?)#(\d+)-->(.*?)<!--/-->", re.S)
 #: Output that varies from one run to the next whatever the seed: masked before comparing.
 _VOLATILE = (
     (re.compile(r"\b\d+(?:\.\d+)? ?(?:s|seconds|min)\b(?! *[a-z])"), "<time>"),
@@ -94,6 +99,13 @@ class Quote:
     index: int
     text: str
     span: tuple[int, int] = field(default=(0, 0), compare=False)
+    #: The page whose block it quotes (default: its own page).
+    source: str = ""
+
+    @property
+    def source_page(self) -> str:
+        """The page of the quoted block."""
+        return self.source or self.page
 
 
 def page_name(page: Path) -> str:
@@ -151,18 +163,20 @@ def inline_outputs(page: Path) -> dict[str, tuple[int, int]]:
 def quotes(page: Path) -> list[Quote]:
     """The numbers the page's prose quotes from checked blocks, with their positions."""
     text = page.read_text(encoding="utf-8")
-    return [
-        Quote(
-            page_name(page),
-            text.count("\n", 0, m.start()) + 1,
-            m.group(1),
-            m.group(2),
-            int(m.group(3)),
-            m.group(4),
-            span=m.span(4),
-        )
-        for m in QUOTE.finditer(text)
-    ]
+    return [_quote(page, text, m) for m in QUOTE.finditer(text)]
+
+
+def _quote(page: Path, text: str, m: re.Match[str]) -> Quote:
+    return Quote(
+        page_name(page),
+        text.count("\n", 0, m.start()) + 1,
+        m.group(2),
+        m.group(3),
+        int(m.group(4)),
+        m.group(5),
+        span=m.span(5),
+        source=m.group(1) or "",
+    )
 
 
 def all_checked() -> list[Checked]:
@@ -298,10 +312,11 @@ def write_expected(block: Checked, output: str) -> None:
 
 def quote_problem(q: Quote, outputs: dict[tuple[str, str], str]) -> str | None:
     """Why a quoted number does not match its block's output (None: it matches)."""
-    output = outputs.get((q.page, q.block))
+    output = outputs.get((q.source_page, q.block))
     if output is None:
         return (
-            f"{q.page}:{q.line}: quotes block '{q.block}', which this page has no checked block of"
+            f"{q.page}:{q.line}: quotes block '{q.block}', which {q.source_page} has no "
+            "checked block of"
         )
     value = quoted_value(output, q.key, q.index)
     if value is None:
@@ -327,15 +342,8 @@ def rewrite_quotes(
     changes: list[str] = []
 
     def sub(m: re.Match[str]) -> str:
-        q = Quote(
-            page_name(page),
-            text.count("\n", 0, m.start()) + 1,
-            m.group(1),
-            m.group(2),
-            int(m.group(3)),
-            m.group(4),
-        )
-        output = outputs.get((q.page, q.block))
+        q = _quote(page, text, m)
+        output = outputs.get((q.source_page, q.block))
         value = quoted_value(output, q.key, q.index) if output is not None else None
         if value is None:
             if problems is not None:
@@ -343,7 +351,7 @@ def rewrite_quotes(
             return m.group(0)
         if value != q.text:
             changes.append(f"{q.page}:{q.line}: {q.text} -> {value}")
-        return m.group(0)[: m.start(4) - m.start(0)] + value + "<!--/-->"
+        return m.group(0)[: m.start(5) - m.start(0)] + value + "<!--/-->"
 
     new = QUOTE.sub(sub, text)
     if new != text:

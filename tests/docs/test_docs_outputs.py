@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.docs.checked import (
-    Checked,
     Workspace,
     all_checked,
     expected,
@@ -35,21 +34,29 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace(tmp_path_factory.mktemp("docs-checked"))
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"{b.page}:{b.name}" for b in BLOCKS])
-def test_a_checked_block_prints_its_expected_output(block: Checked, workspace: Workspace) -> None:
-    want = expected(block)
-    assert want is not None, (
-        f"{block.page}:{block.line}: no {block.expected_path.name} yet: run `make docs`"
-    )
-    for earlier in BLOCKS[: BLOCKS.index(block)]:
-        if earlier.page == block.page:  # what this block reads (a cache hit when already run)
-            workspace.run(earlier)
-    got = workspace.run(block)
-    assert same_output(want, got, block.tol), (
-        f"{block.page}:{block.line} [{block.name}] prints something else than "
-        f"{block.expected_path.name} (run `make docs` and read the diff):\n--- "
-        f"expected\n{want}\n--- got\n{got}"
-    )
+#: The pages with checked blocks, each tested as one (its blocks in order, in one workspace):
+#: under pytest-xdist a page's blocks then run on one worker, each run made once.
+CHECKED_PAGES = sorted({b.page for b in BLOCKS}, key=[b.page for b in BLOCKS].index)
+
+
+@pytest.mark.parametrize("page", CHECKED_PAGES)
+def test_checked_blocks_print_their_expected_output(page: str, workspace: Workspace) -> None:
+    problems = []
+    for block in (b for b in BLOCKS if b.page == page):
+        want = expected(block)
+        if want is None:
+            problems.append(
+                f"{block.page}:{block.line}: no {block.expected_path.name} yet: run `make docs`"
+            )
+            continue
+        got = workspace.run(block)
+        if not same_output(want, got, block.tol):
+            problems.append(
+                f"{block.page}:{block.line} [{block.name}] prints something else than "
+                f"{block.expected_path.name} (run `make docs` and read the diff):\n--- "
+                f"expected\n{want}\n--- got\n{got}"
+            )
+    assert not problems, "\n\n".join(problems)
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: p.name)
@@ -65,6 +72,22 @@ def test_the_docs_have_checked_blocks_and_quotes() -> None:
         "two checked blocks share a name on one page"
     )
     assert sum(len(quotes(p)) for p in pages()) >= 10
+
+
+def test_a_page_quotes_another_pages_block(tmp_path: Path) -> None:
+    from tests.docs.checked import rewrite_quotes
+
+    page = tmp_path / "README.md"
+    page.write_text(
+        "Coverage <!--docs/pooling.md:ladder@coverage#1-->96.1<!--/--> %.\n", encoding="utf-8"
+    )
+    (q,) = quotes(page)
+    assert (q.source_page, q.block, q.text) == ("docs/pooling.md", "ladder", "96.1")
+    outputs = {("docs/pooling.md", "ladder"): "coverage 95.8 %\n"}
+    assert "95.8" in (quote_problem(q, outputs) or "")
+    assert "docs/pooling.md has no checked block" in (quote_problem(q, {}) or "")
+    assert rewrite_quotes(page, outputs) == ["README.md:1: 96.1 -> 95.8"]
+    assert "ladder@coverage#1-->95.8<!--/-->" in page.read_text(encoding="utf-8")
 
 
 def test_a_quote_reads_the_kth_number_after_its_key() -> None:

@@ -27,6 +27,7 @@ SLOW = {
     "docs/data.md",
     "docs/explore.md",
     "docs/hosting.md",
+    "docs/model.md",
     "docs/options.md",
     "docs/pooling.md",
     "docs/report.md",
