@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,17 +133,6 @@ def sample_futures(spec: ExploreSpec, n: int, seed: int) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame.index.name = "future"
     return frame
-
-
-# --------------------------------------------------------------------------- one evaluation
-
-
-def evaluate_future(
-    scenario: Scenario, spec: ExploreSpec, future: int, row: Mapping[str, Any], reps: int, seed: int
-) -> pd.DataFrame:
-    """The tidy rows of one future as a table: every policy, its outcomes and whether it
-    failed (:func:`fundsim.analysis.explore_eval.future_rows`, which the workers run)."""
-    return pd.DataFrame(future_rows(scenario, spec, future, row, reps, seed))
 
 
 # --------------------------------------------------------------------------- the experiment
