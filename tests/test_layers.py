@@ -1,4 +1,5 @@
-"""The layer rules of DESIGN.md §1: which part of fundsim may import which."""
+"""The layer rules of DESIGN.md §1 (which part of fundsim may import which), the module
+import order inside a package, and the size limits of every module and function."""
 
 from __future__ import annotations
 
@@ -130,19 +131,62 @@ def test_each_schema_module_imports_only_the_ones_before_it() -> None:
     assert not later, f"schema modules importing later ones: {later}"
 
 
-def test_no_scenario_module_is_over_500_lines_nor_a_function_over_80() -> None:
-    long_modules, long_functions = [], []
-    for path in sorted((PACKAGE / "scenario").rglob("*.py")):
+#: Longest module and longest function (lines, the ``def`` line to the last) in ``fundsim/``.
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+
+#: Modules and functions still over the limits, each with its size (lines) when this list was
+#: written: other branches are splitting them now. THIS LIST MUST SHRINK TO EMPTY. An entry
+#: goes as soon as its module or function is split (the test says so when one is no longer
+#: over); nothing is ever added, and an entry may not grow.
+OVER_THE_LIMITS_UNTIL_SPLIT: dict[str, int] = {}
+
+
+def _function_lengths(node: ast.AST, where: str) -> dict[str, int]:
+    """Each function and method under ``node`` (``where`` + ``Class.name``) and its length in
+    lines, the ``def`` line to the last."""
+    lengths: dict[str, int] = {}
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.ClassDef):
+            lengths.update(_function_lengths(child, f"{where}{child.name}."))
+        elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            lengths[f"{where}{child.name}"] = (child.end_lineno or child.lineno) - child.lineno + 1
+            lengths.update(_function_lengths(child, f"{where}{child.name}."))
+        else:
+            lengths.update(_function_lengths(child, where))
+    return lengths
+
+
+def _sizes() -> dict[str, int]:
+    """Every module of ``fundsim/`` (``path``: its line count) and every function and method
+    (``path:Class.name``: its length in lines)."""
+    sizes: dict[str, int] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        name = str(path.relative_to(PACKAGE))
-        if text.count("\n") > 500:
-            long_modules.append(name)
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                length = (node.end_lineno or node.lineno) - node.lineno + 1
-                if length > 80:
-                    long_functions.append(f"{name}:{node.name} ({length} lines)")
-    assert not long_modules and not long_functions, (long_modules, long_functions)
+        name = path.relative_to(PACKAGE).as_posix()
+        sizes[name] = text.count("\n")
+        sizes.update(_function_lengths(ast.parse(text), f"{name}:"))
+    return sizes
+
+
+def test_no_module_is_over_500_lines_nor_a_function_over_80() -> None:
+    over = {
+        name: size
+        for name, size in _sizes().items()
+        if size > (MAX_FUNCTION_LINES if ":" in name else MAX_MODULE_LINES)
+    }
+    new = {k: v for k, v in over.items() if k not in OVER_THE_LIMITS_UNTIL_SPLIT}
+    grown = {
+        k: f"{OVER_THE_LIMITS_UNTIL_SPLIT[k]} -> {v}"
+        for k, v in over.items()
+        if k in OVER_THE_LIMITS_UNTIL_SPLIT and v > OVER_THE_LIMITS_UNTIL_SPLIT[k]
+    }
+    split = sorted(set(OVER_THE_LIMITS_UNTIL_SPLIT) - set(over))
+    assert not new, (
+        f"over {MAX_MODULE_LINES} lines (module) or {MAX_FUNCTION_LINES} (function): {new}"
+    )
+    assert not grown, f"grown while waiting to be split: {grown}"
+    assert not split, f"split now: remove from OVER_THE_LIMITS_UNTIL_SPLIT: {split}"
 
 
 def test_analysis_applies_the_models_own_rules_through_the_plan() -> None:

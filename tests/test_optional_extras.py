@@ -13,38 +13,19 @@ from fundsim.cli import main
 MINI = Path(__file__).resolve().parent / "data" / "mini.toml"
 
 
-def test_a_run_on_dask_without_the_extra_says_how_to_install_it(
-    monkeypatch, tmp_path, capsys
-) -> None:
-    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if the extra were missing
-    out = tmp_path / "run"
-    code = main(
-        [
-            "run",
-            str(MINI),
-            "--reps",
-            "2",
-            "--scheduler",
-            "local",
-            "--out",
-            str(out),
-            "--no-progress",
-        ]
-    )
-    err = capsys.readouterr().err.strip()
-    assert code == 2
-    assert len(err.splitlines()) == 1
-    assert "pip install -e '.[dask]'" in err
-    assert not out.exists()
-
-
-def test_sensitivity_without_salib_says_how_to_install_it(monkeypatch, tmp_path, capsys) -> None:
-    monkeypatch.setitem(sys.modules, "SALib", None)  # importlib finds no SALib
-    out = tmp_path / "sens"
-    code = main(
+#: Each extra: the module hidden (as if the extra were not installed), the command that needs
+#: it (after the scenario file) and the extra the hint names.
+COMMANDS_NEEDING_AN_EXTRA = [
+    pytest.param(
+        "dask.distributed",
+        ["run", "--reps", "2", "--scheduler", "local"],
+        "dask",
+        id="run-on-dask",
+    ),
+    pytest.param(
+        "SALib",  # importlib finds no SALib
         [
             "sensitivity",
-            str(MINI),
             "--method",
             "morris",
             "--samples",
@@ -53,15 +34,24 @@ def test_sensitivity_without_salib_says_how_to_install_it(monkeypatch, tmp_path,
             "2",
             "--range",
             "posts.annual_cost_usd=230000:330000",
-            "--out",
-            str(out),
-            "--no-progress",
-        ]
-    )
+        ],
+        "sensitivity",
+        id="sensitivity-without-salib",
+    ),
+]
+
+
+@pytest.mark.parametrize(("module", "command", "extra"), COMMANDS_NEEDING_AN_EXTRA)
+def test_a_command_without_its_extra_says_in_one_line_how_to_install_it(
+    monkeypatch, tmp_path, capsys, module: str, command: list[str], extra: str
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    out = tmp_path / "out"
+    code = main([command[0], str(MINI), *command[1:], "--out", str(out), "--no-progress"])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert len(err.splitlines()) == 1
-    assert "pip install -e '.[sensitivity]'" in err
+    assert f"pip install -e '.[{extra}]'" in err
     assert not out.exists()
 
 

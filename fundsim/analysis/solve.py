@@ -254,84 +254,112 @@ def solve(
     reps = scenario.simulation.replications if reps is None else reps
     seed = scenario.simulation.seed if seed is None else seed
     tol = (hi - lo) / 100 if tolerance is None else tolerance
-    rows: list[dict[str, float | bool]] = []
     halvings = math.ceil(math.log2((hi - lo) / tol)) if tol > 0 and hi - lo > tol else 0
     meter = bar(reps * min(max_runs, 2 + halvings)) if bar is not None else None
+    search = _Search(scenario, tgt, key, reps, seed, workers, scheduler, progress, meter)
     try:
-        return _bisect(
-            scenario,
-            tgt,
-            key,
-            lo,
-            hi,
-            reps,
-            seed,
-            tol,
-            max_runs,
-            workers,
-            scheduler,
-            progress,
-            meter,
-            rows,
-        )
+        return search.bisect(lo, hi, tol, max_runs)
     finally:
         if meter is not None:
             meter.close()
 
 
-def _bisect(
-    scenario: Scenario,
-    tgt: Target,
-    key: str,
-    lo: float,
-    hi: float,
-    reps: int,
-    seed: int,
-    tol: float,
-    max_runs: int,
-    workers: int | None,
-    scheduler: str | None,
-    progress: Callable[[float], None] | None,
-    meter: Any,
-    rows: list[dict[str, float | bool]],
-) -> SolveResult:
-    def evaluate(x: float) -> dict[str, float | bool]:
-        if progress:
-            progress(x)
+#: One evaluated run: lever value, metric mean and 95 % interval, met or not, wall time.
+Row = dict[str, float | bool]
+
+
+@dataclass
+class _Search:
+    """One bisection: what every evaluation shares (the scenario, the target, the lever's
+    key, replications and seed: common random numbers), and the rows evaluated so far."""
+
+    scenario: Scenario
+    tgt: Target
+    key: str
+    reps: int
+    seed: int
+    workers: int | None
+    scheduler: str | None
+    progress: Callable[[float], None] | None
+    meter: Any
+    rows: list[Row] = field(default_factory=list)
+
+    def evaluate(self, x: float) -> Row:
+        """Run the scenario with the lever at ``x`` and record the target metric's row."""
+        if self.progress:
+            self.progress(x)
         try:
-            variant = with_overrides(scenario, {key: x})
+            variant = with_overrides(self.scenario, {self.key: x})
         except OverrideError as exc:
             raise SolveError(f"lever {exc}") from None
         t0 = time.perf_counter()
+        meter = self.meter
         run = run_scenario(
             variant,
-            reps=reps,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
+            reps=self.reps,
+            seed=self.seed,
+            workers=self.workers,
+            scheduler=self.scheduler,
             progress=(lambda _total: LentBar(meter)) if meter is not None else None,
         )
-        if tgt.metric not in run.summary.index:
+        metric = self.tgt.metric
+        if metric not in run.summary.index:
             known = ", ".join(run.summary.index)
-            raise SolveError(
-                f"target metric {tgt.metric!r} is not a metric of this scenario ({known})"
-            )
-        s = run.metric(tgt.metric)
+            raise SolveError(f"target metric {metric!r} is not a metric of this scenario ({known})")
+        s = run.metric(metric)
         row = {
-            "run": len(rows) + 1,
+            "run": len(self.rows) + 1,
             "lever_value": x,
             "mean": float(s["mean"]),
             "ci95_low": float(s["ci95_low"]),
             "ci95_high": float(s["ci95_high"]),
-            "met": tgt.met(float(s["mean"])),
+            "met": self.tgt.met(float(s["mean"])),
             "wall_seconds": round(time.perf_counter() - t0, 3),
         }
-        rows.append(row)
+        self.rows.append(row)
         return row
 
-    r_lo, r_hi = evaluate(lo), evaluate(hi)
-    frame = lambda: pd.DataFrame(rows)  # noqa: E731
-    if r_lo["met"] == r_hi["met"]:
+    def bisect(self, lo: float, hi: float, tol: float, max_runs: int) -> SolveResult:
+        """Evaluate both ends, then halve the bracket until it is narrower than ``tol`` or
+        ``max_runs`` runs have been evaluated."""
+        r_lo, r_hi = self.evaluate(lo), self.evaluate(hi)
+        if r_lo["met"] == r_hi["met"]:
+            return self._no_crossing(lo, hi, r_lo, r_hi)
+        # `good` meets the target, `bad` does not; the lever improves the metric from bad to good.
+        good, bad = (r_hi, r_lo) if r_hi["met"] else (r_lo, r_hi)
+        while (
+            abs(float(good["lever_value"]) - float(bad["lever_value"])) > tol
+            and len(self.rows) < max_runs
+        ):
+            mid = self.evaluate((float(good["lever_value"]) + float(bad["lever_value"])) / 2)
+            if mid["met"]:
+                good = mid
+            else:
+                bad = mid
+        return self._solved(good, bad, tol)
+
+    def _result(
+        self, status: str, best: Row, bracket: tuple[float, float], **rest: Any
+    ) -> SolveResult:
+        """The :class:`SolveResult` whose answer is the run ``best``."""
+        return SolveResult(
+            self.tgt,
+            self.key,
+            status,
+            float(best["lever_value"]),
+            bracket,
+            float(best["mean"]),
+            (float(best["ci95_low"]), float(best["ci95_high"])),
+            runs=pd.DataFrame(self.rows),
+            reps=self.reps,
+            seed=self.seed,
+            **rest,
+        )
+
+    def _no_crossing(self, lo: float, hi: float, r_lo: Row, r_hi: Row) -> SolveResult:
+        """Both ends meet the target, or neither does: the answer is the better end, with a
+        message saying how to change the range."""
+        tgt, key = self.tgt, self.key
         status = "met_everywhere" if r_lo["met"] else "not_met"
         best = r_lo if r_lo["met"] else (r_hi if _closer(tgt, r_hi, r_lo) else r_lo)
         where = f"{key} in [{lo:g}, {hi:g}]"
@@ -344,55 +372,29 @@ def _bisect(
             f"{lo:g}, "
             f"{r_hi['mean']:.4g} at {hi:g}): widen the range with --low/--high"
         )
-        return SolveResult(
-            tgt,
-            key,
-            status,
-            float(best["lever_value"]),
-            (lo, hi),
-            float(best["mean"]),
-            (float(best["ci95_low"]), float(best["ci95_high"])),
-            (math.nan, math.nan),
-            frame(),
-            reps,
-            seed,
-            msg,
+        return self._result(status, best, (lo, hi), clear_range=(math.nan, math.nan), message=msg)
+
+    def _solved(self, good: Row, bad: Row, tol: float) -> SolveResult:
+        """The answer ``good`` (the last value that met the target, next to ``bad``), with
+        its clear range and a note when the bracket is still wider than ``tol``."""
+        increasing = float(good["lever_value"]) > float(bad["lever_value"])
+        clear = _clear_range(pd.DataFrame(self.rows), self.tgt, increasing)
+        gv, bv = float(good["lever_value"]), float(bad["lever_value"])
+        converged = abs(gv - bv) <= tol
+        msg = (
+            ""
+            if converged
+            else f"stopped after {len(self.rows)} runs (max_runs) before the bracket reached "
+            f"{tol:g}"
         )
-    # `good` meets the target, `bad` does not; the lever improves the metric from bad to good.
-    good, bad = (r_hi, r_lo) if r_hi["met"] else (r_lo, r_hi)
-    while (
-        abs(float(good["lever_value"]) - float(bad["lever_value"])) > tol and len(rows) < max_runs
-    ):
-        mid = evaluate((float(good["lever_value"]) + float(bad["lever_value"])) / 2)
-        if mid["met"]:
-            good = mid
-        else:
-            bad = mid
-    increasing = float(good["lever_value"]) > float(bad["lever_value"])
-    runs = frame()
-    clear = _clear_range(runs, tgt, increasing)
-    gv, bv = float(good["lever_value"]), float(bad["lever_value"])
-    converged = abs(gv - bv) <= tol
-    msg = (
-        ""
-        if converged
-        else f"stopped after {len(rows)} runs (max_runs) before the bracket reached {tol:g}"
-    )
-    return SolveResult(
-        tgt,
-        key,
-        "solved",
-        gv,
-        (min(gv, bv), max(gv, bv)),
-        float(good["mean"]),
-        (float(good["ci95_low"]), float(good["ci95_high"])),
-        clear,
-        runs,
-        reps,
-        seed,
-        msg,
-        increasing,
-    )
+        return self._result(
+            "solved",
+            good,
+            (min(gv, bv), max(gv, bv)),
+            clear_range=clear,
+            message=msg,
+            increasing=increasing,
+        )
 
 
 def _closer(tgt: Target, a: dict, b: dict) -> bool:

@@ -14,11 +14,13 @@ start in the second simulated year (the first is the fund's set-up year):
 - ``payments_6m_late``: every instalment arrives six months later (liquidity);
 - ``post_costs_+10%``: post and operating costs 10 % higher;
 - ``allegations_+50%``: 50 % more allegations (``victims.allegations.scale`` x 1.5), with the
-  scenario's caseworkers;
+  scenario's caseworkers (its note says which rule);
 - ``allegations_+50%_other_caseworkers``: the same surge with the other caseworker rule:
   a fixed capacity becomes ``"auto"`` (sized each year to the expected caseload at
   ``target_utilisation``, so it scales with the surge and costs ``cost_usd_year`` a
-  slot-year); not run when the scenario's capacity is already ``"auto"``;
+  slot-year); an ``"auto"`` capacity (the baseline's) is held at the unshocked scenario's
+  first-year slots, the staff of a window nobody resizes for the surge, whose queue
+  saturates;
 - ``combined``: the voluntary cut, the (absorbed) exit, the general cut and the late
   payments together.
 
@@ -41,6 +43,7 @@ from fundsim.errors import FundsimError
 from fundsim.results.registry import STRESS_HEADLINE, describe, lookup
 from fundsim.runner import Provenance, Run, arguments, run_scenario
 from fundsim.runner.executors import make_executor
+from fundsim.runner.plan import victims_first_budget
 from fundsim.scenario import Scenario
 
 #: Metrics in the stress table, when the run has them (victim metrics come with the
@@ -208,9 +211,15 @@ def _allegations(s: Scenario) -> tuple[Scenario, str]:
     # The victims section multiplies every country's allegations_per_year by its scale:
     # scaling it (not the country column as well) raises arrivals by exactly 50 %.
     scale = victims.allegations.scale
+    capacity = victims.caseworkers.capacity
+    rule = (
+        "caseworkers auto: sized each year to the expected caseload, the surge included"
+        if capacity == "auto"
+        else f"caseworkers fixed at {capacity} slots: the queue takes the surge"
+    )
     return (
         with_overrides(s, {"victims.allegations.scale": scale * 1.5}),
-        f"victims.allegations.scale {scale:g} -> {scale * 1.5:g} from the start",
+        f"victims.allegations.scale {scale:g} -> {scale * 1.5:g} from the start; {rule}",
     )
 
 
@@ -220,8 +229,13 @@ def _allegations_other_caseworkers(s: Scenario) -> tuple[Scenario, str]:
     assert victims is not None
     workers = victims.caseworkers
     if workers.capacity == "auto":
-        raise NotApplicable(
-            'the caseworkers are already "auto": the allegations_+50% row is that version'
+        budget = victims_first_budget(s)  # the model's own sizing, before the surge
+        assert budget is not None
+        return (
+            with_overrides(surged, {"victims.caseworkers.capacity": budget.slots}),
+            f"victims.allegations.scale x 1.5 from the start; caseworkers held at the unshocked "
+            f"first-year {budget.slots} slots (fixed, instead of auto): nobody resizes the staff "
+            "for the surge",
         )
     return (
         with_overrides(surged, {"victims.caseworkers.capacity": "auto"}),

@@ -112,15 +112,59 @@ def host_files(scenario_file: Path) -> dict[str, Path]:
 
 
 def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
-    """The levers of ``scn`` (loaded from ``scenario_file``), their defaults as loaded."""
-    m, f = scn.mechanism, scn.mechanism.formula
-    first, last = scn.simulation.start_year, scn.simulation.start_year + scn.simulation.years - 1
-    entities = [e.name for e in scn.entities]
-    budget = m.budget
-    envelope = 0.0 if isinstance(budget, str) else round(budget.usd_per_year / 1e6, 3)
-    delay = scn.payments.delay_months
+    """The levers of ``scn`` (loaded from ``scenario_file``), their defaults as loaded, in
+    the page's order: sharing, the fund, a cut, an exit, payments, the victims' window
+    (when the scenario has one), the advanced field."""
     hosts = host_files(scenario_file)
-    L: list[Lever] = [
+    levers = [
+        *_sharing_levers(scn),
+        *_fund_levers(scn, hosts),
+        *_cut_and_exit_levers(scn),
+        _delay_lever(scn),
+        *_victims_levers(scn),
+        _ADVANCED,
+    ]
+    return LeverSet({lv.name: lv for lv in levers}, hosts)
+
+
+def _percent_lever(
+    name: str,
+    label: str,
+    key: str,
+    group: str,
+    fraction: float,
+    low: float,
+    high: float,
+    step: float,
+    help: str = "",
+) -> Lever:
+    """A lever shown in % of a fraction the scenario holds (``fraction`` its default), from
+    ``low`` to ``high`` % by ``step``."""
+    return Lever(
+        name,
+        label,
+        "number",
+        round(fraction * 100, 3),
+        (key,),
+        group,
+        "%",
+        low,
+        high,
+        step,
+        0.01,
+        help=help,
+    )
+
+
+def _year_lever(name: str, label: str, key: str, group: str, first: int, last: int) -> Lever:
+    """A year from ``first`` to ``last`` (the simulated years), by default the second."""
+    return Lever(name, label, "integer", min(first + 1, last), (key,), group, "", first, last, 1)
+
+
+def _sharing_levers(scn: Scenario) -> list[Lever]:
+    """The formula (or a precedent key), its floor and ceiling, and the opt-out share."""
+    f = scn.mechanism.formula
+    return [
         Lever(
             "formula",
             "cost-sharing formula or precedent key",
@@ -132,47 +176,47 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             help="the scenario's formula, a precedent key (its weights as published) or equal "
             "shares",
         ),
-        Lever(
+        _percent_lever(
             "floor",
             "floor: smallest share",
-            "number",
-            round(f.floor * 100, 3),
-            ("mechanism.formula.floor",),
+            "mechanism.formula.floor",
             "sharing",
-            "%",
+            f.floor,
             0.0,
             10.0,
             0.1,
-            0.01,
         ),
-        Lever(
+        _percent_lever(
             "ceiling",
             "ceiling: largest share",
-            "number",
-            round(f.ceiling * 100, 3),
-            ("mechanism.formula.ceiling",),
+            "mechanism.formula.ceiling",
             "sharing",
-            "%",
+            f.ceiling,
             1.0,
             100.0,
             0.5,
-            0.01,
         ),
-        Lever(
+        _percent_lever(
             "opt_out_share",
             "an entity leaves above this share",
-            "number",
-            round(scn.participation.max_share * 100, 3),
-            ("participation.max_share",),
+            "participation.max_share",
             "sharing",
-            "%",
+            scn.participation.max_share,
             1.0,
             100.0,
             0.5,
-            0.01,
             help="the schema's cap: an entity whose share would pass it opts out (shares "
             "recomputed)",
         ),
+    ]
+
+
+def _fund_levers(scn: Scenario, hosts: Mapping[str, Path]) -> list[Lever]:
+    """The fund's host, its mechanism, the reserve target and the fixed envelope (USD
+    million a year; 0 budgets from need)."""
+    m = scn.mechanism
+    envelope = 0.0 if isinstance(m.budget, str) else round(m.budget.usd_per_year / 1e6, 3)
+    return [
         Lever(
             "host",
             "host of the fund",
@@ -217,6 +261,15 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             0.1,
             1e6,
         ),
+    ]
+
+
+def _cut_and_exit_levers(scn: Scenario) -> list[Lever]:
+    """A cut (whose contributions, from which year, how much) and an exit (which entity, in
+    which year, how much of its bill the others absorb), within the simulated years."""
+    first, last = scn.simulation.start_year, scn.simulation.start_year + scn.simulation.years - 1
+    entities = [e.name for e in scn.entities]
+    return [
         Lever(
             "cut_who",
             "cut: whose contributions",
@@ -226,31 +279,8 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             "cut",
             options=(NOBODY, *(f"group {g}" for g in _groups(scn)), *entities),
         ),
-        Lever(
-            "cut_year",
-            "cut: from year",
-            "integer",
-            min(first + 1, last),
-            ("cuts",),
-            "cut",
-            "",
-            first,
-            last,
-            1,
-        ),
-        Lever(
-            "cut_percent",
-            "cut: how much",
-            "number",
-            25.0,
-            ("cuts",),
-            "cut",
-            "%",
-            0.0,
-            100.0,
-            1.0,
-            0.01,
-        ),
+        _year_lever("cut_year", "cut: from year", "cuts", "cut", first, last),
+        _percent_lever("cut_percent", "cut: how much", "cuts", "cut", 0.25, 0.0, 100.0, 1.0),
         Lever(
             "exit_who",
             "exit: which entity",
@@ -260,84 +290,86 @@ def levers_for(scn: Scenario, scenario_file: Path) -> LeverSet:
             "exit",
             options=(NOBODY, "largest", *entities),
         ),
-        Lever(
-            "exit_year",
-            "exit: in year",
-            "integer",
-            min(first + 1, last),
-            ("exits",),
-            "exit",
-            "",
-            first,
-            last,
-            1,
-        ),
-        Lever(
+        _year_lever("exit_year", "exit: in year", "exits", "exit", first, last),
+        _percent_lever(
             "absorption",
             "others absorb of the leaver's bill",
-            "number",
-            round(scn.participation.absorption * 100, 3),
-            ("participation.absorption",),
+            "participation.absorption",
             "exit",
-            "%",
+            scn.participation.absorption,
             0.0,
             100.0,
             5.0,
-            0.01,
-        ),
-        Lever(
-            "delay_months",
-            "payment delay (mean, exponential)",
-            "number",
-            round(float(delay.expected), 3),
-            ("payments.delay_months",),
-            "payments",
-            "months",
-            0.0,
-            12.0,
-            0.5,
         ),
     ]
-    if scn.victims is not None:
-        L += [
-            Lever(
-                "allegations_scale",
-                "allegations: multiple of the loaded counts",
-                "number",
-                float(scn.victims.allegations.scale),
-                ("victims.allegations.scale",),
-                "victims",
-                "x",
-                0.1,
-                5.0,
-                0.1,
-            ),
-            Lever(
-                "caseworkers",
-                "caseworker capacity (cases at once)",
-                "integer",
-                int(scn.victims.caseworkers.capacity),
-                ("victims.caseworkers.capacity",),
-                "victims",
-                "cases",
-                1,
-                2000,
-                1,
-            ),
-        ]
-    L.append(
-        Lever(
-            "advanced",
-            "advanced: dotted keys, one 'key = value' a line (TOML values)",
-            "text",
-            "",
-            (),
-            "advanced",
-            help="any scenario key, e.g. posts.contract_months = 24",
-        )
+
+
+def _delay_lever(scn: Scenario) -> Lever:
+    """The mean payment delay (months; the loaded distribution is replaced only when the
+    lever moves)."""
+    delay = scn.payments.delay_months
+    return Lever(
+        "delay_months",
+        "payment delay (mean, exponential)",
+        "number",
+        round(float(delay.expected), 3),
+        ("payments.delay_months",),
+        "payments",
+        "months",
+        0.0,
+        12.0,
+        0.5,
     )
-    _ = delay  # the loaded distribution is replaced only when the lever moves
-    return LeverSet({lv.name: lv for lv in L}, hosts)
+
+
+def _victims_levers(scn: Scenario) -> list[Lever]:
+    """The allegations' scale and the caseworkers' capacity (none without a victims' window)."""
+    if scn.victims is None:
+        return []
+    capacity = scn.victims.caseworkers.capacity
+    if capacity == "auto":  # sized with the caseload: the lever starts at its first year
+        from fundsim.model.allegations import caseload_plan
+        from fundsim.model.cases import caseworker_slots
+
+        capacity = caseworker_slots(scn.victims.caseworkers, caseload_plan(scn).victims_per_year)[0]
+    return [
+        Lever(
+            "allegations_scale",
+            "allegations: multiple of the loaded counts",
+            "number",
+            float(scn.victims.allegations.scale),
+            ("victims.allegations.scale",),
+            "victims",
+            "x",
+            0.1,
+            5.0,
+            0.1,
+        ),
+        Lever(
+            "caseworkers",
+            "caseworker capacity (cases at once; unchanged: as loaded)",
+            "integer",
+            int(capacity),
+            ("victims.caseworkers.capacity",),
+            "victims",
+            "cases",
+            1,
+            2000,
+            1,
+        ),
+    ]
+
+
+#: The advanced field: any dotted key, as TOML values (checked by :func:`parse_advanced`).
+_ADVANCED = Lever(
+    "advanced",
+    "advanced: dotted keys, one 'key = value' a line (TOML values)",
+    "text",
+    "",
+    (),
+    "advanced",
+    help="any scenario key, e.g. posts.contract_months = 24",
+)
 
 
 #: Keys the advanced field may not set: files (the page never names a path) and what the

@@ -10,8 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fundsim.cli.common_options import add_force, add_run_options, default_workers, positive_int
+
+if TYPE_CHECKING:
+    from fundsim.analysis.solve import SolveResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,17 +77,12 @@ def run(args: argparse.Namespace) -> int:
     from fundsim.analysis.solve import solve
     from fundsim.cli.common_options import new_output_dir
     from fundsim.cli.progress import progress_bar
-    from fundsim.cli.tables import fmt_value, table
     from fundsim.errors import BadInput
+    from fundsim.results.output_folder import OutputStage
     from fundsim.scenario import load_scenario
-    from fundsim.viz.figures import solve_path
-    from fundsim.viz.style import save_figure
 
     scenario = load_scenario(args.file)
     reps = args.reps or scenario.simulation.replications
-    from fundsim.results.atomic import write_csv, write_text
-    from fundsim.results.output_folder import OutputStage
-
     out = new_output_dir(args.out, scenario.name, "solve", force=args.force)
     stage = OutputStage(out, force=args.force)  # claimed now; written aside, swapped in at the end
     res = solve(
@@ -99,9 +99,31 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         bar=progress_bar(args, f"solving over {args.lever}"),
     )
-    write_csv(res.runs, stage.work / "solve_runs.csv")
+    _write_outputs(stage.work, scenario.name, res)
+    stage.publish()
+    _print_runs(scenario.name, res, reps)
+    if res.status != "solved":
+        print(f"Runs: {out}/")
+        raise BadInput(f"{args.file}: {res.message}")
+    if all(math.isfinite(c) for c in res.clear_range):
+        _print_answer(res, reps)
+        print(f"Results: {out}/  (solve.json, solve_runs.csv, solve.png)")
+    else:
+        _print_no_clear_answer(res, reps)
+        print(f"Runs: {out}/  (solve.json, solve_runs.csv, solve.png)")
+    return 0
+
+
+def _write_outputs(folder: Path, scenario: str, res: SolveResult) -> None:
+    """``solve_runs.csv`` (every run evaluated), ``solve.json`` (the answer, its bracket and
+    uncertainty) and ``solve.png`` (metric against lever) into ``folder``."""
+    from fundsim.results.atomic import write_csv, write_text
+    from fundsim.viz.figures import solve_path
+    from fundsim.viz.style import save_figure
+
+    write_csv(res.runs, folder / "solve_runs.csv")
     answer = {
-        "scenario": scenario.name,
+        "scenario": scenario,
         "target": str(res.target),
         "lever": res.lever,
         "status": res.status,
@@ -116,9 +138,7 @@ def run(args: argparse.Namespace) -> int:
         "message": res.message,
     }
     # Strict JSON: an unknown bound (no evaluated value clearly on that side) is null, not NaN.
-    write_text(
-        stage.work / "solve.json", json.dumps(_finite(answer), indent=2, allow_nan=False) + "\n"
-    )
+    write_text(folder / "solve.json", json.dumps(_finite(answer), indent=2, allow_nan=False) + "\n")
     save_figure(
         solve_path(
             res.runs,
@@ -127,9 +147,14 @@ def run(args: argparse.Namespace) -> int:
             res.target.threshold,
             res.value if res.status == "solved" else None,
         ),
-        stage.work / "solve.png",
+        folder / "solve.png",
     )
-    stage.publish()
+
+
+def _print_runs(scenario: str, res: SolveResult, reps: int) -> None:
+    """The heading and the table of the runs evaluated (lever value, metric, interval, met)."""
+    from fundsim.cli.tables import fmt_value, table
+
     m = res.target.metric
     rows = [
         [
@@ -142,37 +167,48 @@ def run(args: argparse.Namespace) -> int:
         for r in res.runs.to_dict("records")
     ]
     print(
-        f"{scenario.name}: solving {res.target} over {res.lever}, {reps} replications per run, "
+        f"{scenario}: solving {res.target} over {res.lever}, {reps} replications per run, "
         f"seed {res.seed}"
     )
     print()
     print(table(rows, ["run", res.lever, m, "95% interval", "met"]))
     print()
-    if res.status != "solved":
-        print(f"Runs: {out}/")
-        raise BadInput(f"{args.file}: {res.message}")
+
+
+def _print_no_clear_answer(res: SolveResult, reps: int) -> None:
+    """Why the search has no answer at these replications (an interval too wide on one side
+    or both) and what to do."""
+    from fundsim.cli.tables import fmt_value
+
+    m = res.target.metric
     lo, hi = res.bracket
     c0, c1 = res.clear_range
+    side = " and ".join(w for w, x in (("low", c0), ("high", c1)) if not math.isfinite(x))
+    print(
+        f"No answer at {reps} replications: the search narrowed {res.lever} to [{lo:.4g}, "
+        f"{hi:.4g}], "
+        f"but on the {side} side no value tried is clearly past the target: the 95 % intervals "
+        f"of {m} are too "
+        f"wide to say where the target is crossed (best value tried {res.value:.4g}: "
+        f"{fmt_value(m, res.metric_mean)}, "
+        f"interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])."
+    )
+    print(
+        f"What to do: run again with more replications (--reps {max(4 * reps, 50)} makes the "
+        "intervals "
+        "about half as wide), or widen --low/--high so that both ends are clearly on either "
+        "side."
+    )
 
-    if not (math.isfinite(c0) and math.isfinite(c1)):
-        side = " and ".join(w for w, x in (("low", c0), ("high", c1)) if not math.isfinite(x))
-        print(
-            f"No answer at {reps} replications: the search narrowed {res.lever} to [{lo:.4g}, "
-            f"{hi:.4g}], "
-            f"but on the {side} side no value tried is clearly past the target: the 95 % intervals "
-            f"of {m} are too "
-            f"wide to say where the target is crossed (best value tried {res.value:.4g}: "
-            f"{fmt_value(m, res.metric_mean)}, "
-            f"interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])."
-        )
-        print(
-            f"What to do: run again with more replications (--reps {max(4 * reps, 50)} makes the "
-            "intervals "
-            "about half as wide), or widen --low/--high so that both ends are clearly on either "
-            "side."
-        )
-        print(f"Runs: {out}/  (solve.json, solve_runs.csv, solve.png)")
-        return 0
+
+def _print_answer(res: SolveResult, reps: int) -> None:
+    """The answer, its interval, the range where the target is not clearly met nor missed,
+    the final bracket and any note."""
+    from fundsim.cli.tables import fmt_value
+
+    m = res.target.metric
+    lo, hi = res.bracket
+    c0, c1 = res.clear_range
     print(
         f"Answer: {res.lever} = {res.value:.4g}  ({m} {fmt_value(m, res.metric_mean)}, "
         f"95% interval [{fmt_value(m, res.metric_ci[0])}, {fmt_value(m, res.metric_ci[1])}])"
@@ -185,5 +221,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"  bracket after {len(res.runs)} runs: [{lo:.4g}, {hi:.4g}]")
     if res.message:
         print(f"  note: {res.message}")
-    print(f"Results: {out}/  (solve.json, solve_runs.csv, solve.png)")
-    return 0

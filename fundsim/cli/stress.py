@@ -183,6 +183,10 @@ def run(args: argparse.Namespace) -> int:
     print(text)
     for line in skipped:
         print(line)
+    for shock in ("allegations_+50%", "allegations_+50%_other_caseworkers"):  # which caseworkers
+        notes = st.loc[st["shock"] == shock, "note"].dropna()
+        if len(notes) and "caseworkers" in str(notes.iloc[0]):
+            print(fill(f"{shock}: {notes.iloc[0]}", WIDTH))
     print()
     print(f"Results: {out}/  (stress.csv, stress.png, baseline/ run directory)")
     print(f"Report:  fundsim report {out / 'baseline'}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from fundsim.model.existing_services import paid_fraction_by_country, payer_of_entity
 from fundsim.model.sampling import draw, draw_non_negative
 from fundsim.model.static import static_for
 from fundsim.scenario.keys import key_vector, presence_matrix
@@ -151,7 +152,11 @@ def _service_months(
         delta[0] += part
         delta[s.months - 1] += rest
         delta[s.months] -= part + rest
-    by_month = np.cumsum(delta[:width], axis=0)
+    # The running sum over months, one row (all victims) at a time: the same int64 sums as
+    # ``np.cumsum(delta[:width], axis=0)``, which walks each victim's short column apart.
+    by_month = delta[:width]
+    for k in range(1, width):
+        by_month[k] += by_month[k - 1]
     return by_month
 
 
@@ -180,17 +185,12 @@ def draw_victims(scenario: Scenario, rng_for: RngFor) -> VictimDraws:
     )
     # The entity each allegation involves: always drawn (common random numbers), used
     # by the siloed mode, where that entity pays. Within its country, the first entity
-    # whose cumulative weight exceeds the uniform draw.
+    # whose cumulative weight exceeds the uniform draw: the count of cumulative weights at
+    # or below it (a column's cumulative weights never decrease).
     weights = static.derived("entity_weights", entity_weights)  # entities x countries
     cum_e = static.derived("entity_cum_weights", lambda _: np.cumsum(weights, axis=0))
     u = rng_for("allegation_entities").random(n_a)
-    alleg_entity = np.empty(n_a, dtype=np.int64)
-    by_country = np.argsort(alleg_country, kind="stable")
-    bounds = np.searchsorted(alleg_country[by_country], np.arange(rates.size + 1)).tolist()
-    for c in range(rates.size):
-        idx = by_country[bounds[c] : bounds[c + 1]]
-        if idx.size:
-            alleg_entity[idx] = np.searchsorted(cum_e[:, c], u[idx], side="right")
+    alleg_entity = np.count_nonzero(cum_e[:, alleg_country] <= u, axis=0).astype(np.int64)
     np.minimum(alleg_entity, cum_e.shape[0] - 1, out=alleg_entity)
     first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     n_v = int(first[-1])
@@ -259,9 +259,10 @@ class CaseloadPlan:
     multiplier: NDArray[np.float64]  # yearly rate multiplier: scale x trend x surges
     victims_per_year: list[float]  # expected victims in each simulated year
     package_usd: float  # expected package the fund pays per victim, start-year prices, USD
-    entity_shares: NDArray[
-        np.float64
-    ]  # expected share of victims whose allegation involves each entity
+    # Expected share of the services paid for victims whose allegation involves each entity
+    # (of the victims, when the fund pays whole packages); 0 for an entity that does not pay
+    # its own victims' services in the siloed mode.
+    entity_shares: NDArray[np.float64]
 
 
 def caseload_plan(scenario: Scenario) -> CaseloadPlan:
@@ -276,9 +277,19 @@ def _caseload_plan(scenario: Scenario) -> CaseloadPlan:
     package = expected_package_usd(scenario)
     if v.allegations.ip_payer == "partner":
         package *= 1.0 - v.allegations.ip_share
+    shares = entity_victim_shares(scenario)
+    paid = paid_fraction_by_country(scenario)  # existing services by country (para 50)
+    if paid is not None:
+        rates = country_rates(scenario)
+        weights = static_for(scenario).derived("entity_weights", entity_weights)
+        if rates.sum() > 0 and rates @ paid > 0:
+            shares = weights @ (rates * paid) / float(rates @ paid)
+            package *= float(rates @ paid / rates.sum())
+    if v.allegations.entity_payers != "all":  # the others' victims go to the window
+        shares = np.where(payer_of_entity(scenario), shares, 0.0)
     return CaseloadPlan(
         multiplier=yearly_multiplier(v, sim.start_year, sim.years),
         victims_per_year=[expected_victims_per_year(scenario, y) for y in range(sim.years)],
         package_usd=package,
-        entity_shares=entity_victim_shares(scenario),
+        entity_shares=shares,
     )

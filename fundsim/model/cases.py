@@ -10,43 +10,42 @@ A victim's case arrives with its allegation and waits for a caseworker slot
 (pooled, or one pool per country), first come first served. The pool behaves as a
 ``simpy.Resource`` of that capacity: arrivals are known in advance (drawn at the
 start), so when a slot frees it takes the next case of its pool's line-up at once and
-the case's handling ends at ``max(now, arrival) + handling``. Those ends carry no
-decision: nothing but the monthly tick reads them. So they are not SimPy events (they
-were about 7,400 of a baseline replication's 8,600) but a queue of the cases' own,
-ordered as SimPy orders events (time, then the order they were scheduled in, the
-monthly tick's place in that order counted too), and handled in a batch when the tick
-comes: exactly the ends SimPy would have handled before the tick's event, in the same
-order, with the same floating-point times, so results are identical to the bit
+the case's handling ends at ``max(now, arrival) + handling``. None of this depends on
+money, so the whole queue is computed when the cases are built
+(:mod:`fundsim.model.caseworker_queue`, compiled when numba is installed), with the
+monthly ticks in it as SimPy orders them against the case ends (time, then the order
+they were scheduled in): each tick takes its precomputed slice of the cases ready for
+money, exactly those SimPy would have had ready, in the same order, with the same
+floating-point times, so results are identical to the bit
 (``bench/identical_revision.py``). Served in arrival order by the first free slot, every
 case starts exactly when it would with a ``simpy.Resource`` (``tests/model/test_cases.py``
 checks it, and ``tests/validation/test_erlang_c.py`` checks the waits against Erlang C).
 
 A case's services can start ``assessment_days`` after it opens (at the first monthly tick
-after its assessment; the cases are filed by that tick as they are taken), while the slot
-stays held for the whole case management; without an assessment a case is ready for money
-when it closes (the first model's structure, identical to the bit). Once ready the case
-waits for money. At each monthly tick (mid-month) the
-cases start waiting packages in the scenario's priority order while uncommitted
-cash covers the whole package (the package is then committed, like a contract);
-the first case that does not fit stops the round (strict priority). A case still
-waiting ``max_wait_months`` after its arrival is dropped and its cost counted as
-unmet need. Started packages are paid month by month from a schedule array (one
-ledger posting a month, not one per case). Cases whose implementing partner pays
-are assisted at the next tick at the partner's cost, outside the fund.
+after its assessment), while the slot stays held for the whole case management; without an
+assessment a case is ready for money when it closes (the first model's structure, identical
+to the bit). Once ready the case waits for money. At each monthly tick (mid-month) the
+cases start waiting packages in the scenario's priority order while uncommitted cash covers
+the whole package (the package is then committed, like a contract); the first case that
+does not fit stops the round (strict priority). A case still waiting ``max_wait_months``
+after its arrival is dropped and its cost counted as unmet need. Started packages are paid
+month by month from a schedule array (one ledger posting a month, not one per case). Cases
+whose implementing partner pays are assisted at the next tick at the partner's cost,
+outside the fund.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
-from heapq import heappop, heappush, heapreplace
+from collections.abc import Sequence
 from itertools import accumulate, chain
 
 import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import VictimDraws
+from fundsim.model.caseworker_queue import QueueSchedule, caseworker_queue
 from fundsim.model.context import Context
 from fundsim.model.fund import Fund
 from fundsim.scenario.schema import DAYS_PER_MONTH, Caseworkers, Priority
@@ -63,7 +62,9 @@ class VictimCases:
     payments go in the ledger; ``slots``: caseworker slots of each pool in each year
     (default: ``caseworkers.capacity`` throughout; see :func:`caseworker_slots`);
     ``services_scale``: the share of each package the fund pays (1 - the share met by
-    existing services outside it).
+    existing services outside it): one number, or one per victim; ``fund_of``: the fund
+    that pays each victim's services (default: the victims' fund, or in siloed mode the
+    line of the entity its allegation involves).
     """
 
     def __init__(
@@ -76,7 +77,8 @@ class VictimCases:
         funds: Sequence[Fund],
         services_account: int,
         slots: Sequence[int] | None = None,
-        services_scale: float = 1.0,
+        services_scale: float | NDArray[np.float64] = 1.0,
+        fund_of: NDArray[np.int64] | None = None,
     ) -> None:
         self.env = ctx.env
         self._price_index = ctx.price_index
@@ -86,61 +88,22 @@ class VictimCases:
         n = draws.n_victims
         self.n = n
         self.n_months = ctx.n_months
-        self._handling: list[float] = draws.handling_months.tolist()
-        # Months from the case's opening to when its services can start: the assessment
-        # (never past the case's end). Without one, a case is ready when it closes.
-        assessment = draws.assessment_months
-        self._assess = assessment is not None
-        self._lead: list[float] = (
-            np.minimum(assessment, draws.handling_months).tolist() if assessment is not None else []
-        )
-        # Assessed cases, (when assessed, case), by the monthly tick that first sees them (the
-        # first tick at or after the end of the assessment); ticks before _due_from are past,
-        # so a case assessed before the next tick goes to it. A tick takes them in the order
-        # they were assessed.
-        self._due_at: list[list[tuple[float, int]]] = (
-            [[] for _ in range(self.n_months)] if self._assess else []
-        )
-        self._due_from = 0
-        per_country = caseworkers.pooling == "per_country"
-        # Each pool's cases in arrival order (victims are numbered in arrival order).
-        if per_country:
-            self._pool_of: list[int] = draws.country.tolist()
-            n_pools = n_countries
-            order = np.argsort(draws.country, kind="stable")
-            bounds = np.searchsorted(draws.country[order], np.arange(n_pools + 1)).tolist()
-            self._lineup: list[list[int]] = [
-                order[bounds[p] : bounds[p + 1]].tolist() for p in range(n_pools)
-            ]
-        else:
-            self._pool_of = [0] * n
-            n_pools = 1
-            self._lineup = [list(range(n))]
-        self._next = [0] * n_pools
         self.arrival = draws.victim_time
         self._arrival: list[float] = self.arrival.tolist()
-        self._partner: list[bool] = draws.partner_pays.tolist()
         self._package: list[int] = draws.package_cents.tolist()
-        nan = float("nan")
-        self._cw_start: list[float] = [nan] * n  # months: when a caseworker took the case
-        self._first_assist: list[float] = [nan] * n  # months: the tick of the first service payment
+        self._first_assist: list[float] = [float("nan")] * n  # months: the first service tick
         self._dropped: list[int] = []  # cases dropped after max_wait_months
-        self._ready: list[int] = []
         self._waiting: list[int] = []
         self._max_wait = priority.max_wait_months
-        if priority.rule == "children_first":
-            self._key: list[float] = (self.arrival + np.where(draws.child, 0.0, 1e9)).tolist()
-        elif priority.rule == "smallest_first":
-            self._key = (draws.package_cents + self.arrival / 1e6).tolist()
-        else:
-            self._key = self._arrival
+        self._key = self._priority_keys(priority.rule)
         self._width = draws.by_month.shape[0]
         # Which fund pays each case: the victims' fund (0), or in siloed mode the line of the
         # entity its allegation involves (1 + entity).
-        self._fund_of: list[int] = (draws.entity + 1).tolist() if len(self.funds) > 1 else [0] * n
-        n_funds = len(self.funds)
+        if fund_of is None:
+            fund_of = draws.entity + 1 if len(self.funds) > 1 else np.zeros(n, dtype=np.int64)
+        self._fund_of: list[int] = fund_of.tolist()
         # Cents committed to services, by fund and month.
-        self._due = np.zeros((n_funds, self.n_months + self._width), dtype=np.int64)
+        self._due = np.zeros((len(self.funds), self.n_months + self._width), dtype=np.int64)
         # Packages at this year's prices, set at the first tick of each year for the victims
         # who can start in it (numbers _lo onwards): cents by month of services x victim,
         # and every victim's total (a list indexed by victim).
@@ -152,55 +115,80 @@ class VictimCases:
         self.partner_cents = 0
         self.paid_cents = 0
         self.window_paid_cents = 0  # of which paid by the victims' fund (funds[0])
-        self._scale = services_scale
+        # One share for every package (a number), or one per victim (a list: by country).
+        self._scale = services_scale if isinstance(services_scale, float) else 1.0
+        self._scale_of: list[float] | None = (
+            None if isinstance(services_scale, float) else np.asarray(services_scale).tolist()
+        )
         if slots is None:
             assert caseworkers.capacity != "auto"
             slots = [caseworkers.capacity] * ctx.years
         self.slots: list[int] = list(slots)
-        self.n_pools = n_pools
-        self._retire = [0] * n_pools  # slots to close when they next finish a case
-        # The cases in handling: (end, scheduling order, case), a heap in SimPy's event order.
-        self._busy: list[tuple[float, int, int]] = []
-        self._seq = 0  # scheduling order of case ends and monthly ticks, counted as SimPy's ids
-        self._ends = 0  # case ends handled (in batches) before the last tick
-        take = self._caseworkers()
-        self._take = take
-        for p in range(n_pools):
-            for _ in range(min(self.slots[0], len(self._lineup[p]))):
-                take(p)
-        # The first tick is scheduled after these (when the monthly process starts).
-        self._tick_seq = self._next_seq()
+        self.n_pools = n_countries if caseworkers.pooling == "per_country" else 1
+        self._queue = self._run_queue(caseworkers.pooling == "per_country")
+        self._split_ready()
 
-    def _next_seq(self) -> int:
-        """The next place in the scheduling order."""
-        self._seq += 1
-        return self._seq
+    def _priority_keys(self, rule: str) -> list[float]:
+        """Each case's sort key for money under the priority ``rule`` (smallest first)."""
+        if rule == "children_first":
+            return (self.arrival + np.where(self.draws.child, 0.0, 1e9)).tolist()
+        if rule == "smallest_first":
+            return (self.draws.package_cents + self.arrival / 1e6).tolist()
+        return self._arrival
 
-    def resize(self, year: int) -> None:
-        """At the first tick of ``year``: open the slots ``year`` adds (each takes the next
-        case at once) or close those it drops (each when it next finishes a case)."""
-        change = self.slots[year] - self.slots[year - 1]
-        for p in range(self.n_pools):
-            if change > 0:
-                cancel = min(self._retire[p], change)
-                self._retire[p] -= cancel
-                for _ in range(change - cancel):
-                    self._take(p)
-            elif change < 0:
-                self._retire[p] -= change
+    def _run_queue(self, per_country: bool) -> QueueSchedule:
+        """The caseworker queue of the whole horizon (see :mod:`.caseworker_queue`), from
+        now (the first cases are taken when the cases are built)."""
+        draws = self.draws
+        assessment = draws.assessment_months
+        # Months from the case's opening to when its services can start: the assessment
+        # (never past the case's end). Without one, a case is ready when it closes.
+        lead = None if assessment is None else np.minimum(assessment, draws.handling_months)
+        pool_of = (
+            draws.country.astype(np.int64) if per_country else np.zeros(self.n, dtype=np.int64)
+        )
+        return caseworker_queue(
+            self.arrival,
+            draws.handling_months,
+            lead,
+            pool_of,
+            self.n_pools,
+            self.slots,
+            self.n_months,
+            float(self.env.now),
+        )
+
+    def _split_ready(self) -> None:
+        """Each tick's ready cases, split: those who wait for the fund's money (in the order the
+        tick takes them) and those whose implementing partner pays, assisted at the tick
+        outside the fund, with the partner's cents of each tick at that year's prices (each
+        package rounded to the cent, as ``round(package * price)``)."""
+        ready, bounds = self._queue.ready, self._queue.ready_bounds
+        partner = self.draws.partner_pays[ready]
+        tick = np.repeat(np.arange(self.n_months), np.diff(bounds))
+        prices = np.asarray(self._price_index, dtype=np.float64)
+        price = prices[np.minimum(tick // 12, len(prices) - 1)] * self._scale
+        if self._scale_of is not None:  # one share per victim
+            price = price * np.asarray(self._scale_of)[ready]
+        cents = np.rint(self.draws.package_cents[ready] * price).astype(np.int64)
+        cum = np.concatenate(([0], np.cumsum(np.where(partner, cents, 0))))[bounds]
+        self._partner_cents_at: list[int] = np.diff(cum).tolist()
+        n_partner = np.concatenate(([0], np.cumsum(partner)))[bounds]
+        self._to_wait: list[int] = ready[~partner].tolist()
+        self._to_wait_at: list[int] = (bounds - n_partner).tolist()  # [m]: the first of tick m
+        self._by_partner: list[int] = ready[partner].tolist()
+        self._by_partner_at: list[int] = n_partner.tolist()
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
-        """When a caseworker took each case (months; NaN: never within the horizon). Case
-        ends due before now are handled first, as the events SimPy ran up to now."""
-        self._advance(self.env.now, -1)
-        return np.fromiter(self._cw_start, dtype=np.float64, count=self.n)
+        """When a caseworker took each case (months; NaN: not by now)."""
+        q = self._queue
+        return np.where(q.taken_at < self.env.now, q.start, np.nan)
 
     def ends_handled(self) -> int:
-        """Case ends handled up to now: the events a case end would have cost SimPy (counted
-        with SimPy's own in a replication's ``events``)."""
-        self._advance(self.env.now, -1)
-        return self._ends
+        """Case ends before now: the events a case end would have cost SimPy (counted with
+        SimPy's own in a replication's ``events``)."""
+        return int(np.count_nonzero(self._queue.end < self.env.now))
 
     @property
     def first_assist(self) -> NDArray[np.float64]:
@@ -214,112 +202,6 @@ class VictimCases:
         out[self._dropped] = True
         return out
 
-    # ------------------------------------------------------------------ caseworkers
-
-    def _caseworkers(self) -> Callable[[int], None]:
-        """The caseworker pools: return ``take(pool)``, which gives a free slot of ``pool``
-        the next case in its line-up (from when that case arrives, or now) and queues the end
-        of its handling. The ends are kept in the cases' own queue, ordered as SimPy orders
-        events (time, then the order they were scheduled in), and handled in a batch when the
-        fund next looks at them (:meth:`_advance`)."""
-        env, nxt, lineup = self.env, self._next, self._lineup
-        arrival, handling, cw_start, busy = (
-            self._arrival,
-            self._handling,
-            self._cw_start,
-            self._busy,
-        )
-        lead, due_at, assess, n_months = self._lead, self._due_at, self._assess, self.n_months
-
-        def take(pool: int) -> None:
-            k = nxt[pool]
-            line = lineup[pool]
-            if k == len(line):
-                return  # no more cases in the horizon: the slot stays free
-            nxt[pool] = k + 1
-            v = line[k]
-            now = env.now
-            start = arrival[v]
-            if start < now:
-                start = now
-            cw_start[v] = start
-            self._seq += 1
-            # The end time as SimPy would compute it: now + (the delay from now).
-            heappush(busy, (now + (start + handling[v] - now), self._seq, v))
-            if assess:
-                ready = start + lead[v]
-                m = max(math.ceil(ready - 0.5), self._due_from)
-                if m < n_months:
-                    due_at[m].append((ready, v))
-
-        return take
-
-    def _advance(self, until: float, until_seq: int) -> None:
-        """Handle every case end due before ``(until, until_seq)`` in SimPy's order (time,
-        then scheduling order), as one SimPy event per case would: the case is ready for
-        money, and its slot takes the next case of its pool's line-up at once (or closes, if
-        capacity was sized down). ``until_seq`` is the place of the monthly tick in the
-        scheduling order; -1 handles only the ends strictly before ``until``. The model's
-        hottest loop: local names only."""
-        busy = self._busy
-        if not busy:
-            return
-        head = busy[0]
-        if head[0] > until or (head[0] == until and head[1] > until_seq):
-            return
-        nxt, lineup, retire = self._next, self._lineup, self._retire
-        pool_of, arrival, handling, cw_start = (
-            self._pool_of,
-            self._arrival,
-            self._handling,
-            self._cw_start,
-        )
-        ready_append = self._ready.append
-        lead, due_at, assess, n_months, due_from = (
-            self._lead,
-            self._due_at,
-            self._assess,
-            self.n_months,
-            self._due_from,
-        )
-        ceil = math.ceil
-        seq = self._seq
-        ends = self._ends
-        while busy:
-            t, s, v = busy[0]
-            if t > until or (t == until and s > until_seq):
-                break
-            ends += 1
-            if not assess:
-                ready_append(v)  # no assessment: the case is ready for money when it closes
-            pool = pool_of[v]
-            if retire[pool]:  # the slot closes (capacity sized down this year)
-                retire[pool] -= 1
-                heappop(busy)
-                continue
-            k = nxt[pool]
-            line = lineup[pool]
-            if k == len(line):
-                heappop(busy)
-                continue
-            nxt[pool] = k + 1
-            v = line[k]
-            start = arrival[v]
-            if start < t:
-                start = t
-            cw_start[v] = start
-            seq += 1
-            heapreplace(busy, (t + (start + handling[v] - t), seq, v))
-            if assess:
-                ready = start + lead[v]
-                m = ceil(ready - 0.5)
-                if m < due_from:
-                    m = due_from
-                if m < n_months:
-                    due_at[m].append((ready, v))
-        self._seq = seq
-        self._ends = ends
-
     # ------------------------------------------------------------------ money
 
     def _prices_for(self, year: int, price: float) -> None:
@@ -332,7 +214,9 @@ class VictimCases:
         hi = bisect_left(self._arrival, 12 * (year + 1))
         cols = self.draws.by_month[:, lo:hi]
         factor = price * self._scale
-        if factor != 1.0:
+        if self._scale_of is not None:  # one share per victim: scale each column
+            cols = np.rint(cols * (price * np.array(self._scale_of[lo:hi]))).astype(np.int64)
+        elif factor != 1.0:
             cols = np.rint(cols * factor).astype(np.int64)
         self._lo = lo
         self._scaled = cols
@@ -343,45 +227,36 @@ class VictimCases:
         priority order while uncommitted cash beyond ``keep_back_cents`` covers them,
         pay this month's services."""
         now = month + 0.5
-        # The case ends SimPy would have handled before this tick's event.
-        if self._assess:
-            self._due_from = month  # a case assessed before this tick is seen by it
-        self._advance(now, self._tick_seq)
-        if self._assess:
-            self._ready.extend(v for _, v in sorted(self._due_at[month]))
-            self._due_at[month] = []
-            self._due_from = month + 1
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
         if year != self._year:
-            if year and self.slots[year] != self.slots[year - 1]:
-                self.resize(year)
             self._prices_for(year, price)
         price *= self._scale
-        if self._ready:
-            partner, to_wait = self._partner, self._waiting.append
-            for v in self._ready:
-                if partner[v]:  # its implementing partner pays, outside the fund
-                    self._first_assist[v] = now
-                    self.partner_cents += round(self._package[v] * price)
-                else:
-                    to_wait(v)
-            self._ready.clear()
+        # The cases ready since the last tick: their implementing partner pays, outside the
+        # fund, or they wait for money.
+        first_assist = self._first_assist
+        at = self._by_partner_at
+        for v in self._by_partner[at[month] : at[month + 1]]:
+            first_assist[v] = now
+        self.partner_cents += self._partner_cents_at[month]
+        at = self._to_wait_at
         waiting = self._waiting
+        waiting += self._to_wait[at[month] : at[month + 1]]
         if waiting:
             limit = now - self._max_wait
             arrival = self._arrival
             if min(map(arrival.__getitem__, waiting)) <= limit:
                 kept = []
+                scale_of = self._scale_of
                 for v in waiting:
                     if arrival[v] <= limit:
                         self._dropped.append(v)
-                        self.unmet_cents += round(self._package[v] * price)
+                        share = price * scale_of[v] if scale_of is not None else price
+                        self.unmet_cents += round(self._package[v] * share)
                     else:
                         kept.append(v)
                 waiting[:] = kept
-            waiting.sort(key=self._key.__getitem__)
             self._start(waiting, keep_back_cents, month, now)
         for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
@@ -391,8 +266,6 @@ class VictimCases:
                 self.paid_cents += pay
                 if not f:
                     self.window_paid_cents += pay
-        # The next tick is scheduled at the end of this one (after any slot this one opened).
-        self._tick_seq = self._next_seq()
 
     def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
         """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
@@ -408,12 +281,15 @@ class VictimCases:
         started: list[list[int]] = [[] for _ in funds]
         kept: list[int] = []
         total = sum(map(totals.__getitem__, waiting))
-        if len(funds) == 1 and total <= avail[0]:  # the usual case: one fund, every case fits
+        if len(funds) == 1 and total <= avail[0]:
+            # The usual case: one fund, every case fits, so their order changes nothing (the
+            # months' sums are of whole cents) and they are not sorted.
             started[0] = waiting[:]
             avail[0] -= total
             for v in waiting:
                 first_assist[v] = now
         else:
+            waiting.sort(key=self._key.__getitem__)
             fund_of, stopped = self._fund_of, [False] * len(funds)
             for v in waiting:
                 f = fund_of[v]

@@ -32,9 +32,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.context import Context
-from fundsim.model.events import Due
+from fundsim.model.events import Due, schedule_all
 from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
+from fundsim.model.instalments import due_months, instalment_cents
 from fundsim.model.ledger import split_cents
 from fundsim.model.sampling import draw_non_negative
 from fundsim.model.shocks import ShockPlan
@@ -87,15 +88,34 @@ class Contributors:
         self.names = list(names)
         self.n = len(self.names)
         years = ctx.years
-        self.assessed = np.zeros((self.n, years), dtype=np.int64)
-        # Per-payment tallies are flat Python lists (cheap to add to, and to make: one per
-        # replication), indexed entity-major; their arrays are built when read.
-        self._paid = [0] * (self.n * years)  # cents, entity x budget year
-        self.shares = np.zeros((self.n, years), dtype=np.float64)
         self.active = np.ones(self.n, dtype=bool)
         self.largest: int | None = None
         self.fund = fund
         self._fee = fee
+        self._set_terms(payments, participation)
+        self._open_books(years)
+        self._write_off_years = write_off_years
+        self._years = years
+        offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
+        self._fiscal_offset: NDArray[np.float64] | None = (
+            np.asarray(offsets, dtype=np.float64) if any(offsets) else None
+        )
+        self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
+        self._env = ctx.env
+        # Each entity's own budget line (siloed and hybrid modes), None where it has none.
+        self._lines: list[Fund | None] = list(lines)
+        # The host's support cost (a rate) on receipts into each entity's own line; None: none.
+        self._line_fees: list[float] | None = list(line_fees) if line_fees is not None else None
+        self._post = ctx.ledger.post
+        self._acct_contrib = contributions_account
+        self._acct_fees = fees_account
+        self._horizon = float(ctx.n_months)
+        # Each entity's cut in each year (default: the shock plan's; the victims' window may
+        # be given its own when a scheduled cut names one window only).
+        self._cut = plan.cut if cut is None else cut
+
+    def _set_terms(self, payments: Payments, participation: Participation) -> None:
+        """Keep the payment and participation terms the assessments apply."""
         self._inst = payments.instalments_per_year
         self._delay = payments.delay_months
         # Inside a multi-year funding agreement an entity pays in part less often.
@@ -107,14 +127,21 @@ class Contributors:
         self._max_share = participation.max_share
         self._absorption = participation.absorption
         self._max_increase = participation.max_increase
+
+    def _open_books(self, years: int) -> None:
+        """The empty books of the run: bills, receipts, losses and write-offs by entity and
+        year (cents)."""
+        self.assessed = np.zeros((self.n, years), dtype=np.int64)
+        # Per-payment tallies are flat Python lists (cheap to add to, and to make: one per
+        # replication), indexed entity-major; their arrays are built when read.
+        self._paid = [0] * (self.n * years)  # cents, entity x budget year
+        self.shares = np.zeros((self.n, years), dtype=np.float64)
         # What each entity agreed to pay of its bill each year (max_increase caps the rise).
         self._accepted = np.zeros((self.n, years), dtype=np.float64)
         self.invoiced = np.zeros((self.n, years), dtype=np.int64)
         self.lost = np.zeros((self.n, years), dtype=np.int64)
         # Receipts into the fund: entity -> budget year -> calendar year of receipt (cents).
-        self._receipts = [0] * (
-            self.n * years * years
-        )  # flat, entity x budget year x calendar year
+        self._receipts = [0] * (self.n * years * years)  # entity x budget year x calendar year
         # Received on each budget year's invoice so far, cents (entities x budget years): the
         # running total of ``_receipts`` over calendar years, kept so that the commitment
         # authority, read at every commitment, does not rebuild it. A list, added to at each
@@ -123,30 +150,11 @@ class Contributors:
         self._received_array: NDArray[np.int64] | None = None
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
         self._line_receipts = [0] * (self.n * years)  # flat, entity x calendar year
-        self._years = years
-        offsets = [m - 1 for m in fiscal_start_months] if fiscal_start_months is not None else []
-        self._fiscal_offset: NDArray[np.float64] | None = (
-            np.asarray(offsets, dtype=np.float64) if any(offsets) else None
-        )
-        self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
-        self._env = ctx.env
-        # Each entity's own budget line (siloed and hybrid modes), None where it has none.
-        self._lines: list[Fund | None] = list(lines)
-        # The host's support cost on receipts into each entity's own line (issue 18); None: none.
-        self._line_fees: list[float] | None = list(line_fees) if line_fees is not None else None
-        self._post = ctx.ledger.post
-        self._acct_contrib = contributions_account
-        self._acct_fees = fees_account
-        self._horizon = float(ctx.n_months)
-        # Each entity's cut in each year (default: the shock plan's; the victims' window may
-        # be given its own when a scheduled cut names one window only).
-        self._cut = plan.cut if cut is None else cut
         # Invoiced cents of instalments falling due after the horizon (entity x budget year).
         self.after_horizon = np.zeros((self.n, years), dtype=np.int64)
         # Arrears write-off: receivables of budget year y still outstanding at the end of
         # year y + write_off_years are written off; ``_wo[i, y, k]`` the cents of entity i's
         # invoice for budget year y written off (negative: recovered) at the end of year k.
-        self._write_off_years = write_off_years
         self._wo = np.zeros((self.n, years, years), dtype=np.int64)
         self._wo_through = -1  # the last year end whose write-offs are done
         self._any_written_off = False
@@ -307,38 +315,6 @@ class Contributors:
             out[:, k, age] = owed[:, k - age, k]
         return out
 
-    def invoice_cv(self) -> float:
-        """Each entity's coefficient of variation (population standard deviation over mean)
-        of its yearly bill across the years it was billed, mean across billed entities."""
-        bills = self.assessed.astype(np.float64)
-        billed = bills > 0
-        count = billed.sum(axis=1)
-        has = count > 0
-        if not has.any():
-            return 0.0
-        bills, billed, count = bills[has], billed[has], count[has]
-        mean = bills.sum(axis=1) / count
-        dev = np.where(billed, bills - mean[:, None], 0.0)
-        sd = np.sqrt((dev**2).sum(axis=1) / count)
-        return float((sd / mean).mean())
-
-    def max_bill_change(self) -> tuple[float, int]:
-        """The largest year-on-year change of an entity's bill (a fraction of the earlier
-        year's bill, in size: a rise or a fall) over the pairs of years in which the entity
-        was billed both years, and the entity it belongs to (its index; ``(0.0, -1)`` when
-        no entity was billed two years running)."""
-        bills = self.assessed.astype(np.float64)
-        if bills.shape[1] < 2:
-            return 0.0, -1
-        before, after = bills[:, :-1], bills[:, 1:]
-        both = (before > 0) & (after > 0)
-        if not both.any():
-            return 0.0, -1
-        change = np.where(both, (after - before) / np.where(both, before, 1.0), 0.0)
-        flat = int(np.argmax(np.abs(change)))
-        i, y = divmod(flat, change.shape[1])
-        return float(abs(change[i, y])), i
-
     # ------------------------------------------------------------------ assessment
 
     def _participants(self, year: int, total_usd: float) -> NDArray[np.float64]:
@@ -410,7 +386,7 @@ class Contributors:
             over = (cap > 0) & (bill > cap)
             keep = np.where(over, keep * cap / np.where(over, bill, 1.0), keep)
             self._accepted[:, year] = np.where(over, cap, bill)
-        due = self._due_months(year)
+        due = due_months(year, self._inst, self._fiscal_offset)
         lost = self._lost_instalments(due)
         self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
         if host.any():
@@ -427,15 +403,6 @@ class Contributors:
             return
         others = 1.0 - arrears / total
         self.for_others[:, year] = np.rint(assessed * fraction * others).astype(np.int64)
-
-    def _due_months(self, year: int) -> NDArray[np.float64]:
-        """When each instalment of budget ``year`` falls due, months from the start
-        (entities x instalments): equal steps from the first month of each entity's fiscal year."""
-        n_inst = self._inst
-        due = np.asarray(12 * year + np.arange(n_inst) * (12 / n_inst), dtype=np.float64)[None, :]
-        if self._fiscal_offset is not None:
-            due = due + self._fiscal_offset[:, None]
-        return due
 
     def _lost_instalments(self, due: NDArray[np.float64]) -> NDArray[np.bool_] | None:
         """Instalments falling due at or after their entity's exit (None when none does)."""
@@ -471,10 +438,7 @@ class Contributors:
         month plus its delay; entity by entity, instalment by instalment. Instalments marked
         ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``."""
         env = self._env
-        n_inst = self._inst
-        part, extra = np.divmod(amounts, n_inst)
-        cents = np.repeat(part[:, None], n_inst, axis=1)
-        cents[:, -1] += extra
+        cents = instalment_cents(amounts, self._inst)
         if lost is not None:
             if lost_cents is not None:
                 lost_cents[:, year] += np.where(lost, cents, 0).sum(axis=1)
@@ -488,19 +452,15 @@ class Contributors:
         at = due + delays
         paid = cents > 0
         entity, _ = np.nonzero(paid)
-        callback = self._on_payment
         delay = np.maximum(at[paid] - env._now, 0.0).tolist()
-        if isinstance(fund, list):
-            for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
-                Due(
-                    env,
-                    d,
-                    (i, year, c, fund[i], fee[i] if isinstance(fee, list) else fee),
-                    callback,
-                )
-        else:
-            for i, c, d in zip(entity.tolist(), cents[paid].tolist(), delay, strict=True):
-                Due(env, d, (i, year, c, fund, fee), callback)
+        fees = fee if isinstance(fee, list) else [fee] * self.n
+        pairs = zip(entity.tolist(), cents[paid].tolist(), strict=True)
+        values: list[tuple[int, int, int, Fund | None, float]] = (
+            [(i, year, c, fund[i], fees[i]) for i, c in pairs]
+            if isinstance(fund, list)
+            else [(i, year, c, fund, fees[i]) for i, c in pairs]
+        )
+        schedule_all(env, delay, values, self._on_payment)
 
     def _recover(self, i: int, year: int, cents: int, calendar_year: int) -> None:
         """A receipt on an invoice partly written off: the part beyond what was still owed

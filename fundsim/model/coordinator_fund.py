@@ -388,16 +388,17 @@ class CoordinatorFund:
         window's metrics and monthly flows (once: it closes the posts' filled intervals)."""
         ledger, coord = self._ledger, self.coordinators
         accts = [f.account for f in self.funds]
-        flows = ledger.flows
         for a in accts:
             ledger.check_conservation(a)
         # Money entering and leaving the window (all its funds together).
         inside = np.zeros(len(ledger.accounts), dtype=bool)
         inside[accts] = True
-        into = flows[:, inside][:, :, ~inside]  # month x fund x outside
-        out_of = flows[:, ~inside][:, :, inside]  # month x outside x fund
-        income_m = flows[:, accts, self._acct["contributions"]].sum(axis=1)
-        spending_m = out_of.sum(axis=(1, 2))
+        outside = np.flatnonzero(~inside).tolist()
+        totals = ledger.totals  # to x from
+        into = totals[inside][:, ~inside]  # fund x outside
+        out_of = totals[~inside][:, inside]  # outside x fund
+        income_m = ledger.monthly_between(accts, [self._acct["contributions"]])
+        spending_m = ledger.monthly_between(outside, accts)
         annual_income = income_m.reshape(self.years, 12).sum(axis=1).astype(np.float64)
         mean_income = annual_income.mean()
         income_cv = float(annual_income.std() / mean_income) if mean_income > 0 else 0.0
@@ -424,7 +425,7 @@ class CoordinatorFund:
             "missed_payments_usd": coord.missed_cents / 100,
             "assessed_usd": float(contrib.assessed_in_horizon.sum()) / 100,
             "paid_usd": float(contrib.paid.sum()) / 100,
-            "admin_fees_usd": int(flows[:, self._acct["admin_fees"], accts].sum()) / 100,
+            "admin_fees_usd": int(totals[self._acct["admin_fees"], accts].sum()) / 100,
             "backstop_contracts": float(coord.backstop_contracts),
             "funding_lost_share": coord.lost_months / needed,
             "interruptions_per_post_year": coord.lapses / (coord.n * self.years),
@@ -437,7 +438,7 @@ class CoordinatorFund:
             "posts_filled_first_year": float(filled_months[:, 0].sum() / 12),
             "grants_ended": float(coord.grants_ended),
             "turnovers": float(coord.turnovers),
-            "lapsed_usd": int(flows[:, ix_lapsed, accts].sum()) / 100
+            "lapsed_usd": int(totals[ix_lapsed, accts].sum()) / 100
             if ix_lapsed is not None
             else 0.0,
         }

@@ -8,12 +8,14 @@ already triggered with its value and scheduled ``delay`` months ahead through
 a ``Timeout``. It skips what a ``Timeout`` does that the model never needs (the
 negative-delay check, the ``_delay`` attribute, a separate ``callbacks.append``),
 which makes the model's hottest line, the caseworker pool, about a fifth cheaper
-per event (``bench/events_per_second.py``).
+per event (``bench/events_per_second.py``). :func:`schedule_all` schedules a batch of
+them at once (an assessment's instalments), exactly as one :class:`Due` after another.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from heapq import heappush
 from typing import Any
 
 import simpy
@@ -33,3 +35,23 @@ class Due(Event):
         self._value = value
         self._ok = True
         env.schedule(self, NORMAL, delay)
+
+
+def schedule_all(
+    env: simpy.Environment,
+    delays: Sequence[float],
+    values: Sequence[Any],
+    callback: Callable[[Any], None],
+) -> None:
+    """Schedule one :class:`Due` per ``(delay, value)`` pair, in order, each calling
+    ``callback``: the same events, in the same queue order, as ``Due(env, d, v, callback)``
+    one after another (``delays``: months from now, non-negative), without a call per event."""
+    queue, eid, now = env._queue, env._eid, env._now
+    new = Due.__new__
+    for delay, value in zip(delays, values, strict=True):
+        event = new(Due)
+        event.env = env
+        event.callbacks = [callback]
+        event._value = value
+        event._ok = True
+        heappush(queue, (now + delay, NORMAL, next(eid), event))

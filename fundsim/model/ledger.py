@@ -8,6 +8,12 @@ Python lists (a replication posts a few thousand times into a table of tens or
 hundreds of thousands of cells, most of them empty); the table is summed from them
 once, exactly in int64, when read. The full journal, one tuple per posting, is kept
 only in audit mode.
+
+After the run (:meth:`Ledger.close`) what a replication's results read is summed straight
+from the postings, never through the dense monthly table: :attr:`Ledger.totals` (over the
+run), :attr:`Ledger.yearly` (by simulated year) and :meth:`Ledger.monthly_between` (one
+month-by-month series between two groups of accounts). :attr:`Ledger.flows`, the dense
+``month x to x from`` table, is built only when something asks for it.
 """
 
 from __future__ import annotations
@@ -29,8 +35,11 @@ class Ledger:
         self._n = n
         self._cells: list[int] = []  # flat index of each posting's (month, to, from) cell
         self._cents: list[int] = []
-        self._flows: NDArray[np.int64] | None = None  # set by close()
+        self._flows: NDArray[np.int64] | None = None  # the dense table, once built after close()
         self._totals: NDArray[np.int64] | None = None  # the flows summed over months, after close()
+        self._yearly: NDArray[np.int64] | None = None  # the flows summed by year, after close()
+        # After close(): each posting's month, its (to, from) pair as one index, its cents.
+        self._closed: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.int64]] | None = None
         self.balance: list[int] = [0] * n
         self.opening: list[int] = [0] * n
         self.journal: list[tuple[float, str, str, int, str]] | None = [] if audit else None
@@ -56,15 +65,33 @@ class Ledger:
         if self.journal is not None:
             self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
 
+    def _postings(self) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.int64]]:
+        """Each posting's month, its ``to * n + from`` pair and its cents, as arrays."""
+        if self._closed is not None:
+            return self._closed
+        pairs = self._n * self._n
+        cells = np.array(self._cells, dtype=np.intp)
+        month, pair = np.divmod(cells, pairs)
+        return month, pair, np.array(self._cents, dtype=np.int64)
+
+    def _summed(
+        self, index: NDArray[np.intp], cents: NDArray[np.int64], size: int
+    ) -> NDArray[np.int64]:
+        """``cents`` added up by ``index`` into ``size`` cells, exactly in int64."""
+        out = np.zeros(size, dtype=np.int64)
+        np.add.at(out, index, cents)
+        return out
+
     def _table(self) -> NDArray[np.int64]:
         n = self._n
-        flat = np.zeros(self.n_months * n * n, dtype=np.int64)
-        np.add.at(flat, np.array(self._cells, dtype=np.intp), np.array(self._cents, dtype=np.int64))
+        month, pair, cents = self._postings()
+        flat = self._summed(month * (n * n) + pair, cents, self.n_months * n * n)
         return flat.reshape(self.n_months, n, n)
 
     def close(self) -> None:
-        """End of the run: build the flow array once; any later posting is an error."""
-        self._flows = self._table()
+        """End of the run: keep the postings as arrays (the sums are made from them when
+        read); any later posting is an error."""
+        self._closed = self._postings()
         self._cells = self._cents = None  # type: ignore[assignment]
 
     @property
@@ -72,17 +99,49 @@ class Ledger:
         """Cents moved, as a ``month x to-account x from-account`` int64 array."""
         if self._flows is not None:
             return self._flows
-        return self._table()
+        table = self._table()
+        if self._closed is not None:  # closed: nothing changes any more
+            self._flows = table
+        return table
 
     @property
     def totals(self) -> NDArray[np.int64]:
         """Cents moved over the whole run, as a ``to-account x from-account`` int64 array."""
         if self._totals is not None:
             return self._totals
-        totals = self.flows.sum(axis=0)
-        if self._flows is not None:  # closed: nothing changes any more
+        n = self._n
+        _, pair, cents = self._postings()
+        totals = self._summed(pair, cents, n * n).reshape(n, n)
+        if self._closed is not None:
             self._totals = totals
         return totals
+
+    @property
+    def yearly(self) -> NDArray[np.int64]:
+        """Cents moved in each simulated year (months ``12 y`` to ``12 y + 11``), as a
+        ``year x to-account x from-account`` int64 array."""
+        if self._yearly is not None:
+            return self._yearly
+        n = self._n
+        years = self.n_months // 12
+        month, pair, cents = self._postings()
+        flat = self._summed((month // 12) * (n * n) + pair, cents, years * n * n)
+        yearly = flat.reshape(years, n, n)
+        if self._closed is not None:
+            self._yearly = yearly
+        return yearly
+
+    def monthly_between(self, to: Sequence[int], frm: Sequence[int]) -> NDArray[np.int64]:
+        """Cents moved each month from any account of ``frm`` into any account of ``to``
+        (one int64 per month): ``flows[:, to][:, :, frm].sum(axis=(1, 2))``."""
+        n = self._n
+        month, pair, cents = self._postings()
+        to_mask = np.zeros(n, dtype=bool)
+        to_mask[list(to)] = True
+        frm_mask = np.zeros(n, dtype=bool)
+        frm_mask[list(frm)] = True
+        keep = to_mask[pair // n] & frm_mask[pair % n]
+        return self._summed(month[keep], cents[keep], self.n_months)
 
     def inflow_cents(self, account: int) -> int:
         """Everything posted into ``account`` over the run, in cents."""

@@ -27,6 +27,7 @@ rounds each line to the cent, the unwind line taking the sub-cent rounding of th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -70,25 +71,33 @@ class LiabilityStatement:
         return int(self.lines[-1, STATEMENT_COLUMNS.index("closing")])
 
 
-def liability_statement(children: ChildSupport) -> LiabilityStatement:
-    """The yearly roll-forward of ``children``'s liability (see the module docstring)."""
+class _Monthly(NamedTuple):
+    """A replication's liability by month, in real cents (start-year prices)."""
+
+    payments: NDArray[np.float64]  # support paid
+    value_end: NDArray[np.float64]  # the liability at the end of the month
+    unwind: NDArray[np.float64]  # the discount's unwind
+    new: NDArray[Any]  # float64: new children's present value at entry
+    released_paternity: NDArray[Any]  # float64: released by successful paternity claims
+    released_end: NDArray[Any]  # float64: released at the end of interim support
+    aged_out: NDArray[np.int64]  # children reaching 18
+    entered: NDArray[np.int64]  # children entering
+
+
+def _values(children: ChildSupport) -> tuple[NDArray[np.float64], ...]:
+    """Support paid, the liability at the month's end and the unwind, by month (real
+    cents): the monthly sums over the children paid in each month (two segments each: the
+    full amount to ``change``, then ``after`` to ``end``), from difference arrays: the
+    amount, and the amount times v^cap, from which sum R a(cap - t) follows in closed form."""
     n_months = children.n_months
-    years = n_months // 12
     rate = children.rate
     v = (1.0 + rate) ** (-1.0 / 12.0)
     j = 1.0 / v - 1.0
     half = v**-0.5 - 1.0
-    start, change, end, cap = (
-        children.start,
-        children.change,
-        children.end,
-        children.cap.astype(np.float64),
-    )
+    start, change, end = children.start, children.change, children.end
+    cap = children.cap.astype(np.float64)
     full = children.monthly_cents.astype(np.float64)
     after = children.after_cents.astype(np.float64)
-    # Monthly sums over the children paid in each month (two segments each: the full amount
-    # to ``change``, then ``after`` to ``end``), from difference arrays: the amount, and the
-    # amount times v^cap, from which sum R a(cap - t) follows in closed form.
     amount_m = np.zeros(n_months + 1)
     weighted_m = np.zeros(n_months + 1)
     for lo, hi, r in ((start, change, full), (change, end, after)):
@@ -107,7 +116,19 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
         value_m = weighted - t * payments_m
         value_end_m = value_m - payments_m
     unwind_m = value_m * j - payments_m * half
-    # Entries and releases, by month.
+    return payments_m, value_end_m, unwind_m
+
+
+def _monthly(children: ChildSupport) -> tuple[_Monthly, NDArray[np.float64], NDArray[np.bool_]]:
+    """The liability's movements by month, each child's present value at entry (real
+    cents) and which children are today's stock."""
+    n_months = children.n_months
+    rate = children.rate
+    start, change, end = children.start, children.change, children.end
+    cap = children.cap.astype(np.float64)
+    full = children.monthly_cents.astype(np.float64)
+    after = children.after_cents.astype(np.float64)
+    payments_m, value_end_m, unwind_m = _values(children)
     entry_pv = full * annuity_factor(cap - start, rate)
     is_stock = np.arange(children.n) < children.n_stock
     new_m = np.bincount(
@@ -119,24 +140,35 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     # resolution, his share of it); the rest of a drop is the end of interim support.
     father_share = children.recovery_share if children.interim else 1.0
     father = np.where(children.success, drop * father_share, 0.0)
-    rel_pat_m = np.bincount(change[released], father[released], n_months)
-    rel_end_m = np.bincount(change[released], (drop - father)[released], n_months)
-    aged_m = np.bincount(
-        end[(end == children.cap) & (end > start) & (end <= n_months)] - 1, minlength=n_months
+    monthly = _Monthly(
+        payments=payments_m,
+        value_end=value_end_m,
+        unwind=unwind_m,
+        new=new_m,
+        released_paternity=np.bincount(change[released], father[released], n_months),
+        released_end=np.bincount(change[released], (drop - father)[released], n_months),
+        aged_out=np.bincount(
+            end[(end == children.cap) & (end > start) & (end <= n_months)] - 1,
+            minlength=n_months,
+        ),
+        entered=np.bincount(start[~is_stock & (start < n_months)], minlength=n_months),
     )
-    entered_m = np.bincount(start[~is_stock & (start < n_months)], minlength=n_months)
-    stock_pv = float(entry_pv[is_stock].sum())
+    return monthly, entry_pv, is_stock
 
-    prices = np.asarray(children._price_index, dtype=np.float64)[:years]
+
+def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> NDArray[np.int64]:
+    """The roll-forward, years x :data:`STATEMENT_COLUMNS` (cents at each year's
+    ``prices``, counts), checked to close year by year."""
+    years = prices.size
     lines = np.zeros((years, len(STATEMENT_COLUMNS)), dtype=np.int64)
     opening_real = stock_pv
     prev_price = float(prices[0])
     for y in range(years):
         p = float(prices[y])
         sl = slice(12 * y, 12 * y + 12)
-        new, unwind, pay = new_m[sl].sum(), unwind_m[sl].sum(), payments_m[sl].sum()
-        rel_pat, rel_end = rel_pat_m[sl].sum(), rel_end_m[sl].sum()
-        closing_real = float(value_end_m[12 * y + 11])
+        new, unwind, pay = m.new[sl].sum(), m.unwind[sl].sum(), m.payments[sl].sum()
+        rel_pat, rel_end = m.released_paternity[sl].sum(), m.released_end[sl].sum()
+        closing_real = float(m.value_end[12 * y + 11])
         flows_real = opening_real + new + unwind - pay - rel_pat - rel_end
         if abs(flows_real - closing_real) * p >= 1.0:
             raise AssertionError(
@@ -157,9 +189,21 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
             row[0] + row[1] - row[3] - row[4] - row[5] + row[6]
         )  # the unwind, to the cent
         lines[y, :8] = row
-        lines[y, 8] = int(entered_m[sl].sum())
-        lines[y, 9] = int(aged_m[sl].sum())
+        lines[y, 8] = int(m.entered[sl].sum())
+        lines[y, 9] = int(m.aged_out[sl].sum())
         opening_real, prev_price = closing_real, p
+    return lines
+
+
+def liability_statement(children: ChildSupport) -> LiabilityStatement:
+    """The yearly roll-forward of ``children``'s liability (see the module docstring)."""
+    n_months = children.n_months
+    years = n_months // 12
+    start = children.start
+    monthly, entry_pv, is_stock = _monthly(children)
+    stock_pv = float(entry_pv[is_stock].sum())
+    prices = np.asarray(children._price_index, dtype=np.float64)[:years]
+    lines = _yearly_lines(monthly, prices, stock_pv)
     month_prices = np.repeat(prices, 12)[:n_months]
     new_children = ~is_stock & (start < n_months)
     entry_prices = month_prices[np.minimum(start[new_children], n_months - 1)]
@@ -168,11 +212,11 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
         if new_children.any()
         else float("nan")
     )
-    entry_nominal = new_m * month_prices
+    entry_nominal = monthly.new * month_prices
     entry_nominal[0] += stock_pv
     return LiabilityStatement(
         lines=lines,
-        liability_cents=value_end_m * month_prices,
+        liability_cents=monthly.value_end * month_prices,
         entry_pv_cents=entry_nominal,
         stock_pv_cents=stock_pv,
         pv_per_new_child_cents=per_child,

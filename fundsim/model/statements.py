@@ -169,16 +169,16 @@ def statement_lines(window: str, entities: Sequence[str], years: int) -> tuple[S
     return (*cf, *pos, *arrears)
 
 
-def window_statements(
-    ledger: Ledger, yearly: NDArray[np.int64], books: WindowBooks, other: Sequence[int]
-) -> NDArray[np.int64]:
-    """The statements of one window, years x :func:`statement_lines` (cents). ``yearly``:
-    the ledger's flows summed by year (years x to x from); ``other``: the accounts of the
-    other window (flows with them are transfers)."""
+def _cash_lines(
+    ledger: Ledger,
+    yearly: NDArray[np.int64],
+    books: WindowBooks,
+    other: Sequence[int],
+    inside: NDArray[np.bool_],
+) -> tuple[dict[str, NDArray[np.int64]], NDArray[np.int64], NDArray[np.int64]]:
+    """The window's cash-flow lines by year, its opening and closing cash (cents), checked
+    against the contributions by entity and the ledger's balances."""
     years = yearly.shape[0]
-    n_ent = books.received.shape[0]
-    inside = np.zeros(len(ledger.accounts), dtype=bool)
-    inside[list(books.accounts)] = True
     net_in = yearly[:, inside, :].sum(axis=1) - yearly[:, :, inside].sum(
         axis=2
     )  # years x counterpart
@@ -218,14 +218,21 @@ def window_statements(
         raise AssertionError(
             f"{books.name} window: closing cash {closing.tolist()} != ledger {ledger_cash.tolist()}"
         )
+    return lines, opening, closing
 
-    cf = [opening]
-    for name in WINDOW_CASH_LINES[books.name]:
-        cf.append(lines[name])
-        if name == "contributions":
-            cf.extend(books.received)
-    cf.append(closing)
 
+def _position(
+    ledger: Ledger,
+    yearly: NDArray[np.int64],
+    books: WindowBooks,
+    lines: dict[str, NDArray[np.int64]],
+    closing: NDArray[np.int64],
+) -> list[NDArray[np.int64]]:
+    """The window's position at each year end, in the order of :func:`statement_lines`
+    (cents): cash, receivables (by entity, by age), assets, what it owes, commitments,
+    the reserve and what is unencumbered."""
+    years = yearly.shape[0]
+    n_ent = books.received.shape[0]
     if books.receivables is not None:
         by_entity = books.receivables.sum(axis=2)  # entities x year ends
         by_age = books.receivables.sum(axis=0).T  # ages x year ends
@@ -252,7 +259,7 @@ def window_statements(
             yearly[:, a, :].sum(axis=1) - yearly[:, :, a].sum(axis=1)
         )
     unencumbered = free - reserve
-    pos = [
+    return [
         closing,
         receivables,
         *by_entity,
@@ -265,6 +272,26 @@ def window_statements(
         reserve,
         unencumbered,
     ]
+
+
+def window_statements(
+    ledger: Ledger, yearly: NDArray[np.int64], books: WindowBooks, other: Sequence[int]
+) -> NDArray[np.int64]:
+    """The statements of one window, years x :func:`statement_lines` (cents). ``yearly``:
+    the ledger's flows summed by year (years x to x from); ``other``: the accounts of the
+    other window (flows with them are transfers)."""
+    years = yearly.shape[0]
+    n_ent = books.received.shape[0]
+    inside = np.zeros(len(ledger.accounts), dtype=bool)
+    inside[list(books.accounts)] = True
+    lines, opening, closing = _cash_lines(ledger, yearly, books, other, inside)
+    cf = [opening]
+    for name in WINDOW_CASH_LINES[books.name]:
+        cf.append(lines[name])
+        if name == "contributions":
+            cf.extend(books.received)
+    cf.append(closing)
+    pos = _position(ledger, yearly, books, lines, closing)
     arrears: list[NDArray[np.int64]] = []
     for part in (books.written_off, books.for_others):
         by = (
@@ -280,9 +307,7 @@ def window_statements(
 def build_statements(ledger: Ledger, windows: Sequence[WindowBooks]) -> NDArray[np.int64]:
     """Every window's statements side by side, years x lines (cents), in the order of
     :func:`statement_lines` for each window in turn. The ledger must be closed."""
-    flows = ledger.flows
-    years = flows.shape[0] // 12
-    yearly = flows.reshape(years, 12, *flows.shape[1:]).sum(axis=1)
+    yearly = ledger.yearly
     parts = []
     for books in windows:
         others = [a for w in windows if w is not books for a in w.accounts]

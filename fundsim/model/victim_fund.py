@@ -42,15 +42,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from fundsim.model.allegations import CaseloadPlan
-from fundsim.model.children import ChildSupport, annuity_factor
+from fundsim.model.children_account import ChildrenAccount
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
 from fundsim.model.events import Due
 from fundsim.model.fund import Fund
 from fundsim.model.ledger import to_cents
-from fundsim.model.liability import LiabilityStatement, liability_statement
+from fundsim.model.liability import LiabilityStatement
 from fundsim.model.pledges import expected_pledges_usd, plan_pledges
-from fundsim.scenario.schema import Scenario, TargetRatio, Victims
+from fundsim.scenario.schema import Scenario, Victims
 
 RngFor = Callable[[str], np.random.Generator]
 
@@ -69,9 +69,6 @@ VICTIM_ACCOUNTS = (
     "children_interest",
     "advocates",
 )
-
-#: Months of future child support kept back from new service packages (Rec 14 priority).
-CHILD_SUPPORT_KEPT_MONTHS = 12
 
 
 def window_fees(scenario: Scenario) -> tuple[float, float | None]:
@@ -146,11 +143,8 @@ class VictimFund:
         # ``arrears``: an entity's unpaid contribution stays its receivable and the budget
         # counts it as the window's asset; ``reapportion``: the budget bills it to everyone.
         self.shortfall_policy = shortfall_policy
-        # ``plan`` (pay-as-you-go children only): the budget nets the plan's position (the
-        # opening balance, the entities' budgets as if paid, the expected pledges, less the
-        # planned spending) rather than the window's cash: the realised surplus or deficit
-        # (services deferred, another entity's arrears, pledges above or below expectation)
-        # stays with the window, billed or credited to nobody.
+        # ``plan`` (paygo children only): the budget nets the plan's position, not the cash;
+        # the realised surplus or deficit stays with the window (:meth:`budget_cents`).
         self._plan_cents: int | None = (
             to_cents(v.funding.opening_balance_usd)
             if budget_reference == "plan" and v.children.funding == "paygo"
@@ -160,64 +154,45 @@ class VictimFund:
         self.transfers_cents = 0
         self._mult = caseload.multiplier
         self._victims_per_year = caseload.victims_per_year
-        self.children = ChildSupport(
-            v.children, caseload.multiplier, self.n_months, self.price_index, rng_for
+        self.account = ChildrenAccount(
+            ctx,
+            v.children,
+            caseload.multiplier,
+            rng_for,
+            interest_rate_annual,
+            support_account=self.acct_child,
+            interest_account=ix["children_interest"],
         )
+        self.children = self.account.children
+        self.children_fund = self.account.fund
+        self.statement: LiabilityStatement = self.account.statement
+        self.children_funding = v.children.funding
         self._package_usd = caseload.package_usd
         self._support_usd = max(0.0, v.children.support_usd_year.expected)
         self._new_children = v.children.new_per_year
-        # The children's account: an earmarked part of the window that pays child support.
-        self.children_fund = Fund(ledger, "children_account")
-        self.statement: LiabilityStatement = liability_statement(self.children)
-        funding = v.children.funding
-        self.children_funding = funding
-        self._target_ratio = (
-            funding.target_ratio
-            if isinstance(funding, TargetRatio)
-            else 1.0
-            if funding == "prefund_at_entry"
-            else 0.0
-        )
-        self.acct_interest = ix["children_interest"]
-        self._account_return = v.children.account_return
-        rate = self.children.rate
-        # Monthly return of the children's account (see Children.account_return) and the
-        # yearly growth the budget expects of its cash.
-        self._monthly_return = {
-            "none": 0.0,
-            "interest_rate": interest_rate_annual / 12,
-            "discount_rate": (1.0 + rate) ** (1.0 / 12.0) - 1.0,
-        }[self._account_return]
-        self._account_growth = {
-            "none": 1.0,
-            "interest_rate": 1.0 + interest_rate_annual,
-            "discount_rate": 1.0 + rate,
-        }[self._account_return]
-        self.children_interest_cents = 0
-        self._owed_in = (
-            0.0  # prefund_at_entry: present values of entered children not yet moved in (cents)
-        )
-        months_to_18 = 216.0
-        self._pv_new_child_usd = (
-            self._support_usd
-            / 12
-            * float(annuity_factor(np.array([months_to_18]), v.children.discount_rate)[0])
-        )
         self.window_funds: list[Fund] = [fund, self.children_fund, *self.lines]
+        self._set_running_costs(v, advocates_usd_year)
+        self._schedule_pledges(v, rng_for("pledges"))
+
+    def _set_running_costs(self, v: Victims, advocates_usd_year: float) -> None:
+        """The window's running costs: its caseworkers and the Victims' Rights Advocate
+        function (USD a month at start-year prices; 0: paid elsewhere), with their tallies."""
+        ix = self.ledger.index
         self.acct_caseworkers = ix["caseworkers"]
         self._slot_cost_usd_month = v.caseworkers.cost_usd_year / 12
         self.caseworker_cents = 0
         self.caseworker_missed_cents = 0
-        # The Victims' Rights Advocate function (USD a month at start-year prices; 0: paid
-        # elsewhere).
         self.acct_advocates = ix["advocates"]
         self._advocates_usd_month = advocates_usd_year / 12
         self.advocates_cents = 0
         self.advocates_missed_cents = 0
-        self._services_scale = 1.0 - v.existing_services_share
+
+    def _schedule_pledges(self, v: Victims, rng: np.random.Generator) -> None:
+        """Draw the Member States' pledges and withheld payments of the run (stream
+        ``pledges``) and schedule each receipt."""
         self.pledged_cents = 0
         self.withheld_cents = 0
-        plan = plan_pledges(v.funding.pledges, self.years, rng_for("pledges"))
+        plan = plan_pledges(v.funding.pledges, self.years, rng)
         for t, cents in zip(plan.pledge_time, plan.pledge_cents, strict=True):
             if cents > 0:
                 Due(self.env, t, (self.acct_pledges, cents), self._on_receipt)
@@ -260,8 +235,12 @@ class VictimFund:
         policy the children's need is that of their account (:meth:`children_need_usd`)
         and the reserve covers services only. Nothing in siloed mode: the entities fund
         their own lines (:meth:`line_needs_cents`). Under ``budget_reference = "plan"`` the
-        plan's position replaces the cash and the arrears; ``commit``: move the plan on by
-        the year (the budget is being approved, not asked about)."""
+        plan's position (the opening balance, the entities' budgets as if paid, the expected
+        pledges, less the planned spending) replaces the cash and the arrears, so that the
+        realised surplus or deficit (services deferred, another entity's arrears, pledges
+        above or below expectation) stays with the window, billed or credited to nobody;
+        ``commit``: move the plan on by the year (the budget is being approved, not asked
+        about)."""
         if self.siloed:
             return 0
         policy = policy or self.shortfall_policy
@@ -364,23 +343,9 @@ class VictimFund:
         return out
 
     def children_need_usd(self, year: int) -> float:
-        """What the children's account needs in ``year`` under a pre-funding policy (USD):
-        its target ``x`` times the liability expected at the year's end (today's liability
-        grown by a year's interest, plus the new children's present value at entry), plus
-        ``1 - x`` of the year's support, less its cash grown by the year's expected return
-        (``account_return``; real, like the liability's growth)."""
-        x = self._target_ratio
-        price = self.price_index[year]
-        if year == 0:
-            liability = self.statement.stock_pv_cents / 100
-            month = 0
-        else:
-            month = 12 * year - 1
-            liability = float(self.statement.liability_cents[month]) / 100
-        new_pv = self._new_children * self._mult[year] * self._pv_new_child_usd * price
-        support = 12 * self.children.due_cents(month) / 100
-        target = x * (liability * (1.0 + self.children.rate) + new_pv) + (1.0 - x) * support
-        return max(0.0, target - self.children_fund.cash_cents * self._account_growth / 100)
+        """What the children's account needs in ``year`` under a pre-funding policy (USD;
+        :meth:`ChildrenAccount.need_usd`)."""
+        return self.account.need_usd(year)
 
     def line_needs_cents(self, year: int) -> list[int] | None:
         """Siloed mode: what each entity puts in its own line for ``year`` — the expected
@@ -430,85 +395,21 @@ class VictimFund:
     # ------------------------------------------------------------------ money out
 
     def pay_child_support(self, month: int) -> int:
-        """Monthly, before any service package starts: fund the children's account under
-        the funding policy, pay the support due to children from it (in part if it is
-        short, the rest counted as missed), and return the cash services keep back (cents):
-        what the account lacks of the next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of support.
-
-        ``paygo``: the account is set to this month's and the next 12 months' support
-        (topped up from the window, or the excess released to it). ``prefund_at_entry``:
-        each child's present value at entry is moved in (as far as the window's
-        uncommitted cash allows; the rest later), then the account is topped up to the
-        same 12 months. ``target_ratio``: topped up to the larger of those 12 months and
-        the target times the liability after this month's payment. Earmarked money is
-        never released under a pre-funding policy."""
-        children, fund, account = self.children, self.fund, self.children_fund
-        if self._account_return == "discount_rate" and month % 12 == 0 and month:
-            self._credit_revaluation(month, account)
-        due = children.due_cents(month)
-        ahead = children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
-        target = due + ahead
-        now = month + 0.5
-        if self.children_funding != "paygo":
-            if self.children_funding == "prefund_at_entry":
-                self._owed_in += float(self.statement.entry_pv_cents[month])
-                move = min(round(self._owed_in), max(0, fund.available_cents))
-                if move > 0:
-                    self._move(month, account, fund, move, now)
-                    self._owed_in -= move
-            else:
-                target = max(
-                    target,
-                    round(self._target_ratio * float(self.statement.liability_cents[month])) + due,
-                )
-        have = account.cash_cents
-        if have < target:
-            self._move(month, account, fund, min(target - have, max(0, fund.available_cents)), now)
-        elif have > target and self.children_funding == "paygo":
-            self._move(month, fund, account, have - target, now)
-        paid = 0
-        if due:
-            paid = min(due, max(0, account.cash_cents))
-            if paid:
-                account.pay(month, self.acct_child, paid, now, "child support")
-            children.record(month, paid, due)
-        if self._monthly_return:
-            self._credit_return(month, account, paid)
-        return max(0, ahead - account.cash_cents)
-
-    def _credit_return(self, month: int, account: Fund, paid: int) -> None:
-        """Credit the children's account with the month's return: a month on the cash it
-        held from the start of the month, less the half month not earned on ``paid``,
-        the support paid out mid-month. That is the liability's own monthly unwind
-        (:mod:`fundsim.model.liability`), so an account equal to the liability stays equal
-        to it when it earns the discount rate."""
-        g = 1.0 + self._monthly_return
-        held = max(0, account.cash_cents) + paid
-        cents = round(held * (g - 1.0) - paid * (g**0.5 - 1.0))
-        if cents > 0:
-            account.receive(month, self.acct_interest, cents, month + 0.5, "interest")
-            self.children_interest_cents += cents
-
-    def _credit_revaluation(self, month: int, account: Fund) -> None:
-        """In January, with ``account_return = "discount_rate"``: the year's price change
-        on the account's cash, as the liability's opening value is revalued."""
-        year = month // 12
-        cents = round(
-            max(0, account.cash_cents) * (self.price_index[year] / self.price_index[year - 1] - 1.0)
-        )
-        if cents > 0:
-            account.receive(month, self.acct_interest, cents, month + 0.5, "revaluation")
-            self.children_interest_cents += cents
+        """Monthly, before any service package starts: fund the children's account from the
+        window's cash under the funding policy and pay the support due from it
+        (:meth:`ChildrenAccount.pay`); return the cash services keep back (cents): what the
+        account lacks of the next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of support."""
+        return self.account.pay(month, self.fund)
 
     def kept_for_children_cents(self, month: int) -> int:
         """The next :data:`CHILD_SUPPORT_KEPT_MONTHS` months of child support after ``month``
         (cents): what the children's account holds beyond this month's payment under paygo."""
-        return self.children.due_ahead_cents(month, CHILD_SUPPORT_KEPT_MONTHS)
+        return self.account.kept_cents(month)
 
-    def _move(self, month: int, to: Fund, frm: Fund, cents: int, now: float) -> None:
-        """Move ``cents`` between the window's general cash and its children's account."""
-        if cents > 0:
-            self.ledger.post(month, to.account, frm.account, cents, now, "children's account")
+    @property
+    def children_interest_cents(self) -> int:
+        """Return credited to the children's account so far (cents)."""
+        return self.account.interest_cents
 
     def pay_caseworkers(self, month: int, slots: int) -> None:
         """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot, then the Victims'
@@ -558,83 +459,6 @@ class VictimFund:
             self._fee_owed -= pay
 
     # ------------------------------------------------------------------ results
-
-    def check_conservation(self) -> None:
-        """Raise ``AssertionError`` unless the victims' fund (and each line), and the two
-        windows taken together, balance to the cent (opening + inflows - outflows = closing)."""
-        ledger = self.ledger
-        for fund in self.window_funds:
-            ledger.check_conservation(fund.account)
-        inside = [self.coordinator_fund.account] + [f.account for f in self.window_funds]
-        outside = [i for i in range(len(ledger.accounts)) if i not in inside]
-        total = ledger.totals  # to x from
-        inflow = int(total[np.ix_(inside, outside)].sum())
-        outflow = int(total[np.ix_(outside, inside)].sum())
-        opening = sum(ledger.opening[i] for i in inside)
-        closing = sum(ledger.balance[i] for i in inside)
-        if opening + inflow - outflow != closing:
-            raise AssertionError(
-                f"the windows together do not balance: {opening + inflow - outflow} != {closing} "
-                "cents"
-            )
-
-    def metrics(self) -> dict[str, float]:
-        """Per-replication metrics of the fund (names in docs/victims.md), after checking
-        its conservation."""
-        self.check_conservation()
-        ledger = self.ledger
-        accts = [f.account for f in self.window_funds]
-        outside = [i for i in range(len(ledger.accounts)) if i not in accts]
-        total = ledger.totals  # to x from
-        flows = ledger.flows
-        children = self.children
-        pv = children.obligations_pv_cents() / 100
-        liability = self.statement.closing_cents / 100
-        assets = self.children_fund.cash_cents / 100
-        contrib = self.contributors
-        return {
-            "children_supported": float(children.supported()),
-            "children_owed_at_end": float(children.owed_at_end()),
-            "child_support_paid_usd": children.paid_cents / 100,
-            "child_support_missed_usd": children.missed_cents / 100,
-            "obligations_pv_usd": pv,
-            "children_liability_pv_usd": liability,
-            "children_liability_at_start_usd": self.statement.stock_pv_cents / 100,
-            "pv_per_new_child_usd": self.statement.pv_per_new_child_cents / 100,
-            "children_account_usd": assets,
-            "children_interest_usd": self.children_interest_cents / 100,
-            "funded_ratio": assets / liability if liability > 0 else float("nan"),
-            "caseworker_cost_usd": self.caseworker_cents / 100,
-            "advocates_cost_usd": self.advocates_cents / 100,
-            "victim_opening_balance_usd": sum(ledger.opening[a] for a in accts) / 100,
-            "victim_inflows_usd": int(total[np.ix_(accts, outside)].sum()) / 100,
-            "victim_outflows_usd": int(total[np.ix_(outside, accts)].sum()) / 100,
-            "victim_closing_balance_usd": sum(ledger.balance[a] for a in accts) / 100,
-            "victim_assessed_usd": float(contrib.assessed_in_horizon.sum()) / 100,
-            "victim_paid_usd": float(contrib.paid.sum()) / 100,
-            "pledges_usd": self.pledged_cents / 100,
-            "withheld_usd": self.withheld_cents / 100,
-            "victim_admin_fees_usd": int(flows[:, self.acct_fees, accts].sum()) / 100,
-            "transfers_usd": self.transfers_cents / 100,
-            "victim_billed_for_others_usd": float(contrib.for_others.sum()) / 100,
-        }
-
-    def yearly_cents(self) -> np.ndarray:
-        """Years x (spending, income) of the window (cents): everything it paid out
-        (services, child support, caseworkers, fees) and everything it received from
-        outside (contributions, pledges, withheld payments, transfers, interest), by year."""
-        ledger = self.ledger
-        inside = [f.account for f in self.window_funds]
-        outside = [i for i in range(len(ledger.accounts)) if i not in inside]
-        flows = ledger.flows  # month x to x from
-        spending = flows[:, outside][:, :, inside].sum(axis=(1, 2))
-        income = flows[:, inside][:, :, outside].sum(axis=(1, 2))
-        return (
-            np.stack((spending, income), axis=1)
-            .reshape(self.years, 12, 2)
-            .sum(axis=1)
-            .astype(np.int64)
-        )
 
     def liability_lines(self) -> np.ndarray:
         """The children's liability roll-forward, years x :data:`STATEMENT_COLUMNS` (cents,

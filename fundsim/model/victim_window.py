@@ -18,6 +18,7 @@ from fundsim.model.allegations import caseload_plan, draw_victims
 from fundsim.model.cases import VictimCases, caseworker_slots
 from fundsim.model.context import Context
 from fundsim.model.contributors import Contributors
+from fundsim.model.existing_services import case_funds, services_scale
 from fundsim.model.formula_shares import formula_shares
 from fundsim.model.fund import Fund
 from fundsim.model.shocks import ShockPlan
@@ -63,16 +64,18 @@ def build_victim_window(
     plan = caseload_plan(scenario)
     n_pools = len(scenario.countries) if v.caseworkers.pooling == "per_country" else 1
     slots = caseworker_slots(v.caseworkers, plan.victims_per_year)
+    draws = draw_victims(scenario, rng_for)
     cases = VictimCases(
         ctx,
-        draw_victims(scenario, rng_for),
+        draws,
         v.caseworkers,
         v.priority,
         n_countries=len(scenario.countries),
         funds=[fund, *lines],
         services_account=ix["victim_services"],
         slots=slots,
-        services_scale=1.0 - v.existing_services_share,
+        services_scale=services_scale(scenario, draws.country, draws.child),  # para 50
+        fund_of=case_funds(scenario, draws.entity),  # siloed: entities paying their own
     )
     own_lines: list[Fund | None] = [*lines] if lines else [None] * len(names)
     contributors = Contributors(

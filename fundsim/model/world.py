@@ -35,6 +35,7 @@ import simpy
 from numpy.typing import NDArray
 
 from fundsim.model.arrangement import ACCOUNTS, arrange
+from fundsim.model.bills import invoice_cv, max_bill_change
 from fundsim.model.context import Context
 from fundsim.model.coordinator_window import build_coordinator_window
 from fundsim.model.ledger import Ledger
@@ -42,6 +43,7 @@ from fundsim.model.outputs import MONTHLY_COLUMNS, ReplicationResult, monthly_ta
 from fundsim.model.shocks import plan_shocks
 from fundsim.model.statements import WindowBooks, build_statements
 from fundsim.model.static import static_for
+from fundsim.model.victim_results import victim_metrics, victim_yearly_cents
 from fundsim.model.victim_window import build_victim_window, victim_accounts
 from fundsim.scenario.schema import Scenario
 
@@ -199,15 +201,15 @@ class World:
         metrics = window.metrics
         vf = self.victim_fund
         if self.cases is not None and vf is not None:
-            fund_metrics = vf.metrics()  # checks both windows' conservation too
+            fund_metrics = victim_metrics(vf)  # checks both windows' conservation too
             metrics.update(self.cases.metrics())
             metrics["unmet_need_usd"] = (
                 metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
             )
             metrics.update(fund_metrics)
         contrib, coord = self.contributors, self.coordinators
-        metrics["invoice_cv"] = contrib.invoice_cv()
-        change, entity = contrib.max_bill_change()
+        metrics["invoice_cv"] = invoice_cv(contrib.assessed)
+        change, entity = max_bill_change(contrib.assessed)
         metrics["max_bill_change"] = change
         metrics["max_bill_change_entity"] = float(entity)
         metrics["billed_for_others_usd"] = float(contrib.for_others.sum()) / 100
@@ -226,7 +228,7 @@ class World:
             "children_liability": vf.liability_lines() if vf is not None else None,
             "receivables_cents": receivables,
             "statements": build_statements(ledger, self._window_books(receivables)),
-            "victims_yearly": vf.yearly_cents() if vf is not None else None,
+            "victims_yearly": victim_yearly_cents(vf) if vf is not None else None,
         }
         return ReplicationResult(metrics, arrays, events, journal=ledger.journal)
 

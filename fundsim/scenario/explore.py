@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from fundsim.scenario.errors import ScenarioError
+from fundsim.scenario.levels import level_label, levels_and_labels
 
 #: Most futures and policies one experiment may hold.
 MAX_FUTURES = 10_000
@@ -192,45 +193,6 @@ def parse_condition(text: str) -> Condition:
     return Condition(m.group(1), m.group(2), threshold)
 
 
-def _label(value: Any) -> str | None:
-    """The default label of a level: its value, when it is a scalar."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float | str):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return None
-
-
-def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """Levels and labels from ``[a, b]`` or ``{ levels = [...], labels = [...] }``."""
-    if isinstance(spec, dict):
-        unknown = set(spec) - {"levels", "labels"}
-        if unknown:
-            raise ScenarioError(
-                file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)"
-            )
-        levels, labels = spec.get("levels"), spec.get("labels")
-    else:
-        levels, labels = spec, None
-    if not isinstance(levels, list) or not levels:
-        raise ScenarioError(file, where, "give a non-empty list of levels")
-    if labels is None:
-        labels = [_label(v) for v in levels]
-        if None in labels:
-            raise ScenarioError(
-                file, where, "a level that is a table or an array needs a label (labels = [...])"
-            )
-    if (
-        not isinstance(labels, list)
-        or len(labels) != len(levels)
-        or not all(isinstance(x, str) and x for x in labels)
-    ):
-        raise ScenarioError(file, f"{where}.labels", "give one non-empty text label per level")
-    if len(set(labels)) != len(labels):
-        raise ScenarioError(file, f"{where}.labels", "labels must differ")
-    return tuple(levels), tuple(labels)
-
-
 def _uncertainty(file: Path, key: str, spec: Any) -> Uncertainty:
     where = f"explore.uncertainties.{key}"
     if isinstance(spec, dict) and ("low" in spec or "high" in spec):
@@ -250,7 +212,7 @@ def _uncertainty(file: Path, key: str, spec: Any) -> Uncertainty:
         if not lo < hi:  # type: ignore[operator]
             raise ScenarioError(file, where, f"low ({lo:g}) must be below high ({hi:g})")
         return Uncertainty(key, float(lo), float(hi), integer)  # type: ignore[arg-type]
-    levels, labels = _levels(file, where, spec)
+    levels, labels = levels_and_labels(file, where, spec)
     if len(levels) < 2:
         raise ScenarioError(file, where, "an uncertainty needs at least two categories")
     return Uncertainty(key, levels=levels, labels=labels)
@@ -290,7 +252,7 @@ def _policies(file: Path, table: Any, levers: tuple[Lever, ...]) -> tuple[Policy
         chosen = {}
         for key, lv in by_key.items():
             want = choices.get(key, lv.labels[0])
-            label = want if isinstance(want, str) and want in lv.labels else _label(want)
+            label = want if isinstance(want, str) and want in lv.labels else level_label(want)
             if label not in lv.labels:
                 raise ScenarioError(
                     file,
@@ -328,7 +290,9 @@ def parse_explore(table: Any, file: str | Path = "<explore>") -> ExploreSpec:
     lev = table.get("levers", {})
     if not isinstance(lev, dict):
         raise ScenarioError(file, "explore.levers", "must be a table of lever keys and levels")
-    levers = tuple(Lever(k, *_levels(file, f"explore.levers.{k}", v)) for k, v in lev.items())
+    levers = tuple(
+        Lever(k, *levels_and_labels(file, f"explore.levers.{k}", v)) for k, v in lev.items()
+    )
     both = set(unc) & set(lev)
     if both:
         raise ScenarioError(file, f"explore.levers.{sorted(both)[0]}", "is also an uncertainty")

@@ -37,6 +37,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from fundsim.scenario.errors import ScenarioError
+from fundsim.scenario.levels import levels_and_labels
 from fundsim.scenario.overrides import validation_problem
 from fundsim.scenario.schema.options import OptionsTable
 
@@ -115,46 +116,6 @@ class OptionsSpec:
         }
 
 
-def _label(value: Any) -> str | None:
-    if value is None:
-        return "as is"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float | str):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return None
-
-
-def _levels(file: Path, where: str, spec: Any) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    if isinstance(spec, dict):
-        unknown = set(spec) - {"levels", "labels"}
-        if unknown:
-            raise ScenarioError(
-                file, f"{where}.{sorted(unknown)[0]}", "unknown key (use levels and labels)"
-            )
-        levels, labels = spec.get("levels"), spec.get("labels")
-    else:
-        levels, labels = spec, None
-    if not isinstance(levels, list) or not levels:
-        raise ScenarioError(file, where, "give a non-empty list of levels")
-    if labels is None:
-        auto = [_label(v) for v in levels]
-        if any(a is None for a in auto):
-            raise ScenarioError(
-                file, where, "a level that is a table or an array needs a label (labels = [...])"
-            )
-        labels = auto
-    if (
-        not isinstance(labels, list)
-        or len(labels) != len(levels)
-        or not all(isinstance(x, str) and x.strip() for x in labels)
-    ):
-        raise ScenarioError(file, f"{where}.labels", "give one non-empty text label per level")
-    if len(set(labels)) != len(labels):
-        raise ScenarioError(file, f"{where}.labels", "labels must differ")
-    return tuple(levels), tuple(labels)
-
-
 def _scenario_file(file: Path, where: str, value: Any) -> Path | None:
     if value is None:
         return None
@@ -185,7 +146,10 @@ def _named(file: Path, table: Any) -> list[OptionDef]:
 def _crossed(file: Path, table: Any) -> list[OptionDef]:
     if not isinstance(table, dict):
         raise ScenarioError(file, "options.cross", "must be a table of dimensions (key = [levels])")
-    dims = [(key, *_levels(file, f"options.cross.{key}", spec)) for key, spec in table.items()]
+    dims = [
+        (key, *levels_and_labels(file, f"options.cross.{key}", spec, none_label="as is"))
+        for key, spec in table.items()
+    ]
     out = []
     for combo in itertools.product(*(range(len(levels)) for _, levels, _ in dims)):
         scn: Path | None = None

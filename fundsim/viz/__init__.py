@@ -26,7 +26,6 @@ if TYPE_CHECKING:
         sensitivity_bars,
         share_bars,
         solve_path,
-        stress_heatmap,
         waiting_time_distribution,
     )
     from fundsim.viz.notebook import (
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     )
     from fundsim.viz.report import write_report
     from fundsim.viz.share_report import share_bar_figure, write_share_workbook
+    from fundsim.viz.stress_figures import stress_heatmap
     from fundsim.viz.style import new_figure, save_figure, styled, usd_label
 
 #: Each public name and the module that defines it.
@@ -53,11 +53,11 @@ _HOMES = {
             "sensitivity_bars",
             "share_bars",
             "solve_path",
-            "stress_heatmap",
             "waiting_time_distribution",
         ),
         "figures",
     ),
+    "stress_heatmap": "stress_figures",
     "write_report": "report",
     **dict.fromkeys(("tradeoff", "waterfall"), "brief_figures"),
     **dict.fromkeys(

@@ -43,6 +43,34 @@ def write_options_workbook(
     path = Path(path)
     book = open_workbook(path)
     sheets = Sheets(book)
+    ladder = decomposition is not None and len(decomposition) > 0
+    _options_read_me(sheets, title, facts, assumptions, ladder)
+    _options_sheet(sheets, table, metrics)
+    _bills_sheet(sheets, costs)
+    ws = book.add_worksheet("Entity costs")
+    ccols = [
+        Column("option", "option"),
+        Column("window", "window"),
+        Column("entity", "entity"),
+        Column("year", "year", "0"),
+        Column("invoice_usd", "invoice (USD)", _USD, total=True),
+        Column("paid_usd", "paid (USD)", _USD, total=True),
+    ]
+    Sheets.fit(ws, sheets.table(ws, costs, ccols, name="EntityCosts", total_label="total"))
+    if decomposition is not None and ladder:
+        _decomposition_sheet(sheets, decomposition)
+    book.close()
+    return path
+
+
+def _options_read_me(
+    sheets: Sheets,
+    title: str,
+    facts: Sequence[tuple[str, Any]],
+    assumptions: Sequence[tuple[str, str]],
+    ladder: bool,
+) -> None:
+    """The Read me sheet: the run's facts, the reference's assumptions, what each sheet holds."""
     contents = [
         (
             "Options",
@@ -52,7 +80,7 @@ def write_options_workbook(
         ("Bills", "each entity's mean invoice a year under each option (USD)"),
         ("Entity costs", "option x entity x year: invoice and paid (USD), to filter"),
     ]
-    if decomposition is not None and len(decomposition):
+    if ladder:
         contents.append(
             ("Decomposition", "a ladder's steps: each change's paired effect, 95 % interval")
         )
@@ -65,7 +93,10 @@ def write_options_workbook(
         contents=contents,
         assumptions_note="no input of the reference option is marked ASSUMPTION",
     )
-    ws = book.add_worksheet("Options")
+
+
+def _options_sheet(sheets: Sheets, table: pd.DataFrame, metrics: Sequence[str]) -> None:
+    """The Options sheet: per option, each metric's mean, interval and paired difference."""
     cols = [
         Column("option", "option"),
         Column("against", "paired against"),
@@ -84,8 +115,13 @@ def write_options_workbook(
             Column(f"{m}_diff_high", f"{m} difference 95% high", f),
         ]
     cols.append(Column("dominated_by", "dominated by"))
+    ws = sheets.book.add_worksheet("Options")
     Sheets.fit(ws, sheets.table(ws, table, cols, name="Options"))
-    ws = book.add_worksheet("Bills")
+
+
+def _bills_sheet(sheets: Sheets, costs: pd.DataFrame) -> None:
+    """The Bills sheet: entity x option, the mean invoice a year (USD), with totals."""
+    ws = sheets.book.add_worksheet("Bills")
     wide = costs.groupby(["entity", "option"], sort=False)["invoice_usd"].mean().unstack("option")
     wide = wide.reindex(columns=list(dict.fromkeys(costs["option"]))).reset_index()
     keys = [f"o{j}" for j in range(len(wide.columns) - 1)]
@@ -95,30 +131,21 @@ def write_options_workbook(
         for k, name in zip(keys, wide.columns[1:], strict=True)
     ]
     Sheets.fit(ws, sheets.table(ws, frame, bcols, name="Bills", total_label="total"))
-    ws = book.add_worksheet("Entity costs")
-    ccols = [
-        Column("option", "option"),
-        Column("window", "window"),
-        Column("entity", "entity"),
-        Column("year", "year", "0"),
-        Column("invoice_usd", "invoice (USD)", _USD, total=True),
-        Column("paid_usd", "paid (USD)", _USD, total=True),
+
+
+def _decomposition_sheet(sheets: Sheets, decomposition: pd.DataFrame) -> None:
+    """A ladder's Decomposition sheet: each step's paired effect and its interval."""
+    ws = sheets.book.add_worksheet("Decomposition")
+    dcols = [
+        Column("step", "step", "0"),
+        Column("from", "from"),
+        Column("to", "to"),
+        Column("change", "change"),
+        Column("metric", "metric"),
+        Column("level_from", "level before"),
+        Column("level_to", "level after"),
+        Column("diff", "paired difference"),
+        Column("diff_low", "95% low"),
+        Column("diff_high", "95% high"),
     ]
-    Sheets.fit(ws, sheets.table(ws, costs, ccols, name="EntityCosts", total_label="total"))
-    if decomposition is not None and len(decomposition):
-        ws = book.add_worksheet("Decomposition")
-        dcols = [
-            Column("step", "step", "0"),
-            Column("from", "from"),
-            Column("to", "to"),
-            Column("change", "change"),
-            Column("metric", "metric"),
-            Column("level_from", "level before"),
-            Column("level_to", "level after"),
-            Column("diff", "paired difference"),
-            Column("diff_low", "95% low"),
-            Column("diff_high", "95% high"),
-        ]
-        Sheets.fit(ws, sheets.table(ws, decomposition, dcols, name="Decomposition"))
-    book.close()
-    return path
+    Sheets.fit(ws, sheets.table(ws, decomposition, dcols, name="Decomposition"))

@@ -3,22 +3,29 @@
 Every function returns a :class:`matplotlib.figure.Figure` in the style of
 :mod:`fundsim.viz.style`; write it with :func:`~fundsim.viz.style.save_figure`.
 A function whose data are absent raises :class:`MissingData` (the report skips
-that figure) rather than draw an empty picture.
+that figure) rather than draw an empty picture. The stress-test heat map lives in
+:mod:`fundsim.viz.stress_figures` and is importable from here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from textwrap import fill
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from fundsim.errors import FundsimError
-from fundsim.results.registry import STRESS_HEADLINE, describe, format_difference, format_value
+from fundsim.results.registry import describe, format_value
+from fundsim.viz.figure_inputs import MissingData, need_columns
+
+# The stress heat map, importable from here as notebooks and commands always have (the
+# redundant aliases mark a re-export).
+from fundsim.viz.stress_figures import BETTER as BETTER
+from fundsim.viz.stress_figures import NEITHER as NEITHER
+from fundsim.viz.stress_figures import WORSE as WORSE
+from fundsim.viz.stress_figures import stress_effects as stress_effects
+from fundsim.viz.stress_figures import stress_heatmap as stress_heatmap
 from fundsim.viz.style import (
     ACCENT,
     DARK,
@@ -32,20 +39,6 @@ from fundsim.viz.style import (
     styled,
     usd_label,
 )
-
-
-class MissingData(FundsimError, ValueError):
-    """The table lacks what the figure shows (a column, a metric, any rows)."""
-
-
-def _need(frame: pd.DataFrame | None, columns: Sequence[str], what: str) -> pd.DataFrame:
-    if frame is None or frame.empty:
-        raise MissingData(f"{what}: no data")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingData(f"{what}: the table has no column {', '.join(repr(c) for c in missing)}")
-    return frame
-
 
 # --------------------------------------------------------------------------- fan chart
 
@@ -69,7 +62,7 @@ def fan_chart(
     ``width`` (inches) redraws it for a narrow screen (below 5 in: taller, fewer year
     ticks); the legend sits under the plot, never on the data.
     """
-    _need(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
+    need_columns(monthly, ("month", "metric", "p05", "p25", "p50", "p75", "p95"), "fan chart")
     m = monthly[monthly["metric"] == metric].sort_values("month")
     if m.empty:
         raise MissingData(f"fan chart: no monthly metric {metric!r}")
@@ -134,7 +127,7 @@ def coverage_heatmap(
     replications), countries ordered by risk tier then code; each cell labelled in %.
     ``width`` (inches) redraws it for a narrow screen (below 5 in: two-digit years,
     no cell labels)."""
-    cov = _need(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
+    cov = need_columns(coverage, ("country", "year", "coverage"), "coverage heat map").copy()
     order_cols = ["risk_tier", "country"] if "risk_tier" in cov else ["country"]
     countries = cov.drop_duplicates("country").sort_values(order_cols)["country"].tolist()
     grid = cov.pivot(index="country", columns="year", values="coverage").loc[countries]
@@ -183,7 +176,7 @@ def share_bars(
 ) -> Figure:
     """Horizontal bars per entity: mean assessed and paid USD a year (shares.csv), the
     formula share in % beside each bar; largest payer on top."""
-    _need(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
+    need_columns(shares, ("entity", "assessed_usd", "paid_usd"), "share bars")
     agg = {"assessed_usd": ("assessed_usd", "mean"), "paid_usd": ("paid_usd", "mean")}
     if "share" in shares:
         agg["share"] = ("share", "mean")
@@ -247,7 +240,7 @@ def waiting_time_distribution(
     """Histogram over replications of each replication's median wait of an assisted
     victim for a first service (days), with their mean and 5th-95th percentiles marked.
     It shows how that median varies across replications, not single victims' waits."""
-    _need(replications, (column,), "waiting-time distribution")
+    need_columns(replications, (column,), "waiting-time distribution")
     x = replications[column].dropna().to_numpy(float)
     if x.size == 0:
         raise MissingData(f"waiting-time distribution: {column!r} has no values")
@@ -265,181 +258,6 @@ def waiting_time_distribution(
     return fig
 
 
-# --------------------------------------------------------------------------- stress
-
-
-#: Arrow after a metric's name on the heat map: the direction in which it is better.
-_ARROWS = {"higher": " \u2191", "lower": " \u2193"}
-#: Cell colours of the heat map: a significant change that is better, worse, or of a
-#: metric that is neither (grey); a change whose interval includes 0 stays white.
-BETTER = "#92c5de"
-WORSE = "#f4a582"
-NEITHER = "#e0e0e0"
-
-
-def _compact(value: float) -> str:
-    """A signed number in k/M units for a heat-map cell."""
-    a = abs(value)
-    if a >= 1e6:
-        return f"{value / 1e6:+.2f}M"
-    if a >= 1e3:
-        return f"{value / 1e3:+.0f}k"
-    return f"{value:+.2g}"
-
-
-def stress_effects(stress: pd.DataFrame, metrics: Sequence[str] | None = None) -> pd.DataFrame:
-    """Shock x metric: ``"better"``, ``"worse"``, ``"neither"`` (a significant change of
-    a metric with no good direction) or ``""`` (the paired 95 % interval includes 0, or
-    the shock was not run). Decided by the interval and the metric's good direction in
-    the registry, never by the size of the relative change."""
-    _need(stress, ("shock", "metric", "diff", "ci95_low", "ci95_high"), "stress heat map")
-    ran = stress[stress["metric"].fillna("") != ""]
-    if ran.empty:
-        raise MissingData("stress heat map: no shock was run")
-    shocks = list(dict.fromkeys(stress["shock"]))
-    have = list(dict.fromkeys(ran["metric"]))
-    cols = [m for m in metrics if m in have] if metrics else have
-    if not cols:
-        raise MissingData("stress heat map: none of the chosen metrics is in the stress table")
-    out = pd.DataFrame("", index=shocks, columns=cols)
-    for _, r in ran[ran["metric"].isin(cols)].iterrows():
-        lo, hi = float(r["ci95_low"]), float(r["ci95_high"])
-        if not (lo > 0 or hi < 0):
-            continue
-        good = describe(r["metric"]).good
-        if not good:
-            out.at[r["shock"], r["metric"]] = "neither"
-        else:
-            out.at[r["shock"], r["metric"]] = (
-                "better" if (float(r["diff"]) > 0) == (good == "higher") else "worse"
-            )
-    return out
-
-
-def _stress_label(metric: str, diff: float) -> str:
-    if describe(metric).is_percent:
-        return format_difference(metric, diff).replace(" pp", "pp")
-    if describe(metric).fmt == "usd":
-        return _compact(diff)
-    return format_difference(metric, diff)
-
-
-def stress_heatmap(
-    stress: pd.DataFrame,
-    title: str = "Stress tests: change against the baseline",
-    metrics: Sequence[str] | None = None,
-    width: float | None = None,
-) -> Figure:
-    """Shocks (rows) x metrics (columns) of each metric's change against the baseline.
-
-    A cell is coloured only when the paired 95 % interval of the change excludes 0: blue
-    when the change is better for that metric (its good direction in the metric registry),
-    orange-red when worse, grey for a metric that is neither better nor worse higher
-    (closing cash). A change whose interval includes 0 is left white with its label in
-    brackets. Labels: metrics read in % change in percentage points (``pp``), money in
-    USD (k, M), counts and days as numbers. ``metrics`` chooses the columns (default: the
-    registry's stress headline, :data:`~fundsim.results.registry.STRESS_HEADLINE`, that
-    the table has). When the table has the entities' bills (``largest_change_usd``) a
-    last column names the entity whose bill over the horizon changes most, in USD and %.
-    Shocks not run are listed as such.
-    """
-    if metrics is None:
-        have = set(stress["metric"].fillna("")) if "metric" in stress else set()
-        metrics = [m for m in STRESS_HEADLINE if m in have] or None
-    effects = stress_effects(stress, metrics)
-    ran = stress[stress["metric"].fillna("") != ""]
-    shocks, cols = list(effects.index), list(effects.columns)
-    diff = ran.pivot(index="shock", columns="metric", values="diff").reindex(
-        index=shocks, columns=cols
-    )
-    bills = "largest_change_usd" in stress and stress["largest_change_usd"].notna().any()
-    colours = {"better": BETTER, "worse": WORSE, "neither": NEITHER, "": "white"}
-    n_cols = len(cols) + (1 if bills else 0)
-    with styled():
-        narrow = width is not None and width < 5.0
-        fig = new_figure(
-            width or min(2.2 + 1.0 * n_cols + (0.6 if bills else 0), 9.5),
-            1.8 + (0.55 if narrow else 0.36) * len(shocks) + (1.2 if narrow else 0),
-        )
-        ax = fig.add_subplot()
-        rgb = np.array(
-            [
-                [to_rgb(colours[str(effects.iat[i, j])]) for j in range(len(cols))]
-                + ([to_rgb("white")] if bills else [])
-                for i in range(len(shocks))
-            ]
-        )
-        ax.imshow(rgb, aspect="auto")
-        ax.grid(False)
-        names = [describe(m).heading + _ARROWS.get(describe(m).good or "", "") for m in cols]
-        if bills:
-            names.append("largest change\nof one bill")
-        small = 5.5 if narrow else 7.0
-        ax.set_xticks(
-            range(n_cols),
-            [fill(n, 22 if narrow else 14) for n in names],
-            fontsize=small,
-            rotation=90 if narrow else 0,
-        )
-        ax.xaxis.tick_top()
-        rows = [fill(s.replace("_", " "), 16) for s in shocks] if narrow else shocks
-        ax.set_yticks(range(len(shocks)), rows, fontsize=small + 0.5)
-        ax.set_xticks(np.arange(-0.5, n_cols), minor=True)
-        ax.set_yticks(np.arange(-0.5, len(shocks)), minor=True)
-        ax.grid(which="minor", color="#bdbdbd", lw=0.5)
-        ax.tick_params(which="minor", length=0)
-        diffs = diff.to_numpy(float)
-        first = ran.drop_duplicates("shock").set_index("shock")
-        for i, shock in enumerate(shocks):
-            if np.isnan(diffs[i]).all():
-                ax.text(-0.4, i, "not run", ha="left", va="center", fontsize=7, color=INK)
-                continue
-            for j, metric in enumerate(cols):
-                d = float(diffs[i, j])
-                if not np.isfinite(d):
-                    continue
-                text = _stress_label(metric, d)
-                significant = effects.iat[i, j] != ""
-                ax.text(
-                    j,
-                    i,
-                    text if significant else f"({text})",
-                    ha="center",
-                    va="center",
-                    fontsize=small,
-                    color=INK if significant else "#737373",
-                )
-            if (
-                bills
-                and shock in first.index
-                and np.isfinite(float(first.at[shock, "largest_change_usd"]))  # type: ignore[arg-type]
-            ):
-                r = first.loc[shock]
-                ax.text(
-                    len(cols),
-                    i,
-                    f"{str(r['largest_change_entity'])[:12]}\n"
-                    f"{_compact(float(r['largest_change_usd']))}{chr(10) if narrow else ' '}"
-                    f"({100 * float(r['largest_change_pct']):+.1f}%)",
-                    ha="center",
-                    va="center",
-                    fontsize=small - 0.5,
-                    color=INK,
-                )
-        ax.set_title(fill(title, 40) if narrow else title, pad=8)
-        ax.set_xlabel(
-            "blue: better, orange: worse (the paired 95 % interval excludes 0); grey: a change of "
-            "a metric "
-            "neither better nor worse;\nwhite, (bracketed): the interval includes 0. \u2191 higher "
-            "is "
-            "better, \u2193 lower is better; pp: percentage points; USD in k and M.",
-            fontsize=small,
-        )
-        if narrow:
-            ax.xaxis.label.set_wrap(True)
-    return fig
-
-
 # --------------------------------------------------------------------------- sensitivity, solve
 
 
@@ -453,13 +271,13 @@ def sensitivity_bars(table: pd.DataFrame, metric: str = "", title: str = "") -> 
         )
         xlabel = "Sobol index (share of output variance)"
     else:
-        _need(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
+        need_columns(table, ("mu_star", "mu_star_conf"), "sensitivity bars")
         pairs = (
             ("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)"),
             ("sigma", None, "sigma"),
         )
         xlabel = f"elementary effect on {metric}" if metric else "elementary effect"
-    _need(table, ("input",), "sensitivity bars")
+    need_columns(table, ("input",), "sensitivity bars")
     y = np.arange(len(table))
     with styled():
         fig = new_figure(7.0, 1.4 + 0.45 * len(table))
@@ -494,7 +312,7 @@ def solve_path(
 ) -> Figure:
     """The runs of a solve: metric mean and 95 % interval against the lever value, the
     target threshold, and the solution."""
-    _need(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
+    need_columns(runs, ("lever_value", "mean", "ci95_low", "ci95_high"), "solve path")
     r = runs.sort_values("lever_value")
     with styled():
         fig = new_figure(6.5, 3.6)

@@ -217,17 +217,58 @@ def build_html(
     ``templates/report.html.j2`` (autoescaped). Order: the answer, the charts, the
     tables, then the reference (glossary and assumptions, collapsed)."""
     m = run.manifest
-    name = str(m.get("scenario", run.path.name if run.path else "run"))
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            name=str(m.get("scenario", run.path.name if run.path else "run")),
+            facts=_run_facts(m),
+            answer=answer(run.summary, m, settings),
+            scenario=scenario,
+            scenario_note=scenario_note,
+            assumptions=scenario.assumptions() if scenario else [],
+            basis_counts=scenario.counts() if scenario else {},
+            glossary=glossary(list(run.summary.index)),
+            figures=_figure_cards(figs, narrow or {}),
+            skipped=dict(skipped or {}),
+            tables=_html_tables(run, settings),
+            stress=None if stress is None else _stress_table(_shown_stress(stress)),
+        )
+    )
+
+
+def _run_facts(manifest: Mapping[str, Any]) -> str:
+    """The line under the page's title: replications, seed, years, version, scenario hash,
+    when the run finished."""
+    m = manifest
     start, years = m.get("start_year"), m.get("years")
     span = (
         f"{start}–{int(start) + int(years) - 1}" if start is not None and years is not None else ""
     )
-    facts = (
+    return (
         f"{m.get('replications')} replications, seed {m.get('seed')}, {span}; "
         f"fundsim {m.get('fundsim_version')}; scenario hash "
         f"{str(m.get('scenario_hash', ''))[:12]}; "
         f"finished {m.get('finished')}"
     )
+
+
+def _figure_cards(figs: Mapping[str, Figure], narrow: Mapping[str, Figure]) -> list[dict[str, Any]]:
+    """Each figure for the template: its title, PNG (base64), caption and phone version."""
+    return [
+        {
+            "title": t,
+            "png": png_base64(f),
+            "caption": CAPTIONS.get(t, ""),
+            "narrow": png_base64(narrow[t], dpi=100) if t in narrow else None,
+        }
+        for t, f in figs.items()
+    ]
+
+
+def _html_tables(run: Run, settings: object | None) -> dict[str, Any]:
+    """The page's tables by key: the summary, yearly and children's tables, the statements,
+    and the shares assessed and paid by entity and year."""
     year_cols = _years(run)
     summary = summary_table(run, settings)
     tables = {
@@ -255,61 +296,37 @@ def build_html(
     usd = dict.fromkeys(year_cols, "USD")
     tables["assessed"] = _table(shares_by_year(run.shares, "assessed_usd"), "shares", usd)
     tables["paid"] = _table(shares_by_year(run.shares, "paid_usd"), "paid", usd)
-    stress_rows = None
-    if stress is not None:
-        cols = [
-            c
-            for c in (
-                "shock",
-                "metric",
-                "baseline_mean",
-                "shocked_mean",
-                "diff",
-                "ci95_low",
-                "ci95_high",
-                "effect",
-                "largest_change_entity",
-                "largest_change_usd",
-                "largest_change_pct",
-            )
-            if c in stress
-        ]
-        # The page shows the headline metrics (every metric is in the workbook and stress.csv).
-        names = stress["metric"].fillna("").astype(str)
-        shown = (
-            stress[names.isin(STRESS_HEADLINE) | (names == "")]
-            if names.isin(STRESS_HEADLINE).any()
-            else stress
-        )
-        stress_rows = _stress_table(shown[cols])
-    return (
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            name=name,
-            facts=facts,
-            answer=answer(run.summary, m, settings),
-            scenario=scenario,
-            scenario_note=scenario_note,
-            assumptions=scenario.assumptions() if scenario else [],
-            basis_counts=scenario.counts() if scenario else {},
-            glossary=glossary(list(run.summary.index)),
-            figures=[
-                {
-                    "title": t,
-                    "png": png_base64(f),
-                    "caption": CAPTIONS.get(t, ""),
-                    "narrow": png_base64((narrow or {})[t], dpi=100)
-                    if t in (narrow or {})
-                    else None,
-                }
-                for t, f in figs.items()
-            ],
-            skipped=dict(skipped or {}),
-            tables=tables,
-            stress=stress_rows,
-        )
+    return tables
+
+
+#: The stress table's columns the page shows, in order (those the table has).
+STRESS_COLUMNS = (
+    "shock",
+    "metric",
+    "baseline_mean",
+    "shocked_mean",
+    "diff",
+    "ci95_low",
+    "ci95_high",
+    "effect",
+    "largest_change_entity",
+    "largest_change_usd",
+    "largest_change_pct",
+)
+
+
+def _shown_stress(stress: pd.DataFrame) -> pd.DataFrame:
+    """The rows and columns of the stress table the page shows: the headline metrics (and
+    the shocks not run) when the table has any, else every metric (every metric is in the
+    workbook and stress.csv)."""
+    cols = [c for c in STRESS_COLUMNS if c in stress]
+    names = stress["metric"].fillna("").astype(str)
+    shown = (
+        stress[names.isin(STRESS_HEADLINE) | (names == "")]
+        if names.isin(STRESS_HEADLINE).any()
+        else stress
     )
+    return shown[cols]
 
 
 #: The statements the report shows, per window: (key, statement, title).

@@ -224,6 +224,38 @@ def write_share_workbook(
     path = Path(path)
     book = open_workbook(path)
     sheets = Sheets(book)
+    _share_read_me(sheets, shares, fairness, notes, scenario)
+    _matrix(sheets, "Shares", shares, _PERCENT, "%", total=True)
+    _matrix(sheets, "Amounts USD", amounts_usd, _USD, "USD", total=True)
+    _matrix(sheets, "Burden ratios", burden_ratios, _RATIO, "ratio", total=False)
+    _fairness_sheet(sheets, fairness)
+    _long_sheet(sheets, long)
+    ws = book.add_worksheet("Notes")
+    Sheets.fit(
+        ws,
+        sheets.table(
+            ws,
+            pd.DataFrame({"note": list(notes)}),
+            [Column("note", "note")],
+            name="Notes",
+            freeze=False,
+        ),
+    )
+    if figure_png is not None:
+        _share_chart(book, shares)
+    book.close()
+    return path
+
+
+def _share_read_me(
+    sheets: Sheets,
+    shares: pd.DataFrame,
+    fairness: pd.DataFrame,
+    notes: Sequence[str],
+    scenario: str,
+) -> None:
+    """The Read me sheet: what the workbook holds, each formula in words with its
+    parameters, the fairness measures' meanings, the notes."""
     params = fairness["parameters"] if "parameters" in fairness else pd.Series(dtype=str)
     formulas = [
         (str(f), FORMULA_WORDS.get(str(f), ""), str(params.get(f, ""))) for f in shares.columns
@@ -256,10 +288,10 @@ def write_share_workbook(
         ],
         headings=("How each formula splits the cost", "formula", "what it does (parameters)"),
     )
-    _matrix(sheets, "Shares", shares, _PERCENT, "%", total=True)
-    _matrix(sheets, "Amounts USD", amounts_usd, _USD, "USD", total=True)
-    _matrix(sheets, "Burden ratios", burden_ratios, _RATIO, "ratio", total=False)
 
+
+def _fairness_sheet(sheets: Sheets, fairness: pd.DataFrame) -> None:
+    """The Fairness sheet: one row per formula, each measure in its format."""
     frame = fairness.reset_index()
     frame = frame.rename(columns={frame.columns[0]: "formula"})
     cols = [
@@ -269,9 +301,12 @@ def write_share_workbook(
             for c in fairness.columns
         ),
     ]
-    ws = book.add_worksheet("Fairness")
+    ws = sheets.book.add_worksheet("Fairness")
     Sheets.fit(ws, sheets.table(ws, frame, cols, name="Fairness"))
 
+
+def _long_sheet(sheets: Sheets, long: pd.DataFrame) -> None:
+    """The Long sheet: one row per formula and entity (share, bill, burden ratio)."""
     formats = {"share": _PERCENT, "amount_usd": _USD, "burden_ratio": _RATIO}
     headings = {
         "formula": "formula",
@@ -281,21 +316,5 @@ def write_share_workbook(
         "burden_ratio": "burden ratio (share of cost / share of capacity)",
     }
     cols = [Column(str(c), headings.get(str(c), str(c)), formats.get(str(c))) for c in long.columns]
-    ws = book.add_worksheet("Long")
+    ws = sheets.book.add_worksheet("Long")
     Sheets.fit(ws, sheets.table(ws, long, cols, name="Long"))
-
-    ws = book.add_worksheet("Notes")
-    Sheets.fit(
-        ws,
-        sheets.table(
-            ws,
-            pd.DataFrame({"note": list(notes)}),
-            [Column("note", "note")],
-            name="Notes",
-            freeze=False,
-        ),
-    )
-    if figure_png is not None:
-        _share_chart(book, shares)
-    book.close()
-    return path

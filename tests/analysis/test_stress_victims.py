@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fundsim.analysis.stress import BATTERY, NotApplicable
+from fundsim.analysis.stress import BATTERY
 from fundsim.analysis.variants import with_overrides
 from fundsim.viz.figures import stress_effects
 
@@ -18,7 +18,7 @@ def _shock(name: str):
 def test_the_surge_is_run_with_fixed_and_with_auto_caseworkers(baseline_path):
     from fundsim.scenario import load_scenario
 
-    base = load_scenario(baseline_path)
+    base = with_overrides(load_scenario(baseline_path), {"victims.caseworkers.capacity": 260})
     assert isinstance(base.victims.caseworkers.capacity, int)
     fixed, _ = _shock("allegations_+50%").apply(base)
     auto, note = _shock("allegations_+50%_other_caseworkers").apply(base)
@@ -26,11 +26,15 @@ def test_the_surge_is_run_with_fixed_and_with_auto_caseworkers(baseline_path):
     assert auto.victims.caseworkers.capacity == "auto"
     assert auto.victims.allegations.scale == fixed.victims.allegations.scale == pytest.approx(1.5)
     assert "auto" in note
-    # A scenario already on "auto": the plain surge row scales it; the other row says why it is not
-    # run.
+    # A scenario on "auto": the plain surge row scales it; the other row holds the unshocked
+    # first-year slots fixed (the queue takes the surge).
     already = with_overrides(base, {"victims.caseworkers.capacity": "auto"})
-    with pytest.raises(NotApplicable):
-        _shock("allegations_+50%_other_caseworkers").apply(already)
+    scaled, note = _shock("allegations_+50%").apply(already)
+    assert scaled.victims.caseworkers.capacity == "auto" and "auto" in note
+    held, note = _shock("allegations_+50%_other_caseworkers").apply(already)
+    assert isinstance(held.victims.caseworkers.capacity, int)
+    assert 200 < held.victims.caseworkers.capacity < 300  # the baseline's ~257 slots
+    assert "held" in note
 
 
 def test_the_heat_map_colours_victims_metrics_by_their_registry_direction():

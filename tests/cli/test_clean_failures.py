@@ -23,6 +23,20 @@ ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini.toml"
 
 
+def _run(out: Path, *options: str, reps: int = 2) -> list[str]:
+    """The arguments of ``fundsim run`` of the mini scenario into ``out``, with no bar."""
+    return ["run", str(MINI), "--reps", str(reps), "--out", str(out), "--no-progress", *options]
+
+
+def _in_a_process(args: list[str]) -> list[str]:
+    """The command line that runs ``fundsim args`` in a process of its own."""
+    return [sys.executable, "-m", "fundsim", *args]
+
+
+#: The environment of such a process: this checkout's package first.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 def _one_line(capsys) -> str:
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "Traceback" not in err, err
@@ -59,19 +73,7 @@ def stranger():
 def test_a_scheduler_that_is_not_dask_is_refused_within_seconds(stranger, tmp_path, capsys) -> None:
     pytest.importorskip("distributed")
     t0 = time.monotonic()
-    code = main(
-        [
-            "run",
-            str(MINI),
-            "--reps",
-            "2",
-            "--out",
-            str(tmp_path / "out"),
-            "--no-progress",
-            "--scheduler",
-            stranger,
-        ]
-    )
+    code = main(_run(tmp_path / "out", "--scheduler", stranger))
     assert code == 2
     assert "not a Dask scheduler" in _one_line(capsys)
     assert time.monotonic() - t0 < 30
@@ -86,19 +88,8 @@ def test_a_silent_server_is_refused_after_the_handshake_timeout(tmp_path, capsys
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)  # accepts (the kernel does) but never says anything
         t0 = time.monotonic()
-        code = main(
-            [
-                "run",
-                str(MINI),
-                "--reps",
-                "2",
-                "--out",
-                str(tmp_path / "out"),
-                "--no-progress",
-                "--scheduler",
-                f"tcp://127.0.0.1:{silent.getsockname()[1]}",
-            ]
-        )
+        port = silent.getsockname()[1]
+        code = main(_run(tmp_path / "out", "--scheduler", f"tcp://127.0.0.1:{port}"))
     assert code == 2
     assert "Dask handshake" in _one_line(capsys)
     assert time.monotonic() - t0 < CONNECT_SECONDS + 20
@@ -110,7 +101,7 @@ def test_a_folder_a_killed_command_claimed_is_taken_without_force(tmp_path, caps
     (out / CLAIM_FILE).write_text(
         ""
     )  # what kill -9 leaves: the claim file, its lock gone with the process
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(out), "--no-progress"]) == 0
+    assert main(_run(out)) == 0
     assert (out / "manifest.json").is_file() and not (out / CLAIM_FILE).exists()
 
 
@@ -121,22 +112,7 @@ def test_a_folder_a_live_command_holds_is_refused(tmp_path, capsys) -> None:
         assert (out / CLAIM_FILE).is_file()
         # another process (main() in this one would end this process's own claims on its way out)
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "fundsim",
-                "run",
-                str(MINI),
-                "--reps",
-                "2",
-                "--out",
-                str(out),
-                "--no-progress",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            _in_a_process(_run(out)), capture_output=True, text=True, timeout=120, env=ENV
         )
         assert done.returncode == 2
         assert str(out) in done.stderr and done.stderr.strip().count("\n") == 0
@@ -149,7 +125,7 @@ def test_a_folder_a_live_command_holds_is_refused(tmp_path, capsys) -> None:
 def test_an_empty_folder_is_still_refused_without_force(tmp_path, capsys) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(out), "--no-progress"]) == 2
+    assert main(_run(out)) == 2
     _one_line(capsys)
 
 
@@ -164,7 +140,7 @@ def test_a_lock_is_exclusive_and_released(tmp_path) -> None:
 
 def test_a_refused_write_names_the_users_path_and_exits_2(tmp_path, capsys, monkeypatch) -> None:
     run = tmp_path / "run"
-    assert main(["run", str(MINI), "--reps", "2", "--out", str(run), "--no-progress"]) == 0
+    assert main(_run(run)) == 0
     capsys.readouterr()
     import matplotlib.figure
 
@@ -186,22 +162,7 @@ def test_users_path_names_the_final_file() -> None:
 def test_compare_of_runs_without_data_prints_no_numpy_warning(tmp_path, capsys) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for out, seed in ((a, "1"), (b, "2")):
-        assert (
-            main(
-                [
-                    "run",
-                    str(MINI),
-                    "--reps",
-                    "2",
-                    "--seed",
-                    seed,
-                    "--out",
-                    str(out),
-                    "--no-progress",
-                ]
-            )
-            == 0
-        )
+        assert main(_run(out, "--seed", seed)) == 0
     capsys.readouterr()
     assert main(["compare", str(a), str(b)]) == 0
     err = capsys.readouterr().err
@@ -237,25 +198,11 @@ def test_explore_with_an_unreachable_scheduler_leaves_nothing(tmp_path, capsys) 
 
 def test_kill_9_during_a_run_does_not_block_the_rerun(tmp_path) -> None:
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fundsim",
-            "run",
-            str(MINI),
-            "--reps",
-            "2000",
-            "--workers",
-            "1",
-            "--out",
-            str(out),
-            "--no-progress",
-        ],
+        _in_a_process(_run(out, "--workers", "1", reps=2000)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=env,
+        env=ENV,
     )
     try:
         deadline = time.monotonic() + 60
@@ -268,22 +215,7 @@ def test_kill_9_during_a_run_does_not_block_the_rerun(tmp_path) -> None:
         proc.wait()
     assert sorted(os.listdir(out)) == [CLAIM_FILE]  # what kill -9 leaves
     again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fundsim",
-            "run",
-            str(MINI),
-            "--reps",
-            "2",
-            "--out",
-            str(out),
-            "--no-progress",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+        _in_a_process(_run(out)), capture_output=True, text=True, env=ENV, timeout=120
     )
     assert again.returncode == 0, again.stderr
     assert (out / "manifest.json").is_file()

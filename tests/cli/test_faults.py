@@ -1,4 +1,4 @@
-"""Issue 15: faults. Interrupted commands leave nothing half-written and no workers;
+"""Faults: interrupted commands leave nothing half-written and no workers;
 a full or read-only output folder is one line; two runs into one ``--out`` cannot
 corrupt each other; one overwrite policy (``--force``); an unreachable scheduler is
 a user error within seconds."""

@@ -1,4 +1,4 @@
-"""Issue 15: a scenario's ``name`` cannot touch anything outside the output folder.
+"""A scenario's ``name`` cannot touch anything outside the output folder.
 
 ``name = "../victim"`` used to delete a sibling folder of ``--out``; ``name = "."``
 with ``--resume`` replaced the whole ``--out``; ``run`` without ``--out`` wrote above

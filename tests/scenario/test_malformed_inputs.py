@@ -1,4 +1,4 @@
-"""Issue 15: generated malformed scenarios, derived from the shipped ones, keep the contract.
+"""Generated malformed scenarios, derived from the shipped ones, keep the contract.
 
 Each example copies the shipped scenarios (and their data tables) into a fresh folder,
 breaks one thing (a value's type, a number out of range, a path, a CSV cell or row,

@@ -198,3 +198,11 @@ def test_save_figure_writes_a_png(run, tmp_path):
 )
 def test_dollar_axis_labels_are_not_rounded_into_lies(value, text):
     assert usd_label(value) == text
+
+
+def test_the_stress_heat_map_is_importable_from_figures_as_before() -> None:
+    from fundsim.viz import stress_figures
+
+    assert figures.stress_heatmap is stress_figures.stress_heatmap
+    assert figures.stress_effects is stress_figures.stress_effects
+    assert figures.MissingData is stress_figures.MissingData

@@ -264,6 +264,33 @@ def _check_victims(s: Scenario, fail: Fail) -> None:
         seen.add(service.name)
     if v.funding.shared_admin_fee is not None and v.windows != "shared_host":
         fail("victims.funding.shared_admin_fee", 'only used with victims.windows = "shared_host"')
+    _check_existing_services(s, fail)
+
+
+def _check_existing_services(s: Scenario, fail: Fail) -> None:
+    """``victims.allegations.entity_payers`` names entities; the existing-services table
+    has a row for each of the scenario's countries."""
+    v = s.victims
+    assert v is not None
+    payers = v.allegations.entity_payers
+    if payers != "all":
+        names = set(s.entity_names)
+        for i, name in enumerate(payers):
+            if name not in names:
+                fail(
+                    f"victims.allegations.entity_payers[{i}]",
+                    f"no entity '{name}'{did_you_mean(name, names)}",
+                )
+    table = v.existing_services
+    if table is not None:
+        codes = {c.code for c in s.countries}
+        given = {r.code for r in table.rows}  # rows of other countries are not used
+        missing = sorted(codes - given)
+        if missing:
+            fail(
+                "victims.existing_services.file",
+                f"no row for {', '.join(missing[:3])}: every country needs one",
+            )
 
 
 def _check_entity_key(s: Scenario, ekey: str | None, fail: Fail) -> None:

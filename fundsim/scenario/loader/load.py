@@ -21,6 +21,7 @@ from fundsim.scenario.loader.reading import read_toml
 from fundsim.scenario.loader.tables import (
     load_countries,
     load_entities,
+    load_existing_services,
     load_incumbents,
     load_standard_costs,
 )
@@ -112,6 +113,12 @@ def _validate(raw: dict[str, Any], path: Path, origin: Mapping[str, Path]) -> Sc
         data["incumbents"] = load_incumbents(data["incumbents"], path, origin)
     if "standard_costs" in data:
         data["standard_costs"] = load_standard_costs(data["standard_costs"], path, origin)
+    victims = data.get("victims")
+    if isinstance(victims, dict) and "existing_services" in victims:
+        data["victims"] = {
+            **victims,
+            "existing_services": load_existing_services(victims["existing_services"], path, origin),
+        }
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

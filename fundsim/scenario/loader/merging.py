@@ -20,6 +20,7 @@ _PATH_KEYS = (
     ("countries", "file"),
     ("incumbents", "file"),
     ("standard_costs", "file"),
+    ("victims.existing_services", "file"),
 )
 #: Longest ``extends`` chain (files).
 MAX_EXTENDS_DEPTH = 32
@@ -59,7 +60,9 @@ def resolve_paths(data: dict[str, Any], path: Path, origin: dict[str, Path]) -> 
     """Turn each data-table path of ``data`` (``entities.file``...) into an absolute path
     against the folder of ``path``, the file that sets it."""
     for section, key in _PATH_KEYS:
-        table = data.get(section)
+        table: Any = data
+        for part in section.split("."):  # a nested table: victims.existing_services
+            table = table.get(part) if isinstance(table, dict) else None
         if not isinstance(table, dict) or key not in table:
             continue
         value = table[key]

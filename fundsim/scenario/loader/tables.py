@@ -18,7 +18,13 @@ from fundsim.scenario.errors import ScenarioError, did_you_mean
 from fundsim.scenario.loader.merging import file_for
 from fundsim.scenario.loader.reading import read_text_file
 from fundsim.scenario.overrides import validation_problem
-from fundsim.scenario.schema import Country, Entity, StandardCost, TodayPost
+from fundsim.scenario.schema import (
+    Country,
+    Entity,
+    ServiceAvailability,
+    StandardCost,
+    TodayPost,
+)
 
 #: Largest CSV data table (bytes).
 MAX_TABLE_BYTES = 16 << 20
@@ -323,3 +329,44 @@ def load_standard_costs(table: Any, ref: Path, origin: Mapping[str, Path]) -> li
         seen.add((cost.grade, cost.duty_station_class))
         out.append(cost)
     return out
+
+
+_YES_NO = {"yes": True, "no": False}
+
+
+def load_existing_services(table: Any, ref: Path, origin: Mapping[str, Path]) -> dict[str, Any]:
+    """``[victims.existing_services]``: the table of GBV and child-protection services by
+    country (``file``) read into ``rows`` (one :class:`ServiceAvailability` per row, each
+    country once; coordination cells ``yes`` or ``no``, coverage cells a fraction or empty);
+    the rule's keys passed on to the schema."""
+    key = "victims.existing_services"
+    if not isinstance(table, dict) or "file" not in table:
+        raise ScenarioError(ref, key, 'must be a table with a key file = "services_by_country.csv"')
+    if "rows" in table:
+        raise ScenarioError(ref, f"{key}.rows", "is read from the file, not set by hand")
+    file = Path(table["file"])
+    rows, seen = [], set()
+    for i, label, data in _coded_rows(
+        file,
+        file_for(f"{key}.file", origin, ref),
+        f"{key}.file",
+        ("code", "gbv_coordination", "cp_coordination", "source", "confidence"),
+        "existing services by country",
+        set(ServiceAvailability.model_fields),
+    ):
+        for col in ("gbv_coordination", "cp_coordination"):
+            cell = data.get(col, "").lower()
+            if cell not in _YES_NO:
+                raise ScenarioError(file, f"row {i} ({label}).{col}", "must be yes or no")
+            data[col] = _YES_NO[cell]
+        for col in ("gbv_funding_coverage", "cp_funding_coverage"):
+            if col in data:
+                data[col] = _number_cell(file, i, label, col, data[col])
+        if data.get("code") in seen:
+            raise ScenarioError(file, f"row {i} ({label})", "the country appears twice")
+        seen.add(data.get("code"))
+        try:
+            rows.append(ServiceAvailability(**data))
+        except ValidationError as exc:
+            raise _csv_error(file, ServiceAvailability, i, label, exc) from None
+    return {**table, "rows": tuple(rows)}

@@ -54,7 +54,10 @@ class Allegations(StrictModel):
     ``ip_payer = "partner"`` the partner pays those victims' services, outside the fund.
     Each allegation involves one of the entities present in its country, drawn with
     weights from the entity column ``entity_key`` (equal weights when none); in the
-    ``siloed`` mechanism mode that entity pays its victims' services.
+    ``siloed`` mechanism mode that entity pays its victims' services: every entity
+    (``entity_payers = "all"``) or only the entities listed in ``entity_payers`` (those that
+    fund assistance to their own victims today); the victims of the others are assisted by
+    the window, from its pledges and withheld payments (today's Trust Fund).
     """
 
     scale: Annotated[NonNegative, bounded(1000)] = 1.0
@@ -65,6 +68,7 @@ class Allegations(StrictModel):
     ip_share: Fraction = 0.0
     ip_payer: Literal["fund", "partner"] = "fund"
     entity_key: str | None = None
+    entity_payers: Literal["all"] | tuple[str, ...] = "all"
 
 
 class Caseworkers(StrictModel):
@@ -278,14 +282,53 @@ class Advocates(StrictModel):
     office_usd_year: Usd = 0.0
 
 
+class ServiceAvailability(StrictModel):
+    """One row of the existing-services table (``[victims.existing_services] file``): in
+    country ``code``, whether a gender-based-violence (GBV) and a child-protection (CP)
+    coordination mechanism is active (the Global Protection Cluster's areas of
+    responsibility), and the share of each sector's planned humanitarian response that is
+    funded (``None``: not found; the table's ``default_coverage`` then applies), with the
+    row's ``source`` and ``confidence``."""
+
+    code: str = Field(min_length=2, max_length=8)
+    name: str | None = None
+    gbv_coordination: bool
+    cp_coordination: bool
+    gbv_funding_coverage: Fraction | None = None
+    cp_funding_coverage: Fraction | None = None
+    source: str = Field(min_length=1)
+    confidence: str = Field(min_length=1, max_length=200)
+
+
+class ExistingServices(StrictModel):
+    """Existing GBV and child-protection services by country (para 50): the share of a
+    victim's services met outside the fund in the victim's country.
+
+    The rule: an adult's package is met outside the fund in the share
+    ``referable_share x GBV availability`` of the victim's country, a child's in the share
+    ``referable_share x CP availability``; a sector's availability is its funding coverage
+    (``default_coverage`` where the row gives none) where its coordination mechanism is
+    active, 0 where it is not. ``referable_share``: the part of a package existing GBV and
+    CP services provide (medical, psychosocial and legal care, not livelihood or school
+    fees). The fund pays the rest. ``rows`` are read from ``file``."""
+
+    file: str = Field(min_length=1)
+    rows: tuple[ServiceAvailability, ...] = ()
+    referable_share: Fraction = 0.0
+    default_coverage: Fraction = 0.0
+
+
 class Victims(StrictModel):
     """Victim assistance (Rec 12) and children born of SEA (Rec 14): a second window.
 
     ``windows``: ``"separate"`` funds or one fund with two windows sharing a host.
     ``transfers``: ``"coordinator_surplus"`` moves, each December, the coordinator
     window's cash above next year's planned cost plus its reserve target to this window.
-    ``existing_services_share`` (para 50): the share of each victim's services met by
-    existing gender-based-violence and child-protection services outside the fund.
+    ``existing_services`` (para 50): the table of GBV and child-protection services by
+    country, from which the share of each victim's services met outside the fund follows
+    the victim's country (``[victims.existing_services]``); ``existing_services_share``, when
+    set, overrides it with one share everywhere (none and no table: 0, the fund pays the
+    whole package).
     ``advocates``: the Victims' Rights Advocate function, when the window pays it (para 52).
     """
 
@@ -297,5 +340,6 @@ class Victims(StrictModel):
     funding: VictimFunding = Field(default_factory=VictimFunding)
     windows: Literal["separate", "shared_host"] = "separate"
     transfers: Literal["none", "coordinator_surplus"] = "none"
-    existing_services_share: Fraction = 0.0
+    existing_services_share: Fraction | None = None
+    existing_services: ExistingServices | None = None
     advocates: Advocates = Field(default_factory=Advocates)
