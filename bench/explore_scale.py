@@ -7,6 +7,8 @@ the workers it reaped) per replication, the peak memory, and what that CPU rate 
 study of ``--target`` futures x designs x replications on ``--cores`` cores (CPU / cores: the
 best case, a quiet machine). Parts are written as futures finish and at most two futures per
 worker are in flight, so memory should not grow with the number of futures: compare two N.
+The peak while the workers run (the experiment) is printed apart from the whole run's (which
+includes the analysis at the end: PRIM, the tree, the figures).
 
     python bench/explore_scale.py                    # explore_cuts, 20 futures x 10 reps, 2 workers
     python bench/explore_scale.py --futures 40 --reps 10 --target 1000 10 --cores 2
@@ -60,18 +62,20 @@ def main() -> None:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         tree = psutil.Process(proc.pid)
-        peak = 0
+        peak = peak_running = worker_peak = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             try:
-                rss = tree.memory_info().rss + sum(
-                    c.memory_info().rss for c in tree.children(recursive=True)
-                )
+                children = [c.memory_info().rss for c in tree.children(recursive=True)]
+                rss = tree.memory_info().rss + sum(children)
             except psutil.Error:
-                rss = 0  # a worker ended between listing and reading
+                rss, children = 0, []  # a worker ended between listing and reading
             peak = max(peak, rss)
+            if children:  # the experiment is running (workers alive)
+                peak_running = max(peak_running, rss)
+                worker_peak = max(worker_peak, *children)
             time.sleep(0.05)
         wall = time.perf_counter() - t0
         if os.waitstatus_to_exitcode(status) != 0:
@@ -88,6 +92,10 @@ def main() -> None:
     print(
         f"  wall {wall:.1f} s; CPU {cpu:.1f} s = {cpu / reps * 1e3:.1f} ms per replication; "
         f"peak memory of the process tree {peak / MIB:.0f} MiB"
+    )
+    print(
+        f"  while the workers run: tree {peak_running / MIB:.0f} MiB, largest worker "
+        f"{worker_peak / MIB:.0f} MiB (after them: the tables, PRIM and the figures)"
     )
     print(
         f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at "

@@ -12,7 +12,9 @@ template in ``notebooks/templates`` drops JupyterLab's require.js, MathJax and M
 loaders; figures are inline PNG).
 
 The environment variable ``FUNDSIM_REPS`` sets the replication count the notebooks use
-(they default to a larger count when it is unset). Notebooks run with the repository root
+(they default to a larger count when it is unset); in notebook 05 it is the replications per
+future and design, and ``FUNDSIM_FUTURES`` the number of futures (default: the scenario's
+``[explore]`` size, 100 x 10). Notebooks run with the repository root
 as working directory, so they can name ``scenarios/baseline.toml``. Their runs are cached in
 ``results/run_cache`` (:mod:`fundsim.analysis.run_cache`: keyed on the scenario's hash, the
 package's code version, the count and the seed), so a run one notebook made is read back by
@@ -22,6 +24,7 @@ the next; figures carry their caption as alt text (the ``annex`` template).
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -67,6 +70,14 @@ def export_html(nb: nbformat.NotebookNode, out: Path) -> None:
     out.write_text(body, encoding="utf-8")
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and of every child it has reaped: the
+    kernels, and through them the worker processes they ran."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebook files (default: all in notebooks/)")
@@ -78,21 +89,27 @@ def main() -> int:
     paths = [Path(p) if Path(p).exists() else HERE / p for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
     if args.export:
         Path(args.export).mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     for path in paths:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         if args.no_execute:
             nb = nbformat.read(path, as_version=4)
             msg = f"{path.name}: not run"
         else:
             nb = execute(path, save=not args.no_save)
-            msg = f"{path.name}: ran in {time.perf_counter() - t0:.0f} s"
+            msg = (
+                f"{path.name}: ran in {time.perf_counter() - t0:.0f} s "
+                f"({cpu_seconds() - cpu0:.0f} CPU s)"
+            )
         if args.export:
             out = Path(args.export) / f"{path.stem}.html"
             export_html(nb, out)
             msg += f", HTML in {out}"
         print(msg, flush=True)
-    print(f"{len(paths)} notebook(s) in {time.perf_counter() - start:.0f} s")
+    print(
+        f"{len(paths)} notebook(s) in {time.perf_counter() - start:.0f} s "
+        f"({cpu_seconds() - cpu_start:.0f} CPU s: kernels and their workers)"
+    )
     return 0
 
 

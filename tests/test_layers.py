@@ -139,9 +139,7 @@ MAX_FUNCTION_LINES = 80
 #: written: other branches are splitting them now. THIS LIST MUST SHRINK TO EMPTY. An entry
 #: goes as soon as its module or function is split (the test says so when one is no longer
 #: over); nothing is ever added, and an entry may not grow.
-OVER_THE_LIMITS_UNTIL_SPLIT: dict[str, int] = {
-    "cli/explore.py:run": 131,
-}
+OVER_THE_LIMITS_UNTIL_SPLIT: dict[str, int] = {}
 
 
 def _function_lengths(node: ast.AST, where: str) -> dict[str, int]:

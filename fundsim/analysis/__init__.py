@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
     from fundsim.analysis.reserve import reserve_target_by_year
     from fundsim.analysis.robustness import regret_frame, robustness_table
-    from fundsim.analysis.run_cache import cached_run, cached_stress, code_version
+    from fundsim.analysis.run_cache import cached_explore, cached_run, cached_stress, code_version
     from fundsim.analysis.sensitivity import SensitivityError, SensitivityResult, sensitivity
     from fundsim.analysis.share_tables import (
         ShareTables,
@@ -91,7 +91,7 @@ _HOMES = {
         "solve",
     ),
     **dict.fromkeys(("BATTERY", "StressResult", "stress_test"), "stress"),
-    **dict.fromkeys(("cached_run", "cached_stress", "code_version"), "run_cache"),
+    **dict.fromkeys(("cached_explore", "cached_run", "cached_stress", "code_version"), "run_cache"),
     **dict.fromkeys(
         ("VariantError", "get_value", "numeric_value", "scaled", "with_overrides"), "variants"
     ),
@@ -121,6 +121,7 @@ __all__ = [
     "Target",
     "VariantError",
     "bills",
+    "cached_explore",
     "cached_options",
     "cached_run",
     "cached_stress",

@@ -28,8 +28,10 @@ idle at the end (``closing_balance_usd``, where a larger reserve sits). A design
 holds up only because its members pay more up front shows it; the robustness ranking
 (:mod:`fundsim.analysis.robustness`) weighs it.
 
-:func:`outcomes_at` is the one evaluation both this module and the EMA Workbench adapter
-(:mod:`fundsim.analysis.ema_adapter`) call, so that they give identical numbers.
+:func:`outcomes_at` (:mod:`fundsim.analysis.explore_eval`) is the one evaluation both this
+module and the EMA Workbench adapter (:mod:`fundsim.analysis.ema_adapter`) call, so that they
+give identical numbers. The workers run :func:`~fundsim.analysis.explore_eval.future_rows`:
+only the replications' metrics, no tables, no pandas; the rows become a table here.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,16 +47,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# the evaluation the workers run, and its names as this module has always exported them
+from fundsim.analysis.explore_eval import COST_OUTCOMES as COST_OUTCOMES
+from fundsim.analysis.explore_eval import IDLE_OUTCOME as IDLE_OUTCOME
+from fundsim.analysis.explore_eval import cost_outcomes as cost_outcomes
+from fundsim.analysis.explore_eval import evaluated_outcomes, future_rows
+from fundsim.analysis.explore_eval import future_values as future_values
+from fundsim.analysis.explore_eval import outcomes_at as outcomes_at
 from fundsim.errors import BadInput
 from fundsim.results.atomic import write_csv, write_text
 from fundsim.results.registry import UnknownMetric, lookup
 from fundsim.runner import arguments
-from fundsim.runner.chunks import run_chunk
 from fundsim.runner.executors import make_executor
 from fundsim.runner.seeds import stream_seed
 from fundsim.scenario import Scenario, scenario_hash
 from fundsim.scenario.explore import ExploreSpec, Policy
-from fundsim.scenario.overrides import with_overrides
 
 KEY_FILE = "explore.json"
 FUTURES_FILE = "futures.csv"
@@ -62,10 +69,6 @@ EXPERIMENTS_FILE = "experiments.csv"
 PARTS = "parts"
 #: Columns of the tidy table that are neither inputs nor outcomes.
 ID_COLUMNS = ("future", "policy")
-#: What a design costs, an outcome of every row whatever the spec lists: the entities' bills
-#: (both windows) and the cash left idle at the end of the horizon.
-COST_OUTCOMES = ("assessed_usd", "victim_assessed_usd")
-IDLE_OUTCOME = "closing_balance_usd"
 
 
 class ExploreError(BadInput):
@@ -101,20 +104,6 @@ def check_outcomes(scenario: Scenario, spec: ExploreSpec) -> None:
             )
 
 
-def cost_outcomes(scenario: Scenario) -> list[str]:
-    """The cost columns of every row: what the entities are invoiced (``assessed_usd``, and
-    ``victim_assessed_usd`` with a victims' window), USD over the horizon."""
-    return [
-        o for o in COST_OUTCOMES if scenario.victims is not None or lookup(o).requires != "victims"
-    ]
-
-
-def evaluated_outcomes(scenario: Scenario, spec: ExploreSpec) -> list[str]:
-    """Every outcome a row holds: the spec's, then the costs and the idle cash it does not list."""
-    extra = [o for o in (*cost_outcomes(scenario), IDLE_OUTCOME) if o not in spec.outcomes]
-    return [*spec.outcomes, *extra]
-
-
 # --------------------------------------------------------------------------- futures and policies
 
 
@@ -144,66 +133,6 @@ def sample_futures(spec: ExploreSpec, n: int, seed: int) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame.index.name = "future"
     return frame
-
-
-def future_values(spec: ExploreSpec, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The scenario values of one future (dotted key -> value; labels become their levels)."""
-    return {u.key: u.value(row[u.key]) for u in spec.uncertainties}
-
-
-# --------------------------------------------------------------------------- one evaluation
-
-
-def outcomes_at(
-    scenario: Scenario, overrides: Mapping[str, Any], outcomes: Sequence[str], reps: int, seed: int
-) -> dict[str, float]:
-    """The mean over ``reps`` replications (seed ``seed``, replications 0..reps-1) of each
-    outcome metric, for ``scenario`` with ``overrides`` (dotted key -> value) applied.
-
-    NaN replications are left out of a mean, as in ``summary.json``; an outcome no
-    replication emits is NaN. The one evaluation of ``fundsim explore`` and of the EMA
-    Workbench adapter.
-    """
-    variant = with_overrides(scenario, overrides)
-    chunk = run_chunk(variant, seed, list(range(reps)))
-    names = list(chunk.metric_names)
-    out = {}
-    for name in outcomes:
-        column = lookup(name).source_column
-        if column not in names:
-            out[name] = math.nan
-            continue
-        x = chunk.metrics[:, names.index(column)]
-        x = x[~np.isnan(x)]
-        out[name] = float(x.mean()) if x.size else math.nan
-    return out
-
-
-def evaluate_future(
-    scenario: Scenario, spec: ExploreSpec, future: int, row: Mapping[str, Any], reps: int, seed: int
-) -> pd.DataFrame:
-    """The tidy rows of one future: every policy, its outcomes and whether it failed.
-
-    Module-level so that worker processes (and Dask) can run it."""
-    values = future_values(spec, row)
-    outcomes = evaluated_outcomes(scenario, spec)
-    rows = []
-    for policy in spec.policies:
-        result = outcomes_at(
-            scenario, {**values, **spec.lever_values(policy)}, outcomes, reps, seed
-        )
-        failed = any(c.holds(result[c.metric]) for c in spec.fails_when)
-        rows.append(
-            {
-                "future": future,
-                "policy": policy.name,
-                **{u.key: row[u.key] for u in spec.uncertainties},
-                **policy.choices,
-                **result,
-                "failed": failed,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- the experiment
@@ -332,8 +261,9 @@ def run_explore(
     executor = make_executor(workers, scheduler) if todo else None
     try:
         tasks = [(scenario, spec, i, records[i], reps, seed) for i in todo]
-        for part in executor.map_unordered(evaluate_future, tasks) if executor else ():
-            i = int(part["future"].iloc[0])
+        for rows in executor.map_unordered(future_rows, tasks) if executor else ():
+            part = pd.DataFrame(rows)
+            i = int(rows[0]["future"])
             if out_path is not None:
                 write_csv(part, _part_path(out_path, i), index=False)
                 reread = _read_part(

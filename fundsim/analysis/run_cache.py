@@ -6,7 +6,8 @@ those (the scenario's SHA-256, :func:`code_version`, reps, seed) under ``results
 the second time a notebook (or another notebook) asks for the same run it is read
 back instead of simulated, and any change to the scenario or to the package's code
 makes a new key, so a cached run is never stale. :func:`cached_stress` does the same
-for a whole stress battery. The cache is a convenience: deleting ``results/run_cache``
+for a whole stress battery, :func:`cached_explore` for an exploratory experiment
+(futures x policies). The cache is a convenience: deleting ``results/run_cache``
 only costs time.
 """
 
@@ -136,3 +137,39 @@ def cached_stress(
     if not plain.is_dir():
         shutil.copytree(folder / "baseline", plain)
     return result
+
+
+def cached_explore(
+    scenario: Scenario,
+    spec: Any,
+    futures: int,
+    reps: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    cache_dir: str | Path = DEFAULT_CACHE,
+) -> Any:
+    """:func:`fundsim.analysis.explore.run_explore` of ``spec`` (an ``ExploreSpec``) with
+    its folder kept in ``cache_dir``, keyed like a run (scenario hash, code version, reps,
+    seed) and on the futures and the ``[explore]`` table; the next call reads it back.
+
+    The experiment is written as it goes (a future per file), so a call that was stopped
+    part-way resumes and simulates only the futures still missing; the table it returns
+    is the same as a run that was never stopped."""
+    from fundsim.analysis.explore import run_explore
+
+    folder = Path(cache_dir) / run_key(
+        scenario, reps, seed, what="explore", futures=int(futures), spec=spec.as_dict()
+    )
+    if folder.is_dir() and not (folder / "explore.json").is_file():
+        shutil.rmtree(folder)  # stopped before it started: nothing to keep
+    return run_explore(
+        scenario,
+        spec,
+        futures=futures,
+        reps=reps,
+        seed=seed,
+        out=folder,
+        resume=folder.is_dir(),
+        workers=workers,
+    )

@@ -17,6 +17,7 @@ import argparse
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from fundsim.cli.common_options import add_force, positive_int, seed_int, workers_int
 
@@ -68,23 +69,14 @@ def _finished_parts(out: Path) -> bool:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from fundsim.analysis.discovery import INSTALL_HINT, discover, discovery_available
-    from fundsim.analysis.explore import ExploreError, run_explore
-    from fundsim.analysis.robustness import directed_outcomes, robustness_table
-    from fundsim.cli.common_options import new_output_dir
-    from fundsim.cli.progress import progress_bar
-    from fundsim.cli.tables import table
-    from fundsim.results.atomic import write_csv
-    from fundsim.results.registry import format_value
+def _checked(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The scenario and its ``[explore]`` table, with the options checked against them;
+    bad input stops here, before anything is written (the check ``validate`` makes)."""
+    from fundsim.analysis.explore import ExploreError
     from fundsim.runner.checks import check_file
     from fundsim.scenario.explore import load_explore
-    from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs, robustness_ranking
-    from fundsim.viz.style import save_figure
 
-    checked = check_file(
-        args.file
-    )  # bad input stops here, nothing written: the check validate makes
+    checked = check_file(args.file)
     if checked.explore is None:
         load_explore(args.file)  # refuses a file without [explore] with its hint
     scenario, spec = checked.scenario, checked.explore
@@ -98,11 +90,18 @@ def run(args: argparse.Namespace) -> int:
         raise ExploreError(f"--threshold {args.threshold:g}: a density between 0 and 1")
     if args.resume and not args.out:
         raise ExploreError("--resume needs --out (the folder of the experiment to finish)")
-    # an existing --out is run_explore's to judge (resume, replace, or refuse with a hint)
-    out = Path(args.out) if args.out else new_output_dir(None, scenario.name, "explore")
+    return scenario, spec
+
+
+def _experiment(args: argparse.Namespace, scenario: Any, spec: Any, out: Path) -> Any:
+    """Run (or resume) the experiment into ``out``; a new folder that a failure left without
+    any finished future is removed."""
+    from fundsim.analysis.explore import run_explore
+    from fundsim.cli.progress import progress_bar
+
     new_folder = not os.path.lexists(out)
     try:
-        res = run_explore(
+        return run_explore(
             scenario,
             spec,
             futures=args.futures,
@@ -116,25 +115,16 @@ def run(args: argparse.Namespace) -> int:
             bar=progress_bar(args, "explore"),
         )
     except BaseException:
-        if new_folder and not _finished_parts(
-            out
-        ):  # failed before any future finished: leave nothing
+        if new_folder and not _finished_parts(out):
             shutil.rmtree(out, ignore_errors=True)
         raise
-    robust = robustness_table(res.experiments, spec)
-    write_csv(robust, out / "robustness.csv", index=False)
-    directed = directed_outcomes(spec)
-    save_figure(
-        robustness_ranking(robust, directed[0] if directed else None), out / "robustness.png"
-    )
-    n = len(res.futures)
-    kept = f", {res.kept} kept from before" if res.kept else ""
-    print(
-        f"{scenario.name}: {n} futures x {len(spec.policies)} policies x {res.reps} replications, "
-        f"seed {res.seed} in every future{kept}"
-    )
-    print(f"fails when: {' or '.join(str(c) for c in spec.fails_when)}")
-    print()
+
+
+def _robustness(robust: Any, directed: list[str]) -> str:
+    """The robustness ranking as a terminal table (regrets, and costs when there are any)."""
+    from fundsim.cli.tables import table
+    from fundsim.results.registry import format_value
+
     costs = "mean_cost_usd" in robust.columns
     rows = [
         [
@@ -155,47 +145,79 @@ def run(args: argparse.Namespace) -> int:
         for _, r in robust.iterrows()
     ]
     cost_heads = ["cost to entities", "extra cost", "dominated by"] if costs else []
-    print(
-        table(
-            rows,
-            ["rank", "policy", "meets all", *(f"max regret {o}" for o in directed), *cost_heads],
-            align="rl" + "r" * (1 + len(directed)) + "rrl"[: len(cost_heads)],
-        )
+    return table(
+        rows,
+        ["rank", "policy", "meets all", *(f"max regret {o}" for o in directed), *cost_heads],
+        align="rl" + "r" * (1 + len(directed)) + "rrl"[: len(cost_heads)],
     )
+
+
+def _discovery(args: argparse.Namespace, res: Any, spec: Any, out: Path) -> list[str]:
+    """PRIM, its inspection, feature scores and the tree written to ``out`` (with the
+    ``explore`` extra); prints the box's sentence and returns the files written."""
+    from fundsim.analysis.discovery import INSTALL_HINT, discover, discovery_available
+    from fundsim.results.atomic import write_csv
+    from fundsim.viz.explore_figures import peeling_trajectory, prim_pairs
+    from fundsim.viz.style import save_figure
+
+    if not discovery_available():
+        print(INSTALL_HINT)
+        return []
+    found = discover(res.experiments, spec, policy=args.policy, threshold=args.threshold)
+    tables = {
+        "prim_trajectory.csv": found.trajectory,
+        "prim_box.csv": found.box,
+        "tree.csv": found.tree,
+        "prim_inspect.csv": found.inspect,
+        "feature_scores.csv": found.features,
+    }
+    for name, frame in tables.items():
+        write_csv(frame, out / name, index=False)
+    files = ["prim_trajectory.csv", "prim_box.csv", "prim_inspect.csv", "feature_scores.csv"]
+    files.append("tree.csv")
+    if len(found.trajectory):
+        save_figure(peeling_trajectory(found.trajectory, found.chosen), out / "prim_trajectory.png")
+        files.append("prim_trajectory.png")
+    ranges = found.box.loc[found.box["kind"] == "range", "input"].tolist()
+    pairs = prim_pairs(found.prim_box, found.chosen, ranges) if found.chosen is not None else None
+    if pairs is not None:
+        save_figure(pairs, out / "prim_pairs.png")
+        files.append("prim_pairs.png")
+    who = f"Policy {args.policy}" if args.policy else "The fund (any policy)"
+    print(f"{who}: {found.sentence}")
+    if found.warning:
+        print(f"Warning: {found.warning}")
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    from fundsim.analysis.robustness import directed_outcomes, robustness_table
+    from fundsim.cli.common_options import new_output_dir
+    from fundsim.results.atomic import write_csv
+    from fundsim.viz.explore_figures import robustness_ranking
+    from fundsim.viz.style import save_figure
+
+    scenario, spec = _checked(args)
+    # an existing --out is run_explore's to judge (resume, replace, or refuse with a hint)
+    out = Path(args.out) if args.out else new_output_dir(None, scenario.name, "explore")
+    res = _experiment(args, scenario, spec, out)
+    robust = robustness_table(res.experiments, spec)
+    write_csv(robust, out / "robustness.csv", index=False)
+    directed = directed_outcomes(spec)
+    save_figure(
+        robustness_ranking(robust, directed[0] if directed else None), out / "robustness.png"
+    )
+    kept = f", {res.kept} kept from before" if res.kept else ""
+    print(
+        f"{scenario.name}: {len(res.futures)} futures x {len(spec.policies)} policies x "
+        f"{res.reps} replications, seed {res.seed} in every future{kept}"
+    )
+    print(f"fails when: {' or '.join(str(c) for c in spec.fails_when)}")
+    print()
+    print(_robustness(robust, directed))
     print()
     files = ["experiments.csv", "robustness.csv", "robustness.png"]
-    if discovery_available():
-        found = discover(res.experiments, spec, policy=args.policy, threshold=args.threshold)
-        write_csv(found.trajectory, out / "prim_trajectory.csv", index=False)
-        write_csv(found.box, out / "prim_box.csv", index=False)
-        write_csv(found.tree, out / "tree.csv", index=False)
-        write_csv(found.inspect, out / "prim_inspect.csv", index=False)
-        write_csv(found.features, out / "feature_scores.csv", index=False)
-        files += [
-            "prim_trajectory.csv",
-            "prim_box.csv",
-            "prim_inspect.csv",
-            "feature_scores.csv",
-            "tree.csv",
-        ]
-        if len(found.trajectory):
-            save_figure(
-                peeling_trajectory(found.trajectory, found.chosen), out / "prim_trajectory.png"
-            )
-            files.append("prim_trajectory.png")
-        ranges = found.box.loc[found.box["kind"] == "range", "input"].tolist()
-        pairs = (
-            prim_pairs(found.prim_box, found.chosen, ranges) if found.chosen is not None else None
-        )
-        if pairs is not None:
-            save_figure(pairs, out / "prim_pairs.png")
-            files.append("prim_pairs.png")
-        who = f"Policy {args.policy}" if args.policy else "The fund (any policy)"
-        print(f"{who}: {found.sentence}")
-        if found.warning:
-            print(f"Warning: {found.warning}")
-    else:
-        print(INSTALL_HINT)
+    files += _discovery(args, res, spec, out)
     print()
     print(f"Results: {out}/  ({', '.join(files)})")
     return 0

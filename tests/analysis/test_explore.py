@@ -154,3 +154,30 @@ def test_a_dask_local_cluster_gives_the_same_files(mini_explore, tmp_path: Path)
         assert (tmp_path / "dask" / "parts" / name).read_bytes() == (
             tmp_path / "serial" / "parts" / name
         ).read_bytes()
+
+
+def test_a_cached_experiment_is_read_back_not_simulated_again(mini_explore, tmp_path: Path) -> None:
+    from fundsim.analysis.run_cache import cached_explore
+
+    scenario, spec = mini_explore
+    cache = tmp_path / "cache"
+    first = cached_explore(scenario, spec, 3, 2, 5, cache_dir=cache)
+    again = cached_explore(scenario, spec, 3, 2, 5, cache_dir=cache)
+    assert first.kept == 0 and again.kept == 3  # every future read back from the cache
+    assert again.experiments.equals(first.experiments)
+    fresh = run_explore(scenario, spec, futures=3, reps=2, seed=5)
+    assert first.experiments.equals(fresh.experiments)  # the same table as an uncached run
+    other = cached_explore(scenario, spec, 4, 2, 5, cache_dir=cache)
+    assert other.kept == 0 and len(list(cache.iterdir())) == 2  # another size, another entry
+
+
+def test_a_worker_evaluates_futures_without_pandas() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fundsim.analysis.explore_eval; "
+        "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
