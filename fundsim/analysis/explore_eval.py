@@ -68,7 +68,7 @@ def outcomes_at(
     tables is stacked.
     """
     variant = with_overrides(scenario, overrides)
-    rows = [_replication(variant, seed, r, False).metrics for r in range(reps)]
+    rows = [_replication(variant, seed, r, False, metrics_only=True) for r in range(reps)]
     out = {}
     for name in outcomes:
         column = lookup(name).source_column

@@ -4,6 +4,13 @@ with the shared context and its own inputs; only ``world`` knows every part. Nev
 touches files, executors or plots."""
 
 from fundsim.model.outputs import MONTHLY_COLUMNS, OUTPUTS, ReplicationResult
-from fundsim.model.world import World, simulate
+from fundsim.model.world import World, simulate, simulate_metrics
 
-__all__ = ["MONTHLY_COLUMNS", "OUTPUTS", "ReplicationResult", "World", "simulate"]
+__all__ = [
+    "MONTHLY_COLUMNS",
+    "OUTPUTS",
+    "ReplicationResult",
+    "World",
+    "simulate",
+    "simulate_metrics",
+]

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from fundsim.model.arrangement import ACCOUNTS, arrange
 from fundsim.model.bills import invoice_cv, max_bill_change
 from fundsim.model.context import Context
+from fundsim.model.coordinator_fund import WindowResults
 from fundsim.model.coordinator_window import build_coordinator_window
 from fundsim.model.ledger import Ledger
 from fundsim.model.outputs import MONTHLY_COLUMNS, ReplicationResult, monthly_table
@@ -182,9 +183,7 @@ class World:
         if self.cases is not None:
             events += self.cases.ends_handled()
         ledger = self.ledger
-        ledger.close()
-        cf = self.coordinator_fund
-        window = cf.close(self.n_months)
+        window, metrics = self._close()
         cash = np.array(self._cash, dtype=np.int64)
         committed = np.array(self._committed, dtype=np.int64)
         monthly = monthly_table(
@@ -198,23 +197,8 @@ class World:
             },
             self.n_months,
         )
-        metrics = window.metrics
         vf = self.victim_fund
-        if self.cases is not None and vf is not None:
-            fund_metrics = victim_metrics(vf)  # checks both windows' conservation too
-            metrics.update(self.cases.metrics())
-            metrics["unmet_need_usd"] = (
-                metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
-            )
-            metrics.update(fund_metrics)
         contrib, coord = self.contributors, self.coordinators
-        metrics["invoice_cv"] = invoice_cv(contrib.assessed)
-        change, entity = max_bill_change(contrib.assessed)
-        metrics["max_bill_change"] = change
-        metrics["max_bill_change_entity"] = float(entity)
-        metrics["billed_for_others_usd"] = float(contrib.for_others.sum()) / 100
-        metrics["arrears_written_off_usd"] = float(contrib.written_off_by_year().sum()) / 100
-        metrics.update(cf.host_metrics())
         receivables = contrib.receivables_by_age()
         arrays: dict[str, NDArray[Any] | None] = {
             "monthly": monthly,
@@ -231,6 +215,37 @@ class World:
             "victims_yearly": victim_yearly_cents(vf) if vf is not None else None,
         }
         return ReplicationResult(metrics, arrays, events, journal=ledger.journal)
+
+    def _close(self) -> tuple[WindowResults, dict[str, float]]:
+        """Close the ledger and the coordinator window, check conservation and compute the
+        replication's metrics (after the run; once)."""
+        self.ledger.close()
+        cf = self.coordinator_fund
+        window = cf.close(self.n_months)
+        metrics = window.metrics
+        vf = self.victim_fund
+        if self.cases is not None and vf is not None:
+            fund_metrics = victim_metrics(vf)  # checks both windows' conservation too
+            metrics.update(self.cases.metrics())
+            metrics["unmet_need_usd"] = (
+                metrics["services_unmet_usd"] + fund_metrics["child_support_missed_usd"]
+            )
+            metrics.update(fund_metrics)
+        contrib = self.contributors
+        metrics["invoice_cv"] = invoice_cv(contrib.assessed)
+        change, entity = max_bill_change(contrib.assessed)
+        metrics["max_bill_change"] = change
+        metrics["max_bill_change_entity"] = float(entity)
+        metrics["billed_for_others_usd"] = float(contrib.for_others.sum()) / 100
+        metrics["arrears_written_off_usd"] = float(contrib.written_off_by_year().sum()) / 100
+        metrics.update(cf.host_metrics())
+        return window, metrics
+
+    def metrics_only(self) -> dict[str, float]:
+        """The replication's metrics alone, the same numbers :meth:`result` gives, without
+        the tables (monthly paths, statements, liability lines) that only a run's files read:
+        what an exploration keeps of each replication."""
+        return self._close()[1]
 
     def _window_books(self, receivables: NDArray[np.int64]) -> list[WindowBooks]:
         """What the statements need of each window besides the ledger (after the run)."""
@@ -271,3 +286,13 @@ class World:
 def simulate(scenario: Scenario, rng_for: RngFor, audit: bool = False) -> ReplicationResult:
     """Run one replication of ``scenario`` with the named random streams ``rng_for``."""
     return World(scenario, rng_for, audit=audit).run()
+
+
+def simulate_metrics(scenario: Scenario, rng_for: RngFor) -> dict[str, float]:
+    """Run one replication of ``scenario`` and keep only its metrics (see
+    :meth:`World.metrics_only`)."""
+    world = World(scenario, rng_for)
+    world.open()
+    world.env.process(world.months())
+    world.env.run(until=world.n_months)
+    return world.metrics_only()

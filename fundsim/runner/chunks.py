@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from fundsim.model import OUTPUTS, simulate
+from fundsim.model import OUTPUTS, simulate, simulate_metrics
 from fundsim.model.outputs import BY_NAME
 from fundsim.runner.seeds import Streams, replication_seed
 from fundsim.scenario.schema import Scenario
@@ -49,16 +49,22 @@ def _stacked(arrays: list[NDArray[Any] | None]) -> NDArray[Any] | None:
     return np.stack(present) if present and len(present) == len(arrays) else None
 
 
-def _replication(scenario: Scenario, seed: int, index: int, audit: bool) -> Any:
+def _replication(
+    scenario: Scenario, seed: int, index: int, audit: bool, metrics_only: bool = False
+) -> Any:
     """One replication, with Python's cyclic garbage collector paused while it runs: a
     replication makes tens of thousands of small objects (events, tuples, lists) that live
     until it ends, and the collector would otherwise scan them again and again as they are
     made. Its garbage is collected as usual once the collector runs again (results do not
-    depend on it; a collector that was already off stays off)."""
+    depend on it; a collector that was already off stays off). ``metrics_only``: return only
+    the metrics dict (the same numbers), without the tables a run's files read."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return simulate(scenario, Streams(replication_seed(seed, index)), audit=audit)
+        streams = Streams(replication_seed(seed, index))
+        if metrics_only:
+            return simulate_metrics(scenario, streams)
+        return simulate(scenario, streams, audit=audit)
     finally:
         if enabled:
             gc.enable()
