@@ -59,3 +59,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if any(word in reason.lower() for word in _MISSING_TOOL):
         report.outcome = "failed"
         report.longrepr = f"CI=true: this check cannot run here and must not be skipped: {reason}"
+
+
+# The longest tests first: the docs pages' checked runs, the notebooks and the slow-marked
+# runs. Under `pytest -n 2` each worker then starts on one of them and the short tests fill in
+# around them, instead of one long page run starting last and leaving a worker idle for
+# minutes (the order changes no result: every test builds its own runs).
+_LONG_FIRST = ("tests/docs/", "tests/notebooks/")
+
+
+@pytest.hookimpl(trylast=True)  # after any plugin that shuffles: the ranks hold
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        where = item.nodeid
+        if where.startswith(_LONG_FIRST):
+            return 0
+        return 1 if item.get_closest_marker("slow") else 2
+
+    items.sort(key=rank)
