@@ -27,7 +27,7 @@ run: $(RUN_STAMP)
 
 # the whole suite, with the share of fundsim's lines it runs (measured, not a gate)
 test: $(DEV_STAMP)
-	$(PY) -m pytest -n 2 -q --cov=fundsim --cov-report=
+	$(PY) -m pytest -n 2 --dist worksteal -q --cov=fundsim --cov-report=
 	@echo "coverage: $$($(PY) -m coverage report --format=total) % of fundsim's lines run by the tests"
 
 test-quick: $(DEV_STAMP)

@@ -62,9 +62,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 # The longest tests first: the docs pages' checked runs, the notebooks and the slow-marked
-# runs. Under `pytest -n 2` each worker then starts on one of them and the short tests fill in
-# around them, instead of one long page run starting last and leaving a worker idle for
-# minutes (the order changes no result: every test builds its own runs).
+# runs. With `make test`'s `-n 2 --dist worksteal` each worker takes half of the list and an
+# idle worker steals from the other's queue, so the short tests fill in around the long ones
+# instead of one long page run starting last and leaving a worker idle for minutes (the
+# order changes no result: every test builds its own runs).
 _LONG_FIRST = ("tests/docs/", "tests/notebooks/")
 
 
