@@ -126,8 +126,8 @@ COLUMN_UNITS: dict[str, Unit] = {
             "release_interim_end",
             "revaluation",
             "closing",
-            "closing_p05_usd"[:-4],
-            "closing_p95_usd"[:-4],
+            "closing_p05",
+            "closing_p95",
         )
     },
     "children_entered": "count",
