@@ -40,10 +40,12 @@ import simpy
 import simpy.core
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired_revision import ROOT, extract_old  # noqa: E402
+from paired_revision import ROOT, extract_old
 
 
-def events_per_replication(run_chunk: Callable[..., Any], scenario: Any, seed: int, reps: int) -> float:
+def events_per_replication(
+    run_chunk: Callable[..., Any], scenario: Any, seed: int, reps: int
+) -> float:
     """Mean ``Environment.step`` calls per replication (an uncounted pass of its own)."""
     original = simpy.core.Environment.step
     count = 0
@@ -98,7 +100,9 @@ def main() -> None:
         sides: dict[str, tuple[Callable[..., Any], Any]] = {}
         for name in ("fundsim", "fundsim_old"):
             chunks = importlib.import_module(f"{name}.runner.chunks")
-            path = args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
+            path = (
+                args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
+            )
             scenario = importlib.import_module(f"{name}.scenario").load_scenario(path)
             chunks.run_chunk(scenario, args.seed, [0, 1])  # warm-up
             sides[name] = (chunks.run_chunk, scenario)
@@ -123,7 +127,9 @@ def main() -> None:
     old_total = statistics.fmean(seconds["fundsim_old"]) * 1e3
     print(f"{Path(args.scenario).name}: {args.reps} replications each (ABBA, CPU time)")
     print(f"SimPy's mechanics: {per_event * 1e6:.2f} us per bare event (an upper figure)")
-    print(f"{'':>15} {'ms/rep':>8} {'events/rep':>11} {'SimPy ms':>9} {'model ms':>9} {'model %':>8}")
+    print(
+        f"{'':>15} {'ms/rep':>8} {'events/rep':>11} {'SimPy ms':>9} {'model ms':>9} {'model %':>8}"
+    )
     own = {}
     for name in ("fundsim_old", "fundsim"):
         total = statistics.fmean(seconds[name]) * 1e3
