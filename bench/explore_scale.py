@@ -5,7 +5,9 @@ the resident memory of its whole process tree (main + workers, every 50 ms), and
 wall time, the CPU seconds of the tree (user + system, from ``wait4``: the main process and
 the workers it reaped) per replication, the peak memory, and what that CPU rate means for a
 study of ``--target`` futures x designs x replications on ``--cores`` cores (CPU / cores: the
-best case, a quiet machine). Parts are written as futures finish and at most two futures per
+best case, a quiet machine). The CPU spent while workers run (the experiment, sampled) is
+projected per replication; the part after them (tables, PRIM, figures) is added once, as
+measured at this size. Parts are written as futures finish and at most two futures per
 worker are in flight, so memory should not grow with the number of futures: compare two N.
 The peak while the workers run (the experiment) is printed apart from the whole run's (which
 includes the analysis at the end: PRIM, the tree, the figures).
@@ -63,13 +65,24 @@ def main() -> None:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         tree = psutil.Process(proc.pid)
         peak = peak_running = worker_peak = 0
+        main_cpu = 0.0  # the main process's CPU at the last sample with workers alive
+        worker_cpu: dict[int, float] = {}  # each worker's CPU at its last sample
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             try:
-                children = [c.memory_info().rss for c in tree.children(recursive=True)]
+                kids = [
+                    k
+                    for k in tree.children(recursive=True)
+                    if "resource_tracker" not in " ".join(k.cmdline())
+                ]
+                children = [c.memory_info().rss for c in kids]
                 rss = tree.memory_info().rss + sum(children)
+                if kids:
+                    main_cpu = sum(tree.cpu_times()[:2])  # user + system
+                    for k in kids:
+                        worker_cpu[k.pid] = sum(k.cpu_times()[:2])
             except psutil.Error:
                 rss, children = 0, []  # a worker ended between listing and reading
             peak = max(peak, rss)
@@ -97,10 +110,17 @@ def main() -> None:
         f"  while the workers run: tree {peak_running / MIB:.0f} MiB, largest worker "
         f"{worker_peak / MIB:.0f} MiB (after them: the tables, PRIM and the figures)"
     )
+    cpu_running = main_cpu + sum(worker_cpu.values())
+    after = cpu - cpu_running  # the tables, PRIM and the figures, once the workers ended
+    print(
+        f"  CPU while the workers run {cpu_running:.1f} s = {cpu_running / reps * 1e3:.1f} ms per "
+        f"replication; after them {after:.1f} s"
+    )
     print(
         f"  {args.target[0]} futures x {policies} x {args.target[1]} = {target} replications at "
-        "this CPU rate "
-        f"on {args.cores} cores: {cpu / reps * target / args.cores / 60:.1f} min (quiet machine)"
+        f"this CPU rate on {args.cores} cores: "
+        f"{(cpu_running / reps * target / args.cores + after) / 60:.1f} min (quiet machine; the "
+        "part after the workers counted at this size, once)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
