@@ -87,6 +87,7 @@ class Coordinators:
         self._acct_operating = operating_account
         self.n = len(post_funds)
         self.order: list[int] = ctx.static.post_order
+        self._rank = {i: place for place, i in enumerate(self.order)}  # place in that order
         extra = [f for f in (backstop, incumbent_fund) if f is not None]
         self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *extra]))
         fund_index = {id(f): k for k, f in enumerate(self.funds)}
@@ -146,17 +147,39 @@ class Coordinators:
     def _start_counts(self) -> None:
         """What the replication counts of the posts, from zero."""
         n, years = self.n, self.years
-        self.filled_months = np.zeros((n, years), dtype=np.int32)
+        # Counted in Python lists (cheaper to update one at a time than numpy arrays);
+        # read as arrays through the properties below.
+        self._filled_months = [[0] * years for _ in range(n)]
         self.backstop_contracts = 0
         self.lapses = 0
         self.missed_cents = 0
-        self.gap_by_year = np.zeros(years, dtype=np.int32)
+        self._gap_by_year = [0] * years
         self.lost_months = 0  # post-months vacant for lack of funds
         self.operating_shortfall_cents = 0
-        self.tier1_by_year = np.zeros(years, dtype=np.int32)
-        self.sustained_by_year = np.full(years, n, dtype=np.int32)
+        self._tier1_by_year = [0] * years
+        self._sustained_by_year = [n] * years
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
+
+    @property
+    def filled_months(self) -> NDArray[np.int32]:
+        """Months each post was filled, by year (posts x years), to the last recorded."""
+        return np.array(self._filled_months, dtype=np.int32).reshape(self.n, self.years)
+
+    @property
+    def gap_by_year(self) -> NDArray[np.int32]:
+        """Funding gaps (lapses of posts for lack of money) in each year."""
+        return np.array(self._gap_by_year, dtype=np.int32)
+
+    @property
+    def tier1_by_year(self) -> NDArray[np.int32]:
+        """Lapses of tier-1 posts in each year."""
+        return np.array(self._tier1_by_year, dtype=np.int32)
+
+    @property
+    def sustained_by_year(self) -> NDArray[np.int32]:
+        """Posts each year's approved budget sustains (every post unless a review cut)."""
+        return np.array(self._sustained_by_year, dtype=np.int32)
 
     def _use_terms(self, terms: LeadTerms | None, rng: np.random.Generator | None) -> None:
         """Lead entities' terms (:mod:`fundsim.model.lead_entities`), ``rng`` their draws
@@ -216,7 +239,7 @@ class Coordinators:
     def _record_filled(self, i: int, until: int) -> None:
         """Add the months post ``i`` was filled, from ``filled_since`` to ``until``, by year."""
         start = self.filled_since[i]
-        row = self.filled_months[i]
+        row = self._filled_months[i]
         while start < until:
             y = start // 12
             end = min(until, 12 * (y + 1))
@@ -225,7 +248,7 @@ class Coordinators:
         self.filled_since[i] = until
 
     def _gap(self, month: int) -> None:
-        self.gap_by_year[min(month // 12, self.years - 1)] += 1
+        self._gap_by_year[min(month // 12, self.years - 1)] += 1
 
     def _stop_paying(self, i: int) -> None:
         """Take filled post ``i`` off its fund's payroll."""
@@ -252,7 +275,7 @@ class Coordinators:
         self.lapses += 1
         self.bridges[i] = 0
         if self.tier1[i]:
-            self.tier1_by_year[min(month // 12, self.years - 1)] += 1
+            self._tier1_by_year[min(month // 12, self.years - 1)] += 1
         self._gap(month)
 
     def _schedule(self, delay: float, i: int, callback: Callable[[Due], None]) -> None:
@@ -430,7 +453,7 @@ class Coordinators:
                 fund.pay(month, salaries, total, now, "payroll")
                 fund.committed -= total
         if self.uncommitted:
-            for i in sorted(self.uncommitted, key=self.order.index):
+            for i in sorted(self.uncommitted, key=self._rank.__getitem__):
                 cost = self.monthly_cost[i]
                 if not self._try_pay_free(self.paid_by[i], month, salaries, cost, "payroll"):
                     self.missed_cents += cost
@@ -472,7 +495,7 @@ class Coordinators:
         self.frozen = set(cuts.frozen)
         self.declined = cuts.declined
         if budget_year is not None:
-            self.sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
+            self._sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""

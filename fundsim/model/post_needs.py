@@ -10,7 +10,7 @@ state and :class:`~fundsim.model.post_costs.PostCosts`; cents unless named in US
 
 from __future__ import annotations
 
-from fundsim.model.coordinators import FILLED, RECRUITING, VACANT, Coordinators
+from fundsim.model.coordinators import FILLED, VACANT, Coordinators
 
 
 def review_inputs(
@@ -20,25 +20,25 @@ def review_inputs(
     not committed), whether it is vacant, and what declining its renewal saves."""
     y = min(start // 12, posts.years - 1)
     op = posts.costs.operating_cents[y]
-    salaries = posts.costs.salary_cents
     span = end - start
-    required, vacant, saved = [], [], []
-    for i in range(posts.n):
-        salary = salaries[i][y]
-        s = posts.state[i]
-        if s == VACANT:
-            required.append((salary + op) * span)
-            vacant.append(True)
+    op_span = op * span
+    salaries = [row[y] for row in posts.costs.salary_cents]
+    state = posts.state
+    vacant = [s == VACANT for s in state]
+    required, saved = [], []
+    for salary, s, commit_end, contract_end in zip(
+        salaries, state, posts.commit_end, posts.contract_end, strict=True
+    ):
+        if s == FILLED:
+            # The months not committed and the months after the contract, from ``start``:
+            # end - max(start, c), at least 0, written out (it runs at every review).
+            uncommitted = span if commit_end <= start else end - commit_end
+            after = span if contract_end <= start else end - contract_end
+            required.append(salary * (uncommitted if uncommitted > 0 else 0) + op_span)
+            saved.append((salary + op) * (after if after > 0 else 0))
+        else:
+            required.append((salary + op) * span if s == VACANT else op_span)
             saved.append(0)
-            continue
-        vacant.append(False)
-        if s == RECRUITING:
-            required.append(op * span)
-            saved.append(0)
-            continue
-        uncommitted = max(0, end - max(start, posts.commit_end[i]))
-        required.append(salary * uncommitted + op * span)
-        saved.append((salary + op) * max(0, end - max(start, posts.contract_end[i])))
     return required, vacant, saved
 
 
