@@ -156,19 +156,28 @@ def _monthly(children: ChildSupport) -> tuple[_Monthly, NDArray[np.float64], NDA
     return monthly, entry_pv, is_stock
 
 
+def _by_year(monthly: NDArray[Any], years: int) -> list[Any]:
+    """Each year's sum of the 12 months of ``monthly``, as Python numbers (numpy sums each
+    row of 12 exactly as it sums a year's slice: the same pairwise sums)."""
+    result: list[Any] = monthly[: 12 * years].reshape(years, 12).sum(axis=1).tolist()
+    return result
+
+
 def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> NDArray[np.int64]:
     """The roll-forward, years x :data:`STATEMENT_COLUMNS` (cents at each year's
     ``prices``, counts), checked to close year by year."""
     years = prices.size
     lines = np.zeros((years, len(STATEMENT_COLUMNS)), dtype=np.int64)
+    new_y, unwind_y, pay_y = (_by_year(a, years) for a in (m.new, m.unwind, m.payments))
+    rel_pat_y, rel_end_y = _by_year(m.released_paternity, years), _by_year(m.released_end, years)
+    entered_y, aged_out_y = _by_year(m.entered, years), _by_year(m.aged_out, years)
+    closing_y = m.value_end[11 : 12 * years : 12].tolist()
     opening_real = stock_pv
     prev_price = float(prices[0])
-    for y in range(years):
-        p = float(prices[y])
-        sl = slice(12 * y, 12 * y + 12)
-        new, unwind, pay = m.new[sl].sum(), m.unwind[sl].sum(), m.payments[sl].sum()
-        rel_pat, rel_end = m.released_paternity[sl].sum(), m.released_end[sl].sum()
-        closing_real = float(m.value_end[12 * y + 11])
+    for y, p in enumerate(prices.tolist()):
+        new, unwind, pay = new_y[y], unwind_y[y], pay_y[y]
+        rel_pat, rel_end = rel_pat_y[y], rel_end_y[y]
+        closing_real = closing_y[y]
         flows_real = opening_real + new + unwind - pay - rel_pat - rel_end
         if abs(flows_real - closing_real) * p >= 1.0:
             raise AssertionError(
@@ -189,8 +198,8 @@ def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> 
             row[0] + row[1] - row[3] - row[4] - row[5] + row[6]
         )  # the unwind, to the cent
         lines[y, :8] = row
-        lines[y, 8] = int(m.entered[sl].sum())
-        lines[y, 9] = int(m.aged_out[sl].sum())
+        lines[y, 8] = entered_y[y]
+        lines[y, 9] = aged_out_y[y]
         opening_real, prev_price = closing_real, p
     return lines
 
