@@ -125,5 +125,5 @@ def build_coordinator_window(
         accounts=accounts,
         expected_inflation=scenario.costs.inflation_annual,
         line_posts=_line_posts(scenario, a, coordinators),
-        rule=rule_for(scenario),
+        rule=ctx.static.derived("budget_rule", rule_for),  # frozen: shared by replications
     )

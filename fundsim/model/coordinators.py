@@ -44,6 +44,7 @@ from fundsim.model.governance import Cuts
 from fundsim.model.lead_entities import LeadTerms
 from fundsim.model.post_costs import PostCosts
 from fundsim.model.sampling import draw_months
+from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
@@ -101,11 +102,9 @@ class Coordinators:
         )
         self.restart_wait = posts.restart_wait_months
         self._lag_dist = posts.recruitment_lag_months
+        lags = draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)
         self._lags: list[list[int]] = [
-            row[::-1]
-            for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1))
-            .reshape(self.n, _LAGS_AHEAD)
-            .tolist()
+            lags[_LAGS_AHEAD * i : _LAGS_AHEAD * (i + 1)][::-1] for i in range(self.n)
         ]
         self.years = ctx.years
         n = self.n
@@ -138,7 +137,14 @@ class Coordinators:
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
         self._start_counts()
         #: What each post costs by year (salaries, operating costs, planned cost).
-        self.costs = costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order)
+        self.costs = costs = PostCosts(
+            posts,
+            ctx.static.scenario,
+            ctx.price_index,
+            n,
+            self.order,
+            ctx.static.derived("post_salaries_usd", post_salaries_usd),
+        )
         self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
         self._operating, self._flat = costs.operating_usd, costs.flat
         self._use_terms(lead_terms, rng_lead_terms)
@@ -239,13 +245,18 @@ class Coordinators:
     def _record_filled(self, i: int, until: int) -> None:
         """Add the months post ``i`` was filled, from ``filled_since`` to ``until``, by year."""
         start = self.filled_since[i]
-        row = self._filled_months[i]
-        while start < until:
-            y = start // 12
-            end = min(until, 12 * (y + 1))
-            row[y] += end - start
-            start = end
         self.filled_since[i] = until
+        if start >= until:
+            return
+        row = self._filled_months[i]
+        first, last = start // 12, (until - 1) // 12
+        if first == last:
+            row[first] += until - start
+            return
+        row[first] += 12 * (first + 1) - start
+        for y in range(first + 1, last):
+            row[y] += 12
+        row[last] += until - 12 * last
 
     def _gap(self, month: int) -> None:
         self._gap_by_year[min(month // 12, self.years - 1)] += 1
