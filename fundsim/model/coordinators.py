@@ -300,35 +300,34 @@ class Coordinators:
         if not self.vacant:
             return
         state, restart_at, frozen = self.state, self.restart_at, self.frozen
+        unfunded, post_fund = self.unfunded, self.post_fund
         blocked: set[int] = set()
+        lost = 0  # post-months lost for lack of funds this month
         for i in self.order:
             if state[i] != VACANT:
                 continue
-            if (
-                restart_at[i] > month
-                or self.post_fund[i] in blocked
-                or i in frozen
-                or i in self.unfunded
-            ):
-                self.lost_months += 1
+            k = post_fund[i]
+            if restart_at[i] > month or k in blocked or i in frozen or i in unfunded:
+                lost += 1
                 continue
             if self.budget_year:
                 lag = self._lag(i)
                 fill = month + lag
                 if not self._commit(i, month, 12 - fill % 12):
                     self._lags[i].append(lag)  # not used: the next attempt draws it again
-                    blocked.add(self.post_fund[i])
-                    self.lost_months += 1
+                    blocked.add(k)
+                    lost += 1
                     continue
             else:
                 if not self._commit(i, month):
-                    blocked.add(self.post_fund[i])
-                    self.lost_months += 1
+                    blocked.add(k)
+                    lost += 1
                     continue
                 lag = self._lag(i)
             state[i] = RECRUITING
             self.vacant -= 1
             self._schedule(lag - 0.5, i, self._on_filled)
+        self.lost_months += lost
 
     def _on_filled(self, event: Due) -> None:
         i, gen = event._value

@@ -48,14 +48,14 @@ def committed_beyond_usd(posts: Coordinators, end: int) -> float:
     y = max(min(end // 12, posts.years) - 1, 0)
     salaries = posts.costs.salary_cents
     months = cents = 0
-    for i in range(posts.n):
-        if posts.state[i] != FILLED:
+    contract, commit = posts.contract_months, posts.commit_months
+    for i, (s, renewal) in enumerate(zip(posts.state, posts.contract_end, strict=True)):
+        if s != FILLED:
             continue
-        renewal = posts.contract_end[i]
-        while renewal + posts.contract_months <= end:
-            renewal += posts.contract_months
+        if renewal + contract <= end:  # the last renewal before ``end``
+            renewal += contract * ((end - renewal) // contract)
         if renewal < end:
-            beyond = max(0, renewal + posts.commit_months - end)
+            beyond = max(0, renewal + commit - end)
             months += beyond
             cents += beyond * salaries[i][y]
     if posts.costs.flat:  # one salary for every post: the first model's arithmetic, bit for bit

@@ -112,6 +112,7 @@ class World:
         balance, funds = self.ledger.balance, self.funds
         account = fund.account
         single = len(funds) == 1
+        accounts = [f.account for f in funds]
         yield env.timeout(0.5)
         for month in range(self.n_months):
             cf.open_month(month)
@@ -143,8 +144,8 @@ class World:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
             else:
-                cash[month] = sum(balance[f.account] for f in funds)
-                committed[month] = sum(f.committed for f in funds)
+                cash[month] = sum([balance[a] for a in accounts])
+                committed[month] = sum([f.committed for f in funds])
             filled[month] = coord.filled
             yield env.timeout(1)
 
