@@ -137,14 +137,9 @@ class Coordinators:
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
         self._start_counts()
         #: What each post costs by year (salaries, operating costs, planned cost).
-        self.costs = costs = PostCosts(
-            posts,
-            ctx.static.scenario,
-            ctx.price_index,
-            n,
-            self.order,
-            ctx.static.derived("post_salaries_usd", post_salaries_usd),
-        )
+        annual = ctx.static.derived("post_salaries_usd", post_salaries_usd)
+        costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order, annual)
+        self.costs = costs
         self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
         self._operating, self._flat = costs.operating_usd, costs.flat
         self._use_terms(lead_terms, rng_lead_terms)
@@ -153,17 +148,16 @@ class Coordinators:
     def _start_counts(self) -> None:
         """What the replication counts of the posts, from zero."""
         n, years = self.n, self.years
-        # Counted in Python lists (cheaper to update one at a time than numpy arrays);
-        # read as arrays through the properties below.
+        # Filled months in Python lists (cheaper to add to one at a time); read as an array.
         self._filled_months = [[0] * years for _ in range(n)]
         self.backstop_contracts = 0
         self.lapses = 0
         self.missed_cents = 0
-        self._gap_by_year = [0] * years
+        self.gap_by_year = np.zeros(years, dtype=np.int32)
         self.lost_months = 0  # post-months vacant for lack of funds
         self.operating_shortfall_cents = 0
-        self._tier1_by_year = [0] * years
-        self._sustained_by_year = [n] * years
+        self.tier1_by_year = np.zeros(years, dtype=np.int32)
+        self.sustained_by_year = np.full(years, n, dtype=np.int32)
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
 
@@ -171,21 +165,6 @@ class Coordinators:
     def filled_months(self) -> NDArray[np.int32]:
         """Months each post was filled, by year (posts x years), to the last recorded."""
         return np.array(self._filled_months, dtype=np.int32).reshape(self.n, self.years)
-
-    @property
-    def gap_by_year(self) -> NDArray[np.int32]:
-        """Funding gaps (lapses of posts for lack of money) in each year."""
-        return np.array(self._gap_by_year, dtype=np.int32)
-
-    @property
-    def tier1_by_year(self) -> NDArray[np.int32]:
-        """Lapses of tier-1 posts in each year."""
-        return np.array(self._tier1_by_year, dtype=np.int32)
-
-    @property
-    def sustained_by_year(self) -> NDArray[np.int32]:
-        """Posts each year's approved budget sustains (every post unless a review cut)."""
-        return np.array(self._sustained_by_year, dtype=np.int32)
 
     def _use_terms(self, terms: LeadTerms | None, rng: np.random.Generator | None) -> None:
         """Lead entities' terms (:mod:`fundsim.model.lead_entities`), ``rng`` their draws
@@ -259,7 +238,7 @@ class Coordinators:
         row[last] += until - 12 * last
 
     def _gap(self, month: int) -> None:
-        self._gap_by_year[min(month // 12, self.years - 1)] += 1
+        self.gap_by_year[min(month // 12, self.years - 1)] += 1
 
     def _stop_paying(self, i: int) -> None:
         """Take filled post ``i`` off its fund's payroll."""
@@ -286,7 +265,7 @@ class Coordinators:
         self.lapses += 1
         self.bridges[i] = 0
         if self.tier1[i]:
-            self._tier1_by_year[min(month // 12, self.years - 1)] += 1
+            self.tier1_by_year[min(month // 12, self.years - 1)] += 1
         self._gap(month)
 
     def _schedule(self, delay: float, i: int, callback: Callable[[Due], None]) -> None:
@@ -505,7 +484,7 @@ class Coordinators:
         self.frozen = set(cuts.frozen)
         self.declined = cuts.declined
         if budget_year is not None:
-            self._sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
+            self.sustained_by_year[budget_year] = self.n - len(cuts.frozen) - len(cuts.declined)
 
     def finish(self, n_months: int) -> NDArray[np.int32]:
         """Close the filled intervals still open at the end of the run; return filled months."""
