@@ -21,9 +21,10 @@ class PostCosts:
     the prices ``price_index`` (one per simulated year).
 
     ``salary_cents[i][y]``: post ``i``'s monthly salary in year ``y``; ``operating_cents[y]``:
-    a filled post's monthly operating cost in year ``y``; ``flat``: one salary for every post.
-    ``annual_usd``: :func:`~fundsim.scenario.grades.post_salaries_usd` of ``scenario`` when
-    already known (it depends on the scenario alone).
+    a filled post's monthly operating cost in year ``y``; ``flat``: one salary for every post;
+    ``salary_by_year[y][i]``: ``salary_cents[i][y]``. ``annual_usd``:
+    :func:`~fundsim.scenario.grades.post_salaries_usd` of ``scenario`` when already known (it
+    depends on the scenario alone).
     """
 
     def __init__(
@@ -52,6 +53,10 @@ class PostCosts:
             by_salary = {a: [to_cents(a * p / 12) for p in price_index] for a in set(annual)}
             self.salary_cents = [by_salary[a] for a in annual]
             self._post_costs = [a + self.operating_usd for a in annual]
+        #: ``salary_by_year[y][i]``: the same salaries by year (what a review reads).
+        self.salary_by_year = [
+            [row[y] for row in self.salary_cents] for y in range(len(price_index))
+        ]
 
     def planned_cost_usd(self, year: int, posts: float | list[int] | None = None) -> float:
         """Cost of keeping ``posts`` (default: all; a count, post-equivalents, or the posts'

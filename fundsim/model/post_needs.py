@@ -22,7 +22,7 @@ def review_inputs(
     op = posts.costs.operating_cents[y]
     span = end - start
     op_span = op * span
-    salaries = [row[y] for row in posts.costs.salary_cents]
+    salaries = posts.costs.salary_by_year[y]
     state = posts.state
     vacant = [s == VACANT for s in state]
     required, saved = [], []
