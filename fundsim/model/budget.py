@@ -40,6 +40,7 @@ credited to nobody within the horizon.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from fundsim.model.ledger import to_cents
 from fundsim.scenario.grades import post_salaries_usd
@@ -165,16 +166,19 @@ class BudgetRule:
         beyond_usd: float,
         arrears_cents: int,
         plan_cents: int | None = None,
+        billed: list[int] | None = None,
     ) -> list[int]:
         """The part of each approved budget (cents) that bills the entities' arrears again
         to everyone: under ``shortfall_policy = "reapportion"`` the approved budgets less
-        those approved had the arrears stayed with their entities; zero under ``arrears``."""
+        those approved had the arrears stayed with their entities; zero under ``arrears``.
+        ``billed``: :meth:`approved_cents` of the same inputs when already computed."""
         if self.shortfall_policy != "reapportion" or arrears_cents <= 0:
             return [0] * len(planned_usd)
-        billed = self.approved_cents(
-            year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents
-        )
-        kept = replace(self, shortfall_policy="arrears").approved_cents(
+        if billed is None:
+            billed = self.approved_cents(
+                year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents
+            )
+        kept = _on_arrears(self).approved_cents(
             year, planned_usd, cash_cents, beyond_usd, arrears_cents, plan_cents
         )
         return [max(0, b - k) for b, k in zip(billed, kept, strict=True)]
@@ -202,6 +206,12 @@ class BudgetRule:
         if year == 0:
             factor = min(factor, self.first_year_fill)
         return factor
+
+
+@lru_cache(maxsize=64)
+def _on_arrears(rule: BudgetRule) -> BudgetRule:
+    """``rule`` with ``shortfall_policy = "arrears"`` (made once per rule)."""
+    return replace(rule, shortfall_policy="arrears")
 
 
 class BudgetBook:
@@ -238,7 +248,7 @@ class BudgetBook:
             year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents
         )
         again = rule.reapportioned_cents(
-            year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents
+            year, planned_usd, cash_cents, beyond_usd, arrears_cents, self.plan_cents, approved
         )
         spends = rule.spend_usd(year, planned_usd)
         for k, (cents, part, spend) in enumerate(zip(approved, again, spends, strict=True)):

@@ -50,6 +50,11 @@ def _line_posts(
     ]
 
 
+def _fee_rates(scenario: Scenario) -> tuple[float, float]:
+    """The host's fee rates on receipts and on expenditure (the same in every replication)."""
+    return fee_rate(scenario, "receipts"), fee_rate(scenario, "expenditure")
+
+
 def build_coordinator_window(
     scenario: Scenario, a: Arrangement, ctx: Context, shocks: ShockPlan, rng_for: RngFor
 ) -> CoordinatorFund:
@@ -62,7 +67,7 @@ def build_coordinator_window(
     lines = {h: Fund(ledger, f"host:{h}") for h in a.lead_entities}
     # The host's fees (fundsim.scenario.host): on each contribution as it arrives, and on
     # what the fund spends; with a shared host, the shared rate for both windows.
-    fee, fee_exp = fee_rate(scenario, "receipts"), fee_rate(scenario, "expenditure")
+    fee, fee_exp = ctx.static.derived("host_fee_rates", _fee_rates)
     # Each lead entity's support cost on its own line: rate r on direct cost, charged on receipts at
     # r / (1 + r).
     line_fees = [r / (1.0 + r) for r in a.support] if any(a.support) else None
@@ -125,5 +130,5 @@ def build_coordinator_window(
         accounts=accounts,
         expected_inflation=scenario.costs.inflation_annual,
         line_posts=_line_posts(scenario, a, coordinators),
-        rule=rule_for(scenario),
+        rule=ctx.static.derived("budget_rule", rule_for),  # frozen: shared by replications
     )

@@ -44,6 +44,7 @@ from fundsim.model.governance import Cuts
 from fundsim.model.lead_entities import LeadTerms
 from fundsim.model.post_costs import PostCosts
 from fundsim.model.sampling import draw_months
+from fundsim.scenario.grades import post_salaries_usd
 from fundsim.scenario.schema import Posts
 
 VACANT, RECRUITING, FILLED = 0, 1, 2
@@ -87,6 +88,7 @@ class Coordinators:
         self._acct_operating = operating_account
         self.n = len(post_funds)
         self.order: list[int] = ctx.static.post_order
+        self._rank = {i: place for place, i in enumerate(self.order)}  # place in that order
         extra = [f for f in (backstop, incumbent_fund) if f is not None]
         self.funds: list[Fund] = list(dict.fromkeys([*post_funds, *extra]))
         fund_index = {id(f): k for k, f in enumerate(self.funds)}
@@ -100,11 +102,9 @@ class Coordinators:
         )
         self.restart_wait = posts.restart_wait_months
         self._lag_dist = posts.recruitment_lag_months
+        lags = draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1)
         self._lags: list[list[int]] = [
-            row[::-1]
-            for row in np.array(draw_months(self._lag_dist, rng, self.n * _LAGS_AHEAD, minimum=1))
-            .reshape(self.n, _LAGS_AHEAD)
-            .tolist()
+            lags[_LAGS_AHEAD * i : _LAGS_AHEAD * (i + 1)][::-1] for i in range(self.n)
         ]
         self.years = ctx.years
         n = self.n
@@ -137,7 +137,9 @@ class Coordinators:
         self.tier1 = [t == 1 for t in tiers] if len(tiers) == n else [False] * n
         self._start_counts()
         #: What each post costs by year (salaries, operating costs, planned cost).
-        self.costs = costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order)
+        annual = ctx.static.derived("post_salaries_usd", post_salaries_usd)
+        costs = PostCosts(posts, ctx.static.scenario, ctx.price_index, n, self.order, annual)
+        self.costs = costs
         self._salary_cents, self._op_cents = costs.salary_cents, costs.operating_cents
         self._operating, self._flat = costs.operating_usd, costs.flat
         self._use_terms(lead_terms, rng_lead_terms)
@@ -146,7 +148,8 @@ class Coordinators:
     def _start_counts(self) -> None:
         """What the replication counts of the posts, from zero."""
         n, years = self.n, self.years
-        self.filled_months = np.zeros((n, years), dtype=np.int32)
+        # Filled months in Python lists (cheaper to add to one at a time); read as an array.
+        self._filled_months = [[0] * years for _ in range(n)]
         self.backstop_contracts = 0
         self.lapses = 0
         self.missed_cents = 0
@@ -157,6 +160,11 @@ class Coordinators:
         self.sustained_by_year = np.full(years, n, dtype=np.int32)
         self.grants_ended = 0  # grant-funded posts whose grant was not renewed
         self.turnovers = 0  # incumbents who left at a contract end (post recruited again)
+
+    @property
+    def filled_months(self) -> NDArray[np.int32]:
+        """Months each post was filled, by year (posts x years), to the last recorded."""
+        return np.array(self._filled_months, dtype=np.int32).reshape(self.n, self.years)
 
     def _use_terms(self, terms: LeadTerms | None, rng: np.random.Generator | None) -> None:
         """Lead entities' terms (:mod:`fundsim.model.lead_entities`), ``rng`` their draws
@@ -216,13 +224,18 @@ class Coordinators:
     def _record_filled(self, i: int, until: int) -> None:
         """Add the months post ``i`` was filled, from ``filled_since`` to ``until``, by year."""
         start = self.filled_since[i]
-        row = self.filled_months[i]
-        while start < until:
-            y = start // 12
-            end = min(until, 12 * (y + 1))
-            row[y] += end - start
-            start = end
         self.filled_since[i] = until
+        if start >= until:
+            return
+        row = self._filled_months[i]
+        first, last = start // 12, (until - 1) // 12
+        if first == last:
+            row[first] += until - start
+            return
+        row[first] += 12 * (first + 1) - start
+        for y in range(first + 1, last):
+            row[y] += 12
+        row[last] += until - 12 * last
 
     def _gap(self, month: int) -> None:
         self.gap_by_year[min(month // 12, self.years - 1)] += 1
@@ -266,35 +279,34 @@ class Coordinators:
         if not self.vacant:
             return
         state, restart_at, frozen = self.state, self.restart_at, self.frozen
+        unfunded, post_fund = self.unfunded, self.post_fund
         blocked: set[int] = set()
+        lost = 0  # post-months lost for lack of funds this month
         for i in self.order:
             if state[i] != VACANT:
                 continue
-            if (
-                restart_at[i] > month
-                or self.post_fund[i] in blocked
-                or i in frozen
-                or i in self.unfunded
-            ):
-                self.lost_months += 1
+            k = post_fund[i]
+            if restart_at[i] > month or k in blocked or i in frozen or i in unfunded:
+                lost += 1
                 continue
             if self.budget_year:
                 lag = self._lag(i)
                 fill = month + lag
                 if not self._commit(i, month, 12 - fill % 12):
                     self._lags[i].append(lag)  # not used: the next attempt draws it again
-                    blocked.add(self.post_fund[i])
-                    self.lost_months += 1
+                    blocked.add(k)
+                    lost += 1
                     continue
             else:
                 if not self._commit(i, month):
-                    blocked.add(self.post_fund[i])
-                    self.lost_months += 1
+                    blocked.add(k)
+                    lost += 1
                     continue
                 lag = self._lag(i)
             state[i] = RECRUITING
             self.vacant -= 1
             self._schedule(lag - 0.5, i, self._on_filled)
+        self.lost_months += lost
 
     def _on_filled(self, event: Due) -> None:
         i, gen = event._value
@@ -430,7 +442,7 @@ class Coordinators:
                 fund.pay(month, salaries, total, now, "payroll")
                 fund.committed -= total
         if self.uncommitted:
-            for i in sorted(self.uncommitted, key=self.order.index):
+            for i in sorted(self.uncommitted, key=self._rank.__getitem__):
                 cost = self.monthly_cost[i]
                 if not self._try_pay_free(self.paid_by[i], month, salaries, cost, "payroll"):
                     self.missed_cents += cost

@@ -84,26 +84,31 @@ class _Monthly(NamedTuple):
     entered: NDArray[np.int64]  # children entering
 
 
-def _values(children: ChildSupport) -> tuple[NDArray[np.float64], ...]:
+def _values(
+    children: ChildSupport,
+    cap: NDArray[np.float64],
+    full: NDArray[np.float64],
+    after: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], ...]:
     """Support paid, the liability at the month's end and the unwind, by month (real
     cents): the monthly sums over the children paid in each month (two segments each: the
     full amount to ``change``, then ``after`` to ``end``), from difference arrays: the
-    amount, and the amount times v^cap, from which sum R a(cap - t) follows in closed form."""
+    amount, and the amount times v^cap, from which sum R a(cap - t) follows in closed form.
+    ``cap``, ``full``, ``after``: the children's caps and amounts as floats."""
     n_months = children.n_months
     rate = children.rate
     v = (1.0 + rate) ** (-1.0 / 12.0)
     j = 1.0 / v - 1.0
     half = v**-0.5 - 1.0
-    start, change, end = children.start, children.change, children.end
-    cap = children.cap.astype(np.float64)
-    full = children.monthly_cents.astype(np.float64)
-    after = children.after_cents.astype(np.float64)
+    start, change, end = (
+        np.minimum(a, n_months) for a in (children.start, children.change, children.end)
+    )
+    v_cap = v**cap if rate else cap
     amount_m = np.zeros(n_months + 1)
     weighted_m = np.zeros(n_months + 1)
     for lo, hi, r in ((start, change, full), (change, end, after)):
-        lo, hi = np.minimum(lo, n_months), np.minimum(hi, n_months)
         amount_m += np.bincount(lo, r, n_months + 1) - np.bincount(hi, r, n_months + 1)
-        w = r * (v**cap if rate else cap)
+        w = r * v_cap
         weighted_m += np.bincount(lo, w, n_months + 1) - np.bincount(hi, w, n_months + 1)
     payments_m = np.cumsum(amount_m)[:n_months]
     weighted = np.cumsum(weighted_m)[:n_months]
@@ -119,22 +124,25 @@ def _values(children: ChildSupport) -> tuple[NDArray[np.float64], ...]:
     return payments_m, value_end_m, unwind_m
 
 
-def _monthly(children: ChildSupport) -> tuple[_Monthly, NDArray[np.float64], NDArray[np.bool_]]:
+def _monthly(
+    children: ChildSupport,
+) -> tuple[_Monthly, NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
     """The liability's movements by month, each child's present value at entry (real
-    cents) and which children are today's stock."""
+    cents), which children are today's stock and which enter within the horizon."""
     n_months = children.n_months
     rate = children.rate
     start, change, end = children.start, children.change, children.end
     cap = children.cap.astype(np.float64)
     full = children.monthly_cents.astype(np.float64)
     after = children.after_cents.astype(np.float64)
-    payments_m, value_end_m, unwind_m = _values(children)
+    payments_m, value_end_m, unwind_m = _values(children, cap, full, after)
     entry_pv = full * annuity_factor(cap - start, rate)
     is_stock = np.arange(children.n) < children.n_stock
-    new_m = np.bincount(
-        start[~is_stock & (start < n_months)], entry_pv[~is_stock & (start < n_months)], n_months
-    )
+    entering = ~is_stock & (start < n_months)
+    start_entering = start[entering]
+    new_m = np.bincount(start_entering, entry_pv[entering], n_months)
     released = (change < cap) & (change < n_months)
+    change_released = change[released]
     drop = (full - np.where(change < end, after, 0.0)) * annuity_factor(cap - change, rate)
     # A successful claim releases what the father takes over (with support that ends at the
     # resolution, his share of it); the rest of a drop is the end of interim support.
@@ -145,15 +153,22 @@ def _monthly(children: ChildSupport) -> tuple[_Monthly, NDArray[np.float64], NDA
         value_end=value_end_m,
         unwind=unwind_m,
         new=new_m,
-        released_paternity=np.bincount(change[released], father[released], n_months),
-        released_end=np.bincount(change[released], (drop - father)[released], n_months),
+        released_paternity=np.bincount(change_released, father[released], n_months),
+        released_end=np.bincount(change_released, (drop - father)[released], n_months),
         aged_out=np.bincount(
             end[(end == children.cap) & (end > start) & (end <= n_months)] - 1,
             minlength=n_months,
         ),
-        entered=np.bincount(start[~is_stock & (start < n_months)], minlength=n_months),
+        entered=np.bincount(start_entering, minlength=n_months),
     )
-    return monthly, entry_pv, is_stock
+    return monthly, entry_pv, is_stock, entering
+
+
+def _by_year(monthly: NDArray[Any], years: int) -> list[Any]:
+    """Each year's sum of the 12 months of ``monthly``, as Python numbers (numpy sums each
+    row of 12 exactly as it sums a year's slice: the same pairwise sums)."""
+    result: list[Any] = monthly[: 12 * years].reshape(years, 12).sum(axis=1).tolist()
+    return result
 
 
 def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> NDArray[np.int64]:
@@ -161,14 +176,16 @@ def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> 
     ``prices``, counts), checked to close year by year."""
     years = prices.size
     lines = np.zeros((years, len(STATEMENT_COLUMNS)), dtype=np.int64)
+    new_y, unwind_y, pay_y = (_by_year(a, years) for a in (m.new, m.unwind, m.payments))
+    rel_pat_y, rel_end_y = _by_year(m.released_paternity, years), _by_year(m.released_end, years)
+    entered_y, aged_out_y = _by_year(m.entered, years), _by_year(m.aged_out, years)
+    closing_y = m.value_end[11 : 12 * years : 12].tolist()
     opening_real = stock_pv
     prev_price = float(prices[0])
-    for y in range(years):
-        p = float(prices[y])
-        sl = slice(12 * y, 12 * y + 12)
-        new, unwind, pay = m.new[sl].sum(), m.unwind[sl].sum(), m.payments[sl].sum()
-        rel_pat, rel_end = m.released_paternity[sl].sum(), m.released_end[sl].sum()
-        closing_real = float(m.value_end[12 * y + 11])
+    for y, p in enumerate(prices.tolist()):
+        new, unwind, pay = new_y[y], unwind_y[y], pay_y[y]
+        rel_pat, rel_end = rel_pat_y[y], rel_end_y[y]
+        closing_real = closing_y[y]
         flows_real = opening_real + new + unwind - pay - rel_pat - rel_end
         if abs(flows_real - closing_real) * p >= 1.0:
             raise AssertionError(
@@ -189,8 +206,8 @@ def _yearly_lines(m: _Monthly, prices: NDArray[np.float64], stock_pv: float) -> 
             row[0] + row[1] - row[3] - row[4] - row[5] + row[6]
         )  # the unwind, to the cent
         lines[y, :8] = row
-        lines[y, 8] = int(m.entered[sl].sum())
-        lines[y, 9] = int(m.aged_out[sl].sum())
+        lines[y, 8] = entered_y[y]
+        lines[y, 9] = aged_out_y[y]
         opening_real, prev_price = closing_real, p
     return lines
 
@@ -200,12 +217,11 @@ def liability_statement(children: ChildSupport) -> LiabilityStatement:
     n_months = children.n_months
     years = n_months // 12
     start = children.start
-    monthly, entry_pv, is_stock = _monthly(children)
+    monthly, entry_pv, is_stock, new_children = _monthly(children)
     stock_pv = float(entry_pv[is_stock].sum())
     prices = np.asarray(children._price_index, dtype=np.float64)[:years]
     lines = _yearly_lines(monthly, prices, stock_pv)
     month_prices = np.repeat(prices, 12)[:n_months]
-    new_children = ~is_stock & (start < n_months)
     entry_prices = month_prices[np.minimum(start[new_children], n_months - 1)]
     per_child = (
         float((entry_pv[new_children] * entry_prices).mean())

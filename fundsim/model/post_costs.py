@@ -21,7 +21,10 @@ class PostCosts:
     the prices ``price_index`` (one per simulated year).
 
     ``salary_cents[i][y]``: post ``i``'s monthly salary in year ``y``; ``operating_cents[y]``:
-    a filled post's monthly operating cost in year ``y``; ``flat``: one salary for every post.
+    a filled post's monthly operating cost in year ``y``; ``flat``: one salary for every post;
+    ``salary_by_year[y][i]``: ``salary_cents[i][y]``. ``annual_usd``:
+    :func:`~fundsim.scenario.grades.post_salaries_usd` of ``scenario`` when already known (it
+    depends on the scenario alone).
     """
 
     def __init__(
@@ -31,6 +34,7 @@ class PostCosts:
         price_index: Sequence[float],
         n: int,
         order: list[int],
+        annual_usd: Sequence[float] | None = None,
     ) -> None:
         self._price_index = price_index
         self.n = n
@@ -44,9 +48,15 @@ class PostCosts:
             self.salary_cents = [per_year] * n
             self._post_costs = [self._post_cost] * n
         else:
-            annual = post_salaries_usd(scenario)
-            self.salary_cents = [[to_cents(a * p / 12) for p in price_index] for a in annual]
+            annual = post_salaries_usd(scenario) if annual_usd is None else annual_usd
+            # Posts of one grade and duty station share a salary: each distinct one once.
+            by_salary = {a: [to_cents(a * p / 12) for p in price_index] for a in set(annual)}
+            self.salary_cents = [by_salary[a] for a in annual]
             self._post_costs = [a + self.operating_usd for a in annual]
+        #: ``salary_by_year[y][i]``: the same salaries by year (what a review reads).
+        self.salary_by_year = [
+            [row[y] for row in self.salary_cents] for y in range(len(price_index))
+        ]
 
     def planned_cost_usd(self, year: int, posts: float | list[int] | None = None) -> float:
         """Cost of keeping ``posts`` (default: all; a count, post-equivalents, or the posts'

@@ -10,7 +10,7 @@ state and :class:`~fundsim.model.post_costs.PostCosts`; cents unless named in US
 
 from __future__ import annotations
 
-from fundsim.model.coordinators import FILLED, RECRUITING, VACANT, Coordinators
+from fundsim.model.coordinators import FILLED, VACANT, Coordinators
 
 
 def review_inputs(
@@ -20,25 +20,25 @@ def review_inputs(
     not committed), whether it is vacant, and what declining its renewal saves."""
     y = min(start // 12, posts.years - 1)
     op = posts.costs.operating_cents[y]
-    salaries = posts.costs.salary_cents
     span = end - start
-    required, vacant, saved = [], [], []
-    for i in range(posts.n):
-        salary = salaries[i][y]
-        s = posts.state[i]
-        if s == VACANT:
-            required.append((salary + op) * span)
-            vacant.append(True)
+    op_span = op * span
+    salaries = posts.costs.salary_by_year[y]
+    state = posts.state
+    vacant = [s == VACANT for s in state]
+    required, saved = [], []
+    for salary, s, commit_end, contract_end in zip(
+        salaries, state, posts.commit_end, posts.contract_end, strict=True
+    ):
+        if s == FILLED:
+            # The months not committed and the months after the contract, from ``start``:
+            # end - max(start, c), at least 0, written out (it runs at every review).
+            uncommitted = span if commit_end <= start else end - commit_end
+            after = span if contract_end <= start else end - contract_end
+            required.append(salary * (uncommitted if uncommitted > 0 else 0) + op_span)
+            saved.append((salary + op) * (after if after > 0 else 0))
+        else:
+            required.append((salary + op) * span if s == VACANT else op_span)
             saved.append(0)
-            continue
-        vacant.append(False)
-        if s == RECRUITING:
-            required.append(op * span)
-            saved.append(0)
-            continue
-        uncommitted = max(0, end - max(start, posts.commit_end[i]))
-        required.append(salary * uncommitted + op * span)
-        saved.append((salary + op) * max(0, end - max(start, posts.contract_end[i])))
     return required, vacant, saved
 
 
@@ -48,14 +48,14 @@ def committed_beyond_usd(posts: Coordinators, end: int) -> float:
     y = max(min(end // 12, posts.years) - 1, 0)
     salaries = posts.costs.salary_cents
     months = cents = 0
-    for i in range(posts.n):
-        if posts.state[i] != FILLED:
+    contract, commit = posts.contract_months, posts.commit_months
+    for i, (s, renewal) in enumerate(zip(posts.state, posts.contract_end, strict=True)):
+        if s != FILLED:
             continue
-        renewal = posts.contract_end[i]
-        while renewal + posts.contract_months <= end:
-            renewal += posts.contract_months
+        if renewal + contract <= end:  # the last renewal before ``end``
+            renewal += contract * ((end - renewal) // contract)
         if renewal < end:
-            beyond = max(0, renewal + posts.commit_months - end)
+            beyond = max(0, renewal + commit - end)
             months += beyond
             cents += beyond * salaries[i][y]
     if posts.costs.flat:  # one salary for every post: the first model's arithmetic, bit for bit

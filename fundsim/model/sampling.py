@@ -43,7 +43,8 @@ def draw_non_negative(
     dist: Distribution, rng: np.random.Generator, size: int | tuple[int, ...]
 ) -> NDArray[np.float64]:
     """Draws clipped at zero (for delays, lags, costs and fractions)."""
-    return np.maximum(draw(dist, rng, size), 0.0)
+    values = draw(dist, rng, size)  # a new array: clipped in place
+    return np.maximum(values, 0.0, out=values)
 
 
 def draw_months(

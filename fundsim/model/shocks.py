@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.sampling import draw_non_negative
+from fundsim.model.static import static_for
 from fundsim.scenario.schema import Scenario
 
 
@@ -63,8 +64,23 @@ def _members(scenario: Scenario, entity: str | None, group: str | None) -> NDArr
     return np.ones(len(names), dtype=bool)
 
 
-def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
-    """Resolve cuts, exits and random shocks for one replication (stream ``shocks``)."""
+@dataclass(frozen=True)
+class _Scheduled:
+    """What a scenario's shocks are before any draw (the same in every replication):
+    the scheduled cuts' kept fractions (entities x years; the victims' window's own when a
+    cut names one window), the entities hit by random cuts, and the exits."""
+
+    keep: NDArray[np.float64]
+    keep_victims: NDArray[np.float64] | None
+    random_members: NDArray[np.bool_]
+    exit_month: NDArray[np.float64]
+    exit_year: NDArray[np.int64]
+    largest_month: float | None
+    largest_year: int | None
+
+
+def _scheduled(scenario: Scenario) -> _Scheduled:
+    """The scheduled cuts and the exits of ``scenario`` (see :class:`_Scheduled`)."""
     n, years = len(scenario.entities), scenario.simulation.years
     start = scenario.simulation.start_year
     keep = np.ones((n, years))
@@ -80,16 +96,6 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
             keep[who, y0:y1] *= 1.0 - cut.fraction
         if keep_victims is not None and windows != "coordinators":
             keep_victims[who, y0:y1] *= 1.0 - cut.fraction
-    shocks = scenario.shocks
-    # Always draw, so that other streams' draws do not depend on whether shocks are on.
-    hits = rng.random(years) < shocks.annual_probability
-    sizes = np.minimum(draw_non_negative(shocks.cut_fraction, rng, years), 1.0)
-    if shocks.annual_probability > 0:
-        who = _members(scenario, None, shocks.group)
-        for y in np.flatnonzero(hits):
-            keep[who, y] *= 1.0 - sizes[y]
-            if keep_victims is not None:
-                keep_victims[who, y] *= 1.0 - sizes[y]
     exit_month = np.full(n, np.inf)
     largest: float | None = None
     names = scenario.entity_names
@@ -107,11 +113,39 @@ def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
     # The first budget year that starts on or after the exit: the entity is not invoiced for it.
     exit_year = np.minimum(np.ceil(exit_month / 12.0), years).astype(np.int64)
     largest_year = None if largest is None else int(np.ceil(largest / 12.0))
+    return _Scheduled(
+        keep,
+        keep_victims,
+        _members(scenario, None, scenario.shocks.group),
+        exit_month,
+        exit_year,
+        largest,
+        largest_year,
+    )
+
+
+def plan_shocks(scenario: Scenario, rng: np.random.Generator) -> ShockPlan:
+    """Resolve cuts, exits and random shocks for one replication (stream ``shocks``); what
+    does not depend on the draws is worked out once per scenario (:func:`_scheduled`)."""
+    years = scenario.simulation.years
+    plan: _Scheduled = static_for(scenario).derived("shocks", _scheduled)
+    keep = plan.keep.copy()
+    keep_victims = None if plan.keep_victims is None else plan.keep_victims.copy()
+    shocks = scenario.shocks
+    # Always draw, so that other streams' draws do not depend on whether shocks are on.
+    hits = rng.random(years) < shocks.annual_probability
+    sizes = np.minimum(draw_non_negative(shocks.cut_fraction, rng, years), 1.0)
+    if shocks.annual_probability > 0:
+        who = plan.random_members
+        for y in np.flatnonzero(hits):
+            keep[who, y] *= 1.0 - sizes[y]
+            if keep_victims is not None:
+                keep_victims[who, y] *= 1.0 - sizes[y]
     return ShockPlan(
         cut=1.0 - keep,
-        exit_year=exit_year,
-        exit_largest_year=largest_year,
-        exit_month=exit_month,
-        exit_largest_month=largest,
+        exit_year=plan.exit_year.copy(),
+        exit_largest_year=plan.largest_year,
+        exit_month=plan.exit_month.copy(),
+        exit_largest_month=plan.largest_month,
         victim_cut=None if keep_victims is None else 1.0 - keep_victims,
     )

@@ -185,9 +185,11 @@ def _cash_lines(
     net_in[:, inside] = 0  # moves within the window are not cash flows
     lines = {name: np.zeros(years, dtype=np.int64) for name in WINDOW_CASH_LINES[books.name]}
     other_set = set(other)
-    for j, account in enumerate(ledger.accounts):
-        if inside[j] or not net_in[:, j].any():
+    accounts = ledger.accounts
+    for j in np.flatnonzero(net_in.any(axis=0)).tolist():  # counterparts with flows
+        if inside[j]:
             continue
+        account = accounts[j]
         line = "transfers" if j in other_set else CASH_FLOW_OF.get(account)
         if line is None or line not in lines:
             raise AssertionError(
@@ -229,8 +231,9 @@ def _position(
     closing: NDArray[np.int64],
 ) -> list[NDArray[np.int64]]:
     """The window's position at each year end, in the order of :func:`statement_lines`
-    (cents): cash, receivables (by entity, by age), assets, what it owes, commitments,
-    the reserve and what is unencumbered."""
+    (cents; single lines, and blocks of entities x years and ages x years): cash,
+    receivables (by entity, by age), assets, what it owes, commitments, the reserve and what
+    is unencumbered."""
     years = yearly.shape[0]
     n_ent = books.received.shape[0]
     if books.receivables is not None:
@@ -262,8 +265,8 @@ def _position(
     return [
         closing,
         receivables,
-        *by_entity,
-        *by_age,
+        by_entity,
+        by_age,
         total_assets,
         prefinancing_owed,
         fees_payable,
@@ -285,11 +288,12 @@ def window_statements(
     inside = np.zeros(len(ledger.accounts), dtype=bool)
     inside[list(books.accounts)] = True
     lines, opening, closing = _cash_lines(ledger, yearly, books, other, inside)
-    cf = [opening]
+    # Blocks of lines x years (a single line, or one line per entity), stacked at once.
+    cf: list[NDArray[np.int64]] = [opening]
     for name in WINDOW_CASH_LINES[books.name]:
         cf.append(lines[name])
         if name == "contributions":
-            cf.extend(books.received)
+            cf.append(books.received)
     cf.append(closing)
     pos = _position(ledger, yearly, books, lines, closing)
     arrears: list[NDArray[np.int64]] = []
@@ -300,8 +304,9 @@ def window_statements(
             else np.asarray(part, dtype=np.int64)
         )
         arrears.append(by.sum(axis=0))
-        arrears.extend(by)
-    return np.stack([*cf, *pos, *arrears], axis=1).astype(np.int64)
+        arrears.append(by)
+    blocks = [np.asarray(b, dtype=np.int64).reshape(-1, years) for b in (*cf, *pos, *arrears)]
+    return np.ascontiguousarray(np.concatenate(blocks).T)
 
 
 def build_statements(ledger: Ledger, windows: Sequence[WindowBooks]) -> NDArray[np.int64]:

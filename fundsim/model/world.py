@@ -34,7 +34,7 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from fundsim.model.arrangement import ACCOUNTS, arrange
+from fundsim.model.arrangement import ACCOUNTS, Arrangement, arrange
 from fundsim.model.bills import invoice_cv, max_bill_change
 from fundsim.model.context import Context
 from fundsim.model.coordinator_fund import WindowResults
@@ -58,12 +58,14 @@ class World:
 
     def __init__(self, scenario: Scenario, rng_for: RngFor, audit: bool = False) -> None:
         self.scenario = scenario
-        self.static = static_for(scenario)
+        self.static = static = static_for(scenario)
         sim = scenario.simulation
         self.n_months = sim.months
         self.years = sim.years
         self.env = simpy.Environment()
-        self.arrangement = arrangement = arrange(scenario, self.static)
+        # The arrangement depends on the scenario alone (frozen): decided once per process.
+        arrangement: Arrangement = static.derived("arrangement", lambda s: arrange(s, static))
+        self.arrangement = arrangement
         self.ledger = Ledger(
             (*arrangement.accounts, *victim_accounts(scenario), *arrangement.extra_accounts),
             self.n_months,
@@ -112,6 +114,7 @@ class World:
         balance, funds = self.ledger.balance, self.funds
         account = fund.account
         single = len(funds) == 1
+        accounts = [f.account for f in funds]
         yield env.timeout(0.5)
         for month in range(self.n_months):
             cf.open_month(month)
@@ -143,8 +146,8 @@ class World:
                 cash[month] = balance[account]
                 committed[month] = fund.committed
             else:
-                cash[month] = sum(balance[f.account] for f in funds)
-                committed[month] = sum(f.committed for f in funds)
+                cash[month] = sum([balance[a] for a in accounts])
+                committed[month] = sum([f.committed for f in funds])
             filled[month] = coord.filled
             yield env.timeout(1)
 
