@@ -32,6 +32,14 @@ after its arrival is dropped and its cost counted as unmet need. Started package
 month by month from a schedule array (one ledger posting a month, not one per case). Cases
 whose implementing partner pays are assisted at the next tick at the partner's cost,
 outside the fund.
+
+Nothing a tick reads about a case changes with money, so it is prepared when the cases are
+built: each package month by month at the prices of the year its case becomes ready (priced
+again only if it still waits in a later year), which of a tick's cases arrived too long ago,
+and with one fund what each tick's cases cost together: the usual tick, with nobody waiting
+and the money there, starts them all with one addition. Waiting cases sit in each fund's
+line (:mod:`fundsim.model.case_lines`) in priority order; the tick's arithmetic is the same
+to the cent as sorting and walking every waiting case.
 """
 
 from __future__ import annotations
