@@ -195,7 +195,8 @@ class VictimCases:
         year = np.zeros(self.n, dtype=np.int64)
         year[self._to_wait] = np.minimum(self._to_wait_tick // 12, len(prices) - 1)
         factor = prices[year] * (self._scale if self._scale_of is None else self._scale_of)
-        self._cols = np.rint(self.draws.by_month * factor).astype(np.int64)
+        scaled = self.draws.by_month * factor
+        self._cols = np.rint(scaled, out=scaled).astype(np.int64)
         # A case arrived at or before ``now - max_wait_months`` (months) is dropped: the cases
         # numbered below _thr[m] at the tick of month m (cases are numbered in arrival order).
         limits = (np.arange(self.n_months) + 0.5) - self._max_wait
@@ -205,11 +206,13 @@ class VictimCases:
         late = np.concatenate(([0], np.cumsum(self._to_wait < thr[self._to_wait_tick])))[bounds]
         self._new_drop: list[bool] = (np.diff(late) > 0).tolist()
         self._fast = len(self.funds) == 1
-        if self._fast:
-            cum = np.zeros((self._width, self._to_wait.size + 1), dtype=np.int64)
-            np.cumsum(self._cols[:, self._to_wait], axis=1, out=cum[:, 1:])
-            sums = (cum[:, bounds[1:]] - cum[:, bounds[:-1]]).T
-            self._tick_sums = np.ascontiguousarray(sums)  # ticks x months of services
+        if self._fast:  # each tick's cases summed (ticks with none: zeros)
+            some = np.flatnonzero(np.diff(bounds))
+            sums = np.zeros((self.n_months, self._width), dtype=np.int64)
+            if some.size:
+                ready = self._cols.take(self._to_wait, axis=1)
+                sums[some] = np.add.reduceat(ready, bounds[some], axis=1).T
+            self._tick_sums = sums  # ticks x months of services
             self._tick_total: list[int] = sums.sum(axis=1).tolist()
 
     @property
