@@ -9,8 +9,8 @@ case of one fund never waits behind another fund's.
 So each case carries its place in that order over the whole replication, its *rank* (the
 cases sorted once when the lines are set up), and each fund's line is a binary heap of
 ranks: a tick reads the first case of a line, not every waiting case, and a case joins its
-line in ``O(log n)``. A dropped case is marked dead and skipped when it comes first. Cents
-unless named otherwise.
+line in ``O(log n)``. A dropped case is marked dead and skipped when it comes first (a line
+mostly of dead cases is rebuilt without them). Cents unless named otherwise.
 """
 
 from __future__ import annotations
@@ -59,6 +59,12 @@ class WaitingLines:
         self.totals[f] -= self.cents[rank]
         self.live[f] -= 1
         self.n -= 1
+        if self._dead_in[f] > max(32, self.live[f]):  # mostly dead: rebuilt without them
+            dead = self._dead
+            heap = [r for r in self.heaps[f] if not dead[r]]
+            heapify(heap)
+            self.heaps[f] = heap
+            self._dead_in[f] = 0
 
     def take(self, f: int, avail: int, all_if_covered: bool) -> tuple[list[int], int]:
         """Start fund ``f``'s cases in priority order while ``avail`` covers the next case's
@@ -98,12 +104,21 @@ class WaitingLines:
             self.n -= len(started)
         return started, spent
 
-    def waiting(self) -> list[int]:
-        """Every waiting rank."""
+    def waiting(self) -> tuple[list[int], list[int]]:
+        """Every waiting rank, line by line, and how many each line has."""
         dead = self._dead
-        return [rank for heap in self.heaps for rank in heap if not dead[rank]]
+        ranks: list[int] = []
+        counts: list[int] = []
+        for f, heap in enumerate(self.heaps):
+            live = [r for r in heap if not dead[r]] if self._dead_in[f] else heap
+            ranks += live
+            counts.append(len(live))
+        return ranks, counts
 
-    def retotal(self) -> None:
-        """Recompute each line's total (after a change of prices)."""
-        cents, dead = self.cents, self._dead
-        self.totals = [sum(cents[r] for r in heap if not dead[r]) for heap in self.heaps]
+    def reprice(self, ranks: list[int], cents: list[int], totals: list[int]) -> None:
+        """The waiting ``ranks`` cost ``cents`` now, and the lines ``totals`` (after a change
+        of prices)."""
+        own = self.cents
+        for rank, c in zip(ranks, cents, strict=True):
+            own[rank] = c
+        self.totals = totals

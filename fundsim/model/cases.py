@@ -331,7 +331,7 @@ class VictimCases:
     def _reprice(self, lines: WaitingLines, price: float) -> None:
         """At a year's first tick: the packages of the cases still waiting at that year's
         ``price`` (each month rounded to the cent)."""
-        ranks = lines.waiting()
+        ranks, counts = lines.waiting()
         index = self._case_of_rank[ranks]
         cols = self.draws.by_month[:, index]
         factor = price * self._scale
@@ -340,10 +340,10 @@ class VictimCases:
         elif factor != 1.0:
             cols = np.rint(cols * factor).astype(np.int64)
         self._cols[:, index] = cols
-        cents = lines.cents
-        for rank, c in zip(ranks, cols.sum(axis=0).tolist(), strict=True):
-            cents[rank] = c
-        lines.retotal()
+        cents = cols.sum(axis=0)
+        cum = np.concatenate(([0], np.cumsum(cents)))
+        totals = np.diff(cum[np.concatenate(([0], np.cumsum(counts)))])
+        lines.reprice(ranks, cents.tolist(), totals.tolist())
 
     def _admit(self, lines: WaitingLines, month: int, price: float) -> None:
         """The cases ready at this tick join their funds' lines, and every waiting case that
@@ -371,11 +371,11 @@ class VictimCases:
                 lines.drop(f, rank)
             dropped += late_cases.tolist()
         self._thr_done = thr
-        if dropped:
-            package, scale_of = self.draws.package_cents, self._scale_of
-            for v in dropped:
-                share = price * float(scale_of[v]) if scale_of is not None else price
-                self.unmet_cents += round(int(package[v]) * share)
+        if dropped:  # each package at the fund's share, rounded to the cent (half to even)
+            index = np.array(dropped, dtype=np.intp)
+            share = price if self._scale_of is None else price * self._scale_of[index]
+            cents = np.rint(self.draws.package_cents[index] * share).astype(np.int64)
+            self.unmet_cents += int(cents.sum())
             self._dropped += dropped
 
     def _start(self, lines: WaitingLines, keep_back_cents: int, month: int, now: float) -> None:
