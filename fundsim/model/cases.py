@@ -32,12 +32,19 @@ after its arrival is dropped and its cost counted as unmet need. Started package
 month by month from a schedule array (one ledger posting a month, not one per case). Cases
 whose implementing partner pays are assisted at the next tick at the partner's cost,
 outside the fund.
+
+Nothing a tick reads about a case changes with money, so it is prepared when the cases are
+built: each package month by month at the prices of the year its case becomes ready (priced
+again only if it still waits in a later year), which of a tick's cases arrived too long ago,
+and with one fund what each tick's cases cost together: the usual tick, with nobody waiting
+and the money there, starts them all with one addition. Waiting cases sit in each fund's
+line (:mod:`fundsim.model.case_lines`) in priority order; the tick's arithmetic is the same
+to the cent as sorting and walking every waiting case.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, chain
 
@@ -45,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.allegations import VictimDraws
+from fundsim.model.case_lines import WaitingLines
 from fundsim.model.caseworker_queue import QueueSchedule, caseworker_queue
 from fundsim.model.context import Context
 from fundsim.model.fund import Fund
@@ -89,36 +97,27 @@ class VictimCases:
         self.n = n
         self.n_months = ctx.n_months
         self.arrival = draws.victim_time
-        self._arrival: list[float] = self.arrival.tolist()
-        self._package: list[int] = draws.package_cents.tolist()
-        self._first_assist: list[float] = [float("nan")] * n  # months: the first service tick
+        self._fa = np.full(n, np.nan)  # months: each case's first service tick
         self._dropped: list[int] = []  # cases dropped after max_wait_months
-        self._waiting: list[int] = []
         self._max_wait = priority.max_wait_months
-        self._key = self._priority_keys(priority.rule)
+        self._rule = priority.rule
         self._width = draws.by_month.shape[0]
         # Which fund pays each case: the victims' fund (0), or in siloed mode the line of the
         # entity its allegation involves (1 + entity).
         if fund_of is None:
             fund_of = draws.entity + 1 if len(self.funds) > 1 else np.zeros(n, dtype=np.int64)
-        self._fund_of: list[int] = fund_of.tolist()
+        self._fund_of = fund_of
         # Cents committed to services, by fund and month.
         self._due = np.zeros((len(self.funds), self.n_months + self._width), dtype=np.int64)
-        # Packages at this year's prices, set at the first tick of each year for the victims
-        # who can start in it (numbers _lo onwards): cents by month of services x victim,
-        # and every victim's total (a list indexed by victim).
         self._year = -1
-        self._lo = 0
-        self._scaled = draws.by_month
-        self._totals: list[int] = [0] * n
         self.unmet_cents = 0
         self.partner_cents = 0
         self.paid_cents = 0
         self.window_paid_cents = 0  # of which paid by the victims' fund (funds[0])
-        # One share for every package (a number), or one per victim (a list: by country).
+        # One share for every package (a number), or one per victim (an array: by country).
         self._scale = services_scale if isinstance(services_scale, float) else 1.0
-        self._scale_of: list[float] | None = (
-            None if isinstance(services_scale, float) else np.asarray(services_scale).tolist()
+        self._scale_of: NDArray[np.float64] | None = (
+            None if isinstance(services_scale, float) else np.asarray(services_scale)
         )
         if slots is None:
             assert caseworkers.capacity != "auto"
@@ -127,14 +126,18 @@ class VictimCases:
         self.n_pools = n_countries if caseworkers.pooling == "per_country" else 1
         self._queue = self._run_queue(caseworkers.pooling == "per_country")
         self._split_ready()
+        self._price_packages()
+        # The lines of cases waiting for money, set up when a case first has to wait.
+        self._lines: WaitingLines | None = None
+        self._thr_done = 0  # cases numbered below have waited their last
 
-    def _priority_keys(self, rule: str) -> list[float]:
+    def _priority_keys(self, rule: str) -> NDArray[np.float64]:
         """Each case's sort key for money under the priority ``rule`` (smallest first)."""
         if rule == "children_first":
-            return (self.arrival + np.where(self.draws.child, 0.0, 1e9)).tolist()
+            return self.arrival + np.where(self.draws.child, 0.0, 1e9)
         if rule == "smallest_first":
-            return (self.draws.package_cents + self.arrival / 1e6).tolist()
-        return self._arrival
+            return self.draws.package_cents + self.arrival / 1e6
+        return self.arrival
 
     def _run_queue(self, per_country: bool) -> QueueSchedule:
         """The caseworker queue of the whole horizon (see :mod:`.caseworker_queue`), from
@@ -169,15 +172,48 @@ class VictimCases:
         prices = np.asarray(self._price_index, dtype=np.float64)
         price = prices[np.minimum(tick // 12, len(prices) - 1)] * self._scale
         if self._scale_of is not None:  # one share per victim
-            price = price * np.asarray(self._scale_of)[ready]
+            price = price * self._scale_of[ready]
         cents = np.rint(self.draws.package_cents[ready] * price).astype(np.int64)
         cum = np.concatenate(([0], np.cumsum(np.where(partner, cents, 0))))[bounds]
         self._partner_cents_at: list[int] = np.diff(cum).tolist()
         n_partner = np.concatenate(([0], np.cumsum(partner)))[bounds]
-        self._to_wait: list[int] = ready[~partner].tolist()
+        waits = ~partner
+        self._to_wait = ready[waits]
+        self._to_wait_tick = tick[waits]  # the tick each of them joins the wait
         self._to_wait_at: list[int] = (bounds - n_partner).tolist()  # [m]: the first of tick m
-        self._by_partner: list[int] = ready[partner].tolist()
+        self._by_partner = ready[partner]
         self._by_partner_at: list[int] = n_partner.tolist()
+
+    def _price_packages(self) -> None:
+        """Each package month by month at the prices of the year its case becomes ready for
+        money (``_cols``: cents by month of services x victim; each month rounded to the cent,
+        so a package's total is the sum of its rounded months; a case still waiting in a later
+        year is priced again then), which cases each tick would drop at once (arrived
+        ``max_wait_months`` before it) and, with one fund, what each tick's cases cost
+        together, month by month: the usual tick starts them all at once."""
+        prices = np.asarray(self._price_index, dtype=np.float64)
+        year = np.zeros(self.n, dtype=np.int64)
+        year[self._to_wait] = np.minimum(self._to_wait_tick // 12, len(prices) - 1)
+        factor = prices[year] * (self._scale if self._scale_of is None else self._scale_of)
+        scaled = self.draws.by_month * factor
+        self._cols = np.rint(scaled, out=scaled).astype(np.int64)
+        # A case arrived at or before ``now - max_wait_months`` (months) is dropped: the cases
+        # numbered below _thr[m] at the tick of month m (cases are numbered in arrival order).
+        limits = (np.arange(self.n_months) + 0.5) - self._max_wait
+        thr = np.searchsorted(self.arrival, limits, side="right")
+        self._thr: list[int] = thr.tolist()
+        bounds = np.asarray(self._to_wait_at)
+        late = np.concatenate(([0], np.cumsum(self._to_wait < thr[self._to_wait_tick])))[bounds]
+        self._new_drop: list[bool] = (np.diff(late) > 0).tolist()
+        self._fast = len(self.funds) == 1
+        if self._fast:  # each tick's cases summed (ticks with none: zeros)
+            some = np.flatnonzero(np.diff(bounds))
+            sums = np.zeros((self.n_months, self._width), dtype=np.int64)
+            if some.size:
+                ready = self._cols.take(self._to_wait, axis=1)
+                sums[some] = np.add.reduceat(ready, bounds[some], axis=1).T
+            self._tick_sums = sums  # ticks x months of services
+            self._tick_total: list[int] = sums.sum(axis=1).tolist()
 
     @property
     def cw_start(self) -> NDArray[np.float64]:
@@ -193,7 +229,7 @@ class VictimCases:
     @property
     def first_assist(self) -> NDArray[np.float64]:
         """The tick of each case's first service payment (months; NaN: never)."""
-        return np.fromiter(self._first_assist, dtype=np.float64, count=self.n)
+        return self._fa.copy()
 
     @property
     def dropped(self) -> NDArray[np.bool_]:
@@ -204,24 +240,6 @@ class VictimCases:
 
     # ------------------------------------------------------------------ money
 
-    def _prices_for(self, year: int, price: float) -> None:
-        """Scale the packages of the cases that can start in ``year`` to its prices: the
-        victims arrived from ``max_wait_months`` before the year to its end (victims are
-        numbered in arrival order, so they are one slice). Each month's amount is rounded
-        to the cent, so a package's total is the sum of its rounded months."""
-        self._year = year
-        lo = bisect_left(self._arrival, 12 * year - self._max_wait - 1)
-        hi = bisect_left(self._arrival, 12 * (year + 1))
-        cols = self.draws.by_month[:, lo:hi]
-        factor = price * self._scale
-        if self._scale_of is not None:  # one share per victim: scale each column
-            cols = np.rint(cols * (price * np.array(self._scale_of[lo:hi]))).astype(np.int64)
-        elif factor != 1.0:
-            cols = np.rint(cols * factor).astype(np.int64)
-        self._lo = lo
-        self._scaled = cols
-        self._totals[lo:hi] = cols.sum(axis=0).tolist()
-
     def tick(self, month: int, keep_back_cents: int = 0) -> None:
         """Monthly: admit ready cases, drop those waited too long, start packages in
         priority order while uncommitted cash beyond ``keep_back_cents`` covers them,
@@ -230,34 +248,26 @@ class VictimCases:
         year = month // 12
         prices = self._price_index
         price = prices[min(year, len(prices) - 1)]
+        lines = self._lines
         if year != self._year:
-            self._prices_for(year, price)
+            self._year = year
+            if lines is not None and lines.n:
+                self._reprice(lines, price)
         price *= self._scale
         # The cases ready since the last tick: their implementing partner pays, outside the
         # fund, or they wait for money.
-        first_assist = self._first_assist
         at = self._by_partner_at
-        for v in self._by_partner[at[month] : at[month + 1]]:
-            first_assist[v] = now
+        if at[month] != at[month + 1]:
+            self._fa[self._by_partner[at[month] : at[month + 1]]] = now
         self.partner_cents += self._partner_cents_at[month]
-        at = self._to_wait_at
-        waiting = self._waiting
-        waiting += self._to_wait[at[month] : at[month + 1]]
-        if waiting:
-            limit = now - self._max_wait
-            arrival = self._arrival
-            if min(map(arrival.__getitem__, waiting)) <= limit:
-                kept = []
-                scale_of = self._scale_of
-                for v in waiting:
-                    if arrival[v] <= limit:
-                        self._dropped.append(v)
-                        share = price * scale_of[v] if scale_of is not None else price
-                        self.unmet_cents += round(self._package[v] * share)
-                    else:
-                        kept.append(v)
-                waiting[:] = kept
-            self._start(waiting, keep_back_cents, month, now)
+        lo, hi = self._to_wait_at[month], self._to_wait_at[month + 1]
+        # Nobody waiting from earlier ticks (the usual case with one fund): all at once?
+        if (lines is not None and lines.n) or (
+            lo != hi and not (self._fast and self._start_tick(month, lo, hi, keep_back_cents, now))
+        ):
+            lines = lines or self._open_lines()
+            self._admit(lines, month, price)
+            self._start(lines, keep_back_cents, month, now)
         for f, pay in enumerate(self._due[:, month].tolist()):
             if pay:
                 fund = self.funds[f]
@@ -267,54 +277,145 @@ class VictimCases:
                 if not f:
                     self.window_paid_cents += pay
 
-    def _start(self, waiting: list[int], keep_back_cents: int, month: int, now: float) -> None:
-        """Start ``waiting`` cases, in priority order, while their fund's uncommitted cash
-        (beyond ``keep_back_cents`` for the victims' fund) covers the whole package at this year's
-        prices; a fund's first case that does not fit stops that fund's round (strict
-        priority). A case's fund is the victims' fund, or in siloed mode the line of the entity its
-        allegation involves. ``waiting`` keeps the cases not started, in order."""
-        funds = self.funds
-        totals, first_assist = self._totals, self._first_assist
-        avail = [fund.available_cents for fund in funds]
-        avail[0] -= keep_back_cents
-        before = avail[:]
-        started: list[list[int]] = [[] for _ in funds]
-        kept: list[int] = []
-        total = sum(map(totals.__getitem__, waiting))
-        if len(funds) == 1 and total <= avail[0]:
-            # The usual case: one fund, every case fits, so their order changes nothing (the
-            # months' sums are of whole cents) and they are not sorted.
-            started[0] = waiting[:]
-            avail[0] -= total
-            for v in waiting:
-                first_assist[v] = now
-        else:
-            waiting.sort(key=self._key.__getitem__)
-            fund_of, stopped = self._fund_of, [False] * len(funds)
-            for v in waiting:
-                f = fund_of[v]
-                if not stopped[f] and totals[v] <= avail[f]:
-                    avail[f] -= totals[v]
-                    started[f].append(v)
-                    first_assist[v] = now
-                else:
-                    stopped[f] = True
-                    kept.append(v)
-        n_started = len(waiting) - len(kept)
-        if not n_started:
+    def _start_tick(self, month: int, lo: int, hi: int, keep_back_cents: int, now: float) -> bool:
+        """With one fund and nobody waiting from earlier ticks: start every case ready at this
+        tick at once if none waited too long and the fund's uncommitted cash beyond
+        ``keep_back_cents`` covers them all (their order then changes nothing: the months'
+        sums are of whole cents); return whether it did."""
+        fund = self.funds[0]
+        total = self._tick_total[month]
+        if self._new_drop[month] or total > fund.available_cents - keep_back_cents:
+            return False
+        self._fa[self._to_wait[lo:hi]] = now
+        self._due[0, month : month + self._width] += self._tick_sums[month]
+        fund.committed += total
+        self._thr_done = self._thr[month]
+        return True
+
+    def _open_lines(self) -> WaitingLines:
+        """Set up the lines of cases waiting for money (the first time a case has to wait).
+
+        Each case that can wait gets its rank: its place in the priority order over the whole
+        replication (by key, then the order the cases become ready: the order a stable sort
+        of each tick's waiting cases gives). Tick by tick, the cases that join each fund's
+        line form a run of ascending ranks, with its cost at that year's prices."""
+        cases, tick = self._to_wait, self._to_wait_tick  # in the order they become ready
+        n_funds = len(self.funds)
+        by_rank = np.argsort(self._priority_keys(self._rule)[cases], kind="stable")
+        self._case_of_rank = cases[by_rank]
+        rank = np.empty(cases.size, dtype=np.int64)
+        rank[by_rank] = np.arange(cases.size)
+        self._rank_of = np.zeros(self.n, dtype=np.int64)
+        self._rank_of[cases] = rank
+        # The runs: cases by tick, then fund, then rank.
+        group = (tick * n_funds + self._fund_of[cases])[by_rank]
+        small = self.n_months * n_funds < np.iinfo(np.int16).max  # sorted faster as int16
+        order = by_rank[np.argsort(group.astype(np.int16) if small else group, kind="stable")]
+        group = tick[order] * n_funds + self._fund_of[cases[order]]
+        cents = self._cols.sum(axis=0)[self._case_of_rank]
+        run_lo = np.flatnonzero(np.diff(group, prepend=-1))  # where each run starts
+        bounds = np.append(run_lo, cases.size)
+        cum = np.concatenate(([0], np.cumsum(cents[rank[order]])))
+        self._run_cents: list[int] = np.diff(cum[bounds]).tolist()
+        self._run_lo: list[int] = bounds.tolist()
+        self._run_fund: list[int] = (group[run_lo] % n_funds).tolist()
+        at = np.searchsorted(group[run_lo] // n_funds, np.arange(self.n_months + 1))
+        self._run_at: list[int] = at.tolist()  # [m]: the first run of tick m
+        self._run_ranks: list[int] = rank[order].tolist()
+        ready = np.full(self.n, self.n_months, dtype=np.int64)
+        ready[cases] = tick
+        self._ready_tick = ready
+        self._lines = WaitingLines(n_funds, cents.tolist())
+        return self._lines
+
+    def _reprice(self, lines: WaitingLines, price: float) -> None:
+        """At a year's first tick: the packages of the cases still waiting at that year's
+        ``price`` (each month rounded to the cent)."""
+        ranks, counts = lines.waiting()
+        index = self._case_of_rank[ranks]
+        cols = self.draws.by_month[:, index]
+        factor = price * self._scale
+        if self._scale_of is not None:  # one share per victim: scale each column
+            cols = np.rint(cols * (price * self._scale_of[index])).astype(np.int64)
+        elif factor != 1.0:
+            cols = np.rint(cols * factor).astype(np.int64)
+        self._cols[:, index] = cols
+        cents = cols.sum(axis=0)
+        cum = np.concatenate(([0], np.cumsum(cents)))
+        totals = np.diff(cum[np.concatenate(([0], np.cumsum(counts)))])
+        lines.reprice(ranks, cents.tolist(), totals.tolist())
+
+    def _admit(self, lines: WaitingLines, month: int, price: float) -> None:
+        """The cases ready at this tick join their funds' lines, and every waiting case that
+        arrived ``max_wait_months`` or more before the tick is dropped: its package at this
+        year's ``price`` (the fund's share of it) is unmet need."""
+        thr = self._thr[month]
+        dropped: list[int] = []
+        old = lines.n
+        run_lo, ranks, join = self._run_lo, self._run_ranks, lines.join
+        for r in range(self._run_at[month], self._run_at[month + 1]):
+            run, cents = ranks[run_lo[r] : run_lo[r + 1]], self._run_cents[r]
+            if self._new_drop[month]:  # some arrived too long ago: dropped at once
+                case = self._case_of_rank[run]
+                dropped += case[case < thr].tolist()
+                run = np.asarray(run)[case >= thr].tolist()
+                cents = sum(map(lines.cents.__getitem__, run))
+            if run:
+                join(self._run_fund[r], run, cents)
+        done = self._thr_done
+        if old and done < thr:  # the cases waiting from earlier ticks that arrived too long ago
+            late = (self._ready_tick[done:thr] < month) & np.isnan(self._fa[done:thr])
+            late_cases = np.flatnonzero(late) + done
+            funds = self._fund_of[late_cases].tolist()
+            for f, rank in zip(funds, self._rank_of[late_cases].tolist(), strict=True):
+                lines.drop(f, rank)
+            dropped += late_cases.tolist()
+        self._thr_done = thr
+        if dropped:  # each package at the fund's share, rounded to the cent (half to even)
+            index = np.array(dropped, dtype=np.intp)
+            share = price if self._scale_of is None else price * self._scale_of[index]
+            cents = np.rint(self.draws.package_cents[index] * share).astype(np.int64)
+            self.unmet_cents += int(cents.sum())
+            self._dropped += dropped
+
+    def _start(self, lines: WaitingLines, keep_back_cents: int, month: int, now: float) -> None:
+        """Start waiting cases, fund by fund in priority order, while the fund's uncommitted
+        cash (beyond ``keep_back_cents`` for the victims' fund) covers the whole package at
+        this year's prices; a fund's first case that does not fit stops that fund's round
+        (strict priority). A case's fund is the victims' fund, or in siloed mode the line of
+        the entity its allegation involves."""
+        funds, take = self.funds, lines.take
+        single = len(funds) == 1
+        paying: list[int] = []
+        started: list[list[int]] = []
+        spent: list[int] = []
+        for f, live in enumerate(lines.live):
+            if not live:
+                continue
+            avail = funds[f].available_cents
+            if not f:
+                avail -= keep_back_cents
+            ranks, cents = take(f, avail, single or avail >= 0)
+            if ranks:
+                paying.append(f)
+                started.append(ranks)
+                spent.append(cents)
+        if not paying:
             return
-        waiting[:] = kept
         # Every fund's month-by-month services at once: one gather, summed fund by fund.
-        index = np.fromiter(chain.from_iterable(started), dtype=np.intp, count=n_started)
-        index -= self._lo
-        paying = [f for f, cases in enumerate(started) if cases]
-        bounds = list(accumulate((len(started[f]) for f in paying[:-1]), initial=0))
-        sums = np.add.reduceat(
-            self._scaled.take(index, axis=1), bounds, axis=1
-        )  # months x paying funds
-        for j, f in enumerate(paying):
-            self._due[f, month : month + self._width] += sums[:, j]
-            funds[f].committed += before[f] - avail[f]
+        n_started = sum(map(len, started))
+        ranks_started = np.fromiter(chain.from_iterable(started), dtype=np.intp, count=n_started)
+        index = self._case_of_rank[ranks_started]
+        self._fa[index] = now
+        cols = self._cols.take(index, axis=1)
+        if len(paying) == 1:
+            self._due[paying[0], month : month + self._width] += cols.sum(axis=1)
+        else:
+            bounds = list(accumulate(map(len, started[:-1]), initial=0))
+            sums = np.add.reduceat(cols, bounds, axis=1)  # months x paying funds
+            self._due[paying, month : month + self._width] += sums.T
+        for f, cents in zip(paying, spent, strict=True):
+            funds[f].committed += cents
 
     # ------------------------------------------------------------------ results
 

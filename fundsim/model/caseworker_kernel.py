@@ -30,15 +30,11 @@ Raw = tuple[
     NDArray[np.int64],
 ]
 
-# The state of one pass, in one int64 array: the scheduling counter, the heap's size, the
-# first tick not yet past and how many case ends were handled.
-_SEQ, _SIZE, _DUE_FROM, _ENDED = 0, 1, 2, 3
 
-
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sift_down(ht, hs, hv, size, t, s, v):
-    """Put the entry ``(t, s, v)`` at the root and move it down to its place (children that
-    come before it move up: one write a level)."""
+    """Put the entry ``(t, s, v)`` at the root of the heap of ``size`` entries and move it
+    down to its place (children that come before it move up: one write a level)."""
     i = 0
     while True:
         c = 2 * i + 1
@@ -54,11 +50,11 @@ def _sift_down(ht, hs, hv, size, t, s, v):
     ht[i], hs[i], hv[i] = t, s, v
 
 
-@njit(cache=True)
-def _push(ht, hs, hv, st, t, s, v):
-    """Add a case ending at ``t``, scheduled ``s``-th (parents that come after it move down)."""
-    i = st[_SIZE]
-    st[_SIZE] = i + 1
+@njit(cache=True, inline="always")
+def _push(ht, hs, hv, size, t, s, v):
+    """Add a case ending at ``t``, scheduled ``s``-th, to the heap of ``size`` entries
+    (parents that come after it move down)."""
+    i = size
     while i > 0:
         parent = (i - 1) // 2
         if ht[parent] < t or (ht[parent] == t and hs[parent] < s):
@@ -68,94 +64,93 @@ def _push(ht, hs, hv, st, t, s, v):
     ht[i], hs[i], hv[i] = t, s, v
 
 
-@njit(cache=True)
-def _pop(ht, hs, hv, st):
-    """Remove the first case of the heap."""
-    size = st[_SIZE] - 1
-    st[_SIZE] = size
-    _sift_down(ht, hs, hv, size, ht[size], hs[size], hv[size])
+@njit(cache=True, inline="always")
+def _file(v, start, lead, n_months, due_from, due, ready):
+    """An assessed case taken at ``start``, filed for the tick that will see it."""
+    at = start + lead[v]
+    m = math.ceil(at - 0.5)
+    if m < due_from:
+        m = due_from
+    if m < n_months:
+        due[v] = m
+        ready[v] = at
 
 
-@njit(cache=True)
-def _record(
-    v, start, event, end, lead, assess, n_months, st, out_start, taken_at, out_end, due, ready
+@njit(cache=True, inline="always")
+def _open_slots(count, p, now, event, seq, size, cases, lineup, n_months, due_from, heap, out):
+    """``count`` free slots of pool ``p`` each take the next case of its line-up at ``now``
+    (``event``: the time recorded as the take's); return the scheduling counter and the
+    heap's size."""
+    arrival, handling, lead, assess = cases
+    order, bounds, nxt = lineup
+    ht, hs, hv = heap
+    out_start, taken_at, out_end, due, ready = out
+    for _ in range(count):
+        k = nxt[p]
+        if k == bounds[p + 1] - bounds[p]:
+            break
+        nxt[p] = k + 1
+        v = order[bounds[p] + k]
+        start = arrival[v]
+        if start < now:
+            start = now
+        seq += 1
+        end = now + (start + handling[v] - now)
+        out_start[v], taken_at[v], out_end[v] = start, event, end
+        if assess:
+            _file(v, start, lead, n_months, due_from, due, ready)
+        _push(ht, hs, hv, size, end, seq, v)
+        size += 1
+    return seq, size
+
+
+@njit(cache=True, inline="always")
+def _advance(
+    until, until_seq, state, cases, lineup, pool_of, retire, n_months, due_from, heap, out, ended
 ):
-    """Case ``v`` taken at ``start`` by an event at ``event``, ending at ``end``; an assessed
-    case filed for the tick that will see it."""
-    out_start[v] = start
-    taken_at[v] = event
-    out_end[v] = end
-    if assess:
-        at = start + lead[v]
-        m = math.ceil(at - 0.5)
-        if m < st[_DUE_FROM]:
-            m = st[_DUE_FROM]
-        if m < n_months:
-            due[v] = m
-            ready[v] = at
-
-
-@njit(cache=True)
-def _take(pool, now, event, data, st, heap, out):
-    """A free slot of ``pool`` takes the next case of its line-up at ``now``."""
-    arrival, handling, lead, assess, order, bounds, nxt, n_months = data
+    """Handle every case end before ``(until, until_seq)`` in SimPy's order: the slot takes
+    its pool's next case at once, or closes. ``state``: the scheduling counter, the heap's
+    size and the ends handled, returned updated."""
+    seq, size, n_ended = state
+    arrival, handling, lead, assess = cases
+    order, bounds, nxt = lineup
     ht, hs, hv = heap
     out_start, taken_at, out_end, due, ready = out
-    k = nxt[pool]
-    if k == bounds[pool + 1] - bounds[pool]:
-        return
-    nxt[pool] = k + 1
-    v = order[bounds[pool] + k]
-    start = arrival[v]
-    if start < now:
-        start = now
-    st[_SEQ] += 1
-    end = now + (start + handling[v] - now)
-    _record(
-        v, start, event, end, lead, assess, n_months, st, out_start, taken_at, out_end, due, ready
-    )
-    _push(ht, hs, hv, st, end, st[_SEQ], v)
-
-
-@njit(cache=True)
-def _advance(until, until_seq, data, st, heap, out, retire, pool_of, ended):
-    """Handle every case end before ``(until, until_seq)`` in SimPy's order."""
-    arrival, handling, lead, assess, order, bounds, nxt, n_months = data
-    ht, hs, hv = heap
-    out_start, taken_at, out_end, due, ready = out
-    while st[_SIZE] > 0:
+    while size > 0:
         t, s, v = ht[0], hs[0], hv[0]
         if t > until or (t == until and s > until_seq):
-            return
-        ended[st[_ENDED]] = v
-        st[_ENDED] += 1
+            break
+        ended[n_ended] = v
+        n_ended += 1
         pool = pool_of[v]
         k = nxt[pool]
         if retire[pool] > 0 or k == bounds[pool + 1] - bounds[pool]:
             if retire[pool] > 0:
                 retire[pool] -= 1
-            _pop(ht, hs, hv, st)
+            size -= 1
+            _sift_down(ht, hs, hv, size, ht[size], hs[size], hv[size])
             continue
         nxt[pool] = k + 1
         v = order[bounds[pool] + k]
         start = arrival[v]
         if start < t:
             start = t
-        st[_SEQ] += 1
+        seq += 1
         end = t + (start + handling[v] - t)
-        _record(
-            v, start, t, end, lead, assess, n_months, st, out_start, taken_at, out_end, due, ready
-        )
-        _sift_down(ht, hs, hv, st[_SIZE], end, st[_SEQ], v)
+        out_start[v], taken_at[v], out_end[v] = start, t, end
+        if assess:
+            _file(v, start, lead, n_months, due_from, due, ready)
+        _sift_down(ht, hs, hv, size, end, seq, v)
+    return seq, size, n_ended
 
 
 @njit(cache=True)
 def _run(arrival, handling, lead, assess, pool_of, order, bounds, slots, n_months, now):
     n = arrival.shape[0]
     n_pools = bounds.shape[0] - 1
-    nxt = np.zeros(n_pools, dtype=np.int64)
     retire = np.zeros(n_pools, dtype=np.int64)
-    data = (arrival, handling, lead, assess, order, bounds, nxt, n_months)
+    cases = (arrival, handling, lead, assess)
+    lineup = (order, bounds, np.zeros(n_pools, dtype=np.int64))  # nxt: each pool's next case
     heap = (np.empty(n + 1), np.empty(n + 1, dtype=np.int64), np.empty(n + 1, dtype=np.int64))
     out = (
         np.full(n, np.nan),
@@ -166,31 +161,68 @@ def _run(arrival, handling, lead, assess, pool_of, order, bounds, slots, n_month
     )
     ended = np.empty(n + 1, dtype=np.int64)
     tick_ends = np.zeros(n_months + 1, dtype=np.int64)
-    st = np.zeros(4, dtype=np.int64)
+    seq = size = n_ended = 0
     for p in range(n_pools):
-        for _ in range(min(slots[0], bounds[p + 1] - bounds[p])):
-            _take(p, now, -np.inf, data, st, heap, out)
-    st[_SEQ] += 1
-    tick_seq = st[_SEQ]
+        seq, size = _open_slots(
+            slots[0], p, now, -np.inf, seq, size, cases, lineup, n_months, 0, heap, out
+        )
+    seq += 1
+    tick_seq = seq
     for month in range(n_months):
-        st[_DUE_FROM] = month
-        _advance(month + 0.5, tick_seq, data, st, heap, out, retire, pool_of, ended)
-        tick_ends[month + 1] = st[_ENDED]
-        st[_DUE_FROM] = month + 1
+        seq, size, n_ended = _advance(
+            month + 0.5,
+            tick_seq,
+            (seq, size, n_ended),
+            cases,
+            lineup,
+            pool_of,
+            retire,
+            n_months,
+            month,
+            heap,
+            out,
+            ended,
+        )
+        tick_ends[month + 1] = n_ended
         year = month // 12
         change = slots[year] - slots[year - 1] if year > 0 and month % 12 == 0 else 0
         for p in range(n_pools):
             if change > 0:
                 cancel = min(retire[p], change)
                 retire[p] -= cancel
-                for _ in range(change - cancel):
-                    _take(p, month + 0.5, month + 0.5, data, st, heap, out)
+                seq, size = _open_slots(
+                    change - cancel,
+                    p,
+                    month + 0.5,
+                    month + 0.5,
+                    seq,
+                    size,
+                    cases,
+                    lineup,
+                    n_months,
+                    month + 1,
+                    heap,
+                    out,
+                )
             elif change < 0:
                 retire[p] -= change
-        st[_SEQ] += 1
-        tick_seq = st[_SEQ]
-    _advance(float(n_months), -1, data, st, heap, out, retire, pool_of, ended)
-    return out, ended[: st[_ENDED]], tick_ends
+        seq += 1
+        tick_seq = seq
+    seq, size, n_ended = _advance(
+        float(n_months),
+        -1,
+        (seq, size, n_ended),
+        cases,
+        lineup,
+        pool_of,
+        retire,
+        n_months,
+        n_months,
+        heap,
+        out,
+        ended,
+    )
+    return out, ended[:n_ended], tick_ends
 
 
 def run_compiled(

@@ -110,8 +110,15 @@ class ChildSupport:
         self._base_due = base  # cents a month at start-year prices
         self._price_index = tuple(price_index)
         prices = np.repeat(np.asarray(price_index, dtype=np.float64), 12)[:n_months]
-        self._due: list[int] = np.rint(base * prices).astype(np.int64).tolist()
-        self._cum_due: list[int] = [0, *np.cumsum(self._due).tolist()]
+        due = np.rint(base * prices).astype(np.int64)
+        self._due: list[int] = due.tolist()
+        cum = np.concatenate(([0], np.cumsum(due)))
+        self._cum_due: list[int] = cum.tolist()
+        # The support due in the 12 months after each month (see due_ahead_cents).
+        months = np.arange(n_months)
+        self._ahead_12: list[int] = (
+            cum[np.minimum(n_months, months + 13)] - cum[np.minimum(n_months, months + 1)]
+        ).tolist()
         self._last_price = float(price_index[-1])
         self.paid_share = np.zeros(n_months)  # share of each month's due that was paid
         self.paid_cents = 0
@@ -124,6 +131,8 @@ class ChildSupport:
     def due_ahead_cents(self, month: int, months: int = 12) -> int:
         """Support due in the ``months`` months after ``month`` (cents), kept back from new
         service packages so that children stay paid first."""
+        if months == 12 and 0 <= month < self.n_months:
+            return self._ahead_12[month]
         cum = self._cum_due
         last = len(cum) - 1
         return cum[min(last, month + 1 + months)] - cum[min(last, month + 1)]

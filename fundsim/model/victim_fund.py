@@ -186,6 +186,9 @@ class VictimFund:
         self._advocates_usd_month = advocates_usd_year / 12
         self.advocates_cents = 0
         self.advocates_missed_cents = 0
+        # What a month costs (cents), each year: the advocates, and the caseworkers by slots.
+        self._advocates_due = [to_cents(self._advocates_usd_month * p) for p in self.price_index]
+        self._caseworkers_due: dict[tuple[int, int], int] = {}
 
     def _schedule_pledges(self, v: Victims, rng: np.random.Generator) -> None:
         """Draw the Member States' pledges and withheld payments of the run (stream
@@ -415,9 +418,9 @@ class VictimFund:
         """Monthly: the caseworkers' ``slots`` at ``cost_usd_year`` a slot, then the Victims'
         Rights Advocate function (that year's prices), from the window's uncommitted cash
         (what it cannot pay is counted missed)."""
-        price = self.price_index[month // 12]
+        year = month // 12
         if self._advocates_usd_month:
-            due = to_cents(self._advocates_usd_month * price)
+            due = self._advocates_due[year]
             paid = min(due, max(0, self.fund.available_cents))
             if paid:
                 self.fund.pay(
@@ -427,12 +430,15 @@ class VictimFund:
             self.advocates_missed_cents += due - paid
         if not self._slot_cost_usd_month:
             return
-        due = to_cents(slots * self._slot_cost_usd_month * price)
-        paid = min(due, max(0, self.fund.available_cents))
+        cost = self._caseworkers_due.get((year, slots))
+        if cost is None:
+            cost = to_cents(slots * self._slot_cost_usd_month * self.price_index[year])
+            self._caseworkers_due[year, slots] = cost
+        paid = min(cost, max(0, self.fund.available_cents))
         if paid:
             self.fund.pay(month, self.acct_caseworkers, paid, month + 0.5, "caseworkers")
         self.caseworker_cents += paid
-        self.caseworker_missed_cents += due - paid
+        self.caseworker_missed_cents += cost - paid
 
     @property
     def fees_payable_cents(self) -> float:
