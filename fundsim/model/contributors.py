@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.context import Context
-from fundsim.model.events import Due, schedule_all
+from fundsim.model.events import DueBatch
 from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
 from fundsim.model.instalments import due_months, instalment_cents
@@ -102,6 +102,9 @@ class Contributors:
         )
         self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
         self._env = ctx.env
+        # Instalments are paid at their time, in SimPy's order, without a SimPy event each
+        # (a payment only records): the clock's batch of such callbacks.
+        self._payments = DueBatch.of(ctx.env)
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
         # The host's support cost (a rate) on receipts into each entity's own line; None: none.
@@ -460,7 +463,7 @@ class Contributors:
             if isinstance(fund, list)
             else [(i, year, c, fund, fees[i]) for i, c in pairs]
         )
-        schedule_all(env, delay, values, self._on_payment)
+        self._payments.schedule_all(delay, values, self._on_payment)
 
     def _recover(self, i: int, year: int, cents: int, calendar_year: int) -> None:
         """A receipt on an invoice partly written off: the part beyond what was still owed
@@ -473,9 +476,9 @@ class Contributors:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
             self._receivables.clear()
 
-    def _on_payment(self, event: Due) -> None:
-        # Hot path: one call per instalment paid; posts straight to the ledger.
-        i, year, cents, fund, fee_rate = event._value
+    def _on_payment(self, value: tuple[int, int, int, Fund, float]) -> None:
+        # Hot path: one call per instalment paid, at its time; posts straight to the ledger.
+        i, year, cents, fund, fee_rate = value
         now = self._env._now
         month = int(now)
         post = self._post
