@@ -24,8 +24,9 @@ order, its own event would have, with a SimPy event per run of them instead of o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from heapq import heappush
+from itertools import islice, repeat
 from typing import Any
 
 import simpy
@@ -96,19 +97,19 @@ class DueBatch:
         return batch
 
     def schedule_all(
-        self, delays: Sequence[float], values: Sequence[Any], callback: Callable[[Any], None]
+        self, delays: Sequence[float], values: Iterable[Any], callback: Callable[[Any], None]
     ) -> None:
         """Schedule ``callback(value)`` ``delay`` months from now for each pair, in order
         (``delays`` non-negative), under the keys :func:`schedule_all` gives its events."""
-        env = self._env
-        eid, now = env._eid, env._now
-        new = [
-            (now + d, NORMAL, next(eid), callback, v) for d, v in zip(delays, values, strict=True)
-        ]
-        if not new:
+        n = len(delays)
+        if not n:
             return
+        env = self._env
+        now = env._now
+        times = [now + d for d in delays]
+        numbers = list(islice(env._eid, n))  # the next n scheduling numbers, as n Dues take
         pending = self._pending
-        pending.extend(new)
+        pending.extend(zip(times, repeat(NORMAL), numbers, repeat(callback), values, strict=False))
         pending.sort(reverse=True)  # by key; scheduling numbers are unique: nothing else compared
         self._wake()
 

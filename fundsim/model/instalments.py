@@ -26,6 +26,19 @@ def due_months(
     return due
 
 
+def due_months_by_year(
+    years: int, n_inst: int, fiscal_offset: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
+    """:func:`due_months` of every budget year at once (years x entities x instalments, or
+    years x 1 x instalments when every fiscal year starts in January): the same values,
+    made with the same operations, in one go."""
+    steps = np.arange(n_inst) * (12 / n_inst)
+    due = (12 * np.arange(years)[:, None] + steps)[:, None, :]
+    if fiscal_offset is not None:
+        due = due + fiscal_offset[None, :, None]
+    return due
+
+
 def instalment_cents(amounts: NDArray[np.int64], n_inst: int) -> NDArray[np.int64]:
     """Each entity's bill ``amounts`` (cents) in ``n_inst`` equal instalments, the
     remainder cent(s) in the last (entities x instalments, summing to ``amounts``)."""
