@@ -27,7 +27,6 @@ the leavers' bills they do not absorb (``participation.absorption``: 1 picks up 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,8 +35,15 @@ from fundsim.model.context import Context
 from fundsim.model.events import DueBatch
 from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
-from fundsim.model.instalments import due_months_by_year, instalment_cents
+from fundsim.model.instalments import (
+    Calendar,
+    Payment,
+    instalment_calendar,
+    instalment_cents,
+    instalment_payments,
+)
 from fundsim.model.ledger import split_cents
+from fundsim.model.receivables import aged_receivables
 from fundsim.model.sampling import draw_non_negative
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario.schema import Participation, Payments
@@ -102,14 +108,9 @@ class Contributors:
             np.asarray(offsets, dtype=np.float64) if any(offsets) else None
         )
         self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
-        # The instalments' calendar of every budget year (made at the first assessment).
-        self._calendar: (
-            tuple[NDArray[np.float64], list[NDArray[np.bool_] | None], list[bool]] | None
-        ) = None
+        self._calendar: Calendar | None = None  # every year's instalments, from the first bill
         self._env = ctx.env
-        # Instalments are paid at their time, in SimPy's order, without a SimPy event each
-        # (a payment only records): the clock's batch of such callbacks.
-        self._payments = DueBatch.of(ctx.env)
+        self._payments = DueBatch.of(ctx.env)  # instalments paid without an event each
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
         # The host's support cost (a rate) on receipts into each entity's own line; None: none.
@@ -156,7 +157,6 @@ class Contributors:
         # receipt; its array (:attr:`_received_for`) is built when read after a receipt.
         self._received = [0] * (self.n * years)  # flat, entity x budget year
         self._received_array: NDArray[np.int64] | None = None
-        self._receipts_array: NDArray[np.int64] | None = None  # ``_receipts``, once read
         # Receipts into each entity's own line, by calendar year (cents; siloed and hybrid).
         self._line_receipts = [0] * (self.n * years)  # flat, entity x calendar year
         # Invoiced cents of instalments falling due after the horizon (entity x budget year).
@@ -301,14 +301,8 @@ class Contributors:
         return receipts + np.array(self._line_receipts, dtype=np.int64).reshape(n, years)
 
     def _receipts_by_year(self) -> NDArray[np.int64]:
-        """Receipts into the fund, cents (entity x budget year x calendar year of receipt),
-        built from the tallies when first read after a receipt."""
-        array = self._receipts_array
-        if array is None:
-            n, years = self.n, self._years
-            array = np.array(self._receipts, dtype=np.int64).reshape(n, years, years)
-            self._receipts_array = array
-        return array
+        """Receipts into the fund, cents (entity x budget year x calendar year of receipt)."""
+        return np.array(self._receipts, dtype=np.int64).reshape(self.n, self._years, self._years)
 
     def receivables_by_age(self) -> NDArray[np.int64]:
         """Receivables at each year end, aged by budget year: cents, entities x year ends x
@@ -316,22 +310,10 @@ class Contributors:
         on 31 December of simulated year ``k`` on its invoice for budget year ``k - a``
         (invoiced less received by then; instalments lost at an exit are written off from
         the year end after the exit)."""
-        n, years = self.n, self._years
-        receipts = self._receipts_by_year()  # i, y, k
-        received_by = np.cumsum(receipts, axis=2)
-        exit_at = self._exit_at if self._exit_at is not None else np.full(n, np.inf)
-        year_end = 12.0 * (np.arange(years) + 1)  # k
-        written_off = self.lost[:, :, None] * (exit_at[:, None, None] <= year_end[None, None, :])
-        owed = self.invoiced[:, :, None] - received_by - written_off  # i, y, k
-        if self._any_written_off:
-            owed = owed - np.cumsum(self._wo, axis=2)
-        if self.after_horizon.any():
-            # Not yet due at the horizon's last year end: not a receivable of the horizon.
-            owed[:, :, -1] -= self.after_horizon
-        out = np.zeros((n, years, years), dtype=np.int64)
-        k, y = np.tril_indices(years)  # every year end k and budget year y <= k
-        out[:, k, k - y] = owed[:, y, k]
-        return out
+        exit_at = self._exit_at if self._exit_at is not None else np.full(self.n, np.inf)
+        written_off = np.cumsum(self._wo, axis=2) if self._any_written_off else None
+        receipts, lost, late = self._receipts_by_year(), self.lost, self.after_horizon
+        return aged_receivables(self.invoiced, receipts, lost, exit_at, written_off, late)
 
     # ------------------------------------------------------------------ assessment
 
@@ -423,28 +405,18 @@ class Contributors:
         others = 1.0 - arrears / total
         self.for_others[:, year] = np.rint(assessed * fraction * others).astype(np.int64)
 
-    def _make_calendar(
-        self,
-    ) -> tuple[NDArray[np.float64], list[NDArray[np.bool_] | None], list[bool]]:
-        """Each budget year's instalments (made once, at the first assessment, when the
-        largest entity is known): when they fall due (:func:`due_months_by_year`), which fall
-        due at or after their entity's exit (None for a year where none does), and whether
-        any falls due after the horizon."""
-        due = due_months_by_year(self._years, self._inst, self._fiscal_offset)
+    def _make_calendar(self) -> Calendar:
+        """Each budget year's instalments (:func:`instalment_calendar`), made once, at the
+        first assessment, when the largest entity (whose exit the plan may schedule) is known."""
         exit_at = self.plan.exit_months().copy()
         if self.largest is not None and self.plan.exit_largest_month is not None:
             exit_at[self.largest] = min(exit_at[self.largest], self.plan.exit_largest_month)
         elif self.largest is not None and self.plan.exit_largest_year is not None:
             exit_at[self.largest] = min(exit_at[self.largest], 12.0 * self.plan.exit_largest_year)
         self._exit_at = exit_at
-        lost: list[NDArray[np.bool_] | None] = [None] * self._years
-        if np.isfinite(exit_at).any():
-            every = due >= exit_at[None, :, None]
-            any_lost_by_year: list[bool] = every.any(axis=(1, 2)).tolist()  # type: ignore[assignment]
-            for y, any_lost in enumerate(any_lost_by_year):
-                lost[y] = every[y] if any_lost else None
-        late = (due[:, :, -1].max(axis=1) >= self._horizon).tolist()
-        self._calendar = (due, lost, late)
+        self._calendar = instalment_calendar(
+            self._years, self._inst, self._fiscal_offset, exit_at, self._horizon
+        )
         return self._calendar
 
     def _schedule(
@@ -460,13 +432,12 @@ class Contributors:
         lost_cents: NDArray[np.int64] | None,
         late: bool,
     ) -> None:
-        """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
-        (or into ``fund[i]``, its own budget line, which exists wherever it owes), in equal
-        instalments (the remainder cent in the last), each rounded to the cent, at its ``due``
-        month plus its delay; entity by entity, instalment by instalment. Instalments marked
+        """One payment per instalment, on the clock's batch: entity ``i`` pays ``amounts[i] *
+        keep[i]`` into ``fund`` (or into ``fund[i]``, its own budget line, which exists
+        wherever it owes), in equal instalments (the remainder cent in the last), each rounded
+        to the cent, at its ``due`` month plus its delay (:func:`payments`). Instalments marked
         ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``.
         ``late``: whether any instalment falls due after the horizon."""
-        env = self._env
         cents = instalment_cents(amounts, self._inst)
         if lost is not None:
             if lost_cents is not None:
@@ -478,32 +449,13 @@ class Contributors:
             self.after_horizon[:, year] += np.where(after, cents, 0).sum(axis=1)
         cents = np.rint(cents * keep[:, None]).astype(np.int64)
         cents[amounts <= 0] = 0
-        at = due + delays
-        paid = cents > 0
-        entity = np.nonzero(paid)[0].tolist()
-        cents = cents[paid]
-        delay = np.maximum(at[paid] - env._now, 0.0).tolist()
-        if isinstance(fund, list):  # each entity's own line (which exists wherever it owes)
-            accounts = [fund[i].account for i in entity]  # type: ignore[union-attr]
-        else:
-            accounts = [fund.account] * len(entity)
-        cents_paid = cents.tolist()
-        # The host's fee on each instalment, rounded to the cent (half to even).
-        if isinstance(fee, list):
-            fees = [
-                round(c * fee[i]) if fee[i] else 0 for i, c in zip(entity, cents_paid, strict=True)
-            ]
-        else:
-            fees = [round(c * fee) for c in cents_paid] if fee else [0] * len(entity)
-        names = self.names
-        values = zip(
-            entity,
-            repeat(year),
-            cents_paid,
-            fees,
-            accounts,
-            [names[i] for i in entity],
-            repeat(not isinstance(fund, list)),  # into the pooled fund (not a line)
+        pooled = not isinstance(fund, list)  # else each entity's own line
+        funds = [fund] * self.n if pooled else fund
+        accounts = [f.account if f is not None else None for f in funds]  # type: ignore[union-attr]
+        rates = fee if isinstance(fee, list) else [fee] * self.n
+        now = self._env._now
+        delay, values = instalment_payments(
+            year, cents, due + delays, now, accounts, rates, self.names, pooled
         )
         self._payments.schedule_all(delay, values, self._on_payment)
 
@@ -518,7 +470,7 @@ class Contributors:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
             self._receivables.clear()
 
-    def _on_payment(self, value: tuple[int, int, int, int, int, str, bool]) -> None:
+    def _on_payment(self, value: Payment) -> None:
         # Hot path: one call per instalment paid, at its time: entity i pays cents on its
         # invoice for budget year ``year`` into the fund's (or its own line's) ``account``,
         # less the host's ``fee`` (cents, set when scheduled).
@@ -534,7 +486,7 @@ class Contributors:
         if pooled:
             self._receipts[at * years + month // 12] += cents
             self._received[at] += cents
-            self._received_array = self._receipts_array = None
+            self._received_array = None
             receivables = self._receivables
             if year in receivables and self.active[i]:
                 receivables[year] -= cents
