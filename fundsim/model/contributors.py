@@ -438,6 +438,8 @@ class Contributors:
         to the cent, at its ``due`` month plus its delay (:func:`payments`). Instalments marked
         ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``.
         ``late``: whether any instalment falls due after the horizon."""
+        if not amounts.any():
+            return  # nothing billed (a siloed fund's pooled part): nothing lost, late or paid
         cents = instalment_cents(amounts, self._inst)
         if lost is not None:
             if lost_cents is not None:
