@@ -32,11 +32,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.context import Context
-from fundsim.model.events import Due, schedule_all
+from fundsim.model.events import DueBatch
 from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
-from fundsim.model.instalments import due_months, instalment_cents
+from fundsim.model.instalments import (
+    Calendar,
+    Payment,
+    instalment_calendar,
+    instalment_cents,
+    instalment_payments,
+)
 from fundsim.model.ledger import split_cents
+from fundsim.model.receivables import aged_receivables
 from fundsim.model.sampling import draw_non_negative
 from fundsim.model.shocks import ShockPlan
 from fundsim.scenario.schema import Participation, Payments
@@ -101,12 +108,14 @@ class Contributors:
             np.asarray(offsets, dtype=np.float64) if any(offsets) else None
         )
         self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
+        self._calendar: Calendar | None = None  # every year's instalments, from the first bill
         self._env = ctx.env
+        self._payments = DueBatch.of(ctx.env)  # instalments paid without an event each
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
         # The host's support cost (a rate) on receipts into each entity's own line; None: none.
         self._line_fees: list[float] | None = list(line_fees) if line_fees is not None else None
-        self._post = ctx.ledger.post
+        self._post_with_fee = ctx.ledger.post_with_fee
         self._acct_contrib = contributions_account
         self._acct_fees = fees_account
         self._horizon = float(ctx.n_months)
@@ -288,8 +297,12 @@ class Contributors:
         """What each entity paid in, by calendar year of receipt: into the fund (every budget
         year's invoice) and into its own line, cents (entities x years)."""
         n, years = self.n, self._years
-        receipts = np.array(self._receipts, dtype=np.int64).reshape(n, years, years).sum(axis=1)
+        receipts = self._receipts_by_year().sum(axis=1)
         return receipts + np.array(self._line_receipts, dtype=np.int64).reshape(n, years)
+
+    def _receipts_by_year(self) -> NDArray[np.int64]:
+        """Receipts into the fund, cents (entity x budget year x calendar year of receipt)."""
+        return np.array(self._receipts, dtype=np.int64).reshape(self.n, self._years, self._years)
 
     def receivables_by_age(self) -> NDArray[np.int64]:
         """Receivables at each year end, aged by budget year: cents, entities x year ends x
@@ -297,23 +310,10 @@ class Contributors:
         on 31 December of simulated year ``k`` on its invoice for budget year ``k - a``
         (invoiced less received by then; instalments lost at an exit are written off from
         the year end after the exit)."""
-        n, years = self.n, self._years
-        receipts = np.array(self._receipts, dtype=np.int64).reshape(n, years, years)  # i, y, k
-        received_by = np.cumsum(receipts, axis=2)
-        exit_at = self._exit_at if self._exit_at is not None else np.full(n, np.inf)
-        year_end = 12.0 * (np.arange(years) + 1)  # k
-        written_off = self.lost[:, :, None] * (exit_at[:, None, None] <= year_end[None, None, :])
-        owed = self.invoiced[:, :, None] - received_by - written_off  # i, y, k
-        if self._any_written_off:
-            owed = owed - np.cumsum(self._wo, axis=2)
-        if self.after_horizon.any():
-            # Not yet due at the horizon's last year end: not a receivable of the horizon.
-            owed[:, :, -1] -= self.after_horizon
-        out = np.zeros((n, years, years), dtype=np.int64)
-        for age in range(years):
-            k = np.arange(age, years)
-            out[:, k, age] = owed[:, k - age, k]
-        return out
+        exit_at = self._exit_at if self._exit_at is not None else np.full(self.n, np.inf)
+        written_off = np.cumsum(self._wo, axis=2) if self._any_written_off else None
+        receipts, lost, late = self._receipts_by_year(), self.lost, self.after_horizon
+        return aged_receivables(self.invoiced, receipts, lost, exit_at, written_off, late)
 
     # ------------------------------------------------------------------ assessment
 
@@ -386,13 +386,14 @@ class Contributors:
             over = (cap > 0) & (bill > cap)
             keep = np.where(over, keep * cap / np.where(over, bill, 1.0), keep)
             self._accepted[:, year] = np.where(over, cap, bill)
-        due = due_months(year, self._inst, self._fiscal_offset)
-        lost = self._lost_instalments(due)
-        self._schedule(year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost)
+        calendar = self._calendar or self._make_calendar()
+        due, lost, late = calendar[0][year], calendar[1][year], calendar[2][year]
+        self._schedule(
+            year, assessed, keep, delays, self.fund, self._fee, due, lost, self.lost, late
+        )
         if host.any():
-            self._schedule(
-                year, host, keep, delays, self._lines, self._line_fees or 0.0, due, lost, None
-            )
+            fees = self._line_fees or 0.0
+            self._schedule(year, host, keep, delays, self._lines, fees, due, lost, None, late)
 
     def _record_for_others(self, year: int, assessed: NDArray[np.int64], fraction: float) -> None:
         """Each entity's bill for others' arrears: ``fraction`` of its bill re-apportions the
@@ -404,21 +405,19 @@ class Contributors:
         others = 1.0 - arrears / total
         self.for_others[:, year] = np.rint(assessed * fraction * others).astype(np.int64)
 
-    def _lost_instalments(self, due: NDArray[np.float64]) -> NDArray[np.bool_] | None:
-        """Instalments falling due at or after their entity's exit (None when none does)."""
-        if self._exit_at is None:
-            exit_at = self.plan.exit_months().copy()
-            if self.largest is not None and self.plan.exit_largest_month is not None:
-                exit_at[self.largest] = min(exit_at[self.largest], self.plan.exit_largest_month)
-            elif self.largest is not None and self.plan.exit_largest_year is not None:
-                exit_at[self.largest] = min(
-                    exit_at[self.largest], 12.0 * self.plan.exit_largest_year
-                )
-            self._exit_at = exit_at
-        if not np.isfinite(self._exit_at).any():
-            return None
-        lost = due >= self._exit_at[:, None]
-        return lost if lost.any() else None
+    def _make_calendar(self) -> Calendar:
+        """Each budget year's instalments (:func:`instalment_calendar`), made once, at the
+        first assessment, when the largest entity (whose exit the plan may schedule) is known."""
+        exit_at = self.plan.exit_months().copy()
+        if self.largest is not None and self.plan.exit_largest_month is not None:
+            exit_at[self.largest] = min(exit_at[self.largest], self.plan.exit_largest_month)
+        elif self.largest is not None and self.plan.exit_largest_year is not None:
+            exit_at[self.largest] = min(exit_at[self.largest], 12.0 * self.plan.exit_largest_year)
+        self._exit_at = exit_at
+        self._calendar = instalment_calendar(
+            self._years, self._inst, self._fiscal_offset, exit_at, self._horizon
+        )
+        return self._calendar
 
     def _schedule(
         self,
@@ -431,36 +430,36 @@ class Contributors:
         due: NDArray[np.float64],
         lost: NDArray[np.bool_] | None,
         lost_cents: NDArray[np.int64] | None,
+        late: bool,
     ) -> None:
-        """One event per instalment: entity ``i`` pays ``amounts[i] * keep[i]`` into ``fund``
-        (or into ``fund[i]``, its own budget line, which exists wherever it owes), in equal
-        instalments (the remainder cent in the last), each rounded to the cent, at its ``due``
-        month plus its delay; entity by entity, instalment by instalment. Instalments marked
-        ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``."""
-        env = self._env
+        """One payment per instalment, on the clock's batch: entity ``i`` pays ``amounts[i] *
+        keep[i]`` into ``fund`` (or into ``fund[i]``, its own budget line, which exists
+        wherever it owes), in equal instalments (the remainder cent in the last), each rounded
+        to the cent, at its ``due`` month plus its delay (:func:`payments`). Instalments marked
+        ``lost`` (due after an exit) are not paid; their invoiced cents go to ``lost_cents``.
+        ``late``: whether any instalment falls due after the horizon."""
+        if not amounts.any():
+            return  # nothing billed (a siloed fund's pooled part): nothing lost, late or paid
         cents = instalment_cents(amounts, self._inst)
         if lost is not None:
             if lost_cents is not None:
                 lost_cents[:, year] += np.where(lost, cents, 0).sum(axis=1)
             cents[lost] = 0
-        if lost_cents is not None and due[:, -1].max() >= self._horizon:
+        if lost_cents is not None and late:
             # Instalments falling due after the horizon (a fiscal year that ends after it).
-            late = np.broadcast_to(due >= self._horizon, cents.shape)
-            self.after_horizon[:, year] += np.where(late, cents, 0).sum(axis=1)
+            after = np.broadcast_to(due >= self._horizon, cents.shape)
+            self.after_horizon[:, year] += np.where(after, cents, 0).sum(axis=1)
         cents = np.rint(cents * keep[:, None]).astype(np.int64)
         cents[amounts <= 0] = 0
-        at = due + delays
-        paid = cents > 0
-        entity, _ = np.nonzero(paid)
-        delay = np.maximum(at[paid] - env._now, 0.0).tolist()
-        fees = fee if isinstance(fee, list) else [fee] * self.n
-        pairs = zip(entity.tolist(), cents[paid].tolist(), strict=True)
-        values: list[tuple[int, int, int, Fund | None, float]] = (
-            [(i, year, c, fund[i], fees[i]) for i, c in pairs]
-            if isinstance(fund, list)
-            else [(i, year, c, fund, fees[i]) for i, c in pairs]
+        pooled = not isinstance(fund, list)  # else each entity's own line
+        funds = [fund] * self.n if pooled else fund
+        accounts = [f.account if f is not None else None for f in funds]  # type: ignore[union-attr]
+        rates = fee if isinstance(fee, list) else [fee] * self.n
+        now = self._env._now
+        delay, values = instalment_payments(
+            year, cents, due + delays, now, accounts, rates, self.names, pooled
         )
-        schedule_all(env, delay, values, self._on_payment)
+        self._payments.schedule_all(delay, values, self._on_payment)
 
     def _recover(self, i: int, year: int, cents: int, calendar_year: int) -> None:
         """A receipt on an invoice partly written off: the part beyond what was still owed
@@ -473,20 +472,21 @@ class Contributors:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
             self._receivables.clear()
 
-    def _on_payment(self, event: Due) -> None:
-        # Hot path: one call per instalment paid; posts straight to the ledger.
-        i, year, cents, fund, fee_rate = event._value
+    def _on_payment(self, value: Payment) -> None:
+        # Hot path: one call per instalment paid, at its time: entity i pays cents on its
+        # invoice for budget year ``year`` into the fund's (or its own line's) ``account``,
+        # less the host's ``fee`` (cents, set when scheduled).
+        i, year, cents, fee, account, name, pooled = value
         now = self._env._now
         month = int(now)
-        post = self._post
-        post(month, fund.account, self._acct_contrib, cents, now, self.names[i])
-        if fee_rate:
-            fee = round(cents * fee_rate)
-            post(month, self._acct_fees, fund.account, fee, now, "admin fee")
-        at = i * self._years + year
+        self._post_with_fee(
+            month, account, self._acct_contrib, cents, self._acct_fees, fee, now, name, "admin fee"
+        )
+        years = self._years
+        at = i * years + year
         self._paid[at] += cents
-        if fund is self.fund:
-            self._receipts[at * self._years + month // 12] += cents
+        if pooled:
+            self._receipts[at * years + month // 12] += cents
             self._received[at] += cents
             self._received_array = None
             receivables = self._receivables
@@ -495,4 +495,4 @@ class Contributors:
             if self._any_written_off:
                 self._recover(i, year, cents, month // 12)
         else:
-            self._line_receipts[i * self._years + month // 12] += cents
+            self._line_receipts[i * years + month // 12] += cents

@@ -65,6 +65,42 @@ class Ledger:
         if self.journal is not None:
             self.journal.append((time, self.accounts[to], self.accounts[frm], cents, memo))
 
+    def post_with_fee(
+        self,
+        month: int,
+        to: int,
+        frm: int,
+        cents: int,
+        fee_to: int,
+        fee: int,
+        time: float,
+        memo: str,
+        fee_memo: str,
+    ) -> None:
+        """Move ``cents`` from ``frm`` to ``to``, then ``fee`` cents from ``to`` to ``fee_to``:
+        exactly ``post(month, to, frm, cents, time, memo)`` then ``post(month, fee_to, to,
+        fee, time, fee_memo)``, in one call (a receipt and the host's fee on it)."""
+        n = self._n
+        balance, cells, amounts = self.balance, self._cells, self._cents
+        base = month * n
+        if cents:
+            cells.append((base + to) * n + frm)
+            amounts.append(cents)
+            balance[to] += cents
+            balance[frm] -= cents
+        if fee:
+            cells.append((base + fee_to) * n + to)
+            amounts.append(fee)
+            balance[fee_to] += fee
+            balance[to] -= fee
+        journal = self.journal
+        if journal is not None:
+            accounts = self.accounts
+            if cents:
+                journal.append((time, accounts[to], accounts[frm], cents, memo))
+            if fee:
+                journal.append((time, accounts[fee_to], accounts[to], fee, fee_memo))
+
     def _postings(self) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.int64]]:
         """Each posting's month, its ``to * n + from`` pair and its cents, as arrays."""
         if self._closed is not None:
