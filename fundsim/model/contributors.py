@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fundsim.model.context import Context
-from fundsim.model.events import DueBatch
+from fundsim.model.events import Due, schedule_all
 from fundsim.model.formula_shares import FormulaShares
 from fundsim.model.fund import Fund
 from fundsim.model.instalments import (
@@ -110,7 +110,6 @@ class Contributors:
         self._exit_at: NDArray[np.float64] | None = None  # months from the start, per entity
         self._calendar: Calendar | None = None  # every year's instalments, from the first bill
         self._env = ctx.env
-        self._payments = DueBatch.of(ctx.env)  # instalments paid without an event each
         # Each entity's own budget line (siloed and hybrid modes), None where it has none.
         self._lines: list[Fund | None] = list(lines)
         # The host's support cost (a rate) on receipts into each entity's own line; None: none.
@@ -459,7 +458,7 @@ class Contributors:
         delay, values = instalment_payments(
             year, cents, due + delays, now, accounts, rates, self.names, pooled
         )
-        self._payments.schedule_all(delay, values, self._on_payment)
+        schedule_all(self._env, delay, values, self._on_payment)
 
     def _recover(self, i: int, year: int, cents: int, calendar_year: int) -> None:
         """A receipt on an invoice partly written off: the part beyond what was still owed
@@ -472,11 +471,12 @@ class Contributors:
             self._wo[i, year, min(calendar_year, self._years - 1)] -= min(over, written)
             self._receivables.clear()
 
-    def _on_payment(self, value: Payment) -> None:
-        # Hot path: one call per instalment paid, at its time: entity i pays cents on its
+    def _on_payment(self, event: Due) -> None:
+        # Hot path: one event per instalment paid, at its time: entity i pays cents on its
         # invoice for budget year ``year`` into the fund's (or its own line's) ``account``,
         # less the host's ``fee`` (cents, set when scheduled).
-        i, year, cents, fee, account, name, pooled = value
+        payment: Payment = event._value
+        i, year, cents, fee, account, name, pooled = payment
         now = self._env._now
         month = int(now)
         self._post_with_fee(

@@ -39,7 +39,6 @@ from fundsim.model.bills import invoice_cv, max_bill_change
 from fundsim.model.context import Context
 from fundsim.model.coordinator_fund import WindowResults
 from fundsim.model.coordinator_window import build_coordinator_window
-from fundsim.model.events import unqueued
 from fundsim.model.ledger import Ledger
 from fundsim.model.outputs import MONTHLY_COLUMNS, ReplicationResult, monthly_table
 from fundsim.model.shocks import plan_shocks
@@ -184,8 +183,6 @@ class World:
         # Events processed = events scheduled - events still queued (SimPy's own counters),
         # plus the victims' case ends, handled in batches at the ticks instead of as events.
         events = next(self.env._eid) - len(self.env._queue)
-        # Less the instalments still waiting in a batch outside SimPy's queue (each an event).
-        events -= unqueued(self.env)
         if self.cases is not None:
             events += self.cases.ends_handled()
         ledger = self.ledger
