@@ -34,11 +34,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.docs import preloaded
 from tests.docs.collect import ROOT, SHELL_TAGS, commands, pages
 
 OUT_DIR = ROOT / "docs" / "out"
@@ -241,9 +241,7 @@ class Workspace:
     def _run_one(self, block: Checked, text: str) -> str:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "COLUMNS": "200"}
         argv = _argv(text) if block.tag in SHELL_TAGS else [sys.executable, "-c", text]
-        done = subprocess.run(
-            argv, cwd=self.path, env=env, capture_output=True, text=True, timeout=900
-        )
+        done = preloaded.run(argv, cwd=self.path, env=env, timeout=900)
         if done.returncode != 0:
             raise RuntimeError(
                 f"{block.page}:{block.line} [{block.name}]: {text.strip()}\nexit "

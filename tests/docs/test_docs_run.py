@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.docs import preloaded
 from tests.docs.collect import REPS, ROOT, Step, pages, steps
 
 #: Pages whose commands take more than a few seconds together.
@@ -43,7 +44,7 @@ def _page_param(page: Path) -> object:
 def _run(step: Step, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     argv = list(step.argv) if step.argv else [sys.executable, "-c", step.code]
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return preloaded.run(argv, cwd=cwd, env=env, timeout=600)
 
 
 @pytest.mark.parametrize("page", [_page_param(p) for p in pages()])
