@@ -44,6 +44,10 @@ SLOW = {
     "docs/pooling.md",
     "docs/report.md",
     "docs/victims.md",
+    "docs/tutorial.md",
+    "docs/howto/compare-two-hosts.md",
+    "docs/howto/cost-a-cut.md",
+    "docs/howto/size-a-reserve.md",
 }
 
 
