@@ -30,8 +30,10 @@ test: $(DEV_STAMP)
 	$(PY) -m pytest -n 2 --dist worksteal -q --cov=fundsim --cov-report=
 	@echo "coverage: $$($(PY) -m coverage report --format=total) % of fundsim's lines run by the tests"
 
+# the tests not marked slow (long Monte Carlo runs, the docs pages with many runs, the
+# notebooks, multi-process runs), on two workers
 test-quick: $(DEV_STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -n 2 --dist worksteal -q -m "not slow"
 
 notebooks: $(DEV_STAMP)
 	$(PY) notebooks/execute.py --export results/notebooks

@@ -14,7 +14,8 @@ loaders; figures are inline PNG).
 The environment variable ``FUNDSIM_REPS`` sets the replication count the notebooks use
 (they default to a larger count when it is unset); in notebook 05 it is the replications per
 future and design, and ``FUNDSIM_FUTURES`` the number of futures (default: the scenario's
-``[explore]`` size, 100 x 10). Notebooks run with the repository root
+``[explore]`` size, 100 x 10). ``FUNDSIM_WORKERS`` sets the worker processes of their runs
+(default 2; the results do not depend on it; the tests use 1). Notebooks run with the repository root
 as working directory, so they can name ``scenarios/baseline.toml``. Their runs are cached in
 ``results/run_cache`` (:mod:`fundsim.analysis.run_cache`: keyed on the scenario's hash, the
 package's code version, the count and the seed), so a run one notebook made is read back by

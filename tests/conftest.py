@@ -69,6 +69,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 _LONG_FIRST = ("tests/docs/", "tests/notebooks/")
 
 
+# The two checks of a documented page (its commands exit 0; its checked blocks print their
+# outputs) read one run of the page made in the test process that asks first
+# (tests/docs/page_runs.py): they are put side by side so that one worker usually takes both.
+
+
+def _docs_page(item: pytest.Item) -> str:
+    """The documented page a docs test checks ("" for the others)."""
+    callspec = getattr(item, "callspec", None)
+    page = callspec.params.get("page") if callspec is not None else None
+    if not item.nodeid.startswith("tests/docs/") or page is None:
+        return ""
+    path = Path(page)
+    return (path.relative_to(ROOT) if path.is_absolute() else path).as_posix()
+
+
 @pytest.hookimpl(trylast=True)  # after any plugin that shuffles: the ranks hold
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
@@ -77,4 +92,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             return 0
         return 1 if item.get_closest_marker("slow") else 2
 
-    items.sort(key=rank)
+    first = {}
+    for i, item in enumerate(items):
+        first.setdefault(_docs_page(item) or item.nodeid, i)
+    items.sort(key=lambda item: (rank(item), first[_docs_page(item) or item.nodeid]))

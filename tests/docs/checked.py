@@ -27,6 +27,9 @@ pages, so a model change shows as a diff.
 
 A command already run (same text) is not run again: its output is reused, and what it
 wrote stays in the workspace, so several blocks and pages can read one run (the cache).
+That is how ``make docs`` runs them (:class:`Workspace`); the tests run each page once, its
+checked blocks as written and its other blocks between them, in a workspace of its own
+(:mod:`tests.docs.page_runs`), and compare the same outputs.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.docs import preloaded
 from tests.docs.collect import ROOT, SHELL_TAGS, commands, pages
 
 OUT_DIR = ROOT / "docs" / "out"
@@ -240,10 +243,7 @@ class Workspace:
 
     def _run_one(self, block: Checked, text: str) -> str:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "COLUMNS": "200"}
-        argv = _argv(text) if block.tag in SHELL_TAGS else [sys.executable, "-c", text]
-        done = subprocess.run(
-            argv, cwd=self.path, env=env, capture_output=True, text=True, timeout=900
-        )
+        done = preloaded.run(command_argv(block, text), cwd=self.path, env=env, timeout=900)
         if done.returncode != 0:
             raise RuntimeError(
                 f"{block.page}:{block.line} [{block.name}]: {text.strip()}\nexit "
@@ -251,6 +251,11 @@ class Workspace:
                 f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
             )
         return done.stdout
+
+
+def command_argv(block: Checked, text: str) -> list[str]:
+    """What runs for one command (or the snippet) of a checked block."""
+    return _argv(text) if block.tag in SHELL_TAGS else [sys.executable, "-c", text]
 
 
 def _argv(cmd: str) -> list[str]:

@@ -134,12 +134,16 @@ def quick_python(code: str) -> str:
 def steps(page: Path, tmp: Path) -> list[Step]:
     """Everything on ``page`` to run, in page order."""
     name = page.relative_to(ROOT).as_posix()
+    return [s for tag, line, body in blocks(page) for s in block_steps(name, tag, line, body, tmp)]
+
+
+def block_steps(name: str, tag: str, line: int, body: str, tmp: Path) -> list[Step]:
+    """What to run of one fenced block (``tag``, fence at ``line``) of page ``name``."""
     out: list[Step] = []
-    for tag, line, body in blocks(page):
-        if tag in SHELL_TAGS:
-            for offset, cmd in commands(body):
-                if skipped_because(cmd) is None:
-                    out.append(Step(name, line + 1 + offset, cmd, argv=rewrite(cmd, tmp)))
-        elif tag == "python":
-            out.append(Step(name, line + 1, body, code=quick_python(body)))
+    if tag in SHELL_TAGS:
+        for offset, cmd in commands(body):
+            if skipped_because(cmd) is None:
+                out.append(Step(name, line + 1 + offset, cmd, argv=rewrite(cmd, tmp)))
+    elif tag == "python":
+        out.append(Step(name, line + 1, body, code=quick_python(body)))
     return out

@@ -1,7 +1,8 @@
 """Checked blocks print what the docs say, and the numbers prose quotes are in their output.
 
 Every checked block of README.md and docs/ (``check=NAME`` on its fence, see
-:mod:`tests.docs.checked`) runs once, in one shared workspace, and its normalised output
+:mod:`tests.docs.checked`) runs once, with its page (:mod:`tests.docs.page_runs`: the run
+``test_docs_run`` checks the exit codes of), and its normalised output
 must equal the committed ``docs/out/<page>/<NAME>.out``, or the ``text`` block shown right
 after it on the page (within the block's stated
 ``tol=`` where it states one). Every number prose quotes with ``<!--NAME@KEY#K-->`` must be
@@ -16,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from tests.docs.checked import (
-    Workspace,
     all_checked,
     expected,
     quote_problem,
@@ -24,23 +24,23 @@ from tests.docs.checked import (
     quotes,
     same_output,
 )
-from tests.docs.collect import pages
+from tests.docs.collect import ROOT, pages
+from tests.docs.page_runs import SLOW, page_run
 
 BLOCKS = all_checked()
 
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return Workspace(tmp_path_factory.mktemp("docs-checked"))
-
-
-#: The pages with checked blocks, each tested as one (its blocks in order, in one workspace):
-#: under pytest-xdist a page's blocks then run on one worker, each run made once.
+#: The pages with checked blocks, each tested as one (its blocks in order, in its page's run).
 CHECKED_PAGES = sorted({b.page for b in BLOCKS}, key=[b.page for b in BLOCKS].index)
 
 
-@pytest.mark.parametrize("page", CHECKED_PAGES)
-def test_checked_blocks_print_their_expected_output(page: str, workspace: Workspace) -> None:
+@pytest.mark.parametrize(
+    "page",
+    [pytest.param(p, marks=[pytest.mark.slow] if p in SLOW else []) for p in CHECKED_PAGES],
+)
+def test_checked_blocks_print_their_expected_output(
+    page: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    run = page_run(ROOT / page, tmp_path_factory.mktemp)
     problems = []
     for block in (b for b in BLOCKS if b.page == page):
         want = expected(block)
@@ -49,7 +49,10 @@ def test_checked_blocks_print_their_expected_output(page: str, workspace: Worksp
                 f"{block.page}:{block.line}: no {block.expected_path.name} yet: run `make docs`"
             )
             continue
-        got = workspace.run(block)
+        got = run.outputs.get(block.name)
+        if got is None:
+            problems.append(f"{block.page}:{block.line} [{block.name}] did not run:\n{run.failure}")
+            continue
         if not same_output(want, got, block.tol):
             problems.append(
                 f"{block.page}:{block.line} [{block.name}] prints something else than "

@@ -1,38 +1,20 @@
 """Every command and Python snippet of README.md and docs/*.md runs and exits 0.
 
 Each page runs in its own temporary copy of the shipped scenarios, its commands in page
-order and at a few replications (see :mod:`tests.docs.collect` for the rewriting and
-what is left out). Pages with many runs are marked slow.
+order: checked blocks as written (their output is compared by ``test_docs_outputs``, from
+the same run: :mod:`tests.docs.page_runs`), the others at a few replications (see
+:mod:`tests.docs.collect` for the rewriting and what is left out). Pages with many runs are
+marked slow.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.docs.collect import REPS, ROOT, Step, pages, steps
-
-#: Pages whose commands take more than a few seconds together.
-SLOW = {
-    "README.md",
-    "docs/analysis.md",
-    "docs/batch.md",
-    "docs/budget.md",
-    "docs/cost-sharing.md",
-    "docs/data.md",
-    "docs/explore.md",
-    "docs/hosting.md",
-    "docs/model.md",
-    "docs/options.md",
-    "docs/pooling.md",
-    "docs/report.md",
-    "docs/victims.md",
-}
+from tests.docs.collect import REPS, ROOT, pages, steps
+from tests.docs.page_runs import SLOW, page_run
 
 
 def _page_param(page: Path) -> object:
@@ -40,21 +22,12 @@ def _page_param(page: Path) -> object:
     return pytest.param(page, id=name, marks=[pytest.mark.slow] if name in SLOW else [])
 
 
-def _run(step: Step, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    argv = list(step.argv) if step.argv else [sys.executable, "-c", step.code]
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-
-
 @pytest.mark.parametrize("page", [_page_param(p) for p in pages()])
-def test_every_documented_command_runs(page: Path, tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
-    for step in steps(page, tmp_path):
-        done = _run(step, tmp_path)
-        assert done.returncode == 0, (
-            f"{step.page}:{step.line}: {step.text.strip()}\nexit {done.returncode}\n"
-            f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
-        )
+def test_every_documented_command_runs(
+    page: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    run = page_run(page, tmp_path_factory.mktemp)
+    assert run.failure is None, run.failure
 
 
 def test_the_collector_finds_the_documented_commands(tmp_path: Path) -> None:

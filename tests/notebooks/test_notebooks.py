@@ -2,8 +2,12 @@
 
 Each notebook ``notebooks/[0-9]*.ipynb`` is executed into a temporary copy (the committed
 file is never overwritten) with ``FUNDSIM_REPS=12`` (and ``FUNDSIM_FUTURES=12`` for the
-exploratory experiment), so that its Monte Carlo runs are small;
-the notebooks read that variable in their first code cell. The committed files must carry
+exploratory experiment), so that its Monte Carlo runs are small, and ``FUNDSIM_WORKERS=1``:
+the results do not depend on the worker count, and at 12 replications a pool of worker
+processes costs more than it saves (each run starts its own, each worker imports fundsim:
+about 3 s of CPU against 0.3 s for a 12-replication run of the baseline; under ``make test``'s
+two pytest workers on two cores it only takes the other worker's core). The notebooks read
+these variables in their first code cell. The committed files must carry
 their outputs (reviewers read them without running them) and stay under 2 MB each.
 """
 
@@ -23,6 +27,8 @@ MAX_BYTES = 2 * 1024 * 1024
 TEST_REPS = "12"
 #: Futures of the exploratory experiment (notebook 05) under test: its default is 100.
 TEST_FUTURES = "12"
+#: Worker processes of the notebooks' runs under test (their default is 2).
+TEST_WORKERS = "1"
 
 
 def _execute_module():
@@ -57,6 +63,7 @@ def test_notebook_runs_top_to_bottom(
     # The kernel inherits os.environ when the client starts it: set the count before.
     monkeypatch.setenv("FUNDSIM_REPS", TEST_REPS)
     monkeypatch.setenv("FUNDSIM_FUTURES", TEST_FUTURES)
+    monkeypatch.setenv("FUNDSIM_WORKERS", TEST_WORKERS)
     copy = tmp_path / path.name
     shutil.copy(path, copy)
     execute = _execute_module().execute
