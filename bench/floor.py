@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import random
 import statistics
 import sys
@@ -40,7 +39,7 @@ import simpy
 import simpy.core
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from paired_revision import ROOT, extract_old
+from paired_revision import ROOT, alternate, load_sides
 
 
 def events_per_replication(
@@ -95,33 +94,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        extract_old(args.against, Path(tmp))
-        sys.path.insert(0, tmp)
-        sides: dict[str, tuple[Callable[..., Any], Any]] = {}
-        for name in ("fundsim", "fundsim_old"):
-            chunks = importlib.import_module(f"{name}.runner.chunks")
-            path = (
-                args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
-            )
-            scenario = importlib.import_module(f"{name}.scenario").load_scenario(path)
-            chunks.run_chunk(scenario, args.seed, [0, 1])  # warm-up
-            sides[name] = (chunks.run_chunk, scenario)
+        sides = load_sides(args.against, args.scenario, args.old_scenario, args.seed, Path(tmp))
         events = {
             name: events_per_replication(run, scn, args.seed, min(args.reps, 10))
             for name, (run, scn) in sides.items()
         }
-        seconds: dict[str, list[float]] = {name: [] for name in sides}
-        gc.collect()
-        gc.freeze()
-        for r in range(args.reps):
-            order = ("fundsim_old", "fundsim") if r % 2 == 0 else ("fundsim", "fundsim_old")
-            for name in order:
-                run_chunk, scenario = sides[name]
-                t0 = time.process_time()
-                run_chunk(scenario, args.seed, [r])
-                gc.collect()
-                seconds[name].append(time.process_time() - t0)
-        gc.unfreeze()
+        seconds = alternate(sides, args.reps, args.seed)
         per_event = bare_event_seconds(int(max(events.values())))
     label = {"fundsim_old": args.against, "fundsim": "this checkout"}
     old_total = statistics.fmean(seconds["fundsim_old"]) * 1e3

@@ -33,6 +33,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,41 @@ def extract_old(revision: str, into: Path) -> None:
             target.write_bytes(data)
 
 
+def load_sides(
+    against: str, scenario: str, old_scenario: str | None, seed: int, tmp: Path
+) -> dict[str, tuple[Any, Any]]:
+    """This checkout's ``run_chunk`` and scenario (``"fundsim"``) and the revision's
+    (``"fundsim_old"``, extracted into ``tmp``), each warmed up with two replications."""
+    extract_old(against, tmp)
+    sys.path.insert(0, str(tmp))
+    sides = {}
+    for name in ("fundsim", "fundsim_old"):
+        chunks = importlib.import_module(f"{name}.runner.chunks")
+        path = old_scenario if name == "fundsim_old" and old_scenario else scenario
+        loaded = importlib.import_module(f"{name}.scenario").load_scenario(path)
+        chunks.run_chunk(loaded, seed, [0, 1])  # warm-up: imports, caches
+        sides[name] = (chunks.run_chunk, loaded)
+    return sides
+
+
+def alternate(sides: dict[str, tuple[Any, Any]], reps: int, seed: int) -> dict[str, list[float]]:
+    """CPU seconds of each replication ``0..reps-1`` on each side, alternating ABBA, each
+    side's garbage collected on its own clock (what exists before is frozen out)."""
+    seconds: dict[str, list[float]] = {name: [] for name in sides}
+    gc.collect()
+    gc.freeze()
+    for r in range(reps):
+        order = ("fundsim_old", "fundsim") if r % 2 == 0 else ("fundsim", "fundsim_old")
+        for name in order:
+            run_chunk, scenario = sides[name]
+            t0 = time.process_time()
+            run_chunk(scenario, seed, [r])
+            gc.collect()
+            seconds[name].append(time.process_time() - t0)
+    gc.unfreeze()
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "baseline.toml"))
@@ -73,28 +109,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        extract_old(args.against, Path(tmp))
-        sys.path.insert(0, tmp)
-        sides = {}
-        for name in ("fundsim", "fundsim_old"):
-            chunks = importlib.import_module(f"{name}.runner.chunks")
-            path = (
-                args.old_scenario if name == "fundsim_old" and args.old_scenario else args.scenario
-            )
-            scenario = importlib.import_module(f"{name}.scenario").load_scenario(path)
-            chunks.run_chunk(scenario, args.seed, [0, 1])  # warm-up: imports, caches
-            sides[name] = (chunks.run_chunk, scenario)
-        seconds: dict[str, list[float]] = {name: [] for name in sides}
-        gc.collect()
-        gc.freeze()
-        for r in range(args.reps):
-            order = ("fundsim_old", "fundsim") if r % 2 == 0 else ("fundsim", "fundsim_old")
-            for name in order:
-                run_chunk, scenario = sides[name]
-                t0 = time.process_time()
-                run_chunk(scenario, args.seed, [r])
-                gc.collect()
-                seconds[name].append(time.process_time() - t0)
+        sides = load_sides(args.against, args.scenario, args.old_scenario, args.seed, Path(tmp))
+        seconds = alternate(sides, args.reps, args.seed)
     new, old = seconds["fundsim"], seconds["fundsim_old"]
     paired = [n / o for n, o in zip(new, old, strict=True)]
     print(
