@@ -130,6 +130,8 @@ def _advance(
             size -= 1
             _sift_down(ht, hs, hv, size, ht[size], hs[size], hv[size])
             continue
+        # The take below repeats _open_slots' on purpose: factored into an inlined helper
+        # returning (case, end), the pass ran 1.5-2x slower under numba.
         nxt[pool] = k + 1
         v = order[bounds[pool] + k]
         start = arrival[v]
