@@ -79,6 +79,32 @@ def lineups(
     return order, bounds
 
 
+def runner_args(
+    arrival: NDArray[np.float64],
+    handling: NDArray[np.float64],
+    lead: NDArray[np.float64] | None,
+    pool_of: NDArray[np.int64],
+    n_pools: int,
+    slots: Sequence[int],
+    n_months: int,
+    now: float = 0.0,
+) -> tuple[Any, ...]:
+    """The arguments of :func:`run_python` and the compiled pass, from those of
+    :func:`caseworker_queue`: typed arrays and each pool's line-up of cases."""
+    order, bounds = lineups(np.asarray(pool_of, dtype=np.int64), n_pools)
+    return (
+        np.asarray(arrival, dtype=np.float64),
+        np.asarray(handling, dtype=np.float64),
+        None if lead is None else np.asarray(lead, dtype=np.float64),
+        np.asarray(pool_of, dtype=np.int64),
+        order,
+        bounds,
+        np.asarray(slots, dtype=np.int64),
+        int(n_months),
+        float(now),
+    )
+
+
 def caseworker_queue(
     arrival: NDArray[np.float64],
     handling: NDArray[np.float64],
@@ -100,18 +126,7 @@ def caseworker_queue(
     change applies at its first tick: new slots take a case at once, closed ones close
     when they next finish a case).
     """
-    order, bounds = lineups(np.asarray(pool_of, dtype=np.int64), n_pools)
-    args = (
-        np.asarray(arrival, dtype=np.float64),
-        np.asarray(handling, dtype=np.float64),
-        None if lead is None else np.asarray(lead, dtype=np.float64),
-        np.asarray(pool_of, dtype=np.int64),
-        order,
-        bounds,
-        np.asarray(slots, dtype=np.int64),
-        int(n_months),
-        float(now),
-    )
+    args = runner_args(arrival, handling, lead, pool_of, n_pools, slots, n_months, now)
     start, taken_at, end, due, ready_at, ended, tick_ends = _runner()(*args)
     if lead is None:
         return QueueSchedule(start, taken_at, end, ended[: tick_ends[-1]], tick_ends)

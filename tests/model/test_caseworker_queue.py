@@ -18,18 +18,7 @@ from fundsim.scenario import load_scenario
 
 
 def _raw_args(arrival, handling, lead, pool_of, n_pools, slots, n_months):
-    order, bounds = cq.lineups(np.asarray(pool_of, dtype=np.int64), n_pools)
-    return (
-        np.asarray(arrival, dtype=np.float64),
-        np.asarray(handling, dtype=np.float64),
-        None if lead is None else np.asarray(lead, dtype=np.float64),
-        np.asarray(pool_of, dtype=np.int64),
-        order,
-        bounds,
-        np.asarray(slots, dtype=np.int64),
-        n_months,
-        0.0,
-    )
+    return cq.runner_args(arrival, handling, lead, pool_of, n_pools, slots, n_months)
 
 
 def _assert_same(a: cq.Raw, b: cq.Raw) -> None:
